@@ -1,0 +1,162 @@
+package domain
+
+import (
+	"strings"
+	"time"
+)
+
+// Patient is a citizen ("borger") in home monitoring.
+type Patient struct {
+	ID        string
+	CPR       string // 10 digits, no dash
+	Name      string
+	BirthDate time.Time
+	// Programmes the patient is enrolled in, e.g. "heart-failure", "copd".
+	Programmes []string
+	// Synthetic marks demo and training patients; they never mix with real ones.
+	Synthetic bool
+}
+
+// Programme names.
+const (
+	ProgrammeHeartFailure = "heart-failure"
+	ProgrammeCOPD         = "copd"
+)
+
+// MaskCPR shows a CPR number as DDMMYY-xxxx: enough to tell patients apart on
+// screen without exposing the full number. Anything that is not ten digits
+// (with or without the dash) is masked entirely.
+func MaskCPR(cpr string) string {
+	d := strings.ReplaceAll(cpr, "-", "")
+	if len(d) != 10 || strings.Trim(d, "0123456789") != "" {
+		return "xxxxxx-xxxx"
+	}
+	return d[:6] + "-xxxx"
+}
+
+// Age in whole years on the given day.
+func Age(birth, on time.Time) int {
+	if birth.IsZero() {
+		return 0
+	}
+	y := on.Year() - birth.Year()
+	if on.YearDay() < birth.YearDay() && (on.Month() < birth.Month() || (on.Month() == birth.Month() && on.Day() < birth.Day())) {
+		y--
+	}
+	return y
+}
+
+// Team is a care team, e.g. the monitoring nurses of one heart-failure
+// clinic ("hjertesvigtsklinik").
+type Team struct {
+	ID      string
+	Name    string
+	OrgID   string
+	OrgName string
+}
+
+// Responsibility says who holds monitoring responsibility for a patient now,
+// and any planned change.
+type Responsibility struct {
+	Home Team // the team that holds responsibility outside cover
+	// Cover, when set, is a holiday cover: Cover.Team monitors the patient
+	// during Cover.Period on behalf of Home.
+	Cover *Cover
+}
+
+// Cover is holiday cover ("ferieafløsning") by another team.
+type Cover struct {
+	Team   Team
+	Period Period
+}
+
+// HolderAt returns the team responsible at time t and whether it is cover.
+func (r Responsibility) HolderAt(t time.Time) (Team, bool) {
+	if r.Cover != nil && r.Cover.Period.Contains(t) {
+		return r.Cover.Team, true
+	}
+	return r.Home, false
+}
+
+// Message is one message in a patient's thread ("besked").
+type Message struct {
+	ID          string
+	PatientID   string
+	ThreadID    string
+	FromPatient bool
+	Sender      string
+	Title       string
+	Body        string
+	Sent        time.Time
+	Read        bool
+}
+
+// ProAnswer is one answer in a symptom questionnaire (PRO), with the
+// significance the questionnaire gives it.
+type ProAnswer struct {
+	Question string
+	Answer   string
+	Severity Color
+}
+
+// ProResponse is one submitted questionnaire.
+type ProResponse struct {
+	ID        string
+	PatientID string
+	Taken     time.Time
+	Answers   []ProAnswer
+}
+
+// Color of a questionnaire is its worst answer.
+func (p ProResponse) Color() Color {
+	c := Unclassified
+	for _, a := range p.Answers {
+		c = Worse(c, a.Severity)
+	}
+	return c
+}
+
+// Reading is a stored measurement with the classification it got on arrival
+// (against the thresholds then in force).
+type Reading struct {
+	Measurement
+	Classification
+	Acknowledged bool
+}
+
+// TaskCategory is what a review task is about.
+type TaskCategory string
+
+// Task categories, after the eHealth Infrastructure's Task categories.
+const (
+	TaskMeasurement TaskCategory = "MeasurementForAssessment"
+	TaskMissing     TaskCategory = "MissingMeasurementResolving"
+)
+
+// Task is an open or closed item on the nurse's worklist.
+type Task struct {
+	ID          string
+	PatientID   string
+	Category    TaskCategory
+	FocusID     string // the reading or questionnaire, for TaskMeasurement
+	Kind        Kind   // for TaskMissing: the kind that did not arrive
+	Color       Color
+	Implausible bool
+	Created     time.Time // when the item arose (arrival, or the missed deadline)
+	Due         time.Time // for TaskMissing: the deadline that passed
+	Done        bool
+	DoneBy      string
+	DoneAt      time.Time
+	Note        string
+}
+
+// PatientDetail is everything the patient view shows.
+type PatientDetail struct {
+	Patient        Patient
+	Responsibility Responsibility
+	Regime         Regime        // the version in force now
+	Readings       []Reading     // oldest first, the requested window
+	Questionnaires []ProResponse // oldest first
+	Messages       []Message     // oldest first
+	OpenTasks      []Task        // oldest first
+}

@@ -1,0 +1,179 @@
+package domain
+
+import (
+	"fmt"
+	"time"
+)
+
+// Phase is where a patient is in the monitoring course.
+type Phase string
+
+// Phases of a regime.
+const (
+	PhaseStartUp Phase = "startup" // daily morning readings, the first 1–2 weeks
+	PhaseOngoing Phase = "ongoing"
+)
+
+// FreqKind is how often a kind is to be measured.
+type FreqKind string
+
+// Frequencies a regime can ask for.
+const (
+	Daily        FreqKind = "daily"          // every day by the deadline
+	TimesPerWeek FreqKind = "times-per-week" // N readings per ISO week, due by Sunday's deadline
+	OnWeekdays   FreqKind = "weekdays"       // on each of the listed weekdays by the deadline
+	Weekly       FreqKind = "weekly"         // once per ISO week, due on Weekdays[0] (Monday if empty)
+)
+
+// Frequency of one scheduled measurement kind.
+type Frequency struct {
+	Kind     FreqKind
+	N        int            // for TimesPerWeek
+	Weekdays []time.Weekday // for OnWeekdays and Weekly
+}
+
+// Schedule says how often one kind is expected and by what time of day.
+type Schedule struct {
+	Kind     Kind
+	Freq     Frequency
+	Deadline time.Duration // time of day, local, e.g. 12h for "before noon"
+}
+
+// Period is a half-open interval [From, To). A zero To means open-ended.
+type Period struct {
+	From, To time.Time
+	Reason   string
+}
+
+// Contains reports whether t lies in the period.
+func (p Period) Contains(t time.Time) bool {
+	return !t.Before(p.From) && (p.To.IsZero() || t.Before(p.To))
+}
+
+// Regime is one version of a patient's measurement regime ("måleregime"):
+// what to measure, how often, for how long, and the thresholds.
+type Regime struct {
+	ID        string // CarePlan id
+	Version   string
+	PatientID string
+	// EffectiveFrom is when this version came into force: readings taken from
+	// then on are classified by its thresholds.
+	EffectiveFrom time.Time
+	Start, End    time.Time // duration of monitoring; zero End = open-ended
+	Phase         Phase
+	Schedules     []Schedule
+	Thresholds    Thresholds
+	// TrendRule is optional: a weight gain of at least GainKg within Days
+	// gives the colour Color.
+	TrendRule    *TrendRule
+	Reevaluation time.Time // next planned re-evaluation with the patient
+	Pauses       []Period  // no missing-measurement alarms inside these
+	Author       string    // who made this version
+	Physician    string    // responsible physician
+	Reason       string    // why it was changed
+}
+
+// TrendRule flags a weight gain over a few days.
+type TrendRule struct {
+	GainKg float64
+	Days   int
+	Color  Color
+}
+
+// Validate checks the regime before it is saved: thresholds in order, an end
+// after the start, schedules that make sense.
+func (r Regime) Validate() error {
+	if err := r.Thresholds.Validate(); err != nil {
+		return fmt.Errorf("thresholds: %w", err)
+	}
+	if !r.End.IsZero() && !r.End.After(r.Start) {
+		return fmt.Errorf("end %s must be after start %s", r.End.Format(time.DateOnly), r.Start.Format(time.DateOnly))
+	}
+	for _, s := range r.Schedules {
+		if _, err := ParseKind(string(s.Kind)); err != nil {
+			return err
+		}
+		if s.Deadline <= 0 || s.Deadline > 24*time.Hour {
+			return fmt.Errorf("%s: deadline %s must be a time of day", s.Kind, s.Deadline)
+		}
+		switch s.Freq.Kind {
+		case Daily, Weekly:
+		case TimesPerWeek:
+			if s.Freq.N < 1 || s.Freq.N > 7 {
+				return fmt.Errorf("%s: %d times a week must be 1–7", s.Kind, s.Freq.N)
+			}
+		case OnWeekdays:
+			if len(s.Freq.Weekdays) == 0 {
+				return fmt.Errorf("%s: choose at least one weekday", s.Kind)
+			}
+		default:
+			return fmt.Errorf("%s: unknown frequency %q", s.Kind, s.Freq.Kind)
+		}
+	}
+	if r.TrendRule != nil && (r.TrendRule.GainKg <= 0 || r.TrendRule.Days < 1) {
+		return fmt.Errorf("weight trend rule: gain must be positive over at least one day")
+	}
+	return nil
+}
+
+// Slot is one expected measurement: a reading of Kind taken within
+// [Opens, Due] fulfils it on time; one taken after Due but before Closes
+// fulfils it late. For TimesPerWeek, Count readings are expected in the slot.
+type Slot struct {
+	Kind   Kind
+	Opens  time.Time
+	Due    time.Time
+	Closes time.Time
+	Count  int
+}
+
+// SlotState is what became of an expected measurement.
+type SlotState int
+
+// States of a slot.
+const (
+	SlotPending SlotState = iota // not due yet
+	SlotOnTime                   // arrived by the deadline
+	SlotLate                     // arrived after the deadline; history shows it
+	SlotMissing                  // past the deadline and nothing arrived
+	SlotPaused                   // fell in a pause: no alarm
+)
+
+func (s SlotState) String() string {
+	return [...]string{"pending", "on-time", "late", "missing", "paused"}[s]
+}
+
+// SlotResult is one slot and what became of it.
+type SlotResult struct {
+	Slot
+	State   SlotState
+	Arrived []string // ids of the measurements that fulfilled it
+}
+
+// ExpectedSlots returns the slots of schedule s whose Due lies in [from, to),
+// computed in local time loc (Europe/Copenhagen in production; days are
+// calendar days there, so DST changes do not shift the deadline), and limited
+// to the regime's [Start, End).
+//
+//   - Daily: one slot a day, Opens at local midnight, Due at midnight+Deadline,
+//     Closes at the next local midnight.
+//   - OnWeekdays: as Daily, on the listed weekdays only.
+//   - Weekly: one slot per ISO week on Weekdays[0] (Monday if none); Opens at
+//     the start of the ISO week (Monday 00:00), Due on that weekday at the
+//     deadline, Closes at the start of the next ISO week.
+//   - TimesPerWeek: one slot per ISO week with Count = N; Opens Monday 00:00,
+//     Due Sunday at the deadline, Closes next Monday 00:00.
+func ExpectedSlots(r Regime, s Schedule, from, to time.Time, loc *time.Location) []Slot {
+	panic("domain.ExpectedSlots: not implemented yet")
+}
+
+// EvaluateSlots matches the measurements ms (any order, any kinds) against
+// the slots of every schedule in r whose Due lies in [from, now+1 week), and
+// says what became of each: on time, late, missing, paused or still pending.
+// A measurement fulfils at most one slot; extra readings fulfil none. A
+// measurement taken after Due and before Closes makes the slot Late, not
+// Missing: a late arrival resolves a missing measurement and history still
+// shows it was late. A slot whose Due falls in one of r.Pauses is Paused.
+func EvaluateSlots(r Regime, ms []Measurement, from, now time.Time, loc *time.Location) []SlotResult {
+	panic("domain.EvaluateSlots: not implemented yet")
+}
