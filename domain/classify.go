@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -72,8 +73,12 @@ const (
 
 // Implausible returns a non-empty reason when the reading cannot be a real
 // measurement (weight ≤ 0 or > 350 kg, pulse ≤ 0 or > 300, diastolic ≥
-// systolic, ...). Such a reading is kept and shown for review.
+// systolic, ...). Such a reading is kept and shown for review. A value that
+// is not a number (NaN) is implausible for every kind; so is a NaN diastolic.
 func Implausible(m Measurement) string {
+	if math.IsNaN(m.Value) || (m.Kind == KindBloodPressure && math.IsNaN(m.Value2)) {
+		return fmt.Sprintf("%s value is not a number", m.Kind)
+	}
 	switch m.Kind {
 	case KindWeight:
 		if m.Value <= 0 || m.Value > MaxWeightKg {

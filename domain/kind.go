@@ -15,7 +15,7 @@ const (
 	KindSpO2          Kind = "spo2"   // oxygen saturation, %
 )
 
-// Kinds lists every measurement kind in display order.
+// kindOrder lists every measurement kind in display order (never modified).
 var kindOrder = [...]Kind{KindWeight, KindPulse, KindBloodPressure, KindSteps, KindSpO2}
 
 // Kinds returns every measurement kind in display order.

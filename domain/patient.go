@@ -24,26 +24,33 @@ const (
 )
 
 // MaskCPR shows a CPR number as DDMMYY-xxxx: enough to tell patients apart on
-// screen without exposing the full number. Anything that is not ten digits
-// (with or without the dash) is masked entirely.
+// screen without exposing the full number. Anything that is not ten digits,
+// written DDMMYYXXXX or DDMMYY-XXXX, is masked entirely.
 func MaskCPR(cpr string) string {
-	d := strings.ReplaceAll(cpr, "-", "")
+	d := cpr
+	if len(d) == 11 && d[6] == '-' {
+		d = d[:6] + d[7:]
+	}
 	if len(d) != 10 || strings.Trim(d, "0123456789") != "" {
 		return "xxxxxx-xxxx"
 	}
 	return d[:6] + "-xxxx"
 }
 
-// Age in whole years on the given day.
+// Age in whole years on the given day, comparing calendar dates (each in its
+// own location). Someone born on 29 February becomes a year older on 1 March
+// in common years. Zero for an unknown birth date or a day before birth.
 func Age(birth, on time.Time) int {
 	if birth.IsZero() {
 		return 0
 	}
-	y := on.Year() - birth.Year()
-	if on.YearDay() < birth.YearDay() && (on.Month() < birth.Month() || (on.Month() == birth.Month() && on.Day() < birth.Day())) {
+	by, bm, bd := birth.Date()
+	oy, om, od := on.Date()
+	y := oy - by
+	if om < bm || (om == bm && od < bd) {
 		y--
 	}
-	return y
+	return max(y, 0)
 }
 
 // Team is a care team, e.g. the monitoring nurses of one heart-failure

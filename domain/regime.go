@@ -2,6 +2,7 @@ package domain
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -91,7 +92,7 @@ func (r Regime) Validate() error {
 	}
 	for _, s := range r.Schedules {
 		if _, err := ParseKind(string(s.Kind)); err != nil {
-			return err
+			return fmt.Errorf("schedule: %w", err)
 		}
 		if s.Deadline <= 0 || s.Deadline > 24*time.Hour {
 			return fmt.Errorf("%s: deadline %s must be a time of day", s.Kind, s.Deadline)
@@ -109,71 +110,14 @@ func (r Regime) Validate() error {
 		default:
 			return fmt.Errorf("%s: unknown frequency %q", s.Kind, s.Freq.Kind)
 		}
+		for _, wd := range s.Freq.Weekdays {
+			if wd < time.Sunday || wd > time.Saturday {
+				return fmt.Errorf("%s: %d is not a weekday", s.Kind, wd)
+			}
+		}
 	}
-	if r.TrendRule != nil && (r.TrendRule.GainKg <= 0 || r.TrendRule.Days < 1) {
+	if r.TrendRule != nil && (!(r.TrendRule.GainKg > 0) || math.IsInf(r.TrendRule.GainKg, 0) || r.TrendRule.Days < 1) {
 		return fmt.Errorf("weight trend rule: gain must be positive over at least one day")
 	}
 	return nil
-}
-
-// Slot is one expected measurement: a reading of Kind taken within
-// [Opens, Due] fulfils it on time; one taken after Due but before Closes
-// fulfils it late. For TimesPerWeek, Count readings are expected in the slot.
-type Slot struct {
-	Kind   Kind
-	Opens  time.Time
-	Due    time.Time
-	Closes time.Time
-	Count  int
-}
-
-// SlotState is what became of an expected measurement.
-type SlotState int
-
-// States of a slot.
-const (
-	SlotPending SlotState = iota // not due yet
-	SlotOnTime                   // arrived by the deadline
-	SlotLate                     // arrived after the deadline; history shows it
-	SlotMissing                  // past the deadline and nothing arrived
-	SlotPaused                   // fell in a pause: no alarm
-)
-
-func (s SlotState) String() string {
-	return [...]string{"pending", "on-time", "late", "missing", "paused"}[s]
-}
-
-// SlotResult is one slot and what became of it.
-type SlotResult struct {
-	Slot
-	State   SlotState
-	Arrived []string // ids of the measurements that fulfilled it
-}
-
-// ExpectedSlots returns the slots of schedule s whose Due lies in [from, to),
-// computed in local time loc (Europe/Copenhagen in production; days are
-// calendar days there, so DST changes do not shift the deadline), and limited
-// to the regime's [Start, End).
-//
-//   - Daily: one slot a day, Opens at local midnight, Due at midnight+Deadline,
-//     Closes at the next local midnight.
-//   - OnWeekdays: as Daily, on the listed weekdays only.
-//   - Weekly: one slot per ISO week on Weekdays[0] (Monday if none); Opens at
-//     the start of the ISO week (Monday 00:00), Due on that weekday at the
-//     deadline, Closes at the start of the next ISO week.
-//   - TimesPerWeek: one slot per ISO week with Count = N; Opens Monday 00:00,
-//     Due Sunday at the deadline, Closes next Monday 00:00.
-func ExpectedSlots(r Regime, s Schedule, from, to time.Time, loc *time.Location) []Slot {
-	panic("domain.ExpectedSlots: not implemented yet")
-}
-
-// EvaluateSlots matches the measurements ms (any order, any kinds) against
-// the slots of every schedule in r whose Due lies in [from, now+1 week), and
-// says what became of each: on time, late, missing, paused or still pending.
-// A measurement fulfils at most one slot; extra readings fulfil none. A
-// measurement taken after Due and before Closes makes the slot Late, not
-// Missing: a late arrival resolves a missing measurement and history still
-// shows it was late. A slot whose Due falls in one of r.Pauses is Paused.
-func EvaluateSlots(r Regime, ms []Measurement, from, now time.Time, loc *time.Location) []SlotResult {
-	panic("domain.EvaluateSlots: not implemented yet")
 }

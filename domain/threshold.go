@@ -3,6 +3,7 @@ package domain
 import (
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Limit is one optional threshold value. The zero Limit is unset.
@@ -44,6 +45,11 @@ func (l Limits) Validate() error {
 		lim  Limit
 	}
 	seq := []named{{"red low", l.RedLow}, {"yellow low", l.YellowLow}, {"yellow high", l.YellowHigh}, {"red high", l.RedHigh}}
+	for _, s := range seq {
+		if s.lim.OK && (math.IsNaN(s.lim.V) || math.IsInf(s.lim.V, 0)) {
+			return fmt.Errorf("%w: %s %g is not a finite number", ErrThresholdOrder, s.name, s.lim.V)
+		}
+	}
 	for i := 0; i < len(seq); i++ {
 		if !seq[i].lim.OK {
 			continue
@@ -66,10 +72,17 @@ func (l Limits) Validate() error {
 
 // Shift returns the limits with d added to every set limit; it turns limits
 // relative to a reference weight into absolute ones.
+//
+// Each sum is rounded to six decimals (1 mg for weight). Binary floating
+// point makes e.g. 81.9+2 come out as 83.900000000000006, above the
+// reading 83.9 that the patient's scale sent, which would then miss the
+// inclusive yellow limit. Rounding to six decimals gives the float nearest to
+// the decimal limit, i.e. exactly what parsing "83.9" gives, while keeping
+// every limit a clinician could enter (weights have at most 2 decimals).
 func (l Limits) Shift(d float64) Limits {
 	sh := func(x Limit) Limit {
 		if x.OK {
-			x.V += d
+			x.V = roundMicro(x.V + d)
 		}
 		return x
 	}
@@ -111,13 +124,32 @@ func DefaultThresholds(referenceWeight float64) Thresholds {
 	}
 }
 
+// roundMicro rounds x to six decimals. Values too large for that to be
+// exact (and NaN, ±Inf) are returned unchanged.
+func roundMicro(x float64) float64 {
+	if math.Abs(x) >= 1e9 || math.IsNaN(x) {
+		return x
+	}
+	return math.Round(x*1e6) / 1e6
+}
+
+// plausibleReference reports whether w can be a reference weight.
+func plausibleReference(w float64) bool { return w > 0 && w <= MaxWeightKg }
+
 // Validate checks every kind's limits, that the reference weight is plausible
 // when weight limits are set, and, for blood pressure, that each systolic
-// limit is above the corresponding diastolic one.
+// limit is above the corresponding diastolic one. Kinds are checked in
+// display order, so the error reported is the same on every call.
 func (t Thresholds) Validate() error {
-	for k, kt := range t.ByKind {
+	for k := range t.ByKind {
 		if _, err := ParseKind(string(k)); err != nil {
-			return err
+			return fmt.Errorf("thresholds: %w", err)
+		}
+	}
+	for _, k := range kindOrder {
+		kt, ok := t.ByKind[k]
+		if !ok {
+			continue
 		}
 		if err := kt.Primary.Validate(); err != nil {
 			return fmt.Errorf("%s: %w", k, err)
@@ -125,7 +157,7 @@ func (t Thresholds) Validate() error {
 		if err := kt.Secondary.Validate(); err != nil {
 			return fmt.Errorf("%s diastolic: %w", k, err)
 		}
-		if k == KindWeight && !kt.Primary.Empty() && (t.ReferenceWeight <= 0 || t.ReferenceWeight > MaxWeightKg) {
+		if k == KindWeight && !kt.Primary.Empty() && !plausibleReference(t.ReferenceWeight) {
 			return fmt.Errorf("weight: reference weight %g kg is not plausible", t.ReferenceWeight)
 		}
 		if k == KindBloodPressure {
@@ -146,14 +178,14 @@ func (t Thresholds) Validate() error {
 
 // Absolute returns the limits for kind k as absolute values (weight limits
 // shifted by the reference weight) and whether the kind can be classified at
-// all. This is the snapshot copied into a measurement when it arrives.
+// all (weight cannot without a plausible reference weight, 0 < w ≤ 350 kg). This is the snapshot copied into a measurement when it arrives.
 func (t Thresholds) Absolute(k Kind) (KindThresholds, bool) {
 	kt, ok := t.ByKind[k]
 	if !ok || kt.Empty() {
 		return KindThresholds{}, false
 	}
 	if k == KindWeight {
-		if t.ReferenceWeight <= 0 {
+		if !plausibleReference(t.ReferenceWeight) {
 			return KindThresholds{}, false
 		}
 		kt.Primary = kt.Primary.Shift(t.ReferenceWeight)

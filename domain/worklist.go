@@ -21,7 +21,11 @@ const (
 )
 
 func (g Group) String() string {
-	return [...]string{"red", "yellow", "missing", "messages", "green", "unclassified", "none"}[g]
+	names := [...]string{"red", "yellow", "missing", "messages", "green", "unclassified", "none"}
+	if g < 0 || int(g) >= len(names) {
+		return "unknown"
+	}
+	return names[g]
 }
 
 // OpenItems counts what is open for one patient.
@@ -61,8 +65,11 @@ func (o OpenItems) Group() Group {
 	return GroupNone
 }
 
-// Add counts one open task.
+// Add counts one open task; a task that is Done is ignored.
 func (o *OpenItems) Add(t Task) {
+	if t.Done {
+		return
+	}
 	switch {
 	case t.Category == TaskMissing:
 		o.Missing++

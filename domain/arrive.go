@@ -1,0 +1,106 @@
+package domain
+
+import "time"
+
+// RegimeAt returns the regime version in force at t: the one with the latest
+// EffectiveFrom at or before t. versions may be in any order; of two versions
+// with the same EffectiveFrom the later one in the slice wins. It reports
+// false when no version is in force at t.
+func RegimeAt(versions []Regime, t time.Time) (Regime, bool) {
+	best := -1
+	for i, v := range versions {
+		if v.EffectiveFrom.After(t) {
+			continue
+		}
+		if best < 0 || !v.EffectiveFrom.Before(versions[best].EffectiveFrom) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return Regime{}, false
+	}
+	return versions[best], true
+}
+
+// Arrive is what happens when a reading reaches the central: it is classified
+// against the thresholds of the regime version in force when it was taken
+// (so later threshold changes never recolour history; with no version in
+// force it is Unclassified, though still checked for plausibility), and an
+// open review task is created for it.
+//
+// The task has ID "task-"+m.ID, Category TaskMeasurement, FocusID m.ID, the
+// reading's colour and implausible flag, and is Created when the reading was
+// received (when it was taken, if Received is zero).
+func Arrive(m Measurement, versions []Regime) (Reading, Task) {
+	var c Classification
+	if reg, ok := RegimeAt(versions, m.Taken); ok {
+		c = Classify(m, reg.Thresholds)
+	} else {
+		c = Classification{Implausible: Implausible(m)}
+	}
+	created := m.Received
+	if created.IsZero() {
+		created = m.Taken
+	}
+	return Reading{Measurement: m, Classification: c}, Task{
+		ID:          "task-" + m.ID,
+		PatientID:   m.PatientID,
+		Category:    TaskMeasurement,
+		FocusID:     m.ID,
+		Color:       c.Color,
+		Implausible: c.Implausible != "",
+		Created:     created,
+	}
+}
+
+// ArriveQuestionnaire is the open review task for a submitted questionnaire:
+// ID "task-"+q.ID, Category TaskMeasurement, FocusID q.ID, the colour of its
+// worst answer, Created when it was taken.
+func ArriveQuestionnaire(q ProResponse) Task {
+	return Task{
+		ID:        "task-" + q.ID,
+		PatientID: q.PatientID,
+		Category:  TaskMeasurement,
+		FocusID:   q.ID,
+		Color:     q.Color(),
+		Created:   q.Taken,
+	}
+}
+
+// MissingTaskID is the deterministic id of the missing-measurement task for
+// patient, kind and deadline due: "missing-<patient>-<kind>-<due>", the due
+// time in UTC as compact RFC 3339 (20060102T150405Z). The central and every
+// console derive the same id, so the task is created once.
+func MissingTaskID(patientID string, k Kind, due time.Time) string {
+	return "missing-" + patientID + "-" + string(k) + "-" + due.UTC().Format("20060102T150405Z")
+}
+
+// MissingTask is the worklist task for a slot that was missed: Category
+// TaskMissing, id from MissingTaskID, Kind, Created and Due at the slot's
+// deadline. For a SlotLate slot the task is already Done, by "late-arrival"
+// at the time the slot was fulfilled, so history shows the measurement came
+// late. For any other state no task arises and the zero Task is returned.
+// The patient id is a parameter because a slot does not carry it.
+func MissingTask(patientID string, s SlotResult) Task {
+	if s.State != SlotMissing && s.State != SlotLate {
+		return Task{}
+	}
+	t := Task{
+		ID:        MissingTaskID(patientID, s.Kind, s.Due),
+		PatientID: patientID,
+		Category:  TaskMissing,
+		Kind:      s.Kind,
+		Created:   s.Due,
+		Due:       s.Due,
+	}
+	if s.State == SlotLate {
+		t.Done = true
+		t.DoneBy = LateArrival
+		t.DoneAt = s.Fulfilled
+	}
+	return t
+}
+
+// LateArrival is the DoneBy of a missing-measurement task that a late
+// reading resolved.
+const LateArrival = "late-arrival"
