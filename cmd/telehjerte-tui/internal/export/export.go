@@ -1,0 +1,115 @@
+// Package export writes the worklist in machine-readable forms (JSON and
+// CSV) for the `worklist` subcommand. CPR numbers are always masked; text
+// that came from patients or servers is cleaned before it reaches a terminal
+// or a spreadsheet.
+package export
+
+import (
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// Row is one worklist row as exported.
+type Row struct {
+	Status     string            `json:"status"` // the worklist group: red, yellow, missing, messages, green, unclassified, none
+	PatientID  string            `json:"patient_id"`
+	Name       string            `json:"name"`
+	CPR        string            `json:"cpr"` // masked, DDMMYY-xxxx
+	Open       Open              `json:"open"`
+	OldestOpen *time.Time        `json:"oldest_open"` // RFC3339; null when nothing is open
+	Latest     map[string]Latest `json:"latest"`      // by measurement kind (weight, pulse, bp, steps, spo2)
+	Team       Team              `json:"team"`
+}
+
+// Open counts what is open for the patient.
+type Open struct {
+	New          int `json:"new"`
+	Red          int `json:"red"`
+	Yellow       int `json:"yellow"`
+	Green        int `json:"green"`
+	Unclassified int `json:"unclassified"`
+	Implausible  int `json:"implausible"`
+	Missing      int `json:"missing"`
+	Unread       int `json:"unread"`
+}
+
+// Latest is the most recent reading of one kind.
+type Latest struct {
+	Value       float64   `json:"value"`
+	Value2      *float64  `json:"value2,omitempty"` // diastolic, for bp
+	Unit        string    `json:"unit"`
+	Color       string    `json:"color"`
+	Implausible bool      `json:"implausible"`
+	Taken       time.Time `json:"taken"`
+}
+
+// Team is who holds monitoring responsibility now.
+type Team struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Cover bool   `json:"cover"` // holiday cover for the home team
+	// HomeName is the home team when Cover is true.
+	HomeName string `json:"home_name,omitempty"`
+}
+
+// Rows converts worklist rows, in their order, with times in loc and the
+// responsible team as of now.
+func Rows(rows []domain.WorklistRow, now time.Time, loc *time.Location) []Row {
+	if loc == nil {
+		loc = time.UTC
+	}
+	out := make([]Row, 0, len(rows))
+	for _, r := range rows {
+		o := r.Open
+		e := Row{
+			Status:    r.Open.Group().String(),
+			PatientID: clean(r.Patient.ID),
+			Name:      clean(r.Patient.Name),
+			CPR:       domain.MaskCPR(r.Patient.CPR),
+			Open: Open{New: o.New(), Red: o.Red, Yellow: o.Yellow, Green: o.Green,
+				Unclassified: o.Unclassified, Implausible: o.Implausible, Missing: o.Missing, Unread: o.Unread},
+			Latest: map[string]Latest{},
+		}
+		if !o.Oldest.IsZero() {
+			t := o.Oldest.In(loc)
+			e.OldestOpen = &t
+		}
+		for _, k := range domain.Kinds() {
+			l, ok := r.Latest[k]
+			if !ok || l.Taken.IsZero() {
+				continue
+			}
+			x := Latest{Value: l.Value, Unit: k.Unit(), Color: l.Color.String(), Implausible: l.Implausible, Taken: l.Taken.In(loc)}
+			if k == domain.KindBloodPressure {
+				v2 := l.Value2
+				x.Value2 = &v2
+			}
+			e.Latest[string(k)] = x
+		}
+		holder, cover := r.Responsibility.HolderAt(now)
+		e.Team = Team{ID: clean(holder.ID), Name: clean(holder.Name), Cover: cover}
+		if cover {
+			e.Team.HomeName = clean(r.Responsibility.Home.Name)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// clean makes untrusted text one safe line: control characters (including
+// ESC, so no terminal escape sequence survives) and bidirectional overrides
+// are dropped, invalid UTF-8 becomes U+FFFD.
+func clean(s string) string {
+	return strings.TrimSpace(strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t' || r == '\n' || r == '\r':
+			return ' '
+		case unicode.IsControl(r), r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
+			return -1
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\ufffd")))
+}

@@ -1,0 +1,122 @@
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+func sampleRows(t *testing.T) ([]domain.WorklistRow, time.Time, *time.Location) {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 10, 9, 0, 0, 0, loc)
+	home := domain.Team{ID: "team-a", Name: "Hjertesvigtsklinik A"}
+	coverTeam := domain.Team{ID: "team-b", Name: "=cmd|' /C calc'!A0"}
+	red := domain.WorklistRow{
+		Patient: domain.Patient{ID: "p1", CPR: "0101501234", Name: "Anna \x1b[31mHansen"},
+		Open:    domain.OpenItems{Red: 1, Yellow: 2, Missing: 1, Unread: 1, Oldest: now.Add(-26 * time.Hour)},
+		Latest: map[domain.Kind]domain.Latest{
+			domain.KindWeight:        {Value: 84.5, Color: domain.Red, Taken: now.Add(-2 * time.Hour)},
+			domain.KindBloodPressure: {Value: 120, Value2: 80, Color: domain.Green, Taken: now.Add(-3 * time.Hour)},
+		},
+		Responsibility: domain.Responsibility{Home: home, Cover: &domain.Cover{Team: coverTeam,
+			Period: domain.Period{From: now.Add(-24 * time.Hour), To: now.Add(24 * time.Hour)}}},
+	}
+	none := domain.WorklistRow{
+		Patient:        domain.Patient{ID: "p2", CPR: "12-34", Name: "Bo Berg"},
+		Responsibility: domain.Responsibility{Home: home},
+	}
+	return []domain.WorklistRow{red, none}, now, loc
+}
+
+func TestJSON(t *testing.T) {
+	rows, now, loc := sampleRows(t)
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, Rows(rows, now, loc)); err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatalf("not a JSON array: %v\n%s", err, buf.String())
+	}
+	if len(got) != 2 {
+		t.Fatalf("%d rows, want 2", len(got))
+	}
+	r := got[0]
+	if r["status"] != "red" || r["patient_id"] != "p1" || r["cpr"] != "010150-xxxx" {
+		t.Errorf("row 0 = %v", r)
+	}
+	if strings.ContainsRune(r["name"].(string), 0x1b) || r["name"] != "Anna [31mHansen" {
+		t.Errorf("name not cleaned: %q", r["name"])
+	}
+	open := r["open"].(map[string]any)
+	for k, want := range map[string]float64{"new": 3, "red": 1, "yellow": 2, "missing": 1, "unread": 1, "green": 0, "unclassified": 0, "implausible": 0} {
+		if open[k] != want {
+			t.Errorf("open[%s] = %v, want %v", k, open[k], want)
+		}
+	}
+	if r["oldest_open"] != "2026-03-09T07:00:00+01:00" {
+		t.Errorf("oldest_open = %v", r["oldest_open"])
+	}
+	latest := r["latest"].(map[string]any)
+	w := latest["weight"].(map[string]any)
+	if w["value"] != 84.5 || w["color"] != "red" || w["unit"] != "kg" || w["value2"] != nil {
+		t.Errorf("latest weight = %v", w)
+	}
+	if bp := latest["bp"].(map[string]any); bp["value2"] != 80.0 {
+		t.Errorf("latest bp = %v", bp)
+	}
+	team := r["team"].(map[string]any)
+	if team["id"] != "team-b" || team["cover"] != true || team["home_name"] != "Hjertesvigtsklinik A" {
+		t.Errorf("team = %v", team)
+	}
+	if got[1]["status"] != "none" || got[1]["oldest_open"] != nil || got[1]["cpr"] != "xxxxxx-xxxx" {
+		t.Errorf("row 1 = %v", got[1])
+	}
+	buf.Reset()
+	if err := WriteJSON(&buf, nil); err != nil || strings.TrimSpace(buf.String()) != "[]" {
+		t.Errorf("empty list: %q %v", buf.String(), err)
+	}
+}
+
+func TestCSV(t *testing.T) {
+	rows, now, loc := sampleRows(t)
+	var buf bytes.Buffer
+	if err := WriteCSV(&buf, Rows(rows, now, loc)); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 {
+		t.Fatalf("%d records, want header + 2", len(recs))
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	r := recs[1]
+	for name, want := range map[string]string{
+		"status": "red", "cpr": "010150-xxxx", "open_new": "3", "open_red": "1", "oldest_open": "2026-03-09T07:00:00+01:00",
+		"weight_value": "84.5", "weight_color": "red", "bp_value2": "80", "pulse_value": "",
+		"team": "'=cmd|' /C calc'!A0", "team_cover": "true",
+	} {
+		if i, ok := col[name]; !ok || r[i] != want {
+			t.Errorf("%s = %q, want %q", name, r[min(i, len(r)-1)], want)
+		}
+	}
+	for _, rec := range recs {
+		if len(rec) != len(CSVHeader()) {
+			t.Errorf("record has %d fields, header %d", len(rec), len(CSVHeader()))
+		}
+	}
+}

@@ -1,0 +1,105 @@
+package export
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// WriteJSON writes rows as one JSON array (an empty list is "[]").
+func WriteJSON(w io.Writer, rows []Row) error {
+	if rows == nil {
+		rows = []Row{}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(rows); err != nil {
+		return fmt.Errorf("write worklist JSON: %w", err)
+	}
+	return nil
+}
+
+// CSVHeader is the header row of WriteCSV. Latest readings come as
+// <kind>_value, <kind>_color and <kind>_taken per kind (bp adds bp_value2).
+func CSVHeader() []string {
+	h := []string{"status", "patient_id", "name", "cpr",
+		"open_new", "open_red", "open_yellow", "open_green", "open_unclassified",
+		"open_implausible", "open_missing", "open_unread", "oldest_open"}
+	for _, k := range domain.Kinds() {
+		h = append(h, string(k)+"_value")
+		if k == domain.KindBloodPressure {
+			h = append(h, string(k)+"_value2")
+		}
+		h = append(h, string(k)+"_color", string(k)+"_taken")
+	}
+	return append(h, "team_id", "team", "team_cover")
+}
+
+// WriteCSV writes a header row and one record per row. Text cells that a
+// spreadsheet would read as a formula get a leading apostrophe.
+func WriteCSV(w io.Writer, rows []Row) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(CSVHeader()); err != nil {
+		return fmt.Errorf("write worklist CSV: %w", err)
+	}
+	num := strconv.Itoa
+	for _, r := range rows {
+		rec := []string{r.Status, cell(r.PatientID), cell(r.Name), r.CPR,
+			num(r.Open.New), num(r.Open.Red), num(r.Open.Yellow), num(r.Open.Green), num(r.Open.Unclassified),
+			num(r.Open.Implausible), num(r.Open.Missing), num(r.Open.Unread), timeCell(r.OldestOpen)}
+		for _, k := range domain.Kinds() {
+			l, ok := r.Latest[string(k)]
+			if !ok {
+				rec = append(rec, "")
+				if k == domain.KindBloodPressure {
+					rec = append(rec, "")
+				}
+				rec = append(rec, "", "")
+				continue
+			}
+			rec = append(rec, strconv.FormatFloat(l.Value, 'f', -1, 64))
+			if k == domain.KindBloodPressure {
+				v2 := ""
+				if l.Value2 != nil {
+					v2 = strconv.FormatFloat(*l.Value2, 'f', -1, 64)
+				}
+				rec = append(rec, v2)
+			}
+			color := l.Color
+			if l.Implausible {
+				color += " implausible"
+			}
+			rec = append(rec, color, l.Taken.Format(time.RFC3339))
+		}
+		rec = append(rec, cell(r.Team.ID), cell(r.Team.Name), strconv.FormatBool(r.Team.Cover))
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("write worklist CSV: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write worklist CSV: %w", err)
+	}
+	return nil
+}
+
+func timeCell(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.Format(time.RFC3339)
+}
+
+// cell defuses spreadsheet formulas in untrusted text.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
