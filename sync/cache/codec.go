@@ -1,0 +1,295 @@
+package cache
+
+import (
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// ms converts t to unix milliseconds UTC; the zero time becomes NULL.
+func ms(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMilli(), Valid: true}
+}
+
+// fromMs is the inverse of ms: NULL becomes the zero time.
+func fromMs(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return time.UnixMilli(v.Int64).UTC()
+}
+
+// msOrZero is the last_updated encoding: 0 for "no server version".
+func msOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+func fromMsOrZero(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func parseColor(s string) (domain.Color, error) {
+	c, err := domain.ParseColor(s)
+	if err != nil {
+		return domain.Unclassified, fmt.Errorf("stored colour: %w", err)
+	}
+	return c, nil
+}
+
+// limitsJSON is the stored form of domain.Limits: unset limits are absent,
+// so a limit of 0 survives the round trip.
+type limitsJSON struct {
+	RedLow     *float64 `json:"red_low,omitempty"`
+	YellowLow  *float64 `json:"yellow_low,omitempty"`
+	YellowHigh *float64 `json:"yellow_high,omitempty"`
+	RedHigh    *float64 `json:"red_high,omitempty"`
+}
+
+type kindThresholdsJSON struct {
+	Primary   limitsJSON `json:"primary"`
+	Secondary limitsJSON `json:"secondary"`
+}
+
+func limitToJSON(l domain.Limit) *float64 {
+	if !l.OK {
+		return nil
+	}
+	v := l.V
+	return &v
+}
+
+func limitFromJSON(p *float64) domain.Limit {
+	if p == nil {
+		return domain.Limit{}
+	}
+	return domain.L(*p)
+}
+
+func toLimitsJSON(l domain.Limits) limitsJSON {
+	return limitsJSON{limitToJSON(l.RedLow), limitToJSON(l.YellowLow), limitToJSON(l.YellowHigh), limitToJSON(l.RedHigh)}
+}
+
+func (l limitsJSON) domain() domain.Limits {
+	return domain.Limits{
+		RedLow: limitFromJSON(l.RedLow), YellowLow: limitFromJSON(l.YellowLow),
+		YellowHigh: limitFromJSON(l.YellowHigh), RedHigh: limitFromJSON(l.RedHigh),
+	}
+}
+
+func toKindThresholdsJSON(k domain.KindThresholds) kindThresholdsJSON {
+	return kindThresholdsJSON{Primary: toLimitsJSON(k.Primary), Secondary: toLimitsJSON(k.Secondary)}
+}
+
+func (k kindThresholdsJSON) domain() domain.KindThresholds {
+	return domain.KindThresholds{Primary: k.Primary.domain(), Secondary: k.Secondary.domain()}
+}
+
+// encodeLimits stores a reading's limits snapshot; no limits is NULL.
+func encodeLimits(k domain.KindThresholds) (sql.NullString, error) {
+	if k.Empty() {
+		return sql.NullString{}, nil
+	}
+	b, err := json.Marshal(toKindThresholdsJSON(k))
+	if err != nil {
+		return sql.NullString{}, fmt.Errorf("encode limits: %w", err)
+	}
+	return sql.NullString{String: string(b), Valid: true}, nil
+}
+
+func decodeLimits(s sql.NullString) (domain.KindThresholds, error) {
+	if !s.Valid {
+		return domain.KindThresholds{}, nil
+	}
+	var k kindThresholdsJSON
+	if err := json.Unmarshal([]byte(s.String), &k); err != nil {
+		return domain.KindThresholds{}, fmt.Errorf("decode stored limits: %w", err)
+	}
+	return k.domain(), nil
+}
+
+// scheduleJSON is the stored form of domain.Schedule. The deadline (time of
+// day, local) is kept in milliseconds after midnight.
+type scheduleJSON struct {
+	Kind       string `json:"kind"`
+	Freq       string `json:"freq"`
+	N          int    `json:"n,omitempty"`
+	Weekdays   []int  `json:"weekdays,omitempty"`
+	DeadlineMs int64  `json:"deadline_ms"`
+}
+
+type trendJSON struct {
+	GainKg float64 `json:"gain_kg"`
+	Days   int     `json:"days"`
+	Color  string  `json:"color"`
+}
+
+type periodJSON struct {
+	From   *int64 `json:"from,omitempty"`
+	To     *int64 `json:"to,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+func msPtr(t time.Time) *int64 {
+	if t.IsZero() {
+		return nil
+	}
+	v := t.UnixMilli()
+	return &v
+}
+
+func fromMsPtr(p *int64) time.Time {
+	if p == nil {
+		return time.Time{}
+	}
+	return time.UnixMilli(*p).UTC()
+}
+
+// regimeJSON holds the JSON columns of one regimes row.
+type regimeJSON struct {
+	schedules, thresholds, pauses string
+	trend                         sql.NullString
+}
+
+func encodeRegime(r domain.Regime) (regimeJSON, error) {
+	var out regimeJSON
+	scheds := make([]scheduleJSON, 0, len(r.Schedules))
+	for _, s := range r.Schedules {
+		sj := scheduleJSON{Kind: string(s.Kind), Freq: string(s.Freq.Kind), N: s.Freq.N, DeadlineMs: s.Deadline.Milliseconds()}
+		for _, d := range s.Freq.Weekdays {
+			sj.Weekdays = append(sj.Weekdays, int(d))
+		}
+		scheds = append(scheds, sj)
+	}
+	byKind := make(map[string]kindThresholdsJSON, len(r.Thresholds.ByKind))
+	for k, kt := range r.Thresholds.ByKind {
+		byKind[string(k)] = toKindThresholdsJSON(kt)
+	}
+	pauses := make([]periodJSON, 0, len(r.Pauses))
+	for _, p := range r.Pauses {
+		pauses = append(pauses, periodJSON{From: msPtr(p.From), To: msPtr(p.To), Reason: p.Reason})
+	}
+	for _, x := range []struct {
+		v   any
+		dst *string
+	}{{scheds, &out.schedules}, {byKind, &out.thresholds}, {pauses, &out.pauses}} {
+		b, err := json.Marshal(x.v)
+		if err != nil {
+			return out, fmt.Errorf("encode regime: %w", err)
+		}
+		*x.dst = string(b)
+	}
+	if r.TrendRule != nil {
+		b, err := json.Marshal(trendJSON{GainKg: r.TrendRule.GainKg, Days: r.TrendRule.Days, Color: r.TrendRule.Color.String()})
+		if err != nil {
+			return out, fmt.Errorf("encode regime trend rule: %w", err)
+		}
+		out.trend = sql.NullString{String: string(b), Valid: true}
+	}
+	return out, nil
+}
+
+// decodeRegime fills the JSON-held fields of r.
+func decodeRegime(r *domain.Regime, j regimeJSON) error {
+	var scheds []scheduleJSON
+	if err := json.Unmarshal([]byte(j.schedules), &scheds); err != nil {
+		return fmt.Errorf("decode stored schedules: %w", err)
+	}
+	r.Schedules = nil
+	for _, sj := range scheds {
+		s := domain.Schedule{
+			Kind:     domain.Kind(sj.Kind),
+			Freq:     domain.Frequency{Kind: domain.FreqKind(sj.Freq), N: sj.N},
+			Deadline: time.Duration(sj.DeadlineMs) * time.Millisecond,
+		}
+		for _, d := range sj.Weekdays {
+			s.Freq.Weekdays = append(s.Freq.Weekdays, time.Weekday(d))
+		}
+		r.Schedules = append(r.Schedules, s)
+	}
+	var byKind map[string]kindThresholdsJSON
+	if err := json.Unmarshal([]byte(j.thresholds), &byKind); err != nil {
+		return fmt.Errorf("decode stored thresholds: %w", err)
+	}
+	r.Thresholds.ByKind = nil
+	if len(byKind) > 0 {
+		r.Thresholds.ByKind = make(map[domain.Kind]domain.KindThresholds, len(byKind))
+		for k, kt := range byKind {
+			r.Thresholds.ByKind[domain.Kind(k)] = kt.domain()
+		}
+	}
+	var pauses []periodJSON
+	if err := json.Unmarshal([]byte(j.pauses), &pauses); err != nil {
+		return fmt.Errorf("decode stored pauses: %w", err)
+	}
+	r.Pauses = nil
+	for _, p := range pauses {
+		r.Pauses = append(r.Pauses, domain.Period{From: fromMsPtr(p.From), To: fromMsPtr(p.To), Reason: p.Reason})
+	}
+	r.TrendRule = nil
+	if j.trend.Valid {
+		var t trendJSON
+		if err := json.Unmarshal([]byte(j.trend.String), &t); err != nil {
+			return fmt.Errorf("decode stored trend rule: %w", err)
+		}
+		c, err := parseColor(t.Color)
+		if err != nil {
+			return err
+		}
+		r.TrendRule = &domain.TrendRule{GainKg: t.GainKg, Days: t.Days, Color: c}
+	}
+	return nil
+}
+
+// proAnswerJSON is the stored form of one questionnaire answer.
+type proAnswerJSON struct {
+	Question string `json:"question"`
+	Answer   string `json:"answer"`
+	Severity string `json:"severity"`
+}
+
+func encodeAnswers(as []domain.ProAnswer) (string, error) {
+	out := make([]proAnswerJSON, 0, len(as))
+	for _, a := range as {
+		out = append(out, proAnswerJSON{Question: a.Question, Answer: a.Answer, Severity: a.Severity.String()})
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return "", fmt.Errorf("encode answers: %w", err)
+	}
+	return string(b), nil
+}
+
+func decodeAnswers(s string) ([]domain.ProAnswer, error) {
+	var in []proAnswerJSON
+	if err := json.Unmarshal([]byte(s), &in); err != nil {
+		return nil, fmt.Errorf("decode stored answers: %w", err)
+	}
+	var out []domain.ProAnswer
+	for _, a := range in {
+		c, err := parseColor(a.Severity)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, domain.ProAnswer{Question: a.Question, Answer: a.Answer, Severity: c})
+	}
+	return out, nil
+}

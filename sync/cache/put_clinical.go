@@ -1,0 +1,223 @@
+package cache
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// ServiceRequestRef identifies the ServiceRequest version a regime version
+// was built from, for one measurement kind.
+type ServiceRequestRef struct {
+	ID        string `json:"id"`
+	VersionID string `json:"version_id"`
+}
+
+// PutRegime stores one version of a patient's regime (a CarePlan id and
+// version). Every version is kept; see RegimeHistory.
+func (tx *Tx) PutRegime(r domain.Regime, m Meta) error {
+	return tx.PutRegimeRefs(r, m, nil)
+}
+
+// PutRegimeRefs is PutRegime that also records the ServiceRequest per kind
+// the version was built from. With no refs, refs stored earlier are kept.
+func (tx *Tx) PutRegimeRefs(r domain.Regime, m Meta, refs map[domain.Kind]ServiceRequestRef) error {
+	id, err := resolveID("regime", r.ID, m.ID)
+	if err != nil {
+		return fmt.Errorf("put regime: %w", err)
+	}
+	version, err := resolveID("regime "+id+" version", r.Version, m.VersionID)
+	if err != nil {
+		return fmt.Errorf("put regime: %w", err)
+	}
+	if r.PatientID == "" {
+		return fmt.Errorf("put regime %s/%s: missing patient id", id, version)
+	}
+	j, err := encodeRegime(r)
+	if err != nil {
+		return fmt.Errorf("put regime %s/%s: %w", id, version, err)
+	}
+	srs := "{}"
+	if len(refs) > 0 {
+		b, err := json.Marshal(refs)
+		if err != nil {
+			return fmt.Errorf("put regime %s/%s: encode service requests: %w", id, version, err)
+		}
+		srs = string(b)
+	}
+	const q = `INSERT INTO regimes (id, version_id, last_updated, patient_id, effective_from, start, "end",
+	phase, reevaluation, reference_weight, schedules, thresholds, trend_rule, pauses,
+	author, physician, reason, service_requests)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id, version_id) DO UPDATE SET last_updated = excluded.last_updated,
+	patient_id = excluded.patient_id, effective_from = excluded.effective_from,
+	start = excluded.start, "end" = excluded."end", phase = excluded.phase,
+	reevaluation = excluded.reevaluation, reference_weight = excluded.reference_weight,
+	schedules = excluded.schedules, thresholds = excluded.thresholds,
+	trend_rule = excluded.trend_rule, pauses = excluded.pauses, author = excluded.author,
+	physician = excluded.physician, reason = excluded.reason,
+	service_requests = CASE WHEN excluded.service_requests = '{}'
+		THEN regimes.service_requests ELSE excluded.service_requests END
+WHERE excluded.last_updated >= regimes.last_updated`
+	if _, err := tx.exec(q, id, version, msOrZero(m.LastUpdated), r.PatientID, ms(r.EffectiveFrom),
+		ms(r.Start), ms(r.End), string(r.Phase), ms(r.Reevaluation), r.Thresholds.ReferenceWeight,
+		j.schedules, j.thresholds, j.trend, j.pauses, r.Author, r.Physician, r.Reason, srs); err != nil {
+		return fmt.Errorf("put regime %s/%s: %w", id, version, err)
+	}
+	return nil
+}
+
+const upsertObservation = `INSERT INTO observations (id, version_id, last_updated, patient_id, kind, taken,
+	received, value, value2, extra, color, implausible, limits, acknowledged)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
+	patient_id = excluded.patient_id, kind = excluded.kind, taken = excluded.taken,
+	received = excluded.received, value = excluded.value, value2 = excluded.value2,
+	extra = excluded.extra, color = excluded.color, implausible = excluded.implausible,
+	limits = excluded.limits, acknowledged = excluded.acknowledged
+WHERE `
+
+// refreshLatest sets latest_readings for one patient and kind from the
+// newest observation (by taken, then id): one index seek.
+const refreshLatest = `INSERT INTO latest_readings (patient_id, kind, observation_id, taken, value, value2, color, implausible)
+SELECT patient_id, kind, id, taken, value, value2, color, implausible <> ''
+FROM observations WHERE patient_id = ? AND kind = ?
+ORDER BY taken DESC, id DESC LIMIT 1
+ON CONFLICT (patient_id, kind) DO UPDATE SET observation_id = excluded.observation_id,
+	taken = excluded.taken, value = excluded.value, value2 = excluded.value2,
+	color = excluded.color, implausible = excluded.implausible`
+
+// PutReading stores a reading (an Observation) with the classification it
+// got on arrival, and keeps latest_readings pointing at the patient's newest
+// reading of that kind, whatever order readings arrive in. Observations are
+// immutable in FHIR: a new version may change the values or the
+// acknowledgement but not the patient or kind.
+func (tx *Tx) PutReading(r domain.Reading, m Meta) error {
+	id, err := resolveID("reading", r.ID, m.ID)
+	if err != nil {
+		return fmt.Errorf("put reading: %w", err)
+	}
+	if r.PatientID == "" {
+		return fmt.Errorf("put reading %s: missing patient id", id)
+	}
+	if _, err := domain.ParseKind(string(r.Kind)); err != nil {
+		return fmt.Errorf("put reading %s: %w", id, err)
+	}
+	if r.Taken.IsZero() {
+		return fmt.Errorf("put reading %s: missing time taken", id)
+	}
+	limits, err := encodeLimits(r.Limits)
+	if err != nil {
+		return fmt.Errorf("put reading %s: %w", id, err)
+	}
+	n, err := tx.exec(upsertObservation+newer("observations"), id, m.VersionID, msOrZero(m.LastUpdated),
+		r.PatientID, string(r.Kind), r.Taken.UnixMilli(), ms(r.Received), r.Value, r.Value2,
+		b2i(r.Extra), r.Color.String(), r.Implausible, limits, b2i(r.Acknowledged))
+	if err != nil {
+		return fmt.Errorf("put reading %s: %w", id, err)
+	}
+	if n == 0 { // an older version than the stored one: nothing changed
+		return nil
+	}
+	if _, err := tx.exec(refreshLatest, r.PatientID, string(r.Kind)); err != nil {
+		return fmt.Errorf("put reading %s: latest: %w", id, err)
+	}
+	return nil
+}
+
+// PutQuestionnaire stores a QuestionnaireResponse; its colour is its worst
+// answer's.
+func (tx *Tx) PutQuestionnaire(q domain.ProResponse, m Meta) error {
+	id, err := resolveID("questionnaire", q.ID, m.ID)
+	if err != nil {
+		return fmt.Errorf("put questionnaire: %w", err)
+	}
+	if q.PatientID == "" {
+		return fmt.Errorf("put questionnaire %s: missing patient id", id)
+	}
+	if q.Taken.IsZero() {
+		return fmt.Errorf("put questionnaire %s: missing time taken", id)
+	}
+	answers, err := encodeAnswers(q.Answers)
+	if err != nil {
+		return fmt.Errorf("put questionnaire %s: %w", id, err)
+	}
+	const sq = `INSERT INTO questionnaire_responses (id, version_id, last_updated, patient_id, taken, answers, color)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
+	patient_id = excluded.patient_id, taken = excluded.taken, answers = excluded.answers, color = excluded.color
+WHERE `
+	if _, err := tx.exec(sq+newer("questionnaire_responses"), id, m.VersionID, msOrZero(m.LastUpdated),
+		q.PatientID, q.Taken.UnixMilli(), answers, q.Color().String()); err != nil {
+		return fmt.Errorf("put questionnaire %s: %w", id, err)
+	}
+	return nil
+}
+
+// Task statuses stored (FHIR Task.status). A domain.Task that is not Done is
+// stored as TaskReady.
+const (
+	TaskReady      = "ready"
+	TaskInProgress = "in-progress"
+	TaskCompleted  = "completed"
+)
+
+// PutTask stores a Task: open (status ready) unless t.Done (completed).
+func (tx *Tx) PutTask(t domain.Task, m Meta) error {
+	id, err := resolveID("task", t.ID, m.ID)
+	if err != nil {
+		return fmt.Errorf("put task: %w", err)
+	}
+	if t.PatientID == "" || t.Category == "" {
+		return fmt.Errorf("put task %s: patient id and category are required", id)
+	}
+	if t.Kind != "" {
+		if _, err := domain.ParseKind(string(t.Kind)); err != nil {
+			return fmt.Errorf("put task %s: %w", id, err)
+		}
+	}
+	status := TaskReady
+	if t.Done {
+		status = TaskCompleted
+	}
+	const q = `INSERT INTO tasks (id, version_id, last_updated, patient_id, category, focus_id, kind, color,
+	implausible, status, created, due, done_by, done_at, note)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
+	patient_id = excluded.patient_id, category = excluded.category, focus_id = excluded.focus_id,
+	kind = excluded.kind, color = excluded.color, implausible = excluded.implausible,
+	status = excluded.status, created = excluded.created, due = excluded.due,
+	done_by = excluded.done_by, done_at = excluded.done_at, note = excluded.note
+WHERE `
+	if _, err := tx.exec(q+newer("tasks"), id, m.VersionID, msOrZero(m.LastUpdated), t.PatientID,
+		string(t.Category), t.FocusID, string(t.Kind), t.Color.String(), b2i(t.Implausible), status,
+		ms(t.Created), ms(t.Due), t.DoneBy, ms(t.DoneAt), t.Note); err != nil {
+		return fmt.Errorf("put task %s: %w", id, err)
+	}
+	return nil
+}
+
+// PutMessage stores a Communication.
+func (tx *Tx) PutMessage(msg domain.Message, m Meta) error {
+	id, err := resolveID("message", msg.ID, m.ID)
+	if err != nil {
+		return fmt.Errorf("put message: %w", err)
+	}
+	if msg.PatientID == "" {
+		return fmt.Errorf("put message %s: missing patient id", id)
+	}
+	const q = `INSERT INTO communications (id, version_id, last_updated, patient_id, thread_id, from_patient,
+	sender, title, body, sent, read)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
+	patient_id = excluded.patient_id, thread_id = excluded.thread_id, from_patient = excluded.from_patient,
+	sender = excluded.sender, title = excluded.title, body = excluded.body, sent = excluded.sent,
+	read = excluded.read
+WHERE `
+	if _, err := tx.exec(q+newer("communications"), id, m.VersionID, msOrZero(m.LastUpdated), msg.PatientID,
+		msg.ThreadID, b2i(msg.FromPatient), msg.Sender, msg.Title, msg.Body, ms(msg.Sent), b2i(msg.Read)); err != nil {
+		return fmt.Errorf("put message %s: %w", id, err)
+	}
+	return nil
+}
