@@ -1,0 +1,288 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// colID names a worklist column.
+type colID int
+
+const (
+	colStatus colID = iota
+	colName
+	colCPR
+	colWeight
+	colPulse
+	colBP
+	colSpO2
+	colOpen
+	colWaiting
+	colTeam
+)
+
+// column is one worklist column as laid out for a width.
+type column struct {
+	id       colID
+	title    string
+	min, max int
+	drop     int // drop order at narrow widths: higher goes first; 0 never
+	right    bool
+	width    int
+}
+
+// cell is one rendered worklist cell: its text and what colours it.
+type cell struct {
+	text  string
+	style cellStyle
+	color domain.Color
+	group domain.Group
+}
+
+type cellStyle int
+
+const (
+	stylePlain cellStyle = iota
+	styleReading
+	styleGroup
+)
+
+// wlLayout is the column layout of the worklist for one width.
+type wlLayout struct {
+	cols    []column
+	width   int
+	now     time.Time
+	longSum bool // room for the long open-item summary
+}
+
+const colGap = 1
+
+// layoutWorklist chooses columns and widths for the given terminal width:
+// optional columns are dropped (SpO2, then team, waiting time, CPR) until the
+// minimum widths fit; the spare width goes to name, open items and team.
+func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width int, now time.Time) wlLayout {
+	hasSpO2 := false
+	longest := 0
+	for _, i := range visible {
+		r := &rows[i]
+		if _, ok := r.Latest[domain.KindSpO2]; ok {
+			hasSpO2 = true
+		}
+		longest = max(longest, displayWidth(t.openSummary(r.Open, false)))
+	}
+	cols := []column{
+		{id: colStatus, title: t.ColStatus, min: 2, max: 2},
+		{id: colName, title: t.ColName, min: 12, max: 26},
+		{id: colCPR, title: t.ColCPR, min: 11, max: 11, drop: 2},
+		{id: colWeight, title: t.KindShort[domain.KindWeight], min: 7, max: 7, right: true},
+		{id: colPulse, title: t.KindShort[domain.KindPulse], min: 5, max: 6, right: true},
+		{id: colBP, title: t.KindShort[domain.KindBloodPressure], min: 9, max: 9, right: true},
+	}
+	if hasSpO2 {
+		cols = append(cols, column{id: colSpO2, title: t.KindShort[domain.KindSpO2], min: 5, max: 5, right: true, drop: 5})
+	}
+	cols = append(cols,
+		column{id: colOpen, title: t.ColOpen, min: 9, max: max(9, longest)},
+		column{id: colWaiting, title: t.ColWaiting, min: max(6, displayWidth(t.ColWaiting)), max: max(6, displayWidth(t.ColWaiting)), right: true, drop: 3},
+		column{id: colTeam, title: t.ColTeam, min: 12, max: 34, drop: 4},
+	)
+	for i := range cols {
+		if w := displayWidth(cols[i].title); w > cols[i].min && cols[i].id != colStatus {
+			cols[i].min, cols[i].max = w, max(w, cols[i].max)
+		}
+	}
+	avail := width - 2 // cursor gutter and a margin
+	total := func() int {
+		n := 0
+		for _, c := range cols {
+			n += c.min + colGap
+		}
+		return n - colGap
+	}
+	for total() > avail {
+		worst, at := 0, -1
+		for i, c := range cols {
+			if c.drop > worst {
+				worst, at = c.drop, i
+			}
+		}
+		if at < 0 {
+			break
+		}
+		cols = append(cols[:at], cols[at+1:]...)
+	}
+	spare := avail - total()
+	for i := range cols {
+		cols[i].width = cols[i].min
+	}
+	// Spare width: open items first (long summary), then name, then team.
+	for _, id := range []colID{colOpen, colName, colTeam, colPulse} {
+		for i := range cols {
+			if cols[i].id == id && spare > 0 {
+				add := min(spare, cols[i].max-cols[i].width)
+				cols[i].width += add
+				spare -= add
+			}
+		}
+	}
+	l := wlLayout{cols: cols, width: width, now: now}
+	for _, c := range cols {
+		if c.id == colOpen {
+			l.longSum = c.width >= longest
+		}
+	}
+	return l
+}
+
+// heading is the column-title line.
+func (l wlLayout) heading() string {
+	cells := make([]cell, len(l.cols))
+	for i, c := range l.cols {
+		cells[i] = cell{text: c.title}
+	}
+	return l.plainRow(cells, false)
+}
+
+// cells computes the text of every column for one patient.
+func (l wlLayout) cells(t *texts, r *domain.WorklistRow) []cell {
+	out := make([]cell, len(l.cols))
+	g := r.Open.Group()
+	for i, c := range l.cols {
+		switch c.id {
+		case colStatus:
+			out[i] = cell{text: GroupSymbol(g), style: styleGroup, group: g}
+		case colName:
+			out[i] = cell{text: Sanitize(r.Patient.Name)}
+		case colCPR:
+			out[i] = cell{text: domain.MaskCPR(r.Patient.CPR)}
+		case colWeight:
+			out[i] = readingCell(t, r, domain.KindWeight)
+		case colPulse:
+			out[i] = readingCell(t, r, domain.KindPulse)
+		case colBP:
+			out[i] = readingCell(t, r, domain.KindBloodPressure)
+		case colSpO2:
+			out[i] = readingCell(t, r, domain.KindSpO2)
+		case colOpen:
+			out[i] = cell{text: t.openSummary(r.Open, !l.longSum)}
+		case colWaiting:
+			if r.Open.Any() {
+				out[i] = cell{text: t.age(r.Open.Oldest, l.now)}
+			}
+		case colTeam:
+			out[i] = cell{text: t.teamLabel(r.Responsibility, l.now)}
+		}
+	}
+	return out
+}
+
+// readingCell is the latest reading of kind k with its symbol.
+func readingCell(t *texts, r *domain.WorklistRow, k domain.Kind) cell {
+	lt, ok := r.Latest[k]
+	if !ok {
+		return cell{}
+	}
+	return cell{
+		text:  t.value(k, lt.Value, lt.Value2) + mark(lt.Color, lt.Implausible),
+		style: styleReading,
+		color: readingColor(lt.Color, lt.Implausible),
+	}
+}
+
+// readingColor is the display colour of a reading: implausible ones are
+// shown yellow (they need a look), whatever their stored colour.
+func readingColor(c domain.Color, implausible bool) domain.Color {
+	if implausible {
+		return domain.Yellow
+	}
+	return c
+}
+
+// fit pads or truncates s to exactly w cells.
+func fit(s string, w int, right bool) string {
+	if displayWidth(s) > w {
+		s = truncate(s, w)
+	}
+	pad := w - displayWidth(s)
+	if pad <= 0 {
+		return s
+	}
+	if right {
+		return strings.Repeat(" ", pad) + s
+	}
+	return s + strings.Repeat(" ", pad)
+}
+
+// plainRow joins cells without colours; cursor marks the selected row with
+// a ">" in the gutter so it shows without reverse video too.
+func (l wlLayout) plainRow(cells []cell, cursor bool) string {
+	var b strings.Builder
+	if cursor {
+		b.WriteString(">")
+	} else {
+		b.WriteString(" ")
+	}
+	for i, c := range l.cols {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(fit(cells[i].text, c.width, c.right))
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// styledRow joins cells with their colours.
+func (l wlLayout) styledRow(st styles, cells []cell) string {
+	var b strings.Builder
+	b.WriteString(" ")
+	for i, c := range l.cols {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		txt := fit(cells[i].text, c.width, c.right)
+		switch cells[i].style {
+		case styleReading:
+			txt = st.color(cells[i].color).Render(txt)
+		case styleGroup:
+			txt = st.group(cells[i].group).Render(txt)
+		}
+		b.WriteString(txt)
+	}
+	return b.String()
+}
+
+// displayWidth is the width of s in terminal cells, ignoring escapes.
+func displayWidth(s string) int { return ansi.StringWidth(s) }
+
+// truncate cuts s to w cells, marking the cut with an ellipsis.
+func truncate(s string, w int) string {
+	if displayWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// padRight pads s with spaces to w cells.
+func padRight(s string, w int) string {
+	if n := w - displayWidth(s); n > 0 {
+		return s + strings.Repeat(" ", n)
+	}
+	return s
+}
+
+// spread puts left and right on one line of width w, right-aligned; the
+// right part is dropped when both do not fit.
+func spread(left, right string, w int) string {
+	gap := w - displayWidth(left) - displayWidth(right)
+	if gap < 1 {
+		return left
+	}
+	return left + strings.Repeat(" ", gap) + right
+}
+
+// splitLines splits s into lines.
+func splitLines(s string) []string { return strings.Split(s, "\n") }

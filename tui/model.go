@@ -1,0 +1,290 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+type screen int
+
+const (
+	screenWorklist screen = iota
+	screenPatient
+)
+
+// Model is the console's bubbletea model. Create it with New.
+type Model struct {
+	ctx  context.Context
+	src  Source
+	opts Options
+	t    *texts
+	st   styles
+	keys keyMap
+	help help.Model
+
+	width, height int
+	screen        screen
+	showHelp      bool
+	loading       bool
+	err           string
+
+	wl worklist
+	pv patientView
+}
+
+// worklistMsg carries a loaded worklist.
+type worklistMsg struct {
+	rows []domain.WorklistRow
+	all  bool
+	err  error
+}
+
+// patientMsg carries a loaded patient.
+type patientMsg struct {
+	id     string
+	detail domain.PatientDetail
+	err    error
+}
+
+// New returns the console model reading from src. The worklist (patients
+// with open items) is loaded when the program starts.
+func New(ctx context.Context, src Source, opts Options) *Model {
+	opts = opts.withDefaults()
+	t := catalog(opts.Lang)
+	m := &Model{
+		ctx:    ctx,
+		src:    src,
+		opts:   opts,
+		t:      t,
+		st:     newStyles(),
+		keys:   newKeyMap(t),
+		help:   help.New(),
+		width:  80,
+		height: 24,
+	}
+	m.help.Styles = help.Styles{
+		ShortKey: m.st.bold, FullKey: m.st.bold,
+		ShortDesc: lipgloss.NewStyle(), FullDesc: lipgloss.NewStyle(),
+		ShortSeparator: m.st.dim, FullSeparator: m.st.dim, Ellipsis: m.st.dim,
+	}
+	m.wl.filter = textinput.New()
+	m.wl.filter.Prompt = t.FilterPr
+	m.wl.filter.Placeholder = t.FilterPh
+	m.wl.filter.CharLimit = 40
+	m.wl.filter.SetVirtualCursor(false)
+	return m
+}
+
+// Init loads the worklist.
+func (m *Model) Init() tea.Cmd {
+	m.loading = true
+	return m.loadWorklist(false)
+}
+
+// loadWorklist audits the look-up and then reads the worklist. The audit
+// entry is written first: a look-up that cannot be logged is not made.
+func (m *Model) loadWorklist(all bool) tea.Cmd {
+	ctx, src, e := m.ctx, m.src, domain.AuditEntry{At: m.opts.Now(), User: m.opts.User, Action: ActionViewWorklist}
+	if all {
+		e.Detail = "all"
+	}
+	return func() tea.Msg {
+		if err := src.Audit(ctx, e); err != nil {
+			return worklistMsg{all: all, err: fmt.Errorf("audit worklist look-up: %w", err)}
+		}
+		rows, err := src.Worklist(ctx, all)
+		if err != nil {
+			return worklistMsg{all: all, err: fmt.Errorf("load worklist: %w", err)}
+		}
+		return worklistMsg{rows: rows, all: all}
+	}
+}
+
+// loadPatient audits and reads one patient for the view's window of days.
+func (m *Model) loadPatient(id string) tea.Cmd {
+	now := m.opts.Now()
+	ctx, src := m.ctx, m.src
+	e := domain.AuditEntry{At: now, User: m.opts.User, Action: ActionViewPatient, PatientID: id}
+	since := m.windowStart(now)
+	return func() tea.Msg {
+		if err := src.Audit(ctx, e); err != nil {
+			return patientMsg{id: id, err: fmt.Errorf("audit patient look-up: %w", err)}
+		}
+		d, err := src.Patient(ctx, id, since)
+		if err != nil {
+			return patientMsg{id: id, err: fmt.Errorf("load patient: %w", err)}
+		}
+		return patientMsg{id: id, detail: d}
+	}
+}
+
+// windowStart is local midnight Days-1 days before now: the window holds
+// Days calendar days including today.
+func (m *Model) windowStart(now time.Time) time.Time {
+	l := now.In(m.opts.Loc)
+	return time.Date(l.Year(), l.Month(), l.Day()-(m.opts.Days-1), 0, 0, 0, 0, m.opts.Loc)
+}
+
+// Update handles one message.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = max(msg.Width, 20), max(msg.Height, 6)
+		m.help.SetWidth(m.width)
+		m.wl.filter.SetWidth(max(10, m.width-len(m.t.FilterPr)-24))
+		m.wl.clamp(m.worklistBodyHeight())
+		m.pv.clamp(m)
+		return m, nil
+	case worklistMsg:
+		m.loading = false
+		if msg.err != nil {
+			m.err = msg.err.Error()
+			return m, nil
+		}
+		m.err = ""
+		m.wl.setRows(msg.rows, msg.all)
+		m.wl.clamp(m.worklistBodyHeight())
+		return m, nil
+	case patientMsg:
+		m.loading = false
+		if m.screen != screenPatient || msg.id != m.pv.id {
+			return m, nil // the nurse went back before it arrived
+		}
+		if msg.err != nil {
+			m.err = msg.err.Error()
+			return m, nil
+		}
+		m.err = ""
+		m.pv.setDetail(msg.detail)
+		return m, nil
+	case tea.KeyPressMsg:
+		return m.updateKey(msg)
+	}
+	if m.wl.filtering {
+		var cmd tea.Cmd
+		m.wl.filter, cmd = m.wl.filter.Update(msg)
+		return m, cmd
+	}
+	return m, nil
+}
+
+func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return m, tea.Quit
+	}
+	if m.showHelp {
+		if key.Matches(msg, m.keys.CloseHelp) {
+			m.showHelp = false
+		}
+		return m, nil
+	}
+	if m.screen == screenPatient {
+		return m.updatePatientKey(msg)
+	}
+	return m.updateWorklistKey(msg)
+}
+
+// View renders the current screen.
+func (m *Model) View() tea.View {
+	var lines []string
+	if m.opts.Demo {
+		lines = append(lines, m.st.demo.Render(padRight(" "+m.t.DemoBanner, m.width)))
+	}
+	var body []string
+	var cursor *tea.Cursor
+	switch {
+	case m.showHelp:
+		body = m.helpLines(m.height - len(lines) - 1)
+	case m.screen == screenPatient:
+		body = m.patientLines(m.height - len(lines) - m.footerHeight())
+	default:
+		body, cursor = m.worklistLines(m.height - len(lines) - m.footerHeight())
+		if cursor != nil {
+			cursor.Y += len(lines)
+		}
+	}
+	lines = append(lines, body...)
+	footer := m.footerLines()
+	if m.showHelp {
+		footer = []string{m.st.dim.Render(m.t.HelpClose)}
+	}
+	// Pad so the footer sits on the last line.
+	for len(lines)+len(footer) < m.height {
+		lines = append(lines, "")
+	}
+	lines = append(lines, footer...)
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	for i, l := range lines {
+		lines[i] = truncate(l, m.width)
+	}
+	v := tea.NewView(strings.Join(lines, "\n"))
+	v.AltScreen = true
+	v.WindowTitle = m.t.Title
+	v.Cursor = cursor
+	return v
+}
+
+// footerHeight is the number of lines under the body.
+func (m *Model) footerHeight() int { return len(m.footerLines()) }
+
+// footerLines are the status line (loading or error) and the short help.
+func (m *Model) footerLines() []string {
+	var f []string
+	switch {
+	case m.err != "":
+		f = append(f, m.st.err.Render(SymRed+" "+m.t.ErrPrefix+Sanitize(m.err)))
+	case m.loading:
+		f = append(f, m.st.dim.Render(m.t.Loading))
+	}
+	f = append(f, m.help.ShortHelpView(m.activeKeys().short))
+	return f
+}
+
+// activeKeys are the bindings that work in the current state, for the short
+// and the full help.
+func (m *Model) activeKeys() helpKeys {
+	k := m.keys
+	switch {
+	case m.showHelp:
+		return helpKeys{short: []key.Binding{k.CloseHelp, k.ForceQuit}}
+	case m.screen == screenPatient:
+		nav := []key.Binding{k.NextPane, k.PrevPane, k.Pane}
+		scroll := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown}
+		gen := []key.Binding{k.Back, k.Help, k.ForceQuit}
+		return helpKeys{
+			short: []key.Binding{k.NextPane, k.Pane, k.Up, k.Down, k.Back, k.Help},
+			full:  [][]key.Binding{nav, scroll, gen},
+		}
+	case m.wl.filtering:
+		return helpKeys{
+			short: []key.Binding{k.Apply, k.Clear, k.Up, k.Down, k.ForceQuit},
+			full:  [][]key.Binding{{k.Apply, k.Clear}, {k.Up, k.Down}, {k.ForceQuit}},
+		}
+	}
+	move := []key.Binding{k.Up, k.Down, k.Home, k.End}
+	act := []key.Binding{k.Open, k.Filter, k.All}
+	if m.wl.filter.Value() != "" {
+		act = append(act, k.Clear)
+	}
+	gen := []key.Binding{k.Help, k.Quit, k.ForceQuit}
+	short := []key.Binding{k.Up, k.Down}
+	if len(m.wl.visible) == 0 {
+		move, short = nil, nil
+		act = act[1:] // nothing to open
+	}
+	short = append(short, act...)
+	short = append(short, k.Help, k.Quit)
+	return helpKeys{short: short, full: [][]key.Binding{move, act, gen}}
+}

@@ -1,0 +1,216 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// Panes of the patient view, switched with tab or 1–5.
+const (
+	paneMeasurements = iota
+	paneChart
+	paneAnswers
+	paneMessages
+	paneTasks
+	paneCount
+)
+
+// scrollBottom asks a pane to start scrolled to its end.
+const scrollBottom = 1 << 30
+
+// patientView is the state of the patient screen.
+type patientView struct {
+	id     string
+	detail domain.PatientDetail
+	loaded bool
+	pane   int
+	scroll [paneCount]int
+}
+
+func (p *patientView) setDetail(d domain.PatientDetail) {
+	p.detail, p.loaded = d, true
+	p.scroll = [paneCount]int{}
+	p.scroll[paneMessages] = scrollBottom // newest at the bottom, in view
+}
+
+// clamp is a no-op hook for resizes: scroll offsets are clamped when drawn
+// and when moved.
+func (p *patientView) clamp(*Model) {}
+
+func (m *Model) updatePatientKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	k := m.keys
+	p := &m.pv
+	switch {
+	case key.Matches(msg, k.Back):
+		m.screen = screenWorklist
+		m.err = ""
+		m.loading = false
+		m.pv = patientView{}
+		m.wl.clamp(m.worklistBodyHeight())
+		return m, nil
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+	case key.Matches(msg, k.NextPane):
+		p.pane = (p.pane + 1) % paneCount
+	case key.Matches(msg, k.PrevPane):
+		p.pane = (p.pane + paneCount - 1) % paneCount
+	case key.Matches(msg, k.Pane):
+		p.pane = int(msg.String()[0] - '1')
+	case key.Matches(msg, k.Up):
+		m.scrollPane(-1)
+	case key.Matches(msg, k.Down):
+		m.scrollPane(1)
+	case key.Matches(msg, k.PageUp):
+		m.scrollPane(-m.paneHeight())
+	case key.Matches(msg, k.PageDown):
+		m.scrollPane(m.paneHeight())
+	case key.Matches(msg, k.Home):
+		p.scroll[p.pane] = 0
+	case key.Matches(msg, k.End):
+		p.scroll[p.pane] = scrollBottom
+	}
+	return m, nil
+}
+
+// scrollPane moves the current pane by d lines within its content.
+func (m *Model) scrollPane(d int) {
+	p := &m.pv
+	h := m.paneHeight()
+	n := len(m.paneContent(p.pane, m.width, h))
+	top := max(0, n-h)
+	p.scroll[p.pane] = min(max(0, min(p.scroll[p.pane], top)+d), top)
+}
+
+// patientHeaderLines is the header height of the patient view.
+const patientHeaderLines = 4
+
+// paneHeight is the height of the pane area.
+func (m *Model) paneHeight() int {
+	h := m.height - patientHeaderLines - m.footerHeight()
+	if m.opts.Demo {
+		h--
+	}
+	return max(1, h)
+}
+
+// patientLines renders the patient view body in h lines.
+func (m *Model) patientLines(h int) []string {
+	p := &m.pv
+	t := m.t
+	if !p.loaded {
+		return []string{m.st.dim.Render(t.Loading)}
+	}
+	d := &p.detail
+	now := m.opts.Now()
+	var out []string
+
+	head := m.st.title.Render(Sanitize(d.Patient.Name)) + " · " + domain.MaskCPR(d.Patient.CPR)
+	if !d.Patient.BirthDate.IsZero() {
+		head += " · " + fmt.Sprintf(t.Years, domain.Age(d.Patient.BirthDate, now.In(m.opts.Loc)))
+	}
+	out = append(out, head)
+
+	var l2 []string
+	if org := Sanitize(d.Responsibility.Home.OrgName); org != "" {
+		l2 = append(l2, t.Clinic+": "+org)
+	}
+	l2 = append(l2, t.Responsible+": "+t.teamLabel(d.Responsibility, now))
+	out = append(out, strings.Join(l2, " · "))
+
+	var l3 []string
+	if ph, ok := t.PhaseName[d.Regime.Phase]; ok {
+		l3 = append(l3, t.Phase+": "+ph)
+	}
+	if rw := d.Regime.Thresholds.ReferenceWeight; rw > 0 {
+		l3 = append(l3, t.RefWeight+": "+t.number(rw, 1)+" kg")
+	}
+	if !d.Regime.Reevaluation.IsZero() {
+		l3 = append(l3, t.Reevaluation+": "+dateYear(d.Regime.Reevaluation.In(m.opts.Loc)))
+	}
+	out = append(out, strings.Join(l3, " · "))
+	out = append(out, m.tabsLine())
+
+	ph := max(1, h-len(out))
+	content := m.paneContent(p.pane, m.width, ph)
+	off := min(p.scroll[p.pane], max(0, len(content)-ph))
+	end := min(len(content), off+ph)
+	out = append(out, content[off:end]...)
+	return out
+}
+
+// tabsLine shows the panes; the current one in brackets and reverse video.
+func (m *Model) tabsLine() string {
+	var parts []string
+	for i, name := range m.t.Tabs {
+		label := itoa(i+1) + " " + name
+		if i == m.pv.pane {
+			parts = append(parts, m.st.tabOn.Render("["+label+"]"))
+		} else {
+			parts = append(parts, m.st.tabOff.Render(" "+label+" "))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// paneContent renders all lines of a pane (the caller scrolls).
+func (m *Model) paneContent(pane, width, height int) []string {
+	switch pane {
+	case paneMeasurements:
+		return m.measurementLines()
+	case paneChart:
+		return m.chartLines(width, height)
+	case paneAnswers:
+		return m.answerLines()
+	case paneMessages:
+		return m.messageLines(width)
+	case paneTasks:
+		return m.taskLines()
+	}
+	return nil
+}
+
+// messageLines shows the thread oldest first, so the newest is at the
+// bottom, read-only.
+func (m *Model) messageLines(width int) []string {
+	t := m.t
+	d := &m.pv.detail
+	out := []string{m.st.dim.Render(t.NotAcute)}
+	if len(d.Messages) == 0 {
+		return append(out, t.NoMessages)
+	}
+	for _, msg := range d.Messages {
+		who := t.FromClinic
+		if msg.FromPatient {
+			who = t.FromPatient
+		}
+		head := "── " + m.dateTime(msg.Sent) + " · " + who
+		if s := Sanitize(msg.Sender); s != "" {
+			head += " · " + s
+		}
+		if msg.FromPatient && !msg.Read {
+			head = m.st.messages.Render(head+" · "+SymMessages+" "+t.Unread) + " "
+		}
+		out = append(out, "", head)
+		if title := Sanitize(msg.Title); title != "" {
+			out = append(out, m.st.bold.Render(title))
+		}
+		body := ansi.Wrap(SanitizeMultiline(msg.Body), max(20, width-2), "")
+		for _, l := range strings.Split(body, "\n") {
+			out = append(out, "  "+l)
+		}
+	}
+	return out
+}
+
+// dateTime formats a moment in local time: "man 02.03 14:05".
+func (m *Model) dateTime(at time.Time) string {
+	l := at.In(m.opts.Loc)
+	return m.t.date(l) + " " + l.Format("15:04")
+}

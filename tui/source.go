@@ -1,0 +1,65 @@
+// Package tui is the nurse's console: a bubbletea v2 program with a worklist
+// of patients and a patient view, plus a plain-text worklist table for the
+// non-interactive `worklist` subcommand. Data come through Source (the local
+// SQLite cache implements it); every look-up is written to the audit log.
+package tui
+
+import (
+	"context"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// Source is what the console reads from and audits to. The local cache
+// (sync/cache.Store) implements it.
+type Source interface {
+	// Worklist returns one row per patient; all=false returns only patients
+	// with something open.
+	Worklist(ctx context.Context, all bool) ([]domain.WorklistRow, error)
+	// Patient returns what the patient view shows, readings from since on.
+	Patient(ctx context.Context, id string, since time.Time) (domain.PatientDetail, error)
+	// Audit records one look-up or action.
+	Audit(ctx context.Context, e domain.AuditEntry) error
+}
+
+// Options configure the console.
+type Options struct {
+	Lang   string // "da" (default) or "en"
+	Demo   bool   // show the DEMO banner on every screen
+	Clinic string
+	User   string // for the audit log
+	Now    func() time.Time
+	Loc    *time.Location // Europe/Copenhagen
+	Days   int            // patient-view window, default 28
+}
+
+// Audit actions written by the console.
+const (
+	ActionViewWorklist = "view-worklist"
+	ActionViewPatient  = "view-patient"
+)
+
+// DefaultDays is the patient-view window when Options.Days is not set.
+const DefaultDays = 28
+
+// withDefaults fills unset options.
+func (o Options) withDefaults() Options {
+	if o.Lang != "en" {
+		o.Lang = "da"
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Loc == nil {
+		if loc, err := time.LoadLocation("Europe/Copenhagen"); err == nil {
+			o.Loc = loc
+		} else {
+			o.Loc = time.Local
+		}
+	}
+	if o.Days <= 0 {
+		o.Days = DefaultDays
+	}
+	return o
+}

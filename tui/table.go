@@ -1,0 +1,69 @@
+package tui
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// WriteWorklistTable writes the worklist as a plain-text table (no escape
+// sequences) for the non-interactive `worklist` subcommand: a title line, the
+// counts per status group, a heading and one line per patient in worklist
+// order, with the same columns and status symbols as the console, laid out
+// for width columns (80 if width < 40). rows is not modified.
+func WriteWorklistTable(w io.Writer, rows []domain.WorklistRow, opts Options, width int) error {
+	opts = opts.withDefaults()
+	if width < 40 {
+		width = 80
+	}
+	t := catalog(opts.Lang)
+	sorted := append([]domain.WorklistRow(nil), rows...)
+	domain.OrderWorklist(sorted)
+	visible := make([]int, len(sorted))
+	for i := range visible {
+		visible[i] = i
+	}
+	now := opts.Now()
+	bw := bufio.NewWriter(w)
+	if opts.Demo {
+		fmt.Fprintln(bw, t.DemoBanner)
+	}
+	title := t.Title
+	if c := Sanitize(opts.Clinic); c != "" {
+		title += " · " + c
+	}
+	fmt.Fprintln(bw, spread(title, fmt.Sprintf(t.Patients, len(sorted)), width))
+	counts := domain.GroupCounts(sorted)
+	var parts []string
+	for _, g := range []domain.Group{domain.GroupRed, domain.GroupYellow, domain.GroupMissing, domain.GroupMessages, domain.GroupGreen, domain.GroupUnclassified, domain.GroupNone} {
+		if counts[g] > 0 {
+			sym := GroupSymbol(g)
+			if g == domain.GroupNone {
+				sym = "–"
+			}
+			parts = append(parts, sym+" "+t.Group[g]+" "+itoa(counts[g]))
+		}
+	}
+	fmt.Fprintln(bw, strings.Join(parts, "   "))
+	if len(sorted) == 0 {
+		fmt.Fprintln(bw, t.NoRows)
+		return flush(bw)
+	}
+	lay := layoutWorklist(t, sorted, visible, width, now)
+	fmt.Fprintln(bw, strings.TrimPrefix(lay.heading(), " "))
+	fmt.Fprintln(bw, strings.Repeat("─", min(width, displayWidth(lay.heading())-1)))
+	for i := range sorted {
+		fmt.Fprintln(bw, strings.TrimPrefix(lay.plainRow(lay.cells(t, &sorted[i]), false), " "))
+	}
+	return flush(bw)
+}
+
+func flush(bw *bufio.Writer) error {
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write worklist table: %w", err)
+	}
+	return nil
+}

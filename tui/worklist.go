@@ -1,0 +1,293 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// worklist is the state of the worklist screen.
+type worklist struct {
+	rows    []domain.WorklistRow // ordered by domain.OrderWorklist
+	names   []string             // sanitized, lower-case names for the filter
+	cprs    []string             // CPR digits for the filter
+	visible []int                // indices into rows that pass the filter
+	all     bool
+	loaded  bool
+	cursor  int // index into visible
+	offset  int // first visible row on screen
+
+	filter    textinput.Model
+	filtering bool
+}
+
+// setRows installs a freshly loaded worklist, keeping the cursor on the same
+// patient when it is still there.
+func (w *worklist) setRows(rows []domain.WorklistRow, all bool) {
+	selected := w.selectedID()
+	domain.OrderWorklist(rows)
+	w.rows, w.all, w.loaded = rows, all, true
+	w.names = make([]string, len(rows))
+	w.cprs = make([]string, len(rows))
+	for i, r := range rows {
+		w.names[i] = strings.ToLower(Sanitize(r.Patient.Name))
+		w.cprs[i] = digits(r.Patient.CPR)
+	}
+	w.applyFilter()
+	w.cursor = 0
+	for i, idx := range w.visible {
+		if rows[idx].Patient.ID == selected {
+			w.cursor = i
+		}
+	}
+}
+
+func (w *worklist) selectedID() string {
+	if w.cursor < 0 || w.cursor >= len(w.visible) {
+		return ""
+	}
+	return w.rows[w.visible[w.cursor]].Patient.ID
+}
+
+// digits keeps the ASCII digits of s.
+func digits(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// matchFilter reports whether the query q matches a patient by name (case
+// insensitive substring) or, when q is a CPR fragment (digits, dashes,
+// spaces), by CPR digits.
+func matchFilter(q, lowerName, cprDigits string) bool {
+	q = strings.TrimSpace(strings.ToLower(q))
+	if q == "" {
+		return true
+	}
+	if strings.Contains(lowerName, q) {
+		return true
+	}
+	if strings.Trim(q, "0123456789- ") == "" {
+		if d := digits(q); d != "" && strings.Contains(cprDigits, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// applyFilter recomputes the visible rows from the filter text.
+func (w *worklist) applyFilter() {
+	q := w.filter.Value()
+	w.visible = w.visible[:0]
+	for i := range w.rows {
+		if matchFilter(q, w.names[i], w.cprs[i]) {
+			w.visible = append(w.visible, i)
+		}
+	}
+	if w.cursor >= len(w.visible) {
+		w.cursor = max(0, len(w.visible)-1)
+	}
+}
+
+// clamp keeps the cursor in range and on screen for a body of h rows.
+func (w *worklist) clamp(h int) {
+	h = max(1, h)
+	w.cursor = min(max(0, w.cursor), max(0, len(w.visible)-1))
+	if w.cursor < w.offset {
+		w.offset = w.cursor
+	}
+	if w.cursor >= w.offset+h {
+		w.offset = w.cursor - h + 1
+	}
+	w.offset = min(max(0, w.offset), max(0, len(w.visible)-h))
+}
+
+func (m *Model) updateWorklistKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
+	w := &m.wl
+	k := m.keys
+	h := m.worklistBodyHeight()
+	if w.filtering {
+		switch {
+		case key.Matches(msg, k.Clear):
+			w.filter.SetValue("")
+			w.filter.Blur()
+			w.filtering = false
+			w.applyFilter()
+		case key.Matches(msg, k.Apply):
+			w.filter.Blur()
+			w.filtering = false
+		case msg.String() == "up" || msg.String() == "down":
+			w.move(msg.String() == "down", 1)
+		default:
+			var cmd tea.Cmd
+			w.filter, cmd = w.filter.Update(msg)
+			w.applyFilter()
+			w.clamp(m.worklistBodyHeight())
+			return m, cmd
+		}
+		w.clamp(m.worklistBodyHeight())
+		return m, nil
+	}
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m, tea.Quit
+	case key.Matches(msg, k.Help):
+		m.showHelp = true
+	case key.Matches(msg, k.Up):
+		w.move(false, 1)
+	case key.Matches(msg, k.Down):
+		w.move(true, 1)
+	case key.Matches(msg, k.PageUp):
+		w.move(false, h)
+	case key.Matches(msg, k.PageDown):
+		w.move(true, h)
+	case key.Matches(msg, k.Home):
+		w.cursor = 0
+	case key.Matches(msg, k.End):
+		w.cursor = len(w.visible) - 1
+	case key.Matches(msg, k.Filter):
+		w.filtering = true
+		cmd := w.filter.Focus()
+		return m, cmd
+	case key.Matches(msg, k.Clear):
+		if w.filter.Value() != "" {
+			w.filter.SetValue("")
+			w.applyFilter()
+		}
+	case key.Matches(msg, k.All):
+		m.loading = true
+		return m, m.loadWorklist(!w.all)
+	case key.Matches(msg, k.Open):
+		if id := w.selectedID(); id != "" {
+			m.screen = screenPatient
+			m.pv = patientView{id: id}
+			m.loading = true
+			return m, m.loadPatient(id)
+		}
+	}
+	w.clamp(m.worklistBodyHeight())
+	return m, nil
+}
+
+func (w *worklist) move(down bool, n int) {
+	if down {
+		w.cursor = min(w.cursor+n, len(w.visible)-1)
+	} else {
+		w.cursor = max(w.cursor-n, 0)
+	}
+}
+
+// worklistHeaderLines is the number of lines above the rows.
+func (m *Model) worklistHeaderLines() int {
+	n := 3 // title, counts, column heading
+	if m.wl.filtering || m.wl.filter.Value() != "" {
+		n++
+	}
+	return n
+}
+
+// worklistBodyHeight is how many patient rows fit on screen.
+func (m *Model) worklistBodyHeight() int {
+	h := m.height - m.worklistHeaderLines() - m.footerHeight()
+	if m.opts.Demo {
+		h--
+	}
+	return max(1, h)
+}
+
+// worklistLines renders the worklist screen body in h lines, and the real
+// cursor when the filter is being edited.
+func (m *Model) worklistLines(h int) ([]string, *tea.Cursor) {
+	w := &m.wl
+	t := m.t
+	var out []string
+	var cur *tea.Cursor
+
+	scope := t.ScopeOpen
+	if w.all {
+		scope = t.ScopeAll
+	}
+	title := m.st.title.Render(t.Title)
+	if c := Sanitize(m.opts.Clinic); c != "" {
+		title += " · " + c
+	}
+	right := fmt.Sprintf(t.Patients, len(w.rows)) + " (" + scope + ")"
+	out = append(out, spread(title, right, m.width))
+	out = append(out, m.groupCountsLine(m.width))
+
+	if w.filtering || w.filter.Value() != "" {
+		line := w.filter.View()
+		shown := m.st.dim.Render(fmt.Sprintf(t.Filtered, len(w.visible), len(w.rows)))
+		if w.filtering {
+			if c := w.filter.Cursor(); c != nil {
+				c.Y = len(out)
+				cur = c
+			}
+		}
+		out = append(out, spread(line, shown, m.width))
+	}
+
+	lay := layoutWorklist(t, w.rows, w.visible, m.width, m.opts.Now())
+	out = append(out, m.st.header.Render(lay.heading()))
+	body := h - len(out)
+	switch {
+	case !w.loaded:
+		out = append(out, m.st.dim.Render(t.Loading))
+	case len(w.rows) == 0:
+		out = append(out, t.NoRows)
+	case len(w.visible) == 0:
+		out = append(out, t.NoMatch)
+	}
+	end := min(len(w.visible), w.offset+max(body, 0))
+	for i := w.offset; i < end; i++ {
+		r := &w.rows[w.visible[i]]
+		cells := lay.cells(t, r)
+		if i == w.cursor {
+			out = append(out, m.st.selected.Render(padRight(lay.plainRow(cells, true), m.width)))
+		} else {
+			out = append(out, lay.styledRow(m.st, cells))
+		}
+	}
+	return out, cur
+}
+
+// groupCountsLine is the header line with the number of patients per
+// status group, each with its symbol, shortened to fit width.
+func (m *Model) groupCountsLine(width int) string {
+	counts := domain.GroupCounts(m.wl.rows)
+	groups := []domain.Group{domain.GroupRed, domain.GroupYellow, domain.GroupMissing, domain.GroupMessages, domain.GroupGreen, domain.GroupUnclassified}
+	if m.wl.all {
+		groups = append(groups, domain.GroupNone)
+	}
+	render := func(named bool) (string, int) {
+		var parts []string
+		n := 0
+		for _, g := range groups {
+			sym := GroupSymbol(g)
+			if g == domain.GroupNone {
+				sym = "–"
+			}
+			p := sym + " " + itoa(counts[g])
+			if named {
+				p = sym + " " + m.t.Group[g] + " " + itoa(counts[g])
+			}
+			n += displayWidth(p) + 3
+			parts = append(parts, m.st.group(g).Render(p))
+		}
+		return strings.Join(parts, "   "), n - 3
+	}
+	s, n := render(true)
+	if n > width {
+		s, _ = render(false)
+	}
+	return s
+}
