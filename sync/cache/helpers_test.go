@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -60,3 +61,5 @@ func reading(id, patientID string, kind domain.Kind, taken time.Time, v float64,
 func openTask(id, patientID string, c domain.Color, created time.Time) domain.Task {
 	return domain.Task{ID: id, PatientID: patientID, Category: domain.TaskMeasurement, FocusID: "obs-" + id, Color: c, Created: created}
 }
+
+func errorsIs(err, target error) bool { return errors.Is(err, target) }

@@ -133,7 +133,7 @@ CREATE TABLE tasks (
     note         TEXT NOT NULL DEFAULT ''
 );
 -- The worklist reads open tasks only; this partial index covers that query.
-CREATE INDEX tasks_open ON tasks (patient_id, created, category, color, implausible)
+CREATE INDEX tasks_open ON tasks (patient_id, created, category, color, implausible, status)
     WHERE status IN ('ready', 'in-progress');
 CREATE INDEX tasks_focus ON tasks (focus_id);
 
