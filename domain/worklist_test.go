@@ -43,7 +43,7 @@ func TestOpenItemsAdd(t *testing.T) {
 		{Category: domain.TaskMeasurement, Color: domain.Red, Created: t0.Add(3 * time.Hour)},
 		{Category: domain.TaskMeasurement, Color: domain.Yellow, Created: t0.Add(2 * time.Hour)},
 		{Category: domain.TaskMeasurement, Color: domain.Green, Created: t0.Add(4 * time.Hour)},
-		{Category: domain.TaskMeasurement, Color: domain.Unclassified},                       // zero Created is ignored for Oldest
+		{Category: domain.TaskMeasurement, Color: domain.Unclassified},                        // zero Created is ignored for Oldest
 		{Category: domain.TaskMeasurement, Color: domain.Red, Implausible: true, Created: t0}, // implausible: not red
 		{Category: domain.TaskMissing, Kind: domain.KindWeight, Created: t0.Add(time.Hour)},
 		{Category: domain.TaskMeasurement, Color: domain.Red, Done: true, Created: t0.Add(-time.Hour)}, // done: ignored
