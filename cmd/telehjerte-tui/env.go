@@ -1,0 +1,29 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"time"
+)
+
+// env is what the commands take from the outside world, so tests can
+// replace it.
+type env struct {
+	stdout, stderr io.Writer
+	now            func() time.Time
+	loc            *time.Location
+	locErr         error
+}
+
+func newEnv() *env {
+	loc, err := time.LoadLocation(clinicZone)
+	if err != nil {
+		err = fmt.Errorf("load time zone %s: %w", clinicZone, err)
+	}
+	return &env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now, loc: loc, locErr: err}
+}
+
+// clinicZone is the time zone of the clinics: measurement deadlines and days
+// are local to it.
+const clinicZone = "Europe/Copenhagen"
