@@ -78,8 +78,17 @@ ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, last_updated = 
 	limits = excluded.limits, acknowledged = excluded.acknowledged
 WHERE `
 
-// refreshLatest sets latest_readings for one patient and kind from the
-// newest observation (by taken, then id): one index seek.
+// upsertLatest moves latest_readings forward to the given reading when it is
+// at least as new (by taken, then id) as the one there: one key seek.
+const upsertLatest = `INSERT INTO latest_readings (patient_id, kind, observation_id, taken, value, value2, color, implausible)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (patient_id, kind) DO UPDATE SET observation_id = excluded.observation_id,
+	taken = excluded.taken, value = excluded.value, value2 = excluded.value2,
+	color = excluded.color, implausible = excluded.implausible
+WHERE (excluded.taken, excluded.observation_id) >= (latest_readings.taken, latest_readings.observation_id)`
+
+// refreshLatest recomputes latest_readings for one patient and kind from the
+// newest observation (by taken, then id).
 const refreshLatest = `INSERT INTO latest_readings (patient_id, kind, observation_id, taken, value, value2, color, implausible)
 SELECT patient_id, kind, id, taken, value, value2, color, implausible <> ''
 FROM observations WHERE patient_id = ? AND kind = ?
@@ -120,10 +129,35 @@ func (tx *Tx) PutReading(r domain.Reading, m Meta) error {
 	if n == 0 { // an older version than the stored one: nothing changed
 		return nil
 	}
-	if _, err := tx.exec(refreshLatest, r.PatientID, string(r.Kind)); err != nil {
+	if err := tx.updateLatest(id, r); err != nil {
 		return fmt.Errorf("put reading %s: latest: %w", id, err)
 	}
 	return nil
+}
+
+// updateLatest keeps latest_readings on the newest reading of r's patient
+// and kind after r (stored as id) was written.
+func (tx *Tx) updateLatest(id string, r domain.Reading) error {
+	n, err := tx.exec(upsertLatest, r.PatientID, string(r.Kind), id, r.Taken.UnixMilli(), r.Value, r.Value2,
+		r.Color.String(), b2i(r.Implausible != ""))
+	if err != nil || n > 0 {
+		return err
+	}
+	// r is older than the latest reading: nothing to do, unless r is that
+	// reading, corrected to an earlier time; then another may be newest now.
+	st, err := tx.stmt(`SELECT observation_id FROM latest_readings WHERE patient_id = ? AND kind = ?`)
+	if err != nil {
+		return err
+	}
+	var cur string
+	if err := st.QueryRowContext(tx.ctx, r.PatientID, string(r.Kind)).Scan(&cur); err != nil {
+		return err
+	}
+	if cur != id {
+		return nil
+	}
+	_, err = tx.exec(refreshLatest, r.PatientID, string(r.Kind))
+	return err
 }
 
 // PutQuestionnaire stores a QuestionnaireResponse; its colour is its worst

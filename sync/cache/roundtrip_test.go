@@ -279,10 +279,26 @@ func TestLatestReadingsFollowNewest(t *testing.T) {
 	if id, v := latest(); id != "o5" || v != 84.5 {
 		t.Errorf("latest after correction = %s %g, want o5 84.5", id, v)
 	}
+	// The latest reading corrected to an earlier time: the next newest takes over.
+	put(reading("o5", "p1", domain.KindWeight, day(2), 84.5, domain.Green))
+	if id, _ := latest(); id != "o3" {
+		t.Errorf("latest after moving o5 back to day 2 = %s, want o3", id)
+	}
+	// An older reading corrected but still older changes nothing.
+	put(reading("o1", "p1", domain.KindWeight, day(1), 80, domain.Green))
+	if id, v := latest(); id != "o3" || v != 83 {
+		t.Errorf("latest after correcting o1 = %s %g, want o3 83", id, v)
+	}
+	// Same time taken: the higher id wins, whatever the arrival order.
+	put(reading("o3b", "p1", domain.KindWeight, day(3), 90, domain.Green))
+	put(reading("o3a", "p1", domain.KindWeight, day(3), 91, domain.Green))
+	if id, _ := latest(); id != "o3b" {
+		t.Errorf("latest with equal times = %s, want o3b", id)
+	}
 	// Other kinds and patients are separate.
 	put(reading("o9", "p1", domain.KindPulse, day(9), 70, domain.Green))
-	if id, _ := latest(); id != "o5" {
-		t.Errorf("weight latest after a pulse = %s, want o5", id)
+	if id, _ := latest(); id != "o3b" {
+		t.Errorf("weight latest after a pulse = %s, want o3b", id)
 	}
 	var n int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM latest_readings`).Scan(&n); err != nil || n != 2 {
