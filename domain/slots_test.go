@@ -459,3 +459,26 @@ func TestExpectedSlotsInvalidSchedules(t *testing.T) {
 		t.Errorf("24h deadline: %+v", sl)
 	}
 }
+
+// TestEvaluateSlotsEdgeInputs: nil location means UTC; a schedule of a kind
+// the console does not know sorts after the known ones and takes only its
+// own readings.
+func TestEvaluateSlotsEdgeInputs(t *testing.T) {
+	d := func(day, hh int) time.Time { return time.Date(2026, 3, day, hh, 0, 0, 0, time.UTC) }
+	r := regimeWith(d(2, 0),
+		sched("glucose", domain.Daily, 12*time.Hour, 0),
+		sched(domain.KindSpO2, domain.Daily, 12*time.Hour, 0),
+		sched("albumin", domain.Daily, 12*time.Hour, 0),
+	)
+	ms := []domain.Measurement{meas("g", "glucose", d(2, 9)), meas("s", domain.KindSpO2, d(2, 13))}
+	rs := domain.EvaluateSlots(r, ms, d(2, 0), d(2, 14), nil)
+	if len(rs) != 3*8 { // 2–9 March: Due before now+7 days = 9 March 14:00
+		t.Fatalf("%d slots, want 24", len(rs))
+	}
+	if rs[0].Kind != domain.KindSpO2 || rs[1].Kind != "albumin" || rs[2].Kind != "glucose" {
+		t.Errorf("order %s %s %s, want spo2 albumin glucose", rs[0].Kind, rs[1].Kind, rs[2].Kind)
+	}
+	if !rs[0].Due.Equal(d(2, 12)) || rs[0].State != domain.SlotLate || rs[1].State != domain.SlotMissing || rs[2].State != domain.SlotOnTime {
+		t.Errorf("states %v %v %v at %s, want late missing on-time at 12:00 UTC", rs[0].State, rs[1].State, rs[2].State, rs[0].Due)
+	}
+}

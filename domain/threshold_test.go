@@ -199,3 +199,13 @@ func TestThresholdsAbsolute(t *testing.T) {
 		t.Error("weight classifiable without reference weight")
 	}
 }
+
+func TestShiftKeepsHugeAndNaNValues(t *testing.T) {
+	s := domain.Limits{RedHigh: domain.L(1)}.Shift(1e12)
+	if s.RedHigh.V != 1e12+1 {
+		t.Errorf("Shift(1e12) = %v", s.RedHigh.V)
+	}
+	if s := (domain.Limits{RedHigh: domain.L(1)}).Shift(math.NaN()); !math.IsNaN(s.RedHigh.V) {
+		t.Errorf("Shift(NaN) = %v", s.RedHigh.V)
+	}
+}
