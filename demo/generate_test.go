@@ -341,8 +341,8 @@ var urlSafe = regexp.MustCompile(`^[A-Za-z0-9.-]{1,64}$`)
 func TestRecordsAreComplete(t *testing.T) {
 	for _, now := range []time.Time{
 		testNow(t),
-		time.Date(2025, 3, 14, 6, 30, 0, 0, copenhagen(t)),  // before anyone measured today
-		time.Date(2025, 3, 30, 11, 0, 0, 0, copenhagen(t)),  // clocks went forward this night
+		time.Date(2025, 3, 14, 6, 30, 0, 0, copenhagen(t)),   // before anyone measured today
+		time.Date(2025, 3, 30, 11, 0, 0, 0, copenhagen(t)),   // clocks went forward this night
 		time.Date(2025, 10, 27, 23, 59, 0, 0, copenhagen(t)), // the day after clocks went back
 	} {
 		t.Run(now.Format(time.RFC3339), func(t *testing.T) {
@@ -541,4 +541,35 @@ func mustRegimeAt(t *testing.T, vs []domain.Regime, at time.Time) domain.Regime 
 
 func sameDay(a, b time.Time, loc *time.Location) bool {
 	return a.In(loc).Format(time.DateOnly) == b.In(loc).Format(time.DateOnly)
+}
+
+// The generator evaluates slots only on days that can hold a missed or late
+// measurement; evaluating the whole history must find the same tasks.
+func TestMissingTasksMatchFullEvaluation(t *testing.T) {
+	for _, now := range []time.Time{testNow(t), time.Date(2025, 3, 30, 11, 0, 0, 0, copenhagen(t))} {
+		o, err := Options{Patients: 60, Days: 90, Seed: 2, Now: now}.normalize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := newClock(o)
+		for _, r := range collect(t, o) {
+			ms := make([]domain.Measurement, len(r.Readings))
+			for i, rd := range r.Readings {
+				ms[i] = rd.Measurement
+			}
+			want := map[string]bool{}
+			for _, tk := range c.evaluate(nil, r.Patient.ID, r.Regimes, ms, c.first, c.day(1)) {
+				want[tk.ID] = tk.DoneBy == domain.LateArrival
+			}
+			got := map[string]bool{}
+			for _, tk := range r.Tasks {
+				if tk.Category == domain.TaskMissing {
+					got[tk.ID] = tk.DoneBy == domain.LateArrival
+				}
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s at %s: missing tasks %v, full evaluation %v", r.Patient.ID, now, got, want)
+			}
+		}
+	}
 }

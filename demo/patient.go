@@ -28,7 +28,7 @@ func (c *clock) patient(i int) PatientRecord {
 	}
 	rec.Regimes = c.regimes(p)
 	pinned := make(map[string]bool)
-	ms := c.measurements(p, rec.Regimes, pinned)
+	ms, check := c.measurements(p, rec.Regimes, pinned)
 	rec.Questionnaires = c.questionnaires(p, pinned)
 	rec.Messages = c.messages(p)
 
@@ -42,22 +42,18 @@ func (c *clock) patient(i int) PatientRecord {
 	for _, q := range rec.Questionnaires {
 		tasks = append(tasks, domain.ArriveQuestionnaire(q))
 	}
-	tasks = append(tasks, c.missingTasks(p, rec.Regimes, ms)...)
+	tasks = append(tasks, c.missingTasks(p.id, rec.Regimes, ms, check)...)
 
 	// Acknowledge: everything older than yesterday, recent items too for
-	// fully acknowledged patients; story items stay open.
-	done := make(map[string]bool, len(tasks))
+	// fully acknowledged patients; story items stay open. The first
+	// len(ms) tasks are the readings' review tasks, in reading order.
 	for j := range tasks {
-		t := &tasks[j]
-		if !t.Done {
-			c.acknowledge(p, t, pinned)
-		}
-		if t.Done && t.FocusID != "" {
-			done[t.FocusID] = true
+		if !tasks[j].Done {
+			c.acknowledge(p, &tasks[j], pinned)
 		}
 	}
 	for j := range rec.Readings {
-		rec.Readings[j].Acknowledged = done[rec.Readings[j].ID]
+		rec.Readings[j].Acknowledged = tasks[j].Done
 	}
 	slices.SortStableFunc(tasks, func(a, b domain.Task) int {
 		if c := a.Created.Compare(b.Created); c != 0 {
@@ -69,39 +65,47 @@ func (c *clock) patient(i int) PatientRecord {
 	return rec
 }
 
-// missingTasks evaluates the regime's slots over the history, version by
-// version, and returns a task for every missed or late slot. It works in
-// four-week chunks so the cost grows linearly with the history.
-func (c *clock) missingTasks(p *profile, versions []domain.Regime, ms []domain.Measurement) []domain.Task {
+// missingTasks evaluates the regime's slots on the days listed in check
+// (sorted day indexes) and returns a task for every missed or late slot.
+// Days not listed have every scheduled reading on time, so evaluating only
+// the listed days keeps generation fast; TestMissingTasksMatchFullEvaluation
+// checks that the result equals an evaluation of the whole history.
+func (c *clock) missingTasks(patientID string, versions []domain.Regime, ms []domain.Measurement, check []int) []domain.Task {
 	var out []domain.Task
-	const chunkDays = 28
-	lo := 0 // first measurement not before the chunk
-	for k := -(c.o.Days - 1); k <= 0; k += chunkDays {
-		cs, ce := c.day(k), c.day(k+chunkDays)
-		for lo < len(ms) && ms[lo].Taken.Before(cs) {
+	lo := 0 // first measurement not before the day
+	for _, k := range check {
+		ds, de := c.day(k), c.day(k+1)
+		if ds.Before(c.first) {
+			continue
+		}
+		for lo < len(ms) && ms[lo].Taken.Before(ds) {
 			lo++
 		}
 		hi := lo
-		for hi < len(ms) && ms[hi].Taken.Before(ce) {
+		for hi < len(ms) && ms[hi].Taken.Before(de) {
 			hi++
 		}
-		for vi, v := range versions {
-			from := maxTime(cs, v.EffectiveFrom)
-			to := ce
-			if vi+1 < len(versions) && versions[vi+1].EffectiveFrom.Before(to) {
-				to = versions[vi+1].EffectiveFrom
-			}
-			if c.now.Before(to) {
-				to = c.now
-			}
-			if !from.Before(to) {
-				continue
-			}
-			for _, s := range domain.EvaluateSlots(v, ms[lo:hi], from, to, c.loc) {
-				if !s.Due.Before(to) || (s.State != domain.SlotMissing && s.State != domain.SlotLate) {
-					continue
-				}
-				out = append(out, domain.MissingTask(p.id, s))
+		out = c.evaluate(out, patientID, versions, ms[lo:hi], ds, de)
+	}
+	return out
+}
+
+// evaluate appends the missing-measurement tasks for slots due in [from, to)
+// and before now, each slot judged by the regime version in force at its
+// deadline.
+func (c *clock) evaluate(out []domain.Task, patientID string, versions []domain.Regime, ms []domain.Measurement, from, to time.Time) []domain.Task {
+	for vi, v := range versions {
+		vFrom := maxTime(from, v.EffectiveFrom)
+		vTo := minTime(to, c.now)
+		if vi+1 < len(versions) {
+			vTo = minTime(vTo, versions[vi+1].EffectiveFrom)
+		}
+		if !vFrom.Before(vTo) {
+			continue
+		}
+		for _, s := range domain.EvaluateSlots(v, ms, vFrom, vTo, c.loc) {
+			if s.Due.Before(vTo) && (s.State == domain.SlotMissing || s.State == domain.SlotLate) {
+				out = append(out, domain.MissingTask(patientID, s))
 			}
 		}
 	}

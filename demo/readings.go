@@ -10,11 +10,13 @@ import (
 
 // measurements generates the patient's home readings day by day, oldest
 // first, with ids in that order. pinned collects the ids of readings a story
-// keeps open.
-func (c *clock) measurements(p *profile, versions []domain.Regime, pinned map[string]bool) []domain.Measurement {
+// keeps open. check lists the days (as day indexes) that may hold a missed or
+// late measurement: days with skipped, late or not yet arrived readings, and
+// today. Every other day has all its scheduled readings on time.
+func (c *clock) measurements(p *profile, versions []domain.Regime, pinned map[string]bool) (out []domain.Measurement, check []int) {
 	r := p.rng
 	firstDay := max(p.startDay, -(c.o.Days - 1))
-	out := make([]domain.Measurement, 0, (1-firstDay)*5)
+	out = make([]domain.Measurement, 0, (1-firstDay)*5)
 	var day []domain.Measurement
 	pin := make([]bool, 0, 8)
 	drift := 0.0
@@ -44,6 +46,9 @@ func (c *clock) measurements(p *profile, versions []domain.Regime, pinned map[st
 		}
 		if p.story == StoryLateArrival && k == c.lateDay {
 			t0 = c.at(k, 14*time.Hour+10*time.Minute)
+		}
+		if skip || k == 0 || (p.story == StoryLateArrival && k == c.lateDay) {
+			check = append(check, k)
 		}
 		if skip {
 			continue
@@ -104,6 +109,7 @@ func (c *clock) measurements(p *profile, versions []domain.Regime, pinned map[st
 			bp := m(domain.KindBloodPressure, tp, sys, dia)
 			if history && r.IntN(50) == 0 {
 				// Forgot the blood pressure: a missing BP in history.
+				check = append(check, k)
 			} else {
 				add(bp, p.story == StoryBPUnclassified && story)
 			}
@@ -129,7 +135,11 @@ func (c *clock) measurements(p *profile, versions []domain.Regime, pinned map[st
 		for _, i := range order {
 			mm := day[i]
 			if !c.inWindow(mm.Taken) || mm.Received.After(c.now) {
-				continue // not taken yet, or not yet arrived
+				// Not taken yet, or not yet arrived.
+				if n := len(check); n == 0 || check[n-1] != k {
+					check = append(check, k)
+				}
+				continue
 			}
 			seq++
 			mm.ID = fmt.Sprintf("obs-%s-%06d", p.id[len("pat-"):], seq)
@@ -139,7 +149,7 @@ func (c *clock) measurements(p *profile, versions []domain.Regime, pinned map[st
 			out = append(out, mm)
 		}
 	}
-	return out
+	return out, slices.Compact(check)
 }
 
 // implausibleWeight is the start-up story's device error: the scale sent
