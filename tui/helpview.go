@@ -11,13 +11,16 @@ func (m *Model) helpLines(h int) []string {
 	m.showHelp = false
 	keys := m.activeKeys() // the keys of the screen under the overlay
 	m.showHelp = true
-	groups := append(keys.full, []key.Binding{m.keys.CloseHelp})
+	groups := keys.full
+	if n := len(groups); n > 0 {
+		last := append([]key.Binding(nil), groups[n-1]...)
+		groups = append(groups[:n-1:n-1], append(last, m.keys.CloseHelp))
+	}
 	out := []string{m.st.title.Render(t.HelpTitle), ""}
 	out = append(out, splitLines(m.help.FullHelpView(groups))...)
 	out = append(out, "", m.st.title.Render(t.LegendTitle))
 	for _, e := range t.Legend {
-		sym := fit(e.Symbol, 3, false)
-		out = append(out, "  "+sym+" "+e.Meaning)
+		out = append(out, "  "+fit(e.Symbol, 9, false)+" "+e.Meaning)
 	}
 	if len(out) > h {
 		out = out[:max(0, h)]

@@ -7,9 +7,9 @@ import (
 // keyMap holds every key binding of the console; which of them work depends
 // on the state (see Model.activeKeys).
 type keyMap struct {
-	Up, Down, Home, End, Open, Filter, Clear, Apply, All key.Binding
-	Help, CloseHelp, Quit, ForceQuit, Back               key.Binding
-	NextPane, PrevPane, Pane, PageUp, PageDown           key.Binding
+	Up, Down, Move, Home, End, Open, Filter, Clear, Apply, All key.Binding
+	Help, CloseHelp, Quit, ForceQuit, Back                     key.Binding
+	NextPane, PrevPane, Pane, PageUp, PageDown                 key.Binding
 }
 
 func newKeyMap(t *texts) keyMap {
@@ -19,6 +19,7 @@ func newKeyMap(t *texts) keyMap {
 	return keyMap{
 		Up:        b([]string{"up", "k"}, "↑/k", t.KeyUp),
 		Down:      b([]string{"down", "j"}, "↓/j", t.KeyDown),
+		Move:      b([]string{"up", "down", "k", "j"}, "↑↓", t.KeyMove),
 		Home:      b([]string{"g", "home"}, "g", t.KeyHome),
 		End:       b([]string{"G", "end"}, "G", t.KeyEnd),
 		Open:      b([]string{"enter"}, "enter", t.KeyOpen),

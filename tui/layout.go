@@ -66,17 +66,19 @@ const colGap = 1
 // minimum widths fit; the spare width goes to name, open items and team.
 func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width int, now time.Time) wlLayout {
 	hasSpO2 := false
-	longest := 0
+	longest, longName, longTeam := 0, 0, 0
 	for _, i := range visible {
 		r := &rows[i]
 		if _, ok := r.Latest[domain.KindSpO2]; ok {
 			hasSpO2 = true
 		}
 		longest = max(longest, displayWidth(t.openSummary(r.Open, false)))
+		longName = max(longName, displayWidth(Sanitize(r.Patient.Name)))
+		longTeam = max(longTeam, displayWidth(t.teamLabel(r.Responsibility, now)))
 	}
 	cols := []column{
 		{id: colStatus, title: t.ColStatus, min: 2, max: 2},
-		{id: colName, title: t.ColName, min: 12, max: 26},
+		{id: colName, title: t.ColName, min: 12, max: max(12, min(30, longName))},
 		{id: colCPR, title: t.ColCPR, min: 11, max: 11, drop: 2},
 		{id: colWeight, title: t.KindShort[domain.KindWeight], min: 7, max: 7, right: true},
 		{id: colPulse, title: t.KindShort[domain.KindPulse], min: 5, max: 6, right: true},
@@ -88,7 +90,7 @@ func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width in
 	cols = append(cols,
 		column{id: colOpen, title: t.ColOpen, min: 9, max: max(9, longest)},
 		column{id: colWaiting, title: t.ColWaiting, min: max(6, displayWidth(t.ColWaiting)), max: max(6, displayWidth(t.ColWaiting)), right: true, drop: 3},
-		column{id: colTeam, title: t.ColTeam, min: 12, max: 34, drop: 4},
+		column{id: colTeam, title: t.ColTeam, min: 12, max: max(12, min(48, longTeam)), drop: 4},
 	)
 	for i := range cols {
 		if w := displayWidth(cols[i].title); w > cols[i].min && cols[i].id != colStatus {
@@ -119,8 +121,8 @@ func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width in
 	for i := range cols {
 		cols[i].width = cols[i].min
 	}
-	// Spare width: open items first (long summary), then name, then team.
-	for _, id := range []colID{colOpen, colName, colTeam, colPulse} {
+	// Spare width: the name first, then open items (long summary), then team.
+	for _, id := range []colID{colName, colOpen, colTeam} {
 		for i := range cols {
 			if cols[i].id == id && spare > 0 {
 				add := min(spare, cols[i].max-cols[i].width)

@@ -264,12 +264,12 @@ func (m *Model) activeKeys() helpKeys {
 		scroll := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown}
 		gen := []key.Binding{k.Back, k.Help, k.ForceQuit}
 		return helpKeys{
-			short: []key.Binding{k.NextPane, k.Pane, k.Up, k.Down, k.Back, k.Help},
+			short: []key.Binding{k.NextPane, k.Pane, k.Move, k.Back, k.Help},
 			full:  [][]key.Binding{nav, scroll, gen},
 		}
 	case m.wl.filtering:
 		return helpKeys{
-			short: []key.Binding{k.Apply, k.Clear, k.Up, k.Down, k.ForceQuit},
+			short: []key.Binding{k.Apply, k.Clear, k.Move, k.ForceQuit},
 			full:  [][]key.Binding{{k.Apply, k.Clear}, {k.Up, k.Down}, {k.ForceQuit}},
 		}
 	}
@@ -279,9 +279,12 @@ func (m *Model) activeKeys() helpKeys {
 		act = append(act, k.Clear)
 	}
 	gen := []key.Binding{k.Help, k.Quit, k.ForceQuit}
-	short := []key.Binding{k.Up, k.Down}
 	if len(m.wl.visible) == 0 {
-		move, short = nil, nil
+		move = nil
+	}
+	short := []key.Binding{k.Move}
+	if len(m.wl.visible) == 0 {
+		short = nil
 		act = act[1:] // nothing to open
 	}
 	short = append(short, act...)

@@ -195,7 +195,7 @@ func (m *Model) messageLines(width int) []string {
 			head += " · " + s
 		}
 		if msg.FromPatient && !msg.Read {
-			head = m.st.messages.Render(head+" · "+SymMessages+" "+t.Unread) + " "
+			head = m.st.messages.Render(head + " · " + SymMessages + " " + t.Unread)
 		}
 		out = append(out, "", head)
 		if title := Sanitize(msg.Title); title != "" {

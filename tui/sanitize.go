@@ -46,10 +46,9 @@ func sanitize(s string, keepNewlines bool) string {
 			continue
 		case r == '\r':
 			if keepNewlines {
+				b.WriteByte('\n')
 				if i+1 < len(s) && s[i+1] == '\n' {
-					i++ // CR LF: the LF below writes the break
-				} else {
-					b.WriteByte('\n')
+					i++ // CR LF is one break
 				}
 			} else {
 				b.WriteByte(' ')

@@ -58,7 +58,7 @@ func ColorSymbol(c domain.Color) string {
 // every profile downsamples them predictably; the program strips them under
 // NO_COLOR or a dumb terminal.
 type styles struct {
-	red, yellow, green, missing, messages, unclassified lipgloss.Style
+	red, yellow, green, missing, messages, unclassified          lipgloss.Style
 	demo, title, header, selected, dim, err, tabOn, tabOff, bold lipgloss.Style
 }
 
@@ -73,7 +73,7 @@ func newStyles() styles {
 		unclassified: fg(lipgloss.BrightBlack),
 		demo:         lipgloss.NewStyle().Reverse(true).Bold(true),
 		title:        lipgloss.NewStyle().Bold(true),
-		header:       lipgloss.NewStyle().Bold(true).Underline(true),
+		header:       lipgloss.NewStyle().Bold(true),
 		selected:     lipgloss.NewStyle().Reverse(true),
 		dim:          fg(lipgloss.BrightBlack),
 		err:          fg(lipgloss.Red).Bold(true),

@@ -1,0 +1,330 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// drive runs a command chain synchronously, feeding each message back into
+// the model (batches are not used by the console's loads).
+func drive(m *Model, cmd tea.Cmd) {
+	for cmd != nil {
+		msg := cmd()
+		if msg == nil {
+			return
+		}
+		if _, ok := msg.(tea.QuitMsg); ok {
+			return
+		}
+		_, cmd = m.Update(msg)
+	}
+}
+
+func send(m *Model, msgs ...tea.Msg) {
+	for _, msg := range msgs {
+		_, cmd := m.Update(msg)
+		drive(m, cmd)
+	}
+}
+
+func loaded(t *testing.T, opts Options, w, h int) (*Model, *recordingSource) {
+	t.Helper()
+	src := newClinic(t)
+	m := New(context.Background(), src, opts)
+	send(m, tea.WindowSizeMsg{Width: w, Height: h})
+	drive(m, m.Init())
+	if !m.wl.loaded || m.err != "" {
+		t.Fatalf("worklist not loaded: %q", m.err)
+	}
+	return m, src
+}
+
+func TestCursorBounds(t *testing.T) {
+	m, _ := loaded(t, testOptions(), 100, 30)
+	n := len(m.wl.visible)
+	if n != 8 {
+		t.Fatalf("visible rows = %d, want 8", n)
+	}
+	send(m, char('k'), keyUpMsg())
+	if m.wl.cursor != 0 {
+		t.Errorf("cursor above the top: %d", m.wl.cursor)
+	}
+	for i := 0; i < 20; i++ {
+		send(m, char('j'))
+	}
+	if m.wl.cursor != n-1 {
+		t.Errorf("cursor past the end: %d, want %d", m.wl.cursor, n-1)
+	}
+	send(m, char('g'))
+	if m.wl.cursor != 0 {
+		t.Errorf("g: cursor %d", m.wl.cursor)
+	}
+	send(m, char('G'))
+	if m.wl.cursor != n-1 {
+		t.Errorf("G: cursor %d", m.wl.cursor)
+	}
+}
+
+func keyUpMsg() tea.KeyPressMsg { return tea.KeyPressMsg{Code: tea.KeyUp} }
+
+func TestScrollKeepsCursorVisibleOnResize(t *testing.T) {
+	m, _ := loaded(t, testOptions(), 100, 30)
+	send(m, char('G'))
+	send(m, tea.WindowSizeMsg{Width: 80, Height: 8})
+	h := m.worklistBodyHeight()
+	if h >= len(m.wl.visible) {
+		t.Fatalf("body height %d should be smaller than the rows", h)
+	}
+	if m.wl.cursor < m.wl.offset || m.wl.cursor >= m.wl.offset+h {
+		t.Fatalf("cursor %d not in view [%d,%d)", m.wl.cursor, m.wl.offset, m.wl.offset+h)
+	}
+	v := m.View().Content
+	if got := strings.Count(v, "\n") + 1; got != 8 {
+		t.Errorf("view has %d lines, want 8", got)
+	}
+	if !strings.Contains(v, "Gustav Holm") {
+		t.Errorf("selected last row not on screen:\n%s", v)
+	}
+	for _, l := range strings.Split(v, "\n") {
+		if w := displayWidth(l); w > 80 {
+			t.Errorf("line wider than 80: %d %q", w, l)
+		}
+	}
+}
+
+func TestMatchFilter(t *testing.T) {
+	cases := []struct {
+		q, name, cpr string
+		want         bool
+	}{
+		{"", "anna andersen", "0103451234", true},
+		{"ANNA", "anna andersen", "0103451234", true},
+		{"dersen", "anna andersen", "0103451234", true},
+		{"010345", "anna andersen", "0103451234", true},
+		{"010345-1234", "anna andersen", "0103451234", true},
+		{"3451", "anna andersen", "0103451234", true},
+		{"bent", "anna andersen", "0103451234", false},
+		{"9999", "anna andersen", "0103451234", false},
+		{"a1", "anna andersen", "0103451234", false},
+	}
+	for _, c := range cases {
+		if got := matchFilter(c.q, c.name, c.cpr); got != c.want {
+			t.Errorf("matchFilter(%q, %q, %q) = %v, want %v", c.q, c.name, c.cpr, got, c.want)
+		}
+	}
+}
+
+func TestFilterTypingAndEsc(t *testing.T) {
+	m, _ := loaded(t, testOptions(), 100, 30)
+	send(m, char('/'))
+	if !m.wl.filtering {
+		t.Fatal("/ did not start the filter")
+	}
+	for _, r := range "christ" {
+		send(m, char(r))
+	}
+	if len(m.wl.visible) != 1 || m.wl.selectedID() != "p-carla" {
+		t.Fatalf("filter christ: visible %v selected %q", m.wl.visible, m.wl.selectedID())
+	}
+	// q is text while filtering, not quit.
+	send(m, char('q'))
+	if len(m.wl.visible) != 0 || !strings.Contains(m.View().Content, danishTexts().NoMatch) {
+		t.Errorf("christq should match nothing and say so")
+	}
+	send(m, keyEsc)
+	if m.wl.filtering || m.wl.filter.Value() != "" || len(m.wl.visible) != 8 {
+		t.Errorf("esc did not clear the filter: %v %q %d", m.wl.filtering, m.wl.filter.Value(), len(m.wl.visible))
+	}
+}
+
+func TestEnterOpensPatientAndEscReturns(t *testing.T) {
+	m, src := loaded(t, testOptions(), 100, 30)
+	send(m, keyDown, keyEnter)
+	if m.screen != screenPatient || m.pv.id != "p-anna" || !m.pv.loaded {
+		t.Fatalf("enter: screen %v id %q loaded %v err %q", m.screen, m.pv.id, m.pv.loaded, m.err)
+	}
+	if !strings.Contains(m.View().Content, "Anna Andersen") {
+		t.Error("patient name not shown")
+	}
+	send(m, keyTab, keyTab)
+	if m.pv.pane != paneAnswers {
+		t.Errorf("tab tab: pane %d", m.pv.pane)
+	}
+	send(m, tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})
+	if m.pv.pane != paneChart {
+		t.Errorf("shift+tab: pane %d", m.pv.pane)
+	}
+	send(m, keyEsc)
+	if m.screen != screenWorklist || m.wl.selectedID() != "p-anna" {
+		t.Errorf("esc: screen %v selected %q", m.screen, m.wl.selectedID())
+	}
+	// q on the patient view goes back too; q on the worklist quits.
+	send(m, keyEnter, char('q'))
+	if m.screen != screenWorklist {
+		t.Error("q on the patient view did not go back")
+	}
+	if _, cmd := m.Update(char('q')); cmd == nil || cmd() != tea.Quit() {
+		t.Error("q on the worklist does not quit")
+	}
+
+	want := []domain.AuditEntry{
+		{At: testNow, User: testUser, Action: ActionViewWorklist},
+		{At: testNow, User: testUser, Action: ActionViewPatient, PatientID: "p-anna"},
+		{At: testNow, User: testUser, Action: ActionViewPatient, PatientID: "p-anna"},
+	}
+	got := src.entries()
+	if len(got) != len(want) {
+		t.Fatalf("audit entries = %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if !got[i].At.Equal(want[i].At) || got[i].User != want[i].User || got[i].Action != want[i].Action || got[i].PatientID != want[i].PatientID {
+			t.Errorf("audit[%d] = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	// And they are in the cache's audit log.
+	log, err := src.Store.AuditLog(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != len(want) {
+		t.Errorf("cache audit log has %d entries, want %d", len(log), len(want))
+	}
+}
+
+func TestAllToggleReloadsAndAudits(t *testing.T) {
+	m, src := loaded(t, testOptions(), 100, 30)
+	send(m, char('a'))
+	if !m.wl.all || len(m.wl.rows) != 9 {
+		t.Fatalf("a: all=%v rows=%d", m.wl.all, len(m.wl.rows))
+	}
+	send(m, char('a'))
+	if m.wl.all || len(m.wl.rows) != 8 {
+		t.Fatalf("a again: all=%v rows=%d", m.wl.all, len(m.wl.rows))
+	}
+	e := src.entries()
+	if len(e) != 3 || e[1].Action != ActionViewWorklist || e[1].Detail != "all" {
+		t.Errorf("audit after toggles: %+v", e)
+	}
+}
+
+func TestCtrlCAlwaysQuits(t *testing.T) {
+	m, _ := loaded(t, testOptions(), 100, 30)
+	ctrlC := tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	for _, setup := range []func(){
+		func() {},
+		func() { send(m, char('/')) },
+		func() { send(m, keyEsc, char('?')) },
+		func() { send(m, keyEsc, keyEnter) },
+	} {
+		setup()
+		if _, cmd := m.Update(ctrlC); cmd == nil || cmd() != tea.Quit() {
+			t.Errorf("ctrl+c did not quit (screen %v help %v filtering %v)", m.screen, m.showHelp, m.wl.filtering)
+		}
+	}
+}
+
+// failingSource fails its audit: no look-up may happen without a log entry.
+type failingSource struct{ *recordingSource }
+
+func (f failingSource) Audit(context.Context, domain.AuditEntry) error {
+	return errors.New("disk full")
+}
+
+func (f failingSource) Worklist(ctx context.Context, all bool) ([]domain.WorklistRow, error) {
+	panic("worklist read without an audit entry")
+}
+
+func TestNoLookUpWithoutAudit(t *testing.T) {
+	m := New(context.Background(), failingSource{newClinic(t)}, testOptions())
+	drive(m, m.Init())
+	if m.wl.loaded || !strings.Contains(m.err, "audit") {
+		t.Fatalf("loaded=%v err=%q", m.wl.loaded, m.err)
+	}
+	if !strings.Contains(m.View().Content, "disk full") {
+		t.Error("error not shown")
+	}
+}
+
+func helpNames(bs []key.Binding) []string {
+	var out []string
+	for _, b := range bs {
+		out = append(out, b.Help().Key)
+	}
+	return out
+}
+
+func TestHelpShowsOnlyActiveKeys(t *testing.T) {
+	m, _ := loaded(t, testOptions(), 100, 30)
+	has := func(keys []string, k string) bool {
+		for _, x := range keys {
+			if x == k {
+				return true
+			}
+		}
+		return false
+	}
+	wl := helpNames(m.activeKeys().short)
+	for _, k := range []string{"enter", "/", "a", "?", "q"} {
+		if !has(wl, k) {
+			t.Errorf("worklist help lacks %q: %v", k, wl)
+		}
+	}
+	for _, k := range []string{"tab", "esc", "esc/q"} {
+		if has(wl, k) {
+			t.Errorf("worklist help shows inactive %q: %v", k, wl)
+		}
+	}
+	send(m, char('/'))
+	fl := helpNames(m.activeKeys().short)
+	if has(fl, "q") || has(fl, "a") || !has(fl, "esc") {
+		t.Errorf("filter help: %v", fl)
+	}
+	send(m, char('x'), char('y'), char('z'), keyEnter)
+	nm := helpNames(m.activeKeys().short)
+	if has(nm, "enter") || has(nm, "↑↓") || !has(nm, "esc") {
+		t.Errorf("no-match help should offer clearing, not opening: %v", nm)
+	}
+	send(m, keyEsc, keyEnter)
+	pv := helpNames(m.activeKeys().short)
+	if !has(pv, "tab") || !has(pv, "esc/q") || has(pv, "/") || has(pv, "a") {
+		t.Errorf("patient help: %v", pv)
+	}
+	send(m, char('?'))
+	hv := helpNames(m.activeKeys().short)
+	if len(hv) != 2 || !strings.Contains(m.View().Content, SymImplausible) {
+		t.Errorf("help overlay keys %v or legend missing", hv)
+	}
+}
+
+func TestPatientWindowStartsAtLocalMidnight(t *testing.T) {
+	m := New(context.Background(), nil, testOptions())
+	got := m.windowStart(testNow)
+	want := time.Date(2026, 2, 25, 0, 0, 0, 0, cph)
+	if !got.Equal(want) {
+		t.Errorf("windowStart = %v, want %v", got, want)
+	}
+}
+
+func TestMessagesPaneStartsAtNewest(t *testing.T) {
+	m, _ := loaded(t, testOptions(), 80, 14)
+	send(m, keyDown, keyEnter, char('4'))
+	v := m.View().Content
+	if !strings.Contains(v, "Pulsen føles hurtig.") {
+		t.Errorf("newest message not in view:\n%s", v)
+	}
+	if strings.Contains(v, "\x07") || strings.Contains(v, "\x1b[2J") {
+		t.Errorf("control characters from a message reached the view")
+	}
+	send(m, char('g'))
+	if !strings.Contains(m.View().Content, "ikke akutte") {
+		t.Errorf("g does not scroll to the top")
+	}
+}
