@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/term"
 
 	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/tui"
@@ -20,7 +18,7 @@ func runConsole(ctx context.Context, e *env, cfg config.Config) error {
 	if e.locErr != nil {
 		return e.locErr
 	}
-	if !term.IsTerminal(os.Stdout.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
+	if !e.terminal() {
 		return errors.New("the console needs a terminal; for plain output use `telehjerte-tui worklist`")
 	}
 	log, closeLog := logOrWarn(e, cfg.LogFile)

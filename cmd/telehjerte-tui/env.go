@@ -5,6 +5,8 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/charmbracelet/x/term"
 )
 
 // env is what the commands take from the outside world, so tests can
@@ -14,6 +16,8 @@ type env struct {
 	now            func() time.Time
 	loc            *time.Location
 	locErr         error
+	// terminal reports whether stdin and stdout are a terminal.
+	terminal func() bool
 }
 
 func newEnv() *env {
@@ -21,7 +25,8 @@ func newEnv() *env {
 	if err != nil {
 		err = fmt.Errorf("load time zone %s: %w", clinicZone, err)
 	}
-	return &env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now, loc: loc, locErr: err}
+	return &env{stdout: os.Stdout, stderr: os.Stderr, now: time.Now, loc: loc, locErr: err,
+		terminal: func() bool { return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) }}
 }
 
 // clinicZone is the time zone of the clinics: measurement deadlines and days
