@@ -13,11 +13,18 @@ import (
 
 // Patient returns what the patient view shows: readings and questionnaires
 // taken at or after since (all when since is zero), all messages, open
-// tasks, the regime version in force now and the responsibility. Readings
-// carry their stored classification. An unknown id wraps ErrNotFound.
+// tasks, the regime version in force now (the wall clock) and the
+// responsibility. Readings carry their stored classification. An unknown id
+// wraps ErrNotFound.
 func (s *Store) Patient(ctx context.Context, id string, since time.Time) (domain.PatientDetail, error) {
+	return s.PatientAt(ctx, id, since, s.now())
+}
+
+// PatientAt is Patient with the regime chosen as in force at now: the newest
+// version whose EffectiveFrom is not after now, or, when every version is
+// still to come, the newest version.
+func (s *Store) PatientAt(ctx context.Context, id string, since, now time.Time) (domain.PatientDetail, error) {
 	var d domain.PatientDetail
-	now := s.now()
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		p, err := scanPatient(tx.QueryRowContext(ctx, `SELECT `+patientCols+` FROM patients WHERE id = ?`, id))
 		if errors.Is(err, sql.ErrNoRows) {

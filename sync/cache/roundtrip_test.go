@@ -144,7 +144,6 @@ func TestRoundTripEveryPut(t *testing.T) {
 func TestRegimeInForceSkipsFutureVersion(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	s.now = func() time.Time { return day(0) }
 	mustWrite(t, s, func(tx *Tx) error {
 		if err := addPatient(tx, "p1", "A"); err != nil {
 			return err
@@ -154,16 +153,18 @@ func TestRegimeInForceSkipsFutureVersion(t *testing.T) {
 		}
 		return tx.PutRegime(fullRegime("2", day(5)), Meta{})
 	})
-	d, err := s.Patient(ctx, "p1", day(0))
+	d, err := s.PatientAt(ctx, "p1", day(0), day(0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if d.Regime.Version != "1" {
 		t.Errorf("regime in force = version %q, want 1 (2 starts in 5 days)", d.Regime.Version)
 	}
-	s.now = func() time.Time { return day(6) }
-	if d, _ = s.Patient(ctx, "p1", day(0)); d.Regime.Version != "2" {
+	if d, _ = s.PatientAt(ctx, "p1", day(0), day(6)); d.Regime.Version != "2" {
 		t.Errorf("regime in force after day 5 = version %q, want 2", d.Regime.Version)
+	}
+	if d, _ = s.PatientAt(ctx, "p1", day(0), day(-40)); d.Regime.Version != "2" {
+		t.Errorf("regime before any version = %q, want the newest, 2", d.Regime.Version)
 	}
 }
 

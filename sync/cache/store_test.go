@@ -60,6 +60,28 @@ func TestOpenKeepsFilesPrivate(t *testing.T) {
 	}
 }
 
+func TestOpenRestrictsExistingCompanionFiles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cache.db")
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, 0o644); err != nil { // whatever the umask
+			t.Fatal(err)
+		}
+	}
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	defer s.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if got := mode(t, p); got != 0o600 {
+			t.Errorf("%s mode %o, want 600", filepath.Base(p), got)
+		}
+	}
+}
+
 func TestMigrationsIdempotentAndVersioned(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "cache.db")

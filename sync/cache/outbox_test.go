@@ -1,0 +1,86 @@
+package cache
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestOutboxLifecycle(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	a := OutboxEntry{UUID: "u-1", Created: day(0), Action: "acknowledge", ResourceType: "Task", ResourceID: "t1",
+		Payload: json.RawMessage(`{"status":"completed"}`), IfMatch: "3", State: OutboxPending}
+	b := OutboxEntry{UUID: "u-2", Created: day(0).Add(time.Second), Action: "message", ResourceType: "Communication",
+		Payload: json.RawMessage(`{}`), State: OutboxPending}
+	mustWrite(t, s, func(tx *Tx) error {
+		if err := tx.Enqueue(a); err != nil {
+			return err
+		}
+		return tx.Enqueue(b)
+	})
+	// The same uuid twice is refused: a retry never duplicates a change.
+	if err := s.Write(ctx, func(tx *Tx) error { return tx.Enqueue(a) }); err == nil {
+		t.Error("duplicate uuid accepted")
+	}
+	if err := s.Write(ctx, func(tx *Tx) error {
+		bad := b
+		bad.UUID, bad.Payload = "u-3", json.RawMessage(`{`)
+		return tx.Enqueue(bad)
+	}); err == nil {
+		t.Error("invalid payload accepted")
+	}
+	got, err := s.Outbox(ctx, OutboxPending, day(1))
+	if err != nil || !reflect.DeepEqual(got, []OutboxEntry{a, b}) {
+		t.Fatalf("pending = %+v, %v", got, err)
+	}
+
+	mustWrite(t, s, func(tx *Tx) error {
+		if err := tx.UpdateOutbox("u-1", OutboxPending, 1, day(2), "503 from central"); err != nil {
+			return err
+		}
+		return tx.DeleteOutbox("u-2")
+	})
+	if got, _ := s.Outbox(ctx, OutboxPending, day(1)); len(got) != 0 {
+		t.Errorf("entry due on day 2 listed on day 1: %+v", got)
+	}
+	got, _ = s.Outbox(ctx, OutboxPending, day(2))
+	if len(got) != 1 || got[0].Attempts != 1 || got[0].LastError != "503 from central" || !got[0].NextAttempt.Equal(day(2)) {
+		t.Errorf("after retry scheduled: %+v", got)
+	}
+	mustWrite(t, s, func(tx *Tx) error { return tx.UpdateOutbox("u-1", OutboxConflict, 2, time.Time{}, "412") })
+	if got, _ := s.Outbox(ctx, OutboxConflict, day(9)); len(got) != 1 || got[0].State != OutboxConflict {
+		t.Errorf("conflicts = %+v", got)
+	}
+	if err := s.Write(ctx, func(tx *Tx) error { return tx.UpdateOutbox("nope", OutboxFailed, 1, time.Time{}, "") }); !errorsIs(err, ErrNotFound) {
+		t.Errorf("update of unknown uuid: %v, want ErrNotFound", err)
+	}
+	if err := s.Write(ctx, func(tx *Tx) error { return tx.UpdateOutbox("u-1", "sent", 1, time.Time{}, "") }); err == nil {
+		t.Error("unknown outbox state accepted")
+	}
+}
+
+func TestSyncStateRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	obs := SyncState{ResourceType: "Observation", Watermark: day(1), LastSuccess: day(1).Add(time.Minute)}
+	task := SyncState{ResourceType: "Task", LastError: "timeout"}
+	mustWrite(t, s, func(tx *Tx) error {
+		if err := tx.SetSyncState(SyncState{ResourceType: "Observation", Watermark: day(0)}); err != nil {
+			return err
+		}
+		if err := tx.SetSyncState(obs); err != nil {
+			return err
+		}
+		return tx.SetSyncState(task)
+	})
+	got, err := s.SyncStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]SyncState{"Observation": obs, "Task": task}; !reflect.DeepEqual(got, want) {
+		t.Errorf("sync states = %+v, want %+v", got, want)
+	}
+}
