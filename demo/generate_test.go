@@ -573,3 +573,32 @@ func TestMissingTasksMatchFullEvaluation(t *testing.T) {
 		}
 	}
 }
+
+// Before 08:00 the stories happened yesterday morning, and before the 12:00
+// deadline today's missing readings are not missing yet.
+func TestStoriesEarlyMorning(t *testing.T) {
+	loc := copenhagen(t)
+	now := time.Date(2025, 3, 14, 7, 0, 0, 0, loc)
+	yesterday := time.Date(2025, 3, 13, 0, 0, 0, 0, loc)
+	recs := collect(t, Options{Now: now})
+
+	w := lastOfKind(t, byStory(t, recs, StoryWeightGain), domain.KindWeight)
+	if w.Color != domain.Red || !sameDay(w.Taken, yesterday, loc) {
+		t.Errorf("weight gain: last weight %s at %s, want red yesterday", w.Color, w.Taken)
+	}
+	p := lastOfKind(t, byStory(t, recs, StoryPulseLow), domain.KindPulse)
+	if p.Value != 41 || p.Color != domain.Red {
+		t.Errorf("pulse low: last pulse %g %s, want 41 red", p.Value, p.Color)
+	}
+	late := lastOfKind(t, byStory(t, recs, StoryLateArrival), domain.KindWeight)
+	if lt := late.Taken.In(loc); !sameDay(late.Taken, yesterday, loc) || lt.Hour() != 14 || lt.Minute() != 10 {
+		t.Errorf("late arrival: last weight at %s, want 14:10 yesterday", lt)
+	}
+	days := map[string]bool{}
+	for _, tk := range openTasks(byStory(t, recs, StoryMissedMornings)) {
+		days[tk.Due.In(loc).Format(time.DateOnly)] = true
+	}
+	if want := map[string]bool{"2025-03-11": true, "2025-03-12": true, "2025-03-13": true}; !reflect.DeepEqual(days, want) {
+		t.Errorf("missed mornings on %v, want %v", days, want)
+	}
+}

@@ -1,7 +1,9 @@
 package demo
 
 import (
+	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
@@ -55,13 +57,7 @@ func (c *clock) patient(i int) PatientRecord {
 	for j := range rec.Readings {
 		rec.Readings[j].Acknowledged = tasks[j].Done
 	}
-	slices.SortStableFunc(tasks, func(a, b domain.Task) int {
-		if c := a.Created.Compare(b.Created); c != 0 {
-			return c
-		}
-		return compareStrings(a.ID, b.ID)
-	})
-	rec.Tasks = tasks
+	rec.Tasks = sortTasks(tasks)
 	return rec
 }
 
@@ -141,6 +137,30 @@ func (c *clock) acknowledge(p *profile, t *domain.Task, pinned map[string]bool) 
 	}
 }
 
+// sortTasks orders tasks by Created, then id. It sorts small keys rather
+// than the large Task values.
+func sortTasks(tasks []domain.Task) []domain.Task {
+	type key struct {
+		at int64
+		i  int
+	}
+	keys := make([]key, len(tasks))
+	for i, t := range tasks {
+		keys[i] = key{t.Created.UnixNano(), i}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.at != b.at {
+			return cmp.Compare(a.at, b.at)
+		}
+		return strings.Compare(tasks[a.i].ID, tasks[b.i].ID)
+	})
+	out := make([]domain.Task, len(tasks))
+	for j, k := range keys {
+		out[j] = tasks[k.i]
+	}
+	return out
+}
+
 func maxTime(a, b time.Time) time.Time {
 	if a.After(b) {
 		return a
@@ -153,14 +173,4 @@ func minTime(a, b time.Time) time.Time {
 		return a
 	}
 	return b
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -87,14 +87,14 @@ func (c *clock) newProfile(i int) *profile {
 	}
 
 	// Filler patients: most have measured since before the history began;
-	// one in eight was included during it.
+	// one in sixteen was included during it.
 	p.startDay = -(c.o.Days - 1) - r.IntN(40)
-	if f%8 == 6 && c.o.Days > 1 {
+	if f%16 == 6 && c.o.Days > 1 {
 		p.startDay = -r.IntN(c.o.Days)
 	}
-	p.hasBP = f%10 != 9
+	p.hasBP = f%20 != 19
 	p.bpLimits = true
-	p.hasSteps = f%5 != 4
+	p.hasSteps = f%10 != 9
 	p.pro = f%2 == 0
 	p.skipRate = 0.03
 	p.varying = f%3 == 1
