@@ -288,3 +288,36 @@ func spread(left, right string, w int) string {
 
 // splitLines splits s into lines.
 func splitLines(s string) []string { return strings.Split(s, "\n") }
+
+// countsLine renders the number of patients per status group with symbols
+// ("!! rød 2   ! gul 3 ..."); without room for the group names it shows
+// symbols and numbers only. style colours one group's part.
+func countsLine(t *texts, rows []domain.WorklistRow, all bool, width int, style func(domain.Group, string) string) string {
+	counts := domain.GroupCounts(rows)
+	groups := []domain.Group{domain.GroupRed, domain.GroupYellow, domain.GroupMissing, domain.GroupMessages, domain.GroupGreen, domain.GroupUnclassified}
+	if all {
+		groups = append(groups, domain.GroupNone)
+	}
+	render := func(named bool) (string, int) {
+		parts := make([]string, 0, len(groups))
+		n := 0
+		for _, g := range groups {
+			sym := GroupSymbol(g)
+			if g == domain.GroupNone {
+				sym = "–"
+			}
+			p := sym + " " + itoa(counts[g])
+			if named {
+				p = sym + " " + t.Group[g] + " " + itoa(counts[g])
+			}
+			n += displayWidth(p) + 3
+			parts = append(parts, style(g, p))
+		}
+		return strings.Join(parts, "   "), n - 3
+	}
+	s, n := render(true)
+	if n > width {
+		s, _ = render(false)
+	}
+	return s
+}

@@ -36,18 +36,7 @@ func WriteWorklistTable(w io.Writer, rows []domain.WorklistRow, opts Options, wi
 		title += " · " + c
 	}
 	fmt.Fprintln(bw, spread(title, fmt.Sprintf(t.Patients, len(sorted)), width))
-	counts := domain.GroupCounts(sorted)
-	var parts []string
-	for _, g := range []domain.Group{domain.GroupRed, domain.GroupYellow, domain.GroupMissing, domain.GroupMessages, domain.GroupGreen, domain.GroupUnclassified, domain.GroupNone} {
-		if counts[g] > 0 {
-			sym := GroupSymbol(g)
-			if g == domain.GroupNone {
-				sym = "–"
-			}
-			parts = append(parts, sym+" "+t.Group[g]+" "+itoa(counts[g]))
-		}
-	}
-	fmt.Fprintln(bw, strings.Join(parts, "   "))
+	fmt.Fprintln(bw, countsLine(t, sorted, true, width, func(_ domain.Group, s string) string { return s }))
 	if len(sorted) == 0 {
 		fmt.Fprintln(bw, t.NoRows)
 		return flush(bw)

@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
@@ -24,6 +25,23 @@ type worklist struct {
 
 	filter    textinput.Model
 	filtering bool
+
+	// The column layout depends on the visible rows and the width only; it
+	// is kept until either changes (gen counts changes of the rows).
+	gen      int
+	lay      wlLayout
+	layKey   [2]int // gen, width
+	hasLayer bool
+}
+
+// layout returns the column layout for width, computing it only when the
+// visible rows or the width changed.
+func (w *worklist) layout(t *texts, width int, now time.Time) wlLayout {
+	if !w.hasLayer || w.layKey != [2]int{w.gen, width} {
+		w.lay = layoutWorklist(t, w.rows, w.visible, width, now)
+		w.layKey, w.hasLayer = [2]int{w.gen, width}, true
+	}
+	return w.lay
 }
 
 // setRows installs a freshly loaded worklist, keeping the cursor on the same
@@ -87,6 +105,7 @@ func matchFilter(q, lowerName, cprDigits string) bool {
 // applyFilter recomputes the visible rows from the filter text.
 func (w *worklist) applyFilter() {
 	q := w.filter.Value()
+	w.gen++
 	w.visible = w.visible[:0]
 	for i := range w.rows {
 		if matchFilter(q, w.names[i], w.cprs[i]) {
@@ -236,7 +255,7 @@ func (m *Model) worklistLines(h int) ([]string, *tea.Cursor) {
 		out = append(out, spread(line, shown, m.width))
 	}
 
-	lay := layoutWorklist(t, w.rows, w.visible, m.width, m.opts.Now())
+	lay := w.layout(t, m.width, m.opts.Now())
 	out = append(out, m.st.header.Render(lay.heading()))
 	body := h - len(out)
 	switch {
@@ -263,31 +282,7 @@ func (m *Model) worklistLines(h int) ([]string, *tea.Cursor) {
 // groupCountsLine is the header line with the number of patients per
 // status group, each with its symbol, shortened to fit width.
 func (m *Model) groupCountsLine(width int) string {
-	counts := domain.GroupCounts(m.wl.rows)
-	groups := []domain.Group{domain.GroupRed, domain.GroupYellow, domain.GroupMissing, domain.GroupMessages, domain.GroupGreen, domain.GroupUnclassified}
-	if m.wl.all {
-		groups = append(groups, domain.GroupNone)
-	}
-	render := func(named bool) (string, int) {
-		var parts []string
-		n := 0
-		for _, g := range groups {
-			sym := GroupSymbol(g)
-			if g == domain.GroupNone {
-				sym = "–"
-			}
-			p := sym + " " + itoa(counts[g])
-			if named {
-				p = sym + " " + m.t.Group[g] + " " + itoa(counts[g])
-			}
-			n += displayWidth(p) + 3
-			parts = append(parts, m.st.group(g).Render(p))
-		}
-		return strings.Join(parts, "   "), n - 3
-	}
-	s, n := render(true)
-	if n > width {
-		s, _ = render(false)
-	}
-	return s
+	return countsLine(m.t, m.wl.rows, m.wl.all, width, func(g domain.Group, s string) string {
+		return m.st.group(g).Render(s)
+	})
 }
