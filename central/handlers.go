@@ -1,0 +1,167 @@
+package central
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+)
+
+func (s *Server) read(w http.ResponseWriter, r *http.Request) {
+	typ, id := r.PathValue("type"), r.PathValue("id")
+	if err := checkType(typ); err != nil {
+		s.fail(w, err)
+		return
+	}
+	var st Stored
+	err := s.store.inTx(r.Context(), func(t *tx) error {
+		var err error
+		st, err = t.readIn(principalOf(r), typ, id)
+		return err
+	})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeStored(w, r, http.StatusOK, st)
+}
+
+func (s *Server) vread(w http.ResponseWriter, r *http.Request) {
+	typ, id := r.PathValue("type"), r.PathValue("id")
+	if err := checkType(typ); err != nil {
+		s.fail(w, err)
+		return
+	}
+	vid, err := strconv.ParseInt(r.PathValue("vid"), 10, 64)
+	if err != nil || vid < 1 {
+		s.fail(w, errorf(http.StatusBadRequest, "invalid", "version id must be a positive integer"))
+		return
+	}
+	var st Stored
+	err = s.store.inTx(r.Context(), func(t *tx) error {
+		if _, err := t.readIn(principalOf(r), typ, id); err != nil {
+			return err
+		}
+		var err error
+		st, err = t.version(typ, id, vid)
+		return err
+	})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeStored(w, r, http.StatusOK, st)
+}
+
+func (s *Server) searchType(w http.ResponseWriter, r *http.Request) {
+	typ := r.PathValue("type")
+	if err := checkType(typ); err != nil {
+		s.fail(w, err)
+		return
+	}
+	q := r.URL.Query()
+	var res searchResult
+	err := s.store.inTx(r.Context(), func(t *tx) error {
+		var err error
+		res, err = t.search(principalOf(r), typ, q)
+		return err
+	})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, searchBundle(baseURL(r), typ, q, res))
+}
+
+// decodeFor decodes a body that must be a typ resource.
+func decodeFor(typ string, body []byte) (fhir.Resource, error) {
+	res, err := fhir.DecodeResource(body)
+	if err != nil {
+		return nil, err
+	}
+	if got := res.Header().ResourceType; got != typ {
+		return nil, errorf(http.StatusBadRequest, "invalid", "body is a %s, not a %s", got, typ)
+	}
+	return res, nil
+}
+
+func (s *Server) create(w http.ResponseWriter, r *http.Request) {
+	typ := r.PathValue("type")
+	if err := checkType(typ); err != nil {
+		s.fail(w, err)
+		return
+	}
+	body, err := s.readBody(w, r)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	res, err := decodeFor(typ, body)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	var st Stored
+	var created bool
+	err = s.store.inTx(r.Context(), func(t *tx) error {
+		var err error
+		st, created, err = s.createIn(t, principalOf(r), res, r.Header.Get("If-None-Exist"), "")
+		return err
+	})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeStored(w, r, status, st)
+}
+
+func (s *Server) update(w http.ResponseWriter, r *http.Request) {
+	typ, id := r.PathValue("type"), r.PathValue("id")
+	if err := checkType(typ); err != nil {
+		s.fail(w, err)
+		return
+	}
+	ifMatch, err := parseIfMatch(r.Header.Get("If-Match"))
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	body, err := s.readBody(w, r)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	res, err := decodeFor(typ, body)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	if res.Header().ID != id {
+		s.fail(w, errorf(http.StatusBadRequest, "invalid", "the body's id %q does not match the URL's %q", res.Header().ID, id))
+		return
+	}
+	s.storeUpdate(w, r, res, ifMatch)
+}
+
+func (s *Server) storeUpdate(w http.ResponseWriter, r *http.Request, res fhir.Resource, ifMatch int64) {
+	var st Stored
+	var created bool
+	err := s.store.inTx(r.Context(), func(t *tx) error {
+		var err error
+		st, created, err = s.updateIn(t, principalOf(r), res, ifMatch)
+		return err
+	})
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	writeStored(w, r, status, st)
+}

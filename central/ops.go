@@ -1,0 +1,199 @@
+package central
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+)
+
+// patientWritable are the types a patient token may create.
+var patientWritable = map[string]bool{"Observation": true, "QuestionnaireResponse": true, "Communication": true}
+
+// authorizeWrite checks that p may write r (after r's compartment is known).
+func (t *tx) authorizeWrite(p Principal, r fhir.Resource) error {
+	typ := r.Header().ResourceType
+	ix := extract(r)
+	if p.Patient != "" {
+		if !patientWritable[typ] {
+			return errorf(http.StatusForbidden, "forbidden", "a patient may not write %s", typ)
+		}
+		if ix.patientID != p.Patient {
+			return errorf(http.StatusForbidden, "forbidden", "a patient may only write their own data")
+		}
+		if c, ok := r.(*fhir.Communication); ok {
+			if c.Sender == nil || c.Sender.Reference == "" {
+				c.Sender = fhir.Ref("Patient", p.Patient)
+			} else if id, _ := fhir.RefID(c.Sender, "Patient"); id != p.Patient {
+				return errorf(http.StatusForbidden, "forbidden", "a patient may only send as themselves")
+			}
+		}
+		return nil
+	}
+	if ix.patientID == "" || typ == "Patient" || typ == "EpisodeOfCare" {
+		// Patients are created before their episode gives anyone access,
+		// and an episode is what grants it.
+		return nil
+	}
+	ok, err := t.canSee(p, ix.patientID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return errorf(http.StatusForbidden, "forbidden", "no access to this patient")
+	}
+	return nil
+}
+
+// conditional returns the ids matching an If-None-Exist query; only
+// identifier=[system|]value is supported.
+func (t *tx) conditional(typ, query string) ([]string, error) {
+	name, value, ok := strings.Cut(query, "=")
+	if !ok || name != "identifier" || value == "" {
+		return nil, errorf(http.StatusBadRequest, "not-supported", "If-None-Exist supports identifier=system|value only")
+	}
+	return t.findByParam(typ, "identifier", value)
+}
+
+// create stores a new resource (a fresh server id), triaging measurements
+// and questionnaires on arrival. With ifNoneExist, an existing match is
+// returned instead (created false).
+// id is the server id to use; "" means a new UUID.
+func (s *Server) createIn(t *tx, p Principal, r fhir.Resource, ifNoneExist, id string) (Stored, bool, error) {
+	h := r.Header()
+	if ifNoneExist != "" {
+		ids, err := t.conditional(h.ResourceType, ifNoneExist)
+		if err != nil {
+			return Stored{}, false, err
+		}
+		if len(ids) > 1 {
+			return Stored{}, false, errorf(http.StatusPreconditionFailed, "multiple-matches", "If-None-Exist matches %d resources", len(ids))
+		}
+		if len(ids) == 1 {
+			st, err := t.current(h.ResourceType, ids[0])
+			if err != nil {
+				return Stored{}, false, err
+			}
+			ok, err := t.canSee(p, st.PatientID)
+			if err != nil {
+				return Stored{}, false, err
+			}
+			if !ok {
+				return Stored{}, false, errorf(http.StatusPreconditionFailed, "duplicate", "a resource with this identifier exists")
+			}
+			return st, false, nil
+		}
+	}
+	if err := t.authorizeWrite(p, r); err != nil {
+		return Stored{}, false, err
+	}
+	if id == "" {
+		id = newID()
+	}
+	h.ID = id
+	h.Meta = nil
+	now := s.now()
+	var extra []fhir.Resource
+	var err error
+	switch v := r.(type) {
+	case *fhir.Observation:
+		extra, err = t.triageObservation(v, now)
+	case *fhir.QuestionnaireResponse:
+		extra, err = t.triageQuestionnaire(v, now)
+	case *fhir.Communication:
+		if p.Patient != "" && v.Received == "" {
+			v.Received = fhir.FormatInstant(now)
+		}
+	}
+	if err != nil {
+		return Stored{}, false, err
+	}
+	st, err := t.write(r, 0)
+	if err != nil {
+		return Stored{}, false, err
+	}
+	for _, x := range extra {
+		if _, err := t.write(x, 0); err != nil {
+			return Stored{}, false, err
+		}
+	}
+	if o, ok := r.(*fhir.Observation); ok {
+		late, err := t.resolveLate(patientOf(o.Subject), now, s.loc)
+		if err != nil {
+			return Stored{}, false, err
+		}
+		for _, x := range late {
+			if _, err := t.write(x, 0); err != nil {
+				return Stored{}, false, err
+			}
+		}
+	}
+	return st, true, nil
+}
+
+// immutable are types whose content never changes after submission; only
+// marking them entered-in-error is allowed.
+var immutable = map[string]bool{"Observation": true, "QuestionnaireResponse": true}
+
+func statusOf(r fhir.Resource) string {
+	switch v := r.(type) {
+	case *fhir.Observation:
+		return v.Status
+	case *fhir.QuestionnaireResponse:
+		return v.Status
+	}
+	return ""
+}
+
+// updateIn stores a new version of type/id. ifMatch > 0 demands that
+// version be current. A missing resource is created (update as create)
+// unless ifMatch is given. created reports which.
+func (s *Server) updateIn(t *tx, p Principal, r fhir.Resource, ifMatch int64) (Stored, bool, error) {
+	if p.Patient != "" {
+		return Stored{}, false, errorf(http.StatusForbidden, "forbidden", "a patient may only create")
+	}
+	h := r.Header()
+	cur, err := t.current(h.ResourceType, h.ID)
+	exists := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Stored{}, false, err
+	}
+	if exists {
+		ok, err := t.canSee(p, cur.PatientID)
+		if err != nil {
+			return Stored{}, false, err
+		}
+		if !ok {
+			return Stored{}, false, errorf(http.StatusNotFound, "not-found", "%s/%s: not found", h.ResourceType, h.ID)
+		}
+		if immutable[h.ResourceType] && statusOf(r) != "entered-in-error" {
+			return Stored{}, false, errorf(http.StatusMethodNotAllowed, "business-rule", "%s is immutable once submitted; only status entered-in-error may be set", h.ResourceType)
+		}
+	}
+	if err := t.authorizeWrite(p, r); err != nil {
+		return Stored{}, false, err
+	}
+	h.Meta = nil
+	st, err := t.write(r, ifMatch)
+	if err != nil {
+		return Stored{}, false, err
+	}
+	return st, !exists, nil
+}
+
+// readIn returns the current version if p may see it (else not found).
+func (t *tx) readIn(p Principal, typ, id string) (Stored, error) {
+	st, err := t.current(typ, id)
+	if err != nil {
+		return st, err
+	}
+	ok, err := t.canSee(p, st.PatientID)
+	if err != nil {
+		return st, err
+	}
+	if !ok {
+		return Stored{}, errorf(http.StatusNotFound, "not-found", "%s/%s: not found", typ, id)
+	}
+	return st, nil
+}

@@ -1,0 +1,214 @@
+package central
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+)
+
+// DefaultMaxBody is the request body limit.
+const DefaultMaxBody = 1 << 20
+
+// ContentType is the FHIR JSON media type.
+const ContentType = "application/fhir+json"
+
+// Config configures a Server.
+type Config struct {
+	Store  *Store
+	Tokens *Tokens
+	// Loc is the clinic's local time for expected measurements; nil means
+	// Europe/Copenhagen.
+	Loc *time.Location
+	// Now is the clock for triage, tasks and access periods; nil means
+	// time.Now. lastUpdated uses the Store's own clock.
+	Now     func() time.Time
+	Logger  *slog.Logger // nil discards
+	MaxBody int64        // 0 means DefaultMaxBody
+}
+
+// Server is the central FHIR server.
+type Server struct {
+	store   *Store
+	tokens  *Tokens
+	loc     *time.Location
+	now     func() time.Time
+	log     *slog.Logger
+	maxBody int64
+}
+
+// NewServer checks cfg and returns a Server.
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.Store == nil || cfg.Tokens == nil {
+		return nil, errors.New("central: Store and Tokens are required")
+	}
+	s := &Server{store: cfg.Store, tokens: cfg.Tokens, loc: cfg.Loc, now: cfg.Now, log: cfg.Logger, maxBody: cfg.MaxBody}
+	if s.loc == nil {
+		loc, err := time.LoadLocation("Europe/Copenhagen")
+		if err != nil {
+			return nil, fmt.Errorf("central: load Europe/Copenhagen: %w", err)
+		}
+		s.loc = loc
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.maxBody <= 0 {
+		s.maxBody = DefaultMaxBody
+	}
+	return s, nil
+}
+
+type principalKey struct{}
+
+// Handler returns the HTTP handler of the FHIR API.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /metadata", s.metadata)
+	mux.HandleFunc("GET /{type}", s.auth(s.searchType))
+	mux.HandleFunc("POST /{type}", s.auth(s.create))
+	mux.HandleFunc("POST /{$}", s.auth(s.transaction))
+	mux.HandleFunc("GET /{type}/{id}", s.auth(s.read))
+	mux.HandleFunc("PUT /{type}/{id}", s.auth(s.update))
+	mux.HandleFunc("PATCH /{type}/{id}", s.auth(s.patch))
+	mux.HandleFunc("GET /{type}/{id}/_history/{vid}", s.auth(s.vread))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, errorf(http.StatusNotFound, "not-supported", "no such endpoint"))
+	})
+	return s.logged(mux)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// logged logs method, route pattern, status and duration: never the query
+// string (it may hold identifiers), headers or bodies.
+func (s *Server) logged(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		s.log.Info("request", "method", r.Method, "route", r.Pattern, "status", sw.status, "ms", time.Since(start).Milliseconds())
+	})
+}
+
+func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		authz := r.Header.Get("Authorization")
+		tok, ok := strings.CutPrefix(authz, "Bearer ")
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="telehjerte"`)
+			s.fail(w, errorf(http.StatusUnauthorized, "login", "a bearer token is required"))
+			return
+		}
+		p, ok := s.tokens.Lookup(strings.TrimSpace(tok))
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="telehjerte", error="invalid_token"`)
+			s.fail(w, errorf(http.StatusUnauthorized, "login", "the bearer token is not valid"))
+			return
+		}
+		h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+	}
+}
+
+func principalOf(r *http.Request) Principal {
+	p, _ := r.Context().Value(principalKey{}).(Principal)
+	return p
+}
+
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (s *Server) fail(w http.ResponseWriter, err error) {
+	status, oo := outcomeFor(err)
+	if status >= 500 {
+		s.log.Error("request failed", "err", err)
+	}
+	writeJSON(w, status, oo)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, "encode response", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", ContentType+"; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func writeStored(w http.ResponseWriter, r *http.Request, status int, st Stored) {
+	w.Header().Set("Content-Type", ContentType+"; charset=utf-8")
+	w.Header().Set("ETag", st.ETag())
+	w.Header().Set("Last-Modified", st.LastUpdated.UTC().Format(http.TimeFormat))
+	if status == http.StatusCreated {
+		w.Header().Set("Location", fmt.Sprintf("%s/%s/%s/_history/%d", baseURL(r), st.Type, st.ID, st.VersionID))
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(st.JSON)
+}
+
+// readBody reads the request body under the size limit.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, _ := strings.Cut(ct, ";")
+		mt = strings.TrimSpace(strings.ToLower(mt))
+		if mt != ContentType && mt != "application/json" && mt != "application/json-patch+json" {
+			return nil, errorf(http.StatusUnsupportedMediaType, "not-supported", "content type %q is not supported; send %s", mt, ContentType)
+		}
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.maxBody))
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, errorf(http.StatusRequestEntityTooLarge, "too-costly", "request body exceeds %d bytes", s.maxBody)
+	}
+	if err != nil {
+		return nil, errorf(http.StatusBadRequest, "structure", "could not read the request body")
+	}
+	return b, nil
+}
+
+// parseIfMatch reads If-Match: W/"3" (or "3"); 0 when absent.
+func parseIfMatch(h string) (int64, error) {
+	if h == "" {
+		return 0, nil
+	}
+	v := strings.TrimPrefix(strings.TrimSpace(h), "W/")
+	v = strings.Trim(v, `"`)
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 1 {
+		return 0, errorf(http.StatusBadRequest, "invalid", "If-Match %q is not a version ETag such as W/\"3\"", h)
+	}
+	return n, nil
+}
+
+func checkType(typ string) error {
+	if _, ok := fhir.NewResource(typ); !ok || typ == "Bundle" || typ == "OperationOutcome" || typ == "CapabilityStatement" {
+		return errorf(http.StatusNotFound, "not-supported", "resource type %q is not supported", typ)
+	}
+	return nil
+}

@@ -1,0 +1,356 @@
+package central
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	_ "modernc.org/sqlite" // the SQLite driver
+
+	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+)
+
+const schema = `
+CREATE TABLE IF NOT EXISTS resources (
+	type         TEXT NOT NULL,
+	id           TEXT NOT NULL,
+	version_id   INTEGER NOT NULL,
+	last_updated INTEGER NOT NULL, -- unix ms, global and non-decreasing
+	patient_id   TEXT NOT NULL DEFAULT '',
+	json         TEXT NOT NULL,
+	PRIMARY KEY (type, id)
+);
+CREATE INDEX IF NOT EXISTS resources_by_time ON resources(type, last_updated, id);
+CREATE INDEX IF NOT EXISTS resources_by_patient ON resources(type, patient_id);
+CREATE TABLE IF NOT EXISTS history (
+	type         TEXT NOT NULL,
+	id           TEXT NOT NULL,
+	version_id   INTEGER NOT NULL,
+	last_updated INTEGER NOT NULL,
+	json         TEXT NOT NULL,
+	PRIMARY KEY (type, id, version_id)
+);
+-- Token search parameters extracted from the current version.
+CREATE TABLE IF NOT EXISTS params (
+	type  TEXT NOT NULL,
+	id    TEXT NOT NULL,
+	name  TEXT NOT NULL,
+	value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS params_lookup ON params(type, name, value);
+CREATE INDEX IF NOT EXISTS params_owner ON params(type, id);
+-- Who may see which patient: teams from EpisodeOfCare (home team open-ended,
+-- cover with its period) and team members from CareTeam.
+CREATE TABLE IF NOT EXISTS access (
+	episode_id TEXT NOT NULL,
+	patient_id TEXT NOT NULL,
+	team_id    TEXT NOT NULL,
+	from_ms    INTEGER,
+	to_ms      INTEGER
+);
+CREATE INDEX IF NOT EXISTS access_by_team ON access(team_id);
+CREATE INDEX IF NOT EXISTS access_by_episode ON access(episode_id);
+CREATE TABLE IF NOT EXISTS members (
+	team_id         TEXT NOT NULL,
+	practitioner_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS members_by_practitioner ON members(practitioner_id);
+CREATE TABLE IF NOT EXISTS clock (k INTEGER PRIMARY KEY CHECK (k = 1), ms INTEGER NOT NULL);
+`
+
+// Store is the central's SQLite database. It is safe for concurrent use;
+// writes are serialised by SQLite.
+type Store struct {
+	db  *sql.DB
+	now func() time.Time
+}
+
+// OpenStore opens (creating if needed) the database file at path. now is
+// the clock for lastUpdated; nil means time.Now.
+func OpenStore(ctx context.Context, path string, now func() time.Time) (*Store, error) {
+	if now == nil {
+		now = time.Now
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	// One connection: every transaction is serialised, so reads inside a
+	// write transaction see its own writes and no two writers interleave.
+	db.SetMaxOpenConns(1)
+	if _, err := db.ExecContext(ctx, schema); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("create schema in %s: %w", path, err)
+	}
+	return &Store{db: db, now: now}, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Stored is one stored resource version.
+type Stored struct {
+	Type, ID    string
+	VersionID   int64
+	LastUpdated time.Time
+	PatientID   string
+	JSON        []byte
+}
+
+// ETag is the weak ETag of the version.
+func (s Stored) ETag() string { return fmt.Sprintf(`W/"%d"`, s.VersionID) }
+
+// ErrNotFound is returned for an unknown type/id/version.
+var ErrNotFound = errors.New("not found")
+
+// ErrVersionConflict is returned when If-Match names a stale version.
+var ErrVersionConflict = errors.New("version conflict")
+
+// tx is one write (or read) transaction.
+type tx struct {
+	s   *Store
+	sql *sql.Tx
+	ctx context.Context
+}
+
+// inTx runs fn in one immediate transaction, committing on nil error.
+func (s *Store) inTx(ctx context.Context, fn func(*tx) error) error {
+	t, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(&tx{s: s, sql: t, ctx: ctx}); err != nil {
+		_ = t.Rollback()
+		return err
+	}
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// tick returns the next lastUpdated: the clock in ms, never before the last
+// one handed out (ties allowed).
+func (t *tx) tick() (time.Time, error) {
+	now := t.s.now().UnixMilli()
+	var last int64
+	err := t.sql.QueryRowContext(t.ctx, `SELECT ms FROM clock WHERE k = 1`).Scan(&last)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, fmt.Errorf("read clock: %w", err)
+	}
+	if now < last {
+		now = last
+	}
+	if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO clock(k, ms) VALUES (1, ?) ON CONFLICT(k) DO UPDATE SET ms = excluded.ms`, now); err != nil {
+		return time.Time{}, fmt.Errorf("write clock: %w", err)
+	}
+	return time.UnixMilli(now).UTC(), nil
+}
+
+func scanStored(row interface{ Scan(...any) error }) (Stored, error) {
+	var st Stored
+	var lu int64
+	var js string
+	if err := row.Scan(&st.Type, &st.ID, &st.VersionID, &lu, &st.PatientID, &js); err != nil {
+		return st, err
+	}
+	st.LastUpdated = time.UnixMilli(lu).UTC()
+	st.JSON = []byte(js)
+	return st, nil
+}
+
+const storedCols = `type, id, version_id, last_updated, patient_id, json`
+
+func (t *tx) current(typ, id string) (Stored, error) {
+	st, err := scanStored(t.sql.QueryRowContext(t.ctx, `SELECT `+storedCols+` FROM resources WHERE type = ? AND id = ?`, typ, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, fmt.Errorf("%s/%s: %w", typ, id, ErrNotFound)
+	}
+	if err != nil {
+		return st, fmt.Errorf("read %s/%s: %w", typ, id, err)
+	}
+	return st, nil
+}
+
+func (t *tx) version(typ, id string, vid int64) (Stored, error) {
+	st, err := scanStored(t.sql.QueryRowContext(t.ctx,
+		`SELECT h.type, h.id, h.version_id, h.last_updated, COALESCE(r.patient_id, ''), h.json
+		 FROM history h LEFT JOIN resources r ON r.type = h.type AND r.id = h.id
+		 WHERE h.type = ? AND h.id = ? AND h.version_id = ?`, typ, id, vid))
+	if errors.Is(err, sql.ErrNoRows) {
+		return st, fmt.Errorf("%s/%s/_history/%d: %w", typ, id, vid, ErrNotFound)
+	}
+	if err != nil {
+		return st, fmt.Errorf("read %s/%s/_history/%d: %w", typ, id, vid, err)
+	}
+	return st, nil
+}
+
+// write stores r as a new version of its type/id (version 1 when new). When
+// ifMatch is > 0 the current version must equal it. It sets r's id (a new
+// UUID when empty) and meta, extracts the search columns and returns the
+// stored row.
+func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
+	h := r.Header()
+	if h.ID == "" {
+		h.ID = newID()
+	}
+	var vid int64 = 1
+	cur, err := t.current(h.ResourceType, h.ID)
+	switch {
+	case err == nil:
+		vid = cur.VersionID + 1
+		if ifMatch > 0 && cur.VersionID != ifMatch {
+			return Stored{}, fmt.Errorf("%s/%s is at version %d, not %d: %w", h.ResourceType, h.ID, cur.VersionID, ifMatch, ErrVersionConflict)
+		}
+	case errors.Is(err, ErrNotFound):
+		if ifMatch > 0 {
+			return Stored{}, fmt.Errorf("%s/%s does not exist: %w", h.ResourceType, h.ID, ErrVersionConflict)
+		}
+	default:
+		return Stored{}, err
+	}
+	lu, err := t.tick()
+	if err != nil {
+		return Stored{}, err
+	}
+	meta := fhir.Meta{}
+	if h.Meta != nil {
+		meta = *h.Meta
+	}
+	meta.VersionID = fmt.Sprint(vid)
+	meta.LastUpdated = fhir.FormatInstant(lu)
+	h.Meta = &meta
+	js, err := fhir.Encode(r)
+	if err != nil {
+		return Stored{}, err
+	}
+	ix := extract(r)
+	if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO resources(type, id, version_id, last_updated, patient_id, json) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT(type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated, patient_id = excluded.patient_id, json = excluded.json`,
+		h.ResourceType, h.ID, vid, lu.UnixMilli(), ix.patientID, string(js)); err != nil {
+		return Stored{}, fmt.Errorf("write %s/%s: %w", h.ResourceType, h.ID, err)
+	}
+	if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO history(type, id, version_id, last_updated, json) VALUES (?, ?, ?, ?, ?)`,
+		h.ResourceType, h.ID, vid, lu.UnixMilli(), string(js)); err != nil {
+		return Stored{}, fmt.Errorf("write history %s/%s: %w", h.ResourceType, h.ID, err)
+	}
+	if err := t.reindex(h.ResourceType, h.ID, ix); err != nil {
+		return Stored{}, err
+	}
+	return Stored{Type: h.ResourceType, ID: h.ID, VersionID: vid, LastUpdated: lu, PatientID: ix.patientID, JSON: js}, nil
+}
+
+func (t *tx) reindex(typ, id string, ix index) error {
+	if _, err := t.sql.ExecContext(t.ctx, `DELETE FROM params WHERE type = ? AND id = ?`, typ, id); err != nil {
+		return fmt.Errorf("reindex %s/%s: %w", typ, id, err)
+	}
+	for _, p := range ix.params {
+		if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO params(type, id, name, value) VALUES (?, ?, ?, ?)`, typ, id, p[0], p[1]); err != nil {
+			return fmt.Errorf("index %s/%s: %w", typ, id, err)
+		}
+	}
+	switch typ {
+	case "EpisodeOfCare":
+		if _, err := t.sql.ExecContext(t.ctx, `DELETE FROM access WHERE episode_id = ?`, id); err != nil {
+			return fmt.Errorf("reindex access %s: %w", id, err)
+		}
+		for _, a := range ix.access {
+			if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO access(episode_id, patient_id, team_id, from_ms, to_ms) VALUES (?, ?, ?, ?, ?)`,
+				id, ix.patientID, a.teamID, a.from, a.to); err != nil {
+				return fmt.Errorf("index access %s: %w", id, err)
+			}
+		}
+	case "CareTeam":
+		if _, err := t.sql.ExecContext(t.ctx, `DELETE FROM members WHERE team_id = ?`, id); err != nil {
+			return fmt.Errorf("reindex members %s: %w", id, err)
+		}
+		for _, m := range ix.members {
+			if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO members(team_id, practitioner_id) VALUES (?, ?)`, id, m); err != nil {
+				return fmt.Errorf("index members %s: %w", id, err)
+			}
+		}
+	}
+	return nil
+}
+
+// findByParam returns the ids of type whose token parameter name equals
+// value.
+func (t *tx) findByParam(typ, name, value string) ([]string, error) {
+	rows, err := t.sql.QueryContext(t.ctx, `SELECT DISTINCT id FROM params WHERE type = ? AND name = ? AND value = ? ORDER BY id`, typ, name, value)
+	if err != nil {
+		return nil, fmt.Errorf("find %s by %s: %w", typ, name, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// byPatient returns every current resource of typ in the patient's
+// compartment.
+func (t *tx) byPatient(typ, patientID string) ([]Stored, error) {
+	rows, err := t.sql.QueryContext(t.ctx, `SELECT `+storedCols+` FROM resources WHERE type = ? AND patient_id = ? ORDER BY last_updated, id`, typ, patientID)
+	if err != nil {
+		return nil, fmt.Errorf("list %s of patient: %w", typ, err)
+	}
+	defer rows.Close()
+	var out []Stored
+	for rows.Next() {
+		st, err := scanStored(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// patientsWithType lists the patient ids that have at least one typ.
+func (t *tx) patientsWithType(typ string) ([]string, error) {
+	rows, err := t.sql.QueryContext(t.ctx, `SELECT DISTINCT patient_id FROM resources WHERE type = ? AND patient_id != '' ORDER BY patient_id`, typ)
+	if err != nil {
+		return nil, fmt.Errorf("list patients: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// Put writes resources as they are (keeping their ids; no triage, no access
+// checks) in one transaction: for seeding and tests. Each becomes a new
+// version.
+func (s *Store) Put(ctx context.Context, rs ...fhir.Resource) error {
+	return s.inTx(ctx, func(t *tx) error {
+		for _, r := range rs {
+			if r.Header().ID == "" {
+				return fmt.Errorf("put %s: id is required", r.Header().ResourceType)
+			}
+			if _, err := t.write(r, 0); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,250 @@
+package central
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+)
+
+// regimes loads every regime version of a patient (CarePlans with their
+// ServiceRequests) and, per CarePlan id, the ServiceRequest id of each kind.
+func (t *tx) regimes(patientID string) ([]domain.Regime, map[string]map[domain.Kind]string, error) {
+	cps, err := t.byPatient("CarePlan", patientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	srRows, err := t.byPatient("ServiceRequest", patientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	byPlan := map[string][]*fhir.ServiceRequest{}
+	srIDs := map[string]map[domain.Kind]string{}
+	for _, row := range srRows {
+		sr, err := fhir.Decode[*fhir.ServiceRequest](row.JSON)
+		if err != nil {
+			return nil, nil, fmt.Errorf("stored ServiceRequest/%s: %w", row.ID, err)
+		}
+		for _, b := range sr.BasedOn {
+			if id, ok := fhir.RefID(&b, "CarePlan"); ok {
+				byPlan[id] = append(byPlan[id], sr)
+				if sr.Code != nil {
+					if k, ok := fhir.KindOf(*sr.Code); ok {
+						if srIDs[id] == nil {
+							srIDs[id] = map[domain.Kind]string{}
+						}
+						srIDs[id][k] = sr.ID
+					}
+				}
+			}
+		}
+	}
+	var out []domain.Regime
+	for _, row := range cps {
+		cp, err := fhir.Decode[*fhir.CarePlan](row.JSON)
+		if err != nil {
+			return nil, nil, fmt.Errorf("stored CarePlan/%s: %w", row.ID, err)
+		}
+		if cp.Status != "active" && cp.Status != "completed" {
+			continue
+		}
+		r, err := fhir.RegimeFromFHIR(cp, byPlan[cp.ID])
+		if err != nil {
+			return nil, nil, fmt.Errorf("regime of CarePlan/%s: %w", cp.ID, err)
+		}
+		if r.EffectiveFrom.IsZero() {
+			r.EffectiveFrom = r.Start
+		}
+		out = append(out, r)
+	}
+	return out, srIDs, nil
+}
+
+// responsibility returns the patient's active EpisodeOfCare as a
+// Responsibility, with its id; ok is false when there is none.
+func (t *tx) responsibility(patientID string) (domain.Responsibility, string, bool, error) {
+	rows, err := t.byPatient("EpisodeOfCare", patientID)
+	if err != nil {
+		return domain.Responsibility{}, "", false, err
+	}
+	for i := len(rows) - 1; i >= 0; i-- {
+		e, err := fhir.Decode[*fhir.EpisodeOfCare](rows[i].JSON)
+		if err != nil || e.Status != "active" {
+			continue
+		}
+		_, r, err := fhir.EpisodeOfCareToResponsibility(e)
+		if err != nil {
+			continue
+		}
+		return r, e.ID, true, nil
+	}
+	return domain.Responsibility{}, "", false, nil
+}
+
+// taskFor maps a domain task and adds who is responsible (the team holding
+// monitoring responsibility at now) and the episode of care.
+func (t *tx) taskFor(dt domain.Task, now time.Time) (*fhir.Task, error) {
+	ft := fhir.TaskToFHIR(dt)
+	ft.LastModified = fhir.FormatInstant(now)
+	resp, eoc, ok, err := t.responsibility(dt.PatientID)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		team, _ := resp.HolderAt(now)
+		ft.Extension = append(ft.Extension,
+			fhir.Extension{URL: fhir.ExtTaskResponsible, ValueReference: fhir.Ref("CareTeam", team.ID)},
+			fhir.Extension{URL: fhir.ExtTaskEpisodeOfCare, ValueReference: fhir.Ref("EpisodeOfCare", eoc)})
+	}
+	return ft, nil
+}
+
+func triageImpression(id, patientID string, focus *fhir.Reference, c domain.Color, implausible string, now time.Time) *fhir.ClinicalImpression {
+	code := fhir.Concept(fhir.SystemClinicalImpCode, fhir.CodeTriagingResult, "")
+	colour := fhir.ColourConcept(c)
+	ci := &fhir.ClinicalImpression{
+		Base:          fhir.Base{ResourceType: "ClinicalImpression", ID: id},
+		Status:        "completed",
+		Code:          &code,
+		Subject:       *fhir.Ref("Patient", patientID),
+		Date:          fhir.FormatInstant(now),
+		Investigation: []fhir.ClinicalImpressionInvestigation{{Code: fhir.CodeableConcept{Text: "measurement"}, Item: []fhir.Reference{*focus}}},
+		Finding:       []fhir.ClinicalImpressionFinding{{ItemCodeableConcept: &colour}},
+		Summary:       implausible,
+	}
+	return ci
+}
+
+// triageObservation classifies a newly created Observation against the
+// regime version in force when it was taken, copies the limits into
+// referenceRange, links it to its ServiceRequest and writes the triage
+// ClinicalImpression and the review Task. o must already have its id.
+func (t *tx) triageObservation(o *fhir.Observation, now time.Time) ([]fhir.Resource, error) {
+	m, _, err := fhir.ObservationToMeasurement(o)
+	if err != nil {
+		return nil, err
+	}
+	m.Received = now
+	versions, srIDs, err := t.regimes(m.PatientID)
+	if err != nil {
+		return nil, err
+	}
+	reading, task := domain.Arrive(m, versions)
+	fhir.SetClassification(o, reading.Classification)
+	o.Issued = fhir.FormatInstant(now)
+	if reg, ok := domain.RegimeAt(versions, m.Taken); ok {
+		if sr := srIDs[reg.ID][m.Kind]; sr != "" && len(o.BasedOn) == 0 {
+			o.BasedOn = []fhir.Reference{*fhir.Ref("ServiceRequest", sr)}
+		}
+	}
+	focus := fhir.Ref("Observation", o.ID)
+	ci := triageImpression("triage-"+o.ID, m.PatientID, focus, reading.Color, reading.Implausible, now)
+	ft, err := t.taskFor(task, now)
+	if err != nil {
+		return nil, err
+	}
+	return []fhir.Resource{ci, ft}, nil
+}
+
+// resolveLate completes the open missing-measurement tasks whose slot a
+// stored reading has now fulfilled late. Call it after the reading is
+// written.
+func (t *tx) resolveLate(patientID string, now time.Time, loc *time.Location) ([]fhir.Resource, error) {
+	versions, _, err := t.regimes(patientID)
+	if err != nil {
+		return nil, err
+	}
+	reg, ok := domain.RegimeAt(versions, now)
+	if !ok {
+		return nil, nil
+	}
+	return t.slotTasks(reg, patientID, now, loc, false)
+}
+
+// triageQuestionnaire writes the triage and review Task for a newly created
+// QuestionnaireResponse (colour = its worst answer).
+func (t *tx) triageQuestionnaire(q *fhir.QuestionnaireResponse, now time.Time) ([]fhir.Resource, error) {
+	pro, err := fhir.QuestionnaireResponseToPro(q)
+	if err != nil {
+		return nil, err
+	}
+	task := domain.ArriveQuestionnaire(pro)
+	task.Created = now
+	task.FocusID = "QuestionnaireResponse/" + q.ID
+	ci := triageImpression("triage-"+q.ID, pro.PatientID, fhir.Ref("QuestionnaireResponse", q.ID), task.Color, "", now)
+	ft, err := t.taskFor(task, now)
+	if err != nil {
+		return nil, err
+	}
+	return []fhir.Resource{ci, ft}, nil
+}
+
+// measurements loads the patient's Observations as measurements.
+func (t *tx) measurements(patientID string) ([]domain.Measurement, error) {
+	rows, err := t.byPatient("Observation", patientID)
+	if err != nil {
+		return nil, err
+	}
+	var ms []domain.Measurement
+	for _, row := range rows {
+		o, err := fhir.Decode[*fhir.Observation](row.JSON)
+		if err != nil || o.Status == "entered-in-error" || o.Status == "cancelled" {
+			continue
+		}
+		m, _, err := fhir.ObservationToMeasurement(o)
+		if err != nil {
+			continue // not a TeleHjerte measurement
+		}
+		ms = append(ms, m)
+	}
+	return ms, nil
+}
+
+// ScanWindow is how far back ScanMissing and late-arrival matching look.
+const ScanWindow = 8 * 24 * time.Hour
+
+// slotTasks evaluates the patient's slots and returns the missing tasks to
+// create (new ones only) and the open missing tasks a late reading resolved,
+// completed.
+func (t *tx) slotTasks(reg domain.Regime, patientID string, now time.Time, loc *time.Location, createMissing bool) ([]fhir.Resource, error) {
+	ms, err := t.measurements(patientID)
+	if err != nil {
+		return nil, err
+	}
+	var out []fhir.Resource
+	for _, sr := range domain.EvaluateSlots(reg, ms, now.Add(-ScanWindow), now, loc) {
+		dt := domain.MissingTask(patientID, sr)
+		if dt.ID == "" {
+			continue
+		}
+		cur, err := t.current("Task", dt.ID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			if sr.State == domain.SlotMissing && createMissing {
+				ft, err := t.taskFor(dt, now)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, ft)
+			}
+		case err != nil:
+			return nil, err
+		case sr.State == domain.SlotLate:
+			ft, err := fhir.Decode[*fhir.Task](cur.JSON)
+			if err != nil {
+				return nil, err
+			}
+			if ft.Status == fhir.TaskStatusCompleted || ft.Status == fhir.TaskStatusCancelled {
+				continue
+			}
+			ft.Status = fhir.TaskStatusCompleted
+			ft.Owner = &fhir.Reference{Display: domain.LateArrival}
+			ft.ExecutionPeriod = &fhir.Period{End: fhir.FormatInstant(dt.DoneAt)}
+			ft.LastModified = fhir.FormatInstant(now)
+			out = append(out, ft)
+		}
+	}
+	return out, nil
+}
