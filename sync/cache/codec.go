@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"bytes"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,20 @@ import (
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
+
+// strictUnmarshal decodes stored JSON and refuses unknown fields, so a
+// format it does not understand is an error, never silently empty limits.
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("trailing data after JSON value")
+	}
+	return nil
+}
 
 // ms converts t to unix milliseconds UTC; the zero time becomes NULL.
 func ms(t time.Time) sql.NullInt64 {
@@ -55,18 +70,17 @@ func parseColor(s string) (domain.Color, error) {
 	return c, nil
 }
 
-// limitsJSON is the stored form of domain.Limits: unset limits are absent,
-// so a limit of 0 survives the round trip.
-type limitsJSON struct {
-	RedLow     *float64 `json:"red_low,omitempty"`
-	YellowLow  *float64 `json:"yellow_low,omitempty"`
-	YellowHigh *float64 `json:"yellow_high,omitempty"`
-	RedHigh    *float64 `json:"red_high,omitempty"`
-}
+// limitsJSON is the stored form of domain.Limits, compact because every
+// reading keeps a copy: [red_low, yellow_low, yellow_high, red_high], null
+// for an unset limit (so a limit of 0 survives the round trip).
+type limitsJSON [4]*float64
 
+// kindThresholdsJSON is the stored form of domain.KindThresholds: "p" the
+// primary (or systolic) limits, "s" the secondary (diastolic) ones; an
+// empty set is left out.
 type kindThresholdsJSON struct {
-	Primary   limitsJSON `json:"primary"`
-	Secondary limitsJSON `json:"secondary"`
+	Primary   *limitsJSON `json:"p,omitempty"`
+	Secondary *limitsJSON `json:"s,omitempty"`
 }
 
 func limitToJSON(l domain.Limit) *float64 {
@@ -84,14 +98,20 @@ func limitFromJSON(p *float64) domain.Limit {
 	return domain.L(*p)
 }
 
-func toLimitsJSON(l domain.Limits) limitsJSON {
-	return limitsJSON{limitToJSON(l.RedLow), limitToJSON(l.YellowLow), limitToJSON(l.YellowHigh), limitToJSON(l.RedHigh)}
+func toLimitsJSON(l domain.Limits) *limitsJSON {
+	if l.Empty() {
+		return nil
+	}
+	return &limitsJSON{limitToJSON(l.RedLow), limitToJSON(l.YellowLow), limitToJSON(l.YellowHigh), limitToJSON(l.RedHigh)}
 }
 
-func (l limitsJSON) domain() domain.Limits {
+func (l *limitsJSON) domain() domain.Limits {
+	if l == nil {
+		return domain.Limits{}
+	}
 	return domain.Limits{
-		RedLow: limitFromJSON(l.RedLow), YellowLow: limitFromJSON(l.YellowLow),
-		YellowHigh: limitFromJSON(l.YellowHigh), RedHigh: limitFromJSON(l.RedHigh),
+		RedLow: limitFromJSON(l[0]), YellowLow: limitFromJSON(l[1]),
+		YellowHigh: limitFromJSON(l[2]), RedHigh: limitFromJSON(l[3]),
 	}
 }
 
@@ -120,7 +140,7 @@ func decodeLimits(s sql.NullString) (domain.KindThresholds, error) {
 		return domain.KindThresholds{}, nil
 	}
 	var k kindThresholdsJSON
-	if err := json.Unmarshal([]byte(s.String), &k); err != nil {
+	if err := strictUnmarshal([]byte(s.String), &k); err != nil {
 		return domain.KindThresholds{}, fmt.Errorf("decode stored limits: %w", err)
 	}
 	return k.domain(), nil
@@ -210,7 +230,7 @@ func encodeRegime(r domain.Regime) (regimeJSON, error) {
 // decodeRegime fills the JSON-held fields of r.
 func decodeRegime(r *domain.Regime, j regimeJSON) error {
 	var scheds []scheduleJSON
-	if err := json.Unmarshal([]byte(j.schedules), &scheds); err != nil {
+	if err := strictUnmarshal([]byte(j.schedules), &scheds); err != nil {
 		return fmt.Errorf("decode stored schedules: %w", err)
 	}
 	r.Schedules = nil
@@ -226,7 +246,7 @@ func decodeRegime(r *domain.Regime, j regimeJSON) error {
 		r.Schedules = append(r.Schedules, s)
 	}
 	var byKind map[string]kindThresholdsJSON
-	if err := json.Unmarshal([]byte(j.thresholds), &byKind); err != nil {
+	if err := strictUnmarshal([]byte(j.thresholds), &byKind); err != nil {
 		return fmt.Errorf("decode stored thresholds: %w", err)
 	}
 	r.Thresholds.ByKind = nil
@@ -237,7 +257,7 @@ func decodeRegime(r *domain.Regime, j regimeJSON) error {
 		}
 	}
 	var pauses []periodJSON
-	if err := json.Unmarshal([]byte(j.pauses), &pauses); err != nil {
+	if err := strictUnmarshal([]byte(j.pauses), &pauses); err != nil {
 		return fmt.Errorf("decode stored pauses: %w", err)
 	}
 	r.Pauses = nil
@@ -247,7 +267,7 @@ func decodeRegime(r *domain.Regime, j regimeJSON) error {
 	r.TrendRule = nil
 	if j.trend.Valid {
 		var t trendJSON
-		if err := json.Unmarshal([]byte(j.trend.String), &t); err != nil {
+		if err := strictUnmarshal([]byte(j.trend.String), &t); err != nil {
 			return fmt.Errorf("decode stored trend rule: %w", err)
 		}
 		c, err := parseColor(t.Color)
@@ -280,7 +300,7 @@ func encodeAnswers(as []domain.ProAnswer) (string, error) {
 
 func decodeAnswers(s string) ([]domain.ProAnswer, error) {
 	var in []proAnswerJSON
-	if err := json.Unmarshal([]byte(s), &in); err != nil {
+	if err := strictUnmarshal([]byte(s), &in); err != nil {
 		return nil, fmt.Errorf("decode stored answers: %w", err)
 	}
 	var out []domain.ProAnswer

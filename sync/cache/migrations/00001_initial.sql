@@ -55,8 +55,10 @@ CREATE TABLE episodes_of_care (
 CREATE INDEX episodes_of_care_patient ON episodes_of_care (patient_id, last_updated);
 
 -- CarePlan: every version of a patient's regime is kept.
--- service_requests maps a measurement kind to the ServiceRequest id and
--- version the regime version was built from, for the sync engine.
+-- thresholds maps a kind to its limits in the form of observations.limits
+-- (weight limits relative to reference_weight). service_requests maps a
+-- measurement kind to the ServiceRequest id and version the regime version
+-- was built from, for the sync engine.
 CREATE TABLE regimes (
     id               TEXT NOT NULL,
     version_id       TEXT NOT NULL,
@@ -82,7 +84,9 @@ CREATE INDEX regimes_patient ON regimes (patient_id, effective_from);
 
 -- Observation: a home reading with the classification it got on arrival.
 -- limits is the absolute-limits snapshot (FHIR referenceRange) as JSON, NULL
--- when the kind had no thresholds. Never re-classified.
+-- when the kind had no thresholds: {"p": [red_low, yellow_low, yellow_high,
+-- red_high], "s": [...]} with null for an unset limit; "s" is the diastolic
+-- set of a blood pressure. Never re-classified.
 CREATE TABLE observations (
     id           TEXT NOT NULL UNIQUE,
     version_id   TEXT NOT NULL DEFAULT '',
