@@ -2,7 +2,7 @@ package central
 
 import (
 	"crypto/sha256"
-		"encoding/json"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strings"
