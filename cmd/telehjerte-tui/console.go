@@ -46,6 +46,11 @@ func runConsole(ctx context.Context, e *env, cfg config.Config) error {
 	if d.note != "" {
 		fmt.Fprintln(e.stderr, "telehjerte-tui:", d.note)
 	}
+	if ctx.Err() != nil {
+		// SIGINT or SIGTERM from outside: bubbletea has restored the terminal.
+		log.Info("console stopped by signal")
+		return errors.New("stopped by signal")
+	}
 	if err != nil && !errors.Is(err, tea.ErrInterrupted) {
 		log.Error("console", "err", err)
 		return fmt.Errorf("console: %w", err)
