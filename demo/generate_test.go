@@ -2,6 +2,7 @@ package demo
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"regexp"
 	"strings"
@@ -591,9 +592,20 @@ func TestMissingTasksMatchFullEvaluation(t *testing.T) {
 // deadline today's missing readings are not missing yet.
 func TestStoriesEarlyMorning(t *testing.T) {
 	loc := copenhagen(t)
-	now := time.Date(2025, 3, 14, 7, 0, 0, 0, loc)
+	for _, now := range []time.Time{
+		time.Date(2025, 3, 14, 6, 0, 0, 0, loc),
+		time.Date(2025, 3, 14, 7, 59, 0, 0, loc), // filler patients have measured today
+	} {
+		for _, seed := range []int64{1, 2, 3} {
+			t.Run(fmt.Sprintf("%s/seed%d", now.Format("15:04"), seed), func(t *testing.T) { earlyMorning(t, now, seed) })
+		}
+	}
+}
+
+func earlyMorning(t *testing.T, now time.Time, seed int64) {
+	loc := copenhagen(t)
 	yesterday := time.Date(2025, 3, 13, 0, 0, 0, 0, loc)
-	recs := collect(t, Options{Now: now})
+	recs := collect(t, Options{Seed: seed, Now: now})
 
 	w := lastOfKind(t, byStory(t, recs, StoryWeightGain), domain.KindWeight)
 	if w.Color != domain.Red || !sameDay(w.Taken, yesterday, loc) {

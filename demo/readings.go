@@ -38,6 +38,10 @@ func (c *clock) measurements(p *profile, versions []domain.Regime, pinned map[st
 			skip = true
 		case p.story == StoryMissedMornings && k >= c.missFrom:
 			skip = true
+		case p.story != StoryNone && k > c.storyDay:
+			// Before 08:00 the stories are yesterday's: story patients have
+			// not measured yet today, so the story readings stay the newest.
+			skip = true
 		}
 		drift = min(0.6, max(-0.6, drift+r.Float64()*0.2-0.1))
 		t0 := c.at(k, 7*time.Hour+time.Duration(r.IntN(210))*time.Minute+time.Duration(r.IntN(60))*time.Second)
