@@ -39,9 +39,15 @@ func TestPatientDoesNotDependOnClinicSize(t *testing.T) {
 }
 
 func TestStories(t *testing.T) {
+	for _, seed := range []int64{0, 1, 2, 3} {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { stories(t, seed) })
+	}
+}
+
+func stories(t *testing.T, seed int64) {
 	now := testNow(t)
 	loc := copenhagen(t)
-	recs := collect(t, Options{Now: now})
+	recs := collect(t, Options{Seed: seed, Now: now})
 	today := time.Date(2025, 3, 14, 0, 0, 0, 0, loc)
 
 	t.Run("stable", func(t *testing.T) {
