@@ -131,6 +131,19 @@ func TestE2EWorklistJSON(t *testing.T) {
 		t.Errorf("csv: header %q and %d lines for %d rows", lines[0], len(lines), len(rows))
 	}
 
+	// With a central configured the cache is shown as it is and the binary
+	// says that sync does not happen yet, rather than pretending.
+	central := append(isolatedEnv(t), "TELEHJERTE_CENTRAL_URL=http://127.0.0.1:9/fhir")
+	out, stderr, err = runBinary(t, bin, central, "worklist", "--format", "json")
+	if err != nil || strings.TrimSpace(out) != "[]" || !strings.Contains(stderr, "not implemented") {
+		t.Errorf("central mode: err %v, stdout %q, stderr %q", err, out, stderr)
+	}
+	// An explicit cache that does not exist is an error, and is not created.
+	missing := filepath.Join(t.TempDir(), "missing.sqlite")
+	if _, stderr, err := runBinary(t, bin, env, "--cache", missing, "worklist"); err == nil || !strings.Contains(stderr, missing) {
+		t.Errorf("missing cache: err %v, stderr %q", err, stderr)
+	}
+
 	// A bad format is an error, not an empty list.
 	if _, stderr, err := runBinary(t, bin, env, "worklist", "--format", "xml"); err == nil || !strings.Contains(stderr, `"xml"`) {
 		t.Errorf("--format xml: err %v, stderr %q", err, stderr)
@@ -363,5 +376,30 @@ func assertRestored(t *testing.T, scr string, rows []jsonRow) {
 	}
 	if strings.TrimFunc(strings.Replace(scr, "EXITED 0", "", 1), unicode.IsSpace) != "" {
 		t.Errorf("unexpected output left on the terminal:\n%s", scr)
+	}
+}
+
+// BenchmarkWorklistProcess runs the whole `worklist --format json` process
+// against a prebuilt 2,000-patient cache (the target is 300 ms a run).
+func BenchmarkWorklistProcess(b *testing.B) {
+	bin := filepath.Join(b.TempDir(), "telehjerte-tui")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	dir := b.TempDir()
+	env := []string{"HOME=" + dir, "USER=bench", "XDG_DATA_HOME=" + dir, "XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir}
+	cachePath := filepath.Join(dir, "bench.sqlite")
+	seed := exec.Command(bin, "seed", "--patients", "2000", "--days", "60", "--out", cachePath)
+	seed.Env = env
+	if out, err := seed.CombinedOutput(); err != nil {
+		b.Fatalf("seed: %v\n%s", err, out)
+	}
+	b.ResetTimer()
+	for range b.N {
+		cmd := exec.Command(bin, "--cache", cachePath, "worklist", "--format", "json")
+		cmd.Env = env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("worklist: %v\n%s", err, out)
+		}
 	}
 }
