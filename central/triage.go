@@ -3,46 +3,77 @@ package central
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 )
 
-// regimes loads every regime version of a patient (CarePlans with their
-// ServiceRequests) and, per CarePlan id, the ServiceRequest id of each kind.
+// historyOf returns every stored version of the patient's resources of typ,
+// by id then version.
+func (t *tx) historyOf(typ, patientID string) ([]Stored, error) {
+	rows, err := t.sql.QueryContext(t.ctx, `SELECT h.type, h.id, h.version_id, h.last_updated, r.patient_id, h.json
+		FROM history h JOIN resources r ON r.type = h.type AND r.id = h.id
+		WHERE h.type = ? AND r.patient_id = ? ORDER BY h.id, h.version_id`, typ, patientID)
+	if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", typ, err)
+	}
+	defer rows.Close()
+	var out []Stored
+	for rows.Next() {
+		st, err := scanStored(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// regimes loads every regime version of a patient: each stored version of
+// each CarePlan, paired with the versions of its ServiceRequests that were
+// current until the CarePlan's next version (a regime change writes the
+// CarePlan and its ServiceRequests together). It also returns, per CarePlan
+// id, the current ServiceRequest id of each kind.
 func (t *tx) regimes(patientID string) ([]domain.Regime, map[string]map[domain.Kind]string, error) {
-	cps, err := t.byPatient("CarePlan", patientID)
+	cpRows, err := t.historyOf("CarePlan", patientID)
 	if err != nil {
 		return nil, nil, err
 	}
-	srRows, err := t.byPatient("ServiceRequest", patientID)
+	srRows, err := t.historyOf("ServiceRequest", patientID)
 	if err != nil {
 		return nil, nil, err
 	}
-	byPlan := map[string][]*fhir.ServiceRequest{}
+	type srVersion struct {
+		at time.Time
+		sr *fhir.ServiceRequest
+	}
+	srByID := map[string][]srVersion{} // versions oldest first
+	planOf := map[string]string{}      // ServiceRequest id -> CarePlan id (latest)
 	srIDs := map[string]map[domain.Kind]string{}
 	for _, row := range srRows {
 		sr, err := fhir.Decode[*fhir.ServiceRequest](row.JSON)
 		if err != nil {
 			return nil, nil, fmt.Errorf("stored ServiceRequest/%s: %w", row.ID, err)
 		}
+		srByID[row.ID] = append(srByID[row.ID], srVersion{row.LastUpdated, sr})
 		for _, b := range sr.BasedOn {
 			if id, ok := fhir.RefID(&b, "CarePlan"); ok {
-				byPlan[id] = append(byPlan[id], sr)
+				planOf[row.ID] = id
 				if sr.Code != nil {
 					if k, ok := fhir.KindOf(*sr.Code); ok {
 						if srIDs[id] == nil {
 							srIDs[id] = map[domain.Kind]string{}
 						}
-						srIDs[id][k] = sr.ID
+						srIDs[id][k] = row.ID
 					}
 				}
 			}
 		}
 	}
 	var out []domain.Regime
-	for _, row := range cps {
+	for i, row := range cpRows {
 		cp, err := fhir.Decode[*fhir.CarePlan](row.JSON)
 		if err != nil {
 			return nil, nil, fmt.Errorf("stored CarePlan/%s: %w", row.ID, err)
@@ -50,7 +81,27 @@ func (t *tx) regimes(patientID string) ([]domain.Regime, map[string]map[domain.K
 		if cp.Status != "active" && cp.Status != "completed" {
 			continue
 		}
-		r, err := fhir.RegimeFromFHIR(cp, byPlan[cp.ID])
+		var until time.Time // exclusive; zero for the newest version
+		if i+1 < len(cpRows) && cpRows[i+1].ID == row.ID {
+			until = cpRows[i+1].LastUpdated
+		}
+		var srs []*fhir.ServiceRequest
+		for srID, versions := range srByID {
+			if planOf[srID] != row.ID {
+				continue
+			}
+			var pick *fhir.ServiceRequest
+			for _, v := range versions {
+				if until.IsZero() || v.at.Before(until) {
+					pick = v.sr
+				}
+			}
+			if pick != nil {
+				srs = append(srs, pick)
+			}
+		}
+		sort.Slice(srs, func(a, b int) bool { return srs[a].ID < srs[b].ID })
+		r, err := fhir.RegimeFromFHIR(cp, srs)
 		if err != nil {
 			return nil, nil, fmt.Errorf("regime of CarePlan/%s: %w", cp.ID, err)
 		}
