@@ -1,0 +1,270 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/telehjerte/telehjerte-tui/central"
+	"github.com/telehjerte/telehjerte-tui/demo"
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+)
+
+func rootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "telehjerte-central",
+		Short:         "Reference FHIR R4 central server for TeleHjerte",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.AddCommand(serveCmd(), seedCmd(), scanCmd(), patientCmd())
+	return root
+}
+
+func serveCmd() *cobra.Command {
+	var addr, dbPath, tokensPath string
+	var tokenFlags []string
+	var scanEvery time.Duration
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the FHIR API (loopback by default)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			toks, err := loadTokens(tokensPath, tokenFlags)
+			if err != nil {
+				return err
+			}
+			store, err := central.OpenStore(ctx, dbPath, nil)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
+			srv, err := central.NewServer(central.Config{Store: store, Tokens: toks, Logger: log})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", addr)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", addr, err)
+			}
+			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute}
+			if scanEvery > 0 {
+				go scanLoop(ctx, srv, scanEvery, log)
+			}
+			go func() {
+				<-ctx.Done()
+				sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				_ = hs.Shutdown(sctx)
+			}()
+			log.Info("serving FHIR", "addr", ln.Addr().String())
+			if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				return fmt.Errorf("serve: %w", err)
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8090", "listen address (loopback by default; put TLS in front for anything else)")
+	c.Flags().StringVar(&dbPath, "db", "telehjerte-central.db", "SQLite database file")
+	c.Flags().StringVar(&tokensPath, "tokens", "", `JSON file of bearer tokens: {"token": "Practitioner/id" | "Patient/id"}`)
+	c.Flags().StringArrayVar(&tokenFlags, "token", nil, "a bearer token as TOKEN=Practitioner/id (repeatable; visible in the process list, prefer --tokens)")
+	c.Flags().DurationVar(&scanEvery, "scan-every", 5*time.Minute, "how often to create missing-measurement tasks (0 disables)")
+	return c
+}
+
+func scanLoop(ctx context.Context, srv *central.Server, every time.Duration, log *slog.Logger) {
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		rep, err := srv.ScanMissing(ctx, time.Now())
+		if err != nil {
+			log.Error("missing-measurement scan failed", "err", err)
+		} else {
+			log.Info("missing-measurement scan", "patients", rep.Patients, "created", rep.Created, "resolved", rep.Resolved)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func loadTokens(path string, flags []string) (*central.Tokens, error) {
+	m := map[string]string{}
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("read tokens file: %w", err)
+		}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("tokens file %s: expected a JSON object of token to principal: %w", path, err)
+		}
+	}
+	for _, f := range flags {
+		tok, who, ok := strings.Cut(f, "=")
+		if !ok {
+			return nil, fmt.Errorf("--token must be TOKEN=Practitioner/id")
+		}
+		m[tok] = who
+	}
+	if len(m) == 0 {
+		return nil, fmt.Errorf("no tokens: give --tokens FILE or --token TOKEN=Practitioner/id")
+	}
+	return central.NewTokens(m)
+}
+
+func scanCmd() *cobra.Command {
+	var dbPath string
+	c := &cobra.Command{
+		Use:   "scan",
+		Short: "Create missing-measurement tasks once and exit",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			store, err := central.OpenStore(cmd.Context(), dbPath, nil)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			toks, _ := central.NewTokens(nil)
+			srv, err := central.NewServer(central.Config{Store: store, Tokens: toks})
+			if err != nil {
+				return err
+			}
+			rep, err := srv.ScanMissing(cmd.Context(), time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "patients %d, created %d, resolved %d\n", rep.Patients, rep.Created, rep.Resolved)
+			return nil
+		},
+	}
+	c.Flags().StringVar(&dbPath, "db", "telehjerte-central.db", "SQLite database file")
+	return c
+}
+
+// Practitioners of the demo clinic's cover team (demo names the home team's
+// nurses only).
+const coverNurse = "prac-demo-nord-nurse-1"
+
+func seedCmd() *cobra.Command {
+	var dbPath, tokensOut string
+	var patients, days int
+	var seed int64
+	c := &cobra.Command{
+		Use:   "seed",
+		Short: "Load the synthetic demo clinic",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx := cmd.Context()
+			store, err := central.OpenStore(ctx, dbPath, nil)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			members := map[string][]string{demo.TeamDemoID: {demo.NurseA, demo.NurseB}, demo.TeamCoverID: {coverNurse}}
+			if err := store.SeedTeams(ctx, demo.Teams(), members); err != nil {
+				return err
+			}
+			now := time.Now()
+			n := 0
+			err = demo.Generate(demo.Options{Patients: patients, Days: days, Seed: seed, Now: now}, func(rec demo.PatientRecord) error {
+				n++
+				return store.SeedPatient(ctx, central.PatientSeed{Patient: rec.Patient, Responsibility: rec.Responsibility, Regimes: rec.Regimes,
+					Readings: rec.Readings, Questionnaires: rec.Questionnaires, Messages: rec.Messages, Tasks: rec.Tasks}, now)
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "seeded %d synthetic patients into %s\n", n, dbPath)
+			if tokensOut != "" {
+				return writeTokens(tokensOut, []string{"Practitioner/" + demo.NurseA, "Practitioner/" + demo.NurseB, "Practitioner/" + coverNurse})
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&dbPath, "db", "telehjerte-central.db", "SQLite database file")
+	c.Flags().IntVar(&patients, "patients", 0, "number of patients (0: the demo default)")
+	c.Flags().IntVar(&days, "days", 0, "days of history (0: the demo default)")
+	c.Flags().Int64Var(&seed, "seed", 1, "random seed")
+	c.Flags().StringVar(&tokensOut, "tokens-out", "", "write a new tokens file (mode 0600) for the demo nurses")
+	return c
+}
+
+func writeTokens(path string, who []string) error {
+	m := map[string]string{}
+	for _, w := range who {
+		b := make([]byte, 24)
+		if _, err := rand.Read(b); err != nil {
+			return fmt.Errorf("make token: %w", err)
+		}
+		m[hex.EncodeToString(b)] = w
+	}
+	js, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("write tokens file (it must not exist yet): %w", err)
+	}
+	if _, err := f.Write(append(js, '\n')); err != nil {
+		f.Close()
+		return fmt.Errorf("write tokens file: %w", err)
+	}
+	return f.Close()
+}
+
+func patientCmd() *cobra.Command {
+	p := &cobra.Command{Use: "patient", Short: "Play the patient side over FHIR (demo, tests, training)"}
+	var server, token, patientID, kind, ident string
+	var value, value2 float64
+	submit := &cobra.Command{
+		Use:   "submit",
+		Short: "Submit one reading as a patient",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			k, err := domain.ParseKind(kind)
+			if err != nil {
+				return err
+			}
+			if token == "" {
+				token = os.Getenv("TELEHJERTE_PATIENT_TOKEN")
+			}
+			if token == "" {
+				return fmt.Errorf("give --token or set TELEHJERTE_PATIENT_TOKEN to a token mapped to Patient/%s", patientID)
+			}
+			m := domain.Measurement{PatientID: patientID, Kind: k, Value: value, Value2: value2, Taken: time.Now()}
+			pc := &central.PatientClient{BaseURL: server, Token: token, HTTP: &http.Client{Timeout: 30 * time.Second}}
+			o, err := pc.SubmitMeasurement(cmd.Context(), m, ident)
+			if err != nil {
+				return err
+			}
+			colour, _ := fhir.ColourOf(o.Interpretation)
+			fmt.Fprintf(cmd.OutOrStdout(), "Observation/%s stored, colour %s\n", o.ID, colour)
+			return nil
+		},
+	}
+	submit.Flags().StringVar(&server, "server", "http://127.0.0.1:8090", "central base URL")
+	submit.Flags().StringVar(&token, "token", "", "patient bearer token (or TELEHJERTE_PATIENT_TOKEN)")
+	submit.Flags().StringVar(&patientID, "patient", "", "patient id")
+	submit.Flags().StringVar(&kind, "kind", "", "weight, pulse, bp, steps or spo2")
+	submit.Flags().Float64Var(&value, "value", 0, "the value (systolic for bp)")
+	submit.Flags().Float64Var(&value2, "value2", 0, "diastolic, for bp")
+	submit.Flags().StringVar(&ident, "identifier", "", "client UUID for an idempotent retry (default: new)")
+	_ = submit.MarkFlagRequired("patient")
+	_ = submit.MarkFlagRequired("kind")
+	_ = submit.MarkFlagRequired("value")
+	p.AddCommand(submit)
+	return p
+}
