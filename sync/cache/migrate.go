@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 
@@ -25,7 +26,12 @@ func newProvider(db *sql.DB) (*goose.Provider, error) {
 	return p, nil
 }
 
-// migrate applies every pending migration; it is a no-op on an up-to-date file.
+// ErrSchemaTooNew is wrapped when the file was migrated by a newer program.
+var ErrSchemaTooNew = errors.New("cache schema is newer than this program")
+
+// migrate applies every pending migration; it is a no-op on an up-to-date
+// file. A file whose schema is newer than the embedded migrations is refused
+// rather than used with a schema this program does not know.
 func migrate(ctx context.Context, db *sql.DB) error {
 	p, err := newProvider(db)
 	if err != nil {
@@ -33,6 +39,17 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate schema: %w", err)
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("schema version: %w", err)
+	}
+	var known int64
+	for _, src := range p.ListSources() {
+		known = max(known, src.Version)
+	}
+	if current > known {
+		return fmt.Errorf("%w: version %d, this program knows up to %d; use a newer console", ErrSchemaTooNew, current, known)
 	}
 	return nil
 }

@@ -119,6 +119,22 @@ func TestMigrationsIdempotentAndVersioned(t *testing.T) {
 	}
 }
 
+func TestNewerSchemaRefused(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cache.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.ExecContext(ctx, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (99, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(ctx, path); !errors.Is(err, ErrSchemaTooNew) {
+		t.Errorf("Open of a newer schema: %v, want ErrSchemaTooNew", err)
+	}
+}
+
 func TestConnectionPragmas(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
