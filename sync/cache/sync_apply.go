@@ -1,0 +1,571 @@
+package cache
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+)
+
+// How ApplyResource dealt with a resource.
+const (
+	// Applied: stored (new, or a newer version).
+	Applied = "applied"
+	// Known: this version (or a newer one) is already in the cache.
+	Known = "known"
+	// Parked: kept in sync_parked with the reason, because it cannot be
+	// stored yet (e.g. its patient is not in the cache) or does not map.
+	// RetryParked tries again.
+	Parked = "parked"
+	// Ignored: a resource type the cache does not keep.
+	Ignored = "ignored"
+)
+
+// ApplyResult says what became of one pulled resource.
+type ApplyResult struct {
+	Type, ID, VersionID string
+	LastUpdated         time.Time // zero when the resource had none
+	Outcome             string    // Applied, Known, Parked or Ignored
+	Reason              string    // why it was parked
+}
+
+// replicaTables is where each pulled type is kept, for the version check.
+var replicaTables = map[string]string{
+	"Patient":               "patients",
+	"Practitioner":          "practitioners",
+	"Organization":          "organizations",
+	"CareTeam":              "care_teams",
+	"EpisodeOfCare":         "episodes_of_care",
+	"Observation":           "observations",
+	"QuestionnaireResponse": "questionnaire_responses",
+	"Task":                  "tasks",
+	"Communication":         "communications",
+}
+
+// rawTypes are kept as JSON in sync_resources (and projected into regimes).
+func rawType(typ string) bool { return typ == "CarePlan" || typ == "ServiceRequest" }
+
+// ApplyResource stores one pulled resource (FHIR JSON from the server) in
+// the cache, in its own savepoint of this transaction. A resource the cache
+// already holds at this version (or newer) is Known and not rewritten; one
+// that cannot be decoded, mapped or stored (a missing patient, a value the
+// schema refuses) is Parked with the reason rather than lost. The returned
+// error is only for failures of the database itself, which abort the
+// transaction. Needs PrepareSync.
+func (tx *Tx) ApplyResource(raw []byte) (ApplyResult, error) {
+	var res ApplyResult
+	r, err := fhir.DecodeResource(raw)
+	if err != nil {
+		typ, id, vid, lu := peekHeader(raw)
+		res = ApplyResult{Type: typ, ID: id, VersionID: vid, LastUpdated: lu}
+		return tx.park(res, raw, err)
+	}
+	h := r.Header()
+	res.Type, res.ID = h.ResourceType, h.ID
+	if h.Meta != nil {
+		res.VersionID = h.Meta.VersionID
+		if t, err := fhir.ParseDateTime(h.Meta.LastUpdated); err == nil {
+			res.LastUpdated = t
+		}
+	}
+	if _, ok := replicaTables[res.Type]; !ok && !rawType(res.Type) {
+		res.Outcome = Ignored
+		return res, nil
+	}
+	if res.ID == "" {
+		return tx.park(res, raw, errors.New("resource has no id"))
+	}
+	known, err := tx.knownVersion(res)
+	if err != nil {
+		return res, err
+	}
+	if known {
+		res.Outcome = Known
+		return res, nil
+	}
+	if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT apply_resource`); err != nil {
+		return res, fmt.Errorf("apply %s: savepoint: %w", res.Type, err)
+	}
+	applyErr := tx.applyDecoded(r, raw, Meta{ID: res.ID, VersionID: res.VersionID, LastUpdated: res.LastUpdated})
+	if applyErr != nil {
+		if _, err := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO apply_resource`); err != nil {
+			return res, fmt.Errorf("apply %s: rollback to savepoint: %w", res.Type, err)
+		}
+	}
+	if _, err := tx.tx.ExecContext(tx.ctx, `RELEASE apply_resource`); err != nil {
+		return res, fmt.Errorf("apply %s: release savepoint: %w", res.Type, err)
+	}
+	if applyErr != nil {
+		if isDatabaseFailure(applyErr) {
+			return res, fmt.Errorf("apply %s %s: %w", res.Type, res.ID, applyErr)
+		}
+		return tx.park(res, raw, applyErr)
+	}
+	if _, err := tx.exec(`DELETE FROM sync_parked WHERE resource_type = ? AND id = ?`, res.Type, res.ID); err != nil {
+		return res, fmt.Errorf("apply %s: unpark: %w", res.Type, err)
+	}
+	res.Outcome = Applied
+	return res, nil
+}
+
+// isDatabaseFailure tells a broken database (disk full, I/O, corrupt) from a
+// row the schema refuses (constraint) or a mapping error (not from SQLite).
+func isDatabaseFailure(err error) bool {
+	var coded interface{ Code() int }
+	if !errors.As(err, &coded) {
+		return false
+	}
+	const sqliteConstraint = 19
+	return coded.Code()&0xff != sqliteConstraint
+}
+
+// peekHeader reads what it can of a resource that failed to decode, so it
+// can be parked under its identity.
+func peekHeader(raw []byte) (typ, id, vid string, lu time.Time) {
+	typ, _ = fhir.ResourceTypeOf(raw)
+	var b fhir.Base
+	if fhir.ValidID(typ) && jsonUnmarshalLenient(raw, &b) == nil {
+		id = b.ID
+		if b.Meta != nil {
+			vid = b.Meta.VersionID
+			lu, _ = fhir.ParseDateTime(b.Meta.LastUpdated)
+		}
+	}
+	return typ, id, vid, lu
+}
+
+// maxParkedReason bounds the stored reason.
+const maxParkedReason = 500
+
+func (tx *Tx) park(res ApplyResult, raw []byte, why error) (ApplyResult, error) {
+	res.Outcome = Parked
+	res.Reason = why.Error()
+	if len(res.Reason) > maxParkedReason {
+		res.Reason = res.Reason[:maxParkedReason]
+	}
+	typ, id := res.Type, res.ID
+	if typ == "" {
+		typ = "?"
+	}
+	if id == "" || !fhir.ValidID(id) {
+		// No usable identity: keep it under a content key so nothing is lost.
+		id = fmt.Sprintf("noid-%x", fnv64(raw))
+	}
+	body := strings.ToValidUTF8(string(raw), "\uFFFD")
+	if _, err := tx.exec(`INSERT INTO sync_parked (resource_type, id, version_id, last_updated, json, reason, parked)
+VALUES (?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
+	json = excluded.json, reason = excluded.reason, parked = excluded.parked`,
+		typ, id, res.VersionID, msOrZero(res.LastUpdated), body, res.Reason, time.Now().UnixMilli()); err != nil {
+		return res, fmt.Errorf("park %s: %w", typ, err)
+	}
+	return res, nil
+}
+
+func fnv64(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
+
+// knownVersion reports whether the cache holds this version of the
+// resource or a newer one (by last_updated), or has parked this very
+// version already.
+func (tx *Tx) knownVersion(res ApplyResult) (bool, error) {
+	var q string
+	args := []any{res.ID}
+	if rawType(res.Type) {
+		q = `SELECT version_id, last_updated FROM sync_resources WHERE resource_type = ? AND id = ?`
+		args = []any{res.Type, res.ID}
+	} else {
+		q = `SELECT version_id, last_updated FROM ` + replicaTables[res.Type] + ` WHERE id = ?`
+	}
+	st, err := tx.stmt(q)
+	if err != nil {
+		return false, err
+	}
+	var vid string
+	var lu int64
+	err = st.QueryRowContext(tx.ctx, args...).Scan(&vid, &lu)
+	switch {
+	case err == nil:
+		if lu > 0 && (vid == res.VersionID && res.VersionID != "" || lu > msOrZero(res.LastUpdated)) {
+			return true, nil
+		}
+	case !errors.Is(err, sql.ErrNoRows):
+		return false, fmt.Errorf("known %s: %w", res.Type, err)
+	}
+	st, err = tx.stmt(`SELECT version_id FROM sync_parked WHERE resource_type = ? AND id = ?`)
+	if err != nil {
+		return false, err
+	}
+	err = st.QueryRowContext(tx.ctx, res.Type, res.ID).Scan(&vid)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("known %s: %w", res.Type, err)
+	}
+	// Parked at this version already: counting it again would keep the
+	// pull loop from settling.
+	return vid == res.VersionID && res.VersionID != "", nil
+}
+
+// applyDecoded maps a decoded resource onto the cache's Put methods.
+func (tx *Tx) applyDecoded(r fhir.Resource, raw []byte, m Meta) error {
+	switch v := r.(type) {
+	case *fhir.Patient:
+		p, err := fhir.PatientFromFHIR(v)
+		if err != nil {
+			return err
+		}
+		return tx.PutPatient(p, m)
+	case *fhir.Practitioner:
+		return tx.PutPractitioner(v.ID, practitionerName(v), "", m)
+	case *fhir.Organization:
+		return tx.PutOrganization(v.ID, v.Name, m)
+	case *fhir.CareTeam:
+		return tx.PutTeamMeta(fhir.TeamFromFHIR(v, nil), m)
+	case *fhir.EpisodeOfCare:
+		pid, resp, err := fhir.EpisodeOfCareToResponsibility(v)
+		if err != nil {
+			return err
+		}
+		return tx.PutResponsibility(pid, resp, m)
+	case *fhir.Observation:
+		return tx.applyObservation(v, m)
+	case *fhir.QuestionnaireResponse:
+		q, err := fhir.QuestionnaireResponseToPro(v)
+		if err != nil {
+			return err
+		}
+		return tx.PutQuestionnaire(q, m)
+	case *fhir.Task:
+		return tx.applyTask(v, m)
+	case *fhir.Communication:
+		msg, err := fhir.CommunicationToMessage(v)
+		if err != nil {
+			return err
+		}
+		return tx.PutMessage(msg, m)
+	case *fhir.CarePlan:
+		if err := tx.putRaw("CarePlan", m, "", raw); err != nil {
+			return err
+		}
+		return tx.rebuildRegime(v.ID)
+	case *fhir.ServiceRequest:
+		plan := ""
+		for i := range v.BasedOn {
+			if id, ok := fhir.RefID(&v.BasedOn[i], "CarePlan"); ok {
+				plan = id
+				break
+			}
+		}
+		if err := tx.putRaw("ServiceRequest", m, plan, raw); err != nil {
+			return err
+		}
+		if plan == "" {
+			return nil
+		}
+		return tx.rebuildRegime(plan)
+	}
+	return fmt.Errorf("%s is not kept in the cache", r.Header().ResourceType)
+}
+
+func practitionerName(p *fhir.Practitioner) string {
+	if len(p.Name) == 0 {
+		return ""
+	}
+	n := p.Name[0]
+	if n.Text != "" {
+		return n.Text
+	}
+	return strings.TrimSpace(strings.Join(append(append([]string(nil), n.Given...), n.Family), " "))
+}
+
+// applyObservation stores a reading. The local acknowledged flag is kept
+// (the server's Observation does not carry it; completing the review Task
+// sets it, see applyTask). A reading without a triage colour is stored as
+// unclassified.
+func (tx *Tx) applyObservation(o *fhir.Observation, m Meta) error {
+	meas, cls, err := fhir.ObservationToMeasurement(o)
+	if err != nil {
+		return err
+	}
+	rd := domain.Reading{Measurement: meas, Classification: domain.Classification{Color: domain.Unclassified}}
+	if cls != nil {
+		rd.Classification = *cls
+	}
+	st, err := tx.stmt(`SELECT acknowledged FROM observations WHERE id = ?`)
+	if err != nil {
+		return err
+	}
+	var ack int
+	if err := st.QueryRowContext(tx.ctx, o.ID).Scan(&ack); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if ack == 0 {
+		// The review task may have been pulled before its reading.
+		st, err := tx.stmt(`SELECT count(*) FROM tasks WHERE focus_id = ? AND status = 'completed' AND category = ?`)
+		if err != nil {
+			return err
+		}
+		if err := st.QueryRowContext(tx.ctx, o.ID, string(domain.TaskMeasurement)).Scan(&ack); err != nil {
+			return err
+		}
+	}
+	rd.Acknowledged = ack > 0
+	return tx.PutReading(rd, m)
+}
+
+// taskStatus maps a FHIR Task status onto the statuses the cache keeps:
+// rejected and failed count as cancelled; the other open ones as ready.
+func taskStatus(s string) string {
+	switch s {
+	case TaskInProgress, TaskCompleted, "cancelled", "entered-in-error":
+		return s
+	case "rejected", "failed":
+		return "cancelled"
+	}
+	return TaskReady
+}
+
+// applyTask stores a Task with its real status (PutTask knows only ready
+// and completed) and marks the reading of a completed review task
+// acknowledged.
+func (tx *Tx) applyTask(ft *fhir.Task, m Meta) error {
+	t, err := fhir.TaskFromFHIR(ft)
+	if err != nil {
+		return err
+	}
+	if err := tx.PutTask(t, m); err != nil {
+		return err
+	}
+	status := taskStatus(ft.Status)
+	if status != TaskReady && status != TaskCompleted {
+		if _, err := tx.exec(`UPDATE tasks SET status = ? WHERE id = ? AND version_id = ?`, status, t.ID, m.VersionID); err != nil {
+			return err
+		}
+	}
+	if t.Done && t.Category == domain.TaskMeasurement && t.FocusID != "" {
+		if _, err := tx.exec(`UPDATE observations SET acknowledged = 1 WHERE id = ?`, t.FocusID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) putRaw(typ string, m Meta, plan string, raw []byte) error {
+	_, err := tx.exec(`INSERT INTO sync_resources (resource_type, id, version_id, last_updated, plan_id, json)
+VALUES (?, ?, ?, ?, ?, ?)
+ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
+	plan_id = excluded.plan_id, json = excluded.json
+WHERE `+newer("sync_resources"), typ, m.ID, m.VersionID, msOrZero(m.LastUpdated), plan, string(raw))
+	return err
+}
+
+// rebuildRegime projects the stored CarePlan and its ServiceRequests into
+// a regime version (the CarePlan's id and versionId). Nothing happens until
+// the CarePlan has arrived; CarePlans that are not active or completed are
+// kept raw only.
+func (tx *Tx) rebuildRegime(planID string) error {
+	st, err := tx.stmt(`SELECT json FROM sync_resources WHERE resource_type = 'CarePlan' AND id = ?`)
+	if err != nil {
+		return err
+	}
+	var js string
+	if err := st.QueryRowContext(tx.ctx, planID).Scan(&js); errors.Is(err, sql.ErrNoRows) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	cp, err := fhir.Decode[*fhir.CarePlan]([]byte(js))
+	if err != nil {
+		return err
+	}
+	if cp.Status != "active" && cp.Status != "completed" {
+		return nil
+	}
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT json FROM sync_resources WHERE resource_type = 'ServiceRequest' AND plan_id = ? ORDER BY id`, planID)
+	if err != nil {
+		return err
+	}
+	var srs []*fhir.ServiceRequest
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return err
+		}
+		sr, err := fhir.Decode[*fhir.ServiceRequest]([]byte(s))
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		srs = append(srs, sr)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	reg, err := fhir.RegimeFromFHIR(cp, srs)
+	if err != nil {
+		return err
+	}
+	if reg.EffectiveFrom.IsZero() {
+		reg.EffectiveFrom = reg.Start
+	}
+	refs := map[domain.Kind]ServiceRequestRef{}
+	for _, sr := range srs {
+		if sr.Code == nil {
+			continue
+		}
+		if k, ok := fhir.KindOf(*sr.Code); ok {
+			v := ""
+			if sr.Meta != nil {
+				v = sr.Meta.VersionID
+			}
+			refs[k] = ServiceRequestRef{ID: sr.ID, VersionID: v}
+		}
+	}
+	m := Meta{ID: cp.ID}
+	if cp.Meta != nil {
+		m.VersionID = cp.Meta.VersionID
+		m.LastUpdated, _ = fhir.ParseDateTime(cp.Meta.LastUpdated)
+	}
+	if reg.Version == "" {
+		reg.Version = m.VersionID
+	}
+	if reg.Version == "" {
+		reg.Version = "0"
+		m.VersionID = "0"
+	}
+	return tx.PutRegimeRefs(reg, m, refs)
+}
+
+// RetryParked tries every parked resource again (e.g. after the patients
+// they need have been pulled), oldest first, and returns how many were
+// applied. Those that still fail stay parked.
+func (s *Store) RetryParked(ctx context.Context) (int, error) {
+	var raws [][]byte
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if ok, err := tableExists(ctx, tx, "sync_parked"); err != nil || !ok {
+			return err
+		}
+		return eachRow(ctx, tx, `SELECT json FROM sync_parked ORDER BY parked, last_updated LIMIT 10000`, nil, func(sc scanner) error {
+			var js string
+			err := sc.Scan(&js)
+			raws = append(raws, []byte(js))
+			return err
+		})
+	})
+	if err != nil || len(raws) == 0 {
+		if err != nil {
+			err = fmt.Errorf("cache: parked: %w", err)
+		}
+		return 0, err
+	}
+	applied := 0
+	err = s.Write(ctx, func(tx *Tx) error {
+		// Clear the parked versions first so that ApplyResource does not
+		// see them as known; what still fails is parked again.
+		for _, raw := range raws {
+			typ, id, _, _ := peekHeader(raw)
+			if _, err := tx.exec(`DELETE FROM sync_parked WHERE resource_type = ? AND id = ?`, typ, id); err != nil {
+				return err
+			}
+			res, err := tx.ApplyResource(raw)
+			if err != nil {
+				return err
+			}
+			if res.Outcome == Applied {
+				applied++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("cache: retry parked: %w", err)
+	}
+	return applied, nil
+}
+
+// ParkedCount is how many pulled resources wait in sync_parked.
+func (s *Store) ParkedCount(ctx context.Context) (int, error) {
+	n := 0
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		if ok, err := tableExists(ctx, tx, "sync_parked"); err != nil || !ok {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT count(*) FROM sync_parked`).Scan(&n)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("cache: parked count: %w", err)
+	}
+	return n, nil
+}
+
+// AdvanceWatermark moves the pull watermark of a resource type forward to
+// wm (never back), in this transaction, so it commits with the page it
+// covers.
+func (tx *Tx) AdvanceWatermark(resourceType string, wm time.Time) error {
+	if resourceType == "" {
+		return errors.New("advance watermark: empty resource type")
+	}
+	if _, err := tx.exec(`INSERT INTO sync_state (resource_type, watermark) VALUES (?, ?)
+ON CONFLICT (resource_type) DO UPDATE SET watermark = max(sync_state.watermark, excluded.watermark)`,
+		resourceType, msOrZero(wm)); err != nil {
+		return fmt.Errorf("advance watermark %s: %w", resourceType, err)
+	}
+	return nil
+}
+
+// RecordPull stores the outcome of pulling a resource type: on success
+// (errText "") last_success = at and last_error cleared; otherwise the
+// error. The watermark is not touched.
+func (s *Store) RecordPull(ctx context.Context, resourceType string, at time.Time, errText string) error {
+	err := s.Write(ctx, func(tx *Tx) error {
+		_, err := tx.exec(`INSERT INTO sync_state (resource_type, last_success, last_error) VALUES (?, ?, ?)
+ON CONFLICT (resource_type) DO UPDATE SET
+	last_success = CASE WHEN excluded.last_error = '' THEN excluded.last_success ELSE sync_state.last_success END,
+	last_error = excluded.last_error`, resourceType, func() any {
+			if errText == "" {
+				return at.UnixMilli()
+			}
+			return nil
+		}(), errText)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("cache: record pull %s: %w", resourceType, err)
+	}
+	return nil
+}
+
+// Watermark is the pull watermark of a resource type (zero: never pulled).
+func (s *Store) Watermark(ctx context.Context, resourceType string) (time.Time, error) {
+	var wm int64
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT watermark FROM sync_state WHERE resource_type = ?`, resourceType).Scan(&wm)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("cache: watermark %s: %w", resourceType, err)
+	}
+	return fromMsOrZero(wm), nil
+}
+
+// jsonUnmarshalLenient decodes what it can of a damaged resource's header.
+func jsonUnmarshalLenient(raw []byte, v any) error { return json.Unmarshal(raw, v) }

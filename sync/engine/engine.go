@@ -1,0 +1,296 @@
+// Package engine keeps the console's cache in step with the central FHIR
+// server: it pushes the outbox (oldest first; conditional creates and
+// If-Match writes, so nothing is duplicated or silently overwritten) and
+// pulls each resource type incrementally by a watermark, one transaction
+// per page. The central being unreachable is a state (offline), not an
+// error that stops the console.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/client"
+)
+
+// DefaultTypes is the pull order: referenced resources before those that
+// refer to them (the cache's foreign keys want patients and teams first),
+// ServiceRequests before CarePlans.
+var DefaultTypes = []string{"Organization", "CareTeam", "Practitioner", "Patient", "EpisodeOfCare",
+	"ServiceRequest", "CarePlan", "Observation", "QuestionnaireResponse", "Task", "Communication"}
+
+// Defaults for Options.
+const (
+	DefaultInterval   = 15 * time.Second
+	DefaultPageSize   = 200
+	DefaultMaxPage    = 1000
+	DefaultMaxPages   = 10000
+	DefaultBackoffMin = 2 * time.Second
+	DefaultBackoffMax = 10 * time.Minute
+)
+
+// Options configures an Engine. Zero values take the defaults.
+type Options struct {
+	// Interval between rounds in Run (DefaultInterval).
+	Interval time.Duration
+	// Clock is the time source for watermarks' bookkeeping, outbox
+	// backoff and status (time.Now).
+	Clock func() time.Time
+	// Logger gets one line per round and per problem; never resource
+	// content or personal data (slog.Default when nil).
+	Logger *slog.Logger
+	// Types to pull, in order (DefaultTypes).
+	Types []string
+	// PageSize is the _count asked for (DefaultPageSize); MaxPageSize is
+	// how far it may be raised when a page without a next link is all one
+	// lastUpdated (DefaultMaxPage).
+	PageSize, MaxPageSize int
+	// MaxPagesPerType bounds one type's pull in one round (DefaultMaxPages);
+	// the rest follows next round from the saved watermark.
+	MaxPagesPerType int
+	// Overlap re-reads this much before the watermark, for servers whose
+	// lastUpdated order may differ from their commit order (0).
+	Overlap time.Duration
+	// BackoffMin and BackoffMax bound the outbox retry delay.
+	BackoffMin, BackoffMax time.Duration
+	// Rand returns a float in [0,1) for jitter (math/rand/v2.Float64).
+	Rand func() float64
+}
+
+// Engine syncs one cache with one server. Its methods are safe for
+// concurrent use; Once and Run serialise rounds.
+type Engine struct {
+	store  *cache.Store
+	client *client.Client
+	opts   Options
+	log    *slog.Logger
+
+	round   sync.Mutex // one round at a time
+	trigger chan struct{}
+
+	mu     sync.Mutex
+	status Status
+}
+
+// Status is a snapshot for the UI.
+type Status struct {
+	// Online is true after a round reached the server, false after one
+	// could not (and before the first round).
+	Online bool
+	// Syncing is true while a round runs.
+	Syncing bool
+	// LastSync is when the last fully successful round ended.
+	LastSync time.Time
+	// LastAttempt is when the last round ended.
+	LastAttempt time.Time
+	// Pending, Conflicts and Failed count the outbox by state; Parked
+	// counts pulled resources that could not be stored yet.
+	Pending, Conflicts, Failed, Parked int
+	// LastError is the last round's error, "" after a clean round.
+	LastError string
+}
+
+// Report is what one round did.
+type Report struct {
+	Pushed    int            // outbox entries the server confirmed
+	Resolved  int            // entries resolved without sending (e.g. already acknowledged)
+	Conflicts int            // entries newly marked conflict
+	Failed    int            // entries newly marked failed
+	Retrying  int            // entries waiting for a retry after this round
+	Pulled    map[string]int // resources applied per type
+	Known     int            // resources skipped as already in the cache
+	Parked    int            // resources parked this round
+	Pages     int            // search pages fetched
+}
+
+// New returns an Engine for store and client.
+func New(store *cache.Store, c *client.Client, opts Options) *Engine {
+	if opts.Interval <= 0 {
+		opts.Interval = DefaultInterval
+	}
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if len(opts.Types) == 0 {
+		opts.Types = DefaultTypes
+	}
+	if opts.PageSize <= 0 {
+		opts.PageSize = DefaultPageSize
+	}
+	if opts.MaxPageSize < opts.PageSize {
+		opts.MaxPageSize = max(DefaultMaxPage, opts.PageSize)
+	}
+	if opts.MaxPagesPerType <= 0 {
+		opts.MaxPagesPerType = DefaultMaxPages
+	}
+	if opts.BackoffMin <= 0 {
+		opts.BackoffMin = DefaultBackoffMin
+	}
+	if opts.BackoffMax < opts.BackoffMin {
+		opts.BackoffMax = max(DefaultBackoffMax, opts.BackoffMin)
+	}
+	if opts.Rand == nil {
+		opts.Rand = rand.Float64
+	}
+	return &Engine{store: store, client: c, opts: opts, log: opts.Logger.With("component", "sync"),
+		trigger: make(chan struct{}, 1)}
+}
+
+// Status returns the current snapshot.
+func (e *Engine) Status() Status {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.status
+}
+
+func (e *Engine) setStatus(f func(*Status)) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f(&e.status)
+}
+
+// Trigger asks Run for a round now (e.g. after the nurse acted). It never
+// blocks; triggers while a round is due are merged.
+func (e *Engine) Trigger() {
+	select {
+	case e.trigger <- struct{}{}:
+	default:
+	}
+}
+
+// Run syncs every Interval and on Trigger until ctx ends. Failed rounds
+// (central unreachable) are logged and retried; only ctx ends Run, and it
+// returns ctx's error.
+func (e *Engine) Run(ctx context.Context) error {
+	t := time.NewTimer(0)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		case <-e.trigger:
+		}
+		_, err := e.Once(ctx)
+		if err != nil && ctx.Err() == nil {
+			e.log.Warn("sync round failed", "error_kind", errorKind(err))
+		}
+		if !t.Stop() {
+			select {
+			case <-t.C:
+			default:
+			}
+		}
+		t.Reset(e.opts.Interval)
+	}
+}
+
+// Once runs one full round: push the outbox, then pull every type, then
+// retry parked resources. Errors of single entries (conflicts, refusals)
+// are recorded in the outbox, not returned; the error is for a round that
+// could not finish (server unreachable, database failure).
+func (e *Engine) Once(ctx context.Context) (Report, error) {
+	e.round.Lock()
+	defer e.round.Unlock()
+	e.setStatus(func(s *Status) { s.Syncing = true })
+	rep := Report{Pulled: map[string]int{}}
+	err := e.store.PrepareSync(ctx)
+	if err == nil {
+		err = e.push(ctx, &rep)
+	}
+	if err == nil || !isOffline(err) {
+		// A refused push (not a network failure) does not stop the pull.
+		perr := e.pullAll(ctx, &rep)
+		err = errors.Join(err, perr)
+	}
+	if err == nil {
+		if n, rerr := e.store.RetryParked(ctx); rerr != nil {
+			err = rerr
+		} else if n > 0 {
+			rep.Pulled["(parked)"] += n
+		}
+	}
+	now := e.opts.Clock()
+	counts, cerr := e.store.OutboxCounts(ctx)
+	parked, perr := e.store.ParkedCount(ctx)
+	e.setStatus(func(s *Status) {
+		s.Syncing = false
+		s.LastAttempt = now
+		if cerr == nil {
+			s.Pending, s.Conflicts, s.Failed = counts.Pending, counts.Conflict, counts.Failed
+		}
+		if perr == nil {
+			s.Parked = parked
+		}
+		switch {
+		case err == nil:
+			s.Online, s.LastSync, s.LastError = true, now, ""
+		case isOffline(err):
+			s.Online, s.LastError = false, err.Error()
+		default:
+			// The server answered but something was wrong (e.g. 401): we are
+			// online, and the error is shown.
+			s.Online, s.LastError = reachedServer(err), err.Error()
+		}
+	})
+	e.log.Info("sync round", "pushed", rep.Pushed, "resolved", rep.Resolved, "conflicts", rep.Conflicts,
+		"failed", rep.Failed, "retrying", rep.Retrying, "pulled", sum(rep.Pulled), "known", rep.Known,
+		"parked", rep.Parked, "pages", rep.Pages, "ok", err == nil)
+	if err != nil {
+		return rep, fmt.Errorf("sync: %w", err)
+	}
+	return rep, nil
+}
+
+func sum(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// isOffline reports an error that means the server could not be reached or
+// did not answer properly (retryable).
+func isOffline(err error) bool { return client.IsRetryable(err) }
+
+// reachedServer reports whether err came with an HTTP status.
+func reachedServer(err error) bool { return client.StatusOf(err) != 0 }
+
+// errorKind is a log-safe label for an error: no text from the server or
+// the data, only its class and status.
+func errorKind(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return "cancelled"
+	case errors.Is(err, client.ErrUnauthorized):
+		return "unauthorized"
+	case errors.Is(err, client.ErrForbidden):
+		return "forbidden"
+	case errors.Is(err, client.ErrConflict):
+		return "conflict"
+	case errors.Is(err, client.ErrTooLarge):
+		return "too-large"
+	case errors.Is(err, client.ErrMalformed):
+		return "malformed-response"
+	case client.IsRetryable(err):
+		if s := client.StatusOf(err); s != 0 {
+			return fmt.Sprintf("http-%d", s)
+		}
+		return "unreachable"
+	case client.StatusOf(err) != 0:
+		return fmt.Sprintf("http-%d", client.StatusOf(err))
+	}
+	return "internal"
+}

@@ -1,0 +1,196 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/client"
+)
+
+// The incremental pull of one resource type.
+//
+// Query: _lastUpdated=ge<bound>&_sort=_lastUpdated&_count=<n>, bound being
+// the stored watermark (minus Options.Overlap), or no _lastUpdated at all
+// on the first pull. "ge", not "gt": resources that share the watermark's
+// lastUpdated are read again and recognised by id + versionId (Known), so
+// one that shares a timestamp with the last page's end is never skipped.
+//
+// Each page is applied in one cache transaction, and that transaction also
+// moves the watermark to the greatest lastUpdated on the page: the
+// watermark never covers anything that is not committed. A next link is
+// followed when given, but neither it nor total is needed:
+//
+//   - after a page (or a chain of next-linked pages) that brought something
+//     new, a fresh query starts from the new watermark;
+//   - a page that brought nothing new ends the pull of the type;
+//   - a full page without a next link whose resources all share the query's
+//     lower bound cannot be paged past by timestamp: _count is doubled (up to
+//     MaxPageSize) and the query repeated; if even the largest page is
+//     full of that one timestamp, the pull stops with an error and the
+//     watermark stays, so nothing is skipped;
+//   - a full page without a next link that does reach past the bound moves
+//     the bound to its greatest lastUpdated, new or not.
+//
+// So every step either brings something new (finitely many on a server
+// that is not being written faster than we read), raises the bound, or
+// raises _count (bounded); MaxPagesPerType caps a round regardless. A page
+// that is too large for the client's body limit halves _count.
+func (e *Engine) pullAll(ctx context.Context, rep *Report) error {
+	var errs []error
+	for _, typ := range e.opts.Types {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		err := e.pullType(ctx, typ, rep)
+		now := e.opts.Clock()
+		text := ""
+		if err != nil {
+			text = err.Error()
+		}
+		if rerr := e.store.RecordPull(ctx, typ, now, text); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		if err != nil {
+			e.log.Warn("pull failed", "type", typ, "error_kind", errorKind(err))
+			if isOffline(err) || errors.Is(err, client.ErrUnauthorized) {
+				// Nothing else will get through either.
+				return err
+			}
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// pageResult is what applying one page did.
+type pageResult struct {
+	n, fresh int
+	maxLU    time.Time
+	allAt    bool // every resource had lastUpdated == the bound
+}
+
+func (e *Engine) pullType(ctx context.Context, typ string, rep *Report) error {
+	wm, err := e.store.Watermark(ctx, typ)
+	if err != nil {
+		return err
+	}
+	bound := wm
+	if !bound.IsZero() && e.opts.Overlap > 0 {
+		bound = bound.Add(-e.opts.Overlap)
+	}
+	count := e.opts.PageSize
+	pages := 0
+	for {
+		page, err := e.client.SearchSince(ctx, typ, bound, count, nil)
+		if errors.Is(err, client.ErrTooLarge) && count > 1 {
+			count /= 2
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("pull %s: %w", typ, err)
+		}
+		pages++
+		rep.Pages++
+		res, err := e.applyPage(ctx, typ, page, bound, rep)
+		if err != nil {
+			return err
+		}
+		fresh, maxLU := res.fresh, res.maxLU
+		last := page
+		lastRes := res
+		// Follow next links while the server gives them.
+		for last.Next != "" {
+			if pages >= e.opts.MaxPagesPerType {
+				return fmt.Errorf("pull %s: more than %d pages in one round; continuing next round", typ, e.opts.MaxPagesPerType)
+			}
+			next, err := e.client.Next(ctx, last.Next)
+			if err != nil {
+				return fmt.Errorf("pull %s: %w", typ, err)
+			}
+			pages++
+			rep.Pages++
+			lastRes, err = e.applyPage(ctx, typ, next, bound, rep)
+			if err != nil {
+				return err
+			}
+			fresh += lastRes.fresh
+			if lastRes.maxLU.After(maxLU) {
+				maxLU = lastRes.maxLU
+			}
+			last = next
+		}
+		chained := last != page
+		if pages >= e.opts.MaxPagesPerType {
+			return fmt.Errorf("pull %s: more than %d pages in one round; continuing next round", typ, e.opts.MaxPagesPerType)
+		}
+		full := !chained && lastRes.n >= count
+		switch {
+		case full && lastRes.allAt:
+			if count >= e.opts.MaxPageSize {
+				return fmt.Errorf("pull %s: more than %d resources share lastUpdated %s and the server gives no next link",
+					typ, count, bound.UTC().Format(time.RFC3339Nano))
+			}
+			count = min(count*2, e.opts.MaxPageSize)
+		case full && maxLU.After(bound):
+			bound = maxLU
+		case fresh == 0:
+			return nil
+		default:
+			if maxLU.After(bound) {
+				bound = maxLU
+			}
+		}
+	}
+}
+
+// applyPage stores one page in one transaction together with the new
+// watermark.
+func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, bound time.Time, rep *Report) (pageResult, error) {
+	res := pageResult{n: len(page.Resources), allAt: !bound.IsZero() && len(page.Resources) > 0}
+	applied, parked, known := 0, 0, 0
+	err := e.store.Write(ctx, func(tx *cache.Tx) error {
+		applied, parked, known = 0, 0, 0
+		res.fresh, res.maxLU = 0, time.Time{}
+		for _, raw := range page.Resources {
+			r, err := tx.ApplyResource(raw)
+			if err != nil {
+				return err
+			}
+			if r.Type != typ && r.Outcome != cache.Parked {
+				// A server answering a search with other types is not to be
+				// believed about watermarks either.
+				return fmt.Errorf("pull %s: the server returned a %s", typ, r.Type)
+			}
+			switch r.Outcome {
+			case cache.Applied:
+				applied++
+				res.fresh++
+			case cache.Parked:
+				parked++
+				res.fresh++
+			default:
+				known++
+			}
+			if r.LastUpdated.After(res.maxLU) {
+				res.maxLU = r.LastUpdated
+			}
+			if !r.LastUpdated.Equal(bound) {
+				res.allAt = false
+			}
+		}
+		if !res.maxLU.IsZero() {
+			return tx.AdvanceWatermark(typ, res.maxLU)
+		}
+		return nil
+	})
+	if err != nil {
+		return res, fmt.Errorf("pull %s: store page: %w", typ, err)
+	}
+	rep.Pulled[typ] += applied
+	rep.Parked += parked
+	rep.Known += known
+	return res, nil
+}

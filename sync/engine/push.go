@@ -1,0 +1,244 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/client"
+	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+)
+
+// Outbox actions the engine knows by name. Other action names (e.g.
+// "acknowledge", "mark-read") are labels for the UI: the request is then
+// inferred from the entry: no ResourceID means a conditional create; a
+// JSON array payload a PATCH; a resource payload a PUT.
+const (
+	ActionCreate = "create"
+	ActionUpdate = "update"
+	ActionPatch  = "patch"
+)
+
+// method returns how an entry is sent: ActionCreate, ActionUpdate or
+// ActionPatch.
+func method(it cache.OutboxEntry) string {
+	switch it.Action {
+	case ActionCreate, ActionUpdate, ActionPatch:
+		return it.Action
+	}
+	p := bytes.TrimSpace(it.Payload)
+	switch {
+	case len(p) > 0 && p[0] == '[':
+		return ActionPatch
+	case it.ResourceID == "":
+		return ActionCreate
+	}
+	return ActionUpdate
+}
+
+// push sends the outbox oldest first. It stops at the first entry that is
+// not due yet or fails in a way that may pass (the order of changes is
+// kept); entries the server refuses or that conflict are marked and the
+// push goes on with the next.
+func (e *Engine) push(ctx context.Context, rep *Report) error {
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		it, ok, err := e.store.NextOutbox(ctx)
+		if err != nil || !ok {
+			return err
+		}
+		now := e.opts.Clock()
+		if it.NextAttempt.After(now) {
+			rep.Retrying++
+			return nil
+		}
+		stop, err := e.pushOne(ctx, it, rep)
+		if err != nil || stop {
+			return err
+		}
+	}
+}
+
+// pushOne sends one entry and records the outcome. stop is true when the
+// push should not go on (a retryable failure: this entry must go first).
+func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report) (stop bool, err error) {
+	var resp *client.Response
+	var sendErr error
+	switch method(it) {
+	case ActionCreate:
+		resp, sendErr = e.client.Create(ctx, it.ResourceType, it.Payload, client.IdentifierCondition(it.UUID))
+	case ActionUpdate:
+		resp, sendErr = e.client.Update(ctx, it.ResourceType, it.ResourceID, it.Payload, it.IfMatch)
+	case ActionPatch:
+		resp, sendErr = e.client.Patch(ctx, it.ResourceType, it.ResourceID, it.Payload, it.IfMatch)
+	}
+	now := e.opts.Clock()
+	switch {
+	case sendErr == nil:
+		err := e.store.Write(ctx, func(tx *cache.Tx) error {
+			if _, err := tx.ApplyResource(resp.Raw); err != nil {
+				return err
+			}
+			if method(it) == ActionCreate && it.ResourceID != "" && it.ResourceID != resp.ID {
+				if err := tx.DropPlaceholder(it.ResourceType, it.ResourceID); err != nil {
+					return err
+				}
+			}
+			return tx.FinishOutbox(it.UUID)
+		})
+		if err != nil {
+			return true, fmt.Errorf("push: record success: %w", err)
+		}
+		rep.Pushed++
+		return false, nil
+	case ctx.Err() != nil:
+		return true, ctx.Err()
+	case client.IsRetryable(sendErr):
+		next := now.Add(e.backoff(it.Attempts, sendErr))
+		if err := e.store.Write(ctx, func(tx *cache.Tx) error {
+			return tx.UpdateOutbox(it.UUID, cache.OutboxPending, it.Attempts+1, next, sendErr.Error())
+		}); err != nil {
+			return true, fmt.Errorf("push: record retry: %w", err)
+		}
+		rep.Retrying++
+		e.log.Info("push deferred", "type", it.ResourceType, "attempt", it.Attempts+1, "error_kind", errorKind(sendErr))
+		return true, sendErr
+	case errors.Is(sendErr, client.ErrConflict):
+		return false, e.conflict(ctx, it, sendErr, now, rep)
+	case errors.Is(sendErr, client.ErrUnauthorized):
+		// Not this entry's fault: keep it pending and stop.
+		return true, sendErr
+	default:
+		if err := e.store.Write(ctx, func(tx *cache.Tx) error {
+			return tx.UpdateOutbox(it.UUID, cache.OutboxFailed, it.Attempts+1, time.Time{}, sendErr.Error())
+		}); err != nil {
+			return true, fmt.Errorf("push: record failure: %w", err)
+		}
+		rep.Failed++
+		e.log.Warn("push refused", "type", it.ResourceType, "error_kind", errorKind(sendErr))
+		return false, nil
+	}
+}
+
+// conflict handles a 412. Completing a Task that someone else already
+// completed is the outcome the nurse wanted: it is resolved and recorded
+// ("already acknowledged by X at T") and the server's Task applied. Any
+// other conflict is marked, with the server's version kept beside it.
+func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr error, now time.Time, rep *Report) error {
+	var ce *client.Error
+	errors.As(sendErr, &ce)
+	var cur *client.Response
+	if ce != nil {
+		cur = ce.Current
+	}
+	if cur == nil && it.ResourceID != "" && method(it) != ActionCreate {
+		// The client could not fetch it with the 412; one more try.
+		cur, _ = e.client.Read(ctx, it.ResourceType, it.ResourceID)
+	}
+	if cur != nil && it.ResourceType == "Task" && completesTask(it) {
+		if t, ok := cur.Resource.(*fhir.Task); ok && t.Status == fhir.TaskStatusCompleted {
+			by, at := completedBy(t, cur)
+			err := e.store.Write(ctx, func(tx *cache.Tx) error {
+				if _, err := tx.ApplyResource(cur.Raw); err != nil {
+					return err
+				}
+				return tx.ResolveOutbox(it.UUID, cache.OutboxResult{Outcome: cache.ResultAlreadyDone, By: by, At: at,
+					Detail: "already acknowledged", Recorded: now})
+			})
+			if err != nil {
+				return fmt.Errorf("push: record already acknowledged: %w", err)
+			}
+			rep.Resolved++
+			return nil
+		}
+	}
+	var serverJSON []byte
+	version := ""
+	if cur != nil {
+		serverJSON, version = cur.Raw, cur.VersionID
+	}
+	err := e.store.Write(ctx, func(tx *cache.Tx) error {
+		if cur != nil {
+			// The cache shows the server's truth; the nurse's change waits
+			// in the outbox beside it.
+			if _, err := tx.ApplyResource(cur.Raw); err != nil {
+				return err
+			}
+		}
+		return tx.MarkOutboxConflict(it.UUID, sendErr.Error(), serverJSON, version, now)
+	})
+	if err != nil {
+		return fmt.Errorf("push: record conflict: %w", err)
+	}
+	rep.Conflicts++
+	e.log.Info("push conflict", "type", it.ResourceType)
+	return nil
+}
+
+// completesTask reports whether an entry sets a Task's status to
+// completed: a PUT of a completed Task, or a patch that replaces or adds
+// /status "completed".
+func completesTask(it cache.OutboxEntry) bool {
+	switch method(it) {
+	case ActionPatch:
+		var ops []struct {
+			Op    string          `json:"op"`
+			Path  string          `json:"path"`
+			Value json.RawMessage `json:"value"`
+		}
+		if json.Unmarshal(it.Payload, &ops) != nil {
+			return false
+		}
+		for _, op := range ops {
+			var v string
+			if (op.Op == "replace" || op.Op == "add") && op.Path == "/status" && json.Unmarshal(op.Value, &v) == nil && v == fhir.TaskStatusCompleted {
+				return true
+			}
+		}
+	case ActionUpdate:
+		var t struct {
+			Status string `json:"status"`
+		}
+		return json.Unmarshal(it.Payload, &t) == nil && t.Status == fhir.TaskStatusCompleted
+	}
+	return false
+}
+
+// completedBy says who completed a Task and when, as far as the Task tells:
+// owner (display, else reference), executionPeriod.end, else lastUpdated.
+func completedBy(t *fhir.Task, r *client.Response) (string, time.Time) {
+	by := ""
+	if t.Owner != nil {
+		by = t.Owner.Display
+		if by == "" {
+			by = t.Owner.Reference
+		}
+	}
+	at := r.LastUpdated
+	if t.ExecutionPeriod != nil {
+		if end, err := fhir.ParseDateTime(t.ExecutionPeriod.End); err == nil && !end.IsZero() {
+			at = end
+		}
+	}
+	return client.Sanitize(by), at
+}
+
+// backoff is the wait before attempt n+1: exponential from BackoffMin,
+// capped at BackoffMax, with full jitter in its upper half; never less than
+// the server's Retry-After.
+func (e *Engine) backoff(attempts int, err error) time.Duration {
+	base := float64(e.opts.BackoffMin) * math.Pow(2, float64(min(attempts, 30)))
+	base = math.Min(base, float64(e.opts.BackoffMax))
+	d := time.Duration(base/2 + e.opts.Rand()*base/2)
+	if ra, ok := client.RetryAfter(err); ok && ra > d {
+		d = ra
+	}
+	return d
+}
