@@ -157,6 +157,5 @@ func (c *clock) measurements(p *profile, versions []domain.Regime, pinned map[st
 }
 
 // implausibleWeight is the start-up story's device error: the scale sent
-// 0.0 kg. (domain.Implausible only rejects weights at or below 0, so a
-// reading such as 0.4 kg would be classified red rather than flagged.)
-const implausibleWeight = 0.0
+// 0.4 kg, below domain.MinWeightKg, so it is flagged rather than coloured.
+const implausibleWeight = 0.4

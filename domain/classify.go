@@ -64,6 +64,9 @@ type Measurement struct {
 // Plausibility bounds. Readings outside them are kept and flagged, never
 // dropped.
 const (
+	// MinWeightKg: no adult in the programme weighs less; lower values are
+	// scale errors (an empty scale, a child or a pet stepping on it).
+	MinWeightKg  = 20
 	MaxWeightKg  = 350
 	MaxPulse     = 300
 	MaxSystolic  = 300
@@ -72,7 +75,7 @@ const (
 )
 
 // Implausible returns a non-empty reason when the reading cannot be a real
-// measurement (weight ≤ 0 or > 350 kg, pulse ≤ 0 or > 300, diastolic ≥
+// measurement (weight below 20 or above 350 kg, pulse ≤ 0 or > 300, diastolic ≥
 // systolic, ...). Such a reading is kept and shown for review. A value that
 // is not a number (NaN) is implausible for every kind; so is a NaN diastolic.
 func Implausible(m Measurement) string {
@@ -81,8 +84,8 @@ func Implausible(m Measurement) string {
 	}
 	switch m.Kind {
 	case KindWeight:
-		if m.Value <= 0 || m.Value > MaxWeightKg {
-			return fmt.Sprintf("weight %g kg outside 0–%d", m.Value, MaxWeightKg)
+		if m.Value < MinWeightKg || m.Value > MaxWeightKg {
+			return fmt.Sprintf("weight %g kg outside %d–%d", m.Value, MinWeightKg, MaxWeightKg)
 		}
 	case KindPulse:
 		if m.Value <= 0 || m.Value > MaxPulse {

@@ -184,7 +184,9 @@ func TestImplausible(t *testing.T) {
 	}{
 		{domain.Measurement{Kind: domain.KindWeight, Value: 0}, true},
 		{domain.Measurement{Kind: domain.KindWeight, Value: -1}, true},
-		{domain.Measurement{Kind: domain.KindWeight, Value: 0.1}, false},
+		{domain.Measurement{Kind: domain.KindWeight, Value: 0.4}, true},
+		{domain.Measurement{Kind: domain.KindWeight, Value: 19.99}, true},
+		{domain.Measurement{Kind: domain.KindWeight, Value: 20}, false},
 		{domain.Measurement{Kind: domain.KindWeight, Value: 350}, false},
 		{domain.Measurement{Kind: domain.KindWeight, Value: 350.01}, true},
 		{domain.Measurement{Kind: domain.KindWeight, Value: nan}, true},
