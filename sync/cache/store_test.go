@@ -293,3 +293,16 @@ func TestPutRejectsBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestCancelledContextAbortsWrite(t *testing.T) {
+	s := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Write(ctx, func(tx *Tx) error { return addPatient(tx, "p1", "A") }); err == nil {
+		t.Error("Write with a cancelled context succeeded")
+	}
+	if _, err := s.Patient(context.Background(), "p1", time.Time{}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("patient written under a cancelled context: %v", err)
+	}
+	mustWrite(t, s, func(tx *Tx) error { return addPatient(tx, "p1", "A") })
+}
