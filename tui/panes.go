@@ -222,9 +222,9 @@ func (m *Model) answerLines() []string {
 	for i := len(qs) - 1; i >= 0; i-- {
 		q := qs[i]
 		c := q.Color()
-		out = append(out, m.st.color(c).Render(ColorSymbol(c)+" "+m.dateTime(q.Taken)))
+		out = append(out, m.st.color(c).Render(fit(ColorSymbol(c), 2, false)+" "+m.dateTime(q.Taken)))
 		for _, a := range q.Answers {
-			line := "  " + ColorSymbol(a.Severity) + " " + Sanitize(a.Question) + ": " + Sanitize(a.Answer)
+			line := "   " + fit(ColorSymbol(a.Severity), 2, false) + " " + Sanitize(a.Question) + ": " + Sanitize(a.Answer)
 			out = append(out, m.st.color(a.Severity).Render(line))
 		}
 		out = append(out, "")
@@ -264,7 +264,7 @@ func (m *Model) taskLines() []string {
 			}
 		}
 		parts = append(parts, t.Arisen+" "+m.dateTime(task.Created)+" ("+t.age(task.Created, now)+")")
-		line := sym + " " + strings.Join(parts, " · ")
+		line := fit(sym, 2, false) + " " + strings.Join(parts, " · ")
 		if task.Category == domain.TaskMissing {
 			out = append(out, m.st.missing.Render(line))
 		} else {
