@@ -213,13 +213,15 @@ func startTmux(t *testing.T, bin string, env []string, args ...string) *tmuxSess
 	}
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("thj-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), env: env}
 	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "sh "+shellQuote(script))
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	t.Cleanup(func() { _ = exec.Command("tmux", "-u", "-L", s.socket, "kill-server").Run() })
 	return s
 }
 
 func (s *tmuxSession) tmux(args ...string) string {
 	s.t.Helper()
-	cmd := exec.Command("tmux", append([]string{"-L", s.socket}, args...)...)
+	// -u: UTF-8 whatever the machine's locale, so names and chart dots
+	// come back as they were drawn.
+	cmd := exec.Command("tmux", append([]string{"-u", "-L", s.socket}, args...)...)
 	cmd.Env = s.env
 	out, err := cmd.CombinedOutput()
 	if err != nil {
