@@ -143,8 +143,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.help.SetWidth(m.width)
 		m.wl.filter.SetWidth(max(10, m.width-len(m.t.FilterPr)-24))
 		m.wl.clamp(m.worklistBodyHeight())
-		m.pv.clamp(m)
-		return m, nil
+		return m, nil // pane scroll offsets are clamped when drawn and moved
 	case worklistMsg:
 		m.loading = false
 		if msg.err != nil {

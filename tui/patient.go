@@ -40,10 +40,6 @@ func (p *patientView) setDetail(d domain.PatientDetail) {
 	p.scroll[paneMessages] = scrollBottom // newest at the bottom, in view
 }
 
-// clamp is a no-op hook for resizes: scroll offsets are clamped when drawn
-// and when moved.
-func (p *patientView) clamp(*Model) {}
-
 func (m *Model) updatePatientKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	p := &m.pv
