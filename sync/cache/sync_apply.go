@@ -64,6 +64,14 @@ func (tx *Tx) ApplyResource(raw []byte) (ApplyResult, error) {
 	if err != nil {
 		typ, id, vid, lu := peekHeader(raw)
 		res = ApplyResult{Type: typ, ID: id, VersionID: vid, LastUpdated: lu}
+		if id != "" && vid != "" {
+			if known, kerr := tx.parkedVersion(res); kerr != nil {
+				return res, kerr
+			} else if known {
+				res.Outcome = Known
+				return res, nil
+			}
+		}
 		return tx.park(res, raw, err)
 	}
 	h := r.Header()
@@ -204,10 +212,16 @@ func (tx *Tx) knownVersion(res ApplyResult) (bool, error) {
 	case !errors.Is(err, sql.ErrNoRows):
 		return false, fmt.Errorf("known %s: %w", res.Type, err)
 	}
-	st, err = tx.stmt(`SELECT version_id FROM sync_parked WHERE resource_type = ? AND id = ?`)
+	return tx.parkedVersion(res)
+}
+
+// parkedVersion reports whether this very version is parked already.
+func (tx *Tx) parkedVersion(res ApplyResult) (bool, error) {
+	st, err := tx.stmt(`SELECT version_id FROM sync_parked WHERE resource_type = ? AND id = ?`)
 	if err != nil {
 		return false, err
 	}
+	var vid string
 	err = st.QueryRowContext(tx.ctx, res.Type, res.ID).Scan(&vid)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
