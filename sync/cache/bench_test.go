@@ -82,13 +82,18 @@ func BenchmarkBulkInsert(b *testing.B) {
 			seedPatients(b, s, patients)
 			b.ResetTimer()
 			start := time.Now()
+			cpu0, cpuOK := processCPU()
 			bulk(b, s, 0, b.N, patients, withTasks, b.N)
 			elapsed := time.Since(start)
+			cpu1, _ := processCPU()
 			rows := b.N
 			if withTasks {
 				rows *= 2
 			}
 			b.ReportMetric(float64(rows)/elapsed.Seconds(), "rows/s")
+			if cpuOK {
+				b.ReportMetric(float64((cpu1-cpu0).Microseconds())/float64(rows), "cpu-µs/row")
+			}
 		})
 	}
 }
