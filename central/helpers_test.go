@@ -40,7 +40,7 @@ const (
 )
 
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	srv   *Server
 	store *Store
 	http  *httptest.Server
@@ -52,7 +52,7 @@ type env struct {
 var cph, _ = time.LoadLocation("Europe/Copenhagen")
 var t0 = time.Date(2026, 3, 2, 9, 0, 0, 0, cph)
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	clock := &fakeClock{t: t0}
 	ctx := context.Background()

@@ -203,6 +203,20 @@ func (t *tx) triageObservation(o *fhir.Observation, now time.Time) ([]fhir.Resou
 // stored reading has now fulfilled late. Call it after the reading is
 // written.
 func (t *tx) resolveLate(patientID string, now time.Time, loc *time.Location) ([]fhir.Resource, error) {
+	// Most readings are on time: skip the slot evaluation unless the
+	// patient has an open missing-measurement task.
+	var open int
+	err := t.sql.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM resources r
+		WHERE r.type = 'Task' AND r.patient_id = ?
+		AND r.id IN (SELECT id FROM params WHERE type = 'Task' AND name = 'category' AND value = ?)
+		AND r.id IN (SELECT id FROM params WHERE type = 'Task' AND name = 'status' AND value = ?)`,
+		patientID, string(domain.TaskMissing), fhir.TaskStatusReady).Scan(&open)
+	if err != nil {
+		return nil, fmt.Errorf("count open missing tasks: %w", err)
+	}
+	if open == 0 {
+		return nil, nil
+	}
 	versions, _, err := t.regimes(patientID)
 	if err != nil {
 		return nil, err
