@@ -28,7 +28,10 @@ type Tx struct {
 }
 
 // Write runs fn in one transaction on the writer connection and commits it
-// if fn returns nil; otherwise (or if fn panics) it rolls back.
+// if fn returns nil; otherwise (or if fn panics) it rolls back. Writes are
+// serialised: fn must not call Write or Store.Audit itself (that would wait
+// for the writer it holds); use the Tx methods, e.g. Tx.Audit. Reads from
+// the Store inside fn see the last committed state, not fn's own writes.
 func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err := s.check(); err != nil {
 		return err

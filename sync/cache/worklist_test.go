@@ -295,3 +295,41 @@ func TestReadOnlyPoolRefusesWrites(t *testing.T) {
 		t.Error("read pool accepted a write")
 	}
 }
+
+func TestTwoStoresOnOneFile(t *testing.T) {
+	// The console and another process (sync, the worklist command) may open
+	// the same file; busy_timeout makes their writes wait, not fail.
+	ctx := context.Background()
+	a := openTest(t)
+	b, err := Open(ctx, a.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	mustWrite(t, a, func(tx *Tx) error { return addPatient(tx, "p1", "A") })
+	const n = 20
+	errs := make(chan error, 2*n)
+	for i := 0; i < n; i++ {
+		for j, s := range []*Store{a, b} {
+			go func(i, j int, s *Store) {
+				errs <- s.Write(ctx, func(tx *Tx) error {
+					id := string(rune('a'+j)) + string(rune('a'+i))
+					return tx.PutReading(reading(id, "p1", domain.KindPulse, day(i).Add(time.Duration(j)*time.Hour), 70, domain.Green), Meta{})
+				})
+			}(i, j, s)
+		}
+	}
+	for i := 0; i < 2*n; i++ {
+		if err := <-errs; err != nil {
+			t.Errorf("write: %v", err)
+		}
+	}
+	d, err := b.Patient(ctx, "p1", time.Time{})
+	if err != nil || len(d.Readings) != 2*n {
+		t.Errorf("readings seen by the second store: %d, %v; want %d", len(d.Readings), err, 2*n)
+	}
+	rows, _ := a.Worklist(ctx, true)
+	if l := rows[0].Latest[domain.KindPulse]; !l.Taken.Equal(day(n - 1).Add(time.Hour)) {
+		t.Errorf("latest pulse taken %s, want %s", l.Taken, day(n-1).Add(time.Hour))
+	}
+}
