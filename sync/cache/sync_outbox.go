@@ -252,8 +252,10 @@ func (s *Store) DiscardOutbox(ctx context.Context, uuid, by string, at time.Time
 // the server has now confirmed under its own id. Only rows without a server
 // version (last_updated 0) are removed; anything the server sent is kept.
 func (tx *Tx) DropPlaceholder(resourceType, id string) error {
-	table, ok := replicaTables[resourceType]
-	if !ok {
+	// Only types nothing else in the cache points at by foreign key.
+	table := map[string]string{"Communication": "communications", "QuestionnaireResponse": "questionnaire_responses",
+		"Task": "tasks"}[resourceType]
+	if table == "" {
 		return nil
 	}
 	if _, err := tx.exec(`DELETE FROM `+table+` WHERE id = ? AND last_updated = 0`, id); err != nil {
