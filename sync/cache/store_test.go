@@ -306,3 +306,29 @@ func TestCancelledContextAbortsWrite(t *testing.T) {
 	}
 	mustWrite(t, s, func(tx *Tx) error { return addPatient(tx, "p1", "A") })
 }
+
+func TestTruncatedFileGivesCorrupt(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	seedPatients(t, s, 20)
+	bulk(t, s, 0, 4000, 20, true, 3900)
+	path := s.Path()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(path, fi.Size()/2); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, path)
+	if err == nil {
+		defer s.Close()
+		_, err = s.Worklist(ctx, true)
+	}
+	if !errors.Is(err, ErrCorrupt) {
+		t.Errorf("truncated cache: %v, want ErrCorrupt", err)
+	}
+}
