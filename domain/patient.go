@@ -69,6 +69,10 @@ type Responsibility struct {
 	// Cover, when set, is a holiday cover: Cover.Team monitors the patient
 	// during Cover.Period on behalf of Home.
 	Cover *Cover
+	// Planned are further covers, e.g. planned ahead for the summer; Cover
+	// is normally the current or the next one. All of them count in
+	// HolderAt.
+	Planned []Cover
 }
 
 // Cover is holiday cover ("ferieafløsning") by another team.
@@ -77,10 +81,13 @@ type Cover struct {
 	Period Period
 }
 
-// HolderAt returns the team responsible at time t and whether it is cover.
+// HolderAt returns the team responsible at time t and whether it is cover:
+// the team of the cover (Cover or one of Planned) whose period contains t,
+// else Home. Of overlapping covers (which CoverPlan.Validate refuses) the
+// one that started last wins.
 func (r Responsibility) HolderAt(t time.Time) (Team, bool) {
-	if r.Cover != nil && r.Cover.Period.Contains(t) {
-		return r.Cover.Team, true
+	if c, ok := r.CoverAt(t); ok {
+		return c.Team, true
 	}
 	return r.Home, false
 }
@@ -96,6 +103,9 @@ type Message struct {
 	Body        string
 	Sent        time.Time
 	Read        bool
+	// Sync is the state of a message written here (or of a local change of
+	// its read state) on its way to the central.
+	Sync SyncState
 }
 
 // ProAnswer is one answer in a symptom questionnaire (PRO), with the
@@ -166,4 +176,5 @@ type PatientDetail struct {
 	Questionnaires []ProResponse // oldest first
 	Messages       []Message     // oldest first
 	OpenTasks      []Task        // oldest first
+	Notes          []Note        // handover notes, oldest first
 }

@@ -109,6 +109,10 @@ type WorklistRow struct {
 	Open           OpenItems
 	Latest         map[Kind]Latest
 	Responsibility Responsibility
+	// Notes are the patient's handover notes that may flag the row (an
+	// important one or a due reminder, see NoteFlagged); a source may pass
+	// only those.
+	Notes []Note
 }
 
 // OrderWorklist sorts rows in place: by group (red, yellow, missing,
