@@ -1,0 +1,43 @@
+package live
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/sync/engine"
+)
+
+// BenchmarkDemoStart measures what the console waits for before the
+// worklist shows in demo mode: seeding the embedded central with the
+// default demo clinic (40 patients, 60 days), serving it and the first full
+// pull into a fresh cache.
+func BenchmarkDemoStart(b *testing.B) {
+	ctx := context.Background()
+	now := clinicNow(b)
+	for range b.N {
+		dir := b.TempDir()
+		c, err := Start(ctx, Options{DBPath: filepath.Join(dir, "central.sqlite"), Now: func() time.Time { return now }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		store, err := NewCache(ctx, filepath.Join(dir, "console.sqlite"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		cl, err := c.Client("bench")
+		if err != nil {
+			b.Fatal(err)
+		}
+		rep, err := engine.New(store, cl, engine.Options{}).Once(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(rep.Pulled["Observation"]), "observations")
+		store.Close()
+		if err := c.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
