@@ -62,7 +62,7 @@ type Central struct {
 	log      *slog.Logger
 	now      func() time.Time
 	loc      *time.Location
-	plans    []patientPlan    // synthetic patients with their regime versions, in id order
+	plans    []patientPlan     // synthetic patients with their regime versions, in id order
 	patToken map[string]string // patient id -> bearer token for the patient side
 }
 
