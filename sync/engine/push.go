@@ -101,17 +101,9 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 	case ctx.Err() != nil:
 		return true, ctx.Err()
 	case client.IsRetryable(sendErr):
-		next := now.Add(e.backoff(it.Attempts, sendErr))
-		if err := e.store.Write(ctx, func(tx *cache.Tx) error {
-			return tx.UpdateOutbox(it.UUID, cache.OutboxPending, it.Attempts+1, next, sendErr.Error())
-		}); err != nil {
-			return true, fmt.Errorf("push: record retry: %w", err)
-		}
-		rep.Retrying++
-		e.log.Info("push deferred", "type", it.ResourceType, "attempt", it.Attempts+1, "error_kind", errorKind(sendErr))
-		return true, sendErr
+		return e.retryLater(ctx, it, sendErr, now, rep)
 	case errors.Is(sendErr, client.ErrConflict):
-		return false, e.conflict(ctx, it, sendErr, now, rep)
+		return e.conflict(ctx, it, sendErr, now, rep)
 	case errors.Is(sendErr, client.ErrUnauthorized):
 		// Not this entry's fault: keep it pending and stop.
 		return true, sendErr
@@ -127,20 +119,49 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 	}
 }
 
+// retryLater keeps an entry pending until its backoff has passed; the push
+// stops there (stop is true) so that the order of changes is kept.
+func (e *Engine) retryLater(ctx context.Context, it cache.OutboxEntry, cause error, now time.Time, rep *Report) (stop bool, err error) {
+	next := now.Add(e.backoff(it.Attempts, cause))
+	if err := e.store.Write(ctx, func(tx *cache.Tx) error {
+		return tx.UpdateOutbox(it.UUID, cache.OutboxPending, it.Attempts+1, next, cause.Error())
+	}); err != nil {
+		return true, fmt.Errorf("push: record retry: %w", err)
+	}
+	rep.Retrying++
+	e.log.Info("push deferred", "type", it.ResourceType, "attempt", it.Attempts+1, "error_kind", errorKind(cause))
+	return true, cause
+}
+
 // conflict handles a 412. Completing a Task that someone else already
 // completed is the outcome the nurse wanted: it is resolved and recorded
 // ("already acknowledged by X at T") and the server's Task applied. Any
 // other conflict is marked, with the server's version kept beside it.
-func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr error, now time.Time, rep *Report) error {
+//
+// When the server's current version cannot be read because of a failure
+// that may pass (the network that lost the answer to an earlier attempt is
+// often still bad), the entry stays pending and is tried again later: a
+// 412 after a lost answer is usually our own change already done, which
+// only the server's version can tell.
+func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr error, now time.Time, rep *Report) (stop bool, err error) {
 	var ce *client.Error
 	errors.As(sendErr, &ce)
 	var cur *client.Response
+	var readErr error
 	if ce != nil {
-		cur = ce.Current
+		cur, readErr = ce.Current, ce.CurrentErr
 	}
 	if cur == nil && it.ResourceID != "" && method(it) != ActionCreate {
 		// The client could not fetch it with the 412; one more try.
-		cur, _ = e.client.Read(ctx, it.ResourceType, it.ResourceID)
+		cur, readErr = e.client.Read(ctx, it.ResourceType, it.ResourceID)
+	}
+	if cur == nil && readErr != nil {
+		if ctx.Err() != nil {
+			return true, ctx.Err()
+		}
+		if client.IsRetryable(readErr) {
+			return e.retryLater(ctx, it, readErr, now, rep)
+		}
 	}
 	if cur != nil && it.ResourceType == "Task" && completesTask(it) {
 		if t, ok := cur.Resource.(*fhir.Task); ok && t.Status == fhir.TaskStatusCompleted {
@@ -153,10 +174,10 @@ func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr err
 					Detail: "already acknowledged", Recorded: now})
 			})
 			if err != nil {
-				return fmt.Errorf("push: record already acknowledged: %w", err)
+				return true, fmt.Errorf("push: record already acknowledged: %w", err)
 			}
 			rep.Resolved++
-			return nil
+			return false, nil
 		}
 	}
 	var serverJSON []byte
@@ -164,7 +185,7 @@ func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr err
 	if cur != nil {
 		serverJSON, version = cur.Raw, cur.VersionID
 	}
-	err := e.store.Write(ctx, func(tx *cache.Tx) error {
+	err = e.store.Write(ctx, func(tx *cache.Tx) error {
 		if cur != nil {
 			// The cache shows the server's truth; the nurse's change waits
 			// in the outbox beside it.
@@ -175,11 +196,11 @@ func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr err
 		return tx.MarkOutboxConflict(it.UUID, sendErr.Error(), serverJSON, version, now)
 	})
 	if err != nil {
-		return fmt.Errorf("push: record conflict: %w", err)
+		return true, fmt.Errorf("push: record conflict: %w", err)
 	}
 	rep.Conflicts++
 	e.log.Info("push conflict", "type", it.ResourceType)
-	return nil
+	return false, nil
 }
 
 // completesTask reports whether an entry sets a Task's status to

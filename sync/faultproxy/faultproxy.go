@@ -60,8 +60,8 @@ type Options struct {
 	Rate float64
 	// Kinds are drawn from uniformly (AllKinds when empty).
 	Kinds []Kind
-	// MaxFaults bounds the faults injected in the proxy's life (0: no
-	// bound).
+	// MaxFaults bounds the faults injected (0: no bound); SetBudget
+	// starts a new bound.
 	MaxFaults int
 	// Methods limits faults to these HTTP methods (all when empty).
 	Methods []string
@@ -69,6 +69,11 @@ type Options struct {
 	Delay time.Duration
 	// RetryAfter is the Retry-After of a 429, whole seconds (default 1s).
 	RetryAfter time.Duration
+	// Choose, when set, picks each request's fault ("" for none) instead
+	// of the random draw (Rate, Kinds and Methods are then not used; the
+	// budget still is). For tests that need one exact sequence. It is
+	// called with the proxy's lock held and must not call the Proxy.
+	Choose func(*http.Request) Kind
 }
 
 // Stage says where a stalled request waits.
@@ -86,7 +91,9 @@ const (
 type Stats struct {
 	Requests int
 	Faults   map[Kind]int
-	Stalled  int
+	// FaultsByMethod counts injected faults per HTTP method.
+	FaultsByMethod map[string]int
+	Stalled        int
 }
 
 // Proxy is an http.Handler forwarding to one target. Safe for concurrent use.
@@ -97,6 +104,7 @@ type Proxy struct {
 
 	mu      sync.Mutex
 	rng     *rand.Rand
+	left    int // faults still allowed; < 0 means no bound
 	stats   Stats
 	stall   *stallRule
 	release chan struct{}
@@ -126,14 +134,19 @@ func New(target string, opts Options) (*Proxy, error) {
 	if opts.RetryAfter < time.Second {
 		opts.RetryAfter = time.Second
 	}
+	left := opts.MaxFaults
+	if left <= 0 {
+		left = -1
+	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DisableCompression = true
 	return &Proxy{
 		target:  u,
 		hc:      &http.Client{Transport: tr, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		opts:    opts,
+		left:    left,
 		rng:     rand.New(rand.NewPCG(opts.Seed, opts.Seed^0x9e3779b97f4a7c15)),
-		stats:   Stats{Faults: map[Kind]int{}},
+		stats:   Stats{Faults: map[Kind]int{}, FaultsByMethod: map[string]int{}},
 		stalled: make(chan string, 64),
 	}, nil
 }
@@ -147,6 +160,10 @@ func (p *Proxy) Stats() Stats {
 	for k, v := range p.stats.Faults {
 		s.Faults[k] = v
 	}
+	s.FaultsByMethod = make(map[string]int, len(p.stats.FaultsByMethod))
+	for k, v := range p.stats.FaultsByMethod {
+		s.FaultsByMethod[k] = v
+	}
 	return s
 }
 
@@ -155,6 +172,16 @@ func (p *Proxy) SetRate(rate float64) {
 	p.mu.Lock()
 	p.opts.Rate = rate
 	p.mu.Unlock()
+}
+
+// SetBudget allows n more faults from now on (n <= 0: no bound).
+func (p *Proxy) SetBudget(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.left = n
+	if n <= 0 {
+		p.left = -1
+	}
 }
 
 // Stall holds every request that match accepts (all when match is nil) at
@@ -192,21 +219,25 @@ func (p *Proxy) decide(r *http.Request) (Kind, *stallRule, chan struct{}) {
 		p.stats.Stalled++
 		return "", p.stall, p.release
 	}
-	if !p.methodMayFail(r.Method) || p.opts.Rate <= 0 {
+	if p.left == 0 {
 		return "", nil, nil
 	}
-	total := 0
-	for _, n := range p.stats.Faults {
-		total += n
+	var k Kind
+	if p.opts.Choose != nil {
+		if k = p.opts.Choose(r); k == "" {
+			return "", nil, nil
+		}
+	} else {
+		if !p.methodMayFail(r.Method) || p.opts.Rate <= 0 || p.rng.Float64() >= p.opts.Rate {
+			return "", nil, nil
+		}
+		k = p.opts.Kinds[p.rng.IntN(len(p.opts.Kinds))]
 	}
-	if p.opts.MaxFaults > 0 && total >= p.opts.MaxFaults {
-		return "", nil, nil
+	if p.left > 0 {
+		p.left--
 	}
-	if p.rng.Float64() >= p.opts.Rate {
-		return "", nil, nil
-	}
-	k := p.opts.Kinds[p.rng.IntN(len(p.opts.Kinds))]
 	p.stats.Faults[k]++
+	p.stats.FaultsByMethod[r.Method]++
 	return k, nil, nil
 }
 
