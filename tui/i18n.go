@@ -68,6 +68,72 @@ type texts struct {
 	KeyApply, KeyAll, KeyHelp, KeyQuit, KeyBack, KeyNextPane      string
 	KeyPrevPane, KeyPane, KeyPageUp, KeyPageDown, KeyCloseHelp    string
 	KeyForceQuit, KeyMove                                         string
+
+	// A holds the texts of the nurse actions.
+	A actionTexts
+}
+
+// actionTexts are the strings of the action screens: confirm lines, forms,
+// the composer, the regime history, the status bar.
+type actionTexts struct {
+	// Acknowledge.
+	AckQ                  string // "Kvitter %s for %s?"
+	Readings              func(n int) string
+	GreenReadings         func(n int) string
+	Patients              func(n int) string
+	Acked, AckSkipped     string // "%d kvitteret", "(%d allerede kvitteret)"
+	NothingToAck          string
+	YesNo, Saving         string
+	Note, Receipt         string
+	Optional              string
+	DiscardQ, DiscardMsgQ string
+
+	// Missing and pause.
+	ResolveTitle, Resolved string
+	Reason, ReasonText     string
+	MissingReason          map[domain.MissingReason]string
+	PauseTitle, PauseIntro string
+	PauseReason            map[domain.PauseReason]string
+	Paused                 string
+	From, To, DateHint     string
+	ToHint, EndHint        string
+
+	// Messages.
+	ComposeTitle, TitleLabel, TitlePh, BodyLabel, BodyPh string
+	CannedLabel, MessageQueued                           string
+	MarkedRead, MarkedUnread                             string
+	SyncMark                                             map[domain.SyncState]string
+
+	// Regime.
+	RegimeTitle, RegimeSaved, Physician, EffectiveFrom string
+	StartEnd, Measured, Trend, TrendHint               string
+	FreqName                                           []string
+	ConflictTitle, Mine, Theirs, ConflictHint          string
+	HistoryTitle, NoHistory, VersionLine, FirstVersion string
+	FieldName                                          map[string]string
+
+	// Responsibility and notes.
+	RespTitle, Mode, ModeCover, ModeTransfer, ToTeam  string
+	CoverScope, ScopePatient, ScopeTeam, Handover     string
+	NoTeams, Transferred, CoverPlanned                string
+	Planned, CoversPeriod                             string
+	NoteTitle, NoteText, Important, Remind, NoteAdded string
+	NoteLabel, NoteImportant, NoteDue, MoreNotes      string
+
+	// Status bar.
+	Online, Offline, NeverSynced, LastSync string
+	PendingN, FailedN, ConflictsN          string
+
+	// Problems.
+	ProbRequired, ProbTooLong, ProbRange, ProbOrder, ProbAfter string
+	ProbOverlap, ProbSame, ProbInvalid                         string
+	ProbDate, ProbTime, ProbNumber                             string
+
+	// Keys.
+	KeyAck, KeyAckAll, KeyReply, KeyNewMsg, KeyRead, KeyRegime, KeyHistory string
+	KeyTransfer, KeyNote, KeyPause, KeyYes, KeyNo, KeySave, KeyCancel      string
+	KeyNextField, KeyPrevField, KeyCycle, KeyCanned, KeyInsert             string
+	KeyConfirm, KeyBackToForm                                              string
 }
 
 // legendEntry explains one status symbol.
@@ -168,6 +234,128 @@ func danishTexts() *texts {
 		KeyHelp: "hjælp", KeyQuit: "afslut", KeyBack: "tilbage", KeyNextPane: "næste fane",
 		KeyPrevPane: "forrige fane", KeyPane: "vælg fane", KeyPageUp: "side op", KeyPageDown: "side ned",
 		KeyCloseHelp: "luk hjælp", KeyForceQuit: "afslut altid", KeyMove: "flyt",
+		A: danishActionTexts(),
+	}
+}
+
+func danishActionTexts() actionTexts {
+	return actionTexts{
+		AckQ:          "Kvitter %s for %s?",
+		Readings:      plural("måling", "målinger"),
+		GreenReadings: plural("grøn måling", "grønne målinger"),
+		Patients:      plural("borger", "borgere"),
+		Acked:         "%d kvitteret.",
+		AckSkipped:    "(%d var allerede kvitteret)",
+		NothingToAck:  "Intet at kvittere (manglende målinger kræver en årsag).",
+		YesNo:         "(y/enter = ja, n/esc = nej)",
+		Saving:        "Gemmer …",
+		Note:          "Note",
+		Receipt:       "Kvittering til borger",
+		Optional:      "valgfri",
+		DiscardQ:      "Kassér det indtastede? (y = ja, n = nej)",
+		DiscardMsgQ:   "Kassér beskeden? (y = ja, n = nej)",
+		ResolveTitle:  "Manglende måling: %s, frist %s",
+		Resolved:      "Manglende måling afsluttet.",
+		Reason:        "Årsag",
+		ReasonText:    "Uddybning",
+		MissingReason: map[domain.MissingReason]string{
+			domain.MissingContacted: "borger kontaktet", domain.MissingAdmitted: "indlagt",
+			domain.MissingHoliday: "ferie", domain.MissingDevice: "udstyrsproblem", domain.MissingOther: "andet",
+		},
+		PauseTitle: "Pause i målingerne for %s",
+		PauseIntro: "Ingen alarmer for manglende målinger i perioden.",
+		PauseReason: map[domain.PauseReason]string{
+			domain.PauseHospital: "indlæggelse", domain.PauseHoliday: "ferie", domain.PauseOther: "andet",
+		},
+		Paused:        "Pause gemt.",
+		From:          "Fra",
+		To:            "Til og med",
+		DateHint:      "dd.mm.åååå",
+		ToHint:        "dd.mm.åååå (sidste dag)",
+		EndHint:       "start · slut (tom = åben)",
+		ComposeTitle:  "Besked til %s",
+		TitleLabel:    "Titel",
+		TitlePh:       "emne",
+		BodyLabel:     "Tekst",
+		BodyPh:        "Skriv beskeden …",
+		CannedLabel:   "Standardsvar (ctrl+t, enter indsætter)",
+		MessageQueued: "Beskeden er lagt i kø til afsendelse.",
+		MarkedRead:    "Markeret som læst.",
+		MarkedUnread:  "Markeret som ulæst.",
+		SyncMark: map[domain.SyncState]string{
+			domain.SyncPending: "⧗ afventer", domain.SyncSent: "✓ sendt", domain.SyncFailed: "✗ fejlet", domain.SyncConflict: "✗ konflikt",
+		},
+		RegimeTitle:   "Måleregime for %s (ny version efter v%s)",
+		RegimeSaved:   "Ny version af måleregimet gemt.",
+		Physician:     "Ansvarlig læge",
+		EffectiveFrom: "Gælder fra",
+		StartEnd:      "Start · slut",
+		Measured:      "måles",
+		Trend:         "Vægtstigning",
+		TrendHint:     "kg · dage · farve (tom = ingen)",
+		FreqName:      []string{"nej", "dagligt", "N pr. uge", "ugedage", "ugentligt"},
+		ConflictTitle: "%s har ændret måleregimet imens (v%s). Intet er overskrevet.",
+		Mine:          "Din ændring",
+		Theirs:        "Gemt af %s",
+		ConflictHint:  "esc: tilbage til formularen (den bygger nu på den anden version).",
+		HistoryTitle:  "Versioner af måleregimet for %s",
+		NoHistory:     "Ingen versioner.",
+		VersionLine:   "v%s · fra %s · %s",
+		FirstVersion:  "første version",
+		FieldName: map[string]string{
+			"reason": "Årsag", "physician": "Ansvarlig læge", "effective-from": "Gælder fra", "start": "start",
+			"end": "slut", "reevaluation": "Reevaluering", "reference-weight": "Referencevægt", "phase": "Fase",
+			"trend": "Vægtstigning", "from": "fra-datoen", "now": "i dag", "home": "hjemmeteamet",
+			"weight": "Vægt", "pulse": "Puls", "bp": "BT sys", "bp-dia": "BT dia", "spo2": "SpO2", "steps": "Skridt",
+			"schedule.weight": "Vægt måles", "schedule.pulse": "Puls måles", "schedule.bp": "BT måles",
+			"schedule.steps": "Skridt måles", "schedule.spo2": "SpO2 måles", "pauses": "Pauser", "text": "Tekst",
+		},
+		RespTitle:     "Monitoreringsansvar for %s",
+		Mode:          "Hvad",
+		ModeCover:     "ferieafløsning",
+		ModeTransfer:  "skift permanent",
+		ToTeam:        "Team",
+		CoverScope:    "Gælder",
+		ScopePatient:  "denne borger",
+		ScopeTeam:     "alle borgere hos %s",
+		Handover:      "Overdragelsesnote",
+		NoTeams:       "Ingen andre teams at vælge.",
+		Transferred:   "Ansvaret er overdraget til %s.",
+		CoverPlanned:  "%s dækker %s.",
+		Planned:       "planlagt",
+		CoversPeriod:  "%s dækker %s",
+		NoteTitle:     "Note om %s",
+		NoteText:      "Tekst",
+		Important:     "Vigtig",
+		Remind:        "Påmind den",
+		NoteAdded:     "Noten er gemt.",
+		NoteLabel:     "Note",
+		NoteImportant: "Vigtig note",
+		NoteDue:       "Påmindelse",
+		MoreNotes:     "(+%d)",
+		Online:        "online",
+		Offline:       "offline – handlinger gemmes lokalt",
+		NeverSynced:   "aldrig synkroniseret",
+		LastSync:      "synk.",
+		PendingN:      "%d afventer",
+		FailedN:       "%d fejlet",
+		ConflictsN:    "%d konflikter",
+		ProbRequired:  "skal udfyldes",
+		ProbTooLong:   "højst %d tegn",
+		ProbRange:     "skal ligge mellem %s og %s",
+		ProbOrder:     "skal passe i rækkefølgen med %s",
+		ProbAfter:     "skal ligge efter %s",
+		ProbOverlap:   "overlapper en anden afløsning",
+		ProbSame:      "vælg et andet team",
+		ProbInvalid:   "ugyldig værdi",
+		ProbDate:      "ugyldig dato (dd.mm.åååå)",
+		ProbTime:      "ugyldigt klokkeslæt (tt:mm)",
+		ProbNumber:    "ugyldigt tal",
+		KeyAck:        "kvitter", KeyAckAll: "kvitter alle", KeyReply: "svar", KeyNewMsg: "ny besked",
+		KeyRead: "læst/ulæst", KeyRegime: "måleregime", KeyHistory: "versioner", KeyTransfer: "ansvar",
+		KeyNote: "note", KeyPause: "pause", KeyYes: "ja", KeyNo: "nej", KeySave: "gem/send",
+		KeyCancel: "annullér", KeyNextField: "næste felt", KeyPrevField: "forrige felt", KeyCycle: "skift værdi",
+		KeyCanned: "standardsvar", KeyInsert: "indsæt", KeyConfirm: "bekræft", KeyBackToForm: "tilbage til formularen",
 	}
 }
 
@@ -257,6 +445,128 @@ func englishTexts() *texts {
 		KeyHelp: "help", KeyQuit: "quit", KeyBack: "back", KeyNextPane: "next pane",
 		KeyPrevPane: "previous pane", KeyPane: "choose pane", KeyPageUp: "page up", KeyPageDown: "page down",
 		KeyCloseHelp: "close help", KeyForceQuit: "always quit", KeyMove: "move",
+		A: englishActionTexts(),
+	}
+}
+
+func englishActionTexts() actionTexts {
+	return actionTexts{
+		AckQ:          "Acknowledge %s for %s?",
+		Readings:      plural("measurement", "measurements"),
+		GreenReadings: plural("green measurement", "green measurements"),
+		Patients:      plural("patient", "patients"),
+		Acked:         "%d acknowledged.",
+		AckSkipped:    "(%d were already acknowledged)",
+		NothingToAck:  "Nothing to acknowledge (missing measurements need a reason).",
+		YesNo:         "(y/enter = yes, n/esc = no)",
+		Saving:        "Saving …",
+		Note:          "Note",
+		Receipt:       "Receipt to patient",
+		Optional:      "optional",
+		DiscardQ:      "Discard what you typed? (y = yes, n = no)",
+		DiscardMsgQ:   "Discard the message? (y = yes, n = no)",
+		ResolveTitle:  "Missing measurement: %s, due %s",
+		Resolved:      "Missing measurement resolved.",
+		Reason:        "Reason",
+		ReasonText:    "Details",
+		MissingReason: map[domain.MissingReason]string{
+			domain.MissingContacted: "contacted patient", domain.MissingAdmitted: "admitted to hospital",
+			domain.MissingHoliday: "holiday", domain.MissingDevice: "device problem", domain.MissingOther: "other",
+		},
+		PauseTitle: "Pause measurements for %s",
+		PauseIntro: "No missing-measurement alarms during the period.",
+		PauseReason: map[domain.PauseReason]string{
+			domain.PauseHospital: "hospital stay", domain.PauseHoliday: "holiday", domain.PauseOther: "other",
+		},
+		Paused:        "Pause saved.",
+		From:          "From",
+		To:            "To (inclusive)",
+		DateHint:      "dd.mm.yyyy",
+		ToHint:        "dd.mm.yyyy (last day)",
+		EndHint:       "start · end (empty = open)",
+		ComposeTitle:  "Message to %s",
+		TitleLabel:    "Title",
+		TitlePh:       "subject",
+		BodyLabel:     "Text",
+		BodyPh:        "Write the message …",
+		CannedLabel:   "Canned replies (ctrl+t, enter inserts)",
+		MessageQueued: "The message is queued for sending.",
+		MarkedRead:    "Marked read.",
+		MarkedUnread:  "Marked unread.",
+		SyncMark: map[domain.SyncState]string{
+			domain.SyncPending: "⧗ pending", domain.SyncSent: "✓ sent", domain.SyncFailed: "✗ failed", domain.SyncConflict: "✗ conflict",
+		},
+		RegimeTitle:   "Measurement regime for %s (new version after v%s)",
+		RegimeSaved:   "New version of the regime saved.",
+		Physician:     "Responsible physician",
+		EffectiveFrom: "Applies from",
+		StartEnd:      "Start · end",
+		Measured:      "measured",
+		Trend:         "Weight gain",
+		TrendHint:     "kg · days · colour (empty = none)",
+		FreqName:      []string{"no", "daily", "N per week", "weekdays", "weekly"},
+		ConflictTitle: "%s changed the regime meanwhile (v%s). Nothing was overwritten.",
+		Mine:          "Your change",
+		Theirs:        "Saved by %s",
+		ConflictHint:  "esc: back to the form (it now builds on the other version).",
+		HistoryTitle:  "Versions of the regime for %s",
+		NoHistory:     "No versions.",
+		VersionLine:   "v%s · from %s · %s",
+		FirstVersion:  "first version",
+		FieldName: map[string]string{
+			"reason": "Reason", "physician": "Responsible physician", "effective-from": "Applies from", "start": "start",
+			"end": "end", "reevaluation": "Re-evaluation", "reference-weight": "Reference weight", "phase": "Phase",
+			"trend": "Weight gain", "from": "the start date", "now": "today", "home": "the home team",
+			"weight": "Weight", "pulse": "Pulse", "bp": "BP sys", "bp-dia": "BP dia", "spo2": "SpO2", "steps": "Steps",
+			"schedule.weight": "Weight measured", "schedule.pulse": "Pulse measured", "schedule.bp": "BP measured",
+			"schedule.steps": "Steps measured", "schedule.spo2": "SpO2 measured", "pauses": "Pauses", "text": "Text",
+		},
+		RespTitle:     "Monitoring responsibility for %s",
+		Mode:          "What",
+		ModeCover:     "holiday cover",
+		ModeTransfer:  "transfer permanently",
+		ToTeam:        "Team",
+		CoverScope:    "For",
+		ScopePatient:  "this patient",
+		ScopeTeam:     "all patients of %s",
+		Handover:      "Handover note",
+		NoTeams:       "No other teams to choose.",
+		Transferred:   "Responsibility transferred to %s.",
+		CoverPlanned:  "%s covers %s.",
+		Planned:       "planned",
+		CoversPeriod:  "%s covers %s",
+		NoteTitle:     "Note about %s",
+		NoteText:      "Text",
+		Important:     "Important",
+		Remind:        "Remind on",
+		NoteAdded:     "The note is saved.",
+		NoteLabel:     "Note",
+		NoteImportant: "Important note",
+		NoteDue:       "Reminder",
+		MoreNotes:     "(+%d)",
+		Online:        "online",
+		Offline:       "offline – actions are kept locally",
+		NeverSynced:   "never synced",
+		LastSync:      "synced",
+		PendingN:      "%d pending",
+		FailedN:       "%d failed",
+		ConflictsN:    "%d conflicts",
+		ProbRequired:  "is required",
+		ProbTooLong:   "at most %d characters",
+		ProbRange:     "must be between %s and %s",
+		ProbOrder:     "must be in order with %s",
+		ProbAfter:     "must be after %s",
+		ProbOverlap:   "overlaps another cover",
+		ProbSame:      "choose another team",
+		ProbInvalid:   "invalid value",
+		ProbDate:      "invalid date (dd.mm.yyyy)",
+		ProbTime:      "invalid time (hh:mm)",
+		ProbNumber:    "invalid number",
+		KeyAck:        "acknowledge", KeyAckAll: "acknowledge all", KeyReply: "reply", KeyNewMsg: "new message",
+		KeyRead: "read/unread", KeyRegime: "regime", KeyHistory: "versions", KeyTransfer: "responsibility",
+		KeyNote: "note", KeyPause: "pause", KeyYes: "yes", KeyNo: "no", KeySave: "save/send",
+		KeyCancel: "cancel", KeyNextField: "next field", KeyPrevField: "previous field", KeyCycle: "change value",
+		KeyCanned: "canned replies", KeyInsert: "insert", KeyConfirm: "confirm", KeyBackToForm: "back to the form",
 	}
 }
 

@@ -10,6 +10,12 @@ type keyMap struct {
 	Up, Down, Move, Home, End, Open, Filter, Clear, Apply, All key.Binding
 	Help, CloseHelp, Quit, ForceQuit, Back                     key.Binding
 	NextPane, PrevPane, Pane, PageUp, PageDown                 key.Binding
+
+	// Actions (shown and working only with Options.Actions set).
+	Ack, AckAll, Reply, NewMsg, ReadToggle, Regime, Transfer, Note, Pause key.Binding
+	History                                                               key.Binding
+	// Confirm lines, forms and the composer.
+	Yes, No, Save, Cancel, NextField, PrevField, Cycle, Canned, Insert key.Binding
 }
 
 func newKeyMap(t *texts) keyMap {
@@ -17,9 +23,10 @@ func newKeyMap(t *texts) keyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return keyMap{
-		Up:        b([]string{"up", "k"}, "↑/k", t.KeyUp),
-		Down:      b([]string{"down", "j"}, "↓/j", t.KeyDown),
-		Move:      b([]string{"up", "down", "k", "j"}, "↑↓", t.KeyMove),
+		// k is "kvitter" (acknowledge), so the arrows alone move.
+		Up:        b([]string{"up"}, "↑", t.KeyUp),
+		Down:      b([]string{"down"}, "↓", t.KeyDown),
+		Move:      b([]string{"up", "down"}, "↑↓", t.KeyMove),
 		Home:      b([]string{"g", "home"}, "g", t.KeyHome),
 		End:       b([]string{"G", "end"}, "G", t.KeyEnd),
 		Open:      b([]string{"enter"}, "enter", t.KeyOpen),
@@ -37,6 +44,26 @@ func newKeyMap(t *texts) keyMap {
 		Pane:      b([]string{"1", "2", "3", "4", "5"}, "1–5", t.KeyPane),
 		PageUp:    b([]string{"pgup", "b"}, "pgup", t.KeyPageUp),
 		PageDown:  b([]string{"pgdown", "space", "f"}, "pgdn", t.KeyPageDown),
+
+		Ack:        b([]string{"k"}, "k", t.A.KeyAck),
+		AckAll:     b([]string{"K"}, "K", t.A.KeyAckAll),
+		Reply:      b([]string{"r"}, "r", t.A.KeyReply),
+		NewMsg:     b([]string{"n"}, "n", t.A.KeyNewMsg),
+		ReadToggle: b([]string{"u"}, "u", t.A.KeyRead),
+		Regime:     b([]string{"e"}, "e", t.A.KeyRegime),
+		History:    b([]string{"v"}, "v", t.A.KeyHistory),
+		Transfer:   b([]string{"t"}, "t", t.A.KeyTransfer),
+		Note:       b([]string{"N"}, "N", t.A.KeyNote),
+		Pause:      b([]string{"p"}, "p", t.A.KeyPause),
+		Yes:        b([]string{"y", "j", "enter"}, "y/enter", t.A.KeyYes),
+		No:         b([]string{"n", "esc"}, "n/esc", t.A.KeyNo),
+		Save:       b([]string{"ctrl+s"}, "ctrl+s", t.A.KeySave),
+		Cancel:     b([]string{"esc"}, "esc", t.A.KeyCancel),
+		NextField:  b([]string{"tab"}, "tab", t.A.KeyNextField),
+		PrevField:  b([]string{"shift+tab"}, "shift+tab", t.A.KeyPrevField),
+		Cycle:      b([]string{"left", "right", "space"}, "←→/space", t.A.KeyCycle),
+		Canned:     b([]string{"ctrl+t"}, "ctrl+t", t.A.KeyCanned),
+		Insert:     b([]string{"enter"}, "enter", t.A.KeyInsert),
 	}
 }
 

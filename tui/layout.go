@@ -72,9 +72,9 @@ func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width in
 		if _, ok := r.Latest[domain.KindSpO2]; ok {
 			hasSpO2 = true
 		}
-		longest = max(longest, displayWidth(t.openSummary(r.Open, false)))
+		longest = max(longest, displayWidth(t.openCell(r, false, now)))
 		longName = max(longName, displayWidth(Sanitize(r.Patient.Name)))
-		longTeam = max(longTeam, displayWidth(t.teamLabel(r.Responsibility, now)))
+		longTeam = max(longTeam, displayWidth(t.teamCell(r, now)))
 	}
 	cols := []column{
 		{id: colStatus, title: t.ColStatus, min: 2, max: 2},
@@ -170,13 +170,13 @@ func (l wlLayout) cells(t *texts, r *domain.WorklistRow) []cell {
 		case colSpO2:
 			out[i] = readingCell(t, r, domain.KindSpO2)
 		case colOpen:
-			out[i] = cell{text: t.openSummary(r.Open, !l.longSum)}
+			out[i] = cell{text: t.openCell(r, !l.longSum, l.now)}
 		case colWaiting:
 			if r.Open.Any() {
 				out[i] = cell{text: t.age(r.Open.Oldest, l.now)}
 			}
 		case colTeam:
-			out[i] = cell{text: t.teamLabel(r.Responsibility, l.now)}
+			out[i] = cell{text: t.teamCell(r, l.now)}
 		}
 	}
 	return out
@@ -318,6 +318,31 @@ func countsLine(t *texts, rows []domain.WorklistRow, all bool, width int, style 
 	s, n := render(true)
 	if n > width {
 		s, _ = render(false)
+	}
+	return s
+}
+
+// openCell is the open-items summary, led by the note mark when the patient
+// has an important handover note or a due reminder.
+func (t *texts) openCell(r *domain.WorklistRow, abbr bool, now time.Time) string {
+	s := t.openSummary(r.Open, abbr)
+	for _, n := range r.Notes {
+		if domain.NoteFlagged(n, now) {
+			if s == "" {
+				return SymNote
+			}
+			return SymNote + " " + s
+		}
+	}
+	return s
+}
+
+// teamCell is the responsible team now, with the next planned cover
+// ("→ Klinik Vest 07.07").
+func (t *texts) teamCell(r *domain.WorklistRow, now time.Time) string {
+	s := t.teamLabel(r.Responsibility, now)
+	if c, ok := r.Responsibility.NextCover(now); ok {
+		s += " → " + Sanitize(c.Team.Name) + " " + c.Period.From.Format("02.01")
 	}
 	return s
 }

@@ -40,6 +40,9 @@ type Model struct {
 
 	wl worklist
 	pv patientView
+
+	dlg   dialog // an open action dialog, or nil
+	flash string // the outcome of the last action, until the next key
 }
 
 // worklistMsg carries a loaded worklist.
@@ -166,6 +169,26 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.err = ""
 		m.pv.setDetail(msg.detail)
 		return m, nil
+	case actionDoneMsg:
+		return m, m.actionDone(msg)
+	case tasksMsg:
+		return m, m.tasksLoaded(msg)
+	case teamsMsg:
+		return m, m.teamsLoaded(msg)
+	case historyMsg:
+		m.historyLoaded(msg)
+		return m, nil
+	case tea.PasteMsg:
+		if c, ok := m.dlg.(*composer); ok {
+			return m, c.paste(msg)
+		}
+		if fd, ok := m.dlg.(formDialog); ok {
+			if f := fd.current(); f != nil && f.kind == fieldText {
+				var cmd tea.Cmd
+				f.in, cmd = f.in.Update(msg)
+				return m, cmd
+			}
+		}
 	case tea.KeyPressMsg:
 		return m.updateKey(msg)
 	}
@@ -187,6 +210,15 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	}
+	m.flash = ""
+	if m.dlg != nil {
+		d := m.dlg
+		done, cmd := d.update(m, msg)
+		if done && m.dlg == d {
+			m.closeDialog()
+		}
+		return m, cmd
+	}
 	if m.screen == screenPatient {
 		return m.updatePatientKey(msg)
 	}
@@ -204,6 +236,8 @@ func (m *Model) View() tea.View {
 	switch {
 	case m.showHelp:
 		body = m.helpLines(m.height - len(lines) - 1)
+	case m.dlg != nil && !m.dlg.inline():
+		body = m.dialogBodyLines(m.height - len(lines) - m.footerHeight())
 	case m.screen == screenPatient:
 		body = m.patientLines(m.height - len(lines) - m.footerHeight())
 	default:
@@ -241,11 +275,19 @@ func (m *Model) footerHeight() int { return len(m.footerLines()) }
 // footerLines are the status line (loading or error) and the short help.
 func (m *Model) footerLines() []string {
 	var f []string
+	if m.dlg != nil && m.dlg.inline() {
+		f = append(f, m.dlg.lines(m, m.width, 2)...)
+	}
 	switch {
+	case m.flash != "":
+		f = append(f, m.st.bold.Render(m.flash))
 	case m.err != "":
 		f = append(f, m.st.err.Render(SymRed+" "+m.t.ErrPrefix+Sanitize(m.err)))
 	case m.loading:
 		f = append(f, m.st.dim.Render(m.t.Loading))
+	}
+	if s := m.statusLine(); s != "" {
+		f = append(f, s)
 	}
 	f = append(f, m.help.ShortHelpView(m.activeKeys().short))
 	return f
@@ -258,14 +300,22 @@ func (m *Model) activeKeys() helpKeys {
 	switch {
 	case m.showHelp:
 		return helpKeys{short: []key.Binding{k.CloseHelp, k.ForceQuit}}
+	case m.dlg != nil:
+		return m.dlg.keys(m)
 	case m.screen == screenPatient:
 		nav := []key.Binding{k.NextPane, k.PrevPane, k.Pane}
 		scroll := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown}
 		gen := []key.Binding{k.Back, k.Help, k.ForceQuit}
-		return helpKeys{
-			short: []key.Binding{k.NextPane, k.Pane, k.Move, k.Back, k.Help},
-			full:  [][]key.Binding{nav, scroll, gen},
+		short := []key.Binding{k.NextPane, k.Pane, k.Move}
+		full := [][]key.Binding{nav, scroll}
+		if act := m.patientActionKeys(); len(act) > 0 {
+			short = append(short, act[:min(len(act), 3)]...)
+			full = append(full, act)
+		} else if m.historyAvailable() {
+			full = append(full, []key.Binding{k.History})
 		}
+		short = append(short, k.Back, k.Help)
+		return helpKeys{short: short, full: append(full, gen)}
 	case m.wl.filtering:
 		return helpKeys{
 			short: []key.Binding{k.Apply, k.Clear, k.Move, k.ForceQuit},
@@ -276,6 +326,9 @@ func (m *Model) activeKeys() helpKeys {
 	act := []key.Binding{k.Open, k.Filter, k.All}
 	if m.wl.filter.Value() != "" {
 		act = append(act, k.Clear)
+	}
+	if m.canAct() && len(m.wl.visible) > 0 {
+		act = append(act, k.Ack, k.AckAll)
 	}
 	gen := []key.Binding{k.Help, k.Quit, k.ForceQuit}
 	if len(m.wl.visible) == 0 {

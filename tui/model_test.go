@@ -53,12 +53,12 @@ func TestCursorBounds(t *testing.T) {
 	if n != 8 {
 		t.Fatalf("visible rows = %d, want 8", n)
 	}
-	send(m, char('k'), keyUpMsg())
+	send(m, keyUpMsg(), keyUpMsg())
 	if m.wl.cursor != 0 {
 		t.Errorf("cursor above the top: %d", m.wl.cursor)
 	}
 	for i := 0; i < 20; i++ {
-		send(m, char('j'))
+		send(m, keyDown)
 	}
 	if m.wl.cursor != n-1 {
 		t.Errorf("cursor past the end: %d, want %d", m.wl.cursor, n-1)

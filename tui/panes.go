@@ -245,7 +245,7 @@ func (m *Model) taskLines() []string {
 	}
 	now := m.opts.Now()
 	var out []string
-	for _, task := range d.OpenTasks {
+	for i, task := range d.OpenTasks {
 		sym, c := mark(task.Color, task.Implausible), readingColor(task.Color, task.Implausible)
 		parts := []string{t.TaskCat[task.Category]}
 		switch task.Category {
@@ -265,6 +265,14 @@ func (m *Model) taskLines() []string {
 		}
 		parts = append(parts, t.Arisen+" "+m.dateTime(task.Created)+" ("+t.age(task.Created, now)+")")
 		line := fit(sym, 2, false) + " " + strings.Join(parts, " · ")
+		if m.canAct() {
+			// With actions the pane has a cursor: k acts on that item.
+			if i == m.pv.taskCursor {
+				out = append(out, m.st.selected.Render("> "+line))
+				continue
+			}
+			line = "  " + line
+		}
 		if task.Category == domain.TaskMissing {
 			out = append(out, m.st.missing.Render(line))
 		} else {

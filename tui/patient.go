@@ -32,12 +32,16 @@ type patientView struct {
 	loaded bool
 	pane   int
 	scroll [paneCount]int
+	// Cursors of the open-items and messages panes (used with Actions).
+	taskCursor, msgCursor int
 }
 
 func (p *patientView) setDetail(d domain.PatientDetail) {
 	p.detail, p.loaded = d, true
 	p.scroll = [paneCount]int{}
 	p.scroll[paneMessages] = scrollBottom // newest at the bottom, in view
+	p.taskCursor = min(max(0, p.taskCursor), max(0, len(d.OpenTasks)-1))
+	p.msgCursor = max(0, len(d.Messages)-1)
 }
 
 func (m *Model) updatePatientKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
@@ -53,6 +57,14 @@ func (m *Model) updatePatientKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
+	case p.loaded && m.historyAvailable() && key.Matches(msg, k.History):
+		return m, m.startHistory()
+	case p.loaded && m.canAct() && m.isActionKey(msg):
+		return m, m.patientAction(msg)
+	case m.canAct() && p.pane == paneTasks && (key.Matches(msg, k.Up) || key.Matches(msg, k.Down)):
+		m.moveTaskCursor(key.Matches(msg, k.Down))
+	case m.canAct() && p.pane == paneMessages && (key.Matches(msg, k.Up) || key.Matches(msg, k.Down)):
+		m.moveMsgCursor(key.Matches(msg, k.Down))
 	case key.Matches(msg, k.NextPane):
 		p.pane = (p.pane + 1) % paneCount
 	case key.Matches(msg, k.PrevPane):
@@ -84,12 +96,9 @@ func (m *Model) scrollPane(d int) {
 	p.scroll[p.pane] = min(max(0, min(p.scroll[p.pane], top)+d), top)
 }
 
-// patientHeaderLines is the header height of the patient view.
-const patientHeaderLines = 4
-
 // paneHeight is the height of the pane area.
 func (m *Model) paneHeight() int {
-	h := m.height - patientHeaderLines - m.footerHeight()
+	h := m.height - len(m.patientHeader()) - m.footerHeight()
 	if m.opts.Demo {
 		h--
 	}
@@ -103,7 +112,26 @@ func (m *Model) patientLines(h int) []string {
 	if !p.loaded {
 		return []string{m.st.dim.Render(t.Loading)}
 	}
-	d := &p.detail
+	out := m.patientHeader()
+	out[len(out)-1] = m.tabsLine()
+
+	ph := max(1, h-len(out))
+	content := m.paneContent(p.pane, m.width, ph)
+	off := min(p.scroll[p.pane], max(0, len(content)-ph))
+	end := min(len(content), off+ph)
+	out = append(out, content[off:end]...)
+	return out
+}
+
+// patientHeader is the header of the patient view without the tabs line:
+// name, responsibility (with any planned cover), regime, and the flagged
+// handover note when there is one.
+func (m *Model) patientHeader() []string {
+	if !m.pv.loaded {
+		return []string{"", "", "", ""}
+	}
+	d := &m.pv.detail
+	t := m.t
 	now := m.opts.Now()
 	var out []string
 
@@ -118,6 +146,9 @@ func (m *Model) patientLines(h int) []string {
 		l2 = append(l2, t.Clinic+": "+org)
 	}
 	l2 = append(l2, t.Responsible+": "+t.teamLabel(d.Responsibility, now))
+	if pl := t.plannedCover(d.Responsibility, now, m.opts.Loc); pl != "" {
+		l2 = append(l2, pl)
+	}
 	out = append(out, strings.Join(l2, " · "))
 
 	var l3 []string
@@ -131,14 +162,10 @@ func (m *Model) patientLines(h int) []string {
 		l3 = append(l3, t.Reevaluation+": "+dateYear(d.Regime.Reevaluation.In(m.opts.Loc)))
 	}
 	out = append(out, strings.Join(l3, " · "))
-	out = append(out, m.tabsLine())
-
-	ph := max(1, h-len(out))
-	content := m.paneContent(p.pane, m.width, ph)
-	off := min(p.scroll[p.pane], max(0, len(content)-ph))
-	end := min(len(content), off+ph)
-	out = append(out, content[off:end]...)
-	return out
+	if nl := m.noteHeaderLine(); nl != "" {
+		out = append(out, nl)
+	}
+	return append(out, "")
 }
 
 // tabsLine shows the panes; the current one in brackets and reverse video.
@@ -173,15 +200,24 @@ func (m *Model) paneContent(pane, width, height int) []string {
 }
 
 // messageLines shows the thread oldest first, so the newest is at the
-// bottom, read-only.
+// bottom.
 func (m *Model) messageLines(width int) []string {
+	out, _ := m.messageLinesAt(width)
+	return out
+}
+
+// messageLinesAt renders the thread and returns the line of the selected
+// message's heading (-1 without Actions, when there is no cursor). Clinic
+// messages written here carry their sync state (pending, sent, failed).
+func (m *Model) messageLinesAt(width int) ([]string, int) {
 	t := m.t
 	d := &m.pv.detail
+	sel := -1
 	out := []string{m.st.dim.Render(t.NotAcute)}
 	if len(d.Messages) == 0 {
-		return append(out, t.NoMessages)
+		return append(out, t.NoMessages), sel
 	}
-	for _, msg := range d.Messages {
+	for i, msg := range d.Messages {
 		who := t.FromClinic
 		if msg.FromPatient {
 			who = t.FromPatient
@@ -190,10 +226,22 @@ func (m *Model) messageLines(width int) []string {
 		if s := Sanitize(msg.Sender); s != "" {
 			head += " · " + s
 		}
+		if mark, ok := t.A.SyncMark[msg.Sync]; ok && msg.Sync != domain.SyncNone {
+			head += " · " + mark
+		}
 		if msg.FromPatient && !msg.Read {
 			head = m.st.messages.Render(head + " · " + SymMessages + " " + t.Unread)
+		} else if msg.Sync == domain.SyncFailed || msg.Sync == domain.SyncConflict {
+			head = m.st.err.Render(head)
 		}
-		out = append(out, "", head)
+		out = append(out, "")
+		if m.canAct() && i == m.pv.msgCursor {
+			sel = len(out)
+			head = m.st.selected.Render("> " + head)
+		} else if m.canAct() {
+			head = "  " + head
+		}
+		out = append(out, head)
 		if title := Sanitize(msg.Title); title != "" {
 			out = append(out, m.st.bold.Render(title))
 		}
@@ -202,7 +250,7 @@ func (m *Model) messageLines(width int) []string {
 			out = append(out, "  "+l)
 		}
 	}
-	return out
+	return out, sel
 }
 
 // dateTime formats a moment in local time: "man 02.03 14:05".

@@ -8,6 +8,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
@@ -32,6 +34,17 @@ type Options struct {
 	Now    func() time.Time
 	Loc    *time.Location // Europe/Copenhagen
 	Days   int            // patient-view window, default 28
+
+	// Actions, when set, lets the nurse act (acknowledge, write, change the
+	// regime, transfer, add notes); nil is read-only access ("se-adgang").
+	Actions Actions
+	// CannedReplies are ready texts the composer offers (from configuration).
+	CannedReplies []string
+	// Status, when set, feeds the status bar at the bottom; nil shows none.
+	Status func() SyncStatus
+	// NewID returns a fresh client id for messages, notes and cover plans;
+	// default a random UUID.
+	NewID func() string
 }
 
 // Audit actions written by the console.
@@ -57,6 +70,9 @@ func (o Options) withDefaults() Options {
 		} else {
 			o.Loc = time.Local
 		}
+	}
+	if o.NewID == nil {
+		o.NewID = uuid.NewString
 	}
 	if o.Days <= 0 {
 		o.Days = DefaultDays

@@ -20,6 +20,7 @@ const (
 	SymNone         = " "
 	SymImplausible  = "✗"
 	SymSeveral      = "+"
+	SymNote         = "✎" // an important handover note or a due reminder
 )
 
 // GroupSymbol is the worklist status symbol of a group.

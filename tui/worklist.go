@@ -185,6 +185,12 @@ func (m *Model) updateWorklistKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.All):
 		m.loading = true
 		return m, m.loadWorklist(!w.all)
+	case m.canAct() && key.Matches(msg, k.Ack):
+		if id := w.selectedID(); id != "" {
+			return m, m.startWorklistAck(domain.AckScope{Kind: domain.AckPatient, PatientID: id}, w.rows[w.visible[w.cursor]].Patient.Name)
+		}
+	case m.canAct() && key.Matches(msg, k.AckAll):
+		return m, m.startWorklistAck(domain.AckScope{Kind: domain.AckAllGreen}, "")
 	case key.Matches(msg, k.Open):
 		if id := w.selectedID(); id != "" {
 			m.screen = screenPatient

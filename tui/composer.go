@@ -1,0 +1,273 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// Composer focus positions.
+const (
+	compTitle = iota
+	compBody
+	compCanned
+)
+
+// composer writes a message to the patient: a title, a multi-line body with
+// a character counter, canned replies, ctrl+s sends through the outbox.
+type composer struct {
+	patientID, threadID, replyTo string
+	patientName                  string
+	title                        textinput.Model
+	body                         textarea.Model
+	focus                        int
+	canned                       []string
+	cannedSel                    int
+	errs                         map[string]string
+	general                      string
+	busy, confirmQuit            bool
+}
+
+// openComposer opens the composer, as a reply to reply when it is set.
+func (m *Model) openComposer(reply *domain.Message) {
+	d := &m.pv.detail
+	c := &composer{patientID: d.Patient.ID, patientName: Sanitize(d.Patient.Name), canned: m.opts.CannedReplies}
+	c.title = textinput.New()
+	c.title.Prompt = ""
+	c.title.CharLimit = 2 * domain.MaxTitle
+	c.title.Placeholder = m.t.A.TitlePh
+	st := c.title.Styles()
+	st.Cursor.Blink = false
+	c.title.SetStyles(st)
+	c.body = textarea.New()
+	c.body.ShowLineNumbers = false
+	c.body.Prompt = "│ "
+	c.body.CharLimit = 2 * domain.MaxBody // typing past the limit shows the error
+	c.body.Placeholder = m.t.A.BodyPh
+	bst := c.body.Styles()
+	bst.Cursor.Blink = false
+	c.body.SetStyles(bst)
+	if reply != nil {
+		c.threadID, c.replyTo = reply.ThreadID, reply.ID
+		c.title.SetValue(domain.ReplyTitle(Sanitize(reply.Title)))
+		c.focus = compBody
+	}
+	c.setFocus(c.focus)
+	m.openDialog(c)
+}
+
+func (c *composer) setFocus(i int) {
+	n := 2
+	if len(c.canned) > 0 {
+		n = 3
+	}
+	c.focus = (i + n) % n
+	c.title.Blur()
+	c.body.Blur()
+	switch c.focus {
+	case compTitle:
+		c.title.Focus()
+	case compBody:
+		c.body.Focus()
+	}
+}
+
+func (c *composer) dirty() bool {
+	return strings.TrimSpace(c.body.Value()) != "" || c.replyTo == "" && c.title.Value() != ""
+}
+
+func (c *composer) inline() bool { return false }
+
+func (c *composer) paste(msg tea.PasteMsg) tea.Cmd {
+	var cmd tea.Cmd
+	switch c.focus {
+	case compTitle:
+		c.title, cmd = c.title.Update(msg)
+	case compBody:
+		c.body, cmd = c.body.Update(msg)
+	}
+	return cmd
+}
+
+func (c *composer) setProblems(t *texts, p domain.Problems) {
+	c.errs = map[string]string{}
+	var rest []string
+	for _, e := range p {
+		switch e.Field {
+		case "title", "body":
+			if _, ok := c.errs[e.Field]; !ok {
+				c.errs[e.Field] = t.problem(e)
+			}
+		default:
+			rest = append(rest, t.problem(e))
+		}
+	}
+	c.general = strings.Join(rest, "; ")
+	if _, ok := c.errs["title"]; ok {
+		c.setFocus(compTitle)
+	} else if _, ok := c.errs["body"]; ok {
+		c.setFocus(compBody)
+	}
+}
+
+func (c *composer) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
+	k := m.keys
+	if c.busy {
+		return false, nil
+	}
+	if c.confirmQuit {
+		switch {
+		case key.Matches(msg, k.Yes):
+			return true, nil
+		case key.Matches(msg, k.No):
+			c.confirmQuit = false
+		}
+		return false, nil
+	}
+	switch {
+	case key.Matches(msg, k.Cancel):
+		if c.dirty() {
+			c.confirmQuit = true
+			return false, nil
+		}
+		return true, nil
+	case key.Matches(msg, k.Save):
+		return false, c.send(m)
+	case key.Matches(msg, k.NextField):
+		c.setFocus(c.focus + 1)
+		return false, nil
+	case key.Matches(msg, k.PrevField):
+		c.setFocus(c.focus - 1)
+		return false, nil
+	case key.Matches(msg, k.Canned) && len(c.canned) > 0:
+		c.setFocus(compCanned)
+		return false, nil
+	}
+	var cmd tea.Cmd
+	switch c.focus {
+	case compTitle:
+		if key.Matches(msg, k.Open) {
+			c.setFocus(compBody)
+			return false, nil
+		}
+		c.title, cmd = c.title.Update(msg)
+	case compBody:
+		c.body, cmd = c.body.Update(msg)
+	case compCanned:
+		switch {
+		case msg.String() == "up":
+			c.cannedSel = max(0, c.cannedSel-1)
+		case msg.String() == "down":
+			c.cannedSel = min(len(c.canned)-1, c.cannedSel+1)
+		case key.Matches(msg, k.Insert):
+			text := c.canned[c.cannedSel]
+			if strings.TrimSpace(c.body.Value()) == "" {
+				c.body.SetValue(text)
+			} else {
+				c.body.SetValue(strings.TrimRight(c.body.Value(), "\n") + "\n" + text)
+			}
+			c.setFocus(compBody)
+		}
+	}
+	return false, cmd
+}
+
+// send validates and queues the message; nothing is sent while invalid.
+func (c *composer) send(m *Model) tea.Cmd {
+	out := domain.OutgoingMessage{
+		ID: m.opts.NewID(), PatientID: c.patientID, ThreadID: c.threadID, InReplyTo: c.replyTo,
+		Title: strings.TrimSpace(c.title.Value()), Body: strings.TrimRight(c.body.Value(), " \n"),
+		Author: m.opts.User, Created: m.opts.Now(),
+	}
+	c.errs, c.general = nil, ""
+	if err := out.Validate(); err != nil {
+		c.setProblems(m.t, domain.AsProblems(err))
+		return nil
+	}
+	c.busy = true
+	ctx, act := m.ctx, m.opts.Actions
+	return m.runAction(c, m.t.A.MessageQueued, func() error {
+		if err := act.SendMessage(ctx, out); err != nil {
+			return fmt.Errorf("send message: %w", err)
+		}
+		return nil
+	})
+}
+
+func (c *composer) lines(m *Model, w, h int) []string {
+	t, a := m.t, &m.t.A
+	out := []string{m.st.title.Render(fmt.Sprintf(a.ComposeTitle, c.patientName))}
+	out = append(out, m.st.dim.Render(t.NotAcute))
+	mark := func(i int) string {
+		if c.focus == i {
+			return "> "
+		}
+		return "  "
+	}
+	c.title.SetWidth(max(10, w-14))
+	out = append(out, mark(compTitle)+fit(a.TitleLabel, 8, false)+" "+c.title.View())
+	if e, ok := c.errs["title"]; ok {
+		out = append(out, m.st.err.Render("  "+SymImplausible+" "+e))
+	}
+	n := utf8.RuneCountInString(c.body.Value())
+	counter := fmt.Sprintf("%d/%d", n, domain.MaxBody)
+	if n > domain.MaxBody {
+		counter = m.st.err.Render(counter + " " + SymImplausible)
+	} else {
+		counter = m.st.dim.Render(counter)
+	}
+	out = append(out, spread(mark(compBody)+a.BodyLabel, counter, w))
+	var tail []string
+	if e, ok := c.errs["body"]; ok {
+		tail = append(tail, m.st.err.Render("  "+SymImplausible+" "+e))
+	}
+	if len(c.canned) > 0 {
+		tail = append(tail, mark(compCanned)+a.CannedLabel)
+		show := min(len(c.canned), 3)
+		first := min(max(0, c.cannedSel-show+1), len(c.canned)-show)
+		for i := first; i < first+show; i++ {
+			line := "    " + Sanitize(c.canned[i])
+			if c.focus == compCanned && i == c.cannedSel {
+				line = m.st.selected.Render("  > " + Sanitize(c.canned[i]))
+			}
+			tail = append(tail, truncate(line, w))
+		}
+	}
+	if c.general != "" {
+		tail = append(tail, m.st.err.Render(SymImplausible+" "+c.general))
+	}
+	switch {
+	case c.busy:
+		tail = append(tail, m.st.dim.Render(a.Saving))
+	case c.confirmQuit:
+		tail = append(tail, m.st.bold.Render(a.DiscardMsgQ))
+	}
+	bh := max(3, h-len(out)-len(tail))
+	c.body.SetWidth(max(20, w-2))
+	c.body.SetHeight(bh)
+	out = append(out, strings.Split(c.body.View(), "\n")...)
+	return append(out, tail...)
+}
+
+func (c *composer) keys(m *Model) helpKeys {
+	k := m.keys
+	if c.confirmQuit {
+		return helpKeys{short: []key.Binding{k.Yes, k.No}, full: [][]key.Binding{{k.Yes, k.No}}}
+	}
+	short := []key.Binding{k.Save, k.NextField}
+	if len(c.canned) > 0 {
+		short = append(short, k.Canned)
+		if c.focus == compCanned {
+			short = append(short, k.Insert)
+		}
+	}
+	short = append(short, k.Cancel)
+	return helpKeys{short: short, full: [][]key.Binding{short, {k.ForceQuit}}}
+}

@@ -1,0 +1,245 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// patientActionKeys are the action keys of the patient view that work now
+// (none without Actions).
+func (m *Model) patientActionKeys() []key.Binding {
+	if !m.canAct() || !m.pv.loaded {
+		return nil
+	}
+	k := m.keys
+	var out []key.Binding
+	if m.pv.pane == paneTasks && len(m.pv.detail.OpenTasks) > 0 {
+		out = append(out, k.Ack)
+	}
+	if m.pv.pane == paneMessages {
+		out = append(out, k.Reply, k.NewMsg)
+		if m.selectedMessage() != nil {
+			out = append(out, k.ReadToggle)
+		}
+	} else {
+		out = append(out, k.NewMsg)
+	}
+	out = append(out, k.AckAll, k.Regime)
+	if m.historyAvailable() {
+		out = append(out, k.History)
+	}
+	return append(out, k.Pause, k.Transfer, k.Note)
+}
+
+// isActionKey reports whether msg is one of the patient view's action keys.
+func (m *Model) isActionKey(msg tea.KeyPressMsg) bool {
+	k := m.keys
+	for _, b := range []key.Binding{k.Ack, k.AckAll, k.Reply, k.NewMsg, k.ReadToggle, k.Regime, k.Transfer, k.Note, k.Pause} {
+		if key.Matches(msg, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// patientAction starts the action of key msg in the patient view.
+func (m *Model) patientAction(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	p := &m.pv
+	switch {
+	case key.Matches(msg, k.Ack):
+		if p.pane != paneTasks {
+			p.pane = paneTasks // k acts on the item under the cursor there
+			return nil
+		}
+		if t := m.selectedTask(); t != nil {
+			if t.Category == domain.TaskMissing {
+				m.resolveForm(*t)
+			} else {
+				m.patientAckForm(domain.AckScope{Kind: domain.AckOne, TaskID: t.ID})
+			}
+		}
+	case key.Matches(msg, k.AckAll):
+		m.patientAckForm(domain.AckScope{Kind: domain.AckPatient, PatientID: p.id})
+	case key.Matches(msg, k.Reply):
+		m.openComposer(m.replyTarget())
+	case key.Matches(msg, k.NewMsg):
+		m.openComposer(nil)
+	case key.Matches(msg, k.ReadToggle):
+		if p.pane == paneMessages {
+			return m.toggleRead()
+		}
+	case key.Matches(msg, k.Regime):
+		m.regimeForm()
+	case key.Matches(msg, k.Transfer):
+		return m.startTransfer()
+	case key.Matches(msg, k.Note):
+		m.noteForm()
+	case key.Matches(msg, k.Pause):
+		m.pauseForm()
+	}
+	return nil
+}
+
+func (m *Model) selectedTask() *domain.Task {
+	ts := m.pv.detail.OpenTasks
+	if m.pv.taskCursor < 0 || m.pv.taskCursor >= len(ts) {
+		return nil
+	}
+	return &ts[m.pv.taskCursor]
+}
+
+// selectedMessage is the message under the cursor when it is from the
+// patient (only those have a read state the nurse sets).
+func (m *Model) selectedMessage() *domain.Message {
+	ms := m.pv.detail.Messages
+	if m.pv.msgCursor < 0 || m.pv.msgCursor >= len(ms) || !ms[m.pv.msgCursor].FromPatient {
+		return nil
+	}
+	return &ms[m.pv.msgCursor]
+}
+
+// replyTarget is the message a reply answers: the selected one in the
+// messages pane, else the newest from the patient.
+func (m *Model) replyTarget() *domain.Message {
+	if m.pv.pane == paneMessages {
+		if s := m.selectedMessage(); s != nil {
+			return s
+		}
+	}
+	ms := m.pv.detail.Messages
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].FromPatient {
+			return &ms[i]
+		}
+	}
+	return nil
+}
+
+// toggleRead marks the selected message read or unread.
+func (m *Model) toggleRead() tea.Cmd {
+	msg := m.selectedMessage()
+	if msg == nil {
+		return nil
+	}
+	id, read := msg.ID, !msg.Read
+	flash := m.t.A.MarkedUnread
+	if read {
+		flash = m.t.A.MarkedRead
+	}
+	ctx, act := m.ctx, m.opts.Actions
+	return m.runAction(m.dlg, flash, func() error {
+		if err := act.MarkRead(ctx, id, read); err != nil {
+			return fmt.Errorf("mark message read: %w", err)
+		}
+		return nil
+	})
+}
+
+func (m *Model) moveTaskCursor(down bool) {
+	p := &m.pv
+	n := len(p.detail.OpenTasks)
+	if down {
+		p.taskCursor = min(p.taskCursor+1, n-1)
+	} else {
+		p.taskCursor = max(p.taskCursor-1, 0)
+	}
+	// One line per task: keep the cursor on screen.
+	h := m.paneHeight()
+	if p.taskCursor < p.scroll[paneTasks] {
+		p.scroll[paneTasks] = p.taskCursor
+	}
+	if p.taskCursor >= p.scroll[paneTasks]+h {
+		p.scroll[paneTasks] = p.taskCursor - h + 1
+	}
+}
+
+func (m *Model) moveMsgCursor(down bool) {
+	p := &m.pv
+	n := len(p.detail.Messages)
+	if down {
+		p.msgCursor = min(p.msgCursor+1, n-1)
+	} else {
+		p.msgCursor = max(p.msgCursor-1, 0)
+	}
+	// Scroll so the selected message's heading is on screen.
+	lines, at := m.messageLinesAt(m.width)
+	h := m.paneHeight()
+	top := min(p.scroll[paneMessages], max(0, len(lines)-h))
+	if at >= 0 && at < top+1 {
+		top = max(0, at-1)
+	}
+	if at >= top+h-1 {
+		top = at - h + 2
+	}
+	p.scroll[paneMessages] = max(0, top)
+}
+
+// historyAvailable reports whether the version history can be shown.
+func (m *Model) historyAvailable() bool {
+	_, ok := m.src.(RegimeHistorian)
+	return ok
+}
+
+// noteHeaderLine is the handover note shown in the patient header: the
+// newest flagged (important or due) note, else the newest note, with the
+// number of further notes.
+func (m *Model) noteHeaderLine() string {
+	notes := m.pv.detail.Notes
+	if len(notes) == 0 {
+		return ""
+	}
+	now := m.opts.Now()
+	pick := len(notes) - 1
+	for i := len(notes) - 1; i >= 0; i-- {
+		if domain.NoteFlagged(notes[i], now) {
+			pick = i
+			break
+		}
+	}
+	n := notes[pick]
+	a := &m.t.A
+	label := a.NoteLabel
+	switch {
+	case n.Important:
+		label = a.NoteImportant
+	case domain.NoteDue(n, now):
+		label = a.NoteDue
+	}
+	line := SymNote + " " + label + ": " + Sanitize(n.Text) + " (" + Sanitize(n.Author) + ", " + m.t.date(n.Created.In(m.opts.Loc)) + ")"
+	if n.Sync == domain.SyncPending {
+		line += " " + a.SyncMark[domain.SyncPending]
+	}
+	if more := len(notes) - 1; more > 0 {
+		line += " " + fmt.Sprintf(a.MoreNotes, more)
+	}
+	if domain.NoteFlagged(n, now) {
+		return m.st.yellow.Render(line)
+	}
+	return line
+}
+
+// plannedCover describes the next planned cover: "planlagt: Klinik Vest
+// dækker 07.07–25.07" (the last day shown is the day before the exclusive
+// end).
+func (t *texts) plannedCover(r domain.Responsibility, now time.Time, loc *time.Location) string {
+	c, ok := r.NextCover(now)
+	if !ok {
+		return ""
+	}
+	return t.A.Planned + ": " + fmt.Sprintf(t.A.CoversPeriod, Sanitize(c.Team.Name), t.periodText(c.Period, loc))
+}
+
+// periodText is "07.07–25.07" for [7 July, 26 July).
+func (t *texts) periodText(p domain.Period, loc *time.Location) string {
+	from := p.From.In(loc).Format("02.01")
+	if p.To.IsZero() {
+		return from + "–"
+	}
+	return from + "–" + p.To.In(loc).Add(-time.Nanosecond).Format("02.01")
+}

@@ -1,0 +1,168 @@
+package tui
+
+import (
+	"fmt"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// teamsMsg carries the teams for the responsibility form.
+type teamsMsg struct {
+	id    string
+	teams []domain.Team
+	err   error
+}
+
+// startTransfer loads the teams and opens the responsibility form.
+func (m *Model) startTransfer() tea.Cmd {
+	ctx, act, id := m.ctx, m.opts.Actions, m.pv.id
+	m.loading = true
+	return func() tea.Msg {
+		ts, err := act.Teams(ctx)
+		if err != nil {
+			err = fmt.Errorf("load teams: %w", err)
+		}
+		return teamsMsg{id: id, teams: ts, err: err}
+	}
+}
+
+func (m *Model) teamsLoaded(msg teamsMsg) tea.Cmd {
+	m.loading = false
+	if msg.err != nil {
+		m.err = msg.err.Error()
+		return nil
+	}
+	if m.screen != screenPatient || msg.id != m.pv.id {
+		return nil
+	}
+	m.responsibilityForm(msg.teams)
+	return nil
+}
+
+// responsibilityForm transfers responsibility permanently (team and
+// handover note) or plans holiday cover (team, period, this patient or all
+// patients of the home team).
+func (m *Model) responsibilityForm(teams []domain.Team) {
+	t, a := m.t, &m.t.A
+	d := &m.pv.detail
+	home := d.Responsibility.Home
+	var labels, ids []string
+	byID := map[string]domain.Team{}
+	for _, tm := range teams {
+		if tm.ID == home.ID {
+			continue
+		}
+		labels = append(labels, Sanitize(tm.Name))
+		ids = append(ids, tm.ID)
+		byID[tm.ID] = tm
+	}
+	if len(ids) == 0 {
+		m.openDialog(&notice{text: a.NoTeams})
+		return
+	}
+	mode := newChoiceField("mode", []string{a.ModeCover, a.ModeTransfer}, []string{"cover", "transfer"}, 0)
+	isCover := func() bool { return mode.value() == "cover" }
+	isTransfer := func() bool { return !isCover() }
+	note := newTextField("note", 50, "")
+	f := &form{
+		title: fmt.Sprintf(a.RespTitle, Sanitize(d.Patient.Name)),
+		intro: []string{t.Responsible + ": " + t.teamLabel(d.Responsibility, m.opts.Now())},
+		rows: []*formRow{
+			{label: a.Mode, fields: []*field{mode}},
+			{label: a.ToTeam, fields: []*field{newChoiceField("team", labels, ids, 0)}},
+			{label: a.From, fields: []*field{newTextField("from", 10, "")}, hint: a.DateHint, show: isCover},
+			{label: a.To, fields: []*field{newTextField("to", 10, "")}, hint: a.ToHint, show: isCover},
+			{label: a.CoverScope, fields: []*field{newChoiceField("scope",
+				[]string{a.ScopePatient, fmt.Sprintf(a.ScopeTeam, Sanitize(home.Name))},
+				[]string{string(domain.CoverPatient), string(domain.CoverTeam)}, 0)}, show: isCover},
+			{label: a.Handover, fields: []*field{note}, show: isTransfer},
+		},
+	}
+	if pl := t.plannedCover(d.Responsibility, m.opts.Now(), m.opts.Loc); pl != "" {
+		f.intro = append(f.intro, pl)
+	}
+	pid := d.Patient.ID
+	existing := d.Responsibility.Covers()
+	f.submit = func(m *Model, f *form) tea.Cmd {
+		team := byID[f.field("team").value()]
+		ctx, act := m.ctx, m.opts.Actions
+		if isTransfer() {
+			tr := domain.Transfer{PatientID: pid, From: home, To: team, Note: f.field("note").value(), By: m.opts.User, At: m.opts.Now()}
+			if err := tr.Validate(); err != nil {
+				f.setProblems(m.t, domain.AsProblems(err))
+				return nil
+			}
+			f.busy = true
+			return m.runAction(formDialog{f}, fmt.Sprintf(m.t.A.Transferred, Sanitize(team.Name)), func() error { return act.Transfer(ctx, tr) })
+		}
+		var p domain.Problems
+		from := m.parseDateField(f, "from", &p, false)
+		to := m.parseDateField(f, "to", &p, false)
+		if len(p) > 0 {
+			f.setProblems(m.t, p)
+			return nil
+		}
+		plan := domain.CoverPlan{
+			ID: m.opts.NewID(), Scope: domain.CoverScope(f.field("scope").value()), Home: home, Covering: team,
+			// The last day typed is covered in full.
+			Period: domain.Period{From: from, To: to.AddDate(0, 0, 1), Reason: "holiday"},
+			By:     m.opts.User, At: m.opts.Now(),
+		}
+		if plan.Scope == domain.CoverPatient {
+			plan.PatientID = pid
+		}
+		// A team-wide plan is checked against this patient's covers here;
+		// the storage side checks the rest of the team's patients.
+		if err := plan.Validate(existing); err != nil {
+			f.setProblems(m.t, domain.AsProblems(err))
+			return nil
+		}
+		f.busy = true
+		flash := fmt.Sprintf(m.t.A.CoverPlanned, Sanitize(team.Name), m.t.periodText(plan.Period, m.opts.Loc))
+		return m.runAction(formDialog{f}, flash, func() error { return act.PlanCover(ctx, plan) })
+	}
+	m.openDialog(formDialog{f.start()})
+}
+
+// noteForm adds a handover note: text, important or normal, an optional
+// reminder date.
+func (m *Model) noteForm() {
+	a := &m.t.A
+	remind := newTextField("remind", 10, "")
+	remind.in.Placeholder = a.Optional
+	f := &form{
+		title: fmt.Sprintf(a.NoteTitle, Sanitize(m.pv.detail.Patient.Name)),
+		rows: []*formRow{
+			{label: a.NoteText, fields: []*field{newTextField("text", 50, "")}},
+			{label: a.Important, fields: []*field{newToggleField("important", false)}},
+			{label: a.Remind, fields: []*field{remind}, hint: a.DateHint},
+		},
+	}
+	pid := m.pv.id
+	f.submit = func(m *Model, f *form) tea.Cmd {
+		var p domain.Problems
+		rem := m.parseDateField(f, "remind", &p, true)
+		if len(p) > 0 {
+			f.setProblems(m.t, p)
+			return nil
+		}
+		if !rem.IsZero() {
+			rem = rem.Add(8 * time.Hour) // due from the morning of that day
+		}
+		n := domain.Note{
+			ID: m.opts.NewID(), PatientID: pid, Author: m.opts.User, Text: f.field("text").value(),
+			Important: f.field("important").on, Remind: rem, Created: m.opts.Now(), Sync: domain.SyncPending,
+		}
+		if err := n.Validate(); err != nil {
+			f.setProblems(m.t, domain.AsProblems(err))
+			return nil
+		}
+		f.busy = true
+		ctx, act := m.ctx, m.opts.Actions
+		return m.runAction(formDialog{f}, m.t.A.NoteAdded, func() error { return act.AddNote(ctx, n) })
+	}
+	m.openDialog(formDialog{f.start()})
+}
