@@ -166,6 +166,21 @@ func (tx *Tx) park(res ApplyResult, raw []byte, why error) (ApplyResult, error) 
 		id = fmt.Sprintf("noid-%x", fnv64(raw))
 	}
 	body := strings.ToValidUTF8(string(raw), "\uFFFD")
+	// The very same content parked already (a resource with no usable id or
+	// version, served again): it is not new, and counting it as new would
+	// keep the pull loop from settling.
+	st, err := tx.stmt(`SELECT json FROM sync_parked WHERE resource_type = ? AND id = ?`)
+	if err != nil {
+		return res, err
+	}
+	var prev string
+	switch err := st.QueryRowContext(tx.ctx, typ, id).Scan(&prev); {
+	case err == nil && prev == body:
+		res.Outcome, res.Reason = Known, ""
+		return res, nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return res, fmt.Errorf("park %s: %w", typ, err)
+	}
 	if _, err := tx.exec(`INSERT INTO sync_parked (resource_type, id, version_id, last_updated, json, reason, parked)
 VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,

@@ -396,6 +396,13 @@ func head(s []string) []string {
 // placeholder left without its resource.
 func assertCacheEqualsServer(t testing.TB, c *console, baseURL, token string) versions {
 	t.Helper()
+	return assertCacheEqualsServerParked(t, c, baseURL, token, 0)
+}
+
+// assertCacheEqualsServerParked is assertCacheEqualsServer with parked
+// resources expected.
+func assertCacheEqualsServerParked(t testing.TB, c *console, baseURL, token string, parked int) versions {
+	t.Helper()
 	server := serverVersions(t, baseURL, token, engine.DefaultTypes)
 	cached, ph := cacheVersions(t, c.path, engine.DefaultTypes)
 	if d := diffVersions(server, cached); d != "" {
@@ -404,8 +411,8 @@ func assertCacheEqualsServer(t testing.TB, c *console, baseURL, token string) ve
 	if n := ph.count(); n > 0 {
 		t.Errorf("%d placeholder rows left in the cache: %v", n, ph)
 	}
-	if n, err := c.store.ParkedCount(context.Background()); err != nil || n != 0 {
-		t.Errorf("parked resources: %d, %v", n, err)
+	if n, err := c.store.ParkedCount(context.Background()); err != nil || n != parked {
+		t.Errorf("parked resources: %d, %v; want %d", n, err, parked)
 	}
 	return server
 }
