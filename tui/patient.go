@@ -146,10 +146,10 @@ func (m *Model) patientHeader() []string {
 		l2 = append(l2, t.Clinic+": "+org)
 	}
 	l2 = append(l2, t.Responsible+": "+t.teamLabel(d.Responsibility, now))
-	if pl := t.plannedCover(d.Responsibility, now, m.opts.Loc); pl != "" {
-		l2 = append(l2, pl)
-	}
 	out = append(out, strings.Join(l2, " · "))
+	if pl := t.plannedCover(d.Responsibility, now, m.opts.Loc); pl != "" {
+		out = append(out, "→ "+pl)
+	}
 
 	var l3 []string
 	if ph, ok := t.PhaseName[d.Regime.Phase]; ok {

@@ -1,0 +1,538 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// recordingActions is the test double of Actions (the storage side does not
+// exist yet): it records every call, reads open tasks from the real cache,
+// and returns errs[method] when set.
+type recordingActions struct {
+	src   *recordingSource
+	mu    sync.Mutex
+	calls []any
+	errs  map[string]error
+}
+
+func (r *recordingActions) record(c any, method string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, c)
+	return r.errs[method]
+}
+
+func (r *recordingActions) recorded() []any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]any(nil), r.calls...)
+}
+
+func (r *recordingActions) OpenTasks(ctx context.Context) ([]domain.Task, error) {
+	rows, err := r.src.Worklist(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Task
+	for _, row := range rows {
+		d, err := r.src.Patient(ctx, row.Patient.ID, time.Time{})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d.OpenTasks...)
+	}
+	return out, nil
+}
+
+func (r *recordingActions) Teams(context.Context) ([]domain.Team, error) {
+	return []domain.Team{teamA, teamB, {ID: "team-c", Name: "Klinik Vest"}}, nil
+}
+
+func (r *recordingActions) Acknowledge(_ context.Context, a domain.Acknowledgement) (AckResult, error) {
+	return AckResult{Acknowledged: a.TaskIDs}, r.record(a, "Acknowledge")
+}
+func (r *recordingActions) ResolveMissing(_ context.Context, x domain.MissingResolution) error {
+	return r.record(x, "ResolveMissing")
+}
+
+type pauseCall struct {
+	patientID string
+	p         domain.Period
+}
+
+func (r *recordingActions) SetPause(_ context.Context, id string, p domain.Period) error {
+	return r.record(pauseCall{id, p}, "SetPause")
+}
+func (r *recordingActions) SendMessage(_ context.Context, m domain.OutgoingMessage) error {
+	return r.record(m, "SendMessage")
+}
+
+type readCall struct {
+	id   string
+	read bool
+}
+
+func (r *recordingActions) MarkRead(_ context.Context, id string, read bool) error {
+	return r.record(readCall{id, read}, "MarkRead")
+}
+func (r *recordingActions) SaveRegime(_ context.Context, c domain.RegimeChange) error {
+	return r.record(c, "SaveRegime")
+}
+func (r *recordingActions) Transfer(_ context.Context, t domain.Transfer) error {
+	return r.record(t, "Transfer")
+}
+func (r *recordingActions) PlanCover(_ context.Context, c domain.CoverPlan) error {
+	return r.record(c, "PlanCover")
+}
+func (r *recordingActions) AddNote(_ context.Context, n domain.Note) error {
+	return r.record(n, "AddNote")
+}
+
+// actingModel is the console with recordingActions over the real cache.
+func actingModel(t *testing.T, w, h int) (*Model, *recordingActions) {
+	t.Helper()
+	src := newClinic(t)
+	act := &recordingActions{src: src, errs: map[string]error{}}
+	opts := testOptions()
+	opts.Actions = act
+	opts.CannedReplies = []string{"Ring venligst til klinikken i dag.", "Tak, vi har set dine målinger."}
+	opts.NewID = func() string { return "id-1" }
+	m := New(context.Background(), src, opts)
+	send(m, tea.WindowSizeMsg{Width: w, Height: h})
+	drive(m, m.Init())
+	if !m.wl.loaded || m.err != "" {
+		t.Fatalf("worklist not loaded: %q", m.err)
+	}
+	return m, act
+}
+
+func keyCtrl(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Mod: tea.ModCtrl} }
+
+// selectPatient moves the worklist cursor to the patient with id.
+func selectPatient(t *testing.T, m *Model, id string) {
+	t.Helper()
+	for i, idx := range m.wl.visible {
+		if m.wl.rows[idx].Patient.ID == id {
+			m.wl.cursor = i
+			return
+		}
+	}
+	t.Fatalf("patient %s not on the worklist", id)
+}
+
+func openPatient(t *testing.T, m *Model, id string) {
+	t.Helper()
+	selectPatient(t, m, id)
+	send(m, keyEnter)
+	if !m.pv.loaded || m.pv.id != id {
+		t.Fatalf("patient %s not loaded: %q", id, m.err)
+	}
+}
+
+func typeText(m *Model, s string) {
+	for _, r := range s {
+		send(m, char(r))
+	}
+}
+
+// The all-green acknowledgement states its exact scope, computed from the
+// stored tasks, and acknowledges exactly that.
+func TestAckAllGreenScope(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	send(m, char('K'))
+	c, ok := m.dlg.(*confirmLine)
+	if !ok {
+		t.Fatalf("no confirm line: %T %q", m.dlg, m.err)
+	}
+	// Erik has the fixture's only green tasks: three readings.
+	if c.question != "Kvitter 3 grønne målinger for 1 borger?" {
+		t.Fatalf("question = %q", c.question)
+	}
+	if v := m.View().Content; !strings.Contains(v, "Kvitter 3 grønne målinger for 1 borger?") {
+		t.Fatalf("confirm line not on screen:\n%s", v)
+	}
+	send(m, char('y'))
+	calls := act.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("calls = %v", calls)
+	}
+	a := calls[0].(domain.Acknowledgement)
+	if a.Scope.Kind != domain.AckAllGreen || len(a.TaskIDs) != 3 || len(a.PatientIDs) != 1 || a.PatientIDs[0] != "p-erik" || a.By != testUser {
+		t.Fatalf("acknowledgement = %+v", a)
+	}
+	if m.dlg != nil || !strings.Contains(m.flash, "3 kvitteret") {
+		t.Fatalf("after: dlg %T flash %q", m.dlg, m.flash)
+	}
+}
+
+func TestAckCancelled(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	for _, no := range []tea.KeyPressMsg{char('n'), keyEsc} {
+		send(m, char('K'))
+		send(m, no)
+		if m.dlg != nil {
+			t.Fatalf("%s did not cancel", no)
+		}
+	}
+	if n := len(act.recorded()); n != 0 {
+		t.Fatalf("cancelled acknowledgement made %d calls", n)
+	}
+}
+
+// k on the worklist acknowledges every open assessment item of the selected
+// patient (not the missing one, which needs a reason).
+func TestAckPatientFromWorklist(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	selectPatient(t, m, "p-anna")
+	send(m, char('k'))
+	c, ok := m.dlg.(*confirmLine)
+	if !ok || c.question != "Kvitter 2 målinger for Anna Andersen?" {
+		t.Fatalf("confirm = %#v", m.dlg)
+	}
+	send(m, keyEnter)
+	a := act.recorded()[0].(domain.Acknowledgement)
+	if a.Scope.Kind != domain.AckPatient || len(a.TaskIDs) != 2 || a.Receipt {
+		t.Fatalf("acknowledgement = %+v", a)
+	}
+	// Carla has only a missing measurement: nothing to acknowledge.
+	selectPatient(t, m, "p-carla")
+	send(m, char('k'))
+	if _, ok := m.dlg.(*notice); !ok {
+		t.Fatalf("want a notice, got %T", m.dlg)
+	}
+}
+
+// Read-only access: no action key works and none is in the help.
+func TestReadOnlyHasNoActions(t *testing.T) {
+	m, _ := loaded(t, testOptions(), 100, 30)
+	send(m, char('K'))
+	send(m, char('k'))
+	if m.dlg != nil {
+		t.Fatalf("read-only opened %T", m.dlg)
+	}
+	for _, b := range m.activeKeys().short {
+		if b.Help().Key == "k" || b.Help().Key == "K" {
+			t.Fatalf("read-only help shows %q", b.Help().Key)
+		}
+	}
+	openPatient(t, m, "p-anna")
+	for _, r := range "kKrnuetNp" {
+		send(m, char(r))
+		if m.dlg != nil {
+			t.Fatalf("read-only key %q opened %T", r, m.dlg)
+		}
+	}
+	for _, g := range m.activeKeys().full {
+		for _, b := range g {
+			if strings.ContainsAny(b.Help().Key, "kKrnetNp") && len(b.Help().Key) == 1 {
+				t.Errorf("read-only patient help shows %q", b.Help().Key)
+			}
+		}
+	}
+}
+
+// In the patient view: cursor to one item, k, a note and a receipt.
+func TestAckOneWithNoteAndReceipt(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('5'), keyDown) // the second open item: the red pulse
+	send(m, char('k'))
+	fd, ok := m.dlg.(formDialog)
+	if !ok || fd.title != "Kvitter 1 måling for Anna Andersen?" {
+		t.Fatalf("dialog = %#v", m.dlg)
+	}
+	typeText(m, "Ringet op")
+	send(m, keyTab, char(' '), keyEnter)
+	calls := act.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("calls = %#v (form errors %v %q)", calls, fd.errs, fd.general)
+	}
+	a := calls[0].(domain.Acknowledgement)
+	want := m.pv.detail.OpenTasks[1].ID
+	if a.Scope.Kind != domain.AckOne || len(a.TaskIDs) != 1 || a.TaskIDs[0] != want || a.Note != "Ringet op" || !a.Receipt {
+		t.Fatalf("acknowledgement = %+v, want task %s with note and receipt", a, want)
+	}
+}
+
+func TestResolveMissingNeedsText(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-carla")
+	send(m, char('5'), char('k'))
+	fd, ok := m.dlg.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T", m.dlg)
+	}
+	// "other" is the last reason: left from the first wraps to it.
+	send(m, tea.KeyPressMsg{Code: tea.KeyLeft}, keyEnter)
+	if len(act.recorded()) != 0 || fd.errs["text"] == "" {
+		t.Fatalf("other without text: calls %v, errs %v", act.recorded(), fd.errs)
+	}
+	typeText(m, "Vægten er til reparation")
+	send(m, keyEnter)
+	r := act.recorded()[0].(domain.MissingResolution)
+	if r.TaskID != "p-carla-missing" || r.Reason != domain.MissingOther || r.Text != "Vægten er til reparation" {
+		t.Fatalf("resolution = %+v", r)
+	}
+}
+
+func TestPauseEndBeforeStart(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('p'))
+	fd := m.dlg.(formDialog)
+	send(m, keyTab)
+	typeText(m, "01.03.2026") // before the start (today, 10.03.2026)
+	send(m, keyCtrl('s'))
+	if len(act.recorded()) != 0 || !strings.Contains(fd.errs["to"], "efter") {
+		t.Fatalf("end before start: calls %v errs %v", act.recorded(), fd.errs)
+	}
+	if v := m.View().Content; !strings.Contains(v, "skal ligge efter fra-datoen") {
+		t.Fatalf("error not shown next to the field:\n%s", v)
+	}
+	fl := fd.field("to")
+	fl.in.SetValue("20.03.2026")
+	send(m, keyCtrl('s'))
+	pc := act.recorded()[0].(pauseCall)
+	if pc.patientID != "p-anna" || !pc.p.From.Equal(time.Date(2026, 3, 10, 0, 0, 0, 0, cph)) || !pc.p.To.Equal(time.Date(2026, 3, 21, 0, 0, 0, 0, cph)) || pc.p.Reason != "hospital" {
+		t.Fatalf("pause = %+v", pc)
+	}
+}
+
+func TestComposerValidationAndSend(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('4'), char('r'))
+	c, ok := m.dlg.(*composer)
+	if !ok {
+		t.Fatalf("dialog = %T", m.dlg)
+	}
+	if c.title.Value() != "Sv: Svimmel" || c.replyTo == "" {
+		t.Fatalf("reply title %q to %q", c.title.Value(), c.replyTo)
+	}
+	// A 3,000-character message is refused with a clear error; nothing sent.
+	c.body.SetValue(strings.Repeat("a", 3000))
+	send(m, keyCtrl('s'))
+	if len(act.recorded()) != 0 || c.errs["body"] != "højst 2000 tegn" {
+		t.Fatalf("3000 characters: calls %v errs %v", act.recorded(), c.errs)
+	}
+	if v := m.View().Content; !strings.Contains(v, "3000/2000") || !strings.Contains(v, "højst 2000 tegn") {
+		t.Fatalf("counter or error missing:\n%s", v)
+	}
+	// A canned reply goes into the emptied body; ctrl+s sends.
+	c.body.SetValue("")
+	send(m, keyCtrl('t'), keyDown, keyEnter, keyCtrl('s'))
+	calls := act.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("calls = %v, errs %v", calls, c.errs)
+	}
+	out := calls[0].(domain.OutgoingMessage)
+	if out.Body != "Tak, vi har set dine målinger." || out.Title != "Sv: Svimmel" || out.PatientID != "p-anna" || out.ID != "id-1" || out.ThreadID != "th-p-anna" {
+		t.Fatalf("message = %+v", out)
+	}
+}
+
+func TestComposerEscConfirmsDiscard(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('n'))
+	send(m, keyTab)
+	typeText(m, "Hej")
+	send(m, keyEsc)
+	if c, ok := m.dlg.(*composer); !ok || !c.confirmQuit {
+		t.Fatalf("esc with text did not ask: %T", m.dlg)
+	}
+	send(m, char('n')) // keep writing
+	if _, ok := m.dlg.(*composer); !ok {
+		t.Fatal("n closed the composer")
+	}
+	send(m, keyEsc, char('y'))
+	if m.dlg != nil || len(act.recorded()) != 0 {
+		t.Fatalf("discard: dlg %T calls %v", m.dlg, act.recorded())
+	}
+	// An empty composer closes on esc at once.
+	send(m, char('n'), keyEsc)
+	if m.dlg != nil {
+		t.Fatal("empty composer did not close")
+	}
+}
+
+func TestToggleRead(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('4'), char('u'))
+	rc := act.recorded()[0].(readCall)
+	if !strings.HasPrefix(rc.id, "p-anna-msg-") || !rc.read {
+		t.Fatalf("mark read = %+v", rc)
+	}
+}
+
+func TestRegimeFormThresholdOutOfOrder(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('e'))
+	fd, ok := m.dlg.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T", m.dlg)
+	}
+	fd.field("reason").in.SetValue("Titrering")
+	fd.field("pulse.yellow-high").in.SetValue("120") // above red high 100
+	send(m, keyCtrl('s'))
+	if len(act.recorded()) != 0 || fd.errs["pulse.red-high"] == "" {
+		t.Fatalf("out of order: calls %v errs %v", act.recorded(), fd.errs)
+	}
+	if v := m.View().Content; !strings.Contains(v, "skal passe i rækkefølgen med gul høj (Puls)") {
+		t.Fatalf("order error not shown:\n%s", v)
+	}
+	fd.field("pulse.yellow-high").in.SetValue("95")
+	fd.field("end").in.SetValue("01.01.2026") // before the start 15.01.2026
+	send(m, keyCtrl('s'))
+	if len(act.recorded()) != 0 || fd.errs["end"] == "" {
+		t.Fatalf("end before start: calls %v errs %v", act.recorded(), fd.errs)
+	}
+	fd.field("end").in.SetValue("")
+	send(m, keyCtrl('s'))
+	calls := act.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("valid change not saved: errs %v %q", fd.errs, fd.general)
+	}
+	c := calls[0].(domain.RegimeChange)
+	pulse := c.Regime.Thresholds.ByKind[domain.KindPulse].Primary
+	if c.BaseVersion != "1" || c.Regime.Reason != "Titrering" || c.Regime.Author != testUser || pulse.YellowHigh != domain.L(95) || !c.Regime.EffectiveFrom.Equal(testNow) {
+		t.Fatalf("change = %+v", c)
+	}
+	if !c.Regime.Reevaluation.Equal(time.Date(2026, 4, 15, 0, 0, 0, 0, cph)) {
+		t.Errorf("re-evaluation %s, want the regime's 15.04.2026 kept", c.Regime.Reevaluation)
+	}
+}
+
+func TestRegimeConflictShownSideBySide(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	theirs := m.pv.detail.Regime
+	theirs.Version, theirs.Author, theirs.Reason = "2", "Sygeplejerske Mette", "Øget puls"
+	act.errs["SaveRegime"] = &RegimeConflictError{Theirs: theirs}
+	send(m, char('e'))
+	m.dlg.(formDialog).field("reason").in.SetValue("Titrering")
+	send(m, keyCtrl('s'))
+	if _, ok := m.dlg.(*conflictView); !ok {
+		t.Fatalf("dialog = %T (%q)", m.dlg, m.err)
+	}
+	v := m.View().Content
+	if !strings.Contains(v, "Din ændring") || !strings.Contains(v, "Gemt af Sygeplejerske Mette") || !strings.Contains(v, "Intet er overskrevet") {
+		t.Fatalf("conflict view:\n%s", v)
+	}
+	send(m, keyEsc)
+	if fd, ok := m.dlg.(formDialog); !ok || fd.field("reason").value() != "Titrering" {
+		t.Fatalf("back to the form lost the input: %T", m.dlg)
+	}
+}
+
+func TestCoverPlanAndTransfer(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('t'))
+	fd, ok := m.dlg.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T (%q)", m.dlg, m.err)
+	}
+	// Holiday cover by Klinik Vest for all of team A's patients; the end
+	// date typed first before the start.
+	fd.field("team").sel = 1 // team-c
+	fd.field("from").in.SetValue("07.07.2026")
+	fd.field("to").in.SetValue("01.07.2026")
+	fd.field("scope").sel = 1
+	send(m, keyCtrl('s'))
+	if len(act.recorded()) != 0 || fd.errs["to"] == "" {
+		t.Fatalf("end before start: calls %v errs %v", act.recorded(), fd.errs)
+	}
+	fd.field("to").in.SetValue("25.07.2026")
+	send(m, keyCtrl('s'))
+	c := act.recorded()[0].(domain.CoverPlan)
+	if c.Scope != domain.CoverTeam || c.Home.ID != "team-a" || c.Covering.ID != "team-c" ||
+		!c.Period.From.Equal(time.Date(2026, 7, 7, 0, 0, 0, 0, cph)) || !c.Period.To.Equal(time.Date(2026, 7, 26, 0, 0, 0, 0, cph)) {
+		t.Fatalf("cover = %+v", c)
+	}
+	if !strings.Contains(m.flash, "Klinik Vest dækker 07.07–25.07") {
+		t.Errorf("flash = %q", m.flash)
+	}
+	// Permanent transfer needs a handover note.
+	send(m, char('t'))
+	fd = m.dlg.(formDialog)
+	send(m, char(' ')) // mode: transfer
+	send(m, keyCtrl('s'))
+	if len(act.recorded()) != 1 || fd.errs["note"] == "" {
+		t.Fatalf("transfer without note: calls %d errs %v", len(act.recorded()), fd.errs)
+	}
+	fd.field("note").in.SetValue("Flytter til Viborg")
+	send(m, keyCtrl('s'))
+	tr := act.recorded()[1].(domain.Transfer)
+	if tr.To.ID != "team-b" || tr.From.ID != "team-a" || tr.Note != "Flytter til Viborg" {
+		t.Fatalf("transfer = %+v", tr)
+	}
+}
+
+func TestAddNote(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('N'))
+	fd := m.dlg.(formDialog)
+	send(m, keyCtrl('s'))
+	if len(act.recorded()) != 0 || fd.errs["text"] == "" {
+		t.Fatalf("empty note: %v", fd.errs)
+	}
+	typeText(m, "Datter ringer fredag")
+	send(m, keyTab, char(' '), keyTab)
+	typeText(m, "13.03.2026")
+	send(m, keyCtrl('s'))
+	n := act.recorded()[0].(domain.Note)
+	if n.Text != "Datter ringer fredag" || !n.Important || !n.Remind.Equal(time.Date(2026, 3, 13, 8, 0, 0, 0, cph)) || n.PatientID != "p-anna" {
+		t.Fatalf("note = %+v", n)
+	}
+}
+
+// Notes and planned covers are shown in the header; flagged notes on the
+// worklist.
+func TestNotesAndPlannedCoverShown(t *testing.T) {
+	m, _ := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	m.pv.detail.Notes = []domain.Note{{Text: "Vigtigt: høreapparat", Important: true, Author: "Mette", Created: ago(time.Hour)}}
+	m.pv.detail.Responsibility.Planned = []domain.Cover{{Team: domain.Team{Name: "Klinik Vest"}, Period: domain.Period{From: time.Date(2026, 7, 7, 0, 0, 0, 0, cph), To: time.Date(2026, 7, 26, 0, 0, 0, 0, cph)}}}
+	v := m.View().Content
+	for _, want := range []string{"✎ Vigtig note: Vigtigt: høreapparat", "planlagt: Klinik Vest dækker 07.07–25.07"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("header lacks %q:\n%s", want, v)
+		}
+	}
+	row := domain.WorklistRow{Open: domain.OpenItems{Green: 1}, Notes: []domain.Note{{Remind: ago(time.Minute)}}}
+	if got := m.t.openCell(&row, false, testNow); got != "✎ 1 ny" {
+		t.Errorf("openCell = %q", got)
+	}
+	row.Notes[0].Remind = testNow.Add(time.Hour)
+	if got := m.t.openCell(&row, false, testNow); got != "1 ny" {
+		t.Errorf("openCell before the reminder = %q", got)
+	}
+}
+
+func TestStatusBar(t *testing.T) {
+	src := newClinic(t)
+	opts := testOptions()
+	st := SyncStatus{Online: false, LastSync: ago(12 * time.Minute), Pending: 3, Conflicts: 1}
+	opts.Status = func() SyncStatus { return st }
+	m := New(context.Background(), src, opts)
+	send(m, tea.WindowSizeMsg{Width: 80, Height: 24})
+	drive(m, m.Init())
+	v := m.View().Content
+	if !strings.Contains(v, "○ offline") || !strings.Contains(v, "3 afventer") || !strings.Contains(v, "1 konflikter") || !strings.Contains(v, "09:48") {
+		t.Fatalf("status bar:\n%s", v)
+	}
+	if n := strings.Count(v, "\n") + 1; n != 24 {
+		t.Fatalf("%d lines at 80x24", n)
+	}
+}
