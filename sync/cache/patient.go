@@ -56,6 +56,12 @@ func (s *Store) PatientAt(ctx context.Context, id string, since, now time.Time) 
 		if d.Messages, err = messages(ctx, tx, id); err != nil {
 			return fmt.Errorf("messages: %w", err)
 		}
+		if err := fillMessageSync(ctx, tx, id, d.Messages); err != nil {
+			return err
+		}
+		if d.Notes, err = patientNotes(ctx, tx, id); err != nil {
+			return fmt.Errorf("notes: %w", err)
+		}
 		if d.OpenTasks, err = openTasks(ctx, tx, id); err != nil {
 			return fmt.Errorf("open tasks: %w", err)
 		}

@@ -153,9 +153,15 @@ ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, last_updated = 
 	cover_team_id = excluded.cover_team_id, cover_from = excluded.cover_from,
 	cover_to = excluded.cover_to, cover_reason = excluded.cover_reason
 WHERE `
-	if _, err := tx.exec(q+newer("episodes_of_care"), id, m.VersionID, msOrZero(m.LastUpdated), patientID,
-		r.Home.ID, coverTeam, from, to, reason); err != nil {
+	n, err := tx.exec(q+newer("episodes_of_care"), id, m.VersionID, msOrZero(m.LastUpdated), patientID,
+		r.Home.ID, coverTeam, from, to, reason)
+	if err != nil {
 		return fmt.Errorf("put responsibility %s: %w", id, err)
+	}
+	if n > 0 {
+		if err := tx.putPlannedCovers(id, r.Planned); err != nil {
+			return fmt.Errorf("put responsibility %s: %w", id, err)
+		}
 	}
 	return nil
 }

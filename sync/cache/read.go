@@ -123,7 +123,7 @@ func scanPatient(sc interface{ Scan(...any) error }) (domain.Patient, error) {
 const responsibilityQuery = `SELECT e.patient_id,
 	h.id, h.name, coalesce(h.organization_id, ''), coalesce(ho.name, ''),
 	c.id, coalesce(c.name, ''), coalesce(c.organization_id, ''), coalesce(co.name, ''),
-	e.cover_from, e.cover_to, e.cover_reason
+	e.cover_from, e.cover_to, e.cover_reason, e.planned_covers
 FROM episodes_of_care e
 JOIN care_teams h ON h.id = e.home_team_id
 LEFT JOIN organizations ho ON ho.id = h.organization_id
@@ -136,9 +136,14 @@ func scanResponsibility(sc interface{ Scan(...any) error }) (string, domain.Resp
 	var coverID sql.NullString
 	var cover domain.Cover
 	var from, to sql.NullInt64
+	var planned string
 	if err := sc.Scan(&patientID, &r.Home.ID, &r.Home.Name, &r.Home.OrgID, &r.Home.OrgName,
-		&coverID, &cover.Team.Name, &cover.Team.OrgID, &cover.Team.OrgName, &from, &to, &cover.Period.Reason); err != nil {
+		&coverID, &cover.Team.Name, &cover.Team.OrgID, &cover.Team.OrgName, &from, &to, &cover.Period.Reason, &planned); err != nil {
 		return "", r, err
+	}
+	var err error
+	if r.Planned, err = decodePlannedCovers(planned); err != nil {
+		return "", r, fmt.Errorf("episode of patient %s: %w", patientID, err)
 	}
 	if coverID.Valid {
 		cover.Team.ID = coverID.String

@@ -90,8 +90,8 @@ func TestMigrationsIdempotentAndVersioned(t *testing.T) {
 		t.Fatalf("Open: %v", err)
 	}
 	v, err := s.SchemaVersion(ctx)
-	if err != nil || v != 2 {
-		t.Fatalf("SchemaVersion = %d, %v; want 2", v, err)
+	if err != nil || v != latestMigration {
+		t.Fatalf("SchemaVersion = %d, %v; want %d", v, err, latestMigration)
 	}
 	mustWrite(t, s, func(tx *Tx) error { return tx.SetInfo("clinic", "A") })
 	s.Close()
@@ -101,8 +101,8 @@ func TestMigrationsIdempotentAndVersioned(t *testing.T) {
 		if err != nil {
 			t.Fatalf("reopen %d: %v", i, err)
 		}
-		if v, err := s.SchemaVersion(ctx); err != nil || v != 2 {
-			t.Errorf("reopen %d: SchemaVersion = %d, %v; want 2", i, v, err)
+		if v, err := s.SchemaVersion(ctx); err != nil || v != latestMigration {
+			t.Errorf("reopen %d: SchemaVersion = %d, %v; want %d", i, v, err, latestMigration)
 		}
 		var applied int
 		if err := s.w.QueryRowContext(ctx, `SELECT count(*) FROM goose_db_version WHERE version_id = 1`).Scan(&applied); err != nil {

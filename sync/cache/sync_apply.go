@@ -209,6 +209,10 @@ func (tx *Tx) knownVersion(res ApplyResult) (bool, error) {
 	if rawType(res.Type) {
 		q = `SELECT version_id, last_updated FROM sync_resources WHERE resource_type = ? AND id = ?`
 		args = []any{res.Type, res.ID}
+	} else if res.Type == "Communication" {
+		// Messages and handover notes are both Communications.
+		q = `SELECT version_id, last_updated FROM communications WHERE id = ?1
+UNION ALL SELECT version_id, last_updated FROM notes WHERE id = ?1 LIMIT 1`
 	} else {
 		q = `SELECT version_id, last_updated FROM ` + replicaTables[res.Type] + ` WHERE id = ?`
 	}
@@ -281,6 +285,13 @@ func (tx *Tx) applyDecoded(r fhir.Resource, raw []byte, m Meta) error {
 	case *fhir.Task:
 		return tx.applyTask(v, m)
 	case *fhir.Communication:
+		if fhir.IsHandoverNote(v) {
+			n, err := fhir.CommunicationToNote(v)
+			if err != nil {
+				return err
+			}
+			return tx.PutNote(n, m)
+		}
 		msg, err := fhir.CommunicationToMessage(v)
 		if err != nil {
 			return err

@@ -83,8 +83,8 @@ func TestVersion1CacheMigratesToSyncTables(t *testing.T) {
 				t.Fatalf("Open of a version 1 cache: %v", err)
 			}
 			defer s.Close()
-			if v, err := s.SchemaVersion(ctx); err != nil || v != 2 {
-				t.Fatalf("SchemaVersion = %d, %v; want 2", v, err)
+			if v, err := s.SchemaVersion(ctx); err != nil || v != latestMigration {
+				t.Fatalf("SchemaVersion = %d, %v; want %d", v, err, latestMigration)
 			}
 			for _, name := range syncTables {
 				if !schemaHas(t, s, "table", name) {
@@ -128,8 +128,8 @@ func TestSyncTablesMigrationGoesDownAndUp(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Down(ctx); err != nil {
-		t.Fatalf("down from version 2: %v", err)
+	if _, err := p.DownTo(ctx, 1); err != nil {
+		t.Fatalf("down to version 1: %v", err)
 	}
 	for _, name := range syncTables {
 		if schemaHas(t, s, "table", name) {
@@ -142,8 +142,8 @@ func TestSyncTablesMigrationGoesDownAndUp(t *testing.T) {
 		t.Fatalf("reopen after down: %v", err)
 	}
 	defer s.Close()
-	if v, err := s.SchemaVersion(ctx); err != nil || v != 2 {
-		t.Errorf("SchemaVersion after reopen = %d, %v; want 2", v, err)
+	if v, err := s.SchemaVersion(ctx); err != nil || v != latestMigration {
+		t.Errorf("SchemaVersion after reopen = %d, %v; want %d", v, err, latestMigration)
 	}
 }
 

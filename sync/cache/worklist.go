@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -132,6 +133,16 @@ WHERE from_patient = 1 AND read = 0`, nil, func(sc scanner) error {
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("responsibility: %w", err)
+	}
+
+	flagged, err := flaggedNotes(ctx, tx, time.Now())
+	if err != nil {
+		return nil, fmt.Errorf("notes: %w", err)
+	}
+	for id, ns := range flagged {
+		if i, ok := index[id]; ok {
+			rows[i].Notes = ns
+		}
 	}
 
 	domain.OrderWorklist(rows)

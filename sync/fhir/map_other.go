@@ -269,20 +269,25 @@ func ResponsibilityToEpisodeOfCare(id, patientID string, r domain.Responsibility
 		ManagingOrganization: orgRef(r.Home),
 		Team:                 []Reference{*teamRef(r.Home)},
 	}
-	if c := r.Cover; c != nil {
-		ext := Extension{URL: ExtCover, Extension: []Extension{
-			{URL: "team", ValueReference: teamRef(c.Team)},
-			{URL: "period", ValuePeriod: &Period{Start: FormatInstant(c.Period.From), End: FormatInstant(c.Period.To)}},
-		}}
-		if o := orgRef(c.Team); o != nil {
-			ext.Extension = append(ext.Extension, Extension{URL: "organization", ValueReference: o})
-		}
-		if c.Period.Reason != "" {
-			ext.Extension = append(ext.Extension, strExt("reason", c.Period.Reason))
-		}
-		e.Extension = append(e.Extension, ext)
+	for _, c := range r.Covers() {
+		e.Extension = append(e.Extension, coverExt(c))
 	}
 	return e
+}
+
+// coverExt is one cover extension: team, period, organisation and reason.
+func coverExt(c domain.Cover) Extension {
+	ext := Extension{URL: ExtCover, Extension: []Extension{
+		{URL: "team", ValueReference: teamRef(c.Team)},
+		{URL: "period", ValuePeriod: &Period{Start: FormatInstant(c.Period.From), End: FormatInstant(c.Period.To)}},
+	}}
+	if o := orgRef(c.Team); o != nil {
+		ext.Extension = append(ext.Extension, Extension{URL: "organization", ValueReference: o})
+	}
+	if c.Period.Reason != "" {
+		ext.Extension = append(ext.Extension, strExt("reason", c.Period.Reason))
+	}
+	return ext
 }
 
 // EpisodeOfCareToResponsibility is the inverse of
@@ -297,30 +302,43 @@ func EpisodeOfCareToResponsibility(e *EpisodeOfCare) (string, domain.Responsibil
 		return pid, r, malformed("EpisodeOfCare %s: no team", e.ID)
 	}
 	r.Home = teamFromRefs(&e.Team[0], e.ManagingOrganization)
-	if ext := FindExtension(e.Extension, ExtCover); ext != nil {
-		c := &domain.Cover{}
-		var teamR, orgR *Reference
-		if s := FindExtension(ext.Extension, "team"); s != nil {
-			teamR = s.ValueReference
+	for i, ext := range FindExtensions(e.Extension, ExtCover) {
+		c, err := coverFromExt(e.ID, ext)
+		if err != nil {
+			return pid, r, err
 		}
-		if s := FindExtension(ext.Extension, "organization"); s != nil {
-			orgR = s.ValueReference
+		if i == 0 {
+			r.Cover = &c
+		} else {
+			r.Planned = append(r.Planned, c)
 		}
-		c.Team = teamFromRefs(teamR, orgR)
-		if c.Team.ID == "" {
-			return pid, r, malformed("EpisodeOfCare %s: cover without a CareTeam", e.ID)
-		}
-		if s := FindExtension(ext.Extension, "period"); s != nil && s.ValuePeriod != nil {
-			var err error
-			if c.Period.From, err = ParseDateTime(s.ValuePeriod.Start); err != nil {
-				return pid, r, err
-			}
-			if c.Period.To, err = ParseDateTime(s.ValuePeriod.End); err != nil {
-				return pid, r, err
-			}
-		}
-		c.Period.Reason = extString(ext.Extension, "reason")
-		r.Cover = c
 	}
 	return pid, r, nil
+}
+
+// coverFromExt reads one cover extension of EpisodeOfCare id.
+func coverFromExt(id string, ext Extension) (domain.Cover, error) {
+	var c domain.Cover
+	var teamR, orgR *Reference
+	if s := FindExtension(ext.Extension, "team"); s != nil {
+		teamR = s.ValueReference
+	}
+	if s := FindExtension(ext.Extension, "organization"); s != nil {
+		orgR = s.ValueReference
+	}
+	c.Team = teamFromRefs(teamR, orgR)
+	if c.Team.ID == "" {
+		return c, malformed("EpisodeOfCare %s: cover without a CareTeam", id)
+	}
+	if s := FindExtension(ext.Extension, "period"); s != nil && s.ValuePeriod != nil {
+		var err error
+		if c.Period.From, err = ParseDateTime(s.ValuePeriod.Start); err != nil {
+			return c, err
+		}
+		if c.Period.To, err = ParseDateTime(s.ValuePeriod.End); err != nil {
+			return c, err
+		}
+	}
+	c.Period.Reason = extString(ext.Extension, "reason")
+	return c, nil
 }

@@ -243,6 +243,7 @@ type Communication struct {
 	InResponseTo []Reference            `json:"inResponseTo,omitempty"`
 	Status       string                 `json:"status"`
 	Category     []CodeableConcept      `json:"category,omitempty"`
+	Priority     string                 `json:"priority,omitempty"`
 	Subject      *Reference             `json:"subject,omitempty"`
 	Topic        *CodeableConcept       `json:"topic,omitempty"`
 	Sent         string                 `json:"sent,omitempty"`
