@@ -91,6 +91,13 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 					return err
 				}
 			}
+			if method(it) == ActionCreate {
+				// A message or note made here is now sent, under the
+				// central's id.
+				if err := tx.ConfirmLocal(it.UUID, resp.ID); err != nil {
+					return err
+				}
+			}
 			return tx.FinishOutbox(it.UUID)
 		})
 		if err != nil {
@@ -138,9 +145,10 @@ func (e *Engine) retryLater(ctx context.Context, it cache.OutboxEntry, cause err
 // ("already acknowledged by X at T") and the server's Task applied. Any
 // other conflict is marked, with the server's version kept beside it.
 //
-// When the server's current version cannot be read because of a failure
-// that may pass (the network that lost the answer to an earlier attempt is
-// often still bad), the entry stays pending and is tried again later: a
+// When the server's current version cannot be read for any reason but
+// "not found" or "forbidden" (the network that lost the answer to an
+// earlier attempt is often still bad, and may cut the read's body too),
+// the entry stays pending and is tried again later: a
 // 412 after a lost answer is usually our own change already done, which
 // only the server's version can tell.
 func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr error, now time.Time, rep *Report) (stop bool, err error) {
@@ -159,16 +167,28 @@ func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr err
 		if ctx.Err() != nil {
 			return true, ctx.Err()
 		}
-		if client.IsRetryable(readErr) {
+		// Only "gone" and "not yours" are answers about the resource; any
+		// other failure (network, 5xx, a damaged body) says nothing yet.
+		if !errors.Is(readErr, client.ErrNotFound) && !errors.Is(readErr, client.ErrForbidden) {
 			return e.retryLater(ctx, it, readErr, now, rep)
 		}
 	}
 	if cur != nil && it.ResourceType == "Task" && completesTask(it) {
 		if t, ok := cur.Resource.(*fhir.Task); ok && t.Status == fhir.TaskStatusCompleted {
 			by, at := completedBy(t, cur)
-			err := e.store.Write(ctx, func(tx *cache.Tx) error {
+			deps, err := e.assessmentsOf(ctx, it.ResourceID)
+			if err != nil {
+				return true, err
+			}
+			err = e.store.Write(ctx, func(tx *cache.Tx) error {
 				if _, err := tx.ApplyResource(cur.Raw); err != nil {
 					return err
+				}
+				for _, d := range deps {
+					if err := tx.ResolveOutbox(d, cache.OutboxResult{Outcome: cache.ResultAlreadyDone, By: by, At: at,
+						Detail: "assessment not sent: already acknowledged", Recorded: now}); err != nil {
+						return err
+					}
 				}
 				return tx.ResolveOutbox(it.UUID, cache.OutboxResult{Outcome: cache.ResultAlreadyDone, By: by, At: at,
 					Detail: "already acknowledged", Recorded: now})
@@ -176,7 +196,7 @@ func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr err
 			if err != nil {
 				return true, fmt.Errorf("push: record already acknowledged: %w", err)
 			}
-			rep.Resolved++
+			rep.Resolved += 1 + len(deps)
 			return false, nil
 		}
 	}
@@ -201,6 +221,37 @@ func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr err
 	rep.Conflicts++
 	e.log.Info("push conflict", "type", it.ResourceType)
 	return false, nil
+}
+
+// assessmentsOf returns the pending outbox entries that create an
+// assessment ClinicalImpression of Task taskID (supportingInfo → the
+// Task): they go with the Task's completion, and are not sent when someone
+// else completed the Task first.
+func (e *Engine) assessmentsOf(ctx context.Context, taskID string) ([]string, error) {
+	all, err := e.store.Outbox(ctx, cache.OutboxPending, time.UnixMilli(math.MaxInt64/2))
+	if err != nil {
+		return nil, fmt.Errorf("push: assessments of a task: %w", err)
+	}
+	want := "Task/" + taskID
+	var out []string
+	for _, it := range all {
+		if it.ResourceType != "ClinicalImpression" || method(it) != ActionCreate {
+			continue
+		}
+		var ci struct {
+			SupportingInfo []fhir.Reference `json:"supportingInfo"`
+		}
+		if json.Unmarshal(it.Payload, &ci) != nil {
+			continue
+		}
+		for _, r := range ci.SupportingInfo {
+			if r.Reference == want {
+				out = append(out, it.UUID)
+				break
+			}
+		}
+	}
+	return out, nil
 }
 
 // completesTask reports whether an entry sets a Task's status to

@@ -191,9 +191,11 @@ type ClinicalImpression struct {
 	Assessor      *Reference                        `json:"assessor,omitempty"`
 	Previous      *Reference                        `json:"previous,omitempty"`
 	Investigation []ClinicalImpressionInvestigation `json:"investigation,omitempty"`
-	Summary       string                            `json:"summary,omitempty"`
-	Finding       []ClinicalImpressionFinding       `json:"finding,omitempty"`
-	Note          []Annotation                      `json:"note,omitempty"`
+	// SupportingInfo points an assessment at the Task it closes.
+	SupportingInfo []Reference                 `json:"supportingInfo,omitempty"`
+	Summary        string                      `json:"summary,omitempty"`
+	Finding        []ClinicalImpressionFinding `json:"finding,omitempty"`
+	Note           []Annotation                `json:"note,omitempty"`
 }
 
 // ClinicalImpressionInvestigation lists what was looked at.

@@ -1,0 +1,160 @@
+package actions
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/tui"
+)
+
+// Outbox action labels (the engine infers the request from the entry).
+const (
+	OutboxAcknowledge = "acknowledge"     // Task JSON Patch
+	OutboxAssessment  = "assessment"      // ClinicalImpression conditional create
+	OutboxReceipt     = "receipt"         // Communication conditional create
+	OutboxResolve     = "resolve-missing" // Task JSON Patch
+	OutboxRegime      = "regime"          // CarePlan / ServiceRequest PUT
+	OutboxMessage     = "message"         // Communication conditional create
+	OutboxMarkRead    = "mark-read"       // Communication JSON Patch
+	OutboxEpisode     = "episode"         // EpisodeOfCare PUT
+	OutboxNote        = "note"            // Communication (handover-note) conditional create
+)
+
+// SystemAssessmentDecision is the code system of the nurse's decision on
+// an assessment ClinicalImpression (ours: FUT's decision coding is not
+// modelled here).
+const SystemAssessmentDecision = "http://telehjerte.example/fhir/CodeSystem/assessment-decision"
+
+// Acknowledge closes exactly a.TaskIDs. Tasks someone else already closed
+// are reported in Skipped; an unknown id or one that is not an assessment
+// task is refused (a domain.Problems on "tasks") and nothing is written.
+func (s *Service) Acknowledge(ctx context.Context, a domain.Acknowledgement) (tui.AckResult, error) {
+	var res tui.AckResult
+	if err := a.Validate(); err != nil {
+		return res, err
+	}
+	at := s.clock()
+	atText := fhir.FormatInstant(at)
+	note := strings.TrimSpace(a.Note)
+	err := s.write(ctx, "acknowledge", func(tx *cache.Tx) error {
+		res = tui.AckResult{}
+		patients := map[string]bool{}
+		var order []string
+		for _, id := range a.TaskIDs {
+			ts, err := tx.TaskForUpdate(id)
+			if errors.Is(err, cache.ErrNotFound) {
+				return problem("tasks", domain.CodeInvalid, fmt.Sprintf("task %s is not in the cache", id))
+			}
+			if err != nil {
+				return err
+			}
+			if ts.Task.Category != domain.TaskMeasurement {
+				return problem("tasks", domain.CodeInvalid, fmt.Sprintf("task %s is not a measurement to acknowledge", id))
+			}
+			if !ts.Open() {
+				res.Skipped = append(res.Skipped, id)
+				continue
+			}
+			if err := tx.CompleteTask(id, s.user.ID, at, note); err != nil {
+				return err
+			}
+			if _, err := s.enqueue(tx, at, OutboxAcknowledge, "Task", id, ts.Meta.VersionID, completeTaskPatch(s.user, atText, note)); err != nil {
+				return err
+			}
+			ciUUID := s.newUUID()
+			ci := s.assessment(ciUUID, ts.Task, atText, note)
+			if err := s.enqueueWithUUID(tx, ciUUID, at, OutboxAssessment, "ClinicalImpression", ci); err != nil {
+				return err
+			}
+			if err := s.audit(tx, at, AuditAcknowledge, ts.Task.PatientID, map[string]any{
+				"task": id, "scope": a.Scope.Kind,
+				"old": map[string]any{"status": ts.Status},
+				"new": map[string]any{"status": cache.TaskCompleted, "note": note, "receipt": a.Receipt},
+			}); err != nil {
+				return err
+			}
+			res.Acknowledged = append(res.Acknowledged, id)
+			if !patients[ts.Task.PatientID] {
+				patients[ts.Task.PatientID] = true
+				order = append(order, ts.Task.PatientID)
+			}
+		}
+		if !a.Receipt {
+			return nil
+		}
+		for _, pid := range order {
+			m := domain.OutgoingMessage{ID: s.newUUID(), PatientID: pid, Title: "Kvittering", Body: domain.ReceiptText,
+				Author: s.user.Name, Created: at}
+			if err := s.queueMessage(tx, m, OutboxReceipt); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return tui.AckResult{}, err
+	}
+	return res, nil
+}
+
+// assessment is the ClinicalImpression that records the acknowledgement:
+// code MeasurementAssessment, previous → the triage the central made on
+// arrival, investigation → the reading, decision approved, the note.
+func (s *Service) assessment(uuid string, t domain.Task, at, note string) *fhir.ClinicalImpression {
+	code := fhir.Concept(fhir.SystemClinicalImpCode, fhir.CodeMeasurementAssessment, "")
+	focus := focusRef(t.FocusID)
+	assessor := fhir.Ref("Practitioner", s.user.ID)
+	assessor.Display = s.user.Name
+	decision := fhir.Concept(SystemAssessmentDecision, "approved", "")
+	ci := &fhir.ClinicalImpression{
+		Base:       fhir.Base{ResourceType: "ClinicalImpression"},
+		Identifier: []fhir.Identifier{fhir.ClientIdentifier(uuid)},
+		Status:     "completed",
+		Code:       &code,
+		Subject:    *fhir.Ref("Patient", t.PatientID),
+		Date:       at,
+		Assessor:   assessor,
+		Finding:    []fhir.ClinicalImpressionFinding{{ItemCodeableConcept: &decision}},
+		// The engine drops the assessment when the Task turns out to be
+		// completed by someone else already.
+		SupportingInfo: []fhir.Reference{*fhir.Ref("Task", t.ID)},
+	}
+	if focus != nil {
+		_, id, _ := strings.Cut(focus.Reference, "/")
+		ci.Previous = fhir.Ref("ClinicalImpression", "triage-"+id)
+		ci.Investigation = []fhir.ClinicalImpressionInvestigation{{
+			Code: fhir.CodeableConcept{Text: "measurement"}, Item: []fhir.Reference{*focus}}}
+	}
+	if note != "" {
+		ci.Note = []fhir.Annotation{{Text: note}}
+	}
+	return ci
+}
+
+// focusRef is the reference a task's focus id stands for: a bare id is an
+// Observation, "Type/id" is used as given.
+func focusRef(id string) *fhir.Reference {
+	switch {
+	case id == "":
+		return nil
+	case strings.Contains(id, "/"):
+		return &fhir.Reference{Reference: id}
+	}
+	return fhir.Ref("Observation", id)
+}
+
+// enqueueWithUUID adds a conditional create whose payload carries uuid as
+// its identifier.
+func (s *Service) enqueueWithUUID(tx *cache.Tx, uuid string, at time.Time, action, typ string, payload any) error {
+	b, err := encode(payload)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", action, err)
+	}
+	return tx.Enqueue(cache.OutboxEntry{UUID: uuid, Created: at, Action: action, ResourceType: typ, Payload: b})
+}

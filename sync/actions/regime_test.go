@@ -1,0 +1,173 @@
+package actions_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/sync/actions"
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/tui"
+)
+
+// validChange is a regime change of the patient's current version with a
+// new pulse red-high limit of 110.
+func validChange(t *testing.T, c *console, pid string) domain.RegimeChange {
+	t.Helper()
+	d, err := c.store.Patient(context.Background(), pid, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := d.Regime
+	r.Thresholds.ByKind = map[domain.Kind]domain.KindThresholds{}
+	for k, v := range d.Regime.Thresholds.ByKind {
+		r.Thresholds.ByKind[k] = v
+	}
+	pt := r.Thresholds.ByKind[domain.KindPulse]
+	pt.Primary.RedHigh = domain.L(110)
+	r.Thresholds.ByKind[domain.KindPulse] = pt
+	r.Author, r.Reason, r.Physician = c.user.Name, "titrering", "Dr. Test"
+	r.EffectiveFrom = c.act.Now()
+	return domain.RegimeChange{PatientID: pid, BaseVersion: d.Regime.Version, Regime: r, At: c.act.Now()}
+}
+
+func TestSaveRegimeOfflineThenOnline(t *testing.T) {
+	e := newEnv(t)
+	c := e.newConsole(userA, tokA)
+	ctx := context.Background()
+	ch := validChange(t, c, "p1")
+	if err := c.act.SaveRegime(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"regime CarePlan cp-p1 1", "regime ServiceRequest cp-p1-weight 1", "regime ServiceRequest cp-p1-pulse 1"}
+	if got := outboxLines(c.outbox(t)); !equalStrings(got, want) {
+		t.Fatalf("outbox = %q, want %q", got, want)
+	}
+	hist, _ := c.store.RegimeHistory(ctx, "p1")
+	if len(hist) != 2 || hist[1].Version != "2" || hist[1].Thresholds.ByKind[domain.KindPulse].Primary.RedHigh.V != 110 {
+		t.Fatalf("local history = %+v", hist)
+	}
+	aud := c.audit(t, actions.AuditRegime)
+	if len(aud) != 1 || !contains([]string{aud[0].Detail}, aud[0].Detail) {
+		t.Fatal("no audit entry")
+	}
+	if d := aud[0].Detail; !containsAll(d, `"pulse":"40/45/90/100"`, `"pulse":"40/45/90/110"`) {
+		t.Errorf("audit detail = %s", d)
+	}
+	rep := c.sync(t)
+	if rep.Pushed != 3 || rep.Conflicts != 0 {
+		t.Fatalf("round = %+v", rep)
+	}
+	// The central pairs the new CarePlan version with the new thresholds.
+	st := e.centralRegime(t, "p1")
+	if st.Version != "2" || st.Thresholds.ByKind[domain.KindPulse].Primary.RedHigh.V != 110 {
+		t.Errorf("central regime = %s %+v", st.Version, st.Thresholds.ByKind[domain.KindPulse])
+	}
+	hist, _ = c.store.RegimeHistory(ctx, "p1")
+	if len(hist) != 2 || hist[1].Thresholds.ByKind[domain.KindPulse].Primary.RedHigh.V != 110 {
+		t.Errorf("cache after sync = %+v", hist)
+	}
+}
+
+func TestSaveRegimeConflicts(t *testing.T) {
+	e := newEnv(t)
+	a := e.newConsole(userA, tokA)
+	b := e.newConsole(userB, tokB)
+	ctx := context.Background()
+
+	// Before push: the form was opened on version 1, the cache has 2.
+	chA := validChange(t, a, "p1")
+	if err := a.act.SaveRegime(ctx, chA); err != nil {
+		t.Fatal(err)
+	}
+	stale := chA
+	var conflict *tui.RegimeConflictError
+	if err := a.act.SaveRegime(ctx, stale); !errors.As(err, &conflict) || conflict.Theirs.Version != "2" {
+		t.Fatalf("save on a stale base = %v; want a RegimeConflictError with version 2", err)
+	}
+	if n := len(a.outbox(t)); n != 3 {
+		t.Errorf("outbox after a refused save = %d, want 3", n)
+	}
+
+	// After push: B changed it offline on version 1 too; A reaches the
+	// central first, B's change is a conflict with the central's version.
+	chB := validChange(t, b, "p1")
+	chB.Regime.Thresholds.ReferenceWeight = 85
+	if err := b.act.SaveRegime(ctx, chB); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	rep := b.sync(t)
+	if rep.Conflicts != 3 || rep.Pushed != 0 {
+		t.Fatalf("B's round = %+v; want all three entries in conflict", rep)
+	}
+	cs, err := b.store.OutboxConflicts(ctx)
+	if err != nil || len(cs) != 3 || cs[0].ServerVersion != "2" {
+		t.Fatalf("conflicts = %+v, %v", cs, err)
+	}
+	if st := e.centralRegime(t, "p1"); st.Thresholds.ReferenceWeight == 85 {
+		t.Error("B's change overwrote A's on the central")
+	}
+}
+
+func TestPauseSuppressesMissingTasks(t *testing.T) {
+	e := newEnv(t)
+	c := e.newConsole(userA, tokA)
+	ctx := context.Background()
+	now := e.clock.Now()
+	from := now.Add(24 * time.Hour).Truncate(24 * time.Hour)
+	p, err := domain.NewPause(from, from.AddDate(0, 0, 5), domain.PauseHospital, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.act.SetPause(ctx, "p1", p); err != nil {
+		t.Fatal(err)
+	}
+	lines := outboxLines(c.outbox(t))
+	if len(lines) == 0 || lines[0] != "regime CarePlan cp-p1 1" {
+		t.Fatalf("outbox = %q", lines)
+	}
+	for _, l := range lines {
+		if l[:len("regime")] != "regime" {
+			t.Errorf("pause touched more than the regime: %q", l)
+		}
+	}
+	if aud := c.audit(t, actions.AuditPause); len(aud) != 1 || !containsAll(aud[0].Detail, `"old":{"pauses":[]}`, "hospital") {
+		t.Errorf("audit = %+v", aud)
+	}
+	c.sync(t)
+	// Inside the pause the scan creates no missing task; after it, it does.
+	e.clock.Set(from.AddDate(0, 0, 4))
+	if _, err := e.srv.ScanMissing(ctx, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	inPause := e.missingTasks(t, "p1", from, from.AddDate(0, 0, 5))
+	if len(inPause) != 0 {
+		t.Errorf("missing tasks inside the pause: %v", inPause)
+	}
+	e.clock.Set(from.AddDate(0, 0, 7))
+	if _, err := e.srv.ScanMissing(ctx, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if after := e.missingTasks(t, "p1", from.AddDate(0, 0, 5), from.AddDate(0, 0, 7)); len(after) == 0 {
+		t.Error("no missing tasks after the pause: the scan may not run at all")
+	}
+}
+
+func equalStrings(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+var _ = cache.ErrNotFound
+var _ = url.Values{}
