@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,8 +25,15 @@ import (
 // create) are pushed through it round after round until the outbox is
 // empty: each is then on the server exactly once and the cache equals the
 // server.
+//
+// Two seeds run by default; TELEHJERTE_FAULT_SEEDS=n runs seeds 1..n (a
+// soak).
 func TestFaultyNetworkEveryActionExactlyOnce(t *testing.T) {
-	for _, seed := range []uint64{1, 2} {
+	n, err := strconv.Atoi(os.Getenv("TELEHJERTE_FAULT_SEEDS"))
+	if err != nil || n < 1 {
+		n = 2
+	}
+	for seed := uint64(1); seed <= uint64(n); seed++ {
 		t.Run("seed"+strconv.FormatUint(seed, 10), func(t *testing.T) { faultyRun(t, seed) })
 	}
 }
@@ -147,6 +155,12 @@ func faultyRun(t *testing.T, seed uint64) {
 // without the server's side; once the read works it resolves as already
 // acknowledged, and the Task was written once.
 func TestLostAckAnswerThenFailedReadStaysPending(t *testing.T) {
+	for _, k := range []faultproxy.Kind{faultproxy.Fail500, faultproxy.Truncate} {
+		t.Run(string(k), func(t *testing.T) { lostAckRun(t, k) })
+	}
+}
+
+func lostAckRun(t *testing.T, readFault faultproxy.Kind) {
 	c := newCentral(t)
 	seedClinic(t, c.store, 3, 3, time.Now())
 	var mu sync.Mutex
@@ -161,7 +175,7 @@ func TestLostAckAnswerThenFailedReadStaysPending(t *testing.T) {
 				return faultproxy.Fail500After
 			}
 		case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/Task/") && readsFail:
-			return faultproxy.Fail500
+			return readFault
 		}
 		return ""
 	}})
