@@ -115,7 +115,7 @@ func (t *tx) canSee(p Principal, patientID string) (bool, error) {
 	if p.Patient != "" {
 		return p.Patient == patientID, nil
 	}
-	cond, args := visibleClause(p, t.s.now(), "?")
+	cond, args := visibleClause(p, t.accessNow(), "?")
 	var one int
 	err := t.sql.QueryRowContext(t.ctx, `SELECT CASE WHEN `+cond+` THEN 1 ELSE 0 END`, append([]any{patientID, patientID}, args...)...).Scan(&one)
 	if err != nil {

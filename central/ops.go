@@ -195,5 +195,8 @@ func (t *tx) readIn(p Principal, typ, id string) (Stored, error) {
 	if !ok {
 		return Stored{}, errorf(http.StatusNotFound, "not-found", "%s/%s: not found", typ, id)
 	}
+	if err := hideStaffOnly(p, st); err != nil {
+		return Stored{}, err
+	}
 	return st, nil
 }

@@ -58,9 +58,13 @@ func (t *tx) search(p Principal, typ string, q url.Values) (searchResult, error)
 	var res searchResult
 	where := []string{"r.type = ?"}
 	args := []any{typ}
-	vis, vargs := visibleClause(p, t.s.now(), "r.patient_id")
+	vis, vargs := visibleClause(p, t.accessNow(), "r.patient_id")
 	where = append(where, vis)
 	args = append(args, vargs...)
+	if staff, sargs := staffOnlyClause(p, typ); staff != "" {
+		where = append(where, staff)
+		args = append(args, sargs...)
+	}
 	count := DefaultCount
 	for name, vals := range q {
 		for _, v := range vals {

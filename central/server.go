@@ -61,6 +61,8 @@ func NewServer(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	// Config.Now is documented as the clock of access periods too.
+	s.store.useAccessClock(s.now)
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

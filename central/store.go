@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the SQLite driver
@@ -66,6 +67,9 @@ CREATE TABLE IF NOT EXISTS clock (k INTEGER PRIMARY KEY CHECK (k = 1), ms INTEGE
 type Store struct {
 	db  *sql.DB
 	now func() time.Time
+	// access is the clock for cover periods in access checks: the
+	// Server's Now (see Server.accessClock); nil means now.
+	access atomic.Pointer[func() time.Time]
 }
 
 // OpenStore opens (creating if needed) the database file at path. now is

@@ -39,6 +39,7 @@ const (
 	tokB     = "tok-nurse-b-0002"
 	tokCover = "tok-cover-00003"
 	tokOther = "tok-other-00004"
+	tokP1    = "tok-patient-p1-5"
 )
 
 var (
@@ -84,7 +85,7 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	toks, err := central.NewTokens(map[string]string{tokA: "Practitioner/" + nurseA, tokB: "Practitioner/" + nurseB,
-		tokCover: "Practitioner/" + coverNurse, tokOther: "Practitioner/" + otherNurse})
+		tokCover: "Practitioner/" + coverNurse, tokOther: "Practitioner/" + otherNurse, tokP1: "Patient/p1"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -183,12 +183,13 @@ WHERE patient_id = ? ORDER BY created, id`, []any{patientID}, func(sc scanner) e
 	return out, nil
 }
 
-// flaggedNotes returns, per patient, the notes the worklist shows at now:
-// important ones and those whose reminder is due.
-func flaggedNotes(ctx context.Context, tx *sql.Tx, now time.Time) (map[string][]domain.Note, error) {
+// flaggedNotes returns, per patient, the notes that may flag a worklist
+// row: important ones and those with a reminder (the console decides with
+// domain.NoteFlagged whether a reminder is due at its now).
+func flaggedNotes(ctx context.Context, tx *sql.Tx) (map[string][]domain.Note, error) {
 	out := map[string][]domain.Note{}
 	err := eachRow(ctx, tx, `SELECT id, patient_id, author, text, important, remind, created FROM notes
-WHERE important = 1 OR (remind IS NOT NULL AND remind <= ?) ORDER BY created, id`, []any{now.UnixMilli()}, func(sc scanner) error {
+WHERE important = 1 OR remind IS NOT NULL ORDER BY created, id`, nil, func(sc scanner) error {
 		var n domain.Note
 		var important int
 		var remind sql.NullInt64
@@ -197,10 +198,24 @@ WHERE important = 1 OR (remind IS NOT NULL AND remind <= ?) ORDER BY created, id
 			return err
 		}
 		n.Important, n.Remind, n.Created = important == 1, fromMs(remind), time.UnixMilli(created).UTC()
-		if domain.NoteFlagged(n, now) {
-			out[n.PatientID] = append(out[n.PatientID], n)
-		}
+		out[n.PatientID] = append(out[n.PatientID], n)
 		return nil
 	})
 	return out, err
+}
+
+// LastQueuedVersion returns the version the newest queued change (any
+// state) of typ/id was sent against; ok is false when none is queued. A
+// further change of the same resource is made against the version that
+// change will give it.
+func (tx *Tx) LastQueuedVersion(typ, id string) (version string, ok bool, err error) {
+	err = tx.tx.QueryRowContext(tx.ctx, `SELECT if_match FROM outbox WHERE resource_type = ? AND resource_id = ?
+ORDER BY seq DESC LIMIT 1`, typ, id).Scan(&version)
+	if err == sql.ErrNoRows {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("queued changes of %s %s: %w", typ, id, err)
+	}
+	return version, true, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -135,7 +134,7 @@ WHERE from_patient = 1 AND read = 0`, nil, func(sc scanner) error {
 		return nil, fmt.Errorf("responsibility: %w", err)
 	}
 
-	flagged, err := flaggedNotes(ctx, tx, time.Now())
+	flagged, err := flaggedNotes(ctx, tx)
 	if err != nil {
 		return nil, fmt.Errorf("notes: %w", err)
 	}
