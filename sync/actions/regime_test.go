@@ -171,3 +171,77 @@ func equalStrings(a, b []string) bool {
 
 var _ = cache.ErrNotFound
 var _ = url.Values{}
+
+func TestRegimeDroppingAKindRevokesItsServiceRequest(t *testing.T) {
+	e := newEnv(t)
+	c := e.newConsole(userA, tokA)
+	ctx := context.Background()
+	ch := validChange(t, c, "p1")
+	delete(ch.Regime.Thresholds.ByKind, domain.KindWeight)
+	ch.Regime.Thresholds.ReferenceWeight = 0
+	if err := c.act.SaveRegime(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"regime CarePlan cp-p1 1", "regime ServiceRequest cp-p1-pulse 1", "regime ServiceRequest cp-p1-weight 1"}
+	if got := outboxLines(c.outbox(t)); !equalStrings(got, want) {
+		t.Fatalf("outbox = %q, want %q", got, want)
+	}
+	if rep := c.sync(t); rep.Pushed != 3 {
+		t.Fatalf("round = %+v", rep)
+	}
+	sr, _ := e.get(tokA, "ServiceRequest", "cp-p1-weight")
+	if sr["status"] != "revoked" {
+		t.Errorf("weight ServiceRequest status = %v", sr["status"])
+	}
+	st := e.centralRegime(t, "p1")
+	if _, ok := st.Thresholds.ByKind[domain.KindWeight]; ok || st.Version != "2" {
+		t.Errorf("central regime %s still has weight limits: %+v", st.Version, st.Thresholds)
+	}
+	// A second change made right after, still offline of the first's
+	// answer, chains on the version the first gave.
+	ch2 := validChange(t, c, "p1")
+	if ch2.BaseVersion != "2" {
+		t.Fatalf("base = %s", ch2.BaseVersion)
+	}
+	ch2.Regime.Reason = "igen"
+	if err := c.act.SaveRegime(ctx, ch2); err != nil {
+		t.Fatal(err)
+	}
+	if rep := c.sync(t); rep.Pushed != 2 || rep.Conflicts != 0 {
+		t.Fatalf("second round = %+v", rep)
+	}
+}
+
+func TestMarkReadQueuesAPatchWithIfMatch(t *testing.T) {
+	e := newEnv(t)
+	c := e.newConsole(userA, tokA)
+	ctx := context.Background()
+	if err := c.act.MarkRead(ctx, "msg-p1", true); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.act.MarkRead(ctx, "msg-p1", true); err != nil { // no change: nothing more
+		t.Fatal(err)
+	}
+	if err := c.act.MarkRead(ctx, "msg-p1", false); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"mark-read Communication msg-p1 1", "mark-read Communication msg-p1 2"}
+	if got := outboxLines(c.outbox(t)); !equalStrings(got, want) {
+		t.Fatalf("outbox = %q, want %q", got, want)
+	}
+	aud := c.audit(t, actions.AuditMarkRead)
+	if len(aud) != 2 || !containsAll(aud[0].Detail, `"old":{"read":false}`, `"new":{"read":true}`) {
+		t.Errorf("audit = %+v", aud)
+	}
+	if rep := c.sync(t); rep.Pushed != 2 || rep.Conflicts != 0 {
+		t.Fatalf("round = %+v", rep)
+	}
+	m, _ := e.get(tokA, "Communication", "msg-p1")
+	if containsAll(str(m["extension"]), "read]") || !containsAll(str(m["extension"]), "activate") {
+		t.Errorf("central read state = %v; want unread again", m["extension"])
+	}
+	d, _ := c.store.Patient(ctx, "p1", time.Time{})
+	if d.Messages[0].Read || d.Messages[0].Sync != domain.SyncNone {
+		t.Errorf("cached message = %+v", d.Messages[0])
+	}
+}
