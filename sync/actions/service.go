@@ -105,7 +105,7 @@ const (
 	AuditNote           = "add-note"
 )
 
-// now returns the clock's time in UTC, cut to milliseconds (what the cache
+// clock returns the clock's time in UTC, cut to milliseconds (what the cache
 // keeps).
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
