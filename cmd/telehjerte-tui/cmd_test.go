@@ -125,13 +125,19 @@ func TestOpenDataModes(t *testing.T) {
 		if err := os.WriteFile(cfg.DemoCachePath, []byte("not a database"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		d, err := openData(ctx, cfg, e.now(), e.loc, log)
+		d, err := openData(ctx, e, cfg, log)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer d.store.Close()
-		if d.mode != config.ModeDemo || !d.demo || d.clinic != demo.ClinicName || d.note != "" {
+		defer d.close()
+		if d.mode != config.ModeDemo || !d.demo || d.clinic != demo.ClinicName || d.note != "" || d.engine == nil || d.embedded == nil {
 			t.Errorf("demo data: %+v", d)
+		}
+		// The demo runs through the embedded central, whose database is a
+		// private file beside the demo cache.
+		fi, err := os.Stat(filepath.Join(dir, "data", "telehjerte", demoCentralFile))
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("embedded central database: %v, %v", fi, err)
 		}
 		if d.store.Path() != filepath.Join(dir, "data", "telehjerte", "demo.sqlite") {
 			t.Errorf("demo cache at %s", d.store.Path())
@@ -148,7 +154,7 @@ func TestOpenDataModes(t *testing.T) {
 		if cfg.Mode() != config.ModeCache {
 			t.Fatalf("mode %v", cfg.Mode())
 		}
-		_, err := openData(ctx, cfg, e.now(), e.loc, log)
+		_, err := openData(ctx, e, cfg, log)
 		if err == nil || !strings.Contains(err.Error(), missing) || !strings.Contains(err.Error(), "seed") {
 			t.Errorf("err = %v", err)
 		}
@@ -165,11 +171,11 @@ func TestOpenDataModes(t *testing.T) {
 		}
 		store.Close()
 		fi, _ := os.Stat(path)
-		d, err := openData(ctx, load(t, "--cache", path), e.now(), e.loc, log)
+		d, err := openData(ctx, e, load(t, "--cache", path), log)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer d.store.Close()
+		defer d.close()
 		rows, err := d.store.Worklist(ctx, true)
 		if err != nil || len(rows) != 10 {
 			t.Errorf("%d rows, %v: the cache was rebuilt or not opened", len(rows), err)
@@ -182,14 +188,14 @@ func TestOpenDataModes(t *testing.T) {
 		}
 	})
 
-	t.Run("central says sync is not implemented", func(t *testing.T) {
+	t.Run("central opens the cache with a sync engine, reachable or not", func(t *testing.T) {
 		path := filepath.Join(dir, "replica.sqlite")
-		d, err := openData(ctx, load(t, "--central-url", "http://127.0.0.1:9/fhir", "--cache", path), e.now(), e.loc, log)
+		d, err := openData(ctx, e, load(t, "--central-url", "http://127.0.0.1:9/fhir", "--cache", path), log)
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer d.store.Close()
-		if d.mode != config.ModeCentral || d.demo || d.note != noteNoSync || d.store.Path() != path {
+		defer d.close()
+		if d.mode != config.ModeCentral || d.demo || d.note != "" || d.store.Path() != path || d.engine == nil || d.embedded != nil {
 			t.Errorf("central data: %+v", d)
 		}
 	})

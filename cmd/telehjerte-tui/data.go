@@ -7,41 +7,58 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/demo"
+	"github.com/telehjerte/telehjerte-tui/demo/live"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/client"
+	"github.com/telehjerte/telehjerte-tui/sync/engine"
 )
 
-// data is the cache the console works on and what it says about itself.
+// data is the cache the console works on, what it says about itself, and,
+// when it has one, the central it syncs with.
 type data struct {
 	store  *cache.Store
 	mode   config.Mode
 	demo   bool   // synthetic data: the DEMO banner is shown
 	clinic string // from the cache's info table
-	note   string // a remark for the user, e.g. that sync is not implemented
+	note   string // a remark for the user, printed before and after the console
+
+	// engine syncs store with the central: the embedded one in demo mode,
+	// the configured one in central mode; nil in cache mode.
+	engine *engine.Engine
+	// centralURL is the central engine talks to.
+	centralURL string
+	// embedded is the demo's in-process central; nil otherwise.
+	embedded *live.Central
 }
 
-// noteNoSync says, without pretending otherwise, that the central is not
-// contacted yet.
-const noteNoSync = "sync with the central server is not implemented yet: showing the local cache as it is"
+// close stops the embedded central (if any) and closes the cache.
+func (d *data) close() error {
+	var err error
+	if d.embedded != nil {
+		err = d.embedded.Close()
+	}
+	return errors.Join(err, d.store.Close())
+}
 
-// openData opens the cache for cfg's mode: a freshly built demo, an
-// existing cache file, or the central's replica.
-func openData(ctx context.Context, cfg config.Config, now time.Time, loc *time.Location, log *slog.Logger) (*data, error) {
+// demoCentralFile is the embedded central's database, beside the demo cache.
+const demoCentralFile = "demo-central.sqlite"
+
+// openData opens the cache for cfg's mode: the demo clinic synced from an
+// embedded central, an existing cache file as it is, or the configured
+// central's replica (not synced here: see runConsole and sync --once).
+func openData(ctx context.Context, e *env, cfg config.Config, log *slog.Logger) (*data, error) {
 	d := &data{mode: cfg.Mode()}
 	var err error
 	switch d.mode {
 	case config.ModeDemo:
-		start := time.Now()
-		d.store, err = buildDemo(ctx, cfg.DemoCachePath, demo.Options{
-			Patients: cfg.DemoPatients, Days: cfg.DemoDays, Now: now, Loc: loc,
-		})
-		if err != nil {
+		if err := openDemo(ctx, e, cfg, log, d); err != nil {
 			return nil, err
 		}
-		log.Info("demo cache built", "patients", cfg.DemoPatients, "days", cfg.DemoDays, "duration", time.Since(start))
 	case config.ModeCache:
 		// With no central, a missing file is a typo, not a cache to create.
 		if _, err := os.Stat(cfg.CachePath); err != nil {
@@ -55,18 +72,83 @@ func openData(ctx context.Context, cfg config.Config, now time.Time, loc *time.L
 		if d.store, err = cache.Open(ctx, cfg.CachePath); err != nil {
 			return nil, err
 		}
-		d.note = noteNoSync
-		log.Warn("central configured but sync is not implemented; showing the cache as it is")
+		cl, err := newClient(cfg)
+		if err != nil {
+			d.store.Close()
+			return nil, err
+		}
+		d.engine = newEngine(d.store, cl, cfg, log)
+		d.centralURL = cfg.Central.URL
 	}
 	info, err := d.store.Info(ctx)
 	if err != nil {
-		d.store.Close()
+		d.close()
 		return nil, err
 	}
 	d.clinic = info[demo.InfoClinic]
 	d.demo = d.mode == config.ModeDemo || isTrue(info[demo.InfoDemo])
 	log.Info("cache opened", "mode", d.mode.String(), "demo", d.demo)
 	return d, nil
+}
+
+// openDemo starts the embedded central with a fresh demo clinic, makes a
+// fresh cache and pulls everything once, so the worklist is complete when
+// it is first shown.
+func openDemo(ctx context.Context, e *env, cfg config.Config, log *slog.Logger, d *data) error {
+	start := time.Now()
+	c, err := live.Start(ctx, live.Options{
+		DBPath:   filepath.Join(filepath.Dir(cfg.DemoCachePath), demoCentralFile),
+		Patients: cfg.DemoPatients, Days: cfg.DemoDays, Now: e.now, Loc: e.loc,
+		Logger: warnOnly(log),
+	})
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	store, err := live.NewCache(ctx, cfg.DemoCachePath)
+	if err != nil {
+		c.Close()
+		return fmt.Errorf("demo: %w", err)
+	}
+	d.store, d.embedded, d.centralURL = store, c, c.URL
+	cl, err := c.Client(userAgent())
+	if err != nil {
+		d.close()
+		return fmt.Errorf("demo: %w", err)
+	}
+	d.engine = newEngine(store, cl, cfg, log)
+	rep, err := d.engine.Once(ctx)
+	if err != nil {
+		d.close()
+		return fmt.Errorf("demo: first sync with the embedded central: %w", err)
+	}
+	log.Info("demo ready", "patients", c.Patients, "days", cfg.DemoDays, "pulled", total(rep.Pulled),
+		"duration", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// newClient builds the FHIR client from the configuration.
+func newClient(cfg config.Config) (*client.Client, error) {
+	cl, err := client.New(client.Options{BaseURL: cfg.Central.URL, Token: cfg.Central.Token,
+		CAFile: cfg.Central.CAFile, UserAgent: userAgent()})
+	if err != nil {
+		return nil, fmt.Errorf("central %s (%s): %w", cfg.Central.URL, cfg.Source(config.KeyCentralURL), err)
+	}
+	return cl, nil
+}
+
+// newEngine makes the sync engine; its log lines go to the log file only.
+func newEngine(store *cache.Store, cl *client.Client, cfg config.Config, log *slog.Logger) *engine.Engine {
+	return engine.New(store, cl, engine.Options{Interval: cfg.SyncInterval, Logger: log})
+}
+
+func userAgent() string { return "telehjerte-tui/" + versionString() }
+
+func total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
 }
 
 func isTrue(s string) bool {
@@ -77,7 +159,8 @@ func isTrue(s string) bool {
 	return false
 }
 
-// buildDemo replaces the file at path with a new demo clinic.
+// buildDemo replaces the file at path with a new demo clinic written
+// straight into the cache (for `seed`: files of any size, no central).
 func buildDemo(ctx context.Context, path string, opts demo.Options) (*cache.Store, error) {
 	if err := removeCache(path); err != nil {
 		return nil, fmt.Errorf("demo cache: %w", err)

@@ -48,7 +48,11 @@ func newWorklistCmd(e *env) *cobra.Command {
 		Short: "Print the worklist (patients with something open, most urgent first)",
 		Long: `Print the worklist in the console's order: red, yellow, missing, messages,
 green, unclassified; oldest open item first within a group. CPR numbers are
-masked. Every run is recorded in the audit log.`,
+masked. Every run is recorded in the audit log.
+
+With a central configured it prints the local cache as it is (update it with
+` + "`telehjerte-tui sync --once`" + `); in the demo it starts the embedded central and
+prints after the first sync.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := f.validate(); err != nil {
@@ -76,12 +80,16 @@ func runWorklist(ctx context.Context, e *env, cfg config.Config, f worklistFlags
 	start := time.Now()
 	now := e.now()
 
-	d, err := openData(ctx, cfg, now, e.loc, log)
+	d, err := openData(ctx, e, cfg, log)
 	if err != nil {
 		log.Error("worklist: open data", "err", err)
 		return err
 	}
-	defer d.store.Close()
+	defer func() {
+		if err := d.close(); err != nil {
+			log.Error("worklist: close data", "err", err)
+		}
+	}()
 	if d.note != "" {
 		fmt.Fprintln(e.stderr, "telehjerte-tui:", d.note)
 	}
