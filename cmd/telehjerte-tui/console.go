@@ -56,21 +56,34 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		Lang: cfg.Lang, Demo: d.demo, Clinic: d.clinic, User: cfg.User,
 		Now: e.now, Loc: e.loc, Days: cfg.PatientDays,
 	}
-	sh := shell{}
+	var p *tea.Program
+	var loop *syncrun.Loop
+	trigger := func() {}
 	if d.engine != nil {
-		sh.status = statusLine(d.engine.Status, cfg.Lang, e.loc)
+		opts.Status = syncStatus(d.engine.Status)
+		loop = syncrun.NewLoop(d.engine, cfg.SyncInterval, log, func(rep engine.Report, err error) {
+			// Redraw the status bar; reload the worklist when something changed.
+			p.Send(syncedMsg{changed: total(rep.Pulled)+rep.Pushed+rep.Resolved > 0})
+		})
+		trigger = loop.Trigger
 	}
-	sh.Model = tui.New(ctx, d.store, opts)
+	if d.mode != config.ModeCache {
+		// A cache opened without a central has nowhere to send actions to:
+		// read-only.
+		if opts.Actions, err = newActions(d, cfg, e, trigger); err != nil {
+			return err
+		}
+	}
 	if d.note != "" {
 		// Shown on the terminal before the alternate screen and after it.
 		fmt.Fprintln(e.stderr, "telehjerte-tui:", d.note)
 	}
-	p := tea.NewProgram(sh, tea.WithContext(ctx))
+	p = tea.NewProgram(shell{tui.New(ctx, d.store, opts)}, tea.WithContext(ctx))
 
 	bg, stopBG := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	if d.engine != nil {
-		startSync(bg, &wg, p, d, cfg, f, log)
+	if loop != nil {
+		startSync(bg, &wg, loop, d, f, log)
 	}
 
 	start := time.Now()
@@ -94,12 +107,8 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 }
 
 // startSync runs the sync loop (and in the demo the patient simulator) in
-// the background until ctx ends. After every round the console is told, so
-// it redraws the status and reloads the worklist when something changed.
-func startSync(ctx context.Context, wg *sync.WaitGroup, p *tea.Program, d *data, cfg config.Config, f consoleFlags, log *slog.Logger) {
-	loop := syncrun.NewLoop(d.engine, cfg.SyncInterval, log, func(rep engine.Report, err error) {
-		p.Send(syncedMsg{changed: total(rep.Pulled)+rep.Pushed+rep.Resolved > 0})
-	})
+// the background until ctx ends.
+func startSync(ctx context.Context, wg *sync.WaitGroup, loop *syncrun.Loop, d *data, f consoleFlags, log *slog.Logger) {
 	// The demo has just pulled everything; a configured central is tried at
 	// once.
 	wg.Go(func() { _ = loop.Run(ctx, d.embedded != nil) })
@@ -123,40 +132,25 @@ func startSync(ctx context.Context, wg *sync.WaitGroup, p *tea.Program, d *data,
 type syncedMsg struct{ changed bool }
 
 // shell makes sure the console runs on the alternate screen, so the
-// nurse's shell is back untouched when it quits; it reloads the worklist
-// after a sync round that changed something, and (until the console draws
-// its own sync status bar) adds a status line at the bottom.
-type shell struct {
-	tea.Model
-	status func() string // nil: no status line
-}
+// nurse's shell is back untouched when it quits, and reloads the worklist
+// after a sync round that changed something.
+type shell struct{ tea.Model }
 
 func (s shell) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	switch msg := msg.(type) {
-	case syncedMsg:
+	if msg, ok := msg.(syncedMsg); ok {
 		if !msg.changed {
-			return s, nil // redrawn for the status line
+			return s, nil // the status bar is redrawn
 		}
-		// The console's Init loads the worklist (audited like any look-up).
+		// The console's Init (re)loads the worklist, audited like any
+		// look-up.
 		return s, s.Model.Init()
-	case tea.WindowSizeMsg:
-		if s.status != nil {
-			msg.Height = max(msg.Height-1, 1)
-		}
-		m, cmd := s.Model.Update(msg)
-		s.Model = m
-		return s, cmd
 	}
 	m, cmd := s.Model.Update(msg)
-	s.Model = m
-	return s, cmd
+	return shell{m}, cmd
 }
 
 func (s shell) View() tea.View {
 	v := s.Model.View()
-	if s.status != nil {
-		v.Content += "\n" + s.status()
-	}
 	v.AltScreen = true
 	return v
 }
