@@ -84,8 +84,11 @@ func (t *tx) search(p Principal, typ string, q url.Values) (searchResult, error)
 				if err != nil {
 					return res, err
 				}
-				where = append(where, "(r.last_updated > ? OR (r.last_updated = ? AND r.id > ?))")
-				args = append(args, c.T, c.T, c.I)
+				// The separate lower bound lets SQLite start the index range
+				// at the cursor; with the OR alone it scans from the first
+				// row of the type on every page (quadratic in a long pull).
+				where = append(where, "r.last_updated >= ? AND (r.last_updated > ? OR (r.last_updated = ? AND r.id > ?))")
+				args = append(args, c.T, c.T, c.T, c.I)
 			case name == "_lastUpdated":
 				op, val := "=", v
 				if len(v) > 2 {
