@@ -13,7 +13,7 @@ import (
 
 // Patient returns what the patient view shows: readings and questionnaires
 // taken at or after since (all when since is zero), all messages, open
-// tasks, the regime version in force now (the wall clock) and the
+// tasks, the regime version in force now (the Store's clock, see WithClock) and the
 // responsibility. Readings carry their stored classification. An unknown id
 // wraps ErrNotFound.
 func (s *Store) Patient(ctx context.Context, id string, since time.Time) (domain.PatientDetail, error) {

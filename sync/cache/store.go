@@ -41,10 +41,27 @@ type Store struct {
 	now    func() time.Time
 }
 
+// Option configures Open.
+type Option func(*Store)
+
+// WithClock makes the Store read "now" from now instead of time.Now: the
+// regime in force shown by Patient, and the times it records itself (when a
+// resource was parked, when an outbox entry was resolved). A training
+// session or an end-to-end test with a moved clock passes the same clock to
+// the Store, the sync engine, the nurse actions and the UI. A nil now keeps
+// time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(s *Store) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
+
 // Open opens (creating if needed) the cache at path, brings its schema up to
 // date and returns the Store. The parent directory is created with mode 0700;
 // the file and its -wal/-shm companions are kept at mode 0600.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("cache: open: empty path")
 	}
@@ -84,8 +101,15 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	return &Store{path: path, w: w, r: r, now: time.Now}, nil
+	st := &Store{path: path, w: w, r: r, now: time.Now}
+	for _, o := range opts {
+		o(st)
+	}
+	return st, nil
 }
+
+// Now is the Store's clock (see WithClock).
+func (s *Store) Now() time.Time { return s.now() }
 
 // Close closes both connection pools. Further calls return ErrClosed.
 func (s *Store) Close() error {

@@ -185,7 +185,7 @@ func (tx *Tx) park(res ApplyResult, raw []byte, why error) (ApplyResult, error) 
 VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
 	json = excluded.json, reason = excluded.reason, parked = excluded.parked`,
-		typ, id, res.VersionID, msOrZero(res.LastUpdated), body, res.Reason, time.Now().UnixMilli()); err != nil {
+		typ, id, res.VersionID, msOrZero(res.LastUpdated), body, res.Reason, tx.clock().UnixMilli()); err != nil {
 		return res, fmt.Errorf("park %s: %w", typ, err)
 	}
 	return res, nil

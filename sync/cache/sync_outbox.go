@@ -106,7 +106,7 @@ type OutboxResult struct {
 // how it ended. Needs PrepareSync.
 func (tx *Tx) ResolveOutbox(uuid string, r OutboxResult) error {
 	if r.Recorded.IsZero() {
-		r.Recorded = time.Now()
+		r.Recorded = tx.clock()
 	}
 	n, err := tx.exec(`INSERT INTO outbox_results (uuid, resource_type, resource_id, outcome, by_whom, at, detail, recorded)
 SELECT uuid, resource_type, resource_id, ?, ?, ?, ?, ? FROM outbox WHERE uuid = ?`,

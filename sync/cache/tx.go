@@ -25,6 +25,7 @@ type Tx struct {
 	ctx   context.Context
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
+	now   func() time.Time
 }
 
 // Write runs fn in one transaction on the writer connection and commits it
@@ -40,7 +41,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("cache: begin write: %w", classify(err))
 	}
-	tx := &Tx{ctx: ctx, tx: sqlTx, stmts: make(map[string]*sql.Stmt)}
+	tx := &Tx{ctx: ctx, tx: sqlTx, stmts: make(map[string]*sql.Stmt), now: s.now}
 	committed := false
 	defer func() {
 		if !committed {
@@ -111,4 +112,12 @@ func resolveID(what, domainID, metaID string) (string, error) {
 		return domainID, nil
 	}
 	return "", fmt.Errorf("%s %s: meta id %s differs", what, domainID, metaID)
+}
+
+// clock is the Store's clock (time.Now for a Tx made without one).
+func (tx *Tx) clock() time.Time {
+	if tx.now == nil {
+		return time.Now()
+	}
+	return tx.now()
 }
