@@ -52,7 +52,12 @@ type Config struct {
 	DemoPatients  int
 	DemoDays      int
 	LogFile       string
-	PatientDays   int    // days of readings the patient view shows
+	PatientDays   int // days of readings the patient view shows
+	// ClockOffset shifts the console's "now" (training sessions, tests);
+	// 0 is real time. The console shows a non-zero offset plainly.
+	ClockOffset time.Duration
+	// CannedReplies are the ready texts the message composer offers.
+	CannedReplies []string
 	File          string // the config file that was read; empty if none
 	Dirs          Dirs
 
@@ -94,6 +99,9 @@ func (c Config) Mode() Mode {
 	return ModeDemo
 }
 
+// Now returns the console's clock: time.Now shifted by ClockOffset.
+func (c Config) Now() time.Time { return time.Now().Add(c.ClockOffset) }
+
 // Validate the ranges of numbers, so both Load and callers that build a
 // Config by hand get the same checks.
 const (
@@ -101,6 +109,11 @@ const (
 	maxSyncInterval = 24 * time.Hour
 	maxDemoPatients = 100000
 	maxDays         = 3650
+	maxClockOffset  = maxDays * 24 * time.Hour
+	maxCanned       = 50
+	// maxCannedLen is the longest canned reply, in characters: a message
+	// body's limit (domain.MaxBody).
+	maxCannedLen = 2000
 )
 
 func errKey(key string, where string, format string, args ...any) error {

@@ -16,6 +16,8 @@ const (
 	KeyDemoDays       = "demo.days"
 	KeyLogFile        = "log.file"
 	KeyPatientDays    = "patient.days"
+	KeyClockOffset    = "clock.offset"
+	KeyCannedReplies  = "messages.canned"
 )
 
 // EnvPrefix starts every environment variable the console reads.
@@ -47,6 +49,10 @@ var keyDefs = [...]keyDef{
 	{key: KeyDemoDays, flag: "demo-days"},
 	{key: KeyLogFile, flag: "log-file"},
 	{key: KeyPatientDays, flag: "patient-days"},
+	{key: KeyClockOffset, flag: "clock-offset"},
+	// A list: set it in the config file, or in the environment with the
+	// texts separated by "|".
+	{key: KeyCannedReplies},
 }
 
 // Keys returns every configuration key in display order.

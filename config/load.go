@@ -61,6 +61,8 @@ func Load(opts LoadOptions) (Config, error) {
 	l.v.SetDefault(KeyDemoDays, 60)
 	l.v.SetDefault(KeyLogFile, filepath.Join(dirs.State, "telehjerte.log"))
 	l.v.SetDefault(KeyPatientDays, 28)
+	l.v.SetDefault(KeyClockOffset, "0")
+	l.v.SetDefault(KeyCannedReplies, DefaultCannedReplies())
 
 	for _, d := range keyDefs {
 		if err := l.v.BindEnv(d.key, EnvName(d.key)); err != nil {

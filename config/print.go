@@ -3,6 +3,7 @@ package config
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 )
 
@@ -34,6 +35,8 @@ func (c Config) Masked() map[string]any {
 		KeyDemoDays:       c.DemoDays,
 		KeyLogFile:        c.LogFile,
 		KeyPatientDays:    c.PatientDays,
+		KeyClockOffset:    FormatOffset(c.ClockOffset),
+		KeyCannedReplies:  strings.Join(c.CannedReplies, " | "),
 	}
 }
 

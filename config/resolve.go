@@ -113,6 +113,15 @@ func (l *loader) resolve(c *Config) []error {
 	c.DemoPatients = integer(KeyDemoPatients, 1, maxDemoPatients)
 	c.DemoDays = integer(KeyDemoDays, 1, maxDays)
 	c.PatientDays = integer(KeyPatientDays, 1, maxDays)
+
+	if c.ClockOffset, err = ParseOffset(l.v.Get(KeyClockOffset)); err != nil {
+		fail(KeyClockOffset, "%v", err)
+	} else if c.ClockOffset < -maxClockOffset || c.ClockOffset > maxClockOffset {
+		fail(KeyClockOffset, "%s is out of range ±%dd", FormatOffset(c.ClockOffset), maxDays)
+	}
+	if c.CannedReplies, err = cannedReplies(l.v.Get(KeyCannedReplies)); err != nil {
+		fail(KeyCannedReplies, "%v", err)
+	}
 	return errs
 }
 
