@@ -115,7 +115,7 @@ func TestCannedReplies(t *testing.T) {
 		"escape":      {"messages:\n  canned: [\"\\e[31mred\"]\n", "reply 1 contains control characters"},
 		"too long":    {"messages:\n  canned: [\"" + strings.Repeat("x", 2001) + "\"]\n", "reply 1 has 2001 characters; at most 2000"},
 		"not text":    {"messages:\n  canned: [1, 2]\n", "reply 1 must be text"},
-		"not a list":  {"messages:\n  canned: {a: b}\n", "must be a list of texts"},
+		"not a list":  {"messages:\n  canned: 5\n", "must be a list of texts"},
 		"too many":    {"messages:\n  canned: [" + strings.TrimSuffix(strings.Repeat("\"x\",", 51), ",") + "]\n", "51 replies; at most 50"},
 	} {
 		writeFile(t, path, tt.file)
