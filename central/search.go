@@ -50,6 +50,9 @@ var prefixOps = map[string]string{"gt": ">", "ge": ">=", "lt": "<", "le": "<=", 
 type searchResult struct {
 	entries []Stored
 	next    *cursor
+	// elements, when set (_elements), is the set of top-level elements
+	// each entry is cut down to.
+	elements map[string]bool
 }
 
 // search runs a type-level search for principal p. Results are ordered by
@@ -120,6 +123,12 @@ func (t *tx) search(p Principal, typ string, q url.Values) (searchResult, error)
 				ph, a := inList(strings.Split(v, ","), func(s string) string { return s })
 				where = append(where, "r.id IN (SELECT id FROM params WHERE type = ? AND name = ? AND value IN ("+ph+"))")
 				args = append(append(args, typ, name), a...)
+			case name == "_elements":
+				keep, err := parseElements(vals)
+				if err != nil {
+					return res, err
+				}
+				res.elements = keep
 			case name == "_format" || name == "_total":
 				// _format: JSON is all we speak; _total: never computed.
 			default:
@@ -189,9 +198,15 @@ func searchBundle(base, typ string, q url.Values, res searchResult) *fhir.Bundle
 		b.Link = append(b.Link, fhir.BundleLink{Relation: "next", URL: base + "/" + typ + "?" + nq.Encode()})
 	}
 	for _, st := range res.entries {
+		raw := json.RawMessage(st.JSON)
+		if res.elements != nil {
+			if sub, err := subsetElements(raw, res.elements); err == nil {
+				raw = sub
+			}
+		}
 		b.Entry = append(b.Entry, fhir.BundleEntry{
 			FullURL:  base + "/" + st.Type + "/" + st.ID,
-			Resource: json.RawMessage(st.JSON),
+			Resource: raw,
 			Search:   &fhir.BundleEntrySearch{Mode: "match"},
 		})
 	}
