@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/telehjerte/telehjerte-tui/central"
+	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/demo"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/fhir"
@@ -37,11 +38,17 @@ func serveCmd() *cobra.Command {
 	var addr, dbPath, tokensPath string
 	var tokenFlags []string
 	var scanEvery time.Duration
+	var clockOffset string
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the FHIR API (loopback by default)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			offset, err := config.ParseOffset(clockOffset)
+			if err != nil {
+				return fmt.Errorf("--clock-offset: %w", err)
+			}
+			now := shiftedClock(offset)
 			toks, err := loadTokens(tokensPath, tokenFlags)
 			if err != nil {
 				return err
@@ -52,7 +59,7 @@ func serveCmd() *cobra.Command {
 			}
 			defer store.Close()
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-			srv, err := central.NewServer(central.Config{Store: store, Tokens: toks, Logger: log})
+			srv, err := central.NewServer(central.Config{Store: store, Tokens: toks, Logger: log, Now: now})
 			if err != nil {
 				return err
 			}
@@ -62,7 +69,7 @@ func serveCmd() *cobra.Command {
 			}
 			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute}
 			if scanEvery > 0 {
-				go scanLoop(ctx, srv, scanEvery, log)
+				go scanLoop(ctx, srv, scanEvery, now, log)
 			}
 			go func() {
 				<-ctx.Done()
@@ -70,6 +77,9 @@ func serveCmd() *cobra.Command {
 				defer cancel()
 				_ = hs.Shutdown(sctx)
 			}()
+			if offset != 0 {
+				log.Warn("clock moved: triage, tasks and cover periods use a shifted time, not real time", "clock_offset", config.FormatOffset(offset))
+			}
 			log.Info("serving FHIR", "addr", ln.Addr().String())
 			if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				return fmt.Errorf("serve: %w", err)
@@ -82,14 +92,23 @@ func serveCmd() *cobra.Command {
 	c.Flags().StringVar(&tokensPath, "tokens", "", `JSON file of bearer tokens: {"token": "Practitioner/id" | "Patient/id"}`)
 	c.Flags().StringArrayVar(&tokenFlags, "token", nil, "a bearer token as TOKEN=Practitioner/id (repeatable; visible in the process list, prefer --tokens)")
 	c.Flags().DurationVar(&scanEvery, "scan-every", 5*time.Minute, "how often to create missing-measurement tasks (0 disables)")
+	c.Flags().StringVar(&clockOffset, "clock-offset", "0", "shift the server's \"now\" (triage, tasks, cover periods), e.g. 2d or -3h, for training and tests")
 	return c
 }
 
-func scanLoop(ctx context.Context, srv *central.Server, every time.Duration, log *slog.Logger) {
+// shiftedClock is time.Now moved by offset; time.Now itself for none.
+func shiftedClock(offset time.Duration) func() time.Time {
+	if offset == 0 {
+		return time.Now
+	}
+	return func() time.Time { return time.Now().Add(offset) }
+}
+
+func scanLoop(ctx context.Context, srv *central.Server, every time.Duration, now func() time.Time, log *slog.Logger) {
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	for {
-		rep, err := srv.ScanMissing(ctx, time.Now())
+		rep, err := srv.ScanMissing(ctx, now())
 		if err != nil {
 			log.Error("missing-measurement scan failed", "err", err)
 		} else {

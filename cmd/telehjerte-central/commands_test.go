@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func run(t *testing.T, args ...string) (string, error) {
@@ -73,5 +74,20 @@ func TestLoadTokensRejectsBadInput(t *testing.T) {
 	}
 	if _, err := loadTokens("", []string{"long-enough-token=Patient/p1"}); err != nil {
 		t.Error(err)
+	}
+}
+
+func TestServeClockOffset(t *testing.T) {
+	if _, err := run(t, "serve", "--clock-offset", "soon", "--token", "long-enough-token=Practitioner/p1"); err == nil || !strings.Contains(err.Error(), "--clock-offset") {
+		t.Errorf("bad --clock-offset: %v", err)
+	}
+	if now := shiftedClock(0); now().Sub(time.Now()).Abs() > time.Minute {
+		t.Error("no offset is not real time")
+	}
+	if d := time.Until(shiftedClock(48 * time.Hour)()); d < 47*time.Hour || d > 49*time.Hour {
+		t.Errorf("+2d clock is %v ahead", d)
+	}
+	if d := time.Until(shiftedClock(-3 * time.Hour)()); d > -2*time.Hour || d < -4*time.Hour {
+		t.Errorf("-3h clock is %v away", d)
 	}
 }

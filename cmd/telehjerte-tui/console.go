@@ -9,6 +9,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
 
 	"github.com/telehjerte/telehjerte-tui/cmd/telehjerte-tui/internal/syncrun"
 	"github.com/telehjerte/telehjerte-tui/config"
@@ -54,7 +55,7 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 
 	opts := tui.Options{
 		Lang: cfg.Lang, Demo: d.demo, Clinic: d.clinic, User: cfg.User,
-		Now: e.now, Loc: e.loc, Days: cfg.PatientDays,
+		Now: e.now, Loc: e.loc, Days: cfg.PatientDays, CannedReplies: cfg.CannedReplies,
 	}
 	var p *tea.Program
 	var loop *syncrun.Loop
@@ -78,7 +79,7 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		// Shown on the terminal before the alternate screen and after it.
 		fmt.Fprintln(e.stderr, "telehjerte-tui:", d.note)
 	}
-	p = tea.NewProgram(shell{tui.New(ctx, d.store, opts)}, tea.WithContext(ctx))
+	p = tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: clockBanner(cfg.Lang, cfg.ClockOffset)}, tea.WithContext(ctx))
 
 	bg, stopBG := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -132,25 +133,51 @@ func startSync(ctx context.Context, wg *sync.WaitGroup, loop *syncrun.Loop, d *d
 type syncedMsg struct{ changed bool }
 
 // shell makes sure the console runs on the alternate screen, so the
-// nurse's shell is back untouched when it quits, and reloads the worklist
-// after a sync round that changed something.
-type shell struct{ tea.Model }
+// nurse's shell is back untouched when it quits, reloads the worklist
+// after a sync round that changed something, and, when banner is set (a
+// moved clock), shows it as a line of its own above every screen.
+type shell struct {
+	tea.Model
+	banner string
+	width  int // of the terminal, to cut the banner to
+}
 
 func (s shell) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if msg, ok := msg.(syncedMsg); ok {
+	switch msg := msg.(type) {
+	case syncedMsg:
 		if !msg.changed {
 			return s, nil // the status bar is redrawn
 		}
 		// The console's Init (re)loads the worklist, audited like any
 		// look-up.
 		return s, s.Model.Init()
+	case tea.WindowSizeMsg:
+		s.width = msg.Width
+		if s.banner != "" {
+			// The banner takes the top line.
+			msg.Height = max(1, msg.Height-1)
+		}
+		m, cmd := s.Model.Update(msg)
+		s.Model = m
+		return s, cmd
 	}
 	m, cmd := s.Model.Update(msg)
-	return shell{m}, cmd
+	s.Model = m
+	return s, cmd
 }
 
 func (s shell) View() tea.View {
 	v := s.Model.View()
 	v.AltScreen = true
+	if s.banner != "" {
+		b := []rune(s.banner)
+		if s.width > 0 && len(b) > s.width {
+			b = b[:s.width]
+		}
+		v.Content = lipgloss.NewStyle().Bold(true).Reverse(true).Render(string(b)) + "\n" + v.Content
+		if v.Cursor != nil {
+			v.Cursor.Y++
+		}
+	}
 	return v
 }

@@ -3,8 +3,11 @@ package main
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/telehjerte/telehjerte-tui/demo"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
@@ -27,7 +30,7 @@ func TestShellReloadsTheWorklistOnlyWhenARoundChangedSomething(t *testing.T) {
 		}
 		return len(log)
 	}
-	sh := shell{tui.New(ctx, store, tui.Options{User: "unit-nurse", Now: e.now, Loc: e.loc})}
+	sh := shell{Model: tui.New(ctx, store, tui.Options{User: "unit-nurse", Now: e.now, Loc: e.loc})}
 	if _, cmd := sh.Update(syncedMsg{changed: false}); cmd != nil {
 		t.Error("a round that changed nothing reloads the worklist")
 	}
@@ -53,5 +56,47 @@ func TestSyncStatusAdaptsTheEngineStatus(t *testing.T) {
 	want := tui.SyncStatus{Online: true, LastSync: at, Pending: 2, Conflicts: 1, Failed: 3}
 	if got != want {
 		t.Errorf("syncStatus = %+v, want %+v", got, want)
+	}
+}
+
+// A moved clock is shown on a line of its own above every screen; the
+// console below gets one line less, so nothing of it is pushed off.
+func TestShellShowsTheMovedClock(t *testing.T) {
+	ctx := context.Background()
+	e, _, _ := testEnv(t)
+	store, err := buildDemo(ctx, filepath.Join(t.TempDir(), "c.sqlite"), demo.Options{Patients: 4, Days: 3, Now: e.now(), Loc: e.loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if b := clockBanner("da", 0); b != "" {
+		t.Fatalf("real time has a banner: %q", b)
+	}
+	banner := clockBanner("da", 50*time.Hour)
+	if !strings.Contains(banner, "Klokke forskudt +2d2h0m0s") {
+		t.Fatalf("banner = %q", banner)
+	}
+	if b := clockBanner("en", -24*time.Hour); !strings.Contains(b, "Clock shifted -1d") {
+		t.Fatalf("english banner = %q", b)
+	}
+	var m tea.Model = shell{Model: tui.New(ctx, store, tui.Options{User: "unit-nurse", Now: e.now, Loc: e.loc}), banner: banner}
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	m, cmd := m.Update(syncedMsg{changed: true})
+	for cmd != nil {
+		// Load the worklist (a batch or a single command).
+		msg := cmd()
+		m, cmd = m.Update(msg)
+	}
+	v := m.View().Content
+	lines := strings.Split(v, "\n")
+	if !strings.Contains(lines[0], "Klokke forskudt +2d2h0m0s") {
+		t.Errorf("first line is not the banner: %q", lines[0])
+	}
+	if len(lines) != 30 {
+		t.Errorf("%d lines on a 30-line terminal, want 30:\n%s", len(lines), v)
+	}
+	m, _ = m.Update(tea.WindowSizeMsg{Width: 20, Height: 30})
+	if first := strings.Split(m.View().Content, "\n")[0]; strings.Contains(first, "ikke den rigtige") {
+		t.Errorf("banner not cut to a 20-column terminal: %q", first)
 	}
 }

@@ -65,11 +65,11 @@ func openData(ctx context.Context, e *env, cfg config.Config, log *slog.Logger) 
 			return nil, fmt.Errorf("cache %s (%s): %w; build one with `telehjerte-tui seed --out PATH`",
 				cfg.CachePath, cfg.Source(config.KeyCachePath), err)
 		}
-		if d.store, err = cache.Open(ctx, cfg.CachePath); err != nil {
+		if d.store, err = cache.Open(ctx, cfg.CachePath, cache.WithClock(e.now)); err != nil {
 			return nil, err
 		}
 	case config.ModeCentral:
-		if d.store, err = cache.Open(ctx, cfg.CachePath); err != nil {
+		if d.store, err = cache.Open(ctx, cfg.CachePath, cache.WithClock(e.now)); err != nil {
 			return nil, err
 		}
 		cl, err := newClient(cfg)
@@ -77,7 +77,7 @@ func openData(ctx context.Context, e *env, cfg config.Config, log *slog.Logger) 
 			d.store.Close()
 			return nil, err
 		}
-		d.engine = newEngine(d.store, cl, cfg, log)
+		d.engine = newEngine(d.store, cl, cfg, e.now, log)
 		d.centralURL = cfg.Central.URL
 	}
 	info, err := d.store.Info(ctx)
@@ -105,6 +105,13 @@ func openDemo(ctx context.Context, e *env, cfg config.Config, log *slog.Logger, 
 		return fmt.Errorf("demo: %w", err)
 	}
 	store, err := live.NewCache(ctx, cfg.DemoCachePath)
+	if err == nil && cfg.ClockOffset != 0 {
+		// Reopened on the moved clock (the demo cache is opened on the
+		// real one).
+		if err = store.Close(); err == nil {
+			store, err = cache.Open(ctx, cfg.DemoCachePath, cache.WithClock(e.now))
+		}
+	}
 	if err != nil {
 		c.Close()
 		return fmt.Errorf("demo: %w", err)
@@ -115,7 +122,7 @@ func openDemo(ctx context.Context, e *env, cfg config.Config, log *slog.Logger, 
 		d.close()
 		return fmt.Errorf("demo: %w", err)
 	}
-	d.engine = newEngine(store, cl, cfg, log)
+	d.engine = newEngine(store, cl, cfg, e.now, log)
 	rep, err := d.engine.Once(ctx)
 	if err != nil {
 		d.close()
@@ -136,9 +143,10 @@ func newClient(cfg config.Config) (*client.Client, error) {
 	return cl, nil
 }
 
-// newEngine makes the sync engine; its log lines go to the log file only.
-func newEngine(store *cache.Store, cl *client.Client, cfg config.Config, log *slog.Logger) *engine.Engine {
-	return engine.New(store, cl, engine.Options{Interval: cfg.SyncInterval, Logger: log})
+// newEngine makes the sync engine on the console's clock; its log lines go
+// to the log file only.
+func newEngine(store *cache.Store, cl *client.Client, cfg config.Config, now func() time.Time, log *slog.Logger) *engine.Engine {
+	return engine.New(store, cl, engine.Options{Interval: cfg.SyncInterval, Clock: now, Logger: log})
 }
 
 func userAgent() string { return "telehjerte-tui/" + versionString() }

@@ -29,6 +29,18 @@ func newEnv() *env {
 		terminal: func() bool { return term.IsTerminal(os.Stdin.Fd()) && term.IsTerminal(os.Stdout.Fd()) }}
 }
 
+// shifted returns a copy of e whose clock runs offset ahead of (or, when
+// negative, behind) e's: clock.offset, for training sessions and tests.
+func (e *env) shifted(offset time.Duration) *env {
+	if offset == 0 {
+		return e
+	}
+	c := *e
+	now := e.now
+	c.now = func() time.Time { return now().Add(offset) }
+	return &c
+}
+
 // clinicZone is the time zone of the clinics: measurement deadlines and days
 // are local to it.
 const clinicZone = "Europe/Copenhagen"

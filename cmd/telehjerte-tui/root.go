@@ -27,7 +27,7 @@ the odd message every few seconds.`,
 			if err != nil {
 				return err
 			}
-			return runConsole(cmd.Context(), e, cfg, f)
+			return runConsole(cmd.Context(), e.shifted(cfg.ClockOffset), cfg, f)
 		},
 	}
 	config.AddFlags(root.PersistentFlags())

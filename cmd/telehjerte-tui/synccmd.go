@@ -43,7 +43,7 @@ the next run goes on from there. The cache (cache.path) is created if missing.`,
 			if err != nil {
 				return err
 			}
-			return runSyncOnce(cmd.Context(), e, cfg, f)
+			return runSyncOnce(cmd.Context(), e.shifted(cfg.ClockOffset), cfg, f)
 		},
 	}
 	cmd.Flags().BoolVar(&f.once, "once", false, "run one round and exit (required)")
@@ -79,7 +79,7 @@ func runSyncOnce(ctx context.Context, e *env, cfg config.Config, f syncFlags) er
 	}
 	log, closeLog := logOrWarn(e, cfg.LogFile)
 	defer closeLog()
-	store, err := cache.Open(ctx, cfg.CachePath)
+	store, err := cache.Open(ctx, cfg.CachePath, cache.WithClock(e.now))
 	if err != nil {
 		return fmt.Errorf("sync --once: %w", err)
 	}
@@ -88,7 +88,7 @@ func runSyncOnce(ctx context.Context, e *env, cfg config.Config, f syncFlags) er
 	if err != nil {
 		return fmt.Errorf("sync --once: %w", err)
 	}
-	eng := newEngine(store, cl, cfg, log)
+	eng := newEngine(store, cl, cfg, e.now, log)
 	res, runErr := syncrun.Once(ctx, eng, store)
 	if runErr != nil {
 		log.Warn("sync --once failed", "error_kind", syncrun.ErrorKind(runErr))

@@ -62,7 +62,7 @@ prints after the first sync.`,
 			if err != nil {
 				return err
 			}
-			return runWorklist(cmd.Context(), e, cfg, f)
+			return runWorklist(cmd.Context(), e.shifted(cfg.ClockOffset), cfg, f)
 		},
 	}
 	cmd.Flags().StringVar(&f.format, "format", "table", "output format: table, json or csv")
