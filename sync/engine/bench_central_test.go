@@ -319,4 +319,3 @@ func BenchmarkCentralIncrementalSync20(b *testing.B) {
 		}
 	}
 }
-

@@ -61,6 +61,10 @@ type Options struct {
 	BackoffMin, BackoffMax time.Duration
 	// Rand returns a float in [0,1) for jitter (math/rand/v2.Float64).
 	Rand func() float64
+	// NoReconcile skips the per-round comparison of the patients the
+	// server lets us see with those in the cache (see reconcile.go). It is
+	// also skipped when Types has no Patient.
+	NoReconcile bool
 }
 
 // Engine syncs one cache with one server. Its methods are safe for
@@ -106,7 +110,9 @@ type Report struct {
 	Pulled    map[string]int // resources applied per type
 	Known     int            // resources skipped as already in the cache
 	Parked    int            // resources parked this round
-	Pages     int            // search pages fetched
+	Pages     int            // search pages fetched by the incremental pulls
+	Appeared  int            // patients newly visible, pulled with their records
+	Removed   int            // patients no longer visible, purged from the cache
 }
 
 // New returns an Engine for store and client.
@@ -195,7 +201,8 @@ func (e *Engine) Run(ctx context.Context) error {
 }
 
 // Once runs one full round: push the outbox, then pull every type, then
-// retry parked resources. Errors of single entries (conflicts, refusals)
+// reconcile which patients are visible (reconcile.go), then retry parked
+// resources. Errors of single entries (conflicts, refusals)
 // are recorded in the outbox, not returned; the error is for a round that
 // could not finish (server unreachable, database failure).
 func (e *Engine) Once(ctx context.Context) (Report, error) {
@@ -210,6 +217,12 @@ func (e *Engine) Once(ctx context.Context) (Report, error) {
 	if err == nil || !isOffline(err) {
 		// A refused push (not a network failure) does not stop the pull.
 		perr := e.pullAll(ctx, &rep)
+		if perr == nil {
+			// Only after a complete pull: visibility changes the
+			// watermarks cannot see (a cover starting or ending, a
+			// transfer).
+			perr = e.reconcile(ctx, &rep)
+		}
 		err = errors.Join(err, perr)
 	}
 	if err == nil {
@@ -244,7 +257,7 @@ func (e *Engine) Once(ctx context.Context) (Report, error) {
 	})
 	e.log.Info("sync round", "pushed", rep.Pushed, "resolved", rep.Resolved, "conflicts", rep.Conflicts,
 		"failed", rep.Failed, "retrying", rep.Retrying, "pulled", sum(rep.Pulled), "known", rep.Known,
-		"parked", rep.Parked, "pages", rep.Pages, "ok", err == nil)
+		"parked", rep.Parked, "pages", rep.Pages, "appeared", rep.Appeared, "removed", rep.Removed, "ok", err == nil)
 	if err != nil {
 		return rep, fmt.Errorf("sync: %w", err)
 	}

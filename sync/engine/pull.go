@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
@@ -81,10 +82,19 @@ func (e *Engine) pullType(ctx context.Context, typ string, rep *Report) error {
 	if !bound.IsZero() && e.opts.Overlap > 0 {
 		bound = bound.Add(-e.opts.Overlap)
 	}
+	return e.walk(ctx, typ, bound, nil, &rep.Pages, func(page *client.Page, bound time.Time) (pageResult, error) {
+		return e.applyPage(ctx, typ, page, bound, true, rep)
+	})
+}
+
+// walk runs the search typ?extra from bound on, as described above, giving
+// every page to visit; pages, when not nil, counts the pages fetched.
+func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra url.Values, counter *int,
+	visit func(page *client.Page, bound time.Time) (pageResult, error)) error {
 	count := e.opts.PageSize
 	pages := 0
 	for {
-		page, err := e.client.SearchSince(ctx, typ, bound, count, nil)
+		page, err := e.client.SearchSince(ctx, typ, bound, count, extra)
 		if errors.Is(err, client.ErrTooLarge) && count > 1 {
 			count /= 2
 			continue
@@ -93,8 +103,10 @@ func (e *Engine) pullType(ctx context.Context, typ string, rep *Report) error {
 			return fmt.Errorf("pull %s: %w", typ, err)
 		}
 		pages++
-		rep.Pages++
-		res, err := e.applyPage(ctx, typ, page, bound, rep)
+		if counter != nil {
+			*counter++
+		}
+		res, err := visit(page, bound)
 		if err != nil {
 			return err
 		}
@@ -111,8 +123,10 @@ func (e *Engine) pullType(ctx context.Context, typ string, rep *Report) error {
 				return fmt.Errorf("pull %s: %w", typ, err)
 			}
 			pages++
-			rep.Pages++
-			lastRes, err = e.applyPage(ctx, typ, next, bound, rep)
+			if counter != nil {
+				*counter++
+			}
+			lastRes, err = visit(next, bound)
 			if err != nil {
 				return err
 			}
@@ -148,7 +162,9 @@ func (e *Engine) pullType(ctx context.Context, typ string, rep *Report) error {
 
 // applyPage stores one page in one transaction together with the new
 // watermark.
-func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, bound time.Time, rep *Report) (pageResult, error) {
+// A compartment pull (watermark false) applies the page but leaves the
+// type's watermark alone: it saw only one patient's resources.
+func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, bound time.Time, watermark bool, rep *Report) (pageResult, error) {
 	res := pageResult{n: len(page.Resources), allAt: !bound.IsZero() && len(page.Resources) > 0}
 	applied, parked, known := 0, 0, 0
 	err := e.store.Write(ctx, func(tx *cache.Tx) error {
@@ -181,7 +197,7 @@ func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, b
 				res.allAt = false
 			}
 		}
-		if !res.maxLU.IsZero() {
+		if watermark && !res.maxLU.IsZero() {
 			return tx.AdvanceWatermark(typ, res.maxLU)
 		}
 		return nil
