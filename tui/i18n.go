@@ -68,6 +68,7 @@ type texts struct {
 	KeyApply, KeyAll, KeyHelp, KeyQuit, KeyBack, KeyNextPane      string
 	KeyPrevPane, KeyPane, KeyPageUp, KeyPageDown, KeyCloseHelp    string
 	KeyForceQuit, KeyMove                                         string
+	KeySync                                                       string
 
 	// A holds the texts of the nurse actions.
 	A actionTexts
@@ -234,7 +235,8 @@ func danishTexts() *texts {
 		KeyHelp: "hjælp", KeyQuit: "afslut", KeyBack: "tilbage", KeyNextPane: "næste fane",
 		KeyPrevPane: "forrige fane", KeyPane: "vælg fane", KeyPageUp: "side op", KeyPageDown: "side ned",
 		KeyCloseHelp: "luk hjælp", KeyForceQuit: "afslut altid", KeyMove: "flyt",
-		A: danishActionTexts(),
+		KeySync: "synkronisér nu",
+		A:       danishActionTexts(),
 	}
 }
 
@@ -445,7 +447,8 @@ func englishTexts() *texts {
 		KeyHelp: "help", KeyQuit: "quit", KeyBack: "back", KeyNextPane: "next pane",
 		KeyPrevPane: "previous pane", KeyPane: "choose pane", KeyPageUp: "page up", KeyPageDown: "page down",
 		KeyCloseHelp: "close help", KeyForceQuit: "always quit", KeyMove: "move",
-		A: englishActionTexts(),
+		KeySync: "sync now",
+		A:       englishActionTexts(),
 	}
 }
 

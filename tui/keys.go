@@ -8,7 +8,7 @@ import (
 // on the state (see Model.activeKeys).
 type keyMap struct {
 	Up, Down, Move, Home, End, Open, Filter, Clear, Apply, All key.Binding
-	Help, CloseHelp, Quit, ForceQuit, Back                     key.Binding
+	Help, CloseHelp, Quit, ForceQuit, Back, SyncNow            key.Binding
 	NextPane, PrevPane, Pane, PageUp, PageDown                 key.Binding
 
 	// Actions (shown and working only with Options.Actions set).
@@ -38,6 +38,7 @@ func newKeyMap(t *texts) keyMap {
 		CloseHelp: b([]string{"?", "esc", "q"}, "?/esc", t.KeyCloseHelp),
 		Quit:      b([]string{"q"}, "q", t.KeyQuit),
 		ForceQuit: b([]string{"ctrl+c"}, "ctrl+c", t.KeyForceQuit),
+		SyncNow:   b([]string{"ctrl+r"}, "ctrl+r", t.KeySync),
 		Back:      b([]string{"esc", "q"}, "esc/q", t.KeyBack),
 		NextPane:  b([]string{"tab"}, "tab", t.KeyNextPane),
 		PrevPane:  b([]string{"shift+tab"}, "shift+tab", t.KeyPrevPane),

@@ -43,20 +43,39 @@ type Model struct {
 
 	dlg   dialog // an open action dialog, or nil
 	flash string // the outcome of the last action, until the next key
+
+	// wantAll is the worklist mode last asked for (the all/open toggle),
+	// which a background refresh keeps even before that load arrives.
+	wantAll bool
 }
+
+// RefreshMsg asks the console to reload what it shows from its Source,
+// e.g. after a sync round changed the cache: send it with
+// program.Send(tui.RefreshMsg{}). The worklist keeps its all/open mode,
+// its search filter and the cursor on the same patient; an open patient
+// view is reloaded in place (pane, scroll and cursors kept as far as the
+// new data allow).
+//
+// A refresh is not audited: it is not a new look-up by the nurse but the
+// screen she already opened (and whose opening was audited) being kept up
+// to date. Opening the worklist, toggling all/open and opening a patient
+// are audited as before.
+type RefreshMsg struct{}
 
 // worklistMsg carries a loaded worklist.
 type worklistMsg struct {
-	rows []domain.WorklistRow
-	all  bool
-	err  error
+	rows    []domain.WorklistRow
+	all     bool
+	err     error
+	refresh bool // a background refresh (RefreshMsg)
 }
 
 // patientMsg carries a loaded patient.
 type patientMsg struct {
-	id     string
-	detail domain.PatientDetail
-	err    error
+	id      string
+	detail  domain.PatientDetail
+	err     error
+	refresh bool // a background refresh (RefreshMsg)
 }
 
 // New returns the console model reading from src. The worklist (patients
@@ -97,6 +116,7 @@ func (m *Model) Init() tea.Cmd {
 // loadWorklist audits the look-up and then reads the worklist. The audit
 // entry is written first: a look-up that cannot be logged is not made.
 func (m *Model) loadWorklist(all bool) tea.Cmd {
+	m.wantAll = all
 	ctx, src, e := m.ctx, m.src, domain.AuditEntry{At: m.opts.Now(), User: m.opts.User, Action: ActionViewWorklist}
 	if all {
 		e.Detail = "all"
@@ -131,6 +151,30 @@ func (m *Model) loadPatient(id string) tea.Cmd {
 	}
 }
 
+// refresh reloads the worklist in its current mode and, when a patient
+// view is open, that patient, without audit entries (see RefreshMsg).
+func (m *Model) refresh() tea.Cmd {
+	ctx, src, all := m.ctx, m.src, m.wantAll
+	cmds := []tea.Cmd{func() tea.Msg {
+		rows, err := src.Worklist(ctx, all)
+		if err != nil {
+			return worklistMsg{all: all, refresh: true, err: fmt.Errorf("refresh worklist: %w", err)}
+		}
+		return worklistMsg{rows: rows, all: all, refresh: true}
+	}}
+	if m.screen == screenPatient && m.pv.id != "" {
+		id, since := m.pv.id, m.windowStart(m.opts.Now())
+		cmds = append(cmds, func() tea.Msg {
+			d, err := src.Patient(ctx, id, since)
+			if err != nil {
+				return patientMsg{id: id, refresh: true, err: fmt.Errorf("refresh patient: %w", err)}
+			}
+			return patientMsg{id: id, detail: d, refresh: true}
+		})
+	}
+	return tea.Batch(cmds...)
+}
+
 // windowStart is local midnight Days-1 days before now: the window holds
 // Days calendar days including today.
 func (m *Model) windowStart(now time.Time) time.Time {
@@ -147,8 +191,17 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.wl.filter.SetWidth(max(10, m.width-len(m.t.FilterPr)-24))
 		m.wl.clamp(m.worklistBodyHeight())
 		return m, nil // pane scroll offsets are clamped when drawn and moved
+	case RefreshMsg:
+		return m, m.refresh()
 	case worklistMsg:
-		m.loading = false
+		if msg.refresh && (msg.all != m.wantAll || !m.wl.loaded) {
+			// The nurse toggled (or the first load is on its way): that
+			// load, not this refresh, decides what is shown.
+			return m, nil
+		}
+		if !msg.refresh {
+			m.loading = false
+		}
 		if msg.err != nil {
 			m.err = msg.err.Error()
 			return m, nil
@@ -158,16 +211,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.wl.clamp(m.worklistBodyHeight())
 		return m, nil
 	case patientMsg:
-		m.loading = false
-		if m.screen != screenPatient || msg.id != m.pv.id {
-			return m, nil // the nurse went back before it arrived
+		if m.screen != screenPatient || msg.id != m.pv.id || (msg.refresh && !m.pv.loaded) {
+			// The nurse went back before it arrived, or the audited load
+			// of this patient is still on its way.
+			if !msg.refresh {
+				m.loading = false
+			}
+			return m, nil
 		}
+		m.loading = false
 		if msg.err != nil {
 			m.err = msg.err.Error()
 			return m, nil
 		}
 		m.err = ""
-		m.pv.setDetail(msg.detail)
+		if msg.refresh {
+			m.pv.refreshDetail(msg.detail)
+		} else {
+			m.pv.setDetail(msg.detail)
+		}
 		return m, nil
 	case actionDoneMsg:
 		return m, m.actionDone(msg)
@@ -211,6 +273,10 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.flash = ""
+	if m.opts.SyncNow != nil && key.Matches(msg, m.keys.SyncNow) {
+		m.opts.SyncNow()
+		return m, nil
+	}
 	if m.dlg != nil {
 		d := m.dlg
 		done, cmd := d.update(m, msg)
@@ -306,6 +372,9 @@ func (m *Model) activeKeys() helpKeys {
 		nav := []key.Binding{k.NextPane, k.PrevPane, k.Pane}
 		scroll := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown}
 		gen := []key.Binding{k.Back, k.Help, k.ForceQuit}
+		if m.opts.SyncNow != nil {
+			gen = append(gen, k.SyncNow)
+		}
 		short := []key.Binding{k.NextPane, k.Pane, k.Move}
 		full := [][]key.Binding{nav, scroll}
 		if act := m.patientActionKeys(); len(act) > 0 {
@@ -331,6 +400,9 @@ func (m *Model) activeKeys() helpKeys {
 		act = append(act, k.Ack, k.AckAll)
 	}
 	gen := []key.Binding{k.Help, k.Quit, k.ForceQuit}
+	if m.opts.SyncNow != nil {
+		gen = append(gen, k.SyncNow)
+	}
 	if len(m.wl.visible) == 0 {
 		move = nil
 	}

@@ -44,6 +44,21 @@ func (p *patientView) setDetail(d domain.PatientDetail) {
 	p.msgCursor = max(0, len(d.Messages)-1)
 }
 
+// refreshDetail shows newer data of the same patient without moving the
+// nurse: pane and scroll stay (they are clamped when drawn), cursors are
+// kept within the new lists, and a message thread that was scrolled to the
+// bottom stays there so new messages come into view.
+func (p *patientView) refreshDetail(d domain.PatientDetail) {
+	atEnd := p.msgCursor >= len(p.detail.Messages)-1
+	p.detail, p.loaded = d, true
+	p.taskCursor = min(max(0, p.taskCursor), max(0, len(d.OpenTasks)-1))
+	if atEnd {
+		p.msgCursor = max(0, len(d.Messages)-1)
+	} else {
+		p.msgCursor = min(p.msgCursor, max(0, len(d.Messages)-1))
+	}
+}
+
 func (m *Model) updatePatientKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := m.keys
 	p := &m.pv

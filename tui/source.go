@@ -45,6 +45,11 @@ type Options struct {
 	// NewID returns a fresh client id for messages, notes and cover plans;
 	// default a random UUID.
 	NewID func() string
+	// SyncNow, when set, is called on ctrl+r (help: "synkronisér nu") to
+	// ask for a sync round at once. It must not block (e.g. the engine's
+	// Trigger); the screens are refreshed when the program is sent a
+	// RefreshMsg after the round.
+	SyncNow func()
 }
 
 // Audit actions written by the console.
