@@ -19,7 +19,7 @@ const (
 	OutboxAssessment  = "assessment"      // ClinicalImpression conditional create
 	OutboxReceipt     = "receipt"         // Communication conditional create
 	OutboxResolve     = "resolve-missing" // Task JSON Patch
-	OutboxRegime      = "regime"          // CarePlan / ServiceRequest PUT
+	OutboxRegime      = "regime"          // no longer queued: a regime change is one engine.ActionTransaction entry
 	OutboxMessage     = "message"         // Communication conditional create
 	OutboxMarkRead    = "mark-read"       // Communication JSON Patch
 	OutboxEpisode     = "episode"         // EpisodeOfCare PUT

@@ -2,6 +2,7 @@ package actions
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/engine"
 	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 	"github.com/telehjerte/telehjerte-tui/tui"
 )
@@ -92,11 +94,12 @@ func (s *Service) SaveRegime(ctx context.Context, c domain.RegimeChange) error {
 
 // saveRegimeVersion writes next as the version after cur: locally (as the
 // version id the central will give it, so the central's answer replaces
-// it) and in the outbox: the CarePlan PUT with If-Match on cur's version,
-// then a PUT of each ServiceRequest (revoked for kinds no longer in the
-// regime), each with If-Match on the version it was built from. Every
-// version writes every ServiceRequest, so a concurrent change made the
-// same way makes all of them conflict, not only the CarePlan.
+// it) and as one outbox entry holding a transaction Bundle, so the central
+// takes the whole version or none of it: the CarePlan PUT with ifMatch on
+// cur's version, then a PUT of each ServiceRequest (revoked for kinds no
+// longer in the regime), each with ifMatch on the version it was built
+// from. Every version writes every ServiceRequest, so a concurrent change
+// made the same way conflicts as a whole.
 func (s *Service) saveRegimeVersion(tx *cache.Tx, at time.Time, cur cache.RegimeState, next domain.Regime) error {
 	next.ID, next.PatientID = cur.Meta.ID, cur.Regime.PatientID
 	next.Version = nextVersion(cur.Meta.VersionID)
@@ -105,7 +108,12 @@ func (s *Service) saveRegimeVersion(tx *cache.Tx, at time.Time, cur cache.Regime
 	}
 	cp, srs := fhir.RegimeToFHIR(next)
 	cp.Meta = nil
-	if _, err := s.enqueue(tx, at, OutboxRegime, "CarePlan", cp.ID, cur.Meta.VersionID, cp); err != nil {
+	var b txBundle
+	cpMatch, err := s.chainedVersion(tx, "CarePlan", cp.ID, cur.Meta.VersionID)
+	if err != nil {
+		return err
+	}
+	if err := b.put("CarePlan", cp.ID, cpMatch, cp); err != nil {
 		return err
 	}
 	refs := map[domain.Kind]cache.ServiceRequestRef{}
@@ -117,9 +125,12 @@ func (s *Service) saveRegimeVersion(tx *cache.Tx, at time.Time, cur cache.Regime
 		}
 		ifMatch, version := "", "1"
 		if old, ok := cur.Refs[k]; ok {
-			sr.ID, ifMatch, version = old.ID, old.VersionID, nextVersion(old.VersionID)
+			if ifMatch, err = s.chainedVersion(tx, "ServiceRequest", old.ID, old.VersionID); err != nil {
+				return err
+			}
+			sr.ID, version = old.ID, nextVersion(ifMatch)
 		}
-		if _, err := s.enqueue(tx, at, OutboxRegime, "ServiceRequest", sr.ID, ifMatch, sr); err != nil {
+		if err := b.put("ServiceRequest", sr.ID, ifMatch, sr); err != nil {
 			return err
 		}
 		refs[k] = cache.ServiceRequestRef{ID: sr.ID, VersionID: version}
@@ -135,15 +146,64 @@ func (s *Service) saveRegimeVersion(tx *cache.Tx, at time.Time, cur cache.Regime
 		if !ok {
 			continue
 		}
-		sr.ID, sr.Status = old.ID, "revoked"
-		if _, err := s.enqueue(tx, at, OutboxRegime, "ServiceRequest", sr.ID, old.VersionID, sr); err != nil {
+		ifMatch, err := s.chainedVersion(tx, "ServiceRequest", old.ID, old.VersionID)
+		if err != nil {
 			return err
 		}
+		sr.ID, sr.Status = old.ID, "revoked"
+		if err := b.put("ServiceRequest", sr.ID, ifMatch, sr); err != nil {
+			return err
+		}
+	}
+	u := s.newUUID()
+	if err := tx.Enqueue(cache.OutboxEntry{UUID: u, Created: at, Action: engine.ActionTransaction, ResourceType: "CarePlan",
+		ResourceID: cp.ID, Payload: b.bytes(), IfMatch: cpMatch}); err != nil {
+		return err
 	}
 	if err := tx.PutRegimeRefs(next, cache.Meta{ID: next.ID, VersionID: next.Version}, refs); err != nil {
 		return fmt.Errorf("store new regime version: %w", err)
 	}
 	return nil
+}
+
+// chainedVersion is the version a change of typ/id is made against: the
+// one a change still queued will give it (so two queued changes chain on
+// the central), else cached.
+func (s *Service) chainedVersion(tx *cache.Tx, typ, id, cached string) (string, error) {
+	v, ok, err := tx.LastQueuedVersion(typ, id)
+	if err != nil {
+		return "", err
+	}
+	if ok && v != "" {
+		return nextVersion(v), nil
+	}
+	return cached, nil
+}
+
+// txBundle builds a FHIR transaction Bundle of PUTs.
+type txBundle struct {
+	b fhir.Bundle
+}
+
+// put adds PUT typ/id with entry.request.ifMatch W/"ifMatch" (none when
+// ifMatch is "": the resource is new).
+func (t *txBundle) put(typ, id, ifMatch string, res any) error {
+	raw, err := json.Marshal(res)
+	if err != nil {
+		return fmt.Errorf("encode %s for a transaction: %w", typ, err)
+	}
+	req := &fhir.BundleEntryRequest{Method: "PUT", URL: typ + "/" + id}
+	if ifMatch != "" {
+		req.IfMatch = `W/"` + ifMatch + `"`
+	}
+	t.b.Entry = append(t.b.Entry, fhir.BundleEntry{Resource: raw, Request: req})
+	return nil
+}
+
+func (t *txBundle) bytes() []byte {
+	t.b.ResourceType, t.b.Type = "Bundle", fhir.BundleTransaction
+	raw, _ := json.Marshal(&t.b) // only JSON we made ourselves
+	return raw
 }
 
 // nextVersion is the version id the central gives the next version of a

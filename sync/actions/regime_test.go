@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
@@ -42,9 +44,12 @@ func TestSaveRegimeOfflineThenOnline(t *testing.T) {
 	if err := c.act.SaveRegime(ctx, ch); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"regime CarePlan cp-p1 1", "regime ServiceRequest cp-p1-weight 1", "regime ServiceRequest cp-p1-pulse 1"}
-	if got := outboxLines(c.outbox(t)); !equalStrings(got, want) {
-		t.Fatalf("outbox = %q, want %q", got, want)
+	if got := outboxLines(c.outbox(t)); !equalStrings(got, []string{"transaction CarePlan cp-p1 1"}) {
+		t.Fatalf("outbox = %q, want one transaction", got)
+	}
+	want := []string{`PUT CarePlan/cp-p1 W/"1"`, `PUT ServiceRequest/cp-p1-weight W/"1"`, `PUT ServiceRequest/cp-p1-pulse W/"1"`}
+	if got := bundleLines(t, c.outbox(t)[0]); !equalStrings(got, want) {
+		t.Fatalf("transaction = %q, want %q", got, want)
 	}
 	hist, _ := c.store.RegimeHistory(ctx, "p1")
 	if len(hist) != 2 || hist[1].Version != "2" || hist[1].Thresholds.ByKind[domain.KindPulse].Primary.RedHigh.V != 110 {
@@ -58,7 +63,7 @@ func TestSaveRegimeOfflineThenOnline(t *testing.T) {
 		t.Errorf("audit detail = %s", d)
 	}
 	rep := c.sync(t)
-	if rep.Pushed != 3 || rep.Conflicts != 0 {
+	if rep.Pushed != 1 || rep.Conflicts != 0 {
 		t.Fatalf("round = %+v", rep)
 	}
 	// The central pairs the new CarePlan version with the new thresholds.
@@ -88,8 +93,8 @@ func TestSaveRegimeConflicts(t *testing.T) {
 	if err := a.act.SaveRegime(ctx, stale); !errors.As(err, &conflict) || conflict.Theirs.Version != "2" {
 		t.Fatalf("save on a stale base = %v; want a RegimeConflictError with version 2", err)
 	}
-	if n := len(a.outbox(t)); n != 3 {
-		t.Errorf("outbox after a refused save = %d, want 3", n)
+	if n := len(a.outbox(t)); n != 1 {
+		t.Errorf("outbox after a refused save = %d, want 1", n)
 	}
 
 	// After push: B changed it offline on version 1 too; A reaches the
@@ -101,15 +106,22 @@ func TestSaveRegimeConflicts(t *testing.T) {
 	}
 	a.sync(t)
 	rep := b.sync(t)
-	if rep.Conflicts != 3 || rep.Pushed != 0 {
-		t.Fatalf("B's round = %+v; want all three entries in conflict", rep)
+	if rep.Conflicts != 1 || rep.Pushed != 0 {
+		t.Fatalf("B's round = %+v; want its one transaction in conflict", rep)
 	}
 	cs, err := b.store.OutboxConflicts(ctx)
-	if err != nil || len(cs) != 3 || cs[0].ServerVersion != "2" {
+	if err != nil || len(cs) != 1 || cs[0].ServerVersion != "2" {
 		t.Fatalf("conflicts = %+v, %v", cs, err)
 	}
 	if st := e.centralRegime(t, "p1"); st.Thresholds.ReferenceWeight == 85 {
 		t.Error("B's change overwrote A's on the central")
+	}
+	// All or nothing: none of B's ServiceRequests was written either.
+	for _, id := range []string{"cp-p1-weight", "cp-p1-pulse"} {
+		sr, _ := e.get(tokA, "ServiceRequest", id)
+		if v := str(sr["meta"].(map[string]any)["versionId"]); v != "2" {
+			t.Errorf("ServiceRequest/%s at version %s on the central, want 2 (A's only)", id, v)
+		}
 	}
 }
 
@@ -127,11 +139,11 @@ func TestPauseSuppressesMissingTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := outboxLines(c.outbox(t))
-	if len(lines) == 0 || lines[0] != "regime CarePlan cp-p1 1" {
-		t.Fatalf("outbox = %q", lines)
+	if len(lines) != 1 || lines[0] != "transaction CarePlan cp-p1 1" {
+		t.Fatalf("outbox = %q, want one regime transaction", lines)
 	}
-	for _, l := range lines {
-		if l[:len("regime")] != "regime" {
+	for _, l := range bundleLines(t, c.outbox(t)[0]) {
+		if !strings.Contains(l, "CarePlan/") && !strings.Contains(l, "ServiceRequest/") {
 			t.Errorf("pause touched more than the regime: %q", l)
 		}
 	}
@@ -182,11 +194,11 @@ func TestRegimeDroppingAKindRevokesItsServiceRequest(t *testing.T) {
 	if err := c.act.SaveRegime(ctx, ch); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"regime CarePlan cp-p1 1", "regime ServiceRequest cp-p1-pulse 1", "regime ServiceRequest cp-p1-weight 1"}
-	if got := outboxLines(c.outbox(t)); !equalStrings(got, want) {
-		t.Fatalf("outbox = %q, want %q", got, want)
+	want := []string{`PUT CarePlan/cp-p1 W/"1"`, `PUT ServiceRequest/cp-p1-pulse W/"1"`, `PUT ServiceRequest/cp-p1-weight W/"1"`}
+	if got := bundleLines(t, c.outbox(t)[0]); !equalStrings(got, want) {
+		t.Fatalf("transaction = %q, want %q", got, want)
 	}
-	if rep := c.sync(t); rep.Pushed != 3 {
+	if rep := c.sync(t); rep.Pushed != 1 {
 		t.Fatalf("round = %+v", rep)
 	}
 	sr, _ := e.get(tokA, "ServiceRequest", "cp-p1-weight")
@@ -207,9 +219,55 @@ func TestRegimeDroppingAKindRevokesItsServiceRequest(t *testing.T) {
 	if err := c.act.SaveRegime(ctx, ch2); err != nil {
 		t.Fatal(err)
 	}
-	if rep := c.sync(t); rep.Pushed != 2 || rep.Conflicts != 0 {
+	if rep := c.sync(t); rep.Pushed != 1 || rep.Conflicts != 0 {
 		t.Fatalf("second round = %+v", rep)
 	}
+}
+
+// Two regime changes queued offline chain: the second transaction's
+// ifMatch values are the versions the first will give, and both go
+// through in one round.
+func TestQueuedRegimeChangesChain(t *testing.T) {
+	e := newEnv(t)
+	c := e.newConsole(userA, tokA)
+	ctx := context.Background()
+	if err := c.act.SaveRegime(ctx, validChange(t, c, "p1")); err != nil {
+		t.Fatal(err)
+	}
+	ch2 := validChange(t, c, "p1")
+	ch2.Regime.Reason = "igen"
+	if err := c.act.SaveRegime(ctx, ch2); err != nil {
+		t.Fatal(err)
+	}
+	out := c.outbox(t)
+	if len(out) != 2 {
+		t.Fatalf("outbox = %q", outboxLines(out))
+	}
+	want := []string{`PUT CarePlan/cp-p1 W/"2"`, `PUT ServiceRequest/cp-p1-weight W/"2"`, `PUT ServiceRequest/cp-p1-pulse W/"2"`}
+	if got := bundleLines(t, out[1]); !equalStrings(got, want) {
+		t.Fatalf("second transaction = %q, want %q", got, want)
+	}
+	if rep := c.sync(t); rep.Pushed != 2 || rep.Conflicts+rep.Failed != 0 {
+		t.Fatalf("round = %+v", rep)
+	}
+	if st := e.centralRegime(t, "p1"); st.Version != "3" || st.Reason != "igen" {
+		t.Errorf("central regime = version %s reason %q, want 3 igen", st.Version, st.Reason)
+	}
+}
+
+// bundleLines lists a transaction outbox entry's requests as
+// "METHOD url ifMatch".
+func bundleLines(t *testing.T, it cache.OutboxEntry) []string {
+	t.Helper()
+	b, err := fhir.Decode[*fhir.Bundle](it.Payload)
+	if err != nil || b.Type != fhir.BundleTransaction {
+		t.Fatalf("outbox payload is not a transaction Bundle: %v", err)
+	}
+	var out []string
+	for _, en := range b.Entry {
+		out = append(out, en.Request.Method+" "+en.Request.URL+" "+en.Request.IfMatch)
+	}
+	return out
 }
 
 func TestMarkReadQueuesAPatchWithIfMatch(t *testing.T) {

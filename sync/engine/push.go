@@ -22,13 +22,19 @@ const (
 	ActionCreate = "create"
 	ActionUpdate = "update"
 	ActionPatch  = "patch"
+	// ActionTransaction: the payload is a transaction Bundle, posted to the
+	// base URL and applied by the server all or nothing; each entry carries
+	// its own ifMatch. ResourceType/ResourceID name the entry a conflict is
+	// shown against (e.g. the CarePlan of a regime change): on a 412 the
+	// server's current version of it is read and kept beside the entry.
+	ActionTransaction = "transaction"
 )
 
 // method returns how an entry is sent: ActionCreate, ActionUpdate or
 // ActionPatch.
 func method(it cache.OutboxEntry) string {
 	switch it.Action {
-	case ActionCreate, ActionUpdate, ActionPatch:
+	case ActionCreate, ActionUpdate, ActionPatch, ActionTransaction:
 		return it.Action
 	}
 	p := bytes.TrimSpace(it.Payload)
@@ -71,7 +77,10 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report) (stop bool, err error) {
 	var resp *client.Response
 	var sendErr error
+	var more []*client.Response // every resource a transaction returned
 	switch method(it) {
+	case ActionTransaction:
+		more, sendErr = e.client.Transaction(ctx, it.Payload)
 	case ActionCreate:
 		resp, sendErr = e.client.Create(ctx, it.ResourceType, it.Payload, client.IdentifierCondition(it.UUID))
 	case ActionUpdate:
@@ -83,6 +92,14 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 	switch {
 	case sendErr == nil:
 		err := e.store.Write(ctx, func(tx *cache.Tx) error {
+			for _, r := range more {
+				if _, err := tx.ApplyResource(r.Raw); err != nil {
+					return err
+				}
+			}
+			if resp == nil {
+				return tx.FinishOutbox(it.UUID)
+			}
 			if _, err := tx.ApplyResource(resp.Raw); err != nil {
 				return err
 			}
