@@ -19,19 +19,11 @@ import (
 	"github.com/telehjerte/telehjerte-tui/demo"
 )
 
-// buildCentral builds telehjerte-central into a temporary directory.
+// buildCentral builds telehjerte-central (once per test run, see
+// builtOnce).
 func buildCentral(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "telehjerte-central")
-	args := []string{"build", "-o", bin}
-	if raceBuild {
-		args = append(args, "-race")
-	}
-	cmd := exec.Command("go", append(args, "../telehjerte-central")...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build telehjerte-central: %v\n%s", err, out)
-	}
-	return bin
+	return builtOnce(t, "telehjerte-central", "../telehjerte-central")
 }
 
 // freeAddr returns a loopback address that was free a moment ago.

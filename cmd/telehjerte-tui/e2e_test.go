@@ -16,19 +16,10 @@ import (
 	"unicode"
 )
 
-// buildBinary builds the console into a temporary directory.
+// buildBinary builds the console (once per test run, see builtOnce).
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "telehjerte-tui")
-	args := []string{"build", "-o", bin}
-	if raceBuild {
-		args = append(args, "-race")
-	}
-	cmd := exec.Command("go", append(args, ".")...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
+	return builtOnce(t, "telehjerte-tui", ".")
 }
 
 // isolatedEnv is the environment for the binary: a private HOME and XDG
