@@ -131,7 +131,9 @@ func TestE2EAckAllGreen(t *testing.T) {
 	con.send("-l", green[0])
 	con.send("Enter")
 	con.send("k")
-	con.waitFor("the per-patient scope", func(s string) bool { return strings.Contains(s, "målinger for "+green[0]+"?") || strings.Contains(s, "måling for "+green[0]+"?") })
+	con.waitFor("the per-patient scope", func(s string) bool {
+		return strings.Contains(s, "målinger for "+green[0]+"?") || strings.Contains(s, "måling for "+green[0]+"?")
+	})
 	con.send("y")
 	con.waitFor(green[0]+" to leave the worklist", func(s string) bool {
 		_, ok := worklistRows(s)[green[0]]
