@@ -64,9 +64,11 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		opts.Status = syncStatus(d.engine.Status)
 		loop = syncrun.NewLoop(d.engine, cfg.SyncInterval, log, func(rep engine.Report, err error) {
 			// Redraw the status bar; reload the worklist when something changed.
-			p.Send(syncedMsg{changed: total(rep.Pulled)+rep.Pushed+rep.Resolved > 0})
+			p.Send(syncedMsg{changed: roundChanged(rep)})
 		})
 		trigger = loop.Trigger
+		// ctrl+r: a sync round now (its end refreshes the screen).
+		opts.SyncNow = loop.Trigger
 	}
 	if d.mode != config.ModeCache {
 		// A cache opened without a central has nowhere to send actions to:
@@ -129,12 +131,21 @@ func startSync(ctx context.Context, wg *sync.WaitGroup, loop *syncrun.Loop, d *d
 	})
 }
 
+// roundChanged tells whether a sync round changed anything the console
+// shows: resources pulled, outbox entries sent, resolved, in conflict or
+// failed (the thread and the status show them), patients that appeared
+// (a cover began, a transfer in) or were purged (a cover ended).
+func roundChanged(rep engine.Report) bool {
+	return total(rep.Pulled)+rep.Pushed+rep.Resolved+rep.Conflicts+rep.Failed+rep.Appeared+rep.Removed > 0
+}
+
 // syncedMsg tells the console that a sync round ended.
 type syncedMsg struct{ changed bool }
 
 // shell makes sure the console runs on the alternate screen, so the
-// nurse's shell is back untouched when it quits, reloads the worklist
-// after a sync round that changed something, and, when banner is set (a
+// nurse's shell is back untouched when it quits, refreshes what is shown
+// (worklist and an open patient view, in place) after a sync round that
+// changed something, and, when banner is set (a
 // moved clock), shows it as a line of its own above every screen.
 type shell struct {
 	tea.Model
@@ -148,9 +159,11 @@ func (s shell) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if !msg.changed {
 			return s, nil // the status bar is redrawn
 		}
-		// The console's Init (re)loads the worklist, audited like any
-		// look-up.
-		return s, s.Model.Init()
+		// Reload the screen the nurse already has open, in place; not a
+		// new look-up, so not audited (see tui.RefreshMsg).
+		m, cmd := s.Model.Update(tui.RefreshMsg{})
+		s.Model = m
+		return s, cmd
 	case tea.WindowSizeMsg:
 		s.width = msg.Width
 		if s.banner != "" {
