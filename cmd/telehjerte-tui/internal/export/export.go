@@ -5,11 +5,10 @@
 package export
 
 import (
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
 // Row is one worklist row as exported.
@@ -66,8 +65,8 @@ func Rows(rows []domain.WorklistRow, now time.Time, loc *time.Location) []Row {
 		o := r.Open
 		e := Row{
 			Status:    r.Open.Group().String(),
-			PatientID: clean(r.Patient.ID),
-			Name:      clean(r.Patient.Name),
+			PatientID: tui.Sanitize(r.Patient.ID),
+			Name:      tui.Sanitize(r.Patient.Name),
 			CPR:       domain.MaskCPR(r.Patient.CPR),
 			Open: Open{New: o.New(), Red: o.Red, Yellow: o.Yellow, Green: o.Green,
 				Unclassified: o.Unclassified, Implausible: o.Implausible, Missing: o.Missing, Unread: o.Unread},
@@ -90,26 +89,11 @@ func Rows(rows []domain.WorklistRow, now time.Time, loc *time.Location) []Row {
 			e.Latest[string(k)] = x
 		}
 		holder, cover := r.Responsibility.HolderAt(now)
-		e.Team = Team{ID: clean(holder.ID), Name: clean(holder.Name), Cover: cover}
+		e.Team = Team{ID: tui.Sanitize(holder.ID), Name: tui.Sanitize(holder.Name), Cover: cover}
 		if cover {
-			e.Team.HomeName = clean(r.Responsibility.Home.Name)
+			e.Team.HomeName = tui.Sanitize(r.Responsibility.Home.Name)
 		}
 		out = append(out, e)
 	}
 	return out
-}
-
-// clean makes untrusted text one safe line: control characters (including
-// ESC, so no terminal escape sequence survives) and bidirectional overrides
-// are dropped, invalid UTF-8 becomes U+FFFD.
-func clean(s string) string {
-	return strings.TrimSpace(strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t' || r == '\n' || r == '\r':
-			return ' '
-		case unicode.IsControl(r), r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-			return -1
-		}
-		return r
-	}, strings.ToValidUTF8(s, "\ufffd")))
 }
