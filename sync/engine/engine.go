@@ -188,7 +188,7 @@ func (e *Engine) Run(ctx context.Context) error {
 		}
 		_, err := e.Once(ctx)
 		if err != nil && ctx.Err() == nil {
-			e.log.Warn("sync round failed", "error_kind", errorKind(err))
+			e.log.Warn("sync round failed", "error_kind", ErrorKind(err))
 		}
 		if !t.Stop() {
 			select {
@@ -279,9 +279,9 @@ func isOffline(err error) bool { return client.IsRetryable(err) }
 // reachedServer reports whether err came with an HTTP status.
 func reachedServer(err error) bool { return client.StatusOf(err) != 0 }
 
-// errorKind is a log-safe label for an error: no text from the server or
+// ErrorKind is a log-safe label for an error: no text from the server or
 // the data, only its class and status.
-func errorKind(err error) string {
+func ErrorKind(err error) string {
 	switch {
 	case err == nil:
 		return ""

@@ -55,7 +55,7 @@ func (e *Engine) pullAll(ctx context.Context, rep *Report) error {
 			return errors.Join(err, rerr)
 		}
 		if err != nil {
-			e.log.Warn("pull failed", "type", typ, "error_kind", errorKind(err))
+			e.log.Warn("pull failed", "type", typ, "error_kind", ErrorKind(err))
 			if isOffline(err) || errors.Is(err, client.ErrUnauthorized) {
 				// Nothing else will get through either.
 				return err

@@ -138,7 +138,7 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 			return true, fmt.Errorf("push: record failure: %w", err)
 		}
 		rep.Failed++
-		e.log.Warn("push refused", "type", it.ResourceType, "error_kind", errorKind(sendErr))
+		e.log.Warn("push refused", "type", it.ResourceType, "error_kind", ErrorKind(sendErr))
 		return false, nil
 	}
 }
@@ -153,7 +153,7 @@ func (e *Engine) retryLater(ctx context.Context, it cache.OutboxEntry, cause err
 		return true, fmt.Errorf("push: record retry: %w", err)
 	}
 	rep.Retrying++
-	e.log.Info("push deferred", "type", it.ResourceType, "attempt", it.Attempts+1, "error_kind", errorKind(cause))
+	e.log.Info("push deferred", "type", it.ResourceType, "attempt", it.Attempts+1, "error_kind", ErrorKind(cause))
 	return true, cause
 }
 

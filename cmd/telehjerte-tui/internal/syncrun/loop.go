@@ -6,9 +6,7 @@ package syncrun
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/sync/client"
@@ -85,28 +83,9 @@ func (l *Loop) Run(ctx context.Context, skipFirst bool) error {
 }
 
 // ErrorKind is a log-safe label of a sync error: its class and HTTP status,
-// no text from the server or the data.
-func ErrorKind(err error) string {
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return "cancelled"
-	case errors.Is(err, client.ErrUnauthorized):
-		return "unauthorized"
-	case errors.Is(err, client.ErrForbidden):
-		return "forbidden"
-	case errors.Is(err, client.ErrTooLarge):
-		return "too-large"
-	case errors.Is(err, client.ErrMalformed):
-		return "malformed-response"
-	case client.StatusOf(err) != 0:
-		return "http-" + strconv.Itoa(client.StatusOf(err))
-	case client.IsRetryable(err):
-		return "unreachable"
-	}
-	return "internal"
-}
+// no text from the server or the data. It is the engine's own labelling, so
+// the console's log and the engine's agree.
+func ErrorKind(err error) string { return engine.ErrorKind(err) }
 
 // Offline reports whether err means the central could not be reached (or
 // did not answer properly), rather than refusing.
