@@ -293,16 +293,7 @@ func (t *tx) findByParam(typ, name, value string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("find %s by %s: %w", typ, name, err)
 	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return collectIDs(rows)
 }
 
 // byPatient returns every current resource of typ in the patient's
@@ -312,16 +303,7 @@ func (t *tx) byPatient(typ, patientID string) ([]Stored, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list %s of patient: %w", typ, err)
 	}
-	defer rows.Close()
-	var out []Stored
-	for rows.Next() {
-		st, err := scanStored(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, st)
-	}
-	return out, rows.Err()
+	return collectStored(rows)
 }
 
 // patientsWithType lists the patient ids that have at least one typ.
@@ -330,16 +312,7 @@ func (t *tx) patientsWithType(typ string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list patients: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return collectIDs(rows)
 }
 
 // Put writes resources as they are (keeping their ids; no triage, no access
@@ -357,4 +330,32 @@ func (s *Store) Put(ctx context.Context, rs ...fhir.Resource) error {
 		}
 		return nil
 	})
+}
+
+// collectStored reads every row of a query over storedCols and closes rows.
+func collectStored(rows *sql.Rows) ([]Stored, error) {
+	defer rows.Close()
+	var out []Stored
+	for rows.Next() {
+		st, err := scanStored(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, rows.Err()
+}
+
+// collectIDs reads a one-column query of ids and closes rows.
+func collectIDs(rows *sql.Rows) ([]string, error) {
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
 }

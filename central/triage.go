@@ -19,16 +19,7 @@ func (t *tx) historyOf(typ, patientID string) ([]Stored, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", typ, err)
 	}
-	defer rows.Close()
-	var out []Stored
-	for rows.Next() {
-		st, err := scanStored(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, st)
-	}
-	return out, rows.Err()
+	return collectStored(rows)
 }
 
 // regimes loads every regime version of a patient: each stored version of
