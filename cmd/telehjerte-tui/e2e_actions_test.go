@@ -182,8 +182,9 @@ func TestE2EAckOne(t *testing.T) {
 	con.quit()
 }
 
-// patientName is the name of a patient as the central has it, "given
-// family" (the worklist shows it so), cached per test.
+// patientName is the name of a patient as the central has it: its text
+// (the seed writes only that), else "given family" (the worklist shows it
+// so).
 func patientName(c *actCentral, id string) string {
 	c.t.Helper()
 	if id == "" {
@@ -191,6 +192,7 @@ func patientName(c *actCentral, id string) string {
 	}
 	var p struct {
 		Name []struct {
+			Text   string   `json:"text"`
 			Family string   `json:"family"`
 			Given  []string `json:"given"`
 		} `json:"name"`
@@ -198,6 +200,9 @@ func patientName(c *actCentral, id string) string {
 	c.get(actNurse, c.url+"/Patient/"+url.PathEscape(id), &p)
 	if len(p.Name) == 0 {
 		return ""
+	}
+	if p.Name[0].Text != "" {
+		return p.Name[0].Text
 	}
 	return strings.Join(append(append([]string{}, p.Name[0].Given...), p.Name[0].Family), " ")
 }
