@@ -141,4 +141,122 @@ func outboxLen(t *testing.T, st *cache.Store) int {
 	return len(es)
 }
 
-var _ = url.Values{}
+// pulseYellowHigh reads the yellow (GAL) upper pulse limit of the
+// patient's active pulse ServiceRequests on the central.
+func pulseYellowHigh(c *actCentral, patient string) (high []float64) {
+	c.t.Helper()
+	for _, r := range c.search(actNurse, "ServiceRequest", url.Values{"patient": {"Patient/" + patient}}) {
+		if r.Status != "active" || r.Code == nil || len(r.Code.Coding) == 0 || r.Code.Coding[0].Code != "NPU21692" {
+			continue
+		}
+		var sr struct {
+			Extension []struct {
+				URL       string `json:"url"`
+				Extension []struct {
+					URL                  string                   `json:"url"`
+					ValueQuantity        *struct{ Value float64 } `json:"valueQuantity"`
+					ValueCodeableConcept *struct {
+						Coding []struct{ Code string } `json:"coding"`
+					} `json:"valueCodeableConcept"`
+				} `json:"extension"`
+			} `json:"extension"`
+		}
+		if err := json.Unmarshal(r.Raw, &sr); err != nil {
+			c.t.Fatal(err)
+		}
+		for _, e := range sr.Extension {
+			if !strings.HasSuffix(e.URL, "ehealth-referenceRange") {
+				continue
+			}
+			var hi float64
+			var gal bool
+			for _, x := range e.Extension {
+				switch {
+				case x.URL == "high" && x.ValueQuantity != nil:
+					hi = x.ValueQuantity.Value
+				case x.URL == "type" && x.ValueCodeableConcept != nil:
+					for _, cd := range x.ValueCodeableConcept.Coding {
+						gal = gal || cd.Code == "GAL"
+					}
+				}
+			}
+			if gal {
+				high = append(high, hi)
+			}
+		}
+	}
+	return high
+}
+
+// countMark counts a reading with its mark ("85✓", "85!") on the screen.
+func countMark(scr, mark string) int { return strings.Count(scr, mark) }
+
+// A pulse threshold lowered in the regime form reaches the central as the
+// pulse ServiceRequest's yellow limit; the next reading is coloured by it
+// (yellow), the earlier one keeps its green.
+func TestE2EThresholdChangeColoursTheNextReading(t *testing.T) {
+	requireTmux(t)
+	c := newActCentral(t)
+	const pid = "pat-0001" // stable story: default pulse limits
+	if got := pulseYellowHigh(c, pid); len(got) != 1 || got[0] != 90 {
+		t.Fatalf("seeded pulse yellow high = %v, want [90]", got)
+	}
+	if out := c.submit(pid, "pulse", 85); !strings.Contains(out, "green") {
+		t.Fatalf("pulse 85 under the default limits: %s", out)
+	}
+	name := patientName(c, pid)
+	con := startActConsole(t, c, actNurse, "0")
+	onlineWorklist(con)
+	con.openPatient(name)
+	con.waitFor("the green reading", func(s string) bool { return countMark(s, "85✓") == 1 })
+
+	con.send("e")
+	con.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+name) })
+	con.send("-l", "Puls ligger lavt, tidligere reaktion")
+	// reason, physician, effective from, phase, start, end, re-evaluation,
+	// 5×(frequency, detail, deadline), reference weight, 4 weight limits,
+	// then the pulse limits: red low, yellow low, yellow high (the 30th).
+	tabs := make([]string, 29)
+	for i := range tabs {
+		tabs[i] = "Tab"
+	}
+	con.send(tabs...)
+	pulseRow := func(s string) string {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "> Puls") {
+				return l
+			}
+		}
+		return ""
+	}
+	con.waitFor("the focus on the pulse limits", func(s string) bool { return pulseRow(s) != "" })
+	con.send("End", "C-u")
+	con.send("-l", "80")
+	scr := con.waitFor("the new pulse limits", func(s string) bool {
+		f := strings.Fields(strings.NewReplacer("[", " ", "]", " ", "█", " ").Replace(pulseRow(s)))
+		return strings.Join(f, " ") == "> Puls 40 45 80 100"
+	})
+	_ = scr
+	con.send("C-s")
+	con.waitFor("the regime saved", func(s string) bool { return strings.Contains(s, "Ny version af måleregimet gemt.") })
+
+	eventually(t, "the new limit on the central", func() (bool, string) {
+		got := pulseYellowHigh(c, pid)
+		return len(got) == 1 && got[0] == 80, fmt.Sprint(got)
+	})
+	if out := c.submit(pid, "pulse", 85); !strings.Contains(out, "yellow") {
+		t.Errorf("pulse 85 under the new limits: %s", out)
+	}
+	// The day's row shows its most severe reading, now the yellow one, and
+	// that there are several ("+").
+	con.waitFor("the new reading yellow", func(s string) bool { return countMark(s, "85!+") == 1 })
+	// The open items list each reading with its own colour.
+	con.send("5")
+	scr = con.waitFor("both readings in the open items", func(s string) bool {
+		return countMark(s, "Puls 85!") == 1 && strings.Contains(s, "Måling til vurdering")
+	})
+	if countMark(scr, "Puls 85✓") != 1 {
+		t.Errorf("the earlier reading lost its green:\n%s", scr)
+	}
+	con.quit()
+}
