@@ -260,3 +260,130 @@ func TestE2EThresholdChangeColoursTheNextReading(t *testing.T) {
 	}
 	con.quit()
 }
+
+// centralVersions maps every CarePlan, ServiceRequest, EpisodeOfCare and
+// Communication the nurse may read to its version.
+func centralVersions(c *actCentral) map[string]string {
+	c.t.Helper()
+	out := map[string]string{}
+	for _, typ := range []string{"CarePlan", "ServiceRequest", "EpisodeOfCare", "Communication"} {
+		for _, r := range c.search(actNurse, typ, nil) {
+			out[typ+"/"+r.ID] = r.Meta.VersionID
+		}
+	}
+	return out
+}
+
+// lineAfter is the screen line after the first one containing marker, or "".
+func lineAfter(scr, marker string) string {
+	lines := strings.Split(scr, "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		if strings.Contains(lines[i], marker) {
+			return lines[i+1]
+		}
+	}
+	return ""
+}
+
+// clinicDate is today plus days in the clinic's zone, as the forms read
+// dates.
+func clinicDate(t *testing.T, days int) string {
+	t.Helper()
+	loc, err := time.LoadLocation(clinicZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return time.Now().In(loc).AddDate(0, 0, days).Format("02.01.2006")
+}
+
+// discard leaves a form or the composer with something typed in it.
+func (a *actConsole) discard(question string) {
+	a.t.Helper()
+	a.send("Escape")
+	a.waitFor("the discard question", func(s string) bool { return strings.Contains(s, question) })
+	a.send("y")
+	a.waitFor("the patient view again", func(s string) bool { return !strings.Contains(s, question) && strings.Contains(s, "Vægtkurve") })
+}
+
+// Bad input in the regime form (limits out of order), the composer (3,000
+// characters) and the cover form (end before start) is refused with the
+// problem next to the field; nothing reaches the outbox or the central.
+func TestE2EBadInputSavesNothing(t *testing.T) {
+	requireTmux(t)
+	c := newActCentral(t)
+	before := centralVersions(c)
+	name := patientName(c, "pat-0003") // pulse 92 story: on the worklist
+	con := startActConsole(t, c, actNurse, "0")
+	onlineWorklist(con)
+	con.openPatient(name)
+
+	// Regime: pulse yellow high 30, below yellow low 45.
+	con.send("e")
+	con.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+name) })
+	con.send("-l", "Forkert grænse")
+	tabs := make([]string, 29) // to the pulse yellow high, see the threshold test
+	for i := range tabs {
+		tabs[i] = "Tab"
+	}
+	con.send(tabs...)
+	con.waitFor("the focus on the pulse limits", func(s string) bool { return strings.Contains(s, "> Puls") })
+	con.send("End", "C-u")
+	con.send("-l", "30")
+	con.send("C-s")
+	scr := con.waitFor("the order problem under the pulse limits", func(s string) bool {
+		return strings.Contains(lineAfter(s, "> Puls"), "✗ skal passe i rækkefølgen")
+	})
+	if strings.Contains(scr, "Ny version af måleregimet gemt.") {
+		t.Errorf("the regime was saved:\n%s", scr)
+	}
+	con.discard("Kassér det indtastede?")
+
+	// Composer: 3,000 characters, pasted as typed keys.
+	con.send("4")
+	con.send("n")
+	con.waitFor("the composer", func(s string) bool { return strings.Contains(s, "Besked til "+name) })
+	con.send("-l", "For lang besked")
+	con.send("Tab")
+	chunk := strings.Repeat("abcdefghi ", 50) // 500 characters
+	for range 6 {
+		con.send("-l", chunk)
+	}
+	con.waitFor("the counter over the limit", func(s string) bool { return strings.Contains(s, "3000/2000") })
+	con.send("C-s")
+	scr = con.waitFor("the length problem", func(s string) bool { return strings.Contains(s, "✗ højst 2000 tegn") })
+	if strings.Contains(scr, "Beskeden er lagt i kø") {
+		t.Errorf("the message was queued:\n%s", scr)
+	}
+	con.discard("Kassér beskeden?")
+
+	// Cover: the last day before the first.
+	con.send("t")
+	con.waitFor("the responsibility form", func(s string) bool { return strings.Contains(s, "Monitoreringsansvar for "+name) })
+	from, to := clinicDate(t, 5), clinicDate(t, 2)
+	con.send("Tab", "Tab") // mode (holiday cover), team, from
+	con.send("-l", from)
+	con.send("Tab")
+	con.send("-l", to)
+	con.send("C-s")
+	scr = con.waitFor("the end-before-start problem under the last day", func(s string) bool {
+		return strings.Contains(lineAfter(s, "Til og med"), "✗ skal ligge efter")
+	})
+	if strings.Contains(scr, "dækker "+from[:5]) {
+		t.Errorf("the cover was planned:\n%s", scr)
+	}
+	con.discard("Kassér det indtastede?")
+
+	con.quit()
+	if n := outboxLen(t, openCache(t, con.cache)); n != 0 {
+		t.Errorf("%d entries in the outbox after refused input, want 0", n)
+	}
+	after := centralVersions(c)
+	for k, v := range after {
+		if before[k] != v {
+			t.Errorf("%s changed on the central: version %q → %q", k, before[k], v)
+		}
+	}
+	if len(after) != len(before) {
+		t.Errorf("%d resources on the central before, %d after", len(before), len(after))
+	}
+}
