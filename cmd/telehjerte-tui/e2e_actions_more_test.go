@@ -10,6 +10,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -232,11 +234,10 @@ func TestE2EThresholdChangeColoursTheNextReading(t *testing.T) {
 	con.waitFor("the focus on the pulse limits", func(s string) bool { return pulseRow(s) != "" })
 	con.send("End", "C-u")
 	con.send("-l", "80")
-	scr := con.waitFor("the new pulse limits", func(s string) bool {
+	con.waitFor("the new pulse limits", func(s string) bool {
 		f := strings.Fields(strings.NewReplacer("[", " ", "]", " ", "█", " ").Replace(pulseRow(s)))
 		return strings.Join(f, " ") == "> Puls 40 45 80 100"
 	})
-	_ = scr
 	con.send("C-s")
 	con.waitFor("the regime saved", func(s string) bool { return strings.Contains(s, "Ny version af måleregimet gemt.") })
 
@@ -252,7 +253,7 @@ func TestE2EThresholdChangeColoursTheNextReading(t *testing.T) {
 	con.waitFor("the new reading yellow", func(s string) bool { return countMark(s, "85!+") == 1 })
 	// The open items list each reading with its own colour.
 	con.send("5")
-	scr = con.waitFor("both readings in the open items", func(s string) bool {
+	scr := con.waitFor("both readings in the open items", func(s string) bool {
 		return countMark(s, "Puls 85!") == 1 && strings.Contains(s, "Måling til vurdering")
 	})
 	if countMark(scr, "Puls 85✓") != 1 {
@@ -386,4 +387,153 @@ func TestE2EBadInputSavesNothing(t *testing.T) {
 	if len(after) != len(before) {
 		t.Errorf("%d resources on the central before, %d after", len(before), len(after))
 	}
+}
+
+// startActConsoleOn is startActConsole on an existing cache (a console
+// restarted with its clock moved).
+func startActConsoleOn(t *testing.T, c *actCentral, nurse, offset, cachePath string) *actConsole {
+	t.Helper()
+	bin := buildBinary(t)
+	env := isolatedEnv(t,
+		"TELEHJERTE_CENTRAL_URL="+c.url,
+		"TELEHJERTE_CENTRAL_TOKEN="+c.nurseToken(nurse),
+		"TELEHJERTE_USER="+nurse,
+		"TELEHJERTE_SYNC_INTERVAL=1s",
+		"TELEHJERTE_CACHE_PATH="+cachePath,
+		"TELEHJERTE_CLOCK_OFFSET="+offset,
+	)
+	return &actConsole{tmuxSession: startTmux(t, bin, env), bin: bin, cache: cachePath, env: env}
+}
+
+// coveredOnCentral lists the patients whose EpisodeOfCare carries a cover
+// by team (read as the home team's nurse).
+func coveredOnCentral(c *actCentral, team string) []string {
+	c.t.Helper()
+	var out []string
+	for _, r := range c.search(actNurse, "EpisodeOfCare", nil) {
+		var e struct {
+			Patient struct {
+				Reference string `json:"reference"`
+			} `json:"patient"`
+			Extension []struct {
+				URL       string          `json:"url"`
+				Extension json.RawMessage `json:"extension"`
+			} `json:"extension"`
+		}
+		if err := json.Unmarshal(r.Raw, &e); err != nil {
+			c.t.Fatal(err)
+		}
+		for _, x := range e.Extension {
+			if strings.HasSuffix(x.URL, "/cover") && strings.Contains(string(x.Extension), "CareTeam/"+team) {
+				out = append(out, e.Patient.Reference)
+				break
+			}
+		}
+	}
+	return out
+}
+
+var headCountRE = regexp.MustCompile(`(\d+) borgere \(alle\)`)
+
+// allCount is the number of patients the worklist heading states in the
+// all-patients mode.
+func allCount(scr string) (int, bool) {
+	m := headCountRE.FindStringSubmatch(scr)
+	if m == nil {
+		return 0, false
+	}
+	n, _ := strconv.Atoi(m[1])
+	return n, true
+}
+
+// Holiday cover planned by the home team for all its patients: on the
+// central each EpisodeOfCare carries it; a console of the covering team
+// with the clock two days on shows them, marked as cover for the home
+// team; with the clock five days on (after the period) they are gone.
+func TestE2EHolidayCover(t *testing.T) {
+	requireTmux(t)
+	c := newActCentral(t)
+	const nord = "team-hf-demo-nord"
+	visible := func() int { return len(c.search(actCoverNurse, "Patient", nil)) }
+	if n := visible(); n != 0 {
+		t.Fatalf("the covering team's nurse sees %d patients before any cover", n)
+	}
+	name := patientName(c, "pat-0003")
+
+	// Nurse A plans the cover: from tomorrow, three days, all patients.
+	a := startActConsole(t, c, actNurse, "0")
+	onlineWorklist(a)
+	a.openPatient(name)
+	a.send("t")
+	a.waitFor("the responsibility form", func(s string) bool { return strings.Contains(s, "Monitoreringsansvar for "+name) })
+	a.send("Tab", "Tab") // mode (holiday cover), team (the only other one), from
+	a.send("-l", clinicDate(t, 1))
+	a.send("Tab")
+	a.send("-l", clinicDate(t, 3))
+	a.send("Tab", "Right") // scope: all patients of the home team
+	a.waitFor("the team scope", func(s string) bool { return strings.Contains(s, "alle borgere hos Hjertesvigtsklinik Demo") })
+	a.send("C-s")
+	a.waitFor("the cover planned", func(s string) bool {
+		return strings.Contains(s, "Hjertesvigtsklinik Demo Nord dækker "+clinicDate(t, 1)[:5])
+	})
+	eventually(t, "the cover on the central", func() (bool, string) {
+		got := coveredOnCentral(c, nord)
+		return len(got) == 12, fmt.Sprint(len(got), " covered: ", got)
+	})
+	a.quit()
+	if n := visible(); n != 0 {
+		t.Errorf("the covering team's nurse sees %d patients before the period starts", n)
+	}
+
+	// Two days on: the covering team's console sees the patients.
+	c.restart("2d")
+	if n := visible(); n != 12 {
+		t.Errorf("the covering team's nurse sees %d patients during the period, want 12", n)
+	}
+	b := startActConsole(t, c, actCoverNurse, "2d")
+	// Wide enough for the responsibility column to show the cover mark (the
+	// column is capped: the home team is cut; the patient header has it).
+	b.tmux("resize-window", "-t", "e2e", "-x", "180", "-y", "30")
+	b.waitFor("the moved clock and the sync", func(s string) bool {
+		return strings.Contains(s, "Klokke forskudt") && strings.Contains(s, "● online")
+	})
+	b.send("a")
+	scr := b.waitFor("the covered patients", func(s string) bool {
+		n, ok := allCount(s)
+		return ok && n >= 12
+	})
+	if _, ok := worklistRows(scr)[name]; !ok {
+		t.Errorf("%s not on the covering team's worklist:\n%s", name, scr)
+	}
+	for _, l := range strings.Split(scr, "\n") {
+		if strings.Contains(l, "-xxxx") && !strings.Contains(l, "Hjertesvigtsklinik Demo Nord (dækker for Hjerte") {
+			t.Errorf("worklist row not marked as cover: %q", l)
+		}
+	}
+	b.send("/")
+	b.send("-l", name)
+	b.send("Enter")
+	b.waitFor(name+" alone", func(s string) bool { return len(worklistRows(s)) == 1 })
+	b.send("Enter")
+	b.waitFor("the patient marked as cover", func(s string) bool {
+		return strings.Contains(s, "Hjertesvigtsklinik Demo Nord (dækker for Hjertesvigtsklinik Demo)")
+	})
+	b.quit()
+	cachePath := b.cache
+
+	// Five days on, the period is over: gone from the same console's cache.
+	c.restart("5d")
+	if n := visible(); n != 0 {
+		t.Errorf("the covering team's nurse sees %d patients after the period", n)
+	}
+	b = startActConsoleOn(t, c, actCoverNurse, "5d", cachePath)
+	b.waitFor("the moved clock and the sync", func(s string) bool {
+		return strings.Contains(s, "Klokke forskudt") && strings.Contains(s, "● online")
+	})
+	b.send("a")
+	b.waitFor("the covered patients gone", func(s string) bool {
+		n, ok := allCount(s)
+		return ok && n == 0
+	})
+	b.quit()
 }
