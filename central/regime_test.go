@@ -39,3 +39,45 @@ func TestTriageUsesVersionInForceWhenTaken(t *testing.T) {
 		}
 	}
 }
+
+// The weight-trend rule of the regime in force is applied on arrival: a
+// gain of 2 kg over three days turns a weight that is inside the
+// thresholds yellow, on the Observation and on its review Task.
+func TestTriageAppliesWeightTrendRule(t *testing.T) {
+	e := newEnv(t)
+	v2 := testRegime("p1")
+	v2.Version = "2"
+	v2.EffectiveFrom = t0.Add(-48 * time.Hour)
+	v2.TrendRule = &domain.TrendRule{GainKg: 2, Days: 3, Color: domain.Yellow}
+	cp, srs := fhir.RegimeToFHIR(v2)
+	rs := []fhir.Resource{cp}
+	for _, sr := range srs {
+		rs = append(rs, sr)
+	}
+	e.clock.Set(t0.Add(time.Second))
+	if err := e.store.Put(context.Background(), rs...); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(t0.Add(time.Minute))
+	for i, c := range []struct {
+		kg   float64
+		want domain.Color
+	}{
+		{79.0, domain.Green},  // first weight: no trend yet
+		{80.2, domain.Green},  // +1.2 kg
+		{81.0, domain.Yellow}, // +2.0 kg in two days, still inside the thresholds (ref 80, yellow at 82)
+	} {
+		taken := t0.Add(-48*time.Hour + time.Duration(i)*24*time.Hour)
+		r := e.want(e.do(http.MethodPost, "/Observation", tokPatient1, weightObs("p1", c.kg, taken, "")), http.StatusCreated)
+		o, err := fhir.Decode[*fhir.Observation](r.body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := fhir.ColourOf(o.Interpretation); got != c.want {
+			t.Errorf("weight %.1f: %v, want %v", c.kg, got, c.want)
+		}
+		if task := findTask(t, e, "Observation/"+o.ID); task.Priority != map[domain.Color]string{domain.Green: "routine", domain.Yellow: "urgent"}[c.want] {
+			t.Errorf("weight %.1f: task priority %q", c.kg, task.Priority)
+		}
+	}
+}

@@ -173,7 +173,11 @@ func (t *tx) triageObservation(o *fhir.Observation, now time.Time) ([]fhir.Resou
 	if err != nil {
 		return nil, err
 	}
-	reading, task := domain.Arrive(m, versions)
+	earlier, err := t.trendHistory(m, versions)
+	if err != nil {
+		return nil, err
+	}
+	reading, task := domain.ArriveWithTrend(m, versions, earlier)
 	fhir.SetClassification(o, reading.Classification)
 	o.Issued = fhir.FormatInstant(now)
 	if reg, ok := domain.RegimeAt(versions, m.Taken); ok {
@@ -301,6 +305,46 @@ func (t *tx) slotTasks(reg domain.Regime, patientID string, now time.Time, loc *
 			ft.LastModified = fhir.FormatInstant(now)
 			out = append(out, ft)
 		}
+	}
+	return out, nil
+}
+
+// trendHistory returns the patient's earlier weight readings that the
+// weight-trend rule of the regime in force may compare m with: none unless m
+// is a weight and the regime has a rule, so ordinary arrivals read nothing
+// more. Stored readings that cannot be decoded are passed over; they were
+// parked or refused when they arrived.
+func (t *tx) trendHistory(m domain.Measurement, versions []domain.Regime) ([]domain.Reading, error) {
+	if m.Kind != domain.KindWeight {
+		return nil, nil
+	}
+	reg, ok := domain.RegimeAt(versions, m.Taken)
+	if !ok || reg.TrendRule == nil {
+		return nil, nil
+	}
+	since := m.Taken.AddDate(0, 0, -reg.TrendRule.Days)
+	stored, err := t.byPatient("Observation", m.PatientID)
+	if err != nil {
+		return nil, err
+	}
+	var out []domain.Reading
+	for _, st := range stored {
+		if st.ID == m.ID {
+			continue
+		}
+		o, err := fhir.Decode[*fhir.Observation](st.JSON)
+		if err != nil {
+			continue
+		}
+		prev, cls, err := fhir.ObservationToMeasurement(o)
+		if err != nil || prev.Kind != domain.KindWeight || prev.Taken.Before(since) || !prev.Taken.Before(m.Taken) {
+			continue
+		}
+		r := domain.Reading{Measurement: prev}
+		if cls != nil {
+			r.Classification = *cls
+		}
+		out = append(out, r)
 	}
 	return out, nil
 }

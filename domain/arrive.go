@@ -104,3 +104,28 @@ func MissingTask(patientID string, s SlotResult) Task {
 // LateArrival is the DoneBy of a missing-measurement task that a late
 // reading resolved.
 const LateArrival = "late-arrival"
+
+// ArriveWithTrend is Arrive with the weight-trend rule of the regime in
+// force applied: a weight reading whose gain over the rule's window (against
+// the patient's earlier weights) meets the rule takes the worse of its
+// threshold colour and the rule's colour, so a gain of 2 kg in 3 days can
+// raise a reading that is still inside the thresholds. Only a yellow or red
+// trend raises a colour; an implausible reading stays uncoloured. earlier
+// may hold readings of any kind and time; only plausible weights in the
+// rule's window before m count.
+func ArriveWithTrend(m Measurement, versions []Regime, earlier []Reading) (Reading, Task) {
+	r, t := Arrive(m, versions)
+	if m.Kind != KindWeight || r.Implausible != "" {
+		return r, t
+	}
+	reg, ok := RegimeAt(versions, m.Taken)
+	if !ok || reg.TrendRule == nil {
+		return r, t
+	}
+	weights := append(earlier[:len(earlier):len(earlier)], r)
+	if c := TrendColor(weights, *reg.TrendRule, m.Taken); c == Yellow || c == Red {
+		r.Color = Worse(r.Color, c)
+		t.Color = r.Color
+	}
+	return r, t
+}
