@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -203,7 +204,7 @@ func (s *Service) versions(ctx context.Context, p *tui.SyncProblem, c cache.Outb
 				return fmt.Errorf("actions: sync problem regime: %w", err)
 			}
 			if len(hist) > 0 {
-				r := hist[len(hist)-1]
+				r := newestRegime(hist)
 				p.Theirs.Regime, p.Theirs.Author = &r, r.Author
 				if p.Theirs.Version == "" {
 					p.Theirs.Version = r.Version
@@ -507,4 +508,15 @@ func (s *Service) resolveFailed(ctx context.Context, uuid string, retry bool) er
 		})
 	}
 	return fmt.Errorf("actions: outbox entry %s is neither conflicted nor failed: %w", uuid, cache.ErrNotFound)
+}
+
+// newestRegime is the version with the highest version number.
+func newestRegime(hist []domain.Regime) domain.Regime {
+	best, bestN := hist[len(hist)-1], -1
+	for _, r := range hist {
+		if n, err := strconv.Atoi(r.Version); err == nil && n > bestN {
+			best, bestN = r, n
+		}
+	}
+	return best
 }
