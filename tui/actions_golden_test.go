@@ -26,7 +26,7 @@ func startActing(t *testing.T, w, h int) (*teatest.TestModel, *probe) {
 
 func TestGoldenAckConfirm80x24(t *testing.T) {
 	tm, p := startActing(t, 80, 24)
-	press(tm, char('K'))
+	press(tm, char('X'))
 	waitModel(t, tm, p, func(m *Model) bool { _, ok := m.dlg.(*confirmLine); return ok })
 	golden.RequireEqual(t, finalScreen(t, tm))
 }

@@ -146,7 +146,7 @@ func typeText(m *Model, s string) {
 // stored tasks, and acknowledges exactly that.
 func TestAckAllGreenScope(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
-	send(m, char('K'))
+	send(m, char('X'))
 	c, ok := m.dlg.(*confirmLine)
 	if !ok {
 		t.Fatalf("no confirm line: %T %q", m.dlg, m.err)
@@ -175,7 +175,7 @@ func TestAckAllGreenScope(t *testing.T) {
 func TestAckCancelled(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	for _, no := range []tea.KeyPressMsg{char('n'), keyEsc} {
-		send(m, char('K'))
+		send(m, char('X'))
 		send(m, no)
 		if m.dlg != nil {
 			t.Fatalf("%s did not cancel", no)
@@ -186,12 +186,12 @@ func TestAckCancelled(t *testing.T) {
 	}
 }
 
-// k on the worklist acknowledges every open assessment item of the selected
+// x on the worklist acknowledges every open assessment item of the selected
 // patient (not the missing one, which needs a reason).
 func TestAckPatientFromWorklist(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	selectPatient(t, m, "p-anna")
-	send(m, char('k'))
+	send(m, char('x'))
 	c, ok := m.dlg.(*confirmLine)
 	if !ok || c.question != "Kvitter 2 målinger for Anna Andersen?" {
 		t.Fatalf("confirm = %#v", m.dlg)
@@ -203,7 +203,7 @@ func TestAckPatientFromWorklist(t *testing.T) {
 	}
 	// Carla has only a missing measurement: nothing to acknowledge.
 	selectPatient(t, m, "p-carla")
-	send(m, char('k'))
+	send(m, char('x'))
 	if _, ok := m.dlg.(*notice); !ok {
 		t.Fatalf("want a notice, got %T", m.dlg)
 	}
@@ -212,18 +212,18 @@ func TestAckPatientFromWorklist(t *testing.T) {
 // Read-only access: no action key works and none is in the help.
 func TestReadOnlyHasNoActions(t *testing.T) {
 	m, _ := loaded(t, testOptions(), 100, 30)
-	send(m, char('K'))
-	send(m, char('k'))
+	send(m, char('X'))
+	send(m, char('x'))
 	if m.dlg != nil {
 		t.Fatalf("read-only opened %T", m.dlg)
 	}
 	for _, b := range m.activeKeys().short {
-		if b.Help().Key == "k" || b.Help().Key == "K" {
+		if b.Help().Key == "x" || b.Help().Key == "X" {
 			t.Fatalf("read-only help shows %q", b.Help().Key)
 		}
 	}
 	openPatient(t, m, "p-anna")
-	for _, r := range "kKrnuetNp" {
+	for _, r := range "xXrnuetNp" {
 		send(m, char(r))
 		if m.dlg != nil {
 			t.Fatalf("read-only key %q opened %T", r, m.dlg)
@@ -231,19 +231,19 @@ func TestReadOnlyHasNoActions(t *testing.T) {
 	}
 	for _, g := range m.activeKeys().full {
 		for _, b := range g {
-			if strings.ContainsAny(b.Help().Key, "kKrnetNp") && len(b.Help().Key) == 1 {
+			if strings.ContainsAny(b.Help().Key, "xXrnetNp") && len(b.Help().Key) == 1 {
 				t.Errorf("read-only patient help shows %q", b.Help().Key)
 			}
 		}
 	}
 }
 
-// In the patient view: cursor to one item, k, a note and a receipt.
+// In the patient view: cursor to one item, x, a note and a receipt.
 func TestAckOneWithNoteAndReceipt(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
 	send(m, char('5'), keyDown) // the second open item: the red pulse
-	send(m, char('k'))
+	send(m, char('x'))
 	fd, ok := m.dlg.(formDialog)
 	if !ok || fd.title != "Kvitter 1 måling for Anna Andersen?" {
 		t.Fatalf("dialog = %#v", m.dlg)
@@ -264,7 +264,7 @@ func TestAckOneWithNoteAndReceipt(t *testing.T) {
 func TestResolveMissingNeedsText(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-carla")
-	send(m, char('5'), char('k'))
+	send(m, char('5'), char('x'))
 	fd, ok := m.dlg.(formDialog)
 	if !ok {
 		t.Fatalf("dialog = %T", m.dlg)

@@ -10,6 +10,9 @@ type keyMap struct {
 	Up, Down, Move, Home, End, Open, Filter, Clear, Apply, All key.Binding
 	Help, CloseHelp, Quit, ForceQuit, Back, SyncNow            key.Binding
 	NextPane, PrevPane, Pane, PageUp, PageDown                 key.Binding
+	// ArrowMove is Move without j/k, for where letters are text (the
+	// worklist filter).
+	ArrowMove key.Binding
 
 	// Actions (shown and working only with Options.Actions set).
 	Ack, AckAll, Reply, NewMsg, ReadToggle, Regime, Transfer, Note, Pause key.Binding
@@ -23,10 +26,15 @@ func newKeyMap(t *texts) keyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return keyMap{
-		// k is "kvitter" (acknowledge), so the arrows alone move.
-		Up:        b([]string{"up"}, "↑", t.KeyUp),
-		Down:      b([]string{"down"}, "↓", t.KeyDown),
-		Move:      b([]string{"up", "down"}, "↑↓", t.KeyMove),
+		// Arrows and vim's j/k move (issue 2). Acknowledging is x ("tick
+		// off"), not k, so j/k stay free for movement. Text inputs and
+		// confirm lines get their keys before these bindings are looked
+		// at, so a typed j or k is a letter there, and j in a confirm
+		// line is "ja" (Yes) and moves nothing.
+		Up:        b([]string{"up", "k"}, "↑/k", t.KeyUp),
+		Down:      b([]string{"down", "j"}, "↓/j", t.KeyDown),
+		Move:      b([]string{"up", "down", "k", "j"}, "↑↓/jk", t.KeyMove),
+		ArrowMove: b([]string{"up", "down"}, "↑↓", t.KeyMove),
 		Home:      b([]string{"g", "home"}, "g", t.KeyHome),
 		End:       b([]string{"G", "end"}, "G", t.KeyEnd),
 		Open:      b([]string{"enter"}, "enter", t.KeyOpen),
@@ -46,8 +54,8 @@ func newKeyMap(t *texts) keyMap {
 		PageUp:    b([]string{"pgup", "b"}, "pgup", t.KeyPageUp),
 		PageDown:  b([]string{"pgdown", "space", "f"}, "pgdn", t.KeyPageDown),
 
-		Ack:        b([]string{"k"}, "k", t.A.KeyAck),
-		AckAll:     b([]string{"K"}, "K", t.A.KeyAckAll),
+		Ack:        b([]string{"x"}, "x", t.A.KeyAck),
+		AckAll:     b([]string{"X"}, "X", t.A.KeyAckAll),
 		Reply:      b([]string{"r"}, "r", t.A.KeyReply),
 		NewMsg:     b([]string{"n"}, "n", t.A.KeyNewMsg),
 		ReadToggle: b([]string{"u"}, "u", t.A.KeyRead),

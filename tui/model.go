@@ -47,6 +47,8 @@ type Model struct {
 	// wantAll is the worklist mode last asked for (the all/open toggle),
 	// which a background refresh keeps even before that load arrives.
 	wantAll bool
+
+	sp syncProblemsState // sync problems seen (syncview.go)
 }
 
 // RefreshMsg asks the console to reload what it shows from its Source,
@@ -110,7 +112,7 @@ func New(ctx context.Context, src Source, opts Options) *Model {
 // Init loads the worklist.
 func (m *Model) Init() tea.Cmd {
 	m.loading = true
-	return m.loadWorklist(false)
+	return tea.Batch(m.loadWorklist(false), m.loadSyncProblems(false))
 }
 
 // loadWorklist audits the look-up and then reads the worklist. The audit
@@ -192,7 +194,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.wl.clamp(m.worklistBodyHeight())
 		return m, nil // pane scroll offsets are clamped when drawn and moved
 	case RefreshMsg:
-		return m, m.refresh()
+		return m, tea.Batch(m.refresh(), m.loadSyncProblems(false))
+	case syncProblemsMsg:
+		return m, m.syncProblemsLoaded(msg)
 	case worklistMsg:
 		if msg.refresh && (msg.all != m.wantAll || !m.wl.loaded) {
 			// The nurse toggled (or the first load is on its way): that
@@ -283,6 +287,9 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if done && m.dlg == d {
 			m.closeDialog()
 		}
+		return m, cmd
+	}
+	if cmd, ok := m.openSyncProblems(msg); ok {
 		return m, cmd
 	}
 	if m.screen == screenPatient {
@@ -383,12 +390,15 @@ func (m *Model) activeKeys() helpKeys {
 		} else if m.historyAvailable() {
 			full = append(full, []key.Binding{k.History})
 		}
+		gen = append(gen, m.syncProblemKeys()...)
+		short = append(short, m.syncShortKeys()...)
 		short = append(short, k.Back, k.Help)
 		return helpKeys{short: short, full: append(full, gen)}
 	case m.wl.filtering:
 		return helpKeys{
-			short: []key.Binding{k.Apply, k.Clear, k.Move, k.ForceQuit},
-			full:  [][]key.Binding{{k.Apply, k.Clear}, {k.Up, k.Down}, {k.ForceQuit}},
+			// j and k are letters of the search here: only the arrows move.
+			short: []key.Binding{k.Apply, k.Clear, k.ArrowMove, k.ForceQuit},
+			full:  [][]key.Binding{{k.Apply, k.Clear}, {k.ArrowMove}, {k.ForceQuit}},
 		}
 	}
 	move := []key.Binding{k.Up, k.Down, k.Home, k.End}
@@ -412,6 +422,8 @@ func (m *Model) activeKeys() helpKeys {
 		act = act[1:] // nothing to open
 	}
 	short = append(short, act...)
+	gen = append(gen, m.syncProblemKeys()...)
+	short = append(short, m.syncShortKeys()...)
 	short = append(short, k.Help, k.Quit)
 	return helpKeys{short: short, full: [][]key.Binding{move, act, gen}}
 }

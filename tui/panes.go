@@ -266,7 +266,7 @@ func (m *Model) taskLines() []string {
 		parts = append(parts, t.Arisen+" "+m.dateTime(task.Created)+" ("+t.age(task.Created, now)+")")
 		line := fit(sym, 2, false) + " " + strings.Join(parts, " · ")
 		if m.canAct() {
-			// With actions the pane has a cursor: k acts on that item.
+			// With actions the pane has a cursor: x acts on that item.
 			if i == m.pv.taskCursor {
 				out = append(out, m.st.selected.Render("> "+line))
 				continue

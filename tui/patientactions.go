@@ -54,7 +54,7 @@ func (m *Model) patientAction(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, k.Ack):
 		if p.pane != paneTasks {
-			p.pane = paneTasks // k acts on the item under the cursor there
+			p.pane = paneTasks // x acts on the item under the cursor there
 			return nil
 		}
 		if t := m.selectedTask(); t != nil {

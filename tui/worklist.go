@@ -144,7 +144,7 @@ func (m *Model) updateWorklistKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		case key.Matches(msg, k.Apply):
 			w.filter.Blur()
 			w.filtering = false
-		case msg.String() == "up" || msg.String() == "down":
+		case key.Matches(msg, k.ArrowMove):
 			w.move(msg.String() == "down", 1)
 		default:
 			var cmd tea.Cmd

@@ -69,7 +69,7 @@ func onlineWorklist(con *actConsole) string {
 	})
 }
 
-// K on the worklist: the confirm line states the exact scope, computed
+// X on the worklist: the confirm line states the exact scope, computed
 // from the stored tasks; after confirming, exactly that many tasks are
 // completed on the central, each written once, and the all-green patients
 // leave the worklist.
@@ -89,7 +89,7 @@ func TestE2EAckAllGreen(t *testing.T) {
 		t.Fatalf("no all-green patient on the worklist:\n%s", scr)
 	}
 
-	con.send("K")
+	con.send("X")
 	scr = con.waitFor("the scope of the acknowledgement", func(s string) bool { return scopeRE.MatchString(s) })
 	m := scopeRE.FindStringSubmatch(scr)
 	n, _ := strconv.Atoi(m[1])
@@ -125,12 +125,12 @@ func TestE2EAckAllGreen(t *testing.T) {
 		}
 		return len(rows) > 0
 	})
-	// k on one of them acknowledges the rest of what is open for that
+	// x on one of them acknowledges the rest of what is open for that
 	// patient: the patient leaves the worklist.
 	con.send("/")
 	con.send("-l", green[0])
 	con.send("Enter")
-	con.send("k")
+	con.send("x")
 	con.waitFor("the per-patient scope", func(s string) bool {
 		return strings.Contains(s, "målinger for "+green[0]+"?") || strings.Contains(s, "måling for "+green[0]+"?")
 	})
@@ -142,7 +142,7 @@ func TestE2EAckAllGreen(t *testing.T) {
 	con.send("Escape") // clear the filter
 	con.waitFor("the whole worklist", func(s string) bool { return len(worklistRows(s)) > 1 })
 	// A second sync round completes nothing more (exactly once).
-	con.send("K")
+	con.send("X")
 	con.waitFor("nothing green left", func(s string) bool { return !scopeRE.MatchString(s) && strings.Contains(s, "● online") })
 	eventually(t, "the patient's remaining tasks on the central", func() (bool, string) {
 		open := 0
@@ -156,7 +156,7 @@ func TestE2EAckAllGreen(t *testing.T) {
 	con.quit()
 }
 
-// k in the patient view on one open item acknowledges that one task only.
+// x in the patient view on one open item acknowledges that one task only.
 func TestE2EAckOne(t *testing.T) {
 	requireTmux(t)
 	c := newActCentral(t)
@@ -166,7 +166,7 @@ func TestE2EAckOne(t *testing.T) {
 	con.send("Enter") // the first (red) patient
 	con.waitFor("the patient view", func(s string) bool { return strings.Contains(s, "Vægtkurve") })
 	con.send("5") // open items
-	con.send("k")
+	con.send("x")
 	scr := con.waitFor("the one-item acknowledgement", func(s string) bool { return strings.Contains(s, "Kvitter 1 måling for") })
 	_ = scr
 	con.send("C-s")
