@@ -233,6 +233,14 @@ func (s *tmuxSession) send(keys ...string) {
 	s.tmux(append([]string{"send-keys", "-t", "e2e"}, keys...)...)
 }
 
+// paste delivers text as one bracketed paste, the way a terminal sends a
+// paste to a program that asked for bracketed paste mode.
+func (s *tmuxSession) paste(text string) {
+	s.t.Helper()
+	s.tmux("set-buffer", "-b", "e2e-paste", text)
+	s.tmux("paste-buffer", "-p", "-d", "-b", "e2e-paste", "-t", "e2e")
+}
+
 // waitFor polls the screen until ok accepts it or the deadline passes.
 func (s *tmuxSession) waitFor(what string, ok func(screen string) bool) string {
 	s.t.Helper()
