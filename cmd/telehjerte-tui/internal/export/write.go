@@ -50,7 +50,7 @@ func WriteCSV(w io.Writer, rows []Row) error {
 	}
 	num := strconv.Itoa
 	for _, r := range rows {
-		rec := []string{r.Status, cell(r.PatientID), cell(r.Name), r.CPR,
+		rec := []string{r.Status, Cell(r.PatientID), Cell(r.Name), r.CPR,
 			num(r.Open.New), num(r.Open.Red), num(r.Open.Yellow), num(r.Open.Green), num(r.Open.Unclassified),
 			num(r.Open.Implausible), num(r.Open.Missing), num(r.Open.Unread), timeCell(r.OldestOpen)}
 		for _, k := range domain.Kinds() {
@@ -77,7 +77,7 @@ func WriteCSV(w io.Writer, rows []Row) error {
 			}
 			rec = append(rec, color, l.Taken.Format(time.RFC3339))
 		}
-		rec = append(rec, cell(r.Team.ID), cell(r.Team.Name), strconv.FormatBool(r.Team.Cover))
+		rec = append(rec, Cell(r.Team.ID), Cell(r.Team.Name), strconv.FormatBool(r.Team.Cover))
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("write worklist CSV: %w", err)
 		}
@@ -96,8 +96,8 @@ func timeCell(t *time.Time) string {
 	return t.Format(time.RFC3339)
 }
 
-// cell defuses spreadsheet formulas in untrusted text.
-func cell(s string) string {
+// Cell defuses spreadsheet formulas in untrusted text.
+func Cell(s string) string {
 	if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
 		return "'" + s
 	}
