@@ -11,7 +11,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
-	"github.com/telehjerte/telehjerte-tui/cmd/telehjerte-tui/internal/syncrun"
 	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/demo/live"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
@@ -58,17 +57,12 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		Now: e.now, Loc: e.loc, Days: cfg.PatientDays, CannedReplies: cfg.CannedReplies,
 	}
 	var p *tea.Program
-	var loop *syncrun.Loop
 	trigger := func() {}
 	if d.engine != nil {
 		opts.Status = syncStatus(d.engine.Status)
-		loop = syncrun.NewLoop(d.engine, cfg.SyncInterval, log, func(rep engine.Report, err error) {
-			// Redraw the status bar; reload the worklist when something changed.
-			p.Send(syncedMsg{changed: roundChanged(rep)})
-		})
-		trigger = loop.Trigger
+		trigger = d.engine.Trigger
 		// ctrl+r: a sync round now (its end refreshes the screen).
-		opts.SyncNow = loop.Trigger
+		opts.SyncNow = d.engine.Trigger
 	}
 	if d.mode != config.ModeCache {
 		// A cache opened without a central has nowhere to send actions to:
@@ -85,8 +79,11 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 
 	bg, stopBG := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	if loop != nil {
-		startSync(bg, &wg, loop, d, f, log)
+	if d.engine != nil {
+		startSync(bg, &wg, d, f, log, func(rep engine.Report, _ error) {
+			// Redraw the status bar; reload the worklist when something changed.
+			p.Send(syncedMsg{changed: roundChanged(rep)})
+		})
 	}
 
 	start := time.Now()
@@ -109,12 +106,16 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 	return nil
 }
 
-// startSync runs the sync loop (and in the demo the patient simulator) in
-// the background until ctx ends.
-func startSync(ctx context.Context, wg *sync.WaitGroup, loop *syncrun.Loop, d *data, f consoleFlags, log *slog.Logger) {
+// startSync runs the sync engine's loop (and in the demo the patient
+// simulator) in the background until ctx ends; onRound gets every round.
+func startSync(ctx context.Context, wg *sync.WaitGroup, d *data, f consoleFlags, log *slog.Logger, onRound func(engine.Report, error)) {
 	// The demo has just pulled everything; a configured central is tried at
 	// once.
-	wg.Go(func() { _ = loop.Run(ctx, d.embedded != nil) })
+	var firstIn time.Duration
+	if d.embedded != nil {
+		firstIn = d.engine.Interval()
+	}
+	wg.Go(func() { _ = d.engine.Run(ctx, firstIn, onRound) })
 	if d.embedded == nil || f.demoEvery <= 0 {
 		return
 	}
@@ -126,7 +127,7 @@ func startSync(ctx context.Context, wg *sync.WaitGroup, loop *syncrun.Loop, d *d
 				return
 			}
 			log.Info("demo simulator", "event", string(ev.Kind), "measurement", string(ev.Measurement), "color", ev.Color.String())
-			loop.Trigger()
+			d.engine.Trigger()
 		})
 	})
 }

@@ -151,6 +151,9 @@ func New(store *cache.Store, c *client.Client, opts Options) *Engine {
 		trigger: make(chan struct{}, 1)}
 }
 
+// Interval is the time between Run's rounds.
+func (e *Engine) Interval() time.Duration { return e.opts.Interval }
+
 // Status returns the current snapshot.
 func (e *Engine) Status() Status {
 	e.mu.Lock()
@@ -173,11 +176,14 @@ func (e *Engine) Trigger() {
 	}
 }
 
-// Run syncs every Interval and on Trigger until ctx ends. Failed rounds
-// (central unreachable) are logged and retried; only ctx ends Run, and it
-// returns ctx's error.
-func (e *Engine) Run(ctx context.Context) error {
-	t := time.NewTimer(0)
+// Run does a round after firstIn (0: at once), then every Interval and on
+// Trigger, until ctx ends; it returns ctx's error. Failed rounds (central
+// unreachable, refused) are logged by kind and retried next time. onRound,
+// if not nil, gets every finished round's report from Run's goroutine (the
+// console redraws its status bar and reloads what changed); a round cut
+// short by ctx is not reported.
+func (e *Engine) Run(ctx context.Context, firstIn time.Duration, onRound func(Report, error)) error {
+	t := time.NewTimer(firstIn)
 	defer t.Stop()
 	for {
 		select {
@@ -186,9 +192,15 @@ func (e *Engine) Run(ctx context.Context) error {
 		case <-t.C:
 		case <-e.trigger:
 		}
-		_, err := e.Once(ctx)
-		if err != nil && ctx.Err() == nil {
+		rep, err := e.Once(ctx)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if err != nil {
 			e.log.Warn("sync round failed", "error_kind", ErrorKind(err))
+		}
+		if onRound != nil {
+			onRound(rep, err)
 		}
 		if !t.Stop() {
 			select {

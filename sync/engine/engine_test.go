@@ -471,9 +471,15 @@ func TestUnreachableAtStartIsOfflineNotFatal(t *testing.T) {
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	done := make(chan error)
-	go func() { done <- eng.Run(cctx) }()
+	rounds := make(chan error, 4)
+	// The first round is an hour away: only the trigger can start one.
+	go func() { done <- eng.Run(cctx, time.Hour, func(_ Report, err error) { rounds <- err }) }()
 	eng.Trigger()
+	eng.Trigger()    // merged with the first, never blocks
 	_ = eng.Status() // concurrent reads are safe (run with -race)
+	if err := <-rounds; err == nil || !client.IsRetryable(err) {
+		t.Errorf("triggered round against a closed port reported %v", err)
+	}
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Errorf("Run returned %v, want context.Canceled", err)

@@ -115,29 +115,6 @@ func TestOnceUnreachableKeepsTheOutbox(t *testing.T) {
 	}
 }
 
-func TestLoopRunsOnTriggerAndReports(t *testing.T) {
-	r := newRig(t)
-	rounds := make(chan error, 4)
-	loop := NewLoop(r.eng, time.Hour, nil, func(_ engine.Report, err error) { rounds <- err })
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- loop.Run(ctx, true) }()
-	loop.Trigger()
-	loop.Trigger() // merged with the first, never blocks
-	if err := <-rounds; err != nil {
-		t.Errorf("triggered round: %v", err)
-	}
-	// Read before cancelling: a second round may be running, and the
-	// cancel would then be its (reported) outcome.
-	if st := r.eng.Status(); !st.Online || st.LastSync.IsZero() {
-		t.Errorf("status after a round: %+v", st)
-	}
-	cancel()
-	if err := <-done; !errors.Is(err, context.Canceled) {
-		t.Errorf("Run returned %v, want context.Canceled", err)
-	}
-}
-
 func TestTypesOrder(t *testing.T) {
 	got := Types(map[string]int{"Task": 1, "Patient": 2, "(parked)": 1, "Zeta": 1, "Organization": 3})
 	want := []string{"Organization", "Patient", "Task", "(parked)", "Zeta"}
