@@ -140,13 +140,8 @@ func (m *Model) resolveForm(task domain.Task) {
 			TaskID: task.ID, PatientID: task.PatientID, Reason: domain.MissingReason(f.field("reason").value()),
 			Text: f.field("text").value(), By: m.opts.User, At: m.opts.Now(),
 		}
-		if err := r.Validate(); err != nil {
-			f.setProblems(m.t, domain.AsProblems(err))
-			return nil
-		}
-		f.busy = true
 		ctx, act := m.ctx, m.opts.Actions
-		return m.runAction(formDialog{f}, m.t.A.Resolved, func() error { return act.ResolveMissing(ctx, r) })
+		return m.submitForm(f, r.Validate(), m.t.A.Resolved, func() error { return act.ResolveMissing(ctx, r) })
 	}
 	m.openDialog(formDialog{f.start()})
 }
@@ -187,13 +182,8 @@ func (m *Model) pauseForm() {
 			to = to.AddDate(0, 0, 1)
 		}
 		period, err := domain.NewPause(from, to, domain.PauseReason(f.field("reason").value()), f.field("text").value())
-		if err != nil {
-			f.setProblems(m.t, domain.AsProblems(err))
-			return nil
-		}
-		f.busy = true
 		ctx, act := m.ctx, m.opts.Actions
-		return m.runAction(formDialog{f}, m.t.A.Paused, func() error { return act.SetPause(ctx, pid, period) })
+		return m.submitForm(f, err, m.t.A.Paused, func() error { return act.SetPause(ctx, pid, period) })
 	}
 	m.openDialog(formDialog{f.start()})
 }

@@ -91,12 +91,7 @@ func (m *Model) responsibilityForm(teams []domain.Team) {
 		ctx, act := m.ctx, m.opts.Actions
 		if isTransfer() {
 			tr := domain.Transfer{PatientID: pid, From: home, To: team, Note: f.field("note").value(), By: m.opts.User, At: m.opts.Now()}
-			if err := tr.Validate(); err != nil {
-				f.setProblems(m.t, domain.AsProblems(err))
-				return nil
-			}
-			f.busy = true
-			return m.runAction(formDialog{f}, fmt.Sprintf(m.t.A.Transferred, Sanitize(team.Name)), func() error { return act.Transfer(ctx, tr) })
+			return m.submitForm(f, tr.Validate(), fmt.Sprintf(m.t.A.Transferred, Sanitize(team.Name)), func() error { return act.Transfer(ctx, tr) })
 		}
 		var p domain.Problems
 		from := m.parseDateField(f, "from", &p, false)
@@ -116,13 +111,8 @@ func (m *Model) responsibilityForm(teams []domain.Team) {
 		}
 		// A team-wide plan is checked against this patient's covers here;
 		// the storage side checks the rest of the team's patients.
-		if err := plan.Validate(existing); err != nil {
-			f.setProblems(m.t, domain.AsProblems(err))
-			return nil
-		}
-		f.busy = true
 		flash := fmt.Sprintf(m.t.A.CoverPlanned, Sanitize(team.Name), m.t.periodText(plan.Period, m.opts.Loc))
-		return m.runAction(formDialog{f}, flash, func() error { return act.PlanCover(ctx, plan) })
+		return m.submitForm(f, plan.Validate(existing), flash, func() error { return act.PlanCover(ctx, plan) })
 	}
 	m.openDialog(formDialog{f.start()})
 }
@@ -156,13 +146,8 @@ func (m *Model) noteForm() {
 			ID: m.opts.NewID(), PatientID: pid, Author: m.opts.User, Text: f.field("text").value(),
 			Important: f.field("important").on, Remind: rem, Created: m.opts.Now(), Sync: domain.SyncPending,
 		}
-		if err := n.Validate(); err != nil {
-			f.setProblems(m.t, domain.AsProblems(err))
-			return nil
-		}
-		f.busy = true
 		ctx, act := m.ctx, m.opts.Actions
-		return m.runAction(formDialog{f}, m.t.A.NoteAdded, func() error { return act.AddNote(ctx, n) })
+		return m.submitForm(f, n.Validate(), m.t.A.NoteAdded, func() error { return act.AddNote(ctx, n) })
 	}
 	m.openDialog(formDialog{f.start()})
 }
