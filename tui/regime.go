@@ -293,16 +293,7 @@ func (v *conflictView) lines(m *Model, w, h int) []string {
 	colW := max(20, (w-3)/2)
 	left := append([]string{m.st.bold.Render(a.Mine)}, m.regimeSummary(v.c.Mine.Regime)...)
 	right := append([]string{m.st.bold.Render(fmt.Sprintf(a.Theirs, Sanitize(v.c.Theirs.Author)))}, m.regimeSummary(v.c.Theirs)...)
-	for i := 0; i < max(len(left), len(right)); i++ {
-		var l, r string
-		if i < len(left) {
-			l = left[i]
-		}
-		if i < len(right) {
-			r = right[i]
-		}
-		out = append(out, fit(l, colW, false)+" │ "+truncate(r, colW))
-	}
+	out = append(out, sideBySide(left, right, colW)...)
 	out = append(out, "", m.st.dim.Render(a.ConflictHint))
 	if len(out) > h {
 		out = out[:h]
@@ -442,4 +433,21 @@ func (v *historyView) lines(m *Model, w, h int) []string {
 	room := max(1, h-len(head))
 	v.scroll = min(v.scroll, max(0, len(body)-room))
 	return append(head, body[v.scroll:min(len(body), v.scroll+room)]...)
+}
+
+// sideBySide sets two versions next to each other, colW columns each, with
+// a rule between them: the nurse's change left, the other's right.
+func sideBySide(left, right []string, colW int) []string {
+	out := make([]string, 0, max(len(left), len(right)))
+	for i := 0; i < max(len(left), len(right)); i++ {
+		var l, r string
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		out = append(out, fit(l, colW, false)+" │ "+truncate(r, colW))
+	}
+	return out
 }

@@ -314,16 +314,7 @@ func (v *syncDetailView) lines(m *Model, w, h int) []string {
 		left := append([]string{m.st.bold.Render(fmt.Sprintf(st.Mine, Sanitize(p.Mine.Version)))}, m.syncSide(p.Mine)...)
 		right := append([]string{m.st.bold.Render(fmt.Sprintf(st.Theirs, Sanitize(p.Theirs.Author), Sanitize(p.Theirs.Version)))},
 			m.syncSide(p.Theirs)...)
-		for i := 0; i < max(len(left), len(right)); i++ {
-			var l, r string
-			if i < len(left) {
-				l = left[i]
-			}
-			if i < len(right) {
-				r = right[i]
-			}
-			body = append(body, fit(l, colW, false)+" │ "+truncate(r, colW))
-		}
+		body = append(body, sideBySide(left, right, colW)...)
 	}
 	var foot []string
 	switch v.confirm {
