@@ -157,16 +157,12 @@ WHERE `
 // their sync state.
 func patientNotes(ctx context.Context, tx *sql.Tx, patientID string) ([]domain.Note, error) {
 	var out []domain.Note
-	err := eachRow(ctx, tx, `SELECT id, patient_id, author, text, important, remind, created FROM notes
+	err := eachRow(ctx, tx, `SELECT `+noteCols+` FROM notes
 WHERE patient_id = ? ORDER BY created, id`, []any{patientID}, func(sc scanner) error {
-		var n domain.Note
-		var important int
-		var remind sql.NullInt64
-		var created int64
-		if err := sc.Scan(&n.ID, &n.PatientID, &n.Author, &n.Text, &important, &remind, &created); err != nil {
+		n, err := scanNote(sc)
+		if err != nil {
 			return err
 		}
-		n.Important, n.Remind, n.Created = important == 1, fromMs(remind), time.UnixMilli(created).UTC()
 		out = append(out, n)
 		return nil
 	})
@@ -188,16 +184,12 @@ WHERE patient_id = ? ORDER BY created, id`, []any{patientID}, func(sc scanner) e
 // domain.NoteFlagged whether a reminder is due at its now).
 func flaggedNotes(ctx context.Context, tx *sql.Tx) (map[string][]domain.Note, error) {
 	out := map[string][]domain.Note{}
-	err := eachRow(ctx, tx, `SELECT id, patient_id, author, text, important, remind, created FROM notes
+	err := eachRow(ctx, tx, `SELECT `+noteCols+` FROM notes
 WHERE important = 1 OR remind IS NOT NULL ORDER BY created, id`, nil, func(sc scanner) error {
-		var n domain.Note
-		var important int
-		var remind sql.NullInt64
-		var created int64
-		if err := sc.Scan(&n.ID, &n.PatientID, &n.Author, &n.Text, &important, &remind, &created); err != nil {
+		n, err := scanNote(sc)
+		if err != nil {
 			return err
 		}
-		n.Important, n.Remind, n.Created = important == 1, fromMs(remind), time.UnixMilli(created).UTC()
 		out[n.PatientID] = append(out[n.PatientID], n)
 		return nil
 	})
@@ -218,4 +210,20 @@ ORDER BY seq DESC LIMIT 1`, typ, id).Scan(&version)
 		return "", false, fmt.Errorf("queued changes of %s %s: %w", typ, id, err)
 	}
 	return version, true, nil
+}
+
+// noteCols are the columns scanNote reads, in its order.
+const noteCols = `id, patient_id, author, text, important, remind, created`
+
+// scanNote reads one notes row selected with noteCols.
+func scanNote(sc scanner) (domain.Note, error) {
+	var n domain.Note
+	var important int
+	var remind sql.NullInt64
+	var created int64
+	if err := sc.Scan(&n.ID, &n.PatientID, &n.Author, &n.Text, &important, &remind, &created); err != nil {
+		return n, err
+	}
+	n.Important, n.Remind, n.Created = important == 1, fromMs(remind), time.UnixMilli(created).UTC()
+	return n, nil
 }
