@@ -323,7 +323,16 @@ func (t *tx) trendHistory(m domain.Measurement, versions []domain.Regime) ([]dom
 		return nil, nil
 	}
 	since := m.Taken.AddDate(0, 0, -reg.TrendRule.Days)
-	stored, err := t.byPatient("Observation", m.PatientID)
+	// Only the patient's weights are read (through the code index), not
+	// every reading of the course.
+	rows, err := t.sql.QueryContext(t.ctx, `SELECT `+storedCols+` FROM resources r
+		WHERE r.type = 'Observation' AND r.patient_id = ?
+		AND r.id IN (SELECT id FROM params WHERE type = 'Observation' AND name = 'code' AND value = ?)`,
+		m.PatientID, fhir.SystemNPU+"|"+fhir.CodeWeight)
+	if err != nil {
+		return nil, fmt.Errorf("weights of patient: %w", err)
+	}
+	stored, err := collectStored(rows)
 	if err != nil {
 		return nil, err
 	}
