@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // Principal is who a request acts for: a practitioner, or a patient (the

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // _elements=id cuts each Patient down to resourceType, id and meta (with

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 type fakeClock struct {

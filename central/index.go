@@ -3,7 +3,7 @@ package central
 import (
 	"github.com/google/uuid"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 func newID() string { return uuid.NewString() }

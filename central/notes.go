@@ -3,7 +3,7 @@ package central
 import (
 	"net/http"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // Handover notes (Communications with category handover-note, see

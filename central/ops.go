@@ -5,7 +5,7 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // patientWritable are the types a patient token may create.

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // patchable are the types PATCH accepts: Task (status, owner, notes) and

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // A reading is classified by the regime version in force when it was

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 func TestScanMissingAndLateArrival(t *testing.T) {

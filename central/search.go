@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // Search limits.

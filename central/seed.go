@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // PatientSeed is one patient's record to load as it is (no triage: the

@@ -12,7 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // DefaultMaxBody is the request body limit.

@@ -11,7 +11,7 @@ import (
 
 	_ "modernc.org/sqlite" // the SQLite driver
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 const schema = `

@@ -14,7 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // Submit creates a reading as the patient would (principal Patient/m.PatientID),

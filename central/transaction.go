@@ -9,7 +9,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // entryError says which transaction entry failed.

@@ -20,7 +20,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/demo"
 	"github.com/telehjerte/telehjerte-tui/domain"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 func rootCmd() *cobra.Command {

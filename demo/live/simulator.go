@@ -14,7 +14,7 @@ import (
 
 	"github.com/telehjerte/telehjerte-tui/central"
 	"github.com/telehjerte/telehjerte-tui/domain"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // DefaultEvery is the simulator's default pause between events.

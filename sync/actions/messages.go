@@ -6,8 +6,8 @@ import (
 	"strings"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 )
 
 // SendMessage queues a message to the patient: a local row the thread

@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 )
 
 // AddNote adds a handover note: a local row (pending) and a conditional

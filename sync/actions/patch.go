@@ -1,7 +1,7 @@
 package actions
 
 import (
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // patchOp is one JSON Patch (RFC 6902) operation.

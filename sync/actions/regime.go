@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 	"github.com/telehjerte/telehjerte-tui/tui"
 )
 

@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 )
 
 func worklistIDs(t *testing.T, c *console) map[string]domain.WorklistRow {

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // How ApplyResource dealt with a resource.

@@ -1,6 +1,6 @@
 // Package client is the console's FHIR R4 REST client: bearer token,
 // optional private CA, a deadline and a size limit on every request, strict
-// decoding through sync/fhir, and typed errors that say whether a retry can
+// decoding through fhir, and typed errors that say whether a retry can
 // help. It makes one attempt per call; retrying (with backoff) is the sync
 // engine's business, because only it knows what is safe to repeat.
 package client

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 func serve(t *testing.T, h http.HandlerFunc) *Client {

@@ -14,7 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // MaxPageEntries is the most entries a search page may hold.
@@ -24,7 +24,7 @@ const MaxPageEntries = 10000
 type Response struct {
 	// Status is the HTTP status (200, 201).
 	Status int
-	// Raw is the resource's JSON as received (checked by sync/fhir).
+	// Raw is the resource's JSON as received (checked by fhir).
 	Raw []byte
 	// Resource is Raw decoded.
 	Resource fhir.Resource

@@ -10,7 +10,7 @@ import (
 	"net/http"
 	"unicode/utf8"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // Transaction POSTs a transaction Bundle to the base URL: the server

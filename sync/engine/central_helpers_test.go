@@ -24,10 +24,10 @@ import (
 	"github.com/telehjerte/telehjerte-tui/central"
 	"github.com/telehjerte/telehjerte-tui/demo"
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 )
 
 // Bearer tokens of the test clinic.

@@ -15,9 +15,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 )
 
 // testClock is a settable clock.

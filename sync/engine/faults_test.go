@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
 	"github.com/telehjerte/telehjerte-tui/sync/faultproxy"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 )
 
 // TestFaultyNetworkEveryActionExactlyOnce puts a proxy that drops, cuts,

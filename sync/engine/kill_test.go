@@ -13,11 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
 	"github.com/telehjerte/telehjerte-tui/sync/faultproxy"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 )
 
 // Environment of the child process in TestKillDuringPush.

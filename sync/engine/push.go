@@ -9,9 +9,9 @@ import (
 	"math"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 )
 
 // Outbox actions the engine knows by name. Other action names (e.g.

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
 )
 
 // Reconciliation: who may this user see now?

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/telehjerte/telehjerte-tui/sync/fhir"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 // fhirServer is a minimal in-memory FHIR R4 subset on a real loopback HTTP
