@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // tasksMsg carries the open tasks loaded for a bulk acknowledgement.
@@ -80,7 +81,7 @@ func (t *texts) ackQuestion(scope domain.AckScope, sum domain.AckSummary, name s
 	case domain.AckAllGreen:
 		return fmt.Sprintf(t.A.AckQ, t.A.GreenReadings(sum.Tasks), t.A.Patients(sum.Patients))
 	default:
-		return fmt.Sprintf(t.A.AckQ, t.A.Readings(sum.Tasks), Sanitize(name))
+		return fmt.Sprintf(t.A.AckQ, t.A.Readings(sum.Tasks), safetext.Sanitize(name))
 	}
 }
 
@@ -158,7 +159,7 @@ func (m *Model) pauseForm() {
 	text := newTextField("text", 40, "")
 	text.in.Placeholder = a.Optional
 	f := &form{
-		title: fmt.Sprintf(a.PauseTitle, Sanitize(m.pv.detail.Patient.Name)),
+		title: fmt.Sprintf(a.PauseTitle, safetext.Sanitize(m.pv.detail.Patient.Name)),
 		intro: []string{m.st.dim.Render(a.PauseIntro)},
 		rows: []*formRow{
 			{label: a.From, fields: []*field{newTextField("from", 10, dateYear(today))}, hint: a.DateHint},

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // Composer focus positions.
@@ -38,7 +39,7 @@ type composer struct {
 // openComposer opens the composer, as a reply to reply when it is set.
 func (m *Model) openComposer(reply *domain.Message) {
 	d := &m.pv.detail
-	c := &composer{patientID: d.Patient.ID, patientName: Sanitize(d.Patient.Name), canned: m.opts.CannedReplies}
+	c := &composer{patientID: d.Patient.ID, patientName: safetext.Sanitize(d.Patient.Name), canned: m.opts.CannedReplies}
 	c.title = textinput.New()
 	c.title.Prompt = ""
 	c.title.CharLimit = 2 * domain.MaxTitle
@@ -56,7 +57,7 @@ func (m *Model) openComposer(reply *domain.Message) {
 	c.body.SetStyles(bst)
 	if reply != nil {
 		c.threadID, c.replyTo = reply.ThreadID, reply.ID
-		c.title.SetValue(domain.ReplyTitle(Sanitize(reply.Title)))
+		c.title.SetValue(domain.ReplyTitle(safetext.Sanitize(reply.Title)))
 		c.focus = compBody
 	}
 	c.setFocus(c.focus)
@@ -233,9 +234,9 @@ func (c *composer) lines(m *Model, w, h int) []string {
 		show := min(len(c.canned), 3)
 		first := min(max(0, c.cannedSel-show+1), len(c.canned)-show)
 		for i := first; i < first+show; i++ {
-			line := "    " + Sanitize(c.canned[i])
+			line := "    " + safetext.Sanitize(c.canned[i])
 			if c.focus == compCanned && i == c.cannedSel {
-				line = m.st.selected.Render("  > " + Sanitize(c.canned[i]))
+				line = m.st.selected.Render("  > " + safetext.Sanitize(c.canned[i]))
 			}
 			tail = append(tail, truncate(line, w))
 		}

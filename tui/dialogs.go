@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // dialog is an action screen on top of the worklist or patient view: a
@@ -156,14 +157,14 @@ func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
 		if p := domain.AsProblems(msg.err); p != nil {
 			d.setProblems(m.t, p)
 		} else {
-			d.general = Sanitize(msg.err.Error())
+			d.general = safetext.Sanitize(msg.err.Error())
 		}
 	case *composer:
 		d.busy = false
 		if p := domain.AsProblems(msg.err); p != nil {
 			d.setProblems(m.t, p)
 		} else {
-			d.general = Sanitize(msg.err.Error())
+			d.general = safetext.Sanitize(msg.err.Error())
 		}
 	default:
 		m.closeDialog()

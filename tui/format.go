@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 func itoa(n int) string { return strconv.Itoa(n) }
@@ -99,9 +100,9 @@ func (t *texts) openSummary(o domain.OpenItems, abbr bool) string {
 // holiday cover.
 func (t *texts) teamLabel(r domain.Responsibility, now time.Time) string {
 	team, cover := r.HolderAt(now)
-	name := Sanitize(team.Name)
+	name := safetext.Sanitize(team.Name)
 	if cover {
-		name += " (" + fmt.Sprintf(t.Covering, Sanitize(r.Home.Name)) + ")"
+		name += " (" + fmt.Sprintf(t.Covering, safetext.Sanitize(r.Home.Name)) + ")"
 	}
 	return name
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // colID names a worklist column.
@@ -73,7 +74,7 @@ func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width in
 			hasSpO2 = true
 		}
 		longest = max(longest, displayWidth(t.openCell(r, false, now)))
-		longName = max(longName, displayWidth(Sanitize(r.Patient.Name)))
+		longName = max(longName, displayWidth(safetext.Sanitize(r.Patient.Name)))
 		longTeam = max(longTeam, displayWidth(t.teamCell(r, now)))
 	}
 	cols := []column{
@@ -158,7 +159,7 @@ func (l wlLayout) cells(t *texts, r *domain.WorklistRow) []cell {
 		case colStatus:
 			out[i] = cell{text: GroupSymbol(g), style: styleGroup, group: g}
 		case colName:
-			out[i] = cell{text: Sanitize(r.Patient.Name)}
+			out[i] = cell{text: safetext.Sanitize(r.Patient.Name)}
 		case colCPR:
 			out[i] = cell{text: domain.MaskCPR(r.Patient.CPR)}
 		case colWeight:
@@ -342,7 +343,7 @@ func (t *texts) openCell(r *domain.WorklistRow, abbr bool, now time.Time) string
 func (t *texts) teamCell(r *domain.WorklistRow, now time.Time) string {
 	s := t.teamLabel(r.Responsibility, now)
 	if c, ok := r.Responsibility.NextCover(now); ok {
-		s += " → " + Sanitize(c.Team.Name) + " " + c.Period.From.Format("02.01")
+		s += " → " + safetext.Sanitize(c.Team.Name) + " " + c.Period.From.Format("02.01")
 	}
 	return s
 }

@@ -13,6 +13,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 type screen int
@@ -355,7 +356,7 @@ func (m *Model) footerLines() []string {
 	case m.flash != "":
 		f = append(f, m.st.bold.Render(m.flash))
 	case m.err != "":
-		f = append(f, m.st.err.Render(SymRed+" "+m.t.ErrPrefix+Sanitize(m.err)))
+		f = append(f, m.st.err.Render(SymRed+" "+m.t.ErrPrefix+safetext.Sanitize(m.err)))
 	case m.loading:
 		f = append(f, m.st.dim.Render(m.t.Loading))
 	}

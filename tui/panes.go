@@ -7,6 +7,7 @@ import (
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/tui/chart"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // severity ranks readings for "the day's most severe reading".
@@ -224,7 +225,7 @@ func (m *Model) answerLines() []string {
 		c := q.Color()
 		out = append(out, m.st.color(c).Render(fit(ColorSymbol(c), 2, false)+" "+m.dateTime(q.Taken)))
 		for _, a := range q.Answers {
-			line := "   " + fit(ColorSymbol(a.Severity), 2, false) + " " + Sanitize(a.Question) + ": " + Sanitize(a.Answer)
+			line := "   " + fit(ColorSymbol(a.Severity), 2, false) + " " + safetext.Sanitize(a.Question) + ": " + safetext.Sanitize(a.Answer)
 			out = append(out, m.st.color(a.Severity).Render(line))
 		}
 		out = append(out, "")

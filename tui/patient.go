@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // Panes of the patient view, switched with tab or 1–5.
@@ -150,14 +151,14 @@ func (m *Model) patientHeader() []string {
 	now := m.opts.Now()
 	var out []string
 
-	head := m.st.title.Render(Sanitize(d.Patient.Name)) + " · " + domain.MaskCPR(d.Patient.CPR)
+	head := m.st.title.Render(safetext.Sanitize(d.Patient.Name)) + " · " + domain.MaskCPR(d.Patient.CPR)
 	if !d.Patient.BirthDate.IsZero() {
 		head += " · " + fmt.Sprintf(t.Years, domain.Age(d.Patient.BirthDate, now.In(m.opts.Loc)))
 	}
 	out = append(out, head)
 
 	var l2 []string
-	if org := Sanitize(d.Responsibility.Home.OrgName); org != "" {
+	if org := safetext.Sanitize(d.Responsibility.Home.OrgName); org != "" {
 		l2 = append(l2, t.Clinic+": "+org)
 	}
 	l2 = append(l2, t.Responsible+": "+t.teamLabel(d.Responsibility, now))
@@ -238,7 +239,7 @@ func (m *Model) messageLinesAt(width int) ([]string, int) {
 			who = t.FromPatient
 		}
 		head := "── " + m.dateTime(msg.Sent) + " · " + who
-		if s := Sanitize(msg.Sender); s != "" {
+		if s := safetext.Sanitize(msg.Sender); s != "" {
 			head += " · " + s
 		}
 		if mark, ok := t.A.SyncMark[msg.Sync]; ok && msg.Sync != domain.SyncNone {
@@ -257,10 +258,10 @@ func (m *Model) messageLinesAt(width int) ([]string, int) {
 			head = "  " + head
 		}
 		out = append(out, head)
-		if title := Sanitize(msg.Title); title != "" {
+		if title := safetext.Sanitize(msg.Title); title != "" {
 			out = append(out, m.st.bold.Render(title))
 		}
-		body := ansi.Wrap(SanitizeMultiline(msg.Body), max(20, width-2), "")
+		body := ansi.Wrap(safetext.SanitizeMultiline(msg.Body), max(20, width-2), "")
 		for _, l := range strings.Split(body, "\n") {
 			out = append(out, "  "+l)
 		}

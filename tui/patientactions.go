@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // patientActionKeys are the action keys of the patient view that work now
@@ -211,7 +212,7 @@ func (m *Model) noteHeaderLine() string {
 	case domain.NoteDue(n, now):
 		label = a.NoteDue
 	}
-	line := SymNote + " " + label + ": " + Sanitize(n.Text) + " (" + Sanitize(n.Author) + ", " + m.t.date(n.Created.In(m.opts.Loc)) + ")"
+	line := SymNote + " " + label + ": " + safetext.Sanitize(n.Text) + " (" + safetext.Sanitize(n.Author) + ", " + m.t.date(n.Created.In(m.opts.Loc)) + ")"
 	if n.Sync == domain.SyncPending {
 		line += " " + a.SyncMark[domain.SyncPending]
 	}
@@ -232,7 +233,7 @@ func (t *texts) plannedCover(r domain.Responsibility, now time.Time, loc *time.L
 	if !ok {
 		return ""
 	}
-	return t.A.Planned + ": " + fmt.Sprintf(t.A.CoversPeriod, Sanitize(c.Team.Name), t.periodText(c.Period, loc))
+	return t.A.Planned + ": " + fmt.Sprintf(t.A.CoversPeriod, safetext.Sanitize(c.Team.Name), t.periodText(c.Period, loc))
 }
 
 // periodText is "07.07–25.07" for [7 July, 26 July).

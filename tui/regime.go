@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // regimeKinds are the kinds the regime form schedules and limits.
@@ -47,7 +48,7 @@ func (m *Model) regimeForm() {
 	}
 	rows := []*formRow{
 		{label: a.Reason, fields: []*field{newTextField("reason", 40, "")}},
-		{label: a.Physician, fields: []*field{newTextField("physician", 30, Sanitize(cur.Physician))}},
+		{label: a.Physician, fields: []*field{newTextField("physician", 30, safetext.Sanitize(cur.Physician))}},
 		{label: a.EffectiveFrom, fields: []*field{newTextField("effective-from", 10, dateYear(today))}, hint: a.DateHint},
 		{label: t.Phase, fields: []*field{newChoiceField("phase", []string{t.PhaseName[domain.PhaseStartUp], t.PhaseName[domain.PhaseOngoing]}, []string{string(domain.PhaseStartUp), string(domain.PhaseOngoing)}, phaseIdx)}},
 		{label: a.StartEnd, fields: []*field{newTextField("start", 10, date(cur.Start)), newTextField("end", 10, date(cur.End))}, hint: a.EndHint},
@@ -124,7 +125,7 @@ func (m *Model) regimeForm() {
 	}, hint: a.TrendHint})
 	// The header row of the limits has no fields; drop it from focus by
 	// giving it none (it still renders).
-	f := &form{title: fmt.Sprintf(a.RegimeTitle, Sanitize(m.pv.detail.Patient.Name), cur.Version), rows: rows}
+	f := &form{title: fmt.Sprintf(a.RegimeTitle, safetext.Sanitize(m.pv.detail.Patient.Name), cur.Version), rows: rows}
 	base := cur
 	f.submit = func(m *Model, f *form) tea.Cmd {
 		c, p := m.readRegimeForm(f, base)
@@ -289,10 +290,10 @@ func (v *conflictView) keys(m *Model) helpKeys {
 }
 func (v *conflictView) lines(m *Model, w, h int) []string {
 	a := &m.t.A
-	out := []string{m.st.err.Render(SymRed + " " + fmt.Sprintf(a.ConflictTitle, Sanitize(v.c.Theirs.Author), v.c.Theirs.Version))}
+	out := []string{m.st.err.Render(SymRed + " " + fmt.Sprintf(a.ConflictTitle, safetext.Sanitize(v.c.Theirs.Author), v.c.Theirs.Version))}
 	colW := max(20, (w-3)/2)
 	left := append([]string{m.st.bold.Render(a.Mine)}, m.regimeSummary(v.c.Mine.Regime)...)
-	right := append([]string{m.st.bold.Render(fmt.Sprintf(a.Theirs, Sanitize(v.c.Theirs.Author)))}, m.regimeSummary(v.c.Theirs)...)
+	right := append([]string{m.st.bold.Render(fmt.Sprintf(a.Theirs, safetext.Sanitize(v.c.Theirs.Author)))}, m.regimeSummary(v.c.Theirs)...)
 	out = append(out, sideBySide(left, right, colW)...)
 	out = append(out, "", m.st.dim.Render(a.ConflictHint))
 	if len(out) > h {
@@ -306,7 +307,7 @@ func (v *conflictView) lines(m *Model, w, h int) []string {
 func (m *Model) regimeSummary(r domain.Regime) []string {
 	t := m.t
 	out := []string{
-		t.A.FieldName["reason"] + ": " + Sanitize(r.Reason),
+		t.A.FieldName["reason"] + ": " + safetext.Sanitize(r.Reason),
 		t.Phase + ": " + t.PhaseName[r.Phase],
 		t.A.FieldName["effective-from"] + ": " + dateYear(r.EffectiveFrom.In(m.opts.Loc)),
 	}
@@ -395,20 +396,20 @@ func (v *historyView) keys(m *Model) helpKeys {
 }
 func (v *historyView) lines(m *Model, w, h int) []string {
 	t, a := m.t, &m.t.A
-	head := []string{m.st.title.Render(fmt.Sprintf(a.HistoryTitle, Sanitize(m.pv.detail.Patient.Name)))}
+	head := []string{m.st.title.Render(fmt.Sprintf(a.HistoryTitle, safetext.Sanitize(m.pv.detail.Patient.Name)))}
 	var body []string
 	if len(v.versions) == 0 {
 		body = append(body, a.NoHistory)
 	}
 	for i := len(v.versions) - 1; i >= 0; i-- {
 		r := v.versions[i]
-		line := fmt.Sprintf(a.VersionLine, r.Version, dateYear(r.EffectiveFrom.In(m.opts.Loc)), Sanitize(r.Author))
+		line := fmt.Sprintf(a.VersionLine, r.Version, dateYear(r.EffectiveFrom.In(m.opts.Loc)), safetext.Sanitize(r.Author))
 		body = append(body, m.st.bold.Render(line))
 		var l2 []string
-		if s := Sanitize(r.Reason); s != "" {
+		if s := safetext.Sanitize(r.Reason); s != "" {
 			l2 = append(l2, a.FieldName["reason"]+": "+s)
 		}
-		if s := Sanitize(r.Physician); s != "" {
+		if s := safetext.Sanitize(r.Physician); s != "" {
 			l2 = append(l2, a.FieldName["physician"]+": "+s)
 		}
 		if len(l2) > 0 {
@@ -423,7 +424,7 @@ func (v *historyView) lines(m *Model, w, h int) []string {
 				if nw == "" {
 					nw = "–"
 				}
-				body = append(body, "  "+t.fieldLabel(d.Field)+": "+Sanitize(old)+" → "+Sanitize(nw))
+				body = append(body, "  "+t.fieldLabel(d.Field)+": "+safetext.Sanitize(old)+" → "+safetext.Sanitize(nw))
 			}
 		} else {
 			body = append(body, "  "+a.FirstVersion)

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // teamsMsg carries the teams for the responsibility form.
@@ -55,7 +56,7 @@ func (m *Model) responsibilityForm(teams []domain.Team) {
 		if tm.ID == home.ID {
 			continue
 		}
-		labels = append(labels, Sanitize(tm.Name))
+		labels = append(labels, safetext.Sanitize(tm.Name))
 		ids = append(ids, tm.ID)
 		byID[tm.ID] = tm
 	}
@@ -68,7 +69,7 @@ func (m *Model) responsibilityForm(teams []domain.Team) {
 	isTransfer := func() bool { return !isCover() }
 	note := newTextField("note", 50, "")
 	f := &form{
-		title: fmt.Sprintf(a.RespTitle, Sanitize(d.Patient.Name)),
+		title: fmt.Sprintf(a.RespTitle, safetext.Sanitize(d.Patient.Name)),
 		intro: []string{t.Responsible + ": " + t.teamLabel(d.Responsibility, m.opts.Now())},
 		rows: []*formRow{
 			{label: a.Mode, fields: []*field{mode}},
@@ -76,7 +77,7 @@ func (m *Model) responsibilityForm(teams []domain.Team) {
 			{label: a.From, fields: []*field{newTextField("from", 10, "")}, hint: a.DateHint, show: isCover},
 			{label: a.To, fields: []*field{newTextField("to", 10, "")}, hint: a.ToHint, show: isCover},
 			{label: a.CoverScope, fields: []*field{newChoiceField("scope",
-				[]string{a.ScopePatient, fmt.Sprintf(a.ScopeTeam, Sanitize(home.Name))},
+				[]string{a.ScopePatient, fmt.Sprintf(a.ScopeTeam, safetext.Sanitize(home.Name))},
 				[]string{string(domain.CoverPatient), string(domain.CoverTeam)}, 0)}, show: isCover},
 			{label: a.Handover, fields: []*field{note}, show: isTransfer},
 		},
@@ -91,7 +92,7 @@ func (m *Model) responsibilityForm(teams []domain.Team) {
 		ctx, act := m.ctx, m.opts.Actions
 		if isTransfer() {
 			tr := domain.Transfer{PatientID: pid, From: home, To: team, Note: f.field("note").value(), By: m.opts.User, At: m.opts.Now()}
-			return m.submitForm(f, tr.Validate(), fmt.Sprintf(m.t.A.Transferred, Sanitize(team.Name)), func() error { return act.Transfer(ctx, tr) })
+			return m.submitForm(f, tr.Validate(), fmt.Sprintf(m.t.A.Transferred, safetext.Sanitize(team.Name)), func() error { return act.Transfer(ctx, tr) })
 		}
 		var p domain.Problems
 		from := m.parseDateField(f, "from", &p, false)
@@ -111,7 +112,7 @@ func (m *Model) responsibilityForm(teams []domain.Team) {
 		}
 		// A team-wide plan is checked against this patient's covers here;
 		// the storage side checks the rest of the team's patients.
-		flash := fmt.Sprintf(m.t.A.CoverPlanned, Sanitize(team.Name), m.t.periodText(plan.Period, m.opts.Loc))
+		flash := fmt.Sprintf(m.t.A.CoverPlanned, safetext.Sanitize(team.Name), m.t.periodText(plan.Period, m.opts.Loc))
 		return m.submitForm(f, plan.Validate(existing), flash, func() error { return act.PlanCover(ctx, plan) })
 	}
 	m.openDialog(formDialog{f.start()})
@@ -124,7 +125,7 @@ func (m *Model) noteForm() {
 	remind := newTextField("remind", 10, "")
 	remind.in.Placeholder = a.Optional
 	f := &form{
-		title: fmt.Sprintf(a.NoteTitle, Sanitize(m.pv.detail.Patient.Name)),
+		title: fmt.Sprintf(a.NoteTitle, safetext.Sanitize(m.pv.detail.Patient.Name)),
 		rows: []*formRow{
 			{label: a.NoteText, fields: []*field{newTextField("text", 50, "")}},
 			{label: a.Important, fields: []*field{newToggleField("important", false)}},

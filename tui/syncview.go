@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // The "Synk-problemer" screen: changes the central did not take as they
@@ -97,7 +98,7 @@ func (m *Model) syncProblemsLoaded(msg syncProblemsMsg) tea.Cmd {
 			continue
 		}
 		if !m.sp.seen[p.UUID] && m.sp.seeded {
-			m.flash = fmt.Sprintf(st.AlreadyDoneFlash, Sanitize(p.By), m.clock(p.DoneAt))
+			m.flash = fmt.Sprintf(st.AlreadyDoneFlash, safetext.Sanitize(p.By), m.clock(p.DoneAt))
 		}
 		m.sp.seen[p.UUID] = true
 	}
@@ -135,7 +136,7 @@ func (m *Model) syncWhat(p SyncProblem) string {
 	case SyncChangeRegime:
 		return st.WhatRegime
 	case SyncChangeMessage:
-		return fmt.Sprintf(st.WhatMessage, Sanitize(p.Title))
+		return fmt.Sprintf(st.WhatMessage, safetext.Sanitize(p.Title))
 	case SyncChangeReadState:
 		return st.WhatRead
 	case SyncChangeEpisode:
@@ -143,7 +144,7 @@ func (m *Model) syncWhat(p SyncProblem) string {
 	case SyncChangeNote:
 		return st.WhatNote
 	}
-	return fmt.Sprintf(st.WhatOther, Sanitize(p.ResourceType))
+	return fmt.Sprintf(st.WhatOther, safetext.Sanitize(p.ResourceType))
 }
 
 // syncState phrases a problem's state.
@@ -155,7 +156,7 @@ func (m *Model) syncState(p SyncProblem) string {
 	case SyncFailed:
 		return m.st.err.Render(st.StateFailed)
 	}
-	return fmt.Sprintf(st.AlreadyDoneFlash, Sanitize(p.By), m.clock(p.DoneAt))
+	return fmt.Sprintf(st.AlreadyDoneFlash, safetext.Sanitize(p.By), m.clock(p.DoneAt))
 }
 
 // syncListView lists the problems.
@@ -205,9 +206,9 @@ func (v *syncListView) lines(m *Model, w, h int) []string {
 		if i == v.cursor {
 			mark = "▶ "
 		}
-		name := Sanitize(p.PatientName)
+		name := safetext.Sanitize(p.PatientName)
 		if name == "" {
-			name = Sanitize(p.PatientID)
+			name = safetext.Sanitize(p.PatientID)
 		}
 		out = append(out, mark+m.st.bold.Render(name)+" · "+m.syncWhat(p)+" · "+m.dateTime(p.At))
 		out = append(out, "    "+m.syncState(p))
@@ -297,22 +298,22 @@ func (v *syncDetailView) keys(m *Model) helpKeys {
 func (v *syncDetailView) lines(m *Model, w, h int) []string {
 	st := syncCatalog(m.opts.Lang)
 	p := v.p
-	name := Sanitize(p.PatientName)
+	name := safetext.Sanitize(p.PatientName)
 	if name == "" {
-		name = Sanitize(p.PatientID)
+		name = safetext.Sanitize(p.PatientID)
 	}
 	head := []string{
 		m.st.bold.Render(name) + " · " + m.syncWhat(p) + " · " + m.dateTime(p.At),
 		m.syncState(p),
 	}
 	if p.Error != "" {
-		head = append(head, m.st.dim.Render(Sanitize(p.Error)))
+		head = append(head, m.st.dim.Render(safetext.Sanitize(p.Error)))
 	}
 	var body []string
 	if p.State == SyncConflict {
 		colW := max(20, (w-3)/2)
-		left := append([]string{m.st.bold.Render(fmt.Sprintf(st.Mine, Sanitize(p.Mine.Version)))}, m.syncSide(p.Mine)...)
-		right := append([]string{m.st.bold.Render(fmt.Sprintf(st.Theirs, Sanitize(p.Theirs.Author), Sanitize(p.Theirs.Version)))},
+		left := append([]string{m.st.bold.Render(fmt.Sprintf(st.Mine, safetext.Sanitize(p.Mine.Version)))}, m.syncSide(p.Mine)...)
+		right := append([]string{m.st.bold.Render(fmt.Sprintf(st.Theirs, safetext.Sanitize(p.Theirs.Author), safetext.Sanitize(p.Theirs.Version)))},
 			m.syncSide(p.Theirs)...)
 		body = append(body, sideBySide(left, right, colW)...)
 	}
@@ -343,7 +344,7 @@ func (m *Model) syncSide(s SyncVersion) []string {
 	}
 	out := make([]string, 0, len(s.Lines))
 	for _, l := range s.Lines {
-		out = append(out, Sanitize(l))
+		out = append(out, safetext.Sanitize(l))
 	}
 	if len(out) == 0 {
 		out = append(out, m.st.dim.Render("–"))

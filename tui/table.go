@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // WriteWorklistTable writes the worklist as a plain-text table (no escape
@@ -32,7 +33,7 @@ func WriteWorklistTable(w io.Writer, rows []domain.WorklistRow, opts Options, wi
 		fmt.Fprintln(bw, t.DemoBanner)
 	}
 	title := t.Title
-	if c := Sanitize(opts.Clinic); c != "" {
+	if c := safetext.Sanitize(opts.Clinic); c != "" {
 		title += " · " + c
 	}
 	fmt.Fprintln(bw, spread(title, fmt.Sprintf(t.Patients, len(sorted)), width))

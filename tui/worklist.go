@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // worklist is the state of the worklist screen.
@@ -53,7 +54,7 @@ func (w *worklist) setRows(rows []domain.WorklistRow, all bool) {
 	w.names = make([]string, len(rows))
 	w.cprs = make([]string, len(rows))
 	for i, r := range rows {
-		w.names[i] = strings.ToLower(Sanitize(r.Patient.Name))
+		w.names[i] = strings.ToLower(safetext.Sanitize(r.Patient.Name))
 		w.cprs[i] = digits(r.Patient.CPR)
 	}
 	w.applyFilter()
@@ -242,7 +243,7 @@ func (m *Model) worklistLines(h int) ([]string, *tea.Cursor) {
 		scope = t.ScopeAll
 	}
 	title := m.st.title.Render(t.Title)
-	if c := Sanitize(m.opts.Clinic); c != "" {
+	if c := safetext.Sanitize(m.opts.Clinic); c != "" {
 		title += " · " + c
 	}
 	right := fmt.Sprintf(t.Patients, len(w.rows)) + " (" + scope + ")"

@@ -16,7 +16,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/tui"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // ActionAuditReport is the audit action of reading the audit log itself.
@@ -117,8 +117,8 @@ type auditRow struct {
 func writeAudit(w io.Writer, entries []domain.AuditEntry, format string, loc *time.Location) error {
 	rows := make([]auditRow, len(entries))
 	for i, a := range entries {
-		rows[i] = auditRow{At: a.At.In(loc).Format(time.RFC3339), User: tui.Sanitize(a.User), Action: tui.Sanitize(a.Action),
-			Patient: tui.Sanitize(a.PatientID), Detail: tui.Sanitize(a.Detail)}
+		rows[i] = auditRow{At: a.At.In(loc).Format(time.RFC3339), User: safetext.Sanitize(a.User), Action: safetext.Sanitize(a.Action),
+			Patient: safetext.Sanitize(a.PatientID), Detail: safetext.Sanitize(a.Detail)}
 	}
 	switch format {
 	case "json":

@@ -21,7 +21,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
-	"github.com/telehjerte/telehjerte-tui/tui"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 const (
@@ -34,7 +34,7 @@ const (
 // TestEscapeSequencesAreStoredThenSanitisedForDisplay: a patient name, a
 // team name and a message (title, body, sender) full of terminal escape
 // sequences, served by the real central, reach the cache and come out of
-// tui.Sanitize / SanitizeMultiline (what the console shows) without any
+// safetext.Sanitize / SanitizeMultiline (what the console shows) without any
 // control or format character and with their text.
 func TestEscapeSequencesAreStoredThenSanitisedForDisplay(t *testing.T) {
 	ctx := context.Background()
@@ -93,7 +93,7 @@ func TestEscapeSequencesAreStoredThenSanitisedForDisplay(t *testing.T) {
 	if d.Patient.Name != hostileName {
 		t.Logf("the cache changed the name on the way in: %q", d.Patient.Name)
 	}
-	shown := tui.Sanitize(d.Patient.Name)
+	shown := safetext.Sanitize(d.Patient.Name)
 	displaySafe(t, "name", shown, false)
 	for _, w := range []string{"Ev", "il", "Navn"} {
 		if !strings.Contains(shown, w) {
@@ -104,20 +104,20 @@ func TestEscapeSequencesAreStoredThenSanitisedForDisplay(t *testing.T) {
 		t.Fatalf("messages in the cache: %+v", d.Messages)
 	}
 	m := d.Messages[0]
-	body := tui.SanitizeMultiline(m.Body)
+	body := safetext.SanitizeMultiline(m.Body)
 	displaySafe(t, "message body", body, true)
 	if !strings.Contains(body, "flere linjer") || !strings.Contains(body, "Hej") {
 		t.Errorf("sanitised body lost its text: %q", body)
 	}
-	displaySafe(t, "message title", tui.Sanitize(m.Title), false)
-	displaySafe(t, "message sender", tui.Sanitize(m.Sender), false)
+	displaySafe(t, "message title", safetext.Sanitize(m.Title), false)
+	displaySafe(t, "message sender", safetext.Sanitize(m.Sender), false)
 
 	rows, err := cst.Worklist(ctx, true)
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("worklist: %+v, %v", rows, err)
 	}
-	displaySafe(t, "worklist name", tui.Sanitize(rows[0].Patient.Name), false)
-	displaySafe(t, "team name", tui.Sanitize(rows[0].Responsibility.Home.Name), false)
+	displaySafe(t, "worklist name", safetext.Sanitize(rows[0].Patient.Name), false)
+	displaySafe(t, "team name", safetext.Sanitize(rows[0].Responsibility.Home.Name), false)
 }
 
 // displaySafe checks s has no control or format characters (line breaks

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
-	"github.com/telehjerte/telehjerte-tui/tui"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // Row is one worklist row as exported.
@@ -65,8 +65,8 @@ func Rows(rows []domain.WorklistRow, now time.Time, loc *time.Location) []Row {
 		o := r.Open
 		e := Row{
 			Status:    r.Open.Group().String(),
-			PatientID: tui.Sanitize(r.Patient.ID),
-			Name:      tui.Sanitize(r.Patient.Name),
+			PatientID: safetext.Sanitize(r.Patient.ID),
+			Name:      safetext.Sanitize(r.Patient.Name),
 			CPR:       domain.MaskCPR(r.Patient.CPR),
 			Open: Open{New: o.New(), Red: o.Red, Yellow: o.Yellow, Green: o.Green,
 				Unclassified: o.Unclassified, Implausible: o.Implausible, Missing: o.Missing, Unread: o.Unread},
@@ -89,9 +89,9 @@ func Rows(rows []domain.WorklistRow, now time.Time, loc *time.Location) []Row {
 			e.Latest[string(k)] = x
 		}
 		holder, cover := r.Responsibility.HolderAt(now)
-		e.Team = Team{ID: tui.Sanitize(holder.ID), Name: tui.Sanitize(holder.Name), Cover: cover}
+		e.Team = Team{ID: safetext.Sanitize(holder.ID), Name: safetext.Sanitize(holder.Name), Cover: cover}
 		if cover {
-			e.Team.HomeName = tui.Sanitize(r.Responsibility.Home.Name)
+			e.Team.HomeName = safetext.Sanitize(r.Responsibility.Home.Name)
 		}
 		out = append(out, e)
 	}

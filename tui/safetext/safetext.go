@@ -1,4 +1,7 @@
-package tui
+// Package safetext makes untrusted text (from patients or servers) safe to
+// write to a terminal. It has no dependencies beyond the standard library, so
+// the console, the export and the sync tests share the one sanitiser.
+package safetext
 
 import (
 	"strings"
