@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest/v2"
+	"github.com/telehjerte/telehjerte-tui/console"
 )
 
 // startActing runs the console with recordingActions at w×h.
@@ -16,8 +17,11 @@ func startActing(t *testing.T, w, h int) (*teatest.TestModel, *probe) {
 	src := newClinic(t)
 	opts := testOptions()
 	opts.Actions = &recordingActions{src: src, errs: map[string]error{}}
+	opts.History = src
 	opts.CannedReplies = []string{"Ring venligst til klinikken i dag.", "Tak, vi har set dine målinger."}
-	opts.Status = func() SyncStatus { return SyncStatus{Online: true, LastSync: ago(2 * 60 * 1e9), Pending: 2} }
+	opts.Status = func() console.SyncStatus {
+		return console.SyncStatus{Online: true, LastSync: ago(2 * 60 * 1e9), Pending: 2}
+	}
 	p := &probe{Model: New(context.Background(), src, opts)}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h), teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
 	waitModel(t, tm, p, func(m *Model) bool { return m.wl.loaded && !m.loading })

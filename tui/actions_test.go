@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
@@ -55,8 +56,8 @@ func (r *recordingActions) Teams(context.Context) ([]domain.Team, error) {
 	return []domain.Team{teamA, teamB, {ID: "team-c", Name: "Klinik Vest"}}, nil
 }
 
-func (r *recordingActions) Acknowledge(_ context.Context, a domain.Acknowledgement) (AckResult, error) {
-	return AckResult{Acknowledged: a.TaskIDs}, r.record(a, "Acknowledge")
+func (r *recordingActions) Acknowledge(_ context.Context, a domain.Acknowledgement) (console.AckResult, error) {
+	return console.AckResult{Acknowledged: a.TaskIDs}, r.record(a, "Acknowledge")
 }
 func (r *recordingActions) ResolveMissing(_ context.Context, x domain.MissingResolution) error {
 	return r.record(x, "ResolveMissing")
@@ -102,6 +103,7 @@ func actingModel(t *testing.T, w, h int) (*Model, *recordingActions) {
 	act := &recordingActions{src: src, errs: map[string]error{}}
 	opts := testOptions()
 	opts.Actions = act
+	opts.History = src
 	opts.CannedReplies = []string{"Ring venligst til klinikken i dag.", "Tak, vi har set dine målinger."}
 	opts.NewID = func() string { return "id-1" }
 	m := New(context.Background(), src, opts)
@@ -417,7 +419,7 @@ func TestRegimeConflictShownSideBySide(t *testing.T) {
 	openPatient(t, m, "p-anna")
 	theirs := m.pv.detail.Regime
 	theirs.Version, theirs.Author, theirs.Reason = "2", "Sygeplejerske Mette", "Øget puls"
-	act.errs["SaveRegime"] = &RegimeConflictError{Theirs: theirs}
+	act.errs["SaveRegime"] = &console.RegimeConflictError{Theirs: theirs}
 	send(m, char('e'))
 	m.dlg.(formDialog).field("reason").in.SetValue("Titrering")
 	send(m, keyCtrl('s'))
@@ -523,8 +525,8 @@ func TestNotesAndPlannedCoverShown(t *testing.T) {
 func TestStatusBar(t *testing.T) {
 	src := newClinic(t)
 	opts := testOptions()
-	st := SyncStatus{Online: false, LastSync: ago(12 * time.Minute), Pending: 3, Conflicts: 1}
-	opts.Status = func() SyncStatus { return st }
+	st := console.SyncStatus{Online: false, LastSync: ago(12 * time.Minute), Pending: 3, Conflicts: 1}
+	opts.Status = func() console.SyncStatus { return st }
 	m := New(context.Background(), src, opts)
 	send(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	drive(m, m.Init())

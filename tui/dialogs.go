@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
@@ -143,7 +144,7 @@ func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
 		m.flash = msg.flash
 		return m.reload()
 	}
-	var conflict *RegimeConflictError
+	var conflict *console.RegimeConflictError
 	if errors.As(msg.err, &conflict) {
 		if fd, ok := m.dlg.(formDialog); ok {
 			fd.busy = false

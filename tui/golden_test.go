@@ -55,6 +55,7 @@ func (p *probe) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func startProgram(t *testing.T, opts Options, w, h int) (*teatest.TestModel, *probe) {
 	t.Helper()
 	src := newClinic(t)
+	opts.History = src // as the binary wires it: the cache keeps every regime version
 	p := &probe{Model: New(context.Background(), src, opts)}
 	tm := teatest.NewTestModel(t, p,
 		teatest.WithInitialTermSize(w, h),

@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
@@ -26,7 +27,7 @@ const (
 // Model is the console's bubbletea model. Create it with New.
 type Model struct {
 	ctx  context.Context
-	src  Source
+	src  console.Source
 	opts Options
 	t    *texts
 	st   styles
@@ -83,7 +84,7 @@ type patientMsg struct {
 
 // New returns the console model reading from src. The worklist (patients
 // with open items) is loaded when the program starts.
-func New(ctx context.Context, src Source, opts Options) *Model {
+func New(ctx context.Context, src console.Source, opts Options) *Model {
 	opts = opts.withDefaults()
 	t := catalog(opts.Lang)
 	m := &Model{

@@ -38,6 +38,7 @@ func send(m *Model, msgs ...tea.Msg) {
 func loaded(t *testing.T, opts Options, w, h int) (*Model, *recordingSource) {
 	t.Helper()
 	src := newClinic(t)
+	opts.History = src // as the binary wires it: the cache keeps every regime version
 	m := New(context.Background(), src, opts)
 	send(m, tea.WindowSizeMsg{Width: w, Height: h})
 	drive(m, m.Init())

@@ -183,8 +183,7 @@ func (m *Model) moveMsgCursor(down bool) {
 
 // historyAvailable reports whether the version history can be shown.
 func (m *Model) historyAvailable() bool {
-	_, ok := m.src.(RegimeHistorian)
-	return ok
+	return m.opts.History != nil
 }
 
 // noteHeaderLine is the handover note shown in the patient header: the

@@ -9,6 +9,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
@@ -273,7 +274,7 @@ func (t *texts) parseWeekdays(s string) ([]time.Weekday, bool) {
 // on the other version, so saving again is a deliberate choice).
 type conflictView struct {
 	form *form
-	c    *RegimeConflictError
+	c    *console.RegimeConflictError
 }
 
 func (v *conflictView) inline() bool { return false }
@@ -339,7 +340,7 @@ type historyMsg struct {
 
 // startHistory audits the look-up and loads the regime's versions.
 func (m *Model) startHistory() tea.Cmd {
-	h, _ := m.src.(RegimeHistorian)
+	h := m.opts.History
 	ctx, src, id := m.ctx, m.src, m.pv.id
 	e := domain.AuditEntry{At: m.opts.Now(), User: m.opts.User, Action: ActionViewRegimeHistory, PatientID: id}
 	m.loading = true

@@ -5,25 +5,11 @@
 package tui
 
 import (
-	"context"
 	"time"
 
 	"github.com/google/uuid"
-
-	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/console"
 )
-
-// Source is what the console reads from and audits to. The local cache
-// (sync/cache.Store) implements it.
-type Source interface {
-	// Worklist returns one row per patient; all=false returns only patients
-	// with something open.
-	Worklist(ctx context.Context, all bool) ([]domain.WorklistRow, error)
-	// Patient returns what the patient view shows, readings from since on.
-	Patient(ctx context.Context, id string, since time.Time) (domain.PatientDetail, error)
-	// Audit records one look-up or action.
-	Audit(ctx context.Context, e domain.AuditEntry) error
-}
 
 // Options configure the console.
 type Options struct {
@@ -37,11 +23,19 @@ type Options struct {
 
 	// Actions, when set, lets the nurse act (acknowledge, write, change the
 	// regime, transfer, add notes); nil is read-only access ("se-adgang").
-	Actions Actions
+	Actions console.Actions
+	// Resolver, when set, offers the sync-problems screen (S) and flashes
+	// changes someone else had already made; nil shows neither. It is its
+	// own option, never found by a type assertion on Actions, so a wrapper
+	// around Actions cannot lose it.
+	Resolver console.SyncResolver
+	// History, when set, offers the regime's version history (v); nil hides
+	// it.
+	History console.RegimeHistorian
 	// CannedReplies are ready texts the composer offers (from configuration).
 	CannedReplies []string
 	// Status, when set, feeds the status bar at the bottom; nil shows none.
-	Status func() SyncStatus
+	Status func() console.SyncStatus
 	// NewID returns a fresh client id for messages, notes and cover plans;
 	// default a random UUID.
 	NewID func() string

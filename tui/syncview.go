@@ -6,13 +6,14 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // The "Synk-problemer" screen: changes the central did not take as they
 // were, each shown with the nurse's version beside the central's, and the
 // nurse's explicit choice to keep hers or theirs. Opened with S when
-// Options.Actions implements SyncResolver.
+// Options.Actions implements console.SyncResolver.
 
 // syncProblemsState is what the model keeps about sync problems: the
 // already-done outcomes seen (flashed once), and the last count.
@@ -24,15 +25,12 @@ type syncProblemsState struct {
 
 // syncProblemsMsg carries loaded problems; open shows them in the screen.
 type syncProblemsMsg struct {
-	problems []SyncProblem
+	problems []console.SyncProblem
 	err      error
 	open     bool
 }
 
-func (m *Model) resolver() SyncResolver {
-	r, _ := m.opts.Actions.(SyncResolver)
-	return r
-}
+func (m *Model) resolver() console.SyncResolver { return m.opts.Resolver }
 
 func (m *Model) syncKey() key.Binding {
 	return key.NewBinding(key.WithKeys("S"), key.WithHelp("S", syncCatalog(m.opts.Lang).Key))
@@ -93,7 +91,7 @@ func (m *Model) syncProblemsLoaded(msg syncProblemsMsg) tea.Cmd {
 	m.sp.count = 0
 	st := syncCatalog(m.opts.Lang)
 	for _, p := range msg.problems {
-		if p.State != SyncAlreadyDone {
+		if p.State != console.SyncAlreadyDone {
 			m.sp.count++
 			continue
 		}
@@ -122,38 +120,38 @@ func (m *Model) syncProblemsLoaded(msg syncProblemsMsg) tea.Cmd {
 func (m *Model) clock(t time.Time) string { return t.In(m.opts.Loc).Format("15:04") }
 
 // what phrases what the nurse did.
-func (m *Model) syncWhat(p SyncProblem) string {
+func (m *Model) syncWhat(p console.SyncProblem) string {
 	st := syncCatalog(m.opts.Lang)
 	reading := m.t.KindShort[p.Kind]
 	if p.HasValue {
 		reading += " " + m.t.value(p.Kind, p.Value, p.Value2)
 	}
 	switch p.Change {
-	case SyncChangeAck, SyncChangeAssessment:
+	case console.SyncChangeAck, console.SyncChangeAssessment:
 		return fmt.Sprintf(st.WhatAck, reading)
-	case SyncChangeResolve:
+	case console.SyncChangeResolve:
 		return fmt.Sprintf(st.WhatResolve, m.t.KindShort[p.Kind])
-	case SyncChangeRegime:
+	case console.SyncChangeRegime:
 		return st.WhatRegime
-	case SyncChangeMessage:
+	case console.SyncChangeMessage:
 		return fmt.Sprintf(st.WhatMessage, safetext.Sanitize(p.Title))
-	case SyncChangeReadState:
+	case console.SyncChangeReadState:
 		return st.WhatRead
-	case SyncChangeEpisode:
+	case console.SyncChangeEpisode:
 		return st.WhatEpisode
-	case SyncChangeNote:
+	case console.SyncChangeNote:
 		return st.WhatNote
 	}
 	return fmt.Sprintf(st.WhatOther, safetext.Sanitize(p.ResourceType))
 }
 
 // syncState phrases a problem's state.
-func (m *Model) syncState(p SyncProblem) string {
+func (m *Model) syncState(p console.SyncProblem) string {
 	st := syncCatalog(m.opts.Lang)
 	switch p.State {
-	case SyncConflict:
+	case console.SyncConflict:
 		return m.st.err.Render(st.StateConflict)
-	case SyncFailed:
+	case console.SyncFailed:
 		return m.st.err.Render(st.StateFailed)
 	}
 	return fmt.Sprintf(st.AlreadyDoneFlash, safetext.Sanitize(p.By), m.clock(p.DoneAt))
@@ -161,11 +159,11 @@ func (m *Model) syncState(p SyncProblem) string {
 
 // syncListView lists the problems.
 type syncListView struct {
-	problems []SyncProblem
+	problems []console.SyncProblem
 	cursor   int
 }
 
-func (v *syncListView) set(ps []SyncProblem) {
+func (v *syncListView) set(ps []console.SyncProblem) {
 	v.problems = ps
 	v.cursor = min(v.cursor, max(0, len(ps)-1))
 }
@@ -220,7 +218,7 @@ func (v *syncListView) lines(m *Model, w, h int) []string {
 // central's, and asks before keeping either.
 type syncDetailView struct {
 	list    *syncListView
-	p       SyncProblem
+	p       console.SyncProblem
 	scroll  int
 	confirm int // 0 none, 1 keep mine, 2 keep theirs
 	err     string
@@ -228,12 +226,12 @@ type syncDetailView struct {
 
 func (v *syncDetailView) inline() bool { return false }
 
-func (v *syncDetailView) actionable() bool { return v.p.State != SyncAlreadyDone }
+func (v *syncDetailView) actionable() bool { return v.p.State != console.SyncAlreadyDone }
 
 func (v *syncDetailView) mineKey(m *Model) key.Binding {
 	st := syncCatalog(m.opts.Lang)
 	desc := st.KeepMine
-	if v.p.State == SyncFailed {
+	if v.p.State == console.SyncFailed {
 		desc = st.Retry
 	}
 	return key.NewBinding(key.WithKeys("m"), key.WithHelp("m", desc))
@@ -242,7 +240,7 @@ func (v *syncDetailView) mineKey(m *Model) key.Binding {
 func (v *syncDetailView) theirsKey(m *Model) key.Binding {
 	st := syncCatalog(m.opts.Lang)
 	desc := st.KeepTheirs
-	if v.p.State == SyncFailed {
+	if v.p.State == console.SyncFailed {
 		desc = st.Discard
 	}
 	return key.NewBinding(key.WithKeys("t"), key.WithHelp("t", desc))
@@ -310,7 +308,7 @@ func (v *syncDetailView) lines(m *Model, w, h int) []string {
 		head = append(head, m.st.dim.Render(safetext.Sanitize(p.Error)))
 	}
 	var body []string
-	if p.State == SyncConflict {
+	if p.State == console.SyncConflict {
 		colW := max(20, (w-3)/2)
 		left := append([]string{m.st.bold.Render(fmt.Sprintf(st.Mine, safetext.Sanitize(p.Mine.Version)))}, m.syncSide(p.Mine)...)
 		right := append([]string{m.st.bold.Render(fmt.Sprintf(st.Theirs, safetext.Sanitize(p.Theirs.Author), safetext.Sanitize(p.Theirs.Version)))},
@@ -338,7 +336,7 @@ func (v *syncDetailView) lines(m *Model, w, h int) []string {
 
 // syncSide renders one version: a regime as the regime form's summary,
 // otherwise its lines.
-func (m *Model) syncSide(s SyncVersion) []string {
+func (m *Model) syncSide(s console.SyncVersion) []string {
 	if s.Regime != nil {
 		return m.regimeSummary(*s.Regime)
 	}

@@ -12,6 +12,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
@@ -20,14 +21,14 @@ import (
 type resolvingActions struct {
 	*recordingActions
 	mu       sync.Mutex
-	problems []SyncProblem
+	problems []console.SyncProblem
 	resolved []string
 }
 
-func (r *resolvingActions) SyncProblems(context.Context) ([]SyncProblem, error) {
+func (r *resolvingActions) SyncProblems(context.Context) ([]console.SyncProblem, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return append([]SyncProblem(nil), r.problems...), nil
+	return append([]console.SyncProblem(nil), r.problems...), nil
 }
 
 func (r *resolvingActions) ResolveConflict(_ context.Context, uuid string, keepMine bool) error {
@@ -38,7 +39,7 @@ func (r *resolvingActions) ResolveConflict(_ context.Context, uuid string, keepM
 		how = "mine"
 	}
 	r.resolved = append(r.resolved, uuid+":"+how)
-	var left []SyncProblem
+	var left []console.SyncProblem
 	for _, p := range r.problems {
 		if p.UUID != uuid {
 			left = append(left, p)
@@ -60,12 +61,12 @@ func syncRegime(weight float64, redHigh float64, author, version string) *domain
 }
 
 func syncFixture() *resolvingActions {
-	return &resolvingActions{recordingActions: &recordingActions{}, problems: []SyncProblem{
-		{UUID: "u1", State: SyncConflict, Change: SyncChangeRegime, ResourceType: "CarePlan", PatientID: "p1",
+	return &resolvingActions{recordingActions: &recordingActions{}, problems: []console.SyncProblem{
+		{UUID: "u1", State: console.SyncConflict, Change: console.SyncChangeRegime, ResourceType: "CarePlan", PatientID: "p1",
 			PatientName: "Anna \x1b[31mHansen", At: syncT0,
-			Mine:   SyncVersion{Version: "1", Regime: syncRegime(85, 120, "Jens Berg", "2")},
-			Theirs: SyncVersion{Version: "2", Author: "Karen Holm", Regime: syncRegime(80, 110, "Karen Holm", "2")}},
-		{UUID: "u2", State: SyncAlreadyDone, Change: SyncChangeAck, ResourceType: "Task", PatientID: "p2",
+			Mine:   console.SyncVersion{Version: "1", Regime: syncRegime(85, 120, "Jens Berg", "2")},
+			Theirs: console.SyncVersion{Version: "2", Author: "Karen Holm", Regime: syncRegime(80, 110, "Karen Holm", "2")}},
+		{UUID: "u2", State: console.SyncAlreadyDone, Change: console.SyncChangeAck, ResourceType: "Task", PatientID: "p2",
 			PatientName: "Bo Ibsen", Kind: domain.KindPulse, Value: 92, HasValue: true, At: syncT0, By: "Karen Holm", DoneAt: syncT0},
 	}}
 }
@@ -98,9 +99,9 @@ func drain(cmd tea.Cmd) []tea.Msg {
 	return []tea.Msg{msg}
 }
 
-func newSyncModel(t *testing.T, a Actions) *Model {
+func newSyncModel(t *testing.T, a *resolvingActions) *Model {
 	t.Helper()
-	m := New(context.Background(), newClinic(t), Options{Actions: a, Now: func() time.Time { return syncT0 }, Loc: time.UTC})
+	m := New(context.Background(), newClinic(t), Options{Actions: a, Resolver: a, Now: func() time.Time { return syncT0 }, Loc: time.UTC})
 	run(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	run(m, syncProblemsMsg{}) // the start-up load: nothing flashed
 	return m
@@ -162,7 +163,7 @@ func TestAlreadyDoneFlashesOnceAfterRefresh(t *testing.T) {
 	a := syncFixture()
 	first := a.problems[1]
 	a.problems = a.problems[:1]
-	m := New(context.Background(), newClinic(t), Options{Actions: a, Now: func() time.Time { return syncT0 }, Loc: time.UTC})
+	m := New(context.Background(), newClinic(t), Options{Actions: a, Resolver: a, Now: func() time.Time { return syncT0 }, Loc: time.UTC})
 	run(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	for _, msg := range drain(m.Init()) {
 		run(m, msg)

@@ -7,17 +7,50 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/telehjerte/telehjerte-tui/config"
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/demo"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
-// newActions returns what the nurse may do, acting as the practitioner
+// consoleOptions wires the console to the opened data: every capability
+// the console offers is its own explicit field, never found by a type
+// assertion on a wrapper (a wrapper around Actions once hid the
+// sync-problems screen). The cache is the read source and keeps every
+// regime version (History). With a central (embedded or configured) the
+// nurse may act (Actions, triggering a sync round after each stored
+// action) and settle what the sync could not (Resolver); a cache opened
+// without a central is read-only, since its actions could go nowhere.
+func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
+	opts := tui.Options{
+		Lang: cfg.Lang, Demo: d.demo, Clinic: d.clinic, User: cfg.User,
+		Now: e.now, Loc: e.loc, Days: cfg.PatientDays, CannedReplies: cfg.CannedReplies,
+		History: d.store,
+	}
+	trigger := func() {}
+	if d.engine != nil {
+		opts.Status = syncStatus(d.engine.Status)
+		trigger = d.engine.Trigger
+		// ctrl+r: a sync round now (its end refreshes the screen).
+		opts.SyncNow = d.engine.Trigger
+	}
+	if d.mode == config.ModeCache {
+		return opts, nil
+	}
+	svc, err := newActionService(d, cfg, e)
+	if err != nil {
+		return tui.Options{}, err
+	}
+	opts.Actions = triggering{Actions: svc, after: trigger}
+	opts.Resolver = svc
+	return opts, nil
+}
+
+// newActionService returns the action service acting as the practitioner
 // the central knows: the demo nurse whose token the demo uses, else the
-// configured user. after runs after every action that was stored (to ask
-// for a sync round at once).
-func newActions(d *data, cfg config.Config, e *env, after func()) (tui.Actions, error) {
+// configured user.
+func newActionService(d *data, cfg config.Config, e *env) (*actions.Service, error) {
 	user := actions.User{ID: cfg.User}
 	if d.embedded != nil {
 		user = actions.User{ID: d.embedded.Nurse, Name: demo.ClinicName}
@@ -26,13 +59,13 @@ func newActions(d *data, cfg config.Config, e *env, after func()) (tui.Actions, 
 	if err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}
-	return triggering{Actions: svc, after: after}, nil
+	return svc, nil
 }
 
 // triggering calls after when an action has been stored in the cache (and
 // its outbox), so it is pushed at once rather than at the next interval.
 type triggering struct {
-	tui.Actions
+	console.Actions
 	after func()
 }
 
@@ -43,7 +76,7 @@ func (t triggering) done(err error) error {
 	return err
 }
 
-func (t triggering) Acknowledge(ctx context.Context, a domain.Acknowledgement) (tui.AckResult, error) {
+func (t triggering) Acknowledge(ctx context.Context, a domain.Acknowledgement) (console.AckResult, error) {
 	r, err := t.Actions.Acknowledge(ctx, a)
 	return r, t.done(err)
 }

@@ -52,30 +52,15 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		}
 	}()
 
-	opts := tui.Options{
-		Lang: cfg.Lang, Demo: d.demo, Clinic: d.clinic, User: cfg.User,
-		Now: e.now, Loc: e.loc, Days: cfg.PatientDays, CannedReplies: cfg.CannedReplies,
-	}
-	var p *tea.Program
-	trigger := func() {}
-	if d.engine != nil {
-		opts.Status = syncStatus(d.engine.Status)
-		trigger = d.engine.Trigger
-		// ctrl+r: a sync round now (its end refreshes the screen).
-		opts.SyncNow = d.engine.Trigger
-	}
-	if d.mode != config.ModeCache {
-		// A cache opened without a central has nowhere to send actions to:
-		// read-only.
-		if opts.Actions, err = newActions(d, cfg, e, trigger); err != nil {
-			return err
-		}
+	opts, err := consoleOptions(d, cfg, e)
+	if err != nil {
+		return err
 	}
 	if d.note != "" {
 		// Shown on the terminal before the alternate screen and after it.
 		fmt.Fprintln(e.stderr, "telehjerte-tui:", d.note)
 	}
-	p = tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: clockBanner(cfg.Lang, cfg.ClockOffset)}, tea.WithContext(ctx))
+	p := tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: clockBanner(cfg.Lang, cfg.ClockOffset)}, tea.WithContext(ctx))
 
 	bg, stopBG := context.WithCancel(ctx)
 	var wg sync.WaitGroup

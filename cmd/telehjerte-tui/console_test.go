@@ -9,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/demo"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
 	"github.com/telehjerte/telehjerte-tui/tui"
@@ -74,7 +75,7 @@ func TestSyncStatusAdaptsTheEngineStatus(t *testing.T) {
 	got := syncStatus(func() engine.Status {
 		return engine.Status{Online: true, LastSync: at, Pending: 2, Conflicts: 1, Failed: 3, LastError: "x"}
 	})()
-	want := tui.SyncStatus{Online: true, LastSync: at, Pending: 2, Conflicts: 1, Failed: 3}
+	want := console.SyncStatus{Online: true, LastSync: at, Pending: 2, Conflicts: 1, Failed: 3}
 	if got != want {
 		t.Errorf("syncStatus = %+v, want %+v", got, want)
 	}

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
 // Outbox action labels (the engine infers the request from the entry).
@@ -34,8 +34,8 @@ const SystemAssessmentDecision = "http://telehjerte.example/fhir/CodeSystem/asse
 // Acknowledge closes exactly a.TaskIDs. Tasks someone else already closed
 // are reported in Skipped; an unknown id or one that is not an assessment
 // task is refused (a domain.Problems on "tasks") and nothing is written.
-func (s *Service) Acknowledge(ctx context.Context, a domain.Acknowledgement) (tui.AckResult, error) {
-	var res tui.AckResult
+func (s *Service) Acknowledge(ctx context.Context, a domain.Acknowledgement) (console.AckResult, error) {
+	var res console.AckResult
 	if err := a.Validate(); err != nil {
 		return res, err
 	}
@@ -43,7 +43,7 @@ func (s *Service) Acknowledge(ctx context.Context, a domain.Acknowledgement) (tu
 	atText := fhir.FormatInstant(at)
 	note := strings.TrimSpace(a.Note)
 	err := s.write(ctx, "acknowledge", func(tx *cache.Tx) error {
-		res = tui.AckResult{}
+		res = console.AckResult{}
 		patients := map[string]bool{}
 		var order []string
 		for _, id := range a.TaskIDs {
@@ -98,7 +98,7 @@ func (s *Service) Acknowledge(ctx context.Context, a domain.Acknowledgement) (tu
 		return nil
 	})
 	if err != nil {
-		return tui.AckResult{}, err
+		return console.AckResult{}, err
 	}
 	return res, nil
 }

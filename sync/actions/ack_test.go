@@ -194,7 +194,7 @@ func TestAcknowledgeTaskAnotherNurseCompleted(t *testing.T) {
 	a := e.newConsole(userA, tokA)
 	b := e.newConsole(userB, tokB)
 	ctx := context.Background()
-	one := func(c *console, by string) domain.Acknowledgement {
+	one := func(c *nurseConsole, by string) domain.Acknowledgement {
 		tasks, _ := c.act.OpenTasks(ctx)
 		return domain.NewAcknowledgement(domain.AckScope{Kind: domain.AckOne, TaskID: "task-p1-red"}, tasks, "", false, by, e.clock.Now())
 	}

@@ -149,8 +149,8 @@ func seedFor(id string, team domain.Team, now time.Time) central.PatientSeed {
 	}
 }
 
-// console is one nurse's cache, engine and actions.
-type console struct {
+// nurseConsole is one nurse's cache, engine and actions.
+type nurseConsole struct {
 	store *cache.Store
 	eng   *engine.Engine
 	act   *actions.Service
@@ -159,7 +159,7 @@ type console struct {
 
 // newConsole opens a fresh cache for the nurse with token and syncs it
 // once.
-func (e *env) newConsole(user actions.User, token string) *console {
+func (e *env) newConsole(user actions.User, token string) *nurseConsole {
 	t := e.t
 	t.Helper()
 	ctx := context.Background()
@@ -177,7 +177,7 @@ func (e *env) newConsole(user actions.User, token string) *console {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &console{store: st, eng: eng, act: act, user: user}
+	c := &nurseConsole{store: st, eng: eng, act: act, user: user}
 	c.sync(t)
 	return c
 }
@@ -189,7 +189,7 @@ var (
 )
 
 // sync runs one engine round and fails the test on error.
-func (c *console) sync(t *testing.T) engine.Report {
+func (c *nurseConsole) sync(t *testing.T) engine.Report {
 	t.Helper()
 	rep, err := c.eng.Once(context.Background())
 	if err != nil {
@@ -199,7 +199,7 @@ func (c *console) sync(t *testing.T) engine.Report {
 }
 
 // outbox returns every outbox entry.
-func (c *console) outbox(t *testing.T) []cache.OutboxEntry {
+func (c *nurseConsole) outbox(t *testing.T) []cache.OutboxEntry {
 	t.Helper()
 	es, err := c.store.Outbox(context.Background(), "", time.Time{})
 	if err != nil {
@@ -209,7 +209,7 @@ func (c *console) outbox(t *testing.T) []cache.OutboxEntry {
 }
 
 // audit returns the audit entries of action.
-func (c *console) audit(t *testing.T, action string) []domain.AuditEntry {
+func (c *nurseConsole) audit(t *testing.T, action string) []domain.AuditEntry {
 	t.Helper()
 	all, err := c.store.AuditLog(context.Background(), time.Time{})
 	if err != nil {

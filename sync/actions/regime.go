@@ -8,11 +8,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
-	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
 // SetPause adds a pause to the patient's current regime: a new regime
@@ -56,7 +56,7 @@ func (s *Service) SetPause(ctx context.Context, patientID string, p domain.Perio
 
 // SaveRegime stores a new regime version. When the newest stored version
 // is not c.BaseVersion it writes nothing and returns a
-// *tui.RegimeConflictError with the stored version. A change that reaches
+// *console.RegimeConflictError with the stored version. A change that reaches
 // the central after someone else's (412) is marked conflict by the sync
 // engine, with the central's version kept beside it.
 func (s *Service) SaveRegime(ctx context.Context, c domain.RegimeChange) error {
@@ -73,7 +73,7 @@ func (s *Service) SaveRegime(ctx context.Context, c domain.RegimeChange) error {
 			return problem("patient", domain.CodeInvalid, "the patient has no regime in the cache")
 		}
 		if cur.Meta.VersionID != c.BaseVersion {
-			return &tui.RegimeConflictError{Mine: c, Theirs: cur.Regime}
+			return &console.RegimeConflictError{Mine: c, Theirs: cur.Regime}
 		}
 		next := c.Regime
 		next.PatientID = c.PatientID

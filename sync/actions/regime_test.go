@@ -8,16 +8,16 @@ import (
 	"testing"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
 // validChange is a regime change of the patient's current version with a
 // new pulse red-high limit of 110.
-func validChange(t *testing.T, c *console, pid string) domain.RegimeChange {
+func validChange(t *testing.T, c *nurseConsole, pid string) domain.RegimeChange {
 	t.Helper()
 	d, err := c.store.Patient(context.Background(), pid, time.Time{})
 	if err != nil {
@@ -89,7 +89,7 @@ func TestSaveRegimeConflicts(t *testing.T) {
 		t.Fatal(err)
 	}
 	stale := chA
-	var conflict *tui.RegimeConflictError
+	var conflict *console.RegimeConflictError
 	if err := a.act.SaveRegime(ctx, stale); !errors.As(err, &conflict) || conflict.Theirs.Version != "2" {
 		t.Fatalf("save on a stale base = %v; want a RegimeConflictError with version 2", err)
 	}

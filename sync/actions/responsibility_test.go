@@ -11,7 +11,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 )
 
-func worklistIDs(t *testing.T, c *console) map[string]domain.WorklistRow {
+func worklistIDs(t *testing.T, c *nurseConsole) map[string]domain.WorklistRow {
 	t.Helper()
 	rows, err := c.store.Worklist(context.Background(), true)
 	if err != nil {

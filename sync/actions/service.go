@@ -1,5 +1,5 @@
 // Package actions is the storage side of the nurse actions (issue 4): it
-// implements tui.Actions over the local cache. Every action writes its
+// implements console.Actions over the local cache. Every action writes its
 // local effect, its outbox entries (client-made UUIDs; If-Match on the
 // cached version of anything it changes) and an audit entry with the old
 // and new values in one cache transaction, so it works offline and the
@@ -29,9 +29,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
 // User is who acts: the practitioner's FHIR id and display name.
@@ -40,7 +40,7 @@ type User struct {
 	Name string // display name, e.g. "Karen Holm"
 }
 
-// Service implements tui.Actions over a cache.
+// Service implements console.Actions over a cache.
 type Service struct {
 	store   *cache.Store
 	user    User
@@ -48,7 +48,7 @@ type Service struct {
 	newUUID func() string
 }
 
-var _ tui.Actions = (*Service)(nil)
+var _ console.Actions = (*Service)(nil)
 
 // New returns a Service acting as user. now is the clock (time.Now when
 // nil); newUUID makes the client-side identifiers (required: e.g.
@@ -158,7 +158,7 @@ func (s *Service) write(ctx context.Context, what string, fn func(tx *cache.Tx) 
 	if err == nil {
 		return nil
 	}
-	var conflict *tui.RegimeConflictError
+	var conflict *console.RegimeConflictError
 	if domain.AsProblems(err) != nil || errors.As(err, &conflict) {
 		return err
 	}

@@ -10,14 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
-	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
-var _ tui.SyncResolver = (*Service)(nil)
+var _ console.SyncResolver = (*Service)(nil)
 
 // Audit action names for the nurse's choice on a sync problem.
 const (
@@ -33,8 +33,8 @@ const RecentResults = 24 * time.Hour
 // first) and the already-done outcomes of the last RecentResults. The
 // assessments dropped with an already-acknowledged task are not listed on
 // their own.
-func (s *Service) SyncProblems(ctx context.Context) ([]tui.SyncProblem, error) {
-	var out []tui.SyncProblem
+func (s *Service) SyncProblems(ctx context.Context) ([]console.SyncProblem, error) {
+	var out []console.SyncProblem
 	conflicts, err := s.store.OutboxConflicts(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("actions: sync problems: %w", err)
@@ -44,7 +44,7 @@ func (s *Service) SyncProblems(ctx context.Context) ([]tui.SyncProblem, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.State = tui.SyncConflict
+		p.State = console.SyncConflict
 		if err := s.versions(ctx, &p, c); err != nil {
 			return nil, err
 		}
@@ -59,7 +59,7 @@ func (s *Service) SyncProblems(ctx context.Context) ([]tui.SyncProblem, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.State, p.Error = tui.SyncFailed, e.LastError
+		p.State, p.Error = console.SyncFailed, e.LastError
 		out = append(out, p)
 	}
 	results, err := s.store.OutboxResults(ctx, s.clock().Add(-RecentResults))
@@ -75,7 +75,7 @@ func (s *Service) SyncProblems(ctx context.Context) ([]tui.SyncProblem, error) {
 		if err != nil {
 			return nil, err
 		}
-		p.State, p.DoneAt = tui.SyncAlreadyDone, r.At
+		p.State, p.DoneAt = console.SyncAlreadyDone, r.At
 		if p.By, err = s.practitionerName(ctx, r.By); err != nil {
 			return nil, err
 		}
@@ -102,26 +102,26 @@ func (s *Service) practitionerName(ctx context.Context, ref string) (string, err
 
 // describe names what an entry is: the kind of change, the patient and
 // the reading or message it concerns.
-func (s *Service) describe(ctx context.Context, e cache.OutboxEntry) (tui.SyncProblem, error) {
-	p := tui.SyncProblem{UUID: e.UUID, ResourceType: e.ResourceType, At: e.Created, Change: tui.SyncChangeOther}
+func (s *Service) describe(ctx context.Context, e cache.OutboxEntry) (console.SyncProblem, error) {
+	p := console.SyncProblem{UUID: e.UUID, ResourceType: e.ResourceType, At: e.Created, Change: console.SyncChangeOther}
 	switch e.Action {
 	case OutboxAcknowledge:
-		p.Change = tui.SyncChangeAck
+		p.Change = console.SyncChangeAck
 	case OutboxResolve:
-		p.Change = tui.SyncChangeResolve
+		p.Change = console.SyncChangeResolve
 	case OutboxAssessment:
-		p.Change = tui.SyncChangeAssessment
+		p.Change = console.SyncChangeAssessment
 	case OutboxMessage, OutboxReceipt:
-		p.Change = tui.SyncChangeMessage
+		p.Change = console.SyncChangeMessage
 	case OutboxMarkRead:
-		p.Change = tui.SyncChangeReadState
+		p.Change = console.SyncChangeReadState
 	case OutboxEpisode:
-		p.Change = tui.SyncChangeEpisode
+		p.Change = console.SyncChangeEpisode
 	case OutboxNote:
-		p.Change = tui.SyncChangeNote
+		p.Change = console.SyncChangeNote
 	case engine.ActionTransaction, OutboxRegime:
 		if e.ResourceType == "CarePlan" {
-			p.Change = tui.SyncChangeRegime
+			p.Change = console.SyncChangeRegime
 		}
 	}
 	if e.ResourceType == "Task" && e.ResourceID != "" {
@@ -143,7 +143,7 @@ func (s *Service) describe(ctx context.Context, e cache.OutboxEntry) (tui.SyncPr
 		}
 		p.PatientID = id
 	}
-	if p.Change == tui.SyncChangeMessage {
+	if p.Change == console.SyncChangeMessage {
 		var c struct {
 			Topic *fhir.CodeableConcept `json:"topic"`
 		}
@@ -187,11 +187,11 @@ func payloadPatient(payload []byte) string {
 }
 
 // versions fills the two sides of a conflict in a readable form.
-func (s *Service) versions(ctx context.Context, p *tui.SyncProblem, c cache.OutboxConflictView) error {
+func (s *Service) versions(ctx context.Context, p *console.SyncProblem, c cache.OutboxConflictView) error {
 	p.Mine.Version = c.Entry.IfMatch
 	p.Theirs.Version = c.ServerVersion
 	switch {
-	case p.Change == tui.SyncChangeRegime:
+	case p.Change == console.SyncChangeRegime:
 		if r, ok := bundleRegime(c.Entry.Payload); ok {
 			p.Mine.Regime, p.Mine.Author = &r, r.Author
 		}
@@ -392,7 +392,7 @@ func firstNonEmpty(v ...string) string {
 }
 
 // ResolveConflict settles a conflicted or failed entry by the nurse's
-// explicit choice (see tui.SyncResolver). keepMine on a conflict sends her
+// explicit choice (see console.SyncResolver). keepMine on a conflict sends her
 // change on top of the central's current version: a regime change is made
 // again as the version after the one now in the cache (the central's), any
 // other change is sent again with If-Match on the central's version. A
@@ -430,7 +430,7 @@ func (s *Service) ResolveConflict(ctx context.Context, uuid string, keepMine boo
 			return s.audit(tx, at, AuditKeepTheirs, p.PatientID, detail)
 		})
 	}
-	if p.Change == tui.SyncChangeRegime {
+	if p.Change == console.SyncChangeRegime {
 		return s.keepMyRegime(ctx, e, p.PatientID, at, detail)
 	}
 	if found.ServerVersion == "" {

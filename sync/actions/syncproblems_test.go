@@ -5,14 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
-	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
 // regimeConflict makes B's regime change (reference weight 85) meet A's
 // (pulse red high 110) on the central and returns B's problem.
-func regimeConflict(t *testing.T, e *env) (a, b *console, p tui.SyncProblem) {
+func regimeConflict(t *testing.T, e *env) (a, b *nurseConsole, p console.SyncProblem) {
 	t.Helper()
 	ctx := context.Background()
 	a = e.newConsole(userA, tokA)
@@ -41,7 +41,7 @@ func regimeConflict(t *testing.T, e *env) (a, b *console, p tui.SyncProblem) {
 }
 
 // a0Pulse is the cached pulse thresholds (before anyone's change).
-func a0Pulse(t *testing.T, c *console) domain.KindThresholds {
+func a0Pulse(t *testing.T, c *nurseConsole) domain.KindThresholds {
 	t.Helper()
 	d, err := c.store.Patient(context.Background(), "p1", time.Time{})
 	if err != nil {
@@ -52,7 +52,7 @@ func a0Pulse(t *testing.T, c *console) domain.KindThresholds {
 
 func TestSyncProblemsShowBothRegimeVersions(t *testing.T) {
 	_, _, p := regimeConflict(t, newEnv(t))
-	if p.State != tui.SyncConflict || p.Change != tui.SyncChangeRegime || p.PatientID != "p1" || p.PatientName != "Patient p1" {
+	if p.State != console.SyncConflict || p.Change != console.SyncChangeRegime || p.PatientID != "p1" || p.PatientName != "Patient p1" {
 		t.Errorf("problem = %+v", p)
 	}
 	if p.Mine.Regime == nil || p.Theirs.Regime == nil {
@@ -125,7 +125,7 @@ func TestAlreadyAcknowledgedShowsWhoAndWhen(t *testing.T) {
 	a := e.newConsole(userA, tokA)
 	b := e.newConsole(userB, tokB)
 	ctx := context.Background()
-	one := func(c *console, by string) domain.Acknowledgement {
+	one := func(c *nurseConsole, by string) domain.Acknowledgement {
 		tasks, _ := c.act.OpenTasks(ctx)
 		return domain.NewAcknowledgement(domain.AckScope{Kind: domain.AckOne, TaskID: "task-p1-red"}, tasks, "", false, by, e.clock.Now())
 	}
@@ -145,7 +145,7 @@ func TestAlreadyAcknowledgedShowsWhoAndWhen(t *testing.T) {
 		t.Fatalf("problems = %+v; want one already-done (its assessment not listed apart)", ps)
 	}
 	p := ps[0]
-	if p.State != tui.SyncAlreadyDone || p.Change != tui.SyncChangeAck || p.By != userA.Name || !p.DoneAt.Equal(e.clock.Now()) {
+	if p.State != console.SyncAlreadyDone || p.Change != console.SyncChangeAck || p.By != userA.Name || !p.DoneAt.Equal(e.clock.Now()) {
 		t.Errorf("problem = %+v; want already done by %s at %v", p, userA.Name, e.clock.Now())
 	}
 	if p.PatientName != "Patient p1" || p.Kind != domain.KindPulse || !p.HasValue || p.Value != 120 {

@@ -12,7 +12,7 @@ import (
 )
 
 // patientDetail reads what the patient view would show from the cache.
-func patientDetail(t *testing.T, c *console, pid string) (domain.PatientDetail, error) {
+func patientDetail(t *testing.T, c *nurseConsole, pid string) (domain.PatientDetail, error) {
 	t.Helper()
 	return c.store.Patient(context.Background(), pid, time.Time{})
 }

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/telehjerte/telehjerte-tui/config"
+	"github.com/telehjerte/telehjerte-tui/tui"
+)
+
+// TestConsoleWiringOffersEveryCapability checks the options runConsole
+// builds, through the same function, on real data: with a central the
+// nurse can act, settle sync problems (S) and see regime versions; a cache
+// opened without a central is read-only but keeps the version history. It
+// then presses S on a console built from those options, so a capability
+// that is wired but lost on the way (as when a wrapper around Actions hid
+// the resolver) fails here, not in a clinic.
+func TestConsoleWiringOffersEveryCapability(t *testing.T) {
+	dir := isolate(t)
+	e, _, _ := testEnv(t)
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	load := func(t *testing.T, args ...string) config.Config {
+		t.Helper()
+		root := newRootCmd(e)
+		if err := root.PersistentFlags().Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := config.Load(config.LoadOptions{Flags: root.PersistentFlags()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	cachePath := filepath.Join(dir, "replica.sqlite")
+
+	t.Run("central", func(t *testing.T) {
+		// Nothing listens there: wiring must not need the network.
+		cfg := load(t, "--cache", cachePath, "--central-url", "http://127.0.0.1:9", "--user", "nurse-a")
+		d, err := openData(ctx, e, cfg, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.close()
+		opts, err := consoleOptions(d, cfg, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if opts.Actions == nil || opts.Resolver == nil || opts.History == nil || opts.Status == nil || opts.SyncNow == nil {
+			t.Fatalf("central console misses a capability: actions %v resolver %v history %v status %v syncNow %v",
+				opts.Actions != nil, opts.Resolver != nil, opts.History != nil, opts.Status != nil, opts.SyncNow != nil)
+		}
+		if _, err := opts.Resolver.SyncProblems(ctx); err != nil {
+			t.Fatalf("the wired resolver does not read the cache: %v", err)
+		}
+		view := pressS(t, ctx, d, opts)
+		if !strings.Contains(view, "Synk-problemer") {
+			t.Errorf("S does not open the sync-problems screen in the wired console:\n%s", view)
+		}
+	})
+
+	t.Run("cache only", func(t *testing.T) {
+		cfg := load(t, "--cache", cachePath)
+		d, err := openData(ctx, e, cfg, log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d.close()
+		opts, err := consoleOptions(d, cfg, e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if opts.Actions != nil || opts.Resolver != nil {
+			t.Error("a cache without a central offers actions that could never be sent")
+		}
+		if opts.History == nil {
+			t.Error("a read-only console lost the regime version history")
+		}
+		if view := pressS(t, ctx, d, opts); strings.Contains(view, "Synk-problemer") {
+			t.Errorf("read-only console opened the sync-problems screen:\n%s", view)
+		}
+	})
+}
+
+// pressS runs the console model of opts over d's cache, loads it and
+// presses S; it returns the screen.
+func pressS(t *testing.T, ctx context.Context, d *data, opts tui.Options) string {
+	t.Helper()
+	var m tea.Model = tui.New(ctx, d.store, opts)
+	step := func(msg tea.Msg) {
+		var cmd tea.Cmd
+		m, cmd = m.Update(msg)
+		drain(cmd, func(msg tea.Msg) { m, _ = m.Update(msg) })
+	}
+	step(tea.WindowSizeMsg{Width: 100, Height: 30})
+	drain(m.Init(), func(msg tea.Msg) { step(msg) })
+	step(tea.KeyPressMsg{Code: 'S', Text: "S"})
+	return m.View().Content
+}
+
+// drain runs cmd (and the commands inside a batch) and hands each message
+// to deliver; ticks and other messages that would wait are not run.
+func drain(cmd tea.Cmd, deliver func(tea.Msg)) {
+	if cmd == nil {
+		return
+	}
+	msg := cmd()
+	if batch, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range batch {
+			drain(c, deliver)
+		}
+		return
+	}
+	if msg != nil {
+		deliver(msg)
+	}
+}
