@@ -2,7 +2,6 @@ package central
 
 import (
 	"context"
-	"math/rand/v2"
 	"net/http"
 	"testing"
 	"time"
@@ -51,18 +50,9 @@ func TestScanMissingAndLateArrival(t *testing.T) {
 	}
 }
 
-func TestSimulatorAndPatientClient(t *testing.T) {
+func TestPatientClient(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	sim := &Simulator{Server: e.srv, Rand: rand.New(rand.NewPCG(7, 7))}
-	n, err := sim.Tick(ctx, t0)
-	if err != nil || n != 1 {
-		t.Fatalf("tick submitted %d (%v); p1 has one scheduled kind", n, err)
-	}
-	if got := e.searchAll(tokNurseA, "/Task?patient=p1&category=MeasurementForAssessment"); len(got) != 1 {
-		t.Fatalf("%d review tasks after a simulated reading", len(got))
-	}
-
 	pc := &PatientClient{BaseURL: e.http.URL, Token: tokPatient1, HTTP: e.http.Client()}
 	m := domain.Measurement{PatientID: "p1", Kind: domain.KindPulse, Value: 101, Taken: t0}
 	o1, err := pc.SubmitMeasurement(ctx, m, "99999999-0000-0000-0000-000000000000")
