@@ -104,11 +104,55 @@ func (e *RegimeConflictError) Error() string {
 // central. The console's status function returns it; it is called on every redraw, so it
 // must be cheap (return a cached value).
 type SyncStatus struct {
-	Online    bool      // the central answered on the last attempt
-	LastSync  time.Time // the last complete sync; zero = never
-	Pending   int       // outbox entries not yet accepted
-	Failed    int       // outbox entries the central rejected
-	Conflicts int       // changes that met someone else's change
+	// State is the state of the connection on the last attempt. When it is
+	// ConnUnknown the console falls back to Online (older producers).
+	State ConnState
+	// Online: the central answered on the last attempt. Deprecated: set
+	// State; kept so a producer that fills only Online still shows right.
+	Online bool
+	// Detail is a short, human reason for a non-online State (e.g. "401
+	// Unauthorized", "x509: certificate has expired"); it may come from the
+	// network, the console sanitises it. Never personal data.
+	Detail string
+
+	LastSync    time.Time // the last complete sync (also from an earlier run); zero = never
+	LastAttempt time.Time // the last attempt, successful or not; zero = none yet
+	Syncing     bool      // a round is running now
+
+	// FirstSync is true while the cache has never completed a sync and the
+	// first one is running: the console then shows that the first sync is
+	// running, with Resources and Patients stored so far, and never "no
+	// patients".
+	FirstSync bool
+	Resources int // resources stored so far in the first sync
+	Patients  int // patients stored so far in the first sync
+
+	Pending   int // outbox entries not yet accepted
+	Failed    int // outbox entries the central rejected
+	Conflicts int // changes that met someone else's change
+}
+
+// ConnState is the state of the connection to the central, each shown in
+// words on the status bar.
+type ConnState string
+
+// The connection states.
+const (
+	ConnUnknown     ConnState = ""             // not known yet (no attempt finished)
+	ConnOnline      ConnState = "online"       // the last round completed
+	ConnOffline     ConnState = "offline"      // the central could not be reached
+	ConnAuthRefused ConnState = "auth-refused" // the token was refused or has expired (401/403)
+	ConnServerError ConnState = "server-error" // the central answered with an error (5xx, bad answer)
+	ConnCertProblem ConnState = "cert-problem" // TLS: the certificate was not trusted or expired
+)
+
+// Connected reports whether the status means the central answered properly
+// on the last attempt (State, else the older Online flag).
+func (s SyncStatus) Connected() bool {
+	if s.State == ConnUnknown {
+		return s.Online
+	}
+	return s.State == ConnOnline
 }
 
 // RegimeHistorian reads every version of a patient's regime, oldest first.
