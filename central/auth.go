@@ -3,8 +3,10 @@ package central
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"runtime"
 	"strings"
 	"time"
 
@@ -25,25 +27,78 @@ func (p Principal) String() string {
 	return "Practitioner/" + p.Practitioner
 }
 
-// Tokens maps bearer tokens to principals. Lookups compare hashes in
-// SHA-256; tokens are never logged.
+// Tokens maps bearer tokens to principals, each with an optional expiry.
+// Lookups compare hashes in SHA-256; tokens are never logged.
 type Tokens struct {
-	byHash map[[32]byte]Principal
+	byHash map[[32]byte]grant
 }
 
+type grant struct {
+	who     Principal
+	expires time.Time // zero: never
+}
+
+// TokenSpec is one token's entry in a tokens file: whom it acts for
+// ("Practitioner/id", "Patient/id" or a bare practitioner id) and, when
+// set, the instant it stops being accepted (RFC 3339).
+type TokenSpec struct {
+	Principal string `json:"principal"`
+	Expires   string `json:"expires,omitempty"`
+}
+
+// UnmarshalJSON accepts the short form "Practitioner/id" as well as
+// {"principal": "Practitioner/id", "expires": "2026-06-01T00:00:00Z"}.
+func (s *TokenSpec) UnmarshalJSON(b []byte) error {
+	var who string
+	if err := json.Unmarshal(b, &who); err == nil {
+		*s = TokenSpec{Principal: who}
+		return nil
+	}
+	type plain TokenSpec
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return errors.New(`each token maps to "Practitioner/id" or {"principal": "Practitioner/id", "expires": "<RFC 3339 instant>"}`)
+	}
+	*s = TokenSpec(p)
+	return nil
+}
+
+// ErrTokenExpired is returned by Lookup for a token past its expiry.
+var ErrTokenExpired = errors.New("the bearer token has expired")
+
+// ErrTokenUnknown is returned by Lookup for a token that is not in the table.
+var ErrTokenUnknown = errors.New("the bearer token is not valid")
+
 // NewTokens builds a token table from token -> "Practitioner/id",
-// "Patient/id" or a bare practitioner id.
+// "Patient/id" or a bare practitioner id; the tokens never expire.
 func NewTokens(m map[string]string) (*Tokens, error) {
-	t := &Tokens{byHash: make(map[[32]byte]Principal, len(m))}
+	specs := make(map[string]TokenSpec, len(m))
 	for tok, who := range m {
+		specs[tok] = TokenSpec{Principal: who}
+	}
+	return NewTokenTable(specs)
+}
+
+// NewTokenTable builds a token table whose tokens may expire.
+func NewTokenTable(m map[string]TokenSpec) (*Tokens, error) {
+	t := &Tokens{byHash: make(map[[32]byte]grant, len(m))}
+	for tok, spec := range m {
 		if len(tok) < 8 {
-			return nil, fmt.Errorf("a token for %s is shorter than 8 characters", who)
+			return nil, fmt.Errorf("a token for %s is shorter than 8 characters", spec.Principal)
 		}
-		p, err := parsePrincipal(who)
+		p, err := parsePrincipal(spec.Principal)
 		if err != nil {
 			return nil, err
 		}
-		t.byHash[sha256.Sum256([]byte(tok))] = p
+		g := grant{who: p}
+		if spec.Expires != "" {
+			exp, err := time.Parse(time.RFC3339, spec.Expires)
+			if err != nil {
+				return nil, fmt.Errorf("the token for %s: expires %q is not an RFC 3339 instant with time zone", spec.Principal, spec.Expires)
+			}
+			g.expires = exp
+		}
+		t.byHash[sha256.Sum256([]byte(tok))] = g
 	}
 	return t, nil
 }
@@ -65,32 +120,57 @@ func parsePrincipal(who string) (Principal, error) {
 	return Principal{}, fmt.Errorf("token target %q must be Practitioner/id or Patient/id", who)
 }
 
-// LoadTokens reads a JSON file {"token": "Practitioner/id", ...}.
-func LoadTokens(path string) (*Tokens, error) {
+// ReadTokenFile reads a JSON tokens file {"token": "Practitioner/id" |
+// {"principal": ..., "expires": ...}}. A file that others than its owner
+// may read or write is refused: the tokens are passwords.
+func ReadTokenFile(path string) (map[string]TokenSpec, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("read tokens file: %w", err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		return nil, fmt.Errorf("tokens file %s has mode %04o: others than its owner can read it; run chmod 600 %s", path, fi.Mode().Perm(), path)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read tokens file: %w", err)
 	}
-	var m map[string]string
+	var m map[string]TokenSpec
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("tokens file %s: expected a JSON object of token to principal: %w", path, err)
 	}
-	t, err := NewTokens(m)
+	return m, nil
+}
+
+// LoadTokens reads a tokens file (see ReadTokenFile) into a table.
+func LoadTokens(path string) (*Tokens, error) {
+	m, err := ReadTokenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	t, err := NewTokenTable(m)
 	if err != nil {
 		return nil, fmt.Errorf("tokens file %s: %w", path, err)
 	}
 	return t, nil
 }
 
-// Lookup returns the principal of a bearer token.
-func (t *Tokens) Lookup(token string) (Principal, bool) {
+// Lookup returns the principal of a bearer token at now: ErrTokenUnknown
+// for a token not in the table, ErrTokenExpired for one past its expiry.
+func (t *Tokens) Lookup(token string, now time.Time) (Principal, error) {
 	if t == nil || token == "" {
-		return Principal{}, false
+		return Principal{}, ErrTokenUnknown
 	}
 	// Looking up the SHA-256 of the token keeps the raw tokens out of memory
 	// and makes the comparison independent of how much of a guess matches.
-	p, ok := t.byHash[sha256.Sum256([]byte(token))]
-	return p, ok
+	g, ok := t.byHash[sha256.Sum256([]byte(token))]
+	if !ok {
+		return Principal{}, ErrTokenUnknown
+	}
+	if !g.expires.IsZero() && !now.Before(g.expires) {
+		return Principal{}, ErrTokenExpired
+	}
+	return g.who, nil
 }
 
 // visibleClause returns an SQL condition on the column patient_id (of table

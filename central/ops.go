@@ -1,8 +1,11 @@
 package central
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/telehjerte/telehjerte-tui/fhir"
@@ -167,8 +170,17 @@ func (s *Server) updateIn(t *tx, p Principal, r fhir.Resource, ifMatch int64) (S
 		if !ok {
 			return Stored{}, false, errorf(http.StatusNotFound, "not-found", "%s/%s: not found", h.ResourceType, h.ID)
 		}
-		if immutable[h.ResourceType] && statusOf(r) != "entered-in-error" {
-			return Stored{}, false, errorf(http.StatusMethodNotAllowed, "business-rule", "%s is immutable once submitted; only status entered-in-error may be set", h.ResourceType)
+		if immutable[h.ResourceType] {
+			if statusOf(r) != "entered-in-error" {
+				return Stored{}, false, errorf(http.StatusMethodNotAllowed, "business-rule", "%s is immutable once submitted; only status entered-in-error may be set", h.ResourceType)
+			}
+			same, err := sameExcept(cur.JSON, r, "status", "meta")
+			if err != nil {
+				return Stored{}, false, err
+			}
+			if !same {
+				return Stored{}, false, errorf(http.StatusUnprocessableEntity, "business-rule", "%s is immutable once submitted: marking it entered-in-error may change its status only", h.ResourceType)
+			}
 		}
 	}
 	if err := t.authorizeWrite(p, r); err != nil {
@@ -199,4 +211,25 @@ func (t *tx) readIn(p Principal, typ, id string) (Stored, error) {
 		return Stored{}, err
 	}
 	return st, nil
+}
+
+// sameExcept reports whether r has the stored content, apart from the
+// top-level elements in except.
+func sameExcept(stored []byte, r fhir.Resource, except ...string) (bool, error) {
+	next, err := fhir.Encode(r)
+	if err != nil {
+		return false, err
+	}
+	var a, b map[string]any
+	if err := json.Unmarshal(stored, &a); err != nil {
+		return false, fmt.Errorf("stored %s: %w", r.Header().ResourceType, err)
+	}
+	if err := json.Unmarshal(next, &b); err != nil {
+		return false, fmt.Errorf("compare %s: %w", r.Header().ResourceType, err)
+	}
+	for _, k := range except {
+		delete(a, k)
+		delete(b, k)
+	}
+	return reflect.DeepEqual(a, b), nil
 }

@@ -17,6 +17,10 @@ import (
 const (
 	DefaultCount = 50
 	MaxCount     = 1000
+	// MaxListValues bounds the comma-separated values of all list
+	// parameters (_id, patient, token parameters) of one search: each is an
+	// SQL variable, and a longer list is a 400, not a database error.
+	MaxListValues = 1000
 )
 
 // tokenParams are the token search parameters extracted by index.go.
@@ -69,6 +73,15 @@ func (t *tx) search(p Principal, typ string, q url.Values) (searchResult, error)
 		args = append(args, sargs...)
 	}
 	count := DefaultCount
+	listValues := 0
+	list := func(name, v string) ([]string, error) {
+		vs := strings.Split(v, ",")
+		listValues += len(vs)
+		if listValues > MaxListValues {
+			return nil, errorf(http.StatusBadRequest, "too-costly", "a search may list at most %d values (%s has more)", MaxListValues, name)
+		}
+		return vs, nil
+	}
 	for name, vals := range q {
 		for _, v := range vals {
 			switch {
@@ -112,15 +125,27 @@ func (t *tx) search(p Principal, typ string, q url.Values) (searchResult, error)
 				where = append(where, "r.last_updated "+op+" ?")
 				args = append(args, ms)
 			case name == "_id":
-				ph, a := inList(strings.Split(v, ","), func(s string) string { return s })
+				vs, err := list(name, v)
+				if err != nil {
+					return res, err
+				}
+				ph, a := inList(vs, func(s string) string { return s })
 				where = append(where, "r.id IN ("+ph+")")
 				args = append(args, a...)
 			case name == "patient" || name == "subject" || name == "for":
-				ph, a := inList(strings.Split(v, ","), func(s string) string { return strings.TrimPrefix(s, "Patient/") })
+				vs, err := list(name, v)
+				if err != nil {
+					return res, err
+				}
+				ph, a := inList(vs, func(s string) string { return strings.TrimPrefix(s, "Patient/") })
 				where = append(where, "r.patient_id IN ("+ph+")")
 				args = append(args, a...)
 			case tokenParams[name]:
-				ph, a := inList(strings.Split(v, ","), func(s string) string { return s })
+				vs, err := list(name, v)
+				if err != nil {
+					return res, err
+				}
+				ph, a := inList(vs, func(s string) string { return s })
 				where = append(where, "r.id IN (SELECT id FROM params WHERE type = ? AND name = ? AND value IN ("+ph+"))")
 				args = append(append(args, typ, name), a...)
 			case name == "_elements":

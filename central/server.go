@@ -114,17 +114,19 @@ func (s *Server) logged(h http.Handler) http.Handler {
 
 func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		authz := r.Header.Get("Authorization")
-		tok, ok := strings.CutPrefix(authz, "Bearer ")
-		if !ok {
+		// The scheme is case-insensitive (RFC 9110 section 11.1).
+		scheme, tok, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+		if !strings.EqualFold(scheme, "Bearer") {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="telehjerte"`)
 			s.fail(w, errorf(http.StatusUnauthorized, "login", "a bearer token is required"))
 			return
 		}
-		p, ok := s.tokens.Lookup(strings.TrimSpace(tok))
-		if !ok {
+		// Expiry is judged by the wall clock, not the server's (possibly
+		// shifted) clinical clock.
+		p, err := s.tokens.Lookup(strings.TrimSpace(tok), time.Now())
+		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="telehjerte", error="invalid_token"`)
-			s.fail(w, errorf(http.StatusUnauthorized, "login", "the bearer token is not valid"))
+			s.fail(w, errorf(http.StatusUnauthorized, "login", "%s", err.Error()))
 			return
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))

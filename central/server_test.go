@@ -292,6 +292,10 @@ func TestAcknowledgeByPatchAndAssessment(t *testing.T) {
 	// Observations are immutable once submitted.
 	o.ValueQuantity = fhir.Qty(60, "kg")
 	e.wantOutcome(e.do(http.MethodPut, "/Observation/"+o.ID, tokNurseA, o), http.StatusMethodNotAllowed)
+	// Marking it entered-in-error changes the status and nothing else.
+	o.Status = "entered-in-error"
+	e.wantOutcome(e.do(http.MethodPut, "/Observation/"+o.ID, tokNurseA, o), http.StatusUnprocessableEntity)
+	o, _ = fhir.Decode[*fhir.Observation](r.body)
 	o.Status = "entered-in-error"
 	e.want(e.do(http.MethodPut, "/Observation/"+o.ID, tokNurseA, o), http.StatusOK)
 }

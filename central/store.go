@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"sync/atomic"
 	"time"
 
@@ -78,6 +79,11 @@ func OpenStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 	if now == nil {
 		now = time.Now
 	}
+	// The database holds CPR numbers and names: the file and its -wal and
+	// -shm companions (SQLite gives them the main file's mode) are 0600.
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
@@ -94,7 +100,44 @@ func OpenStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 		db.Close()
 		return nil, fmt.Errorf("create schema in %s: %w", path, err)
 	}
+	if err := restrictFiles(path); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return &Store{db: db, now: now}, nil
+}
+
+// createPrivate creates the database file with mode 0600 when it is missing
+// and tightens an existing one.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("create %s: %w", path, err)
+	}
+	return restrictFiles(path)
+}
+
+// restrictFiles sets mode 0600 on the database file and on its -wal and
+// -shm files when they exist.
+func restrictFiles(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		fi, err := os.Stat(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("stat %s: %w", p, err)
+		}
+		if fi.Mode().Perm() != 0o600 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return fmt.Errorf("restrict %s to 0600: %w", p, err)
+			}
+		}
+	}
+	return nil
 }
 
 // Close closes the database.

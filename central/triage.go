@@ -3,6 +3,7 @@ package central
 import (
 	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"time"
 
@@ -20,6 +21,38 @@ func (t *tx) historyOf(typ, patientID string) ([]Stored, error) {
 		return nil, fmt.Errorf("history of %s: %w", typ, err)
 	}
 	return collectStored(rows)
+}
+
+// MaxFutureSkew is how far past the server's clock a reading may be dated
+// (a phone's clock runs a little fast).
+const MaxFutureSkew = 5 * time.Minute
+
+// maxZoneOffset is the largest time-zone offset FHIR allows (+14:00).
+const maxZoneOffset = 14 * 60 * 60
+
+// checkTaken refuses a reading dated more than MaxFutureSkew after now,
+// before the patient's course began (the earliest start of any regime
+// version), or with a time-zone offset beyond ±14:00: such a date would
+// take the "latest" place forever or sort before the course.
+func checkTaken(raw string, taken, now time.Time, versions []domain.Regime) error {
+	if ts, err := time.Parse(time.RFC3339Nano, raw); err == nil {
+		if _, off := ts.Zone(); off > maxZoneOffset || off < -maxZoneOffset {
+			return errorf(http.StatusBadRequest, "value", "effectiveDateTime %q has a time-zone offset beyond ±14:00", raw)
+		}
+	}
+	if taken.After(now.Add(MaxFutureSkew)) {
+		return errorf(http.StatusBadRequest, "value", "effectiveDateTime %q is in the future (the server's time is %s)", raw, fhir.FormatInstant(now))
+	}
+	var began time.Time
+	for _, v := range versions {
+		if !v.Start.IsZero() && (began.IsZero() || v.Start.Before(began)) {
+			began = v.Start
+		}
+	}
+	if !began.IsZero() && taken.Before(began) {
+		return errorf(http.StatusBadRequest, "value", "effectiveDateTime %q is before the patient's monitoring began (%s)", raw, fhir.FormatInstant(began))
+	}
+	return nil
 }
 
 // regimes loads every regime version of a patient: each stored version of
@@ -171,6 +204,9 @@ func (t *tx) triageObservation(o *fhir.Observation, now time.Time) ([]fhir.Resou
 	m.Received = now
 	versions, srIDs, err := t.regimes(m.PatientID)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkTaken(o.EffectiveDateTime, m.Taken, now, versions); err != nil {
 		return nil, err
 	}
 	earlier, err := t.trendHistory(m, versions)

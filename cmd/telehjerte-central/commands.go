@@ -89,7 +89,7 @@ func serveCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:8090", "listen address (loopback by default; put TLS in front for anything else)")
 	c.Flags().StringVar(&dbPath, "db", "telehjerte-central.db", "SQLite database file")
-	c.Flags().StringVar(&tokensPath, "tokens", "", `JSON file of bearer tokens: {"token": "Practitioner/id" | "Patient/id"}`)
+	c.Flags().StringVar(&tokensPath, "tokens", "", `JSON file (mode 0600) of bearer tokens: {"token": "Practitioner/id" | "Patient/id" | {"principal": "Practitioner/id", "expires": "2026-06-01T00:00:00Z"}}`)
 	c.Flags().StringArrayVar(&tokenFlags, "token", nil, "a bearer token as TOKEN=Practitioner/id (repeatable; visible in the process list, prefer --tokens)")
 	c.Flags().DurationVar(&scanEvery, "scan-every", 5*time.Minute, "how often to create missing-measurement tasks (0 disables)")
 	c.Flags().StringVar(&clockOffset, "clock-offset", "0", "shift the server's \"now\" (triage, tasks, cover periods), e.g. 2d or -3h, for training and tests")
@@ -123,14 +123,11 @@ func scanLoop(ctx context.Context, srv *central.Server, every time.Duration, now
 }
 
 func loadTokens(path string, flags []string) (*central.Tokens, error) {
-	m := map[string]string{}
+	m := map[string]central.TokenSpec{}
 	if path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("read tokens file: %w", err)
-		}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("tokens file %s: expected a JSON object of token to principal: %w", path, err)
+		var err error
+		if m, err = central.ReadTokenFile(path); err != nil {
+			return nil, err
 		}
 	}
 	for _, f := range flags {
@@ -138,12 +135,12 @@ func loadTokens(path string, flags []string) (*central.Tokens, error) {
 		if !ok {
 			return nil, fmt.Errorf("--token must be TOKEN=Practitioner/id")
 		}
-		m[tok] = who
+		m[tok] = central.TokenSpec{Principal: who}
 	}
 	if len(m) == 0 {
 		return nil, fmt.Errorf("no tokens: give --tokens FILE or --token TOKEN=Practitioner/id")
 	}
-	return central.NewTokens(m)
+	return central.NewTokenTable(m)
 }
 
 func scanCmd() *cobra.Command {

@@ -75,6 +75,20 @@ func TestLoadTokensRejectsBadInput(t *testing.T) {
 	if _, err := loadTokens("", []string{"long-enough-token=Patient/p1"}); err != nil {
 		t.Error(err)
 	}
+	// A tokens file others may read is refused; 0600 is read.
+	path := filepath.Join(t.TempDir(), "tokens.json")
+	if err := os.WriteFile(path, []byte(`{"long-enough-token": "Practitioner/p1"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadTokens(path, nil); err != nil {
+		t.Error(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadTokens(path, nil); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("world-readable tokens file: %v", err)
+	}
 }
 
 func TestServeClockOffset(t *testing.T) {
