@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -46,7 +47,7 @@ func (m *Model) tasksLoaded(msg tasksMsg) tea.Cmd {
 		m.openDialog(&notice{text: m.t.A.NothingToAck})
 		return nil
 	}
-	q := m.t.ackQuestion(msg.scope, sum, msg.name)
+	q := m.t.ackQuestion(msg.scope, sum, msg.tasks, msg.name, "")
 	m.openDialog(&confirmLine{question: q, yes: func(m *Model) tea.Cmd {
 		return m.acknowledge(m.dlg, a, sum)
 	}})
@@ -74,15 +75,90 @@ func (m *Model) acknowledge(dlg dialog, a domain.Acknowledgement, sum domain.Ack
 }
 
 // ackQuestion is the confirm line stating the exact scope: "Kvitter 14
-// grønne målinger for 9 borgere?" or "Kvitter 3 målinger for Anna
-// Andersen?".
-func (t *texts) ackQuestion(scope domain.AckScope, sum domain.AckSummary, name string) string {
+// grønne målinger for 9 borgere?", "Kvitter 3 målinger (1 rød, 2 gule) for
+// Anna Andersen?" or, for one item, what it is: "Kvitter Puls 104!! (tir
+// 10.03 07:01) for Anna Andersen?". tasks are the stored open tasks the
+// scope is computed from; subject names the one item (AckOne).
+func (t *texts) ackQuestion(scope domain.AckScope, sum domain.AckSummary, tasks []domain.Task, name, subject string) string {
 	switch scope.Kind {
 	case domain.AckAllGreen:
 		return fmt.Sprintf(t.A.AckQ, t.A.GreenReadings(sum.Tasks), t.A.Patients(sum.Patients))
-	default:
-		return fmt.Sprintf(t.A.AckQ, t.A.Readings(sum.Tasks), safetext.Sanitize(name))
+	case domain.AckOne:
+		if subject != "" {
+			return fmt.Sprintf(t.A.AckQ, subject, safetext.Sanitize(name))
+		}
 	}
+	what := t.A.Readings(sum.Tasks)
+	if c := t.colourCounts(scope.Select(tasks)); c != "" {
+		what += " (" + c + ")"
+	}
+	return fmt.Sprintf(t.A.AckQ, what, safetext.Sanitize(name))
+}
+
+// colourCounts is the exact number of tasks per colour, most severe first:
+// "1 rød, 2 gule, 1 usandsynlig".
+func (t *texts) colourCounts(tasks []domain.Task) string {
+	var red, yellow, green, uncl, impl int
+	for _, task := range tasks {
+		switch {
+		case task.Implausible:
+			impl++
+		case task.Color == domain.Red:
+			red++
+		case task.Color == domain.Yellow:
+			yellow++
+		case task.Color == domain.Green:
+			green++
+		default:
+			uncl++
+		}
+	}
+	var parts []string
+	for _, c := range []struct {
+		n    int
+		name func(int) string
+	}{{red, t.A.RedN}, {yellow, t.A.YellowN}, {impl, t.A.ImplausibleN}, {green, t.A.GreenN}, {uncl, t.A.UnclassifiedN}} {
+		if c.n > 0 {
+			parts = append(parts, c.name(c.n))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// taskSubject names one open item of the open patient with its value and
+// time: "Puls 104!! (tir 10.03 07:01)", "Spørgeskema !! Er du mere
+// forpustet end før?: Ja (tir 10.03 07:05)".
+func (m *Model) taskSubject(task domain.Task) string {
+	t := m.t
+	d := &m.pv.detail
+	if task.Category == domain.TaskMissing {
+		return t.TaskCat[task.Category] + " " + t.KindShort[task.Kind] + " (" + t.Due + " " + m.dateTime(task.Due) + ")"
+	}
+	for _, r := range d.Readings {
+		if r.ID == task.FocusID {
+			return t.KindShort[r.Kind] + " " + t.readingText(r) + " (" + m.dateTime(r.Taken) + ")"
+		}
+	}
+	for _, q := range d.Questionnaires {
+		if q.ID == task.FocusID {
+			return t.questionnaireText(q) + " (" + m.dateTime(q.Taken) + ")"
+		}
+	}
+	return t.TaskCat[task.Category] + " " + mark(task.Color, task.Implausible) + " (" + t.Arisen + " " + m.dateTime(task.Created) + ")"
+}
+
+// questionnaireText names a questionnaire answer by its colour and its worst
+// answer: "Spørgeskema !! Er du mere forpustet end før?: Ja".
+func (t *texts) questionnaireText(q domain.ProResponse) string {
+	c := q.Color()
+	s := t.A.Questionnaire + " " + ColorSymbol(c)
+	for _, a := range q.Answers {
+		if a.Severity == c {
+			s += " " + safetext.Sanitize(a.Question) + ": " + safetext.Sanitize(a.Answer)
+			break
+		}
+	}
+	return s
 }
 
 // patientAckForm is the acknowledgement in the patient view: one item or
@@ -94,11 +170,19 @@ func (m *Model) patientAckForm(scope domain.AckScope) {
 		m.openDialog(&notice{text: m.t.A.NothingToAck})
 		return
 	}
+	subject := ""
+	if scope.Kind == domain.AckOne {
+		for _, task := range d.OpenTasks {
+			if task.ID == scope.TaskID {
+				subject = m.taskSubject(task)
+			}
+		}
+	}
 	a := &m.t.A
 	note := newTextField("note", 50, "")
 	note.in.Placeholder = a.Optional
 	f := &form{
-		title:        m.t.ackQuestion(scope, sum, d.Patient.Name),
+		title:        m.t.ackQuestion(scope, sum, d.OpenTasks, d.Patient.Name, subject),
 		enterSubmits: true,
 		rows: []*formRow{
 			{label: a.Note, fields: []*field{note}},

@@ -195,7 +195,7 @@ func TestAckPatientFromWorklist(t *testing.T) {
 	selectPatient(t, m, "p-anna")
 	send(m, char('x'))
 	c, ok := m.dlg.(*confirmLine)
-	if !ok || c.question != "Kvitter 2 målinger for Anna Andersen?" {
+	if !ok || c.question != "Kvitter 2 målinger (1 rød, 1 gul) for Anna Andersen?" {
 		t.Fatalf("confirm = %#v", m.dlg)
 	}
 	send(m, keyEnter)
@@ -247,7 +247,7 @@ func TestAckOneWithNoteAndReceipt(t *testing.T) {
 	send(m, char('5'), keyDown) // the second open item: the red pulse
 	send(m, char('x'))
 	fd, ok := m.dlg.(formDialog)
-	if !ok || fd.title != "Kvitter 1 måling for Anna Andersen?" {
+	if !ok || fd.title != "Kvitter Puls 104!! (tir 10.03 07:01) for Anna Andersen?" {
 		t.Fatalf("dialog = %#v", m.dlg)
 	}
 	typeText(m, "Ringet op")

@@ -78,16 +78,19 @@ type texts struct {
 // the composer, the regime history, the status bar.
 type actionTexts struct {
 	// Acknowledge.
-	AckQ                  string // "Kvitter %s for %s?"
-	Readings              func(n int) string
-	GreenReadings         func(n int) string
-	Patients              func(n int) string
-	Acked, AckSkipped     string // "%d kvitteret", "(%d allerede kvitteret)"
-	NothingToAck          string
-	YesNo, Saving         string
-	Note, Receipt         string
-	Optional              string
-	DiscardQ, DiscardMsgQ string
+	AckQ          string // "Kvitter %s for %s?"
+	Readings      func(n int) string
+	GreenReadings func(n int) string
+	Patients      func(n int) string
+	// Counts per colour in a bulk confirm line: "2 røde".
+	RedN, YellowN, GreenN, UnclassifiedN, ImplausibleN func(n int) string
+	Questionnaire                                      string
+	Acked, AckSkipped                                  string // "%d kvitteret", "(%d allerede kvitteret)"
+	NothingToAck                                       string
+	YesNo, Saving                                      string
+	Note, Receipt                                      string
+	Optional                                           string
+	DiscardQ, DiscardMsgQ                              string
 
 	// Missing and pause.
 	ResolveTitle, Resolved string
@@ -246,6 +249,12 @@ func danishActionTexts() actionTexts {
 		Readings:      plural("måling", "målinger"),
 		GreenReadings: plural("grøn måling", "grønne målinger"),
 		Patients:      plural("borger", "borgere"),
+		RedN:          plural("rød", "røde"),
+		YellowN:       plural("gul", "gule"),
+		GreenN:        plural("grøn", "grønne"),
+		UnclassifiedN: plural("uklassificeret", "uklassificerede"),
+		ImplausibleN:  plural("usandsynlig", "usandsynlige"),
+		Questionnaire: "Spørgeskema",
 		Acked:         "%d kvitteret.",
 		AckSkipped:    "(%d var allerede kvitteret)",
 		NothingToAck:  "Intet at kvittere (manglende målinger kræver en årsag).",
@@ -458,6 +467,12 @@ func englishActionTexts() actionTexts {
 		Readings:      plural("measurement", "measurements"),
 		GreenReadings: plural("green measurement", "green measurements"),
 		Patients:      plural("patient", "patients"),
+		RedN:          func(n int) string { return itoa(n) + " red" },
+		YellowN:       func(n int) string { return itoa(n) + " yellow" },
+		GreenN:        func(n int) string { return itoa(n) + " green" },
+		UnclassifiedN: func(n int) string { return itoa(n) + " unclassified" },
+		ImplausibleN:  func(n int) string { return itoa(n) + " implausible" },
+		Questionnaire: "Questionnaire",
 		Acked:         "%d acknowledged.",
 		AckSkipped:    "(%d were already acknowledged)",
 		NothingToAck:  "Nothing to acknowledge (missing measurements need a reason).",

@@ -244,6 +244,10 @@ func (m *Model) taskLines() []string {
 	for _, r := range d.Readings {
 		readings[r.ID] = r
 	}
+	questionnaires := make(map[string]domain.ProResponse, len(d.Questionnaires))
+	for _, q := range d.Questionnaires {
+		questionnaires[q.ID] = q
+	}
 	now := m.opts.Now()
 	var out []string
 	for i, task := range d.OpenTasks {
@@ -262,6 +266,10 @@ func (m *Model) taskLines() []string {
 				if r.Implausible != "" {
 					parts = append(parts, t.Implausible)
 				}
+			} else if q, ok := questionnaires[task.FocusID]; ok {
+				// Named by the questionnaire and its worst answer, not
+				// as an anonymous measurement.
+				parts = []string{t.questionnaireText(q)}
 			}
 		}
 		parts = append(parts, t.Arisen+" "+m.dateTime(task.Created)+" ("+t.age(task.Created, now)+")")

@@ -77,10 +77,13 @@ func (m *Model) updatePatientKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.startHistory()
 	case p.loaded && m.canAct() && m.isActionKey(msg):
 		return m, m.patientAction(msg)
-	case m.canAct() && p.pane == paneTasks && (key.Matches(msg, k.Up) || key.Matches(msg, k.Down)):
-		m.moveTaskCursor(key.Matches(msg, k.Down))
-	case m.canAct() && p.pane == paneMessages && (key.Matches(msg, k.Up) || key.Matches(msg, k.Down)):
-		m.moveMsgCursor(key.Matches(msg, k.Down))
+	case m.canAct() && p.pane == paneTasks && m.cursorKey(msg) != 0:
+		// The item cursor is what x acts on: every movement key moves
+		// it, and the pane scrolls to keep it in view, so what is
+		// highlighted is always what would be acknowledged.
+		m.moveTaskCursor(m.cursorKey(msg))
+	case m.canAct() && p.pane == paneMessages && m.cursorKey(msg) != 0:
+		m.moveMsgCursor(m.cursorKey(msg))
 	case key.Matches(msg, k.NextPane):
 		p.pane = (p.pane + 1) % paneCount
 	case key.Matches(msg, k.PrevPane):
@@ -134,6 +137,11 @@ func (m *Model) patientLines(h int) []string {
 	ph := max(1, h-len(out))
 	content := m.paneContent(p.pane, m.width, ph)
 	off := min(p.scroll[p.pane], max(0, len(content)-ph))
+	if p.pane == paneTasks && m.canAct() {
+		// The highlighted item is always on screen (also after a resize
+		// or a refresh changed the list).
+		off = min(taskScroll(p.taskCursor, off, ph), max(0, len(content)-ph))
+	}
 	end := min(len(content), off+ph)
 	out = append(out, content[off:end]...)
 	return out

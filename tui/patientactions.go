@@ -142,33 +142,58 @@ func (m *Model) toggleRead() tea.Cmd {
 	})
 }
 
-func (m *Model) moveTaskCursor(down bool) {
-	p := &m.pv
-	n := len(p.detail.OpenTasks)
-	if down {
-		p.taskCursor = min(p.taskCursor+1, n-1)
-	} else {
-		p.taskCursor = max(p.taskCursor-1, 0)
+// cursorKey is how far a movement key moves an item cursor: ±1 for the
+// arrows and j/k, ±a page for pgup/pgdn, to the first or last item for g/G
+// (±cursorEnd); 0 for any other key.
+func (m *Model) cursorKey(msg tea.KeyPressMsg) int {
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Up):
+		return -1
+	case key.Matches(msg, k.Down):
+		return 1
+	case key.Matches(msg, k.PageUp):
+		return -m.paneHeight()
+	case key.Matches(msg, k.PageDown):
+		return m.paneHeight()
+	case key.Matches(msg, k.Home):
+		return -cursorEnd
+	case key.Matches(msg, k.End):
+		return cursorEnd
 	}
-	// One line per task: keep the cursor on screen.
-	h := m.paneHeight()
-	if p.taskCursor < p.scroll[paneTasks] {
-		p.scroll[paneTasks] = p.taskCursor
-	}
-	if p.taskCursor >= p.scroll[paneTasks]+h {
-		p.scroll[paneTasks] = p.taskCursor - h + 1
-	}
+	return 0
 }
 
-func (m *Model) moveMsgCursor(down bool) {
+// cursorEnd moves a cursor to the end of its list.
+const cursorEnd = 1 << 30
+
+// moveTaskCursor moves the open-items cursor by d within the list and
+// scrolls the pane so it stays on screen.
+func (m *Model) moveTaskCursor(d int) {
+	p := &m.pv
+	n := len(p.detail.OpenTasks)
+	p.taskCursor = min(max(p.taskCursor+d, 0), max(0, n-1))
+	p.scroll[paneTasks] = taskScroll(p.taskCursor, p.scroll[paneTasks], m.paneHeight())
+}
+
+// taskScroll is the scroll offset of the open-items pane (one line per
+// item) that keeps cursor on screen, moving from off as little as needed.
+func taskScroll(cursor, off, h int) int {
+	if cursor < off {
+		off = cursor
+	}
+	if cursor >= off+h {
+		off = cursor - h + 1
+	}
+	return max(0, off)
+}
+
+// moveMsgCursor moves the message cursor by d and scrolls the thread so the
+// selected message's heading is on screen.
+func (m *Model) moveMsgCursor(d int) {
 	p := &m.pv
 	n := len(p.detail.Messages)
-	if down {
-		p.msgCursor = min(p.msgCursor+1, n-1)
-	} else {
-		p.msgCursor = max(p.msgCursor-1, 0)
-	}
-	// Scroll so the selected message's heading is on screen.
+	p.msgCursor = min(max(p.msgCursor+d, 0), max(0, n-1))
 	lines, at := m.messageLinesAt(m.width)
 	h := m.paneHeight()
 	top := min(p.scroll[paneMessages], max(0, len(lines)-h))

@@ -1,0 +1,180 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
+)
+
+// addWeightTasks gives Anna n more open yellow weight readings, one a day
+// further back, so her open items do not fit the pane at 80×24.
+func addWeightTasks(t *testing.T, m *Model, n int) {
+	t.Helper()
+	st := m.src.(*recordingSource).Store
+	err := st.Write(context.Background(), func(tx *cache.Tx) error {
+		for i := 0; i < n; i++ {
+			id := "p-anna-extra-" + itoa(i)
+			taken := daysAgo(1+i%12, 6).Add(time.Duration(i) * time.Minute)
+			r := domain.Reading{
+				Measurement:    domain.Measurement{ID: id, PatientID: "p-anna", Kind: domain.KindWeight, Taken: taken, Value: 90 + float64(i)/10},
+				Classification: domain.Classification{Color: domain.Yellow},
+			}
+			if err := tx.PutReading(r, meta); err != nil {
+				return err
+			}
+			if err := tx.PutTask(domain.Task{ID: "p-anna-extra-task-" + itoa(i), PatientID: "p-anna", Category: domain.TaskMeasurement, FocusID: id, Color: domain.Yellow, Created: taken}, meta); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// highlightedTask is the open-items line drawn with the cursor mark.
+func highlightedTask(t *testing.T, m *Model) string {
+	t.Helper()
+	var found []string
+	for _, l := range strings.Split(ansi.Strip(m.View().Content), "\n") {
+		if strings.HasPrefix(l, "> ") {
+			found = append(found, l)
+		}
+	}
+	if len(found) != 1 {
+		t.Fatalf("want exactly one highlighted item on screen, got %q\n%s", found, m.View().Content)
+	}
+	return found[0]
+}
+
+// The item x acts on is always the one highlighted on screen, whatever key
+// moved the pane (issue 7, defect 3: G scrolled the pane but left the
+// cursor on an old, hidden row, and x acknowledged that one).
+func TestTaskCursorFollowsEveryMovementKey(t *testing.T) {
+	m, act := actingModel(t, 80, 24)
+	addWeightTasks(t, m, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('5'))
+	tasks := m.pv.detail.OpenTasks
+	if len(tasks) < 30 || m.paneHeight() >= len(tasks) {
+		t.Fatalf("the open items must not fit the pane: %d items, pane %d", len(tasks), m.paneHeight())
+	}
+	steps := []struct {
+		name string
+		key  tea.KeyPressMsg
+		want int // index of the item under the cursor
+	}{
+		{"G", char('G'), len(tasks) - 1},
+		{"g", char('g'), 0},
+		{"end", tea.KeyPressMsg{Code: tea.KeyEnd}, len(tasks) - 1},
+		{"pgup", tea.KeyPressMsg{Code: tea.KeyPgUp}, len(tasks) - 1 - m.paneHeight()},
+		{"home", tea.KeyPressMsg{Code: tea.KeyHome}, 0},
+		{"pgdown", tea.KeyPressMsg{Code: tea.KeyPgDown}, m.paneHeight()},
+		{"space", char(' '), min(2*m.paneHeight(), len(tasks)-1)},
+		{"b", char('b'), min(2*m.paneHeight(), len(tasks)-1) - m.paneHeight()},
+		{"k", char('k'), min(2*m.paneHeight(), len(tasks)-1) - m.paneHeight() - 1},
+	}
+	for _, s := range steps {
+		send(m, s.key)
+		if m.pv.taskCursor != s.want {
+			t.Fatalf("%s: cursor on item %d, want %d", s.name, m.pv.taskCursor, s.want)
+		}
+		hl := highlightedTask(t, m)
+		task := m.selectedTask()
+		// The highlighted line names the selected item's reading.
+		var val string
+		for _, r := range m.pv.detail.Readings {
+			if r.ID == task.FocusID {
+				val = m.t.readingText(r)
+			}
+		}
+		if val == "" || !strings.Contains(hl, val) {
+			t.Fatalf("%s: highlighted %q, but the cursor is on %s (%q)", s.name, hl, task.ID, val)
+		}
+	}
+	// x acknowledges exactly the highlighted item, and says which it is.
+	send(m, char('G'))
+	last := m.pv.detail.OpenTasks[len(tasks)-1]
+	send(m, char('x'))
+	fd, ok := m.dlg.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T", m.dlg)
+	}
+	if want := m.taskSubject(last); !strings.Contains(fd.title, want) {
+		t.Fatalf("confirm %q does not name the highlighted item %q", fd.title, want)
+	}
+	send(m, keyEnter)
+	a := act.recorded()[0].(domain.Acknowledgement)
+	if len(a.TaskIDs) != 1 || a.TaskIDs[0] != last.ID {
+		t.Fatalf("acknowledged %v, want the highlighted %s", a.TaskIDs, last.ID)
+	}
+}
+
+// The confirmation of one item names its kind, value and time; of several,
+// the exact count per colour.
+func TestAckConfirmationNamesWhat(t *testing.T) {
+	m, _ := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('5'), char('x'))
+	fd := m.dlg.(formDialog)
+	if fd.title != "Kvitter Vægt 84,3! (tir 10.03 07:00) for Anna Andersen?" {
+		t.Fatalf("one item: %q", fd.title)
+	}
+	send(m, keyEsc)
+	send(m, char('X'))
+	fd = m.dlg.(formDialog)
+	if fd.title != "Kvitter 2 målinger (1 rød, 1 gul) for Anna Andersen?" {
+		t.Fatalf("all of the patient's: %q", fd.title)
+	}
+}
+
+// A questionnaire item is named by the questionnaire's worst answer, in
+// the open-items pane and in the confirmation.
+func TestQuestionnaireTaskNamed(t *testing.T) {
+	m, _ := actingModel(t, 120, 30)
+	st := m.src.(*recordingSource).Store
+	if err := st.Write(context.Background(), func(tx *cache.Tx) error {
+		return tx.PutTask(domain.Task{ID: "p-anna-q-task", PatientID: "p-anna", Category: domain.TaskMeasurement, FocusID: "q-anna-1", Color: domain.Red, Created: daysAgo(0, 7).Add(5 * time.Minute)}, meta)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	openPatient(t, m, "p-anna")
+	send(m, char('5'), char('G'))
+	hl := highlightedTask(t, m)
+	if !strings.Contains(hl, "Spørgeskema !! Er du mere forpustet end før?: Ja, ved let aktivitet") {
+		t.Fatalf("questionnaire item: %q", hl)
+	}
+	send(m, char('x'))
+	fd := m.dlg.(formDialog)
+	if !strings.Contains(fd.title, "Spørgeskema !! Er du mere forpustet end før?: Ja, ved let aktivitet (tir 10.03 07:05)") {
+		t.Fatalf("confirm: %q", fd.title)
+	}
+}
+
+// In the thread, g/G move the message cursor too: u and r act on the
+// message that is highlighted.
+func TestMessageCursorFollowsHomeEnd(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('4'), char('g'))
+	if m.pv.msgCursor != 0 {
+		t.Fatalf("g: message cursor %d", m.pv.msgCursor)
+	}
+	send(m, char('u'))
+	rc := act.recorded()[0].(readCall)
+	if rc.id != m.pv.detail.Messages[0].ID || rc.read {
+		t.Fatalf("u after g marked %+v, want the first message unread", rc)
+	}
+	send(m, char('G'))
+	if m.pv.msgCursor != len(m.pv.detail.Messages)-1 {
+		t.Fatalf("G: message cursor %d", m.pv.msgCursor)
+	}
+}
