@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -24,11 +25,13 @@ const MaxAckNote = 500
 const ReceiptText = "Dine målinger er set"
 
 // AckScope says what to acknowledge. TaskID is used by AckOne, PatientID by
-// AckPatient.
+// AckPatient. Only limits AckAllGreen to the patients listed (the patients
+// the nurse sees, e.g. under a search); empty means every patient.
 type AckScope struct {
 	Kind      AckScopeKind
 	PatientID string
 	TaskID    string
+	Only      []string
 }
 
 // Covers reports whether the scope includes task t. Only open assessment
@@ -46,7 +49,7 @@ func (s AckScope) Covers(t Task) bool {
 	case AckPatient:
 		return t.PatientID == s.PatientID && s.PatientID != ""
 	case AckAllGreen:
-		return t.Color == Green && !t.Implausible
+		return t.Color == Green && !t.Implausible && (len(s.Only) == 0 || slices.Contains(s.Only, t.PatientID))
 	}
 	return false
 }

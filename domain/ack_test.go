@@ -46,6 +46,7 @@ func TestAckScopeSelect(t *testing.T) {
 		{"patient p2 includes implausible", domain.AckScope{Kind: domain.AckPatient, PatientID: "p2"}, []string{"t4", "t5", "t6", "t6b"}},
 		{"patient without id", domain.AckScope{Kind: domain.AckPatient}, nil},
 		{"all green", domain.AckScope{Kind: domain.AckAllGreen}, []string{"t2", "t4", "t5", "t7"}},
+		{"all green of the patients shown", domain.AckScope{Kind: domain.AckAllGreen, Only: []string{"p2", "p4"}}, []string{"t4", "t5"}},
 		{"unknown kind", domain.AckScope{Kind: "everything"}, nil},
 	}
 	for _, tt := range tests {

@@ -82,6 +82,11 @@ func (m *Model) acknowledge(dlg dialog, a domain.Acknowledgement, sum domain.Ack
 func (t *texts) ackQuestion(scope domain.AckScope, sum domain.AckSummary, tasks []domain.Task, name, subject string) string {
 	switch scope.Kind {
 	case domain.AckAllGreen:
+		if name != "" {
+			// name is the search: say plainly that only what it shows
+			// is covered.
+			return fmt.Sprintf(t.A.AckQFiltered, t.A.GreenReadings(sum.Tasks), t.A.Patients(sum.Patients), safetext.Sanitize(name))
+		}
 		return fmt.Sprintf(t.A.AckQ, t.A.GreenReadings(sum.Tasks), t.A.Patients(sum.Patients))
 	case domain.AckOne:
 		if subject != "" {

@@ -79,6 +79,7 @@ type texts struct {
 type actionTexts struct {
 	// Acknowledge.
 	AckQ          string // "Kvitter %s for %s?"
+	AckQFiltered  string // "Kvitter %s for %s – kun dem søgningen »%s« viser?"
 	Readings      func(n int) string
 	GreenReadings func(n int) string
 	Patients      func(n int) string
@@ -246,6 +247,7 @@ func danishTexts() *texts {
 func danishActionTexts() actionTexts {
 	return actionTexts{
 		AckQ:          "Kvitter %s for %s?",
+		AckQFiltered:  "Kvitter %s for %s – kun dem søgningen »%s« viser?",
 		Readings:      plural("måling", "målinger"),
 		GreenReadings: plural("grøn måling", "grønne målinger"),
 		Patients:      plural("borger", "borgere"),
@@ -464,6 +466,7 @@ func englishTexts() *texts {
 func englishActionTexts() actionTexts {
 	return actionTexts{
 		AckQ:          "Acknowledge %s for %s?",
+		AckQFiltered:  "Acknowledge %s for %s – only those the search “%s” shows?",
 		Readings:      plural("measurement", "measurements"),
 		GreenReadings: plural("green measurement", "green measurements"),
 		Patients:      plural("patient", "patients"),

@@ -191,7 +191,17 @@ func (m *Model) updateWorklistKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 			return m, m.startWorklistAck(domain.AckScope{Kind: domain.AckPatient, PatientID: id}, w.rows[w.visible[w.cursor]].Patient.Name)
 		}
 	case m.canAct() && key.Matches(msg, k.AckAll):
-		return m, m.startWorklistAck(domain.AckScope{Kind: domain.AckAllGreen}, "")
+		// Exactly what the nurse sees: the green items of the patients
+		// on screen (under a search, only those it shows).
+		if len(w.visible) == 0 {
+			m.openDialog(&notice{text: m.t.A.NothingToAck})
+			return m, nil
+		}
+		only := make([]string, len(w.visible))
+		for i, idx := range w.visible {
+			only[i] = w.rows[idx].Patient.ID
+		}
+		return m, m.startWorklistAck(domain.AckScope{Kind: domain.AckAllGreen, Only: only}, strings.TrimSpace(w.filter.Value()))
 	case key.Matches(msg, k.Open):
 		if id := w.selectedID(); id != "" {
 			m.screen = screenPatient
