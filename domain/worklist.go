@@ -103,11 +103,41 @@ type Latest struct {
 	Taken         time.Time
 }
 
+// Severity ranks a reading's classification for "the most severe one":
+// red, then yellow or implausible, then green, then unclassified.
+func Severity(c Color, implausible bool) int {
+	switch {
+	case c == Red:
+		return 3
+	case implausible || c == Yellow:
+		return 2
+	case c == Green:
+		return 1
+	}
+	return 0
+}
+
+// MoreSevere reports whether a is to be shown before b: more severe, or as
+// severe and newer.
+func (a Latest) MoreSevere(b Latest) bool {
+	sa, sb := Severity(a.Color, a.Implausible), Severity(b.Color, b.Implausible)
+	if sa != sb {
+		return sa > sb
+	}
+	return a.Taken.After(b.Taken)
+}
+
 // WorklistRow is one patient on the worklist.
 type WorklistRow struct {
-	Patient        Patient
-	Open           OpenItems
-	Latest         map[Kind]Latest
+	Patient Patient
+	Open    OpenItems
+	Latest  map[Kind]Latest
+	// WorstOpen is, per kind, the most severe open (unacknowledged)
+	// reading (see Latest.MoreSevere), and OpenReadings how many readings
+	// of that kind are open. The worklist shows it rather than Latest, so
+	// a red reading is never hidden behind a later yellow one.
+	WorstOpen      map[Kind]Latest
+	OpenReadings   map[Kind]int
 	Responsibility Responsibility
 	// Notes are the patient's handover notes that may flag the row (an
 	// important one or a due reminder, see NoteFlagged); a source may pass
@@ -144,4 +174,15 @@ func GroupCounts(rows []WorklistRow) map[Group]int {
 		m[r.Open.Group()]++
 	}
 	return m
+}
+
+// Shown is the reading of kind k the worklist shows for the row: the most
+// severe open one (several reports that more than one is open), else the
+// latest. ok is false when there is none.
+func (r WorklistRow) Shown(k Kind) (l Latest, several, ok bool) {
+	if w, ok := r.WorstOpen[k]; ok {
+		return w, r.OpenReadings[k] > 1, true
+	}
+	l, ok = r.Latest[k]
+	return l, false, ok
 }

@@ -40,6 +40,7 @@ type texts struct {
 	NewAbbr, MissingAbbr, MsgAbbr   string // suffixes: "3n"
 	Minutes, Hours, Days            string // unit suffixes: "2 t"
 	Covering                        string // "covering for %s"
+	CoverShort                      string // "cover", in the worklist's team column
 	Weekdays                        [7]string
 	Years                           string // "%d years"
 	Responsible, Phase, RefWeight   string
@@ -85,7 +86,7 @@ type actionTexts struct {
 	Patients      func(n int) string
 	// Counts per colour in a bulk confirm line: "2 røde".
 	RedN, YellowN, GreenN, UnclassifiedN, ImplausibleN func(n int) string
-	Questionnaire                                      string
+	Questionnaire, QuestionnaireShort                  string
 	Acked, AckSkipped                                  string // "%d kvitteret", "(%d allerede kvitteret)"
 	NothingToAck                                       string
 	YesNo, Saving                                      string
@@ -188,6 +189,7 @@ func danishTexts() *texts {
 		NewAbbr: "n", MissingAbbr: "m", MsgAbbr: "✉",
 		Minutes: "min", Hours: "t", Days: "d",
 		Covering:     "dækker for %s",
+		CoverShort:   "afløsning",
 		Weekdays:     [7]string{"søn", "man", "tir", "ons", "tor", "fre", "lør"},
 		Years:        "%d år",
 		Responsible:  "Ansvar",
@@ -246,31 +248,32 @@ func danishTexts() *texts {
 
 func danishActionTexts() actionTexts {
 	return actionTexts{
-		AckQ:          "Kvitter %s for %s?",
-		AckQFiltered:  "Kvitter %s for %s – kun dem søgningen »%s« viser?",
-		Readings:      plural("måling", "målinger"),
-		GreenReadings: plural("grøn måling", "grønne målinger"),
-		Patients:      plural("borger", "borgere"),
-		RedN:          plural("rød", "røde"),
-		YellowN:       plural("gul", "gule"),
-		GreenN:        plural("grøn", "grønne"),
-		UnclassifiedN: plural("uklassificeret", "uklassificerede"),
-		ImplausibleN:  plural("usandsynlig", "usandsynlige"),
-		Questionnaire: "Spørgeskema",
-		Acked:         "%d kvitteret.",
-		AckSkipped:    "(%d var allerede kvitteret)",
-		NothingToAck:  "Intet at kvittere (manglende målinger kræver en årsag).",
-		YesNo:         "(y/enter = ja, n/esc = nej)",
-		Saving:        "Gemmer …",
-		Note:          "Note",
-		Receipt:       "Kvittering til borger",
-		Optional:      "valgfri",
-		DiscardQ:      "Kassér det indtastede? (y = ja, n = nej)",
-		DiscardMsgQ:   "Kassér beskeden? (y = ja, n = nej)",
-		ResolveTitle:  "Manglende måling: %s, frist %s",
-		Resolved:      "Manglende måling afsluttet.",
-		Reason:        "Årsag",
-		ReasonText:    "Uddybning",
+		AckQ:               "Kvitter %s for %s?",
+		AckQFiltered:       "Kvitter %s for %s – kun dem søgningen »%s« viser?",
+		Readings:           plural("måling", "målinger"),
+		GreenReadings:      plural("grøn måling", "grønne målinger"),
+		Patients:           plural("borger", "borgere"),
+		RedN:               plural("rød", "røde"),
+		YellowN:            plural("gul", "gule"),
+		GreenN:             plural("grøn", "grønne"),
+		UnclassifiedN:      plural("uklassificeret", "uklassificerede"),
+		ImplausibleN:       plural("usandsynlig", "usandsynlige"),
+		Questionnaire:      "Spørgeskema",
+		QuestionnaireShort: "Skema",
+		Acked:              "%d kvitteret.",
+		AckSkipped:         "(%d var allerede kvitteret)",
+		NothingToAck:       "Intet at kvittere (manglende målinger kræver en årsag).",
+		YesNo:              "(y/enter = ja, n/esc = nej)",
+		Saving:             "Gemmer …",
+		Note:               "Note",
+		Receipt:            "Kvittering til borger",
+		Optional:           "valgfri",
+		DiscardQ:           "Kassér det indtastede? (y = ja, n = nej)",
+		DiscardMsgQ:        "Kassér beskeden? (y = ja, n = nej)",
+		ResolveTitle:       "Manglende måling: %s, frist %s",
+		Resolved:           "Manglende måling afsluttet.",
+		Reason:             "Årsag",
+		ReasonText:         "Uddybning",
 		MissingReason: map[domain.MissingReason]string{
 			domain.MissingContacted: "borger kontaktet", domain.MissingAdmitted: "indlagt",
 			domain.MissingHoliday: "ferie", domain.MissingDevice: "udstyrsproblem", domain.MissingOther: "andet",
@@ -407,6 +410,7 @@ func englishTexts() *texts {
 		NewAbbr: "n", MissingAbbr: "m", MsgAbbr: "✉",
 		Minutes: "min", Hours: "h", Days: "d",
 		Covering:     "covering for %s",
+		CoverShort:   "cover",
 		Weekdays:     [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
 		Years:        "%d yrs",
 		Responsible:  "Responsible",
@@ -465,31 +469,32 @@ func englishTexts() *texts {
 
 func englishActionTexts() actionTexts {
 	return actionTexts{
-		AckQ:          "Acknowledge %s for %s?",
-		AckQFiltered:  "Acknowledge %s for %s – only those the search “%s” shows?",
-		Readings:      plural("measurement", "measurements"),
-		GreenReadings: plural("green measurement", "green measurements"),
-		Patients:      plural("patient", "patients"),
-		RedN:          func(n int) string { return itoa(n) + " red" },
-		YellowN:       func(n int) string { return itoa(n) + " yellow" },
-		GreenN:        func(n int) string { return itoa(n) + " green" },
-		UnclassifiedN: func(n int) string { return itoa(n) + " unclassified" },
-		ImplausibleN:  func(n int) string { return itoa(n) + " implausible" },
-		Questionnaire: "Questionnaire",
-		Acked:         "%d acknowledged.",
-		AckSkipped:    "(%d were already acknowledged)",
-		NothingToAck:  "Nothing to acknowledge (missing measurements need a reason).",
-		YesNo:         "(y/enter = yes, n/esc = no)",
-		Saving:        "Saving …",
-		Note:          "Note",
-		Receipt:       "Receipt to patient",
-		Optional:      "optional",
-		DiscardQ:      "Discard what you typed? (y = yes, n = no)",
-		DiscardMsgQ:   "Discard the message? (y = yes, n = no)",
-		ResolveTitle:  "Missing measurement: %s, due %s",
-		Resolved:      "Missing measurement resolved.",
-		Reason:        "Reason",
-		ReasonText:    "Details",
+		AckQ:               "Acknowledge %s for %s?",
+		AckQFiltered:       "Acknowledge %s for %s – only those the search “%s” shows?",
+		Readings:           plural("measurement", "measurements"),
+		GreenReadings:      plural("green measurement", "green measurements"),
+		Patients:           plural("patient", "patients"),
+		RedN:               func(n int) string { return itoa(n) + " red" },
+		YellowN:            func(n int) string { return itoa(n) + " yellow" },
+		GreenN:             func(n int) string { return itoa(n) + " green" },
+		UnclassifiedN:      func(n int) string { return itoa(n) + " unclassified" },
+		ImplausibleN:       func(n int) string { return itoa(n) + " implausible" },
+		Questionnaire:      "Questionnaire",
+		QuestionnaireShort: "PRO",
+		Acked:              "%d acknowledged.",
+		AckSkipped:         "(%d were already acknowledged)",
+		NothingToAck:       "Nothing to acknowledge (missing measurements need a reason).",
+		YesNo:              "(y/enter = yes, n/esc = no)",
+		Saving:             "Saving …",
+		Note:               "Note",
+		Receipt:            "Receipt to patient",
+		Optional:           "optional",
+		DiscardQ:           "Discard what you typed? (y = yes, n = no)",
+		DiscardMsgQ:        "Discard the message? (y = yes, n = no)",
+		ResolveTitle:       "Missing measurement: %s, due %s",
+		Resolved:           "Missing measurement resolved.",
+		Reason:             "Reason",
+		ReasonText:         "Details",
 		MissingReason: map[domain.MissingReason]string{
 			domain.MissingContacted: "contacted patient", domain.MissingAdmitted: "admitted to hospital",
 			domain.MissingHoliday: "holiday", domain.MissingDevice: "device problem", domain.MissingOther: "other",

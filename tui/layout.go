@@ -67,13 +67,18 @@ const colGap = 1
 // minimum widths fit; the spare width goes to name, open items and team.
 func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width int, now time.Time) wlLayout {
 	hasSpO2 := false
-	longest, longName, longTeam := 0, 0, 0
+	longest, shortest, longName, longTeam := 0, 0, 0, 0
 	for _, i := range visible {
 		r := &rows[i]
 		if _, ok := r.Latest[domain.KindSpO2]; ok {
 			hasSpO2 = true
 		}
-		longest = max(longest, displayWidth(t.openCell(r, false, now)))
+		open, short := t.openCell(r, false, now), t.openCell(r, true, now)
+		if needsRedHint(r) {
+			open, short = joinOpen(t.redHint(r), open, false), joinOpen(t.redHint(r), short, true)
+		}
+		longest = max(longest, displayWidth(open))
+		shortest = max(shortest, displayWidth(short))
 		longName = max(longName, displayWidth(safetext.Sanitize(r.Patient.Name)))
 		longTeam = max(longTeam, displayWidth(t.teamCell(r, now)))
 	}
@@ -81,15 +86,15 @@ func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width in
 		{id: colStatus, title: t.ColStatus, min: 2, max: 2},
 		{id: colName, title: t.ColName, min: 12, max: max(12, min(30, longName))},
 		{id: colCPR, title: t.ColCPR, min: 11, max: 11, drop: 2},
-		{id: colWeight, title: t.KindShort[domain.KindWeight], min: 7, max: 7, right: true},
-		{id: colPulse, title: t.KindShort[domain.KindPulse], min: 5, max: 6, right: true},
-		{id: colBP, title: t.KindShort[domain.KindBloodPressure], min: 9, max: 9, right: true},
+		{id: colWeight, title: t.KindShort[domain.KindWeight], min: 8, max: 8, right: true},
+		{id: colPulse, title: t.KindShort[domain.KindPulse], min: 6, max: 6, right: true},
+		{id: colBP, title: t.KindShort[domain.KindBloodPressure], min: 10, max: 10, right: true},
 	}
 	if hasSpO2 {
-		cols = append(cols, column{id: colSpO2, title: t.KindShort[domain.KindSpO2], min: 5, max: 5, right: true, drop: 5})
+		cols = append(cols, column{id: colSpO2, title: t.KindShort[domain.KindSpO2], min: 6, max: 6, right: true, drop: 5})
 	}
 	cols = append(cols,
-		column{id: colOpen, title: t.ColOpen, min: 9, max: max(9, longest)},
+		column{id: colOpen, title: t.ColOpen, min: max(9, min(24, shortest)), max: max(9, longest)},
 		column{id: colWaiting, title: t.ColWaiting, min: max(6, displayWidth(t.ColWaiting)), max: max(6, displayWidth(t.ColWaiting)), right: true, drop: 3},
 		column{id: colTeam, title: t.ColTeam, min: 12, max: max(12, min(48, longTeam)), drop: 4},
 	)
@@ -122,8 +127,9 @@ func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width in
 	for i := range cols {
 		cols[i].width = cols[i].min
 	}
-	// Spare width: the name first, then open items (long summary), then team.
-	for _, id := range []colID{colName, colOpen, colTeam} {
+	// Spare width: the name first, then the team (the responsible team is
+	// never cut when it can fit), then open items (long summary).
+	for _, id := range []colID{colName, colTeam, colOpen} {
 		for i := range cols {
 			if cols[i].id == id && spare > 0 {
 				add := min(spare, cols[i].max-cols[i].width)
@@ -154,6 +160,22 @@ func (l wlLayout) heading() string {
 func (l wlLayout) cells(t *texts, r *domain.WorklistRow) []cell {
 	out := make([]cell, len(l.cols))
 	g := r.Open.Group()
+	openAt := -1
+	defer func() {
+		// A red row always shows a red value: when the red item is not in
+		// a reading column on screen (a questionnaire, steps, a dropped
+		// column), the open-items cell names it, led by the red symbol.
+		if g != domain.GroupRed || openAt < 0 {
+			return
+		}
+		for _, c := range out {
+			if c.style == styleReading && c.color == domain.Red {
+				return
+			}
+		}
+		txt := joinOpen(t.redHint(r), out[openAt].text, !l.longSum)
+		out[openAt] = cell{text: txt, style: styleReading, color: domain.Red}
+	}()
 	for i, c := range l.cols {
 		switch c.id {
 		case colStatus:
@@ -172,6 +194,7 @@ func (l wlLayout) cells(t *texts, r *domain.WorklistRow) []cell {
 			out[i] = readingCell(t, r, domain.KindSpO2)
 		case colOpen:
 			out[i] = cell{text: t.openCell(r, !l.longSum, l.now)}
+			openAt = i
 		case colWaiting:
 			if r.Open.Any() {
 				out[i] = cell{text: t.age(r.Open.Oldest, l.now)}
@@ -183,14 +206,19 @@ func (l wlLayout) cells(t *texts, r *domain.WorklistRow) []cell {
 	return out
 }
 
-// readingCell is the latest reading of kind k with its symbol.
+// readingCell is the reading of kind k the worklist shows (the most severe
+// open one, marked + when more are open, else the latest) with its symbol.
 func readingCell(t *texts, r *domain.WorklistRow, k domain.Kind) cell {
-	lt, ok := r.Latest[k]
+	lt, several, ok := r.Shown(k)
 	if !ok {
 		return cell{}
 	}
+	more := ""
+	if several {
+		more = SymSeveral
+	}
 	return cell{
-		text:  t.value(k, lt.Value, lt.Value2) + mark(lt.Color, lt.Implausible),
+		text:  t.value(k, lt.Value, lt.Value2) + mark(lt.Color, lt.Implausible) + more,
 		style: styleReading,
 		color: readingColor(lt.Color, lt.Implausible),
 	}
@@ -341,9 +369,51 @@ func (t *texts) openCell(r *domain.WorklistRow, abbr bool, now time.Time) string
 // teamCell is the responsible team now, with the next planned cover
 // ("→ Klinik Vest 07.07").
 func (t *texts) teamCell(r *domain.WorklistRow, now time.Time) string {
-	s := t.teamLabel(r.Responsibility, now)
+	// The short form: "Hjertesvigt Viborg (afløsning)"; the patient view
+	// names the covered team.
+	team, cover := r.Responsibility.HolderAt(now)
+	s := safetext.Sanitize(team.Name)
+	if cover {
+		s += " (" + t.CoverShort + ")"
+	}
 	if c, ok := r.Responsibility.NextCover(now); ok {
 		s += " → " + safetext.Sanitize(c.Team.Name) + " " + c.Period.From.Format("02.01")
 	}
 	return s
+}
+
+// redHint names a red row's red item for the open-items cell: "!! Skridt
+// 150" or, for a questionnaire, "!! Spørgeskema".
+func (t *texts) redHint(r *domain.WorklistRow) string {
+	for _, k := range domain.Kinds() {
+		if w, ok := r.WorstOpen[k]; ok && w.Color == domain.Red && !w.Implausible {
+			return SymRed + " " + t.KindShort[k] + " " + t.value(k, w.Value, w.Value2)
+		}
+	}
+	return SymRed + " " + t.A.QuestionnaireShort
+}
+
+// needsRedHint reports whether a red row's red item has no reading column
+// of its own (a questionnaire, steps).
+func needsRedHint(r *domain.WorklistRow) bool {
+	if r.Open.Group() != domain.GroupRed {
+		return false
+	}
+	for _, k := range []domain.Kind{domain.KindWeight, domain.KindPulse, domain.KindBloodPressure, domain.KindSpO2} {
+		if l, _, ok := r.Shown(k); ok && l.Color == domain.Red && !l.Implausible {
+			return false
+		}
+	}
+	return true
+}
+
+// joinOpen puts the red hint before the open-items summary.
+func joinOpen(hint, summary string, abbr bool) string {
+	switch {
+	case summary == "":
+		return hint
+	case abbr:
+		return hint + " " + summary
+	}
+	return hint + " · " + summary
 }

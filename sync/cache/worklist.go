@@ -14,7 +14,7 @@ const openTaskWhere = `status IN ('ready', 'in-progress')`
 
 // Worklist returns the nurse's worklist, ordered by domain.OrderWorklist.
 // Open counts come from open tasks and unread messages from the patient;
-// Latest from latest_readings. With all=false only patients with something
+// Latest from latest_readings; WorstOpen from the open tasks' readings. With all=false only patients with something
 // open are returned. It reads open tasks and the derived tables only, never
 // the reading history.
 func (s *Store) Worklist(ctx context.Context, all bool) ([]domain.WorklistRow, error) {
@@ -119,6 +119,41 @@ WHERE from_patient = 1 AND read = 0`, nil, func(sc scanner) error {
 		return nil
 	}); err != nil {
 		return nil, fmt.Errorf("latest readings: %w", err)
+	}
+
+	// The most severe open reading per kind: what needs the nurse's eye,
+	// not merely the newest value.
+	if err := eachRow(ctx, tx, `SELECT t.patient_id, o.kind, o.value, o.value2, t.color, t.implausible, o.taken
+FROM tasks t JOIN observations o ON o.id = t.focus_id
+WHERE t.`+openTaskWhere+` AND t.category = ?`, []any{string(domain.TaskMeasurement)}, func(sc scanner) error {
+		var id, kind, color string
+		var l domain.Latest
+		var implausible int
+		var taken int64
+		if err := sc.Scan(&id, &kind, &l.Value, &l.Value2, &color, &implausible, &taken); err != nil {
+			return err
+		}
+		i, ok := index[id]
+		if !ok {
+			return nil
+		}
+		c, err := parseColor(color)
+		if err != nil {
+			return err
+		}
+		l.Color, l.Implausible, l.Taken = c, implausible == 1, fromMs(sql.NullInt64{Int64: taken, Valid: true})
+		r := &rows[i]
+		if r.WorstOpen == nil {
+			r.WorstOpen, r.OpenReadings = make(map[domain.Kind]domain.Latest), make(map[domain.Kind]int)
+		}
+		k := domain.Kind(kind)
+		r.OpenReadings[k]++
+		if w, ok := r.WorstOpen[k]; !ok || l.MoreSevere(w) {
+			r.WorstOpen[k] = l
+		}
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("open readings: %w", err)
 	}
 
 	if err := eachRow(ctx, tx, responsibilityQuery+` ORDER BY e.patient_id, e.last_updated, e.rowid`, nil, func(sc scanner) error {

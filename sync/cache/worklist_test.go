@@ -168,6 +168,8 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 		args               []any
 	}{
 		{"worklist open tasks", `SELECT patient_id, category, color, implausible, created FROM tasks WHERE ` + openTaskWhere, "tasks_open", nil},
+		{"worklist open readings", `SELECT t.patient_id, o.kind, o.value, o.value2, t.color, t.implausible, o.taken
+FROM tasks t JOIN observations o ON o.id = t.focus_id WHERE t.` + openTaskWhere + ` AND t.category = ?`, "tasks_open", []any{string(domain.TaskMeasurement)}},
 		{"patient open tasks", `SELECT id FROM tasks WHERE patient_id = ? AND ` + openTaskWhere, "tasks_open", []any{"p"}},
 		{"unread", `SELECT patient_id, sent FROM communications WHERE from_patient = 1 AND read = 0`, "communications_unread", nil},
 		{"window", `SELECT id FROM observations WHERE patient_id = ? AND kind IN (` + ph + `) AND taken >= ? ORDER BY taken, id`,
@@ -331,5 +333,74 @@ func TestTwoStoresOnOneFile(t *testing.T) {
 	rows, _ := a.Worklist(ctx, true)
 	if l := rows[0].Latest[domain.KindPulse]; !l.Taken.Equal(day(n - 1).Add(time.Hour)) {
 		t.Errorf("latest pulse taken %s, want %s", l.Taken, day(n-1).Add(time.Hour))
+	}
+}
+
+// The worklist carries the most severe open reading of each kind, with the
+// number of open ones, not only the latest: a red weight followed by a
+// yellow one the same day stays visible as red (issue 7, defect 4).
+func TestWorklistWorstOpenReading(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	mustWrite(t, s, func(tx *Tx) error {
+		if err := addPatient(tx, "p1", "Anna"); err != nil {
+			return err
+		}
+		for _, r := range []struct {
+			id    string
+			kind  domain.Kind
+			at    time.Time
+			v     float64
+			c     domain.Color
+			open  bool
+			impl  bool
+			color domain.Color
+		}{
+			{"w-red", domain.KindWeight, day(1), 112.9, domain.Red, true, false, domain.Red},
+			{"w-yellow", domain.KindWeight, day(1).Add(3 * time.Hour), 111.7, domain.Yellow, true, false, domain.Yellow},
+			{"p-old-red", domain.KindPulse, day(0), 130, domain.Red, false, false, domain.Red}, // acknowledged
+			{"p-green", domain.KindPulse, day(1), 70, domain.Green, true, false, domain.Green},
+			{"s-impl", domain.KindSpO2, day(1), 40, domain.Unclassified, true, true, domain.Unclassified},
+			{"s-green", domain.KindSpO2, day(1).Add(time.Hour), 96, domain.Green, true, false, domain.Green},
+		} {
+			if err := tx.PutReading(reading(r.id, "p1", r.kind, r.at, r.v, r.c), Meta{}); err != nil {
+				return err
+			}
+			task := domain.Task{ID: "t-" + r.id, PatientID: "p1", Category: domain.TaskMeasurement, FocusID: r.id, Color: r.color, Implausible: r.impl, Created: r.at, Done: !r.open}
+			if err := tx.PutTask(task, Meta{}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	rows, err := s.Worklist(ctx, false)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("Worklist: %d rows, %v", len(rows), err)
+	}
+	r := rows[0]
+	if l := r.Latest[domain.KindWeight]; l.Value != 111.7 {
+		t.Fatalf("latest weight = %+v", l)
+	}
+	checks := []struct {
+		kind    domain.Kind
+		value   float64
+		color   domain.Color
+		several bool
+	}{
+		{domain.KindWeight, 112.9, domain.Red, true},
+		{domain.KindPulse, 70, domain.Green, false}, // the acknowledged red one is not open
+		{domain.KindSpO2, 40, domain.Unclassified, true},
+	}
+	for _, c := range checks {
+		l, several, ok := r.Shown(c.kind)
+		if !ok || l.Value != c.value || l.Color != c.color || several != c.several {
+			t.Errorf("%s shown = %+v several=%v ok=%v, want %v %s several=%v", c.kind, l, several, ok, c.value, c.color, c.several)
+		}
+	}
+	if !r.WorstOpen[domain.KindSpO2].Implausible {
+		t.Errorf("the implausible SpO2 lost its flag: %+v", r.WorstOpen[domain.KindSpO2])
+	}
+	if r.OpenReadings[domain.KindWeight] != 2 || r.OpenReadings[domain.KindPulse] != 1 {
+		t.Errorf("open readings = %v", r.OpenReadings)
 	}
 }
