@@ -101,11 +101,17 @@ func extract(r fhir.Resource) index {
 			for _, c := range fhir.FindExtensions(v.Extension, fhir.ExtCover) {
 				te := fhir.FindExtension(c.Extension, "team")
 				pe := fhir.FindExtension(c.Extension, "period")
-				if te == nil || pe == nil || pe.ValuePeriod == nil {
+				if te == nil || !coverOK(pe) {
+					// An open-ended cover grants nothing: every cover
+					// has a start and an end.
+					continue
+				}
+				from, to := msOrNil(pe.ValuePeriod.Start), msOrNil(pe.ValuePeriod.End)
+				if from == nil || to == nil {
 					continue
 				}
 				if id, ok := fhir.RefID(te.ValueReference, "CareTeam"); ok {
-					ix.access = append(ix.access, accessRow{teamID: id, from: msOrNil(pe.ValuePeriod.Start), to: msOrNil(pe.ValuePeriod.End)})
+					ix.access = append(ix.access, accessRow{teamID: id, from: from, to: to})
 				}
 			}
 		}

@@ -11,52 +11,28 @@ import (
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
-// patientWritable are the types a patient token may create.
-var patientWritable = map[string]bool{"Observation": true, "QuestionnaireResponse": true, "Communication": true}
-
-// authorizeWrite checks that p may write r (after r's compartment is known).
-func (t *tx) authorizeWrite(p Principal, r fhir.Resource) error {
-	typ := r.Header().ResourceType
-	ix := extract(r)
-	if p.Patient != "" {
-		if !patientWritable[typ] {
-			return errorf(http.StatusForbidden, "forbidden", "a patient may not write %s", typ)
-		}
-		if ix.patientID != p.Patient {
-			return errorf(http.StatusForbidden, "forbidden", "a patient may only write their own data")
-		}
-		if c, ok := r.(*fhir.Communication); ok {
-			if c.Sender == nil || c.Sender.Reference == "" {
-				c.Sender = fhir.Ref("Patient", p.Patient)
-			} else if id, _ := fhir.RefID(c.Sender, "Patient"); id != p.Patient {
-				return errorf(http.StatusForbidden, "forbidden", "a patient may only send as themselves")
-			}
-		}
-		return nil
-	}
-	if ix.patientID == "" || typ == "Patient" || typ == "EpisodeOfCare" {
-		// Patients are created before their episode gives anyone access,
-		// and an episode is what grants it.
-		return nil
-	}
-	ok, err := t.canSee(p, ix.patientID)
-	if err != nil {
-		return err
-	}
-	if !ok {
-		return errorf(http.StatusForbidden, "forbidden", "no access to this patient")
-	}
-	return nil
-}
-
-// conditional returns the ids matching an If-None-Exist query; only
+// conditional returns the ids matching an If-None-Exist query among what
+// p may see (a match p may not see is no match: the query must not tell
+// whether, say, a CPR number is enrolled elsewhere); only
 // identifier=[system|]value is supported.
-func (t *tx) conditional(typ, query string) ([]string, error) {
+func (t *tx) conditional(p Principal, typ, query string) ([]string, error) {
 	name, value, ok := strings.Cut(query, "=")
 	if !ok || name != "identifier" || value == "" {
 		return nil, errorf(http.StatusBadRequest, "not-supported", "If-None-Exist supports identifier=system|value only")
 	}
-	return t.findByParam(typ, "identifier", value)
+	vis, vargs := visibleClause(p, t.accessNow(), "r.patient_id")
+	where := []string{"x.type = ?", "x.name = 'identifier'", "x.value = ?", vis}
+	args := append([]any{typ, value}, vargs...)
+	if staff, sargs := staffOnlyClause(p, typ); staff != "" {
+		where = append(where, staff)
+		args = append(args, sargs...)
+	}
+	rows, err := t.sql.QueryContext(t.ctx, `SELECT DISTINCT r.id FROM params x JOIN resources r ON r.type = x.type AND r.id = x.id
+		WHERE `+strings.Join(where, " AND ")+` ORDER BY r.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find %s by identifier: %w", typ, err)
+	}
+	return collectIDs(rows)
 }
 
 // create stores a new resource (a fresh server id), triaging measurements
@@ -65,8 +41,14 @@ func (t *tx) conditional(typ, query string) ([]string, error) {
 // id is the server id to use; "" means a new UUID.
 func (s *Server) createIn(t *tx, p Principal, r fhir.Resource, ifNoneExist, id string) (Stored, bool, error) {
 	h := r.Header()
+	// Authorise first: a conditional create must not tell a caller who may
+	// not write this what exists.
+	audit, err := t.authorizeWrite(p, r, nil)
+	if err != nil {
+		return Stored{}, false, err
+	}
 	if ifNoneExist != "" {
-		ids, err := t.conditional(h.ResourceType, ifNoneExist)
+		ids, err := t.conditional(p, h.ResourceType, ifNoneExist)
 		if err != nil {
 			return Stored{}, false, err
 		}
@@ -75,21 +57,8 @@ func (s *Server) createIn(t *tx, p Principal, r fhir.Resource, ifNoneExist, id s
 		}
 		if len(ids) == 1 {
 			st, err := t.current(h.ResourceType, ids[0])
-			if err != nil {
-				return Stored{}, false, err
-			}
-			ok, err := t.canSee(p, st.PatientID)
-			if err != nil {
-				return Stored{}, false, err
-			}
-			if !ok {
-				return Stored{}, false, errorf(http.StatusPreconditionFailed, "duplicate", "a resource with this identifier exists")
-			}
-			return st, false, nil
+			return st, false, err
 		}
-	}
-	if err := t.authorizeWrite(p, r); err != nil {
-		return Stored{}, false, err
 	}
 	if id == "" {
 		id = newID()
@@ -97,13 +66,16 @@ func (s *Server) createIn(t *tx, p Principal, r fhir.Resource, ifNoneExist, id s
 	h.ID = id
 	h.Meta = nil
 	now := s.now()
-	var extra []fhir.Resource
-	var err error
+	extra := audit
 	switch v := r.(type) {
 	case *fhir.Observation:
-		extra, err = t.triageObservation(v, now)
+		var more []fhir.Resource
+		more, err = t.triageObservation(v, now)
+		extra = append(extra, more...)
 	case *fhir.QuestionnaireResponse:
-		extra, err = t.triageQuestionnaire(v, now)
+		var more []fhir.Resource
+		more, err = t.triageQuestionnaire(v, now)
+		extra = append(extra, more...)
 	case *fhir.Communication:
 		if p.Patient != "" && v.Received == "" {
 			v.Received = fhir.FormatInstant(now)
@@ -183,13 +155,23 @@ func (s *Server) updateIn(t *tx, p Principal, r fhir.Resource, ifMatch int64) (S
 			}
 		}
 	}
-	if err := t.authorizeWrite(p, r); err != nil {
+	var curp *Stored
+	if exists {
+		curp = &cur
+	}
+	audit, err := t.authorizeWrite(p, r, curp)
+	if err != nil {
 		return Stored{}, false, err
 	}
 	h.Meta = nil
 	st, err := t.write(r, ifMatch)
 	if err != nil {
 		return Stored{}, false, err
+	}
+	for _, x := range audit {
+		if _, err := t.write(x, 0); err != nil {
+			return Stored{}, false, err
+		}
 	}
 	return st, !exists, nil
 }

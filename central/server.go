@@ -85,6 +85,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("PUT /{type}/{id}", s.auth(s.update))
 	mux.HandleFunc("PATCH /{type}/{id}", s.auth(s.patch))
 	mux.HandleFunc("GET /{type}/{id}/_history/{vid}", s.auth(s.vread))
+	mux.HandleFunc("DELETE /{type}/{id}", s.auth(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", "GET, PUT, PATCH")
+		s.fail(w, errorf(http.StatusMethodNotAllowed, "not-supported", "the central deletes nothing: it keeps every version (mark a resource entered-in-error instead)"))
+	}))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, errorf(http.StatusNotFound, "not-supported", "no such endpoint"))
 	})

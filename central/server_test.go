@@ -353,7 +353,7 @@ func TestErrorsAreOperationOutcomes(t *testing.T) {
 	e.wantOutcome(e.do(http.MethodGet, "/Spaceship/1", tokNurseA, nil), http.StatusNotFound)
 	e.wantOutcome(e.do(http.MethodPost, "/Observation", tokPatient1, "x", "Content-Type", "text/plain"), http.StatusUnsupportedMediaType)
 	e.wantOutcome(e.do(http.MethodPut, "/Patient/p1", tokNurseA, fhir.PatientToFHIR(domain.Patient{ID: "p1"}), "If-Match", "yesterday"), http.StatusBadRequest)
-	e.wantOutcome(e.do(http.MethodDelete, "/Patient/p1", tokNurseA, nil), http.StatusNotFound)
+	e.wantOutcome(e.do(http.MethodDelete, "/Patient/p1", tokNurseA, nil), http.StatusMethodNotAllowed)
 }
 
 func TestMetadata(t *testing.T) {

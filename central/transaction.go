@@ -84,7 +84,7 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request) {
 				continue
 			}
 			if te.ifNoneExist != "" {
-				ids, err := t.conditional(te.typ, te.ifNoneExist)
+				ids, err := t.conditional(p, te.typ, te.ifNoneExist)
 				if err != nil {
 					return &entryError{i, err}
 				}
