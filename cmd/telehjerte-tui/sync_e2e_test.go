@@ -362,3 +362,68 @@ func seFaultyNetwork(t *testing.T, bin string) {
 		t.Errorf("outbox: %+v", left)
 	}
 }
+
+// After an offline period the outbox entries wait out a growing retry
+// delay; `sync --once` must still try them now (it used to report "ok"
+// with every change pending and nothing pushed), and its exit code says
+// whether everything was pushed.
+func TestE2ESyncOnceAfterOfflinePushesNow(t *testing.T) {
+	bin := buildBinary(t)
+	url := seCentral(t)
+	cachePath := filepath.Join(t.TempDir(), "replica.sqlite")
+	online := isolatedEnv(t, "TELEHJERTE_CENTRAL_URL="+url, "TELEHJERTE_CENTRAL_TOKEN="+seToken)
+	if out, stderr, err := runBinary(t, bin, online, "--cache", cachePath, "sync", "--once"); err != nil {
+		t.Fatalf("first sync: %v\n%s\n%s", err, out, stderr)
+	}
+	acts := seEnqueue(t, cachePath)
+
+	down := httptest.NewServer(http.NotFoundHandler())
+	downURL := down.URL
+	down.Close()
+	offline := isolatedEnv(t, "TELEHJERTE_CENTRAL_URL="+downURL, "TELEHJERTE_CENTRAL_TOKEN="+seToken)
+	for i := range 3 {
+		if _, _, err := runBinary(t, bin, offline, "--cache", cachePath, "sync", "--once"); err == nil {
+			t.Fatalf("offline sync %d succeeded", i+1)
+		}
+	}
+	left := seOutbox(t, cachePath)
+	if len(left) != len(acts) || !left[0].NextAttempt.After(time.Now()) {
+		t.Fatalf("after the offline period: %d entries, first due %v; want %d waiting", len(left), left[0].NextAttempt, len(acts))
+	}
+
+	out, stderr, err := runBinary(t, bin, online, "--cache", cachePath, "sync", "--once", "--json")
+	var rep seReport
+	if jerr := json.Unmarshal([]byte(out), &rep); jerr != nil {
+		t.Fatalf("report: %v\n%s\n%s", jerr, out, stderr)
+	}
+	if err != nil || !rep.OK || rep.Outbox.Pending != 0 {
+		t.Fatalf("sync --once back online: exit %v, report %+v\n%s", err, rep, stderr)
+	}
+	for i, a := range acts {
+		if got := seOnServer(t, url, a); got != 1 {
+			t.Errorf("action %d is on the central %d times, want once", i+1, got)
+		}
+	}
+
+	// A change the central refuses stays in the outbox: the round finished,
+	// but not everything was pushed, and the exit code says so.
+	st := openCache(t, cachePath)
+	err = st.Write(context.Background(), func(tx *cache.Tx) error {
+		return tx.Enqueue(cache.OutboxEntry{UUID: uuid.NewString(), Created: time.Now(), Action: "acknowledge",
+			ResourceType: "Task", ResourceID: "no-such-task", IfMatch: "1",
+			Payload: []byte(`[{"op":"replace","path":"/status","value":"completed"}]`)})
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err = runBinary(t, bin, online, "--cache", cachePath, "sync", "--once", "--json")
+	rep = seReport{}
+	if jerr := json.Unmarshal([]byte(out), &rep); jerr != nil {
+		t.Fatalf("report: %v\n%s\n%s", jerr, out, stderr)
+	}
+	if err == nil || rep.OK || rep.Outbox.Pending+rep.Outbox.Conflict+rep.Outbox.Failed != 1 ||
+		!strings.Contains(stderr, "not everything was pushed") {
+		t.Errorf("with a refused change left: exit %v, report %+v\n%s", err, rep, stderr)
+	}
+}

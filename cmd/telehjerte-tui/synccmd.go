@@ -31,9 +31,11 @@ func newSyncCmd(e *env) *cobra.Command {
 		Long: `Run one full sync round with the configured central (central.url): push the
 outbox (oldest first), then pull every resource type from where the last
 pull ended (everything on the first run). It prints what was pushed and
-pulled per resource type and exits non-zero when the round could not finish
-(central unreachable, token refused); nothing in the outbox is lost then, and
-the next run goes on from there. The cache (cache.path) is created if missing.`,
+pulled per resource type. Every pending change is tried now, also one still
+waiting out the retry delay of an earlier failure. It exits non-zero when
+the round could not finish (central unreachable, token refused) or when not
+everything was pushed (changes still pending, in conflict or refused);
+nothing in the outbox is lost then, and the next run goes on from there. The cache (cache.path) is created if missing.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !f.once {
@@ -104,9 +106,18 @@ func runSyncOnce(ctx context.Context, e *env, cfg config.Config, f syncFlags) er
 	}
 	rep.Outbox.Pending, rep.Outbox.Conflict, rep.Outbox.Failed = res.Outbox.Pending, res.Outbox.Conflict, res.Outbox.Failed
 	var failure error
-	if runErr != nil {
+	switch {
+	case runErr != nil:
 		failure = explainSyncError(cfg, runErr)
-		rep.Error = failure.Error()
+	case res.Outbox.Pending+res.Outbox.Conflict+res.Outbox.Failed > 0:
+		// The round finished, but not everything the nurse did is on the
+		// central: the exit code must say so.
+		failure = fmt.Errorf("sync --once: not everything was pushed: %d pending, %d in conflict, %d refused "+
+			"(the console's Synk-problemer screen, key S, shows conflicts and refusals)",
+			res.Outbox.Pending, res.Outbox.Conflict, res.Outbox.Failed)
+	}
+	if failure != nil {
+		rep.OK, rep.Error = false, failure.Error()
 	}
 	w := bufio.NewWriter(e.stdout)
 	if f.json {

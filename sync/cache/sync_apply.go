@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -609,3 +610,41 @@ func (s *Store) Watermark(ctx context.Context, resourceType string) (time.Time, 
 
 // jsonUnmarshalLenient decodes what it can of a damaged resource's header.
 func jsonUnmarshalLenient(raw []byte, v any) error { return json.Unmarshal(raw, v) }
+
+// infoLastSync is the info key holding when the last complete sync round
+// ended (Unix milliseconds).
+const infoLastSync = "sync.last_complete"
+
+// SetLastSync records when a complete sync round ended, so a restarted
+// console (with the central down) still knows how old its data are.
+func (s *Store) SetLastSync(ctx context.Context, at time.Time) error {
+	if err := s.Write(ctx, func(tx *Tx) error {
+		return tx.SetInfo(infoLastSync, strconv.FormatInt(at.UnixMilli(), 10))
+	}); err != nil {
+		return fmt.Errorf("cache: record last sync: %w", err)
+	}
+	return nil
+}
+
+// LastSync is when the last complete sync round ended; zero when none has.
+func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
+	var v string
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT value FROM info WHERE key = ?`, infoLastSync).Scan(&v)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	if err != nil || v == "" {
+		if err != nil {
+			err = fmt.Errorf("cache: last sync: %w", err)
+		}
+		return time.Time{}, err
+	}
+	ms, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("cache: last sync %q: %w", v, err)
+	}
+	return time.UnixMilli(ms), nil
+}

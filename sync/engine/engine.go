@@ -8,6 +8,8 @@ package engine
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -84,12 +86,24 @@ type Engine struct {
 
 // Status is a snapshot for the UI.
 type Status struct {
-	// Online is true after a round reached the server, false after one
-	// could not (and before the first round).
+	// State is the state of the connection on the last round: online only
+	// after a round that completed; a refused token, an untrusted
+	// certificate, a failing server and an unreachable one each have their
+	// own (StateUnknown before the first round ends).
+	State State
+	// Online is true after a round that completed, false after one that
+	// could not (and before the first round). Same as State == StateOnline.
 	Online bool
 	// Syncing is true while a round runs.
 	Syncing bool
-	// LastSync is when the last fully successful round ended.
+	// FirstSync is true while a round runs on a cache that has never
+	// completed one; Resources and Patients then count what it has stored
+	// so far (the console shows the progress instead of an empty list).
+	FirstSync bool
+	// Resources and Patients stored so far by the running first sync.
+	Resources, Patients int
+	// LastSync is when the last fully successful round ended, also in an
+	// earlier run of the program (kept in the cache; see Restore).
 	LastSync time.Time
 	// LastAttempt is when the last round ended.
 	LastAttempt time.Time
@@ -98,6 +112,55 @@ type Status struct {
 	Pending, Conflicts, Failed, Parked int
 	// LastError is the last round's error, "" after a clean round.
 	LastError string
+	// Problem is a log-safe label of the last round's error (ErrorKind),
+	// "" after a clean round; it never holds text from the server.
+	Problem string
+}
+
+// State is the state of the connection to the central.
+type State string
+
+// The connection states, as Classify finds them.
+const (
+	StateUnknown     State = ""             // no round has ended yet
+	StateOnline      State = "online"       // the last round completed
+	StateOffline     State = "offline"      // the central could not be reached (network, timeout)
+	StateRefused     State = "refused"      // the token was refused or has expired (401), or access refused (403)
+	StateServerError State = "server-error" // the central answered with an error or an unusable answer
+	StateCertificate State = "certificate"  // TLS: the central's certificate is not trusted, expired or for another name
+	StateLocalError  State = "local-error"  // the round failed on this side (the cache), not at the central
+)
+
+// Classify tells the connection state a round's error means (nil: online).
+// A certificate problem is told apart from the network failure it is
+// wrapped in, and a refused token from the server errors.
+func Classify(err error) State {
+	var (
+		unknownCA  x509.UnknownAuthorityError
+		invalid    x509.CertificateInvalidError
+		hostname   x509.HostnameError
+		verifyErr  *tls.CertificateVerificationError
+		recordErr  tls.RecordHeaderError
+		clientErr  *client.Error
+		certErrors = errors.As(err, &unknownCA) || errors.As(err, &invalid) || errors.As(err, &hostname) ||
+			errors.As(err, &verifyErr)
+	)
+	switch {
+	case err == nil:
+		return StateOnline
+	case certErrors:
+		return StateCertificate
+	case errors.As(err, &recordErr):
+		// Plain HTTP answered a TLS handshake (or the other way round).
+		return StateCertificate
+	case errors.Is(err, client.ErrUnauthorized), errors.Is(err, client.ErrForbidden):
+		return StateRefused
+	case client.IsRetryable(err) && client.StatusOf(err) == 0 && !errors.Is(err, client.ErrMalformed):
+		return StateOffline
+	case errors.As(err, &clientErr):
+		return StateServerError
+	}
+	return StateLocalError
 }
 
 // Report is what one round did.
@@ -149,6 +212,28 @@ func New(store *cache.Store, c *client.Client, opts Options) *Engine {
 	}
 	return &Engine{store: store, client: c, opts: opts, log: opts.Logger.With("component", "sync"),
 		trigger: make(chan struct{}, 1)}
+}
+
+// Restore reads what the cache remembers of earlier runs into the status:
+// when the last complete sync was, and the outbox counts, so the console
+// shows the age of its data from the start, also with the central down.
+// The state stays StateUnknown until a round ends.
+func (e *Engine) Restore(ctx context.Context) error {
+	at, err := e.store.LastSync(ctx)
+	if err != nil {
+		return fmt.Errorf("sync status: %w", err)
+	}
+	counts, err := e.store.OutboxCounts(ctx)
+	if err != nil {
+		return fmt.Errorf("sync status: %w", err)
+	}
+	e.setStatus(func(s *Status) {
+		if s.LastSync.IsZero() {
+			s.LastSync = at
+		}
+		s.Pending, s.Conflicts, s.Failed = counts.Pending, counts.Conflict, counts.Failed
+	})
+	return nil
 }
 
 // Interval is the time between Run's rounds.
@@ -217,14 +302,32 @@ func (e *Engine) Run(ctx context.Context, firstIn time.Duration, onRound func(Re
 // resources. Errors of single entries (conflicts, refusals)
 // are recorded in the outbox, not returned; the error is for a round that
 // could not finish (server unreachable, database failure).
-func (e *Engine) Once(ctx context.Context) (Report, error) {
+func (e *Engine) Once(ctx context.Context) (Report, error) { return e.once(ctx, false) }
+
+// OnceNow is Once for a one-shot run (`sync --once`): every pending outbox
+// entry is tried now, also one whose retry backoff has not yet passed (the
+// backoff paces a loop; a one-shot run has no later round to wait for).
+func (e *Engine) OnceNow(ctx context.Context) (Report, error) { return e.once(ctx, true) }
+
+func (e *Engine) once(ctx context.Context, tryAll bool) (Report, error) {
 	e.round.Lock()
 	defer e.round.Unlock()
-	e.setStatus(func(s *Status) { s.Syncing = true })
+	first := false
+	e.setStatus(func(s *Status) {
+		s.Syncing = true
+		first = s.LastSync.IsZero()
+		s.FirstSync, s.Resources, s.Patients = first, 0, 0
+	})
+	if first {
+		// Maybe synced in an earlier run: the cache knows.
+		if at, err := e.store.LastSync(ctx); err == nil && !at.IsZero() {
+			e.setStatus(func(s *Status) { s.LastSync, s.FirstSync = at, false })
+		}
+	}
 	rep := Report{Pulled: map[string]int{}}
 	err := e.store.PrepareSync(ctx)
 	if err == nil {
-		err = e.push(ctx, &rep)
+		err = e.push(ctx, &rep, tryAll)
 	}
 	if err == nil || !isOffline(err) {
 		// A refused push (not a network failure) does not stop the pull.
@@ -256,17 +359,27 @@ func (e *Engine) Once(ctx context.Context) (Report, error) {
 		if perr == nil {
 			s.Parked = parked
 		}
-		switch {
-		case err == nil:
-			s.Online, s.LastSync, s.LastError = true, now, ""
-		case isOffline(err):
-			s.Online, s.LastError = false, err.Error()
-		default:
-			// The server answered but something was wrong (e.g. 401): we are
-			// online, and the error is shown.
-			s.Online, s.LastError = reachedServer(err), err.Error()
+		s.FirstSync = false
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			// Stopped, not failed: the connection state stays as it was.
+			return
+		}
+		s.State = Classify(err)
+		s.Online = s.State == StateOnline
+		s.LastError, s.Problem = "", ""
+		if err != nil {
+			s.LastError, s.Problem = err.Error(), ErrorKind(err)
+		} else {
+			s.LastSync = now
 		}
 	})
+	if err == nil {
+		if serr := e.store.SetLastSync(ctx, now); serr != nil {
+			// The round itself is done; only the age shown after a restart
+			// suffers.
+			e.log.Warn("record last sync", "error_kind", ErrorKind(serr))
+		}
+	}
 	e.log.Info("sync round", "pushed", rep.Pushed, "resolved", rep.Resolved, "conflicts", rep.Conflicts,
 		"failed", rep.Failed, "retrying", rep.Retrying, "pulled", sum(rep.Pulled), "known", rep.Known,
 		"parked", rep.Parked, "pages", rep.Pages, "appeared", rep.Appeared, "removed", rep.Removed, "ok", err == nil)
@@ -287,9 +400,6 @@ func sum(m map[string]int) int {
 // isOffline reports an error that means the server could not be reached or
 // did not answer properly (retryable).
 func isOffline(err error) bool { return client.IsRetryable(err) }
-
-// reachedServer reports whether err came with an HTTP status.
-func reachedServer(err error) bool { return client.StatusOf(err) != 0 }
 
 // ErrorKind is a log-safe label for an error: no text from the server or
 // the data, only its class and status.

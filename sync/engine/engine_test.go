@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -486,15 +488,166 @@ func TestUnreachableAtStartIsOfflineNotFatal(t *testing.T) {
 	}
 }
 
-func TestUnauthorizedIsReportedOnline(t *testing.T) {
+// Every state of the connection is told apart: a refused token is not
+// "online" (it was, and the nurse's changes waited unseen), nor is a
+// failing server, an untrusted certificate or a closed port.
+func TestConnectionStatesAreDistinct(t *testing.T) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	r := newRig(t, Options{})
-	c, _ := client.New(client.Options{BaseURL: r.env.http.URL, Token: "wrong"})
-	eng := New(r.store, c, Options{Clock: r.clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	_, err := eng.Once(ctx)
-	if !errors.Is(err, client.ErrUnauthorized) {
-		t.Fatalf("err = %v, want ErrUnauthorized", err)
+	r.seedPatient("p1")
+	tlsSrv := httptest.NewTLSServer(r.env.srv)
+	t.Cleanup(tlsSrv.Close)
+	closed := httptest.NewServer(r.env.srv)
+	closedURL := closed.URL
+	closed.Close()
+	cases := []struct {
+		name, url, token string
+		faults           []fault
+		want             State
+		problem          string
+	}{
+		{name: "good token", url: r.env.http.URL, token: "tok", want: StateOnline},
+		{name: "wrong token", url: r.env.http.URL, token: "wrong", want: StateRefused, problem: "unauthorized"},
+		{name: "server error", url: r.env.http.URL, token: "tok", faults: []fault{{method: "GET", kind: "500"}}, want: StateServerError, problem: "http-500"},
+		{name: "garbage answer", url: r.env.http.URL, token: "tok", faults: []fault{{method: "GET", kind: "garbage"}}, want: StateServerError},
+		{name: "untrusted certificate", url: tlsSrv.URL, token: "tok", want: StateCertificate},
+		{name: "closed port", url: closedURL, token: "tok", want: StateOffline, problem: "unreachable"},
 	}
-	if st := eng.Status(); !st.Online || st.LastError == "" {
-		t.Errorf("status = %+v", st)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := cache.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			c, err := client.New(client.Options{BaseURL: tc.url, Token: tc.token, Timeout: 5 * time.Second})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.env.faults.add(tc.faults...)
+			eng := New(st, c, Options{Clock: r.clock.Now, Logger: quiet})
+			if s := eng.Status(); s.State != StateUnknown || s.Online {
+				t.Errorf("before the first round: %+v", s)
+			}
+			_, err = eng.Once(ctx)
+			s := eng.Status()
+			if s.State != tc.want {
+				t.Errorf("state = %q (error %v), want %q", s.State, err, tc.want)
+			}
+			if s.Online != (tc.want == StateOnline) {
+				t.Errorf("online = %v in state %q", s.Online, s.State)
+			}
+			if (err == nil) != (tc.want == StateOnline) || (s.LastError == "") != (tc.want == StateOnline) {
+				t.Errorf("err = %v, LastError = %q", err, s.LastError)
+			}
+			if tc.problem != "" && s.Problem != tc.problem {
+				t.Errorf("problem = %q, want %q", s.Problem, tc.problem)
+			}
+			if s.LastSync.IsZero() != (tc.want != StateOnline) {
+				t.Errorf("last sync %v in state %q", s.LastSync, s.State)
+			}
+		})
+	}
+}
+
+// A restarted console with the central down still knows when its cache
+// last synced: the time is kept in the cache, not only in memory.
+func TestLastSyncSurvivesRestartWithCentralDown(t *testing.T) {
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	r := newRig(t, Options{})
+	r.seedPatient("p1")
+	if _, err := r.eng.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	synced := r.eng.Status().LastSync
+	if synced.IsZero() {
+		t.Fatal("no last sync after a clean round")
+	}
+	if err := r.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r.clock.Add(3 * time.Hour)
+	url := r.env.http.URL
+	r.env.http.Close()
+
+	st, err := cache.Open(ctx, r.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c, _ := client.New(client.Options{BaseURL: url, Token: "tok", Timeout: time.Second})
+	eng := New(st, c, Options{Clock: r.clock.Now, Logger: quiet})
+	if err := eng.Restore(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if s := eng.Status(); !s.LastSync.Equal(synced) || s.State != StateUnknown {
+		t.Errorf("after restore: last sync %v state %q, want %v and unknown", s.LastSync, s.State, synced)
+	}
+	if _, err := eng.Once(ctx); err == nil {
+		t.Fatal("a round against a closed port succeeded")
+	}
+	if s := eng.Status(); !s.LastSync.Equal(synced) || s.State != StateOffline || s.FirstSync {
+		t.Errorf("after a failed round: %+v, want last sync %v, offline", s, synced)
+	}
+	// Also without Restore: the round itself looks in the cache.
+	eng2 := New(st, c, Options{Clock: r.clock.Now, Logger: quiet})
+	_, _ = eng2.Once(ctx)
+	if s := eng2.Status(); !s.LastSync.Equal(synced) {
+		t.Errorf("a round without Restore: last sync %v, want %v", s.LastSync, synced)
+	}
+}
+
+// The first sync of a new cache reports its progress (resources and
+// patients stored so far) while it runs, and only then; later rounds are
+// not "first".
+func TestFirstSyncReportsProgress(t *testing.T) {
+	r := newRig(t, Options{PageSize: 1})
+	for i := range 4 {
+		r.seedPatient(fmt.Sprintf("p%d", i))
+	}
+	var mu sync.Mutex
+	var seen []Status
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.eng.Status())
+		mu.Unlock()
+		r.env.srv.ServeHTTP(w, req)
+	}))
+	t.Cleanup(hook.Close)
+	c, _ := client.New(client.Options{BaseURL: hook.URL, Token: "tok", Timeout: 5 * time.Second})
+	r.eng = New(r.store, c, Options{PageSize: 1, Clock: r.clock.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if _, err := r.eng.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	first := seen
+	seen = nil
+	mu.Unlock()
+	maxPatients, maxResources, lastRes := 0, 0, 0
+	for _, s := range first {
+		if !s.FirstSync || !s.Syncing {
+			t.Fatalf("during the first sync: %+v", s)
+		}
+		if s.Resources < lastRes {
+			t.Errorf("progress went back: %d after %d", s.Resources, lastRes)
+		}
+		lastRes = s.Resources
+		maxPatients, maxResources = max(maxPatients, s.Patients), max(maxResources, s.Resources)
+	}
+	if maxPatients < 3 || maxResources < maxPatients+2 {
+		t.Errorf("progress seen during the first sync: %d patients, %d resources", maxPatients, maxResources)
+	}
+	if s := r.eng.Status(); s.FirstSync || s.Syncing {
+		t.Errorf("after the first sync: %+v", s)
+	}
+	if _, err := r.eng.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	for _, s := range seen {
+		if s.FirstSync {
+			t.Errorf("a later round reported as first: %+v", s)
+		}
 	}
 }

@@ -208,5 +208,15 @@ func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, b
 	rep.Pulled[typ] += applied
 	rep.Parked += parked
 	rep.Known += known
+	if applied > 0 {
+		e.setStatus(func(s *Status) {
+			if s.FirstSync {
+				s.Resources += applied
+				if typ == "Patient" {
+					s.Patients += applied
+				}
+			}
+		})
+	}
 	return res, nil
 }

@@ -51,7 +51,8 @@ func method(it cache.OutboxEntry) string {
 // not due yet or fails in a way that may pass (the order of changes is
 // kept); entries the server refuses or that conflict are marked and the
 // push goes on with the next.
-func (e *Engine) push(ctx context.Context, rep *Report) error {
+// With now, an entry is sent even before its next attempt is due.
+func (e *Engine) push(ctx context.Context, rep *Report, now bool) error {
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -60,8 +61,7 @@ func (e *Engine) push(ctx context.Context, rep *Report) error {
 		if err != nil || !ok {
 			return err
 		}
-		now := e.opts.Clock()
-		if it.NextAttempt.After(now) {
+		if !now && it.NextAttempt.After(e.opts.Clock()) {
 			rep.Retrying++
 			return nil
 		}

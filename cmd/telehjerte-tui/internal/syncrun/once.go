@@ -23,8 +23,9 @@ type Result struct {
 	Duration time.Duration
 }
 
-// Once runs one full round (push, then pull) and reports it. The error is
-// the engine's: a round that could not finish.
+// Once runs one full round (push, then pull) and reports it. Every pending
+// outbox entry is tried now, whatever its retry backoff (engine.OnceNow).
+// The error is the engine's: a round that could not finish.
 func Once(ctx context.Context, eng *engine.Engine, store *cache.Store) (Result, error) {
 	res := Result{Pushed: map[string]int{}, Conflicts: map[string]int{}, Failed: map[string]int{}}
 	before, err := store.Outbox(ctx, "", time.Time{})
@@ -32,7 +33,7 @@ func Once(ctx context.Context, eng *engine.Engine, store *cache.Store) (Result, 
 		return res, fmt.Errorf("sync: read outbox: %w", err)
 	}
 	start := time.Now()
-	rep, runErr := eng.Once(ctx)
+	rep, runErr := eng.OnceNow(ctx)
 	res.Report, res.Duration = rep, time.Since(start)
 	after, err := store.Outbox(ctx, "", time.Time{})
 	if err != nil {
