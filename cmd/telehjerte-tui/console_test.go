@@ -2,6 +2,10 @@ package main
 
 import (
 	"context"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,6 +13,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/demo"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
@@ -73,11 +78,92 @@ func TestRoundChanged(t *testing.T) {
 func TestSyncStatusAdaptsTheEngineStatus(t *testing.T) {
 	at := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
 	got := syncStatus(func() engine.Status {
-		return engine.Status{Online: true, LastSync: at, Pending: 2, Conflicts: 1, Failed: 3, LastError: "x"}
+		return engine.Status{State: engine.StateOnline, Online: true, LastSync: at, LastAttempt: at.Add(time.Minute),
+			Syncing: true, FirstSync: true, Resources: 40, Patients: 3, Pending: 2, Conflicts: 1, Failed: 3,
+			LastError: "x", Detail: "d"}
 	})()
-	want := console.SyncStatus{Online: true, LastSync: at, Pending: 2, Conflicts: 1, Failed: 3}
+	want := console.SyncStatus{State: console.ConnOnline, Online: true, Detail: "d", LastSync: at, LastAttempt: at.Add(time.Minute),
+		Syncing: true, FirstSync: true, Resources: 40, Patients: 3, Pending: 2, Conflicts: 1, Failed: 3}
 	if got != want {
 		t.Errorf("syncStatus = %+v, want %+v", got, want)
+	}
+	// Every engine state is its own console state; none but online is
+	// connected.
+	seen := map[console.ConnState]engine.State{}
+	for _, st := range []engine.State{engine.StateOnline, engine.StateOffline, engine.StateRefused,
+		engine.StateServerError, engine.StateCertificate} {
+		cs := syncStatus(func() engine.Status { return engine.Status{State: st} })()
+		if prev, dup := seen[cs.State]; dup || cs.State == console.ConnUnknown {
+			t.Errorf("engine %q shows as %q (also %q)", st, cs.State, prev)
+		}
+		seen[cs.State] = st
+		if cs.Connected() != (st == engine.StateOnline) {
+			t.Errorf("engine %q: connected = %v", st, cs.Connected())
+		}
+	}
+}
+
+// Through main's wiring (openData's engine and the status adapter) against
+// a real central: a refused token is not "online" (it was shown as
+// "● online · aldrig synkroniseret" for as long as one watched), and after
+// a restart with the central down the console still knows when its cache
+// last synced.
+func TestStatusThroughTheWiring(t *testing.T) {
+	ctx := context.Background()
+	url := seCentral(t)
+	dir := t.TempDir()
+	cachePath := filepath.Join(dir, "replica.sqlite")
+	isolate(t)
+	open := func(url, token string) (*data, func() console.SyncStatus) {
+		t.Helper()
+		tokFile := filepath.Join(dir, "token")
+		if err := os.WriteFile(tokFile, []byte(token), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		e, _, _ := testEnv(t)
+		root := newRootCmd(e)
+		if err := root.PersistentFlags().Parse([]string{"--central-url", url, "--central-token-file", tokFile,
+			"--cache", cachePath}); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := config.Load(config.LoadOptions{Flags: root.PersistentFlags()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := openData(ctx, e, cfg, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d, syncStatus(d.engine.Status)
+	}
+
+	d, status := open(url, "wrong-token")
+	_, _ = d.engine.Once(ctx)
+	if s := status(); s.State != console.ConnAuthRefused || s.Connected() || !s.LastSync.IsZero() {
+		t.Errorf("wrong token: %+v", s)
+	}
+	d.close()
+
+	d, status = open(url, seToken)
+	if _, err := d.engine.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	synced := status().LastSync
+	if s := status(); s.State != console.ConnOnline || synced.IsZero() {
+		t.Errorf("good token: %+v", s)
+	}
+	d.close()
+
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	d, status = open(down.URL, seToken)
+	defer d.close()
+	if s := status(); !s.LastSync.Equal(synced) {
+		t.Errorf("restarted with the central down, before any round: last sync %v, want %v", s.LastSync, synced)
+	}
+	_, _ = d.engine.Once(ctx)
+	if s := status(); s.State != console.ConnOffline || !s.LastSync.Equal(synced) {
+		t.Errorf("restarted with the central down: %+v, want offline, last sync %v", s, synced)
 	}
 }
 

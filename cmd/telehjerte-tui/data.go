@@ -79,6 +79,12 @@ func openData(ctx context.Context, e *env, cfg config.Config, log *slog.Logger) 
 		}
 		d.engine = newEngine(d.store, cl, cfg, e.now, log)
 		d.centralURL = cfg.Central.URL
+		// The age of the data is known before the first round ends (and
+		// with the central down).
+		if err := d.engine.Restore(ctx); err != nil {
+			d.store.Close()
+			return nil, err
+		}
 	}
 	info, err := d.store.Info(ctx)
 	if err != nil {

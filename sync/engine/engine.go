@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"net"
 	"sync"
 	"time"
 
@@ -115,6 +116,10 @@ type Status struct {
 	// Problem is a log-safe label of the last round's error (ErrorKind),
 	// "" after a clean round; it never holds text from the server.
 	Problem string
+	// Detail says briefly why the last round failed, for the status bar:
+	// the HTTP status, or the certificate problem, or the network failure;
+	// never the server's text or personal data. "" after a clean round.
+	Detail string
 }
 
 // State is the state of the connection to the central.
@@ -366,9 +371,9 @@ func (e *Engine) once(ctx context.Context, tryAll bool) (Report, error) {
 		}
 		s.State = Classify(err)
 		s.Online = s.State == StateOnline
-		s.LastError, s.Problem = "", ""
+		s.LastError, s.Problem, s.Detail = "", "", ""
 		if err != nil {
-			s.LastError, s.Problem = err.Error(), ErrorKind(err)
+			s.LastError, s.Problem, s.Detail = err.Error(), ErrorKind(err), detail(s.State, err)
 		} else {
 			s.LastSync = now
 		}
@@ -395,6 +400,42 @@ func sum(m map[string]int) int {
 		n += v
 	}
 	return n
+}
+
+// detail is Status.Detail for a failed round in state st.
+func detail(st State, err error) string {
+	var (
+		unknownCA x509.UnknownAuthorityError
+		invalid   x509.CertificateInvalidError
+		hostname  x509.HostnameError
+		netErr    net.Error
+	)
+	switch {
+	case st == StateCertificate && errors.As(err, &invalid):
+		if invalid.Reason == x509.Expired {
+			return "certificate expired or not yet valid"
+		}
+		return "certificate not valid"
+	case st == StateCertificate && errors.As(err, &hostname):
+		return "certificate is for another host name"
+	case st == StateCertificate && errors.As(err, &unknownCA):
+		return "certificate signed by an unknown authority"
+	case st == StateCertificate:
+		return "TLS certificate problem"
+	case client.StatusOf(err) != 0:
+		return fmt.Sprintf("HTTP %d", client.StatusOf(err))
+	case errors.Is(err, client.ErrMalformed):
+		return "unusable answer"
+	case errors.Is(err, client.ErrTooLarge):
+		return "answer too large"
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return "timeout"
+	case st == StateOffline:
+		return "no connection"
+	case st == StateLocalError:
+		return "local cache: " + ErrorKind(err)
+	}
+	return ErrorKind(err)
 }
 
 // isOffline reports an error that means the server could not be reached or
