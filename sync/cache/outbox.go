@@ -29,6 +29,10 @@ type OutboxEntry struct {
 	NextAttempt  time.Time
 	LastError    string
 	State        string
+	// Sent is when the engine first sent the entry (zero: never). Set
+	// before the request goes out: a sent entry may have been applied by
+	// the central even though no answer came back.
+	Sent time.Time
 }
 
 // Enqueue adds a change to the outbox in this transaction, so a nurse action
@@ -66,6 +70,23 @@ func (tx *Tx) UpdateOutbox(uuid, state string, attempts int, next time.Time, las
 	return nil
 }
 
+// MarkOutboxSent records that an entry is about to be sent (the first
+// time only: a later call keeps the first time). An unknown uuid wraps
+// ErrNotFound.
+func (tx *Tx) MarkOutboxSent(uuid string, at time.Time) error {
+	if at.IsZero() {
+		return fmt.Errorf("mark outbox %s sent: no time", uuid)
+	}
+	n, err := tx.exec(`UPDATE outbox SET sent = CASE WHEN sent = 0 THEN ? ELSE sent END WHERE uuid = ?`, at.UnixMilli(), uuid)
+	if err != nil {
+		return fmt.Errorf("mark outbox %s sent: %w", uuid, err)
+	}
+	if n == 0 {
+		return fmt.Errorf("mark outbox %s sent: %w", uuid, ErrNotFound)
+	}
+	return nil
+}
+
 // DeleteOutbox removes an entry the central has accepted.
 func (tx *Tx) DeleteOutbox(uuid string) error {
 	if _, err := tx.exec(`DELETE FROM outbox WHERE uuid = ?`, uuid); err != nil {
@@ -79,7 +100,7 @@ func (tx *Tx) DeleteOutbox(uuid string) error {
 // now (NextAttempt not after now).
 func (s *Store) Outbox(ctx context.Context, state string, now time.Time) ([]OutboxEntry, error) {
 	q := `SELECT uuid, created, action, resource_type, resource_id, payload, if_match, attempts,
-	next_attempt, last_error, state FROM outbox`
+	next_attempt, last_error, state, sent FROM outbox`
 	var args []any
 	switch state {
 	case "":
@@ -95,13 +116,14 @@ func (s *Store) Outbox(ctx context.Context, state string, now time.Time) ([]Outb
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		return eachRow(ctx, tx, q, args, func(sc scanner) error {
 			var e OutboxEntry
-			var created, next int64
+			var created, next, sent int64
 			var payload string
 			if err := sc.Scan(&e.UUID, &created, &e.Action, &e.ResourceType, &e.ResourceID, &payload,
-				&e.IfMatch, &e.Attempts, &next, &e.LastError, &e.State); err != nil {
+				&e.IfMatch, &e.Attempts, &next, &e.LastError, &e.State, &sent); err != nil {
 				return err
 			}
 			e.Created, e.NextAttempt, e.Payload = time.UnixMilli(created).UTC(), fromMsOrZero(next), json.RawMessage(payload)
+			e.Sent = fromMsOrZero(sent)
 			out = append(out, e)
 			return nil
 		})

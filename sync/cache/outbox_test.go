@@ -62,6 +62,41 @@ func TestOutboxLifecycle(t *testing.T) {
 	}
 }
 
+// TestOutboxSentMark: the first time an entry is sent is kept (a retry
+// does not move it), read back by Outbox and NextOutbox, and survives a
+// reopen of the file (a killed process).
+func TestOutboxSentMark(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	mustWrite(t, s, func(tx *Tx) error {
+		return tx.Enqueue(OutboxEntry{UUID: "u-1", Created: day(0), Action: "acknowledge", ResourceType: "Task",
+			ResourceID: "t1", Payload: json.RawMessage(`[]`), IfMatch: "3"})
+	})
+	if e, ok, err := s.NextOutbox(ctx); err != nil || !ok || !e.Sent.IsZero() {
+		t.Fatalf("new entry: %+v, %v, %v; want never sent", e, ok, err)
+	}
+	mustWrite(t, s, func(tx *Tx) error { return tx.MarkOutboxSent("u-1", day(1)) })
+	mustWrite(t, s, func(tx *Tx) error { return tx.MarkOutboxSent("u-1", day(2)) })
+	if err := s.Write(ctx, func(tx *Tx) error { return tx.MarkOutboxSent("nope", day(1)) }); !errorsIs(err, ErrNotFound) {
+		t.Errorf("mark of unknown uuid: %v, want ErrNotFound", err)
+	}
+	path := s.path
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if e, ok, err := s.NextOutbox(ctx); err != nil || !ok || !e.Sent.Equal(day(1)) {
+		t.Errorf("NextOutbox after reopen: sent %v (%v, %v), want the first mark %v", e.Sent, ok, err, day(1))
+	}
+	if all, err := s.Outbox(ctx, "", time.Time{}); err != nil || len(all) != 1 || !all[0].Sent.Equal(day(1)) {
+		t.Errorf("Outbox: %+v, %v", all, err)
+	}
+}
+
 func TestSyncStateRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)

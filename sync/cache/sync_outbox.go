@@ -21,12 +21,12 @@ import (
 // pending.
 func (s *Store) NextOutbox(ctx context.Context) (e OutboxEntry, ok bool, err error) {
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		var created, next int64
+		var created, next, sent int64
 		var payload string
 		err := tx.QueryRowContext(ctx, `SELECT uuid, created, action, resource_type, resource_id, payload, if_match,
-	attempts, next_attempt, last_error, state FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1`).Scan(
+	attempts, next_attempt, last_error, state, sent FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1`).Scan(
 			&e.UUID, &created, &e.Action, &e.ResourceType, &e.ResourceID, &payload, &e.IfMatch, &e.Attempts, &next,
-			&e.LastError, &e.State)
+			&e.LastError, &e.State, &sent)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -34,6 +34,7 @@ func (s *Store) NextOutbox(ctx context.Context) (e OutboxEntry, ok bool, err err
 			return err
 		}
 		e.Created, e.NextAttempt, e.Payload = time.UnixMilli(created).UTC(), fromMsOrZero(next), json.RawMessage(payload)
+		e.Sent = fromMsOrZero(sent)
 		ok = true
 		return nil
 	})

@@ -105,33 +105,7 @@ func killRun(t *testing.T, stallAt int) {
 
 	// The console process pushes through the proxy and is killed while
 	// the answer to write stallAt is held.
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(exe, "-test.run=^TestKillChildHelper$", "-test.count=1")
-	cmd.Env = append(os.Environ(), envKillChild+"=1", envKillCache+"="+path, envKillURL+"="+ps.URL)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	select {
-	case <-px.Stalled():
-	case err := <-exited:
-		t.Fatalf("the child ended before write %d: %v", stallAt, err)
-	case <-time.After(90 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatalf("write %d never reached the proxy", stallAt)
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	<-exited
-	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("child state %v, want killed by SIGKILL", cmd.ProcessState)
-	}
-	px.Release()
+	killChildAtStall(t, path, ps.URL, px)
 
 	// Restart: entries 1..stallAt-1 were confirmed and are gone; write
 	// stallAt is on the server but unconfirmed, so it is still queued, as
@@ -184,5 +158,91 @@ func killRun(t *testing.T, stallAt int) {
 			t.Errorf("after restart, action %d is on the server %d times, want exactly once", i+1, got)
 		}
 	}
+	assertCacheEqualsServer(t, con, c.url(), tokNurseA)
+}
+
+// killChildAtStall runs a console process (TestKillChildHelper) syncing the
+// cache at path with the server at url, waits until px holds one of its
+// requests, kills it with SIGKILL and releases the proxy.
+func killChildAtStall(t *testing.T, path, url string, px *faultproxy.Proxy) {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestKillChildHelper$", "-test.count=1")
+	cmd.Env = append(os.Environ(), envKillChild+"=1", envKillCache+"="+path, envKillURL+"="+url)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case <-px.Stalled():
+	case err := <-exited:
+		t.Fatalf("the child ended before the stalled write: %v", err)
+	case <-time.After(90 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("the stalled write never reached the proxy")
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-exited
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("child state %v, want killed by SIGKILL", cmd.ProcessState)
+	}
+	px.Release()
+}
+
+// TestKillDuringAckPush: the nurse acknowledges two readings (Task patch,
+// assessment, receipt each); the console is killed (SIGKILL) after the
+// central applied the first Task patch but before its answer arrived. The
+// restarted console finds the Task completed by its own write and sends
+// the rest: every acknowledgement is on the central exactly once (one
+// completion, one assessment, one receipt) and the cache equals the
+// central.
+func TestKillDuringAckPush(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns a process")
+	}
+	c := newCentral(t)
+	seedClinic(t, c.store, 3, 3, time.Now())
+	px, err := faultproxy.New(c.url(), faultproxy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(px)
+	t.Cleanup(ps.Close)
+
+	path := filepath.Join(t.TempDir(), "cache.db")
+	con := openConsole(t, path, c.url(), tokNurseA, engine.Options{}, client.Options{})
+	mustOnce(t, con)
+	acks := acknowledge(t, con, measurementTasks(t, con, 2))
+	if err := con.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	patches := 0
+	px.Stall(faultproxy.AfterServer, func(r *http.Request) bool {
+		if r.Method != http.MethodPatch {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		patches++
+		return patches == 1
+	})
+	killChildAtStall(t, path, ps.URL, px)
+	if tk, _ := serverTask(t, c.url(), tokNurseA, acks[0].task.id); tk.Status != fhir.TaskStatusCompleted {
+		t.Fatalf("Task/%s is %s on the central: the PATCH held at the kill was not applied", acks[0].task.id, tk.Status)
+	}
+
+	con = openConsole(t, path, c.url(), tokNurseA, engine.Options{}, client.Options{})
+	rep := mustOnce(t, con)
+	if rep.Resolved+rep.Conflicts+rep.Failed != 0 {
+		t.Errorf("round after restart: %+v, want every entry pushed", rep)
+	}
+	assertAcksOnceEach(t, con, c.url(), acks)
 	assertCacheEqualsServer(t, con, c.url(), tokNurseA)
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/fhir"
@@ -75,6 +76,18 @@ func (e *Engine) push(ctx context.Context, rep *Report, now bool) error {
 // pushOne sends one entry and records the outcome. stop is true when the
 // push should not go on (a retryable failure: this entry must go first).
 func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report) (stop bool, err error) {
+	// sentBefore: an earlier attempt may have reached the central.
+	sentBefore := !it.Sent.IsZero()
+	if !sentBefore {
+		// From here on the central may apply the entry whatever becomes of
+		// its answer (lost, timed out, this process killed): the mark
+		// lets the next round recognise its own completed Task (conflict).
+		if err := e.store.Write(ctx, func(tx *cache.Tx) error {
+			return tx.MarkOutboxSent(it.UUID, e.opts.Clock())
+		}); err != nil {
+			return true, fmt.Errorf("push: mark sent: %w", err)
+		}
+	}
 	var resp *client.Response
 	var sendErr error
 	var more []*client.Response // every resource a transaction returned
@@ -127,7 +140,7 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 	case client.IsRetryable(sendErr):
 		return e.retryLater(ctx, it, sendErr, now, rep)
 	case errors.Is(sendErr, client.ErrConflict):
-		return e.conflict(ctx, it, sendErr, now, rep)
+		return e.conflict(ctx, it, sentBefore, sendErr, now, rep)
 	case errors.Is(sendErr, client.ErrUnauthorized):
 		// Not this entry's fault: keep it pending and stop.
 		return true, sendErr
@@ -157,10 +170,15 @@ func (e *Engine) retryLater(ctx context.Context, it cache.OutboxEntry, cause err
 	return true, cause
 }
 
-// conflict handles a 412. Completing a Task that someone else already
-// completed is the outcome the nurse wanted: it is resolved and recorded
-// ("already acknowledged by X at T") and the server's Task applied. Any
-// other conflict is marked, with the server's version kept beside it.
+// conflict handles a 412. A Task completion that was sent before
+// (sentBefore) and whose Task the server holds completed with exactly the
+// entry's own owner and time (ownCompletion) is the entry's success after a
+// lost answer: it is finished as pushed, and the rest of the action (the
+// assessment, the receipt) goes out as usual. Completing a Task that
+// someone else already completed is the outcome the nurse wanted: it is
+// resolved and recorded ("already acknowledged by X at T"), its assessment
+// is not sent, and the server's Task applied. Any other conflict is marked,
+// with the server's version kept beside it.
 //
 // When the server's current version cannot be read for any reason but
 // "not found" or "forbidden" (the network that lost the answer to an
@@ -168,7 +186,7 @@ func (e *Engine) retryLater(ctx context.Context, it cache.OutboxEntry, cause err
 // the entry stays pending and is tried again later: a
 // 412 after a lost answer is usually our own change already done, which
 // only the server's version can tell.
-func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr error, now time.Time, rep *Report) (stop bool, err error) {
+func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sentBefore bool, sendErr error, now time.Time, rep *Report) (stop bool, err error) {
 	var ce *client.Error
 	errors.As(sendErr, &ce)
 	var cur *client.Response
@@ -191,6 +209,22 @@ func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sendErr err
 		}
 	}
 	if cur != nil && it.ResourceType == "Task" && completesTask(it) {
+		if t, ok := cur.Resource.(*fhir.Task); ok && t.Status == fhir.TaskStatusCompleted && sentBefore && ownCompletion(it, t) {
+			// Our own write, whose answer never came back: the entry's
+			// success. The rest of the action (the assessment, the
+			// receipt) stays queued and goes next.
+			if err := e.store.Write(ctx, func(tx *cache.Tx) error {
+				if _, err := tx.ApplyResource(cur.Raw); err != nil {
+					return err
+				}
+				return tx.FinishOutbox(it.UUID)
+			}); err != nil {
+				return true, fmt.Errorf("push: record own completion: %w", err)
+			}
+			rep.Pushed++
+			e.log.Info("push confirmed after a lost answer", "type", it.ResourceType)
+			return false, nil
+		}
 		if t, ok := cur.Resource.(*fhir.Task); ok && t.Status == fhir.TaskStatusCompleted {
 			by, at := completedBy(t, cur)
 			deps, err := e.assessmentsOf(ctx, it.ResourceID)
@@ -298,6 +332,90 @@ func completesTask(it cache.OutboxEntry) bool {
 		return json.Unmarshal(it.Payload, &t) == nil && t.Status == fhir.TaskStatusCompleted
 	}
 	return false
+}
+
+// ownCompletion reports whether the completed Task t is the entry's own
+// write, applied by the central although its answer was lost. The caller
+// checks that the entry was sent before this attempt (its Sent mark, made
+// before the request goes out); t must carry
+// exactly the completion the entry wrote: the same owner reference and the
+// same executionPeriod.end (the moment the nurse acted, to the millisecond;
+// compared as instants, not as text). versionIds are opaque and never
+// compared. An entry without an owner or an end stamp is never recognised.
+func ownCompletion(it cache.OutboxEntry, t *fhir.Task) bool {
+	if t.Owner == nil || t.ExecutionPeriod == nil {
+		return false
+	}
+	owner, end, ok := completionStamp(it)
+	if !ok || !sameReference(t.Owner.Reference, owner) {
+		return false
+	}
+	got, err := fhir.ParseDateTime(t.ExecutionPeriod.End)
+	return err == nil && !got.IsZero() && got.Equal(end)
+}
+
+// completionStamp is the owner reference and executionPeriod.end an entry
+// completing a Task writes (a JSON Patch or a PUT of the Task).
+func completionStamp(it cache.OutboxEntry) (owner string, end time.Time, ok bool) {
+	var endText string
+	switch method(it) {
+	case ActionPatch:
+		var ops []struct {
+			Op    string          `json:"op"`
+			Path  string          `json:"path"`
+			Value json.RawMessage `json:"value"`
+		}
+		if json.Unmarshal(it.Payload, &ops) != nil {
+			return "", time.Time{}, false
+		}
+		for _, op := range ops {
+			if op.Op != "add" && op.Op != "replace" {
+				continue
+			}
+			switch op.Path {
+			case "/owner":
+				var r fhir.Reference
+				if json.Unmarshal(op.Value, &r) == nil {
+					owner = r.Reference
+				}
+			case "/executionPeriod":
+				var p fhir.Period
+				if json.Unmarshal(op.Value, &p) == nil {
+					endText = p.End
+				}
+			case "/executionPeriod/end":
+				_ = json.Unmarshal(op.Value, &endText)
+			}
+		}
+	case ActionUpdate:
+		var t fhir.Task
+		if json.Unmarshal(it.Payload, &t) != nil {
+			return "", time.Time{}, false
+		}
+		if t.Owner != nil {
+			owner = t.Owner.Reference
+		}
+		if t.ExecutionPeriod != nil {
+			endText = t.ExecutionPeriod.End
+		}
+	}
+	if owner == "" || endText == "" {
+		return "", time.Time{}, false
+	}
+	end, err := fhir.ParseDateTime(endText)
+	if err != nil || end.IsZero() {
+		return "", time.Time{}, false
+	}
+	return owner, end, true
+}
+
+// sameReference compares two references to one resource; a server may
+// return a relative reference as an absolute URL ending in it.
+func sameReference(got, want string) bool {
+	if got == "" || want == "" {
+		return false
+	}
+	return got == want || strings.HasSuffix(got, "/"+want)
 }
 
 // completedBy says who completed a Task and when, as far as the Task tells:
