@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
@@ -16,9 +17,6 @@ import (
 // limited by visibleClause; every write goes through authorizeWrite, which
 // also sets the identity fields the server owns (sender, assessor, owner)
 // from the token.
-
-// MaxCover is the longest holiday cover one cover extension may grant.
-const MaxCover = 8 * 7 * 24 * time.Hour
 
 // compartmentTypes are the types that must name the patient they belong to.
 var compartmentTypes = map[string]bool{"EpisodeOfCare": true, "CarePlan": true, "ServiceRequest": true, "Observation": true,
@@ -397,8 +395,8 @@ func checkCovers(e, old *fhir.EpisodeOfCare) error {
 		if err1 != nil || err2 != nil || from.IsZero() || to.IsZero() {
 			return errorf(http.StatusUnprocessableEntity, "business-rule", "a cover must have a start and an end")
 		}
-		if !to.After(from) || to.Sub(from) > MaxCover {
-			return errorf(http.StatusUnprocessableEntity, "business-rule", "a cover must end after it starts and last at most %d weeks", int(MaxCover/(7*24*time.Hour)))
+		if !to.After(from) || to.Sub(from) > domain.MaxCover {
+			return errorf(http.StatusUnprocessableEntity, "business-rule", "a cover must end after it starts and last at most %d weeks", domain.MaxCoverWeeks)
 		}
 	}
 	return nil

@@ -17,6 +17,8 @@ const (
 	CodeOverlap  = "overlap"  // overlaps an existing period
 	CodeSame     = "same"     // must differ from Other
 	CodeInvalid  = "invalid"  // not a known or usable value
+	// CodePeriodTooLong: a period longer than Max weeks.
+	CodePeriodTooLong = "period-too-long"
 )
 
 // FieldError is one validation problem tied to one input field, so a form can

@@ -106,6 +106,13 @@ type CoverPlan struct {
 	At        time.Time // when it was planned
 }
 
+// MaxCoverWeeks is the longest holiday cover, in weeks: a cover is a
+// bounded loan of a patient, never a way to take her over.
+const MaxCoverWeeks = 8
+
+// MaxCover is MaxCoverWeeks as a duration.
+const MaxCover = MaxCoverWeeks * 7 * 24 * time.Hour
+
 // Cover is the plan as a Cover of a patient's Responsibility.
 func (c CoverPlan) Cover() Cover { return Cover{Team: c.Covering, Period: c.Period} }
 
@@ -143,6 +150,8 @@ func (c CoverPlan) Validate(existing []Cover) error {
 		p.add("to", CodeAfter, "end %s must be after start %s", to.Format(time.DateOnly), from.Format(time.DateOnly)).Other = "from"
 	case !c.At.IsZero() && !to.After(c.At):
 		p.add("to", CodeAfter, "the cover ended %s, before it was planned", to.Format(time.DateOnly)).Other = "now"
+	case !from.IsZero() && to.Sub(from) > MaxCover:
+		p.add("to", CodePeriodTooLong, "a cover lasts at most %d weeks", MaxCoverWeeks).Max = MaxCoverWeeks
 	}
 	if len(p.ByField()) == 0 || (p.ByField()["from"] == nil && p.ByField()["to"] == nil) {
 		for _, e := range existing {

@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -104,14 +105,30 @@ func TestCoverPlanValidate(t *testing.T) {
 		{"starts as the last ends", func(c *domain.CoverPlan) { c.Period = domain.Period{From: day(8, 10), To: day(8, 20)} }, ""},
 		{"inside an existing cover", func(c *domain.CoverPlan) { c.Period = domain.Period{From: day(8, 3), To: day(8, 4)} }, "from"},
 		{"no user", func(c *domain.CoverPlan) { c.By = "" }, "by"},
+		{"exactly 8 weeks", func(c *domain.CoverPlan) {
+			c.Period = domain.Period{From: day(9, 1), To: day(9, 1).Add(domain.MaxCover)}
+		}, ""},
+		{"longer than 8 weeks", func(c *domain.CoverPlan) {
+			c.Period = domain.Period{From: day(9, 1), To: day(9, 1).Add(domain.MaxCover + time.Minute)}
+		}, "to"},
 	}
 	for _, tt := range tests {
 		c := base()
 		tt.change(&c)
 		checkField(t, tt.name, c.Validate(existing), tt.field)
 	}
-	// An open-ended existing cover overlaps everything after its start.
+	// A too long cover says how long one may be.
 	c := base()
+	c.Period.To = c.Period.From.AddDate(0, 3, 0)
+	var ps domain.Problems
+	if err := c.Validate(nil); !errors.As(err, &ps) {
+		t.Fatalf("3 months: %v", err)
+	}
+	if p := ps.ByField()["to"]; p == nil || p.Code != domain.CodePeriodTooLong || p.Max != 8 {
+		t.Errorf("3 months: %+v", p)
+	}
+	// An open-ended existing cover overlaps everything after its start.
+	c = base()
 	if err := c.Validate([]domain.Cover{{Team: nord, Period: domain.Period{From: day(7, 20)}}}); err == nil {
 		t.Error("overlap with an open-ended cover accepted")
 	}

@@ -140,6 +140,9 @@ type actionTexts struct {
 	KeyTransfer, KeyNote, KeyPause, KeyYes, KeyNo, KeySave, KeyCancel      string
 	KeyNextField, KeyPrevField, KeyCycle, KeyCanned, KeyInsert             string
 	KeyConfirm, KeyBackToForm                                              string
+
+	// ProbPeriodTooLong takes the most weeks a period (a cover) may last.
+	ProbPeriodTooLong string
 }
 
 // legendEntry explains one status symbol.
@@ -372,6 +375,8 @@ func danishActionTexts() actionTexts {
 		KeyNote: "note", KeyPause: "pause", KeyYes: "ja", KeyNo: "nej", KeySave: "gem/send",
 		KeyCancel: "annullér", KeyNextField: "næste felt", KeyPrevField: "forrige felt", KeyCycle: "skift værdi",
 		KeyCanned: "standardsvar", KeyInsert: "indsæt", KeyConfirm: "bekræft", KeyBackToForm: "tilbage til formularen",
+
+		ProbPeriodTooLong: "højst %d uger",
 	}
 }
 
@@ -593,6 +598,8 @@ func englishActionTexts() actionTexts {
 		KeyNote: "note", KeyPause: "pause", KeyYes: "yes", KeyNo: "no", KeySave: "save/send",
 		KeyCancel: "cancel", KeyNextField: "next field", KeyPrevField: "previous field", KeyCycle: "change value",
 		KeyCanned: "canned replies", KeyInsert: "insert", KeyConfirm: "confirm", KeyBackToForm: "back to the form",
+
+		ProbPeriodTooLong: "at most %d weeks",
 	}
 }
 

@@ -84,6 +84,8 @@ func (t *texts) problem(e *domain.FieldError) string {
 		return a.ProbOverlap
 	case domain.CodeSame:
 		return a.ProbSame
+	case domain.CodePeriodTooLong:
+		return fmt.Sprintf(a.ProbPeriodTooLong, int(e.Max))
 	case codeDate:
 		return a.ProbDate
 	case codeTime:
