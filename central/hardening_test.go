@@ -159,6 +159,10 @@ func TestAbsurdReadingDatesAreRefused(t *testing.T) {
 			t.Errorf("%s: %s", date, oo.Issue[0].Diagnostics)
 		}
 	}
+	// Nor by update-as-create, which would skip the triage and its checks.
+	o := weightObs("p1", 80, t0, "")
+	o.ID, o.EffectiveDateTime = "obs-put", "9999-12-31T00:00:00Z"
+	e.wantOutcome(e.do(http.MethodPut, "/Observation/obs-put", tokNurseA, o), http.StatusMethodNotAllowed)
 	if got := e.searchAll(tokNurseA, "/Observation?patient=p1"); len(got) != 0 {
 		t.Errorf("%d readings stored", len(got))
 	}

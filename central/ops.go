@@ -155,6 +155,12 @@ func (s *Server) updateIn(t *tx, p Principal, r fhir.Resource, ifMatch int64) (S
 			}
 		}
 	}
+	if !exists && immutable[h.ResourceType] {
+		// A reading or an answer set is triaged on arrival: it comes by
+		// POST, never by update-as-create, which would skip the triage and
+		// the checks of its date.
+		return Stored{}, false, errorf(http.StatusMethodNotAllowed, "business-rule", "a new %s is created with POST, not PUT", h.ResourceType)
+	}
 	var curp *Stored
 	if exists {
 		curp = &cur

@@ -179,6 +179,7 @@ func seedCmd() *cobra.Command {
 	var dbPath, tokensOut string
 	var patients, days int
 	var seed int64
+	var tokenTTL time.Duration
 	c := &cobra.Command{
 		Use:   "seed",
 		Short: "Load the synthetic demo clinic",
@@ -205,7 +206,11 @@ func seedCmd() *cobra.Command {
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "seeded %d synthetic patients into %s\n", n, dbPath)
 			if tokensOut != "" {
-				return writeTokens(tokensOut, []string{"Practitioner/" + demo.NurseA, "Practitioner/" + demo.NurseB, "Practitioner/" + coverNurse})
+				var expires time.Time
+				if tokenTTL > 0 {
+					expires = time.Now().Add(tokenTTL)
+				}
+				return writeTokens(tokensOut, []string{"Practitioner/" + demo.NurseA, "Practitioner/" + demo.NurseB, "Practitioner/" + coverNurse}, expires)
 			}
 			return nil
 		},
@@ -215,17 +220,22 @@ func seedCmd() *cobra.Command {
 	c.Flags().IntVar(&days, "days", 0, "days of history (0: the demo default)")
 	c.Flags().Int64Var(&seed, "seed", 1, "random seed")
 	c.Flags().StringVar(&tokensOut, "tokens-out", "", "write a new tokens file (mode 0600) for the demo nurses")
+	c.Flags().DurationVar(&tokenTTL, "token-ttl", 0, "with --tokens-out: the tokens expire after this long, e.g. 12h (0: never)")
 	return c
 }
 
-func writeTokens(path string, who []string) error {
-	m := map[string]string{}
+func writeTokens(path string, who []string, expires time.Time) error {
+	m := map[string]any{}
 	for _, w := range who {
 		b := make([]byte, 24)
 		if _, err := rand.Read(b); err != nil {
 			return fmt.Errorf("make token: %w", err)
 		}
-		m[hex.EncodeToString(b)] = w
+		if expires.IsZero() {
+			m[hex.EncodeToString(b)] = w
+		} else {
+			m[hex.EncodeToString(b)] = central.TokenSpec{Principal: w, Expires: expires.UTC().Format(time.RFC3339)}
+		}
 	}
 	js, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {

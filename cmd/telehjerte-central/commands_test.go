@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/telehjerte/telehjerte-tui/central"
 )
 
 func run(t *testing.T, args ...string) (string, error) {
@@ -59,6 +61,38 @@ func TestSeedWritesClinicAndPrivateTokens(t *testing.T) {
 	}
 	if !strings.Contains(out, "created 0") {
 		t.Errorf("scan after seed should create nothing: %s", out)
+	}
+}
+
+// Tokens written with --token-ttl carry their expiry and work until then.
+func TestSeedWritesExpiringTokens(t *testing.T) {
+	dir := t.TempDir()
+	db, toks := filepath.Join(dir, "c.db"), filepath.Join(dir, "tokens.json")
+	if out, err := run(t, "seed", "--db", db, "--patients", "1", "--days", "3", "--tokens-out", toks, "--token-ttl", "2h"); err != nil {
+		t.Fatal(err, out)
+	}
+	specs, err := central.ReadTokenFile(toks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(specs) != 3 {
+		t.Fatalf("%d tokens", len(specs))
+	}
+	table, err := loadTokens(toks, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tok, spec := range specs {
+		exp, err := time.Parse(time.RFC3339, spec.Expires)
+		if err != nil || time.Until(exp) < time.Hour || time.Until(exp) > 3*time.Hour {
+			t.Errorf("%s expires %q", spec.Principal, spec.Expires)
+		}
+		if _, err := table.Lookup(tok, time.Now()); err != nil {
+			t.Errorf("%s: %v", spec.Principal, err)
+		}
+		if _, err := table.Lookup(tok, time.Now().Add(3*time.Hour)); err != central.ErrTokenExpired {
+			t.Errorf("%s after its expiry: %v", spec.Principal, err)
+		}
 	}
 }
 
