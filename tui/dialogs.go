@@ -2,8 +2,6 @@ package tui
 
 import (
 	"errors"
-	"fmt"
-	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -185,34 +183,4 @@ func (m *Model) reload() tea.Cmd {
 // dialogBodyLines renders a full-screen dialog.
 func (m *Model) dialogBodyLines(h int) []string {
 	return m.dlg.lines(m, m.width, h)
-}
-
-// statusLine is the sync status bar, or "" without Options.Status.
-func (m *Model) statusLine() string {
-	if m.opts.Status == nil {
-		return ""
-	}
-	s := m.opts.Status()
-	a := &m.t.A
-	var parts []string
-	if s.Online {
-		parts = append(parts, "● "+a.Online)
-	} else {
-		parts = append(parts, "○ "+a.Offline)
-	}
-	if s.LastSync.IsZero() {
-		parts = append(parts, a.NeverSynced)
-	} else {
-		parts = append(parts, a.LastSync+" "+m.dateTime(s.LastSync))
-	}
-	if s.Pending > 0 {
-		parts = append(parts, fmt.Sprintf(a.PendingN, s.Pending))
-	}
-	if s.Failed > 0 {
-		parts = append(parts, m.st.err.Render(fmt.Sprintf(a.FailedN, s.Failed)))
-	}
-	if s.Conflicts > 0 {
-		parts = append(parts, m.st.err.Render(fmt.Sprintf(a.ConflictsN, s.Conflicts)))
-	}
-	return m.st.dim.Render("─ ") + strings.Join(parts, m.st.dim.Render(" · "))
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
@@ -127,8 +128,14 @@ type actionTexts struct {
 	NoteLabel, NoteImportant, NoteDue, MoreNotes      string
 
 	// Status bar.
-	Online, Offline, NeverSynced, LastSync string
-	PendingN, FailedN, ConflictsN          string
+	NeverSynced, Connecting, JustNow    string
+	DataFrom, AgeOld                    string // "data fra %s, %s", "%s gamle"
+	ConnState                           map[console.ConnState]string
+	FirstSyncProgress, FirstSyncRunning string // "%d resources, %d patients"
+	FirstSyncShort, NoDataShort         string
+	NoDataYet                           string // "… (%s)": the connection state
+	PendingN, FailedN                   string
+	ConflictsN                          func(n int) string
 
 	// Problems.
 	ProbRequired, ProbTooLong, ProbRange, ProbOrder, ProbAfter string
@@ -352,25 +359,38 @@ func danishActionTexts() actionTexts {
 		NoteImportant: "Vigtig note",
 		NoteDue:       "Påmindelse",
 		MoreNotes:     "(+%d)",
-		Online:        "online",
-		Offline:       "offline",
 		NeverSynced:   "aldrig synkroniseret",
-		LastSync:      "synk.",
-		PendingN:      "%d afventer",
-		FailedN:       "%d fejlet",
-		ConflictsN:    "%d konflikter",
-		ProbRequired:  "skal udfyldes",
-		ProbTooLong:   "højst %d tegn",
-		ProbRange:     "skal ligge mellem %s og %s",
-		ProbOrder:     "skal passe i rækkefølgen med %s",
-		ProbAfter:     "skal ligge efter %s",
-		ProbOverlap:   "overlapper en anden afløsning",
-		ProbSame:      "vælg et andet team",
-		ProbInvalid:   "ugyldig værdi",
-		ProbDate:      "ugyldig dato (dd.mm.åååå)",
-		ProbTime:      "ugyldigt klokkeslæt (tt:mm)",
-		ProbNumber:    "ugyldigt tal",
-		KeyAck:        "kvitter", KeyAckAll: "kvitter alle", KeyReply: "svar", KeyNewMsg: "ny besked",
+		Connecting:    "forbinder til centralen",
+		JustNow:       "helt nye",
+		DataFrom:      "data fra %s, %s",
+		AgeOld:        "%s gamle",
+		ConnState: map[console.ConnState]string{
+			console.ConnOnline:      "online",
+			console.ConnOffline:     "offline: centralen kan ikke nås",
+			console.ConnAuthRefused: "adgang afvist: log ind igen",
+			console.ConnServerError: "fejl hos centralen",
+			console.ConnCertProblem: "certifikatfejl: forbindelsen er ikke sikker",
+		},
+		FirstSyncProgress: "første synkronisering: %d ressourcer, %d borgere",
+		FirstSyncRunning:  "Første synkronisering med centralen er i gang: %d ressourcer og %d borgere hentet indtil nu …",
+		FirstSyncShort:    "første synk. i gang",
+		NoDataShort:       "ingen data endnu",
+		NoDataYet:         "Ingen data endnu: cachen er aldrig blevet synkroniseret med centralen (%s).",
+		PendingN:          "%d afventer",
+		FailedN:           "%d fejlet",
+		ConflictsN:        plural("konflikt", "konflikter"),
+		ProbRequired:      "skal udfyldes",
+		ProbTooLong:       "højst %d tegn",
+		ProbRange:         "skal ligge mellem %s og %s",
+		ProbOrder:         "skal passe i rækkefølgen med %s",
+		ProbAfter:         "skal ligge efter %s",
+		ProbOverlap:       "overlapper en anden afløsning",
+		ProbSame:          "vælg et andet team",
+		ProbInvalid:       "ugyldig værdi",
+		ProbDate:          "ugyldig dato (dd.mm.åååå)",
+		ProbTime:          "ugyldigt klokkeslæt (tt:mm)",
+		ProbNumber:        "ugyldigt tal",
+		KeyAck:            "kvitter", KeyAckAll: "kvitter alle", KeyReply: "svar", KeyNewMsg: "ny besked",
 		KeyRead: "læst/ulæst", KeyRegime: "måleregime", KeyHistory: "versioner", KeyTransfer: "ansvar",
 		KeyNote: "note", KeyPause: "pause", KeyYes: "ja", KeyNo: "nej", KeySave: "gem/send",
 		KeyCancel: "annullér", KeyNextField: "næste felt", KeyPrevField: "forrige felt", KeyCycle: "skift værdi",
@@ -575,25 +595,38 @@ func englishActionTexts() actionTexts {
 		NoteImportant: "Important note",
 		NoteDue:       "Reminder",
 		MoreNotes:     "(+%d)",
-		Online:        "online",
-		Offline:       "offline",
 		NeverSynced:   "never synced",
-		LastSync:      "synced",
-		PendingN:      "%d pending",
-		FailedN:       "%d failed",
-		ConflictsN:    "%d conflicts",
-		ProbRequired:  "is required",
-		ProbTooLong:   "at most %d characters",
-		ProbRange:     "must be between %s and %s",
-		ProbOrder:     "must be in order with %s",
-		ProbAfter:     "must be after %s",
-		ProbOverlap:   "overlaps another cover",
-		ProbSame:      "choose another team",
-		ProbInvalid:   "invalid value",
-		ProbDate:      "invalid date (dd.mm.yyyy)",
-		ProbTime:      "invalid time (hh:mm)",
-		ProbNumber:    "invalid number",
-		KeyAck:        "acknowledge", KeyAckAll: "acknowledge all", KeyReply: "reply", KeyNewMsg: "new message",
+		Connecting:    "connecting to the central",
+		JustNow:       "just now",
+		DataFrom:      "data from %s, %s",
+		AgeOld:        "%s old",
+		ConnState: map[console.ConnState]string{
+			console.ConnOnline:      "online",
+			console.ConnOffline:     "offline: the central cannot be reached",
+			console.ConnAuthRefused: "access refused: log in again",
+			console.ConnServerError: "error at the central",
+			console.ConnCertProblem: "certificate problem: the connection is not secure",
+		},
+		FirstSyncProgress: "first sync: %d resources, %d patients",
+		FirstSyncRunning:  "The first sync with the central is running: %d resources and %d patients so far …",
+		FirstSyncShort:    "first sync running",
+		NoDataShort:       "no data yet",
+		NoDataYet:         "No data yet: the cache has never been synced with the central (%s).",
+		PendingN:          "%d pending",
+		FailedN:           "%d failed",
+		ConflictsN:        plural("conflict", "conflicts"),
+		ProbRequired:      "is required",
+		ProbTooLong:       "at most %d characters",
+		ProbRange:         "must be between %s and %s",
+		ProbOrder:         "must be in order with %s",
+		ProbAfter:         "must be after %s",
+		ProbOverlap:       "overlaps another cover",
+		ProbSame:          "choose another team",
+		ProbInvalid:       "invalid value",
+		ProbDate:          "invalid date (dd.mm.yyyy)",
+		ProbTime:          "invalid time (hh:mm)",
+		ProbNumber:        "invalid number",
+		KeyAck:            "acknowledge", KeyAckAll: "acknowledge all", KeyReply: "reply", KeyNewMsg: "new message",
 		KeyRead: "read/unread", KeyRegime: "regime", KeyHistory: "versions", KeyTransfer: "responsibility",
 		KeyNote: "note", KeyPause: "pause", KeyYes: "yes", KeyNo: "no", KeySave: "save/send",
 		KeyCancel: "cancel", KeyNextField: "next field", KeyPrevField: "previous field", KeyCycle: "change value",

@@ -51,6 +51,8 @@ type Model struct {
 	wantAll bool
 
 	sp syncProblemsState // sync problems seen (syncview.go)
+
+	lastStatus console.SyncStatus // the status at the last redraw tick (status.go)
 }
 
 // RefreshMsg asks the console to reload what it shows from its Source,
@@ -114,7 +116,7 @@ func New(ctx context.Context, src console.Source, opts Options) *Model {
 // Init loads the worklist.
 func (m *Model) Init() tea.Cmd {
 	m.loading = true
-	return tea.Batch(m.loadWorklist(false), m.loadSyncProblems(false))
+	return tea.Batch(m.loadWorklist(false), m.loadSyncProblems(false), m.statusTick())
 }
 
 // loadWorklist audits the look-up and then reads the worklist. The audit
@@ -199,6 +201,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.refresh(), m.loadSyncProblems(false))
 	case syncProblemsMsg:
 		return m, m.syncProblemsLoaded(msg)
+	case statusTickMsg:
+		return m, m.statusTicked()
 	case worklistMsg:
 		if msg.refresh && (msg.all != m.wantAll || !m.wl.loaded) {
 			// The nurse toggled (or the first load is on its way): that

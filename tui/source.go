@@ -35,7 +35,13 @@ type Options struct {
 	// CannedReplies are ready texts the composer offers (from configuration).
 	CannedReplies []string
 	// Status, when set, feeds the status bar at the bottom; nil shows none.
+	// While the cache has never been synced, an empty worklist says so
+	// (and shows first-sync progress) instead of "no patients".
 	Status func() console.SyncStatus
+	// StatusEvery is how often the status bar is redrawn (the data's age,
+	// first-sync progress) while Status is set; 0 means every second, a
+	// negative value never (tests that drive the model step by step).
+	StatusEvery time.Duration
 	// NewID returns a fresh client id for messages, notes and cover plans;
 	// default a random UUID.
 	NewID func() string
@@ -75,6 +81,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Days <= 0 {
 		o.Days = DefaultDays
+	}
+	if o.StatusEvery == 0 {
+		o.StatusEvery = time.Second
 	}
 	return o
 }

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/tui/safetext"
@@ -256,7 +257,7 @@ func (m *Model) worklistLines(h int) ([]string, *tea.Cursor) {
 	if c := safetext.Sanitize(m.opts.Clinic); c != "" {
 		title += " · " + c
 	}
-	right := fmt.Sprintf(t.Patients, len(w.rows)) + " (" + scope + ")"
+	right := m.patientCount(len(w.rows)) + " (" + scope + ")"
 	out = append(out, spread(title, right, m.width))
 	out = append(out, m.groupCountsLine(m.width))
 
@@ -279,7 +280,7 @@ func (m *Model) worklistLines(h int) ([]string, *tea.Cursor) {
 	case !w.loaded:
 		out = append(out, m.st.dim.Render(t.Loading))
 	case len(w.rows) == 0:
-		out = append(out, t.NoRows)
+		out = append(out, strings.Split(ansi.Wrap(m.emptyWorklistText(), max(20, m.width-1), ""), "\n")...)
 	case len(w.visible) == 0:
 		out = append(out, t.NoMatch)
 	}

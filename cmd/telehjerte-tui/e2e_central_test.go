@@ -212,7 +212,7 @@ func TestE2ESyncOnceUnreachable(t *testing.T) {
 		_, _, ok := firstPatientLine(scr, rows)
 		return ok && strings.Contains(scr, "○ offline")
 	})
-	if !strings.Contains(scr, "synced") && !strings.Contains(scr, "never synced") {
+	if !strings.Contains(scr, "data from") && !strings.Contains(scr, "never synced") {
 		t.Errorf("status bar lacks the last sync:\n%s", scr)
 	}
 	s.send("q")

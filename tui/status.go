@@ -1,0 +1,184 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/telehjerte/telehjerte-tui/console"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
+)
+
+// statusTickMsg redraws the status bar (the data's age, first-sync
+// progress) and notices when the first sync brought new patients.
+type statusTickMsg struct{}
+
+// statusTick schedules the next status redraw; nil without Options.Status
+// or with a negative StatusEvery.
+func (m *Model) statusTick() tea.Cmd {
+	if m.opts.Status == nil || m.opts.StatusEvery < 0 {
+		return nil
+	}
+	return tea.Tick(m.opts.StatusEvery, func(time.Time) tea.Msg { return statusTickMsg{} })
+}
+
+// statusTicked reloads the worklist while the first sync stores patients
+// and when it ends, so patients appear as they arrive; a refresh is not
+// audited (see RefreshMsg).
+func (m *Model) statusTicked() tea.Cmd {
+	s := m.opts.Status()
+	prev := m.lastStatus
+	m.lastStatus = s
+	cmds := []tea.Cmd{m.statusTick()}
+	if (prev.FirstSync && !s.FirstSync) || (s.FirstSync && s.Patients != prev.Patients) {
+		cmds = append(cmds, m.refresh())
+	}
+	return tea.Batch(cmds...)
+}
+
+// syncStatus is the status now; ok is false without Options.Status.
+func (m *Model) syncStatus() (console.SyncStatus, bool) {
+	if m.opts.Status == nil {
+		return console.SyncStatus{}, false
+	}
+	return m.opts.Status(), true
+}
+
+// neverSynced reports that the cache holds no complete sync yet, so an
+// empty worklist does not mean "no patients".
+func (m *Model) neverSynced() (console.SyncStatus, bool) {
+	s, ok := m.syncStatus()
+	return s, ok && (s.FirstSync || s.LastSync.IsZero())
+}
+
+// stateText is the connection state in words, with its symbol, and
+// whether it is a problem.
+func (m *Model) stateText(s console.SyncStatus) (string, bool) {
+	a := &m.t.A
+	state := s.State
+	if state == console.ConnUnknown {
+		switch {
+		case s.Online:
+			state = console.ConnOnline
+		case s.LastAttempt.IsZero() && (s.Syncing || s.FirstSync):
+			return "… " + a.Connecting, false
+		case s.LastAttempt.IsZero() && s.LastSync.IsZero():
+			return "… " + a.Connecting, false
+		default:
+			state = console.ConnOffline
+		}
+	}
+	txt, ok := a.ConnState[state]
+	if !ok {
+		txt = string(state)
+	}
+	switch state {
+	case console.ConnOnline:
+		return "● " + txt, false
+	case console.ConnOffline:
+		return "○ " + txt, true
+	}
+	return "✗ " + txt, true
+}
+
+// dataAge is "data fra 09:31, 3 t gamle" (a day before today: with the
+// date), or "aldrig synkroniseret".
+func (m *Model) dataAge(last time.Time) string {
+	a := &m.t.A
+	if last.IsZero() {
+		return a.NeverSynced
+	}
+	now := m.opts.Now()
+	l, n := last.In(m.opts.Loc), now.In(m.opts.Loc)
+	at := l.Format("15:04")
+	if l.YearDay() != n.YearDay() || l.Year() != n.Year() {
+		at = m.dateTime(last)
+	}
+	age := a.JustNow
+	if now.Sub(last) >= time.Minute {
+		age = fmt.Sprintf(a.AgeOld, m.t.age(last, now))
+	}
+	return fmt.Sprintf(a.DataFrom, at, age)
+}
+
+// statusLine is the sync status bar, or "" without Options.Status: the
+// connection state in words (online, offline, access refused, server
+// error, certificate problem), the outbox counts and the age of the data
+// (or first-sync progress). When it does not fit the width, the state's
+// explanation goes first, then the reason.
+func (m *Model) statusLine() string {
+	s, ok := m.syncStatus()
+	if !ok {
+		return ""
+	}
+	a := &m.t.A
+	var counts []string
+	if s.Pending > 0 {
+		counts = append(counts, fmt.Sprintf(a.PendingN, s.Pending))
+	}
+	if s.Failed > 0 {
+		counts = append(counts, m.st.err.Render(fmt.Sprintf(a.FailedN, s.Failed)))
+	}
+	if s.Conflicts > 0 {
+		counts = append(counts, m.st.err.Render(a.ConflictsN(s.Conflicts)))
+	}
+	age := m.dataAge(s.LastSync)
+	if s.FirstSync {
+		age = fmt.Sprintf(a.FirstSyncProgress, s.Resources, s.Patients)
+	}
+	full, bad := m.stateText(s)
+	short := full
+	if i := strings.Index(full, ":"); i > 0 {
+		short = full[:i]
+	}
+	detail := ""
+	if d := strings.TrimSpace(safetext.Sanitize(s.Detail)); bad && d != "" {
+		detail = " (" + truncate(d, 40) + ")"
+	}
+	var line string
+	for _, state := range []string{full + detail, full, short + detail, short} {
+		st := state
+		if bad {
+			st = m.st.err.Render(state)
+		}
+		parts := append([]string{st}, counts...)
+		parts = append(parts, age)
+		line = m.st.dim.Render("─ ") + strings.Join(parts, m.st.dim.Render(" · "))
+		if displayWidth(line) <= m.width {
+			break
+		}
+	}
+	return line
+}
+
+// emptyWorklistText is what an empty worklist says: never "no patients"
+// while the cache has not been synced once.
+func (m *Model) emptyWorklistText() string {
+	s, never := m.neverSynced()
+	if !never {
+		return m.t.NoRows
+	}
+	a := &m.t.A
+	if s.FirstSync || s.Syncing {
+		return fmt.Sprintf(a.FirstSyncRunning, s.Resources, s.Patients)
+	}
+	state, _ := m.stateText(s)
+	return fmt.Sprintf(a.NoDataYet, state)
+}
+
+// patientCount is the header's patient count; while the cache has never
+// been synced it says so instead of "0 borgere".
+func (m *Model) patientCount(n int) string {
+	s, never := m.neverSynced()
+	switch {
+	case !never:
+		return fmt.Sprintf(m.t.Patients, n)
+	case s.FirstSync || s.Syncing:
+		return m.t.A.FirstSyncShort
+	case n == 0:
+		return m.t.A.NoDataShort
+	}
+	return fmt.Sprintf(m.t.Patients, n)
+}
