@@ -49,7 +49,11 @@ func completedSince(t *testing.T, before, now map[string]taskState) []string {
 	return done
 }
 
-var scopeRE = regexp.MustCompile(`Kvitter (\d+) grønne målinger for (\d+) borgere\?`)
+var (
+	scopeRE      = regexp.MustCompile(`Kvitter (\d+) grønne målinger for (\d+) borgere\?`)
+	perPatientRE = regexp.MustCompile(`Kvitter \d+ målinger? \((\d+ [a-zæøå]+(, )?)+\) for `)
+	oneItemRE    = regexp.MustCompile(`Kvitter (Vægt|Puls|BT|Skridt|SpO2|Spørgeskema) .* \([a-zø]{3} \d\d\.\d\d \d\d:\d\d\) for `)
+)
 
 // worklistNames are the names on the worklist screen, by status symbol.
 func worklistRows(scr string) map[string]string {
@@ -132,7 +136,8 @@ func TestE2EAckAllGreen(t *testing.T) {
 	con.send("Enter")
 	con.send("x")
 	con.waitFor("the per-patient scope", func(s string) bool {
-		return strings.Contains(s, "målinger for "+green[0]+"?") || strings.Contains(s, "måling for "+green[0]+"?")
+		// "Kvitter 3 målinger (1 gul, 2 grønne) for NAME?"
+		return perPatientRE.MatchString(s) && strings.Contains(s, " for "+green[0]+"?")
 	})
 	con.send("y")
 	con.waitFor(green[0]+" to leave the worklist", func(s string) bool {
@@ -166,16 +171,18 @@ func TestE2EAckOne(t *testing.T) {
 	con.send("Enter") // the first (red) patient
 	con.waitFor("the patient view", func(s string) bool { return strings.Contains(s, "Vægtkurve") })
 	con.send("5") // open items
+	scr := con.waitFor("the open items", func(s string) bool { return strings.Count(s, "opstået") > 1 })
+	items := strings.Count(scr, "opstået")
 	con.send("x")
-	scr := con.waitFor("the one-item acknowledgement", func(s string) bool { return strings.Contains(s, "Kvitter 1 måling for") })
-	_ = scr
+	// The confirmation names the item: kind, value and time.
+	con.waitFor("the one-item acknowledgement", func(s string) bool { return oneItemRE.MatchString(s) })
 	con.send("C-s")
 	eventually(t, "one acknowledgement on the central", func() (bool, string) {
 		done := completedSince(t, before, tasksOnCentral(c))
 		return len(done) >= 1, strconv.Itoa(len(done)) + " completed"
 	})
 	// The item left the list; still exactly one task, written once.
-	con.waitFor("the item to leave the open items", func(s string) bool { return strings.Count(s, "Måling til vurdering") == 5 })
+	con.waitFor("the item to leave the open items", func(s string) bool { return strings.Count(s, "opstået") == items-1 })
 	if done := completedSince(t, before, tasksOnCentral(c)); len(done) != 1 {
 		t.Errorf("%d tasks completed on the central, want 1: %v", len(done), done)
 	}
