@@ -546,6 +546,46 @@ func TestAuthorisationIssueCases(t *testing.T) {
 				t.Errorf("patient: enrolled elsewhere %d, unknown %d", got, unknown)
 			}
 		}},
+		{"9 a patient posts a reading dated 9999-12-31", func(t *testing.T, e *env) {
+			o := weightObs("p1", 80, t0, "")
+			o.EffectiveDateTime = "9999-12-31T00:00:00Z"
+			e.wantOutcome(e.do(http.MethodPost, "/Observation", tokPatient1, o), http.StatusBadRequest)
+			o.EffectiveDateTime = "0001-01-01T00:00:00Z"
+			e.wantOutcome(e.do(http.MethodPost, "/", tokPatient1, txBundle(t, "POST", "Observation", "", o)), http.StatusBadRequest)
+		}},
+		{"11 a search for 40,000 ids", func(t *testing.T, e *env) {
+			ids := strings.TrimSuffix(strings.Repeat("obs-1,", 40000), ",")
+			e.wantOutcome(e.do(http.MethodGet, "/Observation?_id="+ids, tokNurseA, nil), http.StatusBadRequest)
+		}},
+		{"13 the scheme bearer in lower case", func(t *testing.T, e *env) {
+			req, _ := http.NewRequest(http.MethodGet, e.http.URL+"/Patient/p1", nil)
+			req.Header.Set("Authorization", "bearer "+tokNurseA)
+			res, err := e.http.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusOK {
+				t.Errorf("status %d", res.StatusCode)
+			}
+		}},
+		{"13 an expired token", func(t *testing.T, e *env) {
+			toks, err := NewTokenTable(map[string]TokenSpec{"token-old-nurse-a": {Principal: "nurse-a", Expires: "2020-01-01T00:00:00Z"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e.srv.tokens = toks
+			e.wantOutcome(e.do(http.MethodGet, "/Patient/p1", "token-old-nurse-a", nil), http.StatusUnauthorized)
+		}},
+		{"13 entered-in-error with another value in the same PUT", func(t *testing.T, e *env) {
+			cur, err := e.currentOf("Observation", "obs-1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := cur.(*fhir.Observation)
+			o.Status, o.ValueQuantity = "entered-in-error", fhir.Qty(60, "kg")
+			e.wantOutcome(e.do(http.MethodPut, "/Observation/obs-1", tokNurseA, o), http.StatusUnprocessableEntity)
+		}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
