@@ -275,7 +275,19 @@ type RegimeDiff struct {
 // dates, schedules, reference weight, limits per kind, trend rule, pauses,
 // physician. Author and reason describe the change itself and are not
 // compared.
-func DiffRegimes(old, new Regime) []RegimeDiff {
+//
+// Dates are the UTC calendar day; use DiffRegimesIn for the days the clinic
+// sees.
+func DiffRegimes(old, new Regime) []RegimeDiff { return DiffRegimesIn(old, new, time.UTC) }
+
+// DiffRegimesIn is DiffRegimes with dates as calendar days in loc
+// (Europe/Copenhagen in the console): a regime starting at local midnight
+// is that day, not the day before as in UTC. A pause is shown by its
+// first and last day ("2026-03-10..2026-03-20"; its stored end is the
+// exclusive next midnight).
+func DiffRegimesIn(old, new Regime, loc *time.Location) []RegimeDiff {
+	dateText := func(t time.Time) string { return dateIn(t, loc) }
+	pausesText := func(ps []Period) string { return pausesIn(ps, loc) }
 	var out []RegimeDiff
 	cmp := func(field, a, b string) {
 		if a != b {
@@ -361,11 +373,12 @@ func LimitsText(l Limits) string {
 	return strings.Join(parts, "/")
 }
 
-func dateText(t time.Time) string {
+// dateIn is t's calendar day in loc, YYYY-MM-DD; "" for the zero time.
+func dateIn(t time.Time, loc *time.Location) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.Format(time.DateOnly)
+	return t.In(loc).Format(time.DateOnly)
 }
 
 func numText(v float64) string {
@@ -382,10 +395,15 @@ func trendText(t *TrendRule) string {
 	return fmt.Sprintf("+%g kg/%d d %s", t.GainKg, t.Days, t.Color)
 }
 
-func pausesText(ps []Period) string {
+// pausesIn lists pauses by their first and last local day.
+func pausesIn(ps []Period, loc *time.Location) string {
 	parts := make([]string, len(ps))
 	for i, p := range ps {
-		parts[i] = dateText(p.From) + ".." + dateText(p.To)
+		last := ""
+		if !p.To.IsZero() {
+			last = dateIn(p.To.Add(-time.Nanosecond), loc)
+		}
+		parts[i] = dateIn(p.From, loc) + ".." + last
 	}
 	return strings.Join(parts, ", ")
 }

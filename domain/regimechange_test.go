@@ -160,3 +160,27 @@ func TestRegimeChangeAppliesFromEffective(t *testing.T) {
 		}
 	}
 }
+
+// Dates in a diff are the clinic's calendar days: a regime starting at
+// Copenhagen midnight starts that day, not the day before as in UTC, and a
+// pause is shown by its last day, not the exclusive end.
+func TestDiffRegimesInLocalDays(t *testing.T) {
+	cph, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		t.Skip("no time zone data")
+	}
+	old := validChange().Regime
+	nw := old
+	nw.EffectiveFrom = time.Date(2026, 3, 10, 0, 0, 0, 0, cph).UTC() // as read back from the cache
+	nw.Pauses = []domain.Period{{From: time.Date(2026, 7, 1, 0, 0, 0, 0, cph), To: time.Date(2026, 7, 15, 0, 0, 0, 0, cph)}}
+	got := map[string]string{}
+	for _, d := range domain.DiffRegimesIn(old, nw, cph) {
+		got[d.Field] = d.New
+	}
+	if got["effective-from"] != "2026-03-10" {
+		t.Errorf("effective-from = %q, want 2026-03-10", got["effective-from"])
+	}
+	if got["pauses"] != "2026-07-01..2026-07-14" {
+		t.Errorf("pauses = %q, want 2026-07-01..2026-07-14", got["pauses"])
+	}
+}

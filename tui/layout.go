@@ -367,7 +367,8 @@ func (t *texts) openCell(r *domain.WorklistRow, abbr bool, now time.Time) string
 }
 
 // teamCell is the responsible team now, with the next planned cover
-// ("→ Klinik Vest 07.07").
+// ("→ Klinik Vest 07.07"); now is in the clinic's time zone, and the date
+// is shown in it.
 func (t *texts) teamCell(r *domain.WorklistRow, now time.Time) string {
 	// The short form: "Hjertesvigt Viborg (afløsning)"; the patient view
 	// names the covered team.
@@ -377,7 +378,7 @@ func (t *texts) teamCell(r *domain.WorklistRow, now time.Time) string {
 		s += " (" + t.CoverShort + ")"
 	}
 	if c, ok := r.Responsibility.NextCover(now); ok {
-		s += " → " + safetext.Sanitize(c.Team.Name) + " " + c.Period.From.Format("02.01")
+		s += " → " + safetext.Sanitize(c.Team.Name) + " " + c.Period.From.In(now.Location()).Format("02.01")
 	}
 	return s
 }

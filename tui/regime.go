@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -417,8 +418,8 @@ func (v *historyView) lines(m *Model, w, h int) []string {
 			body = append(body, "  "+strings.Join(l2, " · "))
 		}
 		if i > 0 {
-			for _, d := range domain.DiffRegimes(v.versions[i-1], r) {
-				old, nw := d.Old, d.New
+			for _, d := range domain.DiffRegimesIn(v.versions[i-1], r, m.opts.Loc) {
+				old, nw := localDates(d.Field, d.Old), localDates(d.Field, d.New)
 				if old == "" {
 					old = "–"
 				}
@@ -452,4 +453,17 @@ func sideBySide(left, right []string, colW int) []string {
 		out = append(out, fit(l, colW, false)+" │ "+truncate(r, colW))
 	}
 	return out
+}
+
+// isoDate matches a YYYY-MM-DD date in a diff value.
+var isoDate = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+
+// localDates writes the diff's dates (local calendar days, YYYY-MM-DD) in
+// the console's date format, dd.mm.åååå, and a pause's ".." as "–".
+func localDates(field, v string) string {
+	v = isoDate.ReplaceAllString(v, "$3.$2.$1")
+	if field == "pauses" {
+		v = strings.ReplaceAll(v, "..", "–")
+	}
+	return v
 }

@@ -27,7 +27,7 @@ func WriteWorklistTable(w io.Writer, rows []domain.WorklistRow, opts Options, wi
 	for i := range visible {
 		visible[i] = i
 	}
-	now := opts.Now()
+	now := opts.Now().In(opts.Loc) // dates in the clinic's time zone
 	bw := bufio.NewWriter(w)
 	if opts.Demo {
 		fmt.Fprintln(bw, t.DemoBanner)

@@ -273,7 +273,7 @@ func (m *Model) worklistLines(h int) ([]string, *tea.Cursor) {
 		out = append(out, spread(line, shown, m.width))
 	}
 
-	lay := w.layout(t, m.width, m.opts.Now())
+	lay := w.layout(t, m.width, m.opts.Now().In(m.opts.Loc))
 	out = append(out, m.st.header.Render(lay.heading()))
 	body := h - len(out)
 	switch {
