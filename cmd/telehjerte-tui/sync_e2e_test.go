@@ -8,8 +8,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -425,5 +427,59 @@ func TestE2ESyncOnceAfterOfflinePushesNow(t *testing.T) {
 	if err == nil || rep.OK || rep.Outbox.Pending+rep.Outbox.Conflict+rep.Outbox.Failed != 1 ||
 		!strings.Contains(stderr, "not everything was pushed") {
 		t.Errorf("with a refused change left: exit %v, report %+v\n%s", err, rep, stderr)
+	}
+}
+
+// While another process syncs a cache (here: this test process holds the
+// cache's sync lock, as a running console's round does), `sync --once` on
+// the same cache is refused at once with a message naming that process,
+// exits non-zero, claims nothing pushed and leaves the outbox as it was;
+// once the lock is free the same command pushes everything.
+func TestE2ESyncOnceRefusedWhileAnotherProcessSyncs(t *testing.T) {
+	bin := buildBinary(t)
+	url := seCentral(t)
+	cachePath := filepath.Join(t.TempDir(), "replica.sqlite")
+	env := isolatedEnv(t, "TELEHJERTE_CENTRAL_URL="+url, "TELEHJERTE_CENTRAL_TOKEN="+seToken)
+	if out, stderr, err := runBinary(t, bin, env, "--cache", cachePath, "sync", "--once"); err != nil {
+		t.Fatalf("first sync: %v\n%s\n%s", err, out, stderr)
+	}
+	acts := seEnqueue(t, cachePath)
+
+	other, err := cache.Open(context.Background(), cachePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	unlock, err := other.LockSync()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := runBinary(t, bin, env, "--cache", cachePath, "sync", "--once", "--json")
+	var rep struct {
+		seReport
+		Pushed map[string]int `json:"pushed"`
+	}
+	if jerr := json.Unmarshal([]byte(out), &rep); jerr != nil {
+		t.Fatalf("report: %v\n%s\n%s", jerr, out, stderr)
+	}
+	want := fmt.Sprintf("another process is syncing this cache (process %d)", os.Getpid())
+	if err == nil || rep.OK || !strings.Contains(rep.Error, want) || !strings.Contains(stderr, want) {
+		t.Errorf("sync --once beside another syncing process: exit %v, report %+v\nstderr %s\nwant a failure saying %q", err, rep, stderr, want)
+	}
+	if len(rep.Pushed) != 0 || rep.Outbox.Pending != len(acts) {
+		t.Errorf("refused round reports pushed %v, outbox %+v; want nothing pushed, %d pending", rep.Pushed, rep.Outbox, len(acts))
+	}
+	if left := seOutbox(t, cachePath); len(left) != len(acts) {
+		t.Errorf("outbox after the refused round: %d entries, want %d", len(left), len(acts))
+	}
+
+	unlock()
+	if out, stderr, err := runBinary(t, bin, env, "--cache", cachePath, "sync", "--once"); err != nil {
+		t.Fatalf("sync --once after the other process finished: %v\n%s\n%s", err, out, stderr)
+	}
+	for _, a := range acts {
+		if n := seOnServer(t, url, a); n != 1 {
+			t.Errorf("action %+v is on the central %d times, want once", a, n)
+		}
 	}
 }

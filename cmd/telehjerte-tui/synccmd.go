@@ -143,6 +143,8 @@ func explainSyncError(cfg config.Config, err error) error {
 	switch {
 	case errors.Is(err, context.Canceled):
 		why = "interrupted"
+	case errors.Is(err, cache.ErrSyncBusy):
+		why = fmt.Sprintf("another console process is syncing the cache %s (only one may push its changes at a time)", cfg.CachePath)
 	case errors.Is(err, client.ErrUnauthorized):
 		why = fmt.Sprintf("the central at %s refused the token (check %s or %s)", cfg.Central.URL,
 			config.KeyCentralToken, config.KeyCentralTokenFn)

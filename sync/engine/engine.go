@@ -317,6 +317,19 @@ func (e *Engine) OnceNow(ctx context.Context) (Report, error) { return e.once(ct
 func (e *Engine) once(ctx context.Context, tryAll bool) (Report, error) {
 	e.round.Lock()
 	defer e.round.Unlock()
+	// One process at a time pushes this cache's outbox: two pushing the
+	// same entries would race on their outcome (an assessment resolved by
+	// one while the other sends it). The other process's round is not
+	// this one's failure: the connection state stays as it was.
+	unlock, err := e.store.LockSync()
+	if err != nil {
+		e.setStatus(func(s *Status) {
+			s.LastError, s.Problem, s.Detail = err.Error(), ErrorKind(err), "another process is syncing this cache"
+		})
+		e.log.Info("sync round skipped", "error_kind", ErrorKind(err))
+		return Report{Pulled: map[string]int{}}, fmt.Errorf("sync: %w", err)
+	}
+	defer unlock()
 	first := false
 	e.setStatus(func(s *Status) {
 		s.Syncing = true
@@ -330,7 +343,7 @@ func (e *Engine) once(ctx context.Context, tryAll bool) (Report, error) {
 		}
 	}
 	rep := Report{Pulled: map[string]int{}}
-	err := e.store.PrepareSync(ctx)
+	err = e.store.PrepareSync(ctx)
 	if err == nil {
 		err = e.push(ctx, &rep, tryAll)
 	}
@@ -450,6 +463,8 @@ func ErrorKind(err error) string {
 		return ""
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return "cancelled"
+	case errors.Is(err, cache.ErrSyncBusy):
+		return "busy"
 	case errors.Is(err, client.ErrUnauthorized):
 		return "unauthorized"
 	case errors.Is(err, client.ErrForbidden):

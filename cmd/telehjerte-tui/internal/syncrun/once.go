@@ -2,6 +2,7 @@ package syncrun
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -35,6 +36,15 @@ func Once(ctx context.Context, eng *engine.Engine, store *cache.Store) (Result, 
 	start := time.Now()
 	rep, runErr := eng.OnceNow(ctx)
 	res.Report, res.Duration = rep, time.Since(start)
+	if errors.Is(runErr, cache.ErrSyncBusy) {
+		// Another process is syncing this cache: what leaves the outbox
+		// meanwhile is its doing, not this round's.
+		counts, err := store.OutboxCounts(ctx)
+		if err == nil {
+			res.Outbox = counts
+		}
+		return res, runErr
+	}
 	after, err := store.Outbox(ctx, "", time.Time{})
 	if err != nil {
 		return res, fmt.Errorf("sync: read outbox: %w", err)
