@@ -28,6 +28,15 @@ func IsHandoverNote(c *Communication) bool {
 	return false
 }
 
+// IsStaffNote reports whether c is a handover note written by a
+// practitioner: category handover-note and a sender that references a
+// Practitioner. The reference decides, never the sender's display: a
+// patient's Communication that claims the category is no staff note.
+func IsStaffNote(c *Communication) bool {
+	_, ok := RefID(c.Sender, "Practitioner")
+	return ok && IsHandoverNote(c)
+}
+
 // NoteToCommunication maps a handover note for the care team team (the
 // recipient; may be empty). authorID is the writing Practitioner's id
 // (empty: the author is given by name only).
@@ -60,12 +69,17 @@ func NoteToCommunication(n domain.Note, authorID string, team domain.Team) *Comm
 	return c
 }
 
-// CommunicationToNote is the inverse of NoteToCommunication.
+// CommunicationToNote is the inverse of NoteToCommunication. Only a staff
+// note (IsStaffNote: the sender references a Practitioner) maps; anything
+// else is refused as malformed.
 func CommunicationToNote(c *Communication) (domain.Note, error) {
 	var n domain.Note
 	pid, ok := RefID(c.Subject, "Patient")
 	if !ok {
 		return n, malformed("Communication %s: subject is not a Patient", c.ID)
+	}
+	if !IsStaffNote(c) {
+		return n, malformed("Communication %s: a handover note whose sender is not a Practitioner", c.ID)
 	}
 	created, err := ParseDateTime(c.Sent)
 	if err != nil {

@@ -286,7 +286,12 @@ func (tx *Tx) applyDecoded(r fhir.Resource, raw []byte, m Meta) error {
 	case *fhir.Task:
 		return tx.applyTask(v, m)
 	case *fhir.Communication:
-		if fhir.IsHandoverNote(v) {
+		_, fromPatient := fhir.RefID(v.Sender, "Patient")
+		// A staff note only when a practitioner wrote it (the sender
+		// reference, not its display): what a patient sent is a message
+		// from the patient whatever category it claims, and a handover
+		// note from anyone else is refused (parked, never shown as staff).
+		if fhir.IsHandoverNote(v) && !fromPatient {
 			n, err := fhir.CommunicationToNote(v)
 			if err != nil {
 				return err
