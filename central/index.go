@@ -159,6 +159,14 @@ func extract(r fhir.Resource) index {
 		if v.Owner != nil {
 			ix.refs("owner", *v.Owner)
 		}
+	case *fhir.Consent:
+		ix.patientID = patientOf(v.Patient)
+		ix.identifiers(v.Identifier...)
+		ix.add("status", v.Status)
+		ix.concepts("category", v.Category...)
+	case *fhir.Condition:
+		ix.patientID = patientOf(&v.Subject)
+		ix.identifiers(v.Identifier...)
 	case *fhir.Communication:
 		ix.patientID = patientOf(v.Subject)
 		ix.identifiers(v.Identifier...)

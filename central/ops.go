@@ -60,6 +60,9 @@ func (s *Server) createIn(t *tx, p Principal, r fhir.Resource, ifNoneExist, id s
 			return st, false, err
 		}
 	}
+	if err := t.checkEnrolment(p, r); err != nil {
+		return Stored{}, false, err
+	}
 	if id == "" {
 		id = newID()
 	}

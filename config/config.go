@@ -8,6 +8,8 @@ package config
 import (
 	"fmt"
 	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
 // Source says where a configuration value came from.
@@ -58,8 +60,12 @@ type Config struct {
 	ClockOffset time.Duration
 	// CannedReplies are the ready texts the message composer offers.
 	CannedReplies []string
-	File          string // the config file that was read; empty if none
-	Dirs          Dirs
+	// EnrolTemplate is the start-up regime template enrolment uses (the
+	// file at enrol.template, else the built-in one).
+	EnrolTemplate     domain.RegimeTemplate
+	EnrolTemplateFile string // "" for the built-in template
+	File              string // the config file that was read; empty if none
+	Dirs              Dirs
 
 	sources map[string]Source
 }

@@ -23,4 +23,5 @@ func AddFlags(fs *pflag.FlagSet) {
 	fs.String("log-file", "", "log file (key log.file, default $XDG_STATE_HOME/telehjerte/telehjerte.log)")
 	fs.Int("patient-days", 0, "days of readings in the patient view (key patient.days, default 28)")
 	fs.String("clock-offset", "", `shift the console's "now", e.g. 2d or -3h, for training and tests (key clock.offset, default 0)`)
+	fs.String("enrol-template", "", "start-up regime template file used at enrolment (key enrol.template, default built in)")
 }

@@ -53,6 +53,7 @@ var keyDefs = [...]keyDef{
 	// A list: set it in the config file, or in the environment with the
 	// texts separated by "|".
 	{key: KeyCannedReplies},
+	{key: KeyEnrolTemplate, flag: "enrol-template"},
 }
 
 // Keys returns every configuration key in display order.

@@ -63,6 +63,7 @@ func Load(opts LoadOptions) (Config, error) {
 	l.v.SetDefault(KeyPatientDays, 28)
 	l.v.SetDefault(KeyClockOffset, "0")
 	l.v.SetDefault(KeyCannedReplies, DefaultCannedReplies())
+	l.v.SetDefault(KeyEnrolTemplate, "")
 
 	for _, d := range keyDefs {
 		if err := l.v.BindEnv(d.key, EnvName(d.key)); err != nil {

@@ -37,6 +37,7 @@ func (c Config) Masked() map[string]any {
 		KeyPatientDays:    c.PatientDays,
 		KeyClockOffset:    FormatOffset(c.ClockOffset),
 		KeyCannedReplies:  strings.Join(c.CannedReplies, " | "),
+		KeyEnrolTemplate:  c.enrolTemplateText(),
 	}
 }
 
@@ -65,4 +66,12 @@ func (c Config) Print(w io.Writer) error {
 		return fmt.Errorf("print config: %w", err)
 	}
 	return nil
+}
+
+// enrolTemplateText is the template file, or the built-in template's name.
+func (c Config) enrolTemplateText() string {
+	if c.EnrolTemplateFile != "" {
+		return c.EnrolTemplateFile
+	}
+	return "(built in: " + c.EnrolTemplate.Name + ")"
 }

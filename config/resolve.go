@@ -119,6 +119,10 @@ func (l *loader) resolve(c *Config) []error {
 	} else if c.ClockOffset < -maxClockOffset || c.ClockOffset > maxClockOffset {
 		fail(KeyClockOffset, "%s is out of range ±%dd", FormatOffset(c.ClockOffset), maxDays)
 	}
+	c.EnrolTemplateFile = str(KeyEnrolTemplate)
+	if c.EnrolTemplate, err = LoadTemplate(c.EnrolTemplateFile); err != nil {
+		fail(KeyEnrolTemplate, "%v", err)
+	}
 	if c.CannedReplies, err = cannedReplies(l.v.Get(KeyCannedReplies)); err != nil {
 		fail(KeyCannedReplies, "%v", err)
 	}

@@ -72,6 +72,12 @@ type Regime struct {
 	Author       string    // who made this version
 	Physician    string    // responsible physician
 	Reason       string    // why it was changed
+
+	// StartUpEnd ends the start-up period (zero: none planned); see
+	// CourseFlags.
+	StartUpEnd time.Time
+	// ReviewDays is the agreed review interval in days (0: none agreed).
+	ReviewDays int
 }
 
 // TrendRule flags a weight gain over a few days.

@@ -54,6 +54,10 @@ func NewResource(resourceType string) (Resource, bool) {
 		r = &Communication{}
 	case "AuditEvent":
 		r = &AuditEvent{}
+	case "Consent":
+		r = &Consent{}
+	case "Condition":
+		r = &Condition{}
 	case "Bundle":
 		r = &Bundle{}
 	case "OperationOutcome":

@@ -231,6 +231,7 @@ func RegimeToFHIR(r domain.Regime) (*CarePlan, []*ServiceRequest) {
 	if !r.Reevaluation.IsZero() {
 		cp.Extension = append(cp.Extension, dtExt(ExtReevaluation, r.Reevaluation))
 	}
+	cp.Extension = append(cp.Extension, courseExtensions(r)...)
 	for _, p := range r.Pauses {
 		e := Extension{URL: ExtPause, ValuePeriod: &Period{Start: FormatInstant(p.From), End: FormatInstant(p.To)}}
 		if p.Reason != "" {
@@ -317,6 +318,9 @@ func RegimeFromFHIR(cp *CarePlan, srs []*ServiceRequest) (domain.Regime, error) 
 		return r, err
 	}
 	if r.Reevaluation, err = extTime(cp.Extension, ExtReevaluation); err != nil {
+		return r, err
+	}
+	if err := readCourseExtensions(cp, &r); err != nil {
 		return r, err
 	}
 	if e := FindExtension(cp.Extension, ExtPhysician); e != nil {

@@ -115,14 +115,15 @@ func (tx *Tx) CurrentRegime(patientID string) (RegimeState, bool, error) {
 	row := tx.tx.QueryRowContext(tx.ctx, `SELECT `+regimeCols+`, last_updated, service_requests FROM regimes
 WHERE patient_id = ? ORDER BY length(version_id) DESC, version_id DESC, last_updated DESC LIMIT 1`, patientID)
 	var rs RegimeState
-	var eff, start, end, reeval sql.NullInt64
+	var eff, start, end, reeval, startupEnd sql.NullInt64
 	var phase, refs string
 	var j regimeJSON
 	var lu int64
 	r := &rs.Regime
 	err := row.Scan(&r.ID, &r.Version, &r.PatientID, &eff, &start, &end, &phase, &reeval,
 		&r.Thresholds.ReferenceWeight, &j.schedules, &j.thresholds, &j.trend, &j.pauses,
-		&r.Author, &r.Physician, &r.Reason, &lu, &refs)
+		&r.Author, &r.Physician, &r.Reason, &startupEnd, &r.ReviewDays, &lu, &refs)
+	r.StartUpEnd = fromMs(startupEnd)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rs, false, nil
 	}

@@ -154,21 +154,23 @@ func scanResponsibility(sc interface{ Scan(...any) error }) (string, domain.Resp
 }
 
 const regimeCols = `id, version_id, patient_id, effective_from, start, "end", phase, reevaluation,
-	reference_weight, schedules, thresholds, trend_rule, pauses, author, physician, reason`
+	reference_weight, schedules, thresholds, trend_rule, pauses, author, physician, reason,
+	startup_end, review_days`
 
 // regimeOrder puts a patient's versions oldest first.
 const regimeOrder = ` ORDER BY coalesce(effective_from, 0), last_updated, length(version_id), version_id, id`
 
 func scanRegime(sc interface{ Scan(...any) error }) (domain.Regime, error) {
 	var r domain.Regime
-	var eff, start, end, reeval sql.NullInt64
+	var eff, start, end, reeval, startupEnd sql.NullInt64
 	var phase string
 	var j regimeJSON
 	if err := sc.Scan(&r.ID, &r.Version, &r.PatientID, &eff, &start, &end, &phase, &reeval,
 		&r.Thresholds.ReferenceWeight, &j.schedules, &j.thresholds, &j.trend, &j.pauses,
-		&r.Author, &r.Physician, &r.Reason); err != nil {
+		&r.Author, &r.Physician, &r.Reason, &startupEnd, &r.ReviewDays); err != nil {
 		return r, err
 	}
+	r.StartUpEnd = fromMs(startupEnd)
 	r.EffectiveFrom, r.Start, r.End, r.Reevaluation = fromMs(eff), fromMs(start), fromMs(end), fromMs(reeval)
 	r.Phase = domain.Phase(phase)
 	if err := decodeRegime(&r, j); err != nil {

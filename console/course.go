@@ -1,0 +1,28 @@
+package console
+
+import (
+	"context"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// Enroller enrols new patients ("opret borger"). The storage side (the
+// local cache with its outbox) implements it; the console offers the
+// enrolment form (n on the worklist) only when one is wired in its
+// options, never found by a type assertion on Actions.
+type Enroller interface {
+	// Template is the start-up regime template enrolment uses, shown in the
+	// form so the nurse sees what the patient starts on.
+	Template() domain.RegimeTemplate
+	// Enrol queues the enrolment: the Patient, its EpisodeOfCare (the
+	// monitoring team), the Consent, the diagnosis and the start-up regime
+	// made from Template, sent together to the central, which takes all or
+	// nothing. The patient shows on the worklist once the central has
+	// taken it. It returns a domain.Problems for what the form shows next to
+	// its fields: among them a CPR number already in the cache or already
+	// on its way (code domain.CodeEnrolled, FieldError.Other naming who
+	// holds the patient). A CPR number enrolled where this console cannot
+	// see it is refused by the central, which names who holds the patient;
+	// that refusal shows among the sync problems.
+	Enrol(ctx context.Context, e domain.Enrolment) error
+}

@@ -1,0 +1,203 @@
+package actions_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
+)
+
+const newCPR = "0101801233"
+
+func enrolment(team domain.Team) domain.Enrolment {
+	return domain.Enrolment{CPR: "010180-1233", Name: "Ny Borger", Contact: "12 34 56 78", Team: team,
+		Physician: "Dr. Hansen", ReferenceWeight: 80,
+		Inclusion:   domain.Inclusion{ReducedEF: true, Titration: true, AbleOrHelped: true, Consent: true},
+		ConsentDate: time.Date(2026, 6, 9, 0, 0, 0, 0, time.UTC)}
+}
+
+func enroller(t *testing.T, c *nurseConsole) interface {
+	Enrol(context.Context, domain.Enrolment) error
+} {
+	t.Helper()
+	en, err := c.act.Enroller(domain.DefaultRegimeTemplate(), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return en
+}
+
+// An enrolment reaches the central as one transaction: the Patient, an
+// active EpisodeOfCare with the chosen team, a PITEOC Consent with date and
+// who recorded it, the diagnosis and the start-up regime; the console's
+// cache then holds the patient with the template's regime.
+func TestEnrolCreatesTheCourseOnTheCentral(t *testing.T) {
+	e := newEnv(t)
+	a := e.newConsole(userA, tokA)
+	if err := enroller(t, a).Enrol(context.Background(), enrolment(homeTeam)); err != nil {
+		t.Fatal(err)
+	}
+	if got := a.outbox(t); len(got) != 1 || got[0].Action != "transaction" {
+		t.Fatalf("outbox %+v", got)
+	}
+	if au := a.audit(t, "enrol"); len(au) != 1 || !strings.Contains(au[0].Detail, "010180-xxxx") || strings.Contains(au[0].Detail, newCPR) {
+		t.Fatalf("audit %+v", au)
+	}
+	if rep := a.sync(t); rep.Pushed != 1 {
+		t.Fatalf("push: %+v", rep)
+	}
+	pats := e.search(tokA, "Patient", url.Values{"identifier": {fhir.SystemCPR + "|" + newCPR}})
+	if len(pats) != 1 {
+		t.Fatalf("patients with the CPR: %v", pats)
+	}
+	pid := pats[0]
+	eps := e.search(tokA, "EpisodeOfCare", url.Values{"patient": {pid}})
+	if len(eps) != 1 {
+		t.Fatalf("episodes %v", eps)
+	}
+	ep, _ := e.get(tokA, "EpisodeOfCare", eps[0])
+	if ep["status"] != "active" || !strings.Contains(str(ep["team"]), "CareTeam/"+homeTeam.ID) {
+		t.Errorf("episode %v", ep)
+	}
+	cons := e.search(tokA, "Consent", url.Values{"patient": {pid}})
+	if len(cons) != 1 {
+		t.Fatalf("consents %v", cons)
+	}
+	c, _ := e.get(tokA, "Consent", cons[0])
+	if !containsAll(str(c), "PITEOC", "2026-06-09", "Practitioner/"+nurseA) {
+		t.Errorf("consent %v", c)
+	}
+	if conds := e.search(tokA, "Condition", url.Values{"patient": {pid}}); len(conds) != 1 {
+		t.Errorf("conditions %v", conds)
+	}
+	// Another team's nurse sees none of it.
+	if got := e.search(tokOther, "Consent", url.Values{"patient": {pid}}); len(got) != 0 {
+		t.Errorf("another team sees the consent: %v", got)
+	}
+	reg := e.centralRegime(t, pid)
+	if reg.Phase != domain.PhaseStartUp || reg.ReviewDays != 7 || len(reg.Schedules) != 3 ||
+		!reg.StartUpEnd.Equal(e.now0.AddDate(0, 0, 14)) || !reg.Reevaluation.Equal(e.now0.AddDate(0, 0, 90)) {
+		t.Errorf("regime on the central: %+v", reg)
+	}
+	if _, ok := reg.Thresholds.ByKind[domain.KindBloodPressure]; ok {
+		t.Errorf("blood pressure has thresholds: %+v", reg.Thresholds)
+	}
+	if p := reg.Thresholds.ByKind[domain.KindPulse].Primary.RedHigh; !p.OK || p.V != 100 {
+		t.Errorf("pulse red high %v", p)
+	}
+	rows, err := a.store.Worklist(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rows {
+		if r.Patient.ID == pid {
+			found = r.Patient.Name == "Ny Borger" && r.Responsibility.Home.ID == homeTeam.ID
+		}
+	}
+	if !found {
+		t.Errorf("the new patient is not in nurse A's cache with the home team: %+v", rows)
+	}
+
+	// The same CPR again from this console: refused at once, naming the
+	// team that holds the patient.
+	err = enroller(t, a).Enrol(context.Background(), enrolment(homeTeam))
+	fe := domain.AsProblems(err).ByField()["cpr"]
+	if fe == nil || fe.Code != domain.CodeEnrolled || fe.Other != "Hjerteklinik Syd (Sygehus Syd)" {
+		t.Fatalf("second enrolment: %v", err)
+	}
+}
+
+// A nurse who cannot see the patient enrols the same CPR number: the
+// central refuses it, names only the team (and organisation) holding the
+// patient, and creates nothing.
+func TestEnrolTwiceIsRefusedByTheCentral(t *testing.T) {
+	e := newEnv(t)
+	a := e.newConsole(userA, tokA)
+	if err := enroller(t, a).Enrol(context.Background(), enrolment(homeTeam)); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	other := e.newConsole(userB, tokOther)
+	if err := enroller(t, other).Enrol(context.Background(), enrolment(otherTeam)); err != nil {
+		t.Fatalf("the other console cannot know: %v", err)
+	}
+	if rep := other.sync(t); rep.Failed != 1 {
+		t.Fatalf("push: %+v", rep)
+	}
+	ob := other.outbox(t)
+	if len(ob) != 1 || ob[0].State != cache.OutboxFailed || !strings.Contains(ob[0].LastError, "held by Hjerteklinik Syd (Sygehus Syd)") {
+		t.Fatalf("outbox %+v", ob)
+	}
+	if strings.Contains(ob[0].LastError, "Ny Borger") {
+		t.Errorf("the refusal leaks the patient's data: %s", ob[0].LastError)
+	}
+	if got := e.search(tokA, "Patient", url.Values{"identifier": {fhir.SystemCPR + "|" + newCPR}}); len(got) != 1 {
+		t.Errorf("patients with the CPR: %v", got)
+	}
+	if got := e.search(tokOther, "EpisodeOfCare", nil); len(got) != 1 { // p3's only
+		t.Errorf("episodes the other team sees: %v", got)
+	}
+}
+
+// The enrolment's transaction sent again (its answer lost) creates
+// nothing new: every create is conditional on its client identifier.
+func TestEnrolRetryCreatesNothingTwice(t *testing.T) {
+	e := newEnv(t)
+	a := e.newConsole(userA, tokA)
+	if err := enroller(t, a).Enrol(context.Background(), enrolment(homeTeam)); err != nil {
+		t.Fatal(err)
+	}
+	payload := a.outbox(t)[0].Payload
+	a.sync(t)
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/", bytes.NewReader(payload))
+	req.Header.Set("Authorization", "Bearer "+tokA)
+	req.Header.Set("Content-Type", "application/fhir+json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var b fhir.Bundle
+	_ = json.Unmarshal(raw, &b)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("retry: %s %s", resp.Status, raw)
+	}
+	for _, en := range b.Entry {
+		if en.Response == nil || en.Response.Status != "200 OK" {
+			t.Errorf("retry created: %+v", en.Response)
+		}
+	}
+	pats := e.search(tokA, "Patient", url.Values{"identifier": {fhir.SystemCPR + "|" + newCPR}})
+	if len(pats) != 1 {
+		t.Fatalf("patients %v", pats)
+	}
+	if got := e.search(tokA, "CarePlan", url.Values{"patient": {pats[0]}}); len(got) != 1 {
+		t.Errorf("care plans %v", got)
+	}
+}
+
+// Enrolment without informed consent is refused before anything is queued.
+func TestEnrolWithoutConsentIsRefused(t *testing.T) {
+	e := newEnv(t)
+	a := e.newConsole(userA, tokA)
+	en := enrolment(homeTeam)
+	en.Inclusion.Consent = false
+	err := enroller(t, a).Enrol(context.Background(), en)
+	if fe := domain.AsProblems(err).ByField()["consent"]; fe == nil || fe.Code != domain.CodeConsent {
+		t.Fatalf("want a consent problem, got %v", err)
+	}
+	if got := a.outbox(t); len(got) != 0 {
+		t.Fatalf("queued %+v", got)
+	}
+}
