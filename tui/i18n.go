@@ -74,6 +74,8 @@ type texts struct {
 
 	// A holds the texts of the nurse actions.
 	A actionTexts
+	// C holds the texts of the patient's course (enrolment, reminders).
+	C courseTexts
 }
 
 // actionTexts are the strings of the action screens: confirm lines, forms,
@@ -639,9 +641,13 @@ func englishActionTexts() actionTexts {
 // catalog returns the texts for lang ("en" or anything else for Danish).
 func catalog(lang string) *texts {
 	if lang == "en" {
-		return englishTexts()
+		t := englishTexts()
+		t.C = courseEn
+		return t
 	}
-	return danishTexts()
+	t := danishTexts()
+	t.C = courseDa
+	return t
 }
 
 // weekday returns the short weekday name.

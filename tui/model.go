@@ -247,6 +247,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.tasksLoaded(msg)
 	case teamsMsg:
 		return m, m.teamsLoaded(msg)
+	case enrolTeamsMsg:
+		return m, m.enrolTeamsLoaded(msg)
 	case historyMsg:
 		m.historyLoaded(msg)
 		return m, nil
@@ -414,6 +416,9 @@ func (m *Model) activeKeys() helpKeys {
 	}
 	if m.canAct() && len(m.wl.visible) > 0 {
 		act = append(act, k.Ack, k.AckAll)
+	}
+	if m.canEnrol() {
+		act = append(act, m.enrolKey())
 	}
 	gen := []key.Binding{k.Help, k.Quit, k.ForceQuit}
 	if m.opts.SyncNow != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
 // Problem codes for input the console could not read (beside the domain's).
@@ -92,6 +93,10 @@ func (t *texts) problem(e *domain.FieldError) string {
 		return a.ProbTime
 	case codeNumber:
 		return a.ProbNumber
+	case domain.CodeEnrolled:
+		return fmt.Sprintf(t.C.ProbEnrolled, safetext.Sanitize(e.Other))
+	case domain.CodeConsent:
+		return t.C.ProbConsent
 	}
 	return a.ProbInvalid
 }

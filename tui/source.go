@@ -29,6 +29,9 @@ type Options struct {
 	// own option, never found by a type assertion on Actions, so a wrapper
 	// around Actions cannot lose it.
 	Resolver console.SyncResolver
+	// Enroller, when set (with Actions), offers enrolment of new patients
+	// ("opret borger", n on the worklist); nil hides it.
+	Enroller console.Enroller
 	// History, when set, offers the regime's version history (v); nil hides
 	// it.
 	History console.RegimeHistorian

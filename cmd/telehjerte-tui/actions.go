@@ -44,6 +44,11 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 	}
 	opts.Actions = triggering{Actions: svc, after: trigger}
 	opts.Resolver = svc
+	enr, err := svc.Enroller(cfg.EnrolTemplate, e.loc)
+	if err != nil {
+		return tui.Options{}, fmt.Errorf("console: %w", err)
+	}
+	opts.Enroller = triggeringEnroller{Enroller: enr, after: trigger}
 	return opts, nil
 }
 

@@ -1,0 +1,54 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/telehjerte/telehjerte-tui/config"
+)
+
+// The enrolment capability is its own option, wired with a central and
+// absent from a read-only cache, and it carries the configured template.
+func TestConsoleOptionsWireEnrolment(t *testing.T) {
+	dir := isolate(t)
+	e, _, _ := testEnv(t)
+	ctx := context.Background()
+	log := slog.New(slog.DiscardHandler)
+	load := func(t *testing.T, args ...string) config.Config {
+		t.Helper()
+		root := newRootCmd(e)
+		if err := root.PersistentFlags().Parse(args); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := config.Load(config.LoadOptions{Flags: root.PersistentFlags()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg
+	}
+	cachePath := filepath.Join(dir, "replica.sqlite")
+	cfg := load(t, "--cache", cachePath, "--central-url", "http://127.0.0.1:9", "--user", "nurse-a")
+	d, err := openData(ctx, e, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts, err := consoleOptions(d, cfg, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Enroller == nil || opts.Enroller.Template().Name != cfg.EnrolTemplate.Name || cfg.EnrolTemplate.StartUpDays != 14 {
+		t.Fatalf("central console: enroller %v", opts.Enroller != nil)
+	}
+	d.close()
+	cfg = load(t, "--cache", cachePath)
+	d, err = openData(ctx, e, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.close()
+	if opts, err = consoleOptions(d, cfg, e); err != nil || opts.Enroller != nil {
+		t.Fatalf("read-only console offers enrolment: %v %v", opts.Enroller != nil, err)
+	}
+}
