@@ -529,20 +529,31 @@ func TestAuthorisationIssueCases(t *testing.T) {
 			c.Sender = fhir.Ref("Practitioner", "nurse-a")
 			e.wantOutcome(e.do(http.MethodPost, "/Communication", tokPatient1, c), http.StatusForbidden)
 		}},
-		{"8 If-None-Exist is no CPR oracle", func(t *testing.T, e *env) {
+		{"8 If-None-Exist is no CPR oracle; a second enrolment names only the holder", func(t *testing.T, e *env) {
 			p2 := fhir.PatientToFHIR(domain.Patient{ID: "p2", CPR: "0202022222", Name: "Syntetisk p2", Synthetic: true})
 			if err := e.store.Put(context.Background(), p2); err != nil {
 				t.Fatal(err)
 			}
-			try := func(tok, cpr string) int {
+			try := func(tok, cpr string) resp {
 				p := fhir.PatientToFHIR(domain.Patient{CPR: cpr, Name: "Ny", Synthetic: true})
-				return e.do(http.MethodPost, "/Patient", tok, p, "If-None-Exist", fhir.IdentifierQuery(p.Identifier[0])).status
+				return e.do(http.MethodPost, "/Patient", tok, p, "If-None-Exist", fhir.IdentifierQuery(p.Identifier[0]))
 			}
-			// Enrolled with another team, and enrolled nowhere: the same answer.
-			if got, unknown := try(tokNurseA, "0202022222"), try(tokNurseA, "0303033333"); got != unknown || got != http.StatusCreated {
-				t.Errorf("nurse: enrolled elsewhere %d, unknown %d", got, unknown)
+			// Issue 12: a patient is enrolled once; the nurse is told who
+			// holds a CPR number enrolled elsewhere (the team and its
+			// organisation), nothing else, and no second record is made.
+			// The If-None-Exist match itself never returns the hidden one.
+			got := try(tokNurseA, "0202022222")
+			if got.status != http.StatusUnprocessableEntity {
+				t.Errorf("nurse: enrolled elsewhere %d, want 422", got.status)
 			}
-			if got, unknown := try(tokPatient1, "0202022222"), try(tokPatient1, "0404044444"); got != unknown || got != http.StatusForbidden {
+			if body := string(got.body); !strings.Contains(body, "held by") || strings.Contains(body, "Syntetisk") ||
+				strings.Contains(body, "p2") || strings.Contains(body, "0202022222") {
+				t.Errorf("the refusal leaks more than the holder: %s", body)
+			}
+			if unknown := try(tokNurseA, "0303033333"); unknown.status != http.StatusCreated {
+				t.Errorf("nurse: unknown CPR %d", unknown.status)
+			}
+			if got, unknown := try(tokPatient1, "0202022222").status, try(tokPatient1, "0404044444").status; got != unknown || got != http.StatusForbidden {
 				t.Errorf("patient: enrolled elsewhere %d, unknown %d", got, unknown)
 			}
 		}},
