@@ -290,6 +290,17 @@ func TestTokenFile(t *testing.T) {
 	if c, err = Load(LoadOptions{}); err != nil || c.Central.Token != "env-token-000011112222" || c.Central.TokenFile != "" {
 		t.Errorf("env token: %v %+v", err, c.Central)
 	}
+	// A token file others may read is refused.
+	os.Unsetenv("TELEHJERTE_CENTRAL_TOKEN")
+	if err := os.Chmod(tok, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err = Load(LoadOptions{}); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Errorf("world-readable token file: %v", err)
+	}
+	if err := os.Chmod(tok, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	// An empty token file is an error.
 	writeFile(t, tok, "\n")
 	os.Unsetenv("TELEHJERTE_CENTRAL_TOKEN")

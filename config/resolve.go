@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -205,6 +206,11 @@ func checkURL(s string) error {
 }
 
 func readToken(path string) (string, error) {
+	// The token is a password: a file others may read is refused, as ssh
+	// refuses a private key others may read.
+	if fi, err := os.Stat(path); err == nil && runtime.GOOS != "windows" && fi.Mode().Perm()&0o077 != 0 {
+		return "", fmt.Errorf("token file %s has mode %04o: others than its owner can read it; run chmod 600 %s", path, fi.Mode().Perm(), path)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return "", fmt.Errorf("cannot read token file: %w", err)
