@@ -19,7 +19,7 @@ type texts struct {
 	NotAcute   string
 
 	// Worklist header.
-	Patients  string // "%d patients"
+	Patients  func(n int) string // "1 borger", "2 borgere"
 	ScopeOpen string
 	ScopeAll  string
 	NoRows    string
@@ -60,6 +60,7 @@ type texts struct {
 	Implausible                     string
 	ChartLegend                     string
 	PaneScroll                      string // "lines %d–%d of %d"
+	RowsAbove, RowsBelow            string // "↑ %d", "↓ %d flere"
 
 	// Help.
 	HelpTitle, LegendTitle, HelpClose string
@@ -175,7 +176,7 @@ func danishTexts() *texts {
 		Loading:    "Henter …",
 		ErrPrefix:  "Fejl: ",
 		NotAcute:   "Beskeder er ikke akutte: uden for åbningstid ringer borgeren til egen læge, lægevagt eller 112.",
-		Patients:   "%d borgere",
+		Patients:   plural("borger", "borgere"),
 		ScopeOpen:  "kun åbne",
 		ScopeAll:   "alle",
 		NoRows:     "Ingen borgere med åbne opgaver.",
@@ -234,6 +235,8 @@ func danishTexts() *texts {
 		Implausible: "usandsynlig",
 		ChartLegend: "⣀ vægt (kg)   ╌ gul grænse   ═ rød grænse",
 		PaneScroll:  "linje %d–%d af %d",
+		RowsAbove:   "↑ %d over",
+		RowsBelow:   "↓ %d flere",
 		HelpTitle:   "Hjælp – taster",
 		LegendTitle: "Statussymboler (farve vises aldrig alene)",
 		HelpClose:   "? eller esc lukker hjælpen",
@@ -411,7 +414,7 @@ func englishTexts() *texts {
 		Loading:    "Loading …",
 		ErrPrefix:  "Error: ",
 		NotAcute:   "Messages are not acute: out of hours the patient calls their GP, the out-of-hours doctor or 112.",
-		Patients:   "%d patients",
+		Patients:   plural("patient", "patients"),
 		ScopeOpen:  "open only",
 		ScopeAll:   "all",
 		NoRows:     "No patients with open items.",
@@ -470,6 +473,8 @@ func englishTexts() *texts {
 		Implausible: "implausible",
 		ChartLegend: "⣀ weight (kg)   ╌ yellow limit   ═ red limit",
 		PaneScroll:  "lines %d–%d of %d",
+		RowsAbove:   "↑ %d above",
+		RowsBelow:   "↓ %d more",
 		HelpTitle:   "Help – keys",
 		LegendTitle: "Status symbols (colour is never shown alone)",
 		HelpClose:   "? or esc closes help",

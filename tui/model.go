@@ -370,8 +370,35 @@ func (m *Model) footerLines() []string {
 	if s := m.statusLine(); s != "" {
 		f = append(f, s)
 	}
-	f = append(f, m.help.ShortHelpView(m.activeKeys().short))
+	f = append(f, m.help.ShortHelpView(m.fitShortHelp(m.activeKeys().short)))
 	return f
+}
+
+// fitShortHelp drops bindings from the short help, the later ones first,
+// until it fits the width, but never "? hjælp", the sync problems (S) or
+// the last binding (quit or back): at 80 columns the help key stays
+// visible instead of being cut off with "…".
+func (m *Model) fitShortHelp(short []key.Binding) []key.Binding {
+	keep := func(i int) bool {
+		k := short[i].Help().Key
+		return i == len(short)-1 || k == "?" || k == "S"
+	}
+	wide := m.help // measured without the width limit, which cuts with "…"
+	wide.SetWidth(0)
+	for displayWidth(wide.ShortHelpView(short)) > m.width {
+		drop := -1
+		for i := len(short) - 1; i >= 0; i-- {
+			if !keep(i) {
+				drop = i
+				break
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		short = append(short[:drop:drop], short[drop+1:]...)
+	}
+	return short
 }
 
 // activeKeys are the bindings that work in the current state, for the short

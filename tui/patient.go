@@ -132,7 +132,6 @@ func (m *Model) patientLines(h int) []string {
 		return []string{m.st.dim.Render(t.Loading)}
 	}
 	out := m.patientHeader()
-	out[len(out)-1] = m.tabsLine()
 
 	ph := max(1, h-len(out))
 	content := m.paneContent(p.pane, m.width, ph)
@@ -143,6 +142,12 @@ func (m *Model) patientLines(h int) []string {
 		off = min(taskScroll(p.taskCursor, off, ph), max(0, len(content)-ph))
 	}
 	end := min(len(content), off+ph)
+	tabs := m.tabsLine()
+	if len(content) > ph {
+		// More lines than fit: say which are shown.
+		tabs = spread(tabs, m.st.dim.Render(fmt.Sprintf(m.t.PaneScroll, off+1, end, len(content))), m.width)
+	}
+	out[len(out)-1] = tabs
 	out = append(out, content[off:end]...)
 	return out
 }

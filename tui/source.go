@@ -16,7 +16,8 @@ type Options struct {
 	Lang   string // "da" (default) or "en"
 	Demo   bool   // show the DEMO banner on every screen
 	Clinic string
-	User   string // for the audit log
+	Team   string // the user's team(s), shown in the header
+	User   string // for the audit log and the header
 	Now    func() time.Time
 	Loc    *time.Location // Europe/Copenhagen
 	Days   int            // patient-view window, default 28

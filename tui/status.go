@@ -174,11 +174,11 @@ func (m *Model) patientCount(n int) string {
 	s, never := m.neverSynced()
 	switch {
 	case !never:
-		return fmt.Sprintf(m.t.Patients, n)
+		return m.t.Patients(n)
 	case s.FirstSync || s.Syncing:
 		return m.t.A.FirstSyncShort
 	case n == 0:
 		return m.t.A.NoDataShort
 	}
-	return fmt.Sprintf(m.t.Patients, n)
+	return m.t.Patients(n)
 }

@@ -36,7 +36,7 @@ func WriteWorklistTable(w io.Writer, rows []domain.WorklistRow, opts Options, wi
 	if c := safetext.Sanitize(opts.Clinic); c != "" {
 		title += " · " + c
 	}
-	fmt.Fprintln(bw, spread(title, fmt.Sprintf(t.Patients, len(sorted)), width))
+	fmt.Fprintln(bw, spread(title, t.Patients(len(sorted)), width))
 	fmt.Fprintln(bw, countsLine(t, sorted, true, width, func(_ domain.Group, s string) string { return s }))
 	if len(sorted) == 0 {
 		fmt.Fprintln(bw, t.NoRows)

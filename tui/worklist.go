@@ -176,6 +176,9 @@ func (m *Model) updateWorklistKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.End):
 		w.cursor = len(w.visible) - 1
 	case key.Matches(msg, k.Filter):
+		// A new search starts empty; it does not append to the last one.
+		w.filter.SetValue("")
+		w.applyFilter()
 		w.filtering = true
 		cmd := w.filter.Focus()
 		return m, cmd
@@ -255,13 +258,13 @@ func (m *Model) worklistLines(h int) ([]string, *tea.Cursor) {
 	if w.all {
 		scope = t.ScopeAll
 	}
-	title := m.st.title.Render(t.Title)
-	if c := safetext.Sanitize(m.opts.Clinic); c != "" {
-		title += " · " + c
-	}
 	right := m.patientCount(len(w.rows)) + " (" + scope + ")"
-	out = append(out, spread(title, right, m.width))
-	out = append(out, m.groupCountsLine(m.width))
+	out = append(out, spread(m.titleLeft(displayWidth(right)+1), right, m.width))
+	counts := m.groupCountsLine(m.width)
+	if hint := m.moreRowsHint(h); hint != "" {
+		counts = spread(counts, m.st.dim.Render(hint), m.width)
+	}
+	out = append(out, counts)
 
 	if w.filtering || w.filter.Value() != "" {
 		line := w.filter.View()
@@ -305,4 +308,44 @@ func (m *Model) groupCountsLine(width int) string {
 	return countsLine(m.t, m.wl.rows, m.wl.all, width, func(g domain.Group, s string) string {
 		return m.st.group(g).Render(s)
 	})
+}
+
+// moreRowsHint says how many rows are above and below the screen in a body
+// of h lines ("↑ 3 over · ↓ 12 flere"), "" when all fit.
+func (m *Model) moreRowsHint(h int) string {
+	w := &m.wl
+	rows := h - m.worklistHeaderLines()
+	above := w.offset
+	below := len(w.visible) - min(len(w.visible), w.offset+max(rows, 0))
+	var parts []string
+	if above > 0 {
+		parts = append(parts, fmt.Sprintf(m.t.RowsAbove, above))
+	}
+	if below > 0 {
+		parts = append(parts, fmt.Sprintf(m.t.RowsBelow, below))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// titleLeft is the worklist's title with the clinic, the team and the
+// user (who is signed in, as whom), leaving room cells for the right
+// part; what does not fit goes, the clinic first, the user last.
+func (m *Model) titleLeft(room int) string {
+	title := m.st.title.Render(m.t.Title)
+	clinic, team, user := safetext.Sanitize(m.opts.Clinic), safetext.Sanitize(m.opts.Team), safetext.Sanitize(m.opts.User)
+	join := func(parts ...string) string {
+		s := title
+		for _, p := range parts {
+			if p != "" {
+				s += " · " + p
+			}
+		}
+		return s
+	}
+	for _, s := range []string{join(clinic, team, user), join(team, user), join(user)} {
+		if displayWidth(s)+room <= m.width {
+			return s
+		}
+	}
+	return title
 }
