@@ -1,7 +1,9 @@
 package cache
 
 import (
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
@@ -90,10 +92,13 @@ ON CONFLICT (patient_id, kind) DO UPDATE SET observation_id = excluded.observati
 WHERE (excluded.taken, excluded.observation_id) >= (latest_readings.taken, latest_readings.observation_id)`
 
 // refreshLatest recomputes latest_readings for one patient and kind from the
-// newest observation (by taken, then id).
+// newest observation (by taken, then id) whose time taken is plausible
+// (domain.ImplausibleTime: not before domain.EarliestTaken, not more than
+// domain.MaxTakenSkew after it was received, or after now when that is
+// unknown). Parameters: patient, kind, earliest, now, skew (ms).
 const refreshLatest = `INSERT INTO latest_readings (patient_id, kind, observation_id, taken, value, value2, color, implausible)
 SELECT patient_id, kind, id, taken, value, value2, color, implausible <> ''
-FROM observations WHERE patient_id = ? AND kind = ?
+FROM observations WHERE patient_id = ?1 AND kind = ?2 AND taken >= ?3 AND taken <= coalesce(received, ?4) + ?5
 ORDER BY taken DESC, id DESC LIMIT 1
 ON CONFLICT (patient_id, kind) DO UPDATE SET observation_id = excluded.observation_id,
 	taken = excluded.taken, value = excluded.value, value2 = excluded.value2,
@@ -122,6 +127,12 @@ func (tx *Tx) PutReading(r domain.Reading, m Meta) error {
 	if err != nil {
 		return fmt.Errorf("put reading %s: %w", id, err)
 	}
+	// A reading dated where it cannot be (9999-12-31, year 1) is kept and
+	// flagged, and never becomes the latest.
+	badTime := domain.ImplausibleTime(r.Taken, r.Received, tx.clock())
+	if badTime != "" && r.Implausible == "" {
+		r.Implausible = badTime
+	}
 	n, err := tx.exec(upsertObservation+newer("observations"), id, m.VersionID, msOrZero(m.LastUpdated),
 		r.PatientID, string(r.Kind), r.Taken.UnixMilli(), ms(r.Received), r.Value, r.Value2,
 		b2i(r.Extra), r.Color.String(), r.Implausible, limits, b2i(r.Acknowledged))
@@ -131,34 +142,43 @@ func (tx *Tx) PutReading(r domain.Reading, m Meta) error {
 	if n == 0 { // an older version than the stored one: nothing changed
 		return nil
 	}
-	if err := tx.updateLatest(id, r); err != nil {
+	if err := tx.updateLatest(id, r, badTime == ""); err != nil {
 		return fmt.Errorf("put reading %s: latest: %w", id, err)
 	}
 	return nil
 }
 
 // updateLatest keeps latest_readings on the newest reading of r's patient
-// and kind after r (stored as id) was written.
-func (tx *Tx) updateLatest(id string, r domain.Reading) error {
-	n, err := tx.exec(upsertLatest, r.PatientID, string(r.Kind), id, r.Taken.UnixMilli(), r.Value, r.Value2,
-		r.Color.String(), b2i(r.Implausible != ""))
-	if err != nil || n > 0 {
-		return err
+// and kind after r (stored as id) was written. A reading whose time taken
+// is not plausible never becomes the latest.
+func (tx *Tx) updateLatest(id string, r domain.Reading, plausibleTime bool) error {
+	if plausibleTime {
+		n, err := tx.exec(upsertLatest, r.PatientID, string(r.Kind), id, r.Taken.UnixMilli(), r.Value, r.Value2,
+			r.Color.String(), b2i(r.Implausible != ""))
+		if err != nil || n > 0 {
+			return err
+		}
 	}
-	// r is older than the latest reading: nothing to do, unless r is that
-	// reading, corrected to an earlier time; then another may be newest now.
+	// r is older than the latest reading (or not to be the latest): nothing
+	// to do, unless r is that reading, corrected to an earlier or an
+	// implausible time; then another may be newest now, or none.
 	st, err := tx.stmt(`SELECT observation_id FROM latest_readings WHERE patient_id = ? AND kind = ?`)
 	if err != nil {
 		return err
 	}
 	var cur string
-	if err := st.QueryRowContext(tx.ctx, r.PatientID, string(r.Kind)).Scan(&cur); err != nil {
-		return err
-	}
-	if cur != id {
+	err = st.QueryRowContext(tx.ctx, r.PatientID, string(r.Kind)).Scan(&cur)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && cur != id) {
 		return nil
 	}
-	_, err = tx.exec(refreshLatest, r.PatientID, string(r.Kind))
+	if err != nil {
+		return err
+	}
+	if _, err := tx.exec(`DELETE FROM latest_readings WHERE patient_id = ? AND kind = ?`, r.PatientID, string(r.Kind)); err != nil {
+		return err
+	}
+	_, err = tx.exec(refreshLatest, r.PatientID, string(r.Kind), domain.EarliestTaken.UnixMilli(), tx.clock().UnixMilli(),
+		domain.MaxTakenSkew.Milliseconds())
 	return err
 }
 

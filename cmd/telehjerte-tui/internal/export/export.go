@@ -5,6 +5,7 @@
 package export
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
@@ -18,7 +19,7 @@ type Row struct {
 	Name       string            `json:"name"`
 	CPR        string            `json:"cpr"` // masked, DDMMYY-xxxx
 	Open       Open              `json:"open"`
-	OldestOpen *time.Time        `json:"oldest_open"` // RFC3339; null when nothing is open
+	OldestOpen *Time             `json:"oldest_open"` // RFC3339; null when nothing is open
 	Latest     map[string]Latest `json:"latest"`      // by measurement kind (weight, pulse, bp, steps, spo2)
 	Team       Team              `json:"team"`
 }
@@ -37,12 +38,23 @@ type Open struct {
 
 // Latest is the most recent reading of one kind.
 type Latest struct {
-	Value       float64   `json:"value"`
-	Value2      *float64  `json:"value2,omitempty"` // diastolic, for bp
-	Unit        string    `json:"unit"`
-	Color       string    `json:"color"`
-	Implausible bool      `json:"implausible"`
-	Taken       time.Time `json:"taken"`
+	Value       float64  `json:"value"`
+	Value2      *float64 `json:"value2,omitempty"` // diastolic, for bp
+	Unit        string   `json:"unit"`
+	Color       string   `json:"color"`
+	Implausible bool     `json:"implausible"`
+	Taken       Time     `json:"taken"`
+}
+
+// Time is a time as exported: RFC 3339 in the clinic's zone, whatever the
+// year. encoding/json refuses a time.Time outside the years 0–9999, and a
+// reading dated 9999-12-31 in UTC is in the year 10000 in Copenhagen: one
+// such row made the whole listing fail with no output.
+type Time struct{ time.Time }
+
+// MarshalJSON writes the time as an RFC 3339 string; it never fails.
+func (t Time) MarshalJSON() ([]byte, error) {
+	return strconv.AppendQuote(nil, t.Format(time.RFC3339Nano)), nil
 }
 
 // Team is who holds monitoring responsibility now.
@@ -73,15 +85,14 @@ func Rows(rows []domain.WorklistRow, now time.Time, loc *time.Location) []Row {
 			Latest: map[string]Latest{},
 		}
 		if !o.Oldest.IsZero() {
-			t := o.Oldest.In(loc)
-			e.OldestOpen = &t
+			e.OldestOpen = &Time{o.Oldest.In(loc)}
 		}
 		for _, k := range domain.Kinds() {
 			l, ok := r.Latest[k]
 			if !ok || l.Taken.IsZero() {
 				continue
 			}
-			x := Latest{Value: l.Value, Unit: k.Unit(), Color: l.Color.String(), Implausible: l.Implausible, Taken: l.Taken.In(loc)}
+			x := Latest{Value: l.Value, Unit: k.Unit(), Color: l.Color.String(), Implausible: l.Implausible, Taken: Time{l.Taken.In(loc)}}
 			if k == domain.KindBloodPressure {
 				v2 := l.Value2
 				x.Value2 = &v2

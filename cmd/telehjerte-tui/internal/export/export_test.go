@@ -120,3 +120,37 @@ func TestCSV(t *testing.T) {
 		}
 	}
 }
+
+// One row with absurd times (a reading dated 9999-12-31 23:30 UTC, which
+// is the year 10000 in Copenhagen; an open item from year 1) must not
+// break the listing: every row is written, the times as given.
+func TestJSONWithAbsurdTimes(t *testing.T) {
+	rows, now, loc := sampleRows(t)
+	bad := domain.WorklistRow{
+		Patient: domain.Patient{ID: "p3", CPR: "0101501234", Name: "Carl Dahl"},
+		Open:    domain.OpenItems{Red: 1, Oldest: time.Date(1, 1, 1, 0, 0, 0, 0, time.FixedZone("", 23*3600+59*60))},
+		Latest: map[domain.Kind]domain.Latest{
+			domain.KindWeight: {Value: 99, Color: domain.Red, Implausible: true, Taken: time.Date(9999, 12, 31, 23, 30, 0, 0, time.UTC)},
+		},
+	}
+	rows = append(rows, bad)
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, Rows(rows, now, loc)); err != nil {
+		t.Fatalf("one row with absurd times broke the listing: %v", err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil || len(got) != 3 {
+		t.Fatalf("%d rows, %v\n%s", len(got), err, buf.String())
+	}
+	w := got[2]["latest"].(map[string]any)["weight"].(map[string]any)
+	if w["taken"] != "10000-01-01T00:30:00+01:00" || w["implausible"] != true {
+		t.Errorf("absurd reading exported as %v", w)
+	}
+	buf.Reset()
+	if err := WriteCSV(&buf, Rows(rows, now, loc)); err != nil {
+		t.Fatal(err)
+	}
+	if recs, err := csv.NewReader(&buf).ReadAll(); err != nil || len(recs) != 4 {
+		t.Errorf("CSV: %d records, %v", len(recs), err)
+	}
+}

@@ -89,7 +89,7 @@ func WriteCSV(w io.Writer, rows []Row) error {
 	return nil
 }
 
-func timeCell(t *time.Time) string {
+func timeCell(t *Time) string {
 	if t == nil {
 		return ""
 	}
