@@ -38,8 +38,17 @@ func decimalsFor(v float64) int {
 	return 1
 }
 
-// value formats a reading's value(s) without unit.
+// value formats a reading's value(s) without unit. An absurd magnitude
+// (a device or input error: ±1e308, infinity) is written short
+// ("-1e+308"), so the reading's symbol still fits next to it.
 func (t *texts) value(k domain.Kind, v, v2 float64) string {
+	if absurd(v) || (k == domain.KindBloodPressure && absurd(v2)) {
+		s := t.short(v)
+		if k == domain.KindBloodPressure {
+			s += "/" + t.short(v2)
+		}
+		return s
+	}
 	switch k {
 	case domain.KindWeight:
 		return t.number(v, 1)
@@ -47,6 +56,20 @@ func (t *texts) value(k domain.Kind, v, v2 float64) string {
 		return t.number(v, 0) + "/" + t.number(v2, 0)
 	}
 	return t.number(v, 0)
+}
+
+// absurd reports a value no measurement can have, which the fixed-decimal
+// notation would spell out in hundreds of digits.
+func absurd(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1e6 }
+
+// short formats v in three significant digits with the language's
+// decimal separator.
+func (t *texts) short(v float64) string {
+	s := strconv.FormatFloat(v, 'g', 3, 64)
+	if t.Decimal != '.' {
+		s = strings.Replace(s, ".", string(t.Decimal), 1)
+	}
+	return s
 }
 
 // mark is the symbol that follows a reading's value: its colour's symbol, or

@@ -185,13 +185,13 @@ func (l wlLayout) cells(t *texts, r *domain.WorklistRow) []cell {
 		case colCPR:
 			out[i] = cell{text: domain.MaskCPR(r.Patient.CPR)}
 		case colWeight:
-			out[i] = readingCell(t, r, domain.KindWeight)
+			out[i] = readingCell(t, r, domain.KindWeight, c.width)
 		case colPulse:
-			out[i] = readingCell(t, r, domain.KindPulse)
+			out[i] = readingCell(t, r, domain.KindPulse, c.width)
 		case colBP:
-			out[i] = readingCell(t, r, domain.KindBloodPressure)
+			out[i] = readingCell(t, r, domain.KindBloodPressure, c.width)
 		case colSpO2:
-			out[i] = readingCell(t, r, domain.KindSpO2)
+			out[i] = readingCell(t, r, domain.KindSpO2, c.width)
 		case colOpen:
 			out[i] = cell{text: t.openCell(r, !l.longSum, l.now)}
 			openAt = i
@@ -208,17 +208,22 @@ func (l wlLayout) cells(t *texts, r *domain.WorklistRow) []cell {
 
 // readingCell is the reading of kind k the worklist shows (the most severe
 // open one, marked + when more are open, else the latest) with its symbol.
-func readingCell(t *texts, r *domain.WorklistRow, k domain.Kind) cell {
+// When it does not fit width, the value is cut, never its symbol.
+func readingCell(t *texts, r *domain.WorklistRow, k domain.Kind, width int) cell {
 	lt, several, ok := r.Shown(k)
 	if !ok {
 		return cell{}
 	}
-	more := ""
+	suffix := mark(lt.Color, lt.Implausible)
 	if several {
-		more = SymSeveral
+		suffix += SymSeveral
+	}
+	value := t.value(k, lt.Value, lt.Value2)
+	if room := width - displayWidth(suffix); displayWidth(value) > room {
+		value = truncate(value, max(1, room))
 	}
 	return cell{
-		text:  t.value(k, lt.Value, lt.Value2) + mark(lt.Color, lt.Implausible) + more,
+		text:  value + suffix,
 		style: styleReading,
 		color: readingColor(lt.Color, lt.Implausible),
 	}

@@ -164,11 +164,14 @@ func (m *Model) patientHeader() []string {
 	now := m.opts.Now()
 	var out []string
 
-	head := m.st.title.Render(safetext.Sanitize(d.Patient.Name)) + " · " + domain.MaskCPR(d.Patient.CPR)
+	rest := " · " + domain.MaskCPR(d.Patient.CPR)
 	if !d.Patient.BirthDate.IsZero() {
-		head += " · " + fmt.Sprintf(t.Years, domain.Age(d.Patient.BirthDate, now.In(m.opts.Loc)))
+		rest += " · " + fmt.Sprintf(t.Years, domain.Age(d.Patient.BirthDate, now.In(m.opts.Loc)))
 	}
-	out = append(out, head)
+	// The name is cut to leave room for the CPR and age: a long name
+	// never pushes who this is off the screen.
+	name := truncate(safetext.Sanitize(d.Patient.Name), max(8, m.width-displayWidth(rest)))
+	out = append(out, m.st.title.Render(name)+rest)
 
 	var l2 []string
 	if org := safetext.Sanitize(d.Responsibility.Home.OrgName); org != "" {
