@@ -3,6 +3,7 @@ package domain
 import (
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -127,3 +128,15 @@ func (r Regime) Validate() error {
 	}
 	return nil
 }
+
+// PendingVersionPrefix starts the version id of a regime version made in
+// the console and not yet answered by the central (the central's answer,
+// with its own opaque version id, replaces it).
+const PendingVersionPrefix = "local:"
+
+// PendingVersion is the version id of a pending version made by the outbox
+// entry uuid.
+func PendingVersion(uuid string) string { return PendingVersionPrefix + uuid }
+
+// IsPendingVersion reports whether v is a pending (console-made) version.
+func IsPendingVersion(v string) bool { return strings.HasPrefix(v, PendingVersionPrefix) }

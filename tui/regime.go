@@ -127,7 +127,7 @@ func (m *Model) regimeForm() {
 	}, hint: a.TrendHint})
 	// The header row of the limits has no fields; drop it from focus by
 	// giving it none (it still renders).
-	f := &form{title: fmt.Sprintf(a.RegimeTitle, safetext.Sanitize(m.pv.detail.Patient.Name), cur.Version), rows: rows}
+	f := &form{title: fmt.Sprintf(a.RegimeTitle, safetext.Sanitize(m.pv.detail.Patient.Name), m.versionLabel(cur.Version)), rows: rows}
 	base := cur
 	f.submit = func(m *Model, f *form) tea.Cmd {
 		c, p := m.readRegimeForm(f, base)
@@ -292,7 +292,7 @@ func (v *conflictView) keys(m *Model) helpKeys {
 }
 func (v *conflictView) lines(m *Model, w, h int) []string {
 	a := &m.t.A
-	out := []string{m.st.err.Render(SymRed + " " + fmt.Sprintf(a.ConflictTitle, safetext.Sanitize(v.c.Theirs.Author), v.c.Theirs.Version))}
+	out := []string{m.st.err.Render(SymRed + " " + fmt.Sprintf(a.ConflictTitle, safetext.Sanitize(v.c.Theirs.Author), m.versionLabel(v.c.Theirs.Version)))}
 	colW := max(20, (w-3)/2)
 	left := append([]string{m.st.bold.Render(a.Mine)}, m.regimeSummary(v.c.Mine.Regime)...)
 	right := append([]string{m.st.bold.Render(fmt.Sprintf(a.Theirs, safetext.Sanitize(v.c.Theirs.Author)))}, m.regimeSummary(v.c.Theirs)...)
@@ -405,7 +405,7 @@ func (v *historyView) lines(m *Model, w, h int) []string {
 	}
 	for i := len(v.versions) - 1; i >= 0; i-- {
 		r := v.versions[i]
-		line := fmt.Sprintf(a.VersionLine, r.Version, dateYear(r.EffectiveFrom.In(m.opts.Loc)), safetext.Sanitize(r.Author))
+		line := fmt.Sprintf(a.VersionLine, m.versionLabel(r.Version), dateYear(r.EffectiveFrom.In(m.opts.Loc)), safetext.Sanitize(r.Author))
 		body = append(body, m.st.bold.Render(line))
 		var l2 []string
 		if s := safetext.Sanitize(r.Reason); s != "" {
@@ -466,4 +466,19 @@ func localDates(field, v string) string {
 		v = strings.ReplaceAll(v, "..", "–")
 	}
 	return v
+}
+
+// versionLabel is how a regime version is named on screen: "v" and the
+// central's version id (opaque: a number on some servers, a UUID on others,
+// shortened), or "new, not sent yet" for a version saved here that the
+// central has not answered.
+func (m *Model) versionLabel(v string) string {
+	if domain.IsPendingVersion(v) {
+		return m.t.A.PendingVersion
+	}
+	v = safetext.Sanitize(v)
+	if r := []rune(v); len(r) > 12 {
+		v = string(r[:8]) + "…"
+	}
+	return "v" + v
 }

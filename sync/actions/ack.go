@@ -15,14 +15,14 @@ import (
 
 // Outbox action labels (the engine infers the request from the entry).
 const (
-	OutboxAcknowledge = "acknowledge"     // Task JSON Patch
+	OutboxAcknowledge = "acknowledge"     // Task change (status completed, owner, note)
 	OutboxAssessment  = "assessment"      // ClinicalImpression conditional create
 	OutboxReceipt     = "receipt"         // Communication conditional create
-	OutboxResolve     = "resolve-missing" // Task JSON Patch
-	OutboxRegime      = "regime"          // no longer queued: a regime change is one engine.ActionTransaction entry
+	OutboxResolve     = "resolve-missing" // Task change
+	OutboxRegime      = "regime"          // CarePlan + ServiceRequests, one transaction of changes
 	OutboxMessage     = "message"         // Communication conditional create
-	OutboxMarkRead    = "mark-read"       // Communication JSON Patch
-	OutboxEpisode     = "episode"         // EpisodeOfCare PUT
+	OutboxMarkRead    = "mark-read"       // Communication change (read-state extension)
+	OutboxEpisode     = "episode"         // EpisodeOfCare change
 	OutboxNote        = "note"            // Communication (handover-note) conditional create
 )
 
@@ -64,7 +64,11 @@ func (s *Service) Acknowledge(ctx context.Context, a domain.Acknowledgement) (co
 			if err := tx.CompleteTask(id, s.user.ID, at, note); err != nil {
 				return err
 			}
-			if _, err := s.enqueue(tx, at, OutboxAcknowledge, "Task", id, ts.Meta.VersionID, completeTaskPatch(s.user, atText, note)); err != nil {
+			ch, err := taskCompletion(s.user, id, ts.Meta.VersionID, ts.Status, atText, note)
+			if err != nil {
+				return err
+			}
+			if _, err := s.queueChanges(tx, at, OutboxAcknowledge, ch); err != nil {
 				return err
 			}
 			ciUUID := s.newUUID()

@@ -12,6 +12,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/engine"
 )
 
 func outboxLines(es []cache.OutboxEntry) []string {
@@ -54,12 +55,16 @@ func TestAcknowledgeOfflineThenOnline(t *testing.T) {
 	if got := outboxLines(ob); !slices.Equal(got, want) {
 		t.Fatalf("outbox =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	var ops []map[string]any
-	if err := json.Unmarshal(ob[0].Payload, &ops); err != nil {
+	cs, err := engine.DecodeChangeSet(ob[0].Payload)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if ops[0]["path"] != "/status" || ops[0]["value"] != "completed" {
-		t.Errorf("patch = %v", ops)
+	var newTask map[string]any
+	if err := json.Unmarshal(cs.Changes[0].New, &newTask); err != nil {
+		t.Fatal(err)
+	}
+	if len(cs.Changes) != 1 || cs.Changes[0].IfMatch != "1" || newTask["status"] != "completed" {
+		t.Errorf("task change = %+v", cs)
 	}
 	var ci map[string]any
 	_ = json.Unmarshal(ob[1].Payload, &ci)

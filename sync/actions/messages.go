@@ -70,10 +70,10 @@ func (s *Service) queueMessage(tx *cache.Tx, m domain.OutgoingMessage, label str
 	})
 }
 
-// MarkRead sets the read state of a message. The central gets a JSON Patch
-// of the Communication's extensions (thread id and the
-// ehealth-administrative-status read/activate) with If-Match on the cached
-// version. Setting the state it already has writes nothing.
+// MarkRead sets the read state of a message. The central gets the
+// Communication with only its ehealth-administrative-status extension
+// changed (read/activate; every other extension kept), with If-Match on the
+// cached version. Setting the state it already has writes nothing.
 func (s *Service) MarkRead(ctx context.Context, messageID string, read bool) error {
 	if strings.TrimSpace(messageID) == "" {
 		return problem("message", domain.CodeRequired, "choose a message")
@@ -95,9 +95,13 @@ func (s *Service) MarkRead(ctx context.Context, messageID string, read bool) err
 		}
 		want := m
 		want.Read = read
-		c := fhir.MessageToCommunication(want)
-		ops := []patchOp{{Op: "add", Path: "/extension", Value: c.Extension}}
-		if _, err := s.enqueue(tx, at, OutboxMarkRead, "Communication", messageID, meta.VersionID, ops); err != nil {
+		before, after := fhir.MessageToCommunication(m), fhir.MessageToCommunication(want)
+		ch, err := change("Communication", messageID, meta.VersionID,
+			map[string]any{"extension": before.Extension}, map[string]any{"extension": after.Extension})
+		if err != nil {
+			return err
+		}
+		if _, err := s.queueChanges(tx, at, OutboxMarkRead, ch); err != nil {
 			return err
 		}
 		return s.audit(tx, at, AuditMarkRead, m.PatientID, map[string]any{

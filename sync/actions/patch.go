@@ -2,28 +2,25 @@ package actions
 
 import (
 	"github.com/telehjerte/telehjerte-tui/fhir"
+	"github.com/telehjerte/telehjerte-tui/sync/engine"
 )
 
-// patchOp is one JSON Patch (RFC 6902) operation.
-type patchOp struct {
-	Op    string `json:"op"`
-	Path  string `json:"path"`
-	Value any    `json:"value,omitempty"`
-}
-
-// completeTaskPatch closes a Task: status completed, the owner who did it,
-// executionPeriod.end when, lastModified, and the note when there is one.
-func completeTaskPatch(u User, at string, note string) []patchOp {
+// taskCompletion closes a Task: status completed, the owner who did it,
+// executionPeriod.end when, lastModified, and the note (appended to the
+// Task's notes) when there is one. Everything else of the server's Task
+// (its other notes, executionPeriod.start, extensions) is kept.
+func taskCompletion(u User, id, version, oldStatus, at, note string) (engine.Change, error) {
 	owner := fhir.Ref("Practitioner", u.ID)
 	owner.Display = u.Name
-	ops := []patchOp{
-		{Op: "replace", Path: "/status", Value: fhir.TaskStatusCompleted},
-		{Op: "add", Path: "/owner", Value: owner},
-		{Op: "add", Path: "/executionPeriod", Value: fhir.Period{End: at}},
-		{Op: "add", Path: "/lastModified", Value: at},
+	old := map[string]any{"status": oldStatus}
+	new := map[string]any{
+		"status":          fhir.TaskStatusCompleted,
+		"owner":           owner,
+		"executionPeriod": fhir.Period{End: at},
+		"lastModified":    at,
 	}
 	if note != "" {
-		ops = append(ops, patchOp{Op: "add", Path: "/note", Value: []fhir.Annotation{{Text: note}}})
+		new["note"] = []fhir.Annotation{{Text: note}}
 	}
-	return ops
+	return change("Task", id, version, old, new)
 }

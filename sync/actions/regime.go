@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -92,72 +91,97 @@ func (s *Service) SaveRegime(ctx context.Context, c domain.RegimeChange) error {
 	})
 }
 
-// saveRegimeVersion writes next as the version after cur: locally (as the
-// version id the central will give it, so the central's answer replaces
-// it) and as one outbox entry holding a transaction Bundle, so the central
-// takes the whole version or none of it: the CarePlan PUT with ifMatch on
-// cur's version, then a PUT of each ServiceRequest (revoked for kinds no
-// longer in the regime), each with ifMatch on the version it was built
-// from. Every version writes every ServiceRequest, so a concurrent change
-// made the same way conflicts as a whole.
+// saveRegimeVersion writes next as the version after cur: locally as a
+// pending version (version id domain.PendingVersion of the outbox entry,
+// replaced by the central's version when the central answers; never a
+// version id computed from the current one), and as one outbox entry of
+// changes sent as one transaction, so the central takes the whole version
+// or none of it: the CarePlan, then every ServiceRequest of the plan
+// (revoked for kinds no longer in the regime, created for new kinds), each
+// changed only where the regime changed it (careTeam, requester and
+// anything else the console does not model are kept) and each with
+// If-Match on the server version the cache holds. Every version writes
+// every ServiceRequest, so a concurrent change made the same way conflicts
+// as a whole.
 func (s *Service) saveRegimeVersion(tx *cache.Tx, at time.Time, cur cache.RegimeState, next domain.Regime) error {
 	next.ID, next.PatientID = cur.Meta.ID, cur.Regime.PatientID
-	next.Version = nextVersion(cur.Meta.VersionID)
+	u := s.newUUID()
+	next.Version = domain.PendingVersion(u)
 	if next.EffectiveFrom.IsZero() {
 		next.EffectiveFrom = at
 	}
-	cp, srs := fhir.RegimeToFHIR(next)
-	cp.Meta = nil
-	var b txBundle
-	cpMatch, err := s.chainedVersion(tx, "CarePlan", cp.ID, cur.Meta.VersionID)
+	for _, ref := range cur.Refs {
+		if ref.ID == "" {
+			return problem("regime", domain.CodeInvalid,
+				"the previous change of this regime adds a measurement and has not reached the central yet; save again when it has")
+		}
+	}
+	oldCP, oldSRs := renderRegime(cur.Regime, cur.Refs, nil)
+	created := map[domain.Kind]string{}
+	newCP, newSRs := renderRegime(next, cur.Refs, func(k domain.Kind) string {
+		id := s.newUUID()
+		created[k] = id
+		return id
+	})
+	cpVersion, err := serverVersion(tx, "CarePlan", cur.Meta.ID, cur.Meta.VersionID)
 	if err != nil {
 		return err
 	}
-	if err := b.put("CarePlan", cp.ID, cpMatch, cp); err != nil {
+	ch, err := change("CarePlan", cur.Meta.ID, cpVersion, oldCP, newCP)
+	if err != nil {
 		return err
 	}
+	changes := []engine.Change{ch}
 	refs := map[domain.Kind]cache.ServiceRequestRef{}
-	sent := map[domain.Kind]bool{}
-	for _, sr := range srs {
-		k, ok := fhir.KindOf(*sr.Code)
-		if !ok {
-			continue
-		}
-		ifMatch, version := "", "1"
-		if old, ok := cur.Refs[k]; ok {
-			if ifMatch, err = s.chainedVersion(tx, "ServiceRequest", old.ID, old.VersionID); err != nil {
-				return err
+	for _, k := range domain.Kinds() {
+		n, inNew := newSRs[k]
+		o, inOld := oldSRs[k]
+		ref, known := cur.Refs[k]
+		switch {
+		case !inNew && !inOld:
+			if known {
+				refs[k] = ref
 			}
-			sr.ID, version = old.ID, nextVersion(ifMatch)
-		}
-		if err := b.put("ServiceRequest", sr.ID, ifMatch, sr); err != nil {
-			return err
-		}
-		refs[k] = cache.ServiceRequestRef{ID: sr.ID, VersionID: version}
-		sent[k] = true
-	}
-	_, oldSRs := fhir.RegimeToFHIR(cur.Regime)
-	for _, sr := range oldSRs {
-		k, ok := fhir.KindOf(*sr.Code)
-		if !ok || sent[k] {
+			continue
+		case !known:
+			if !inNew {
+				continue
+			}
+			raw, err := json.Marshal(n)
+			if err != nil {
+				return fmt.Errorf("encode ServiceRequest: %w", err)
+			}
+			changes = append(changes, engine.Change{ResourceType: "ServiceRequest", New: raw,
+				FullURL: "urn:uuid:" + created[k], Identifier: created[k]})
+			refs[k] = cache.ServiceRequestRef{}
 			continue
 		}
-		old, ok := cur.Refs[k]
-		if !ok {
-			continue
-		}
-		ifMatch, err := s.chainedVersion(tx, "ServiceRequest", old.ID, old.VersionID)
+		version, err := serverVersion(tx, "ServiceRequest", ref.ID, ref.VersionID)
 		if err != nil {
 			return err
 		}
-		sr.ID, sr.Status = old.ID, "revoked"
-		if err := b.put("ServiceRequest", sr.ID, ifMatch, sr); err != nil {
+		var before any = o
+		if !inOld {
+			// Known to the central (e.g. revoked earlier) but not in the
+			// current regime: its server JSON as the console reads it.
+			if before, err = modelledServiceRequest(tx, ref.ID); err != nil {
+				return err
+			}
+		}
+		after := n
+		if !inNew {
+			revoked := *o
+			revoked.Status = "revoked"
+			after = &revoked
+		}
+		c, err := change("ServiceRequest", ref.ID, version, before, after)
+		if err != nil {
 			return err
 		}
+		changes = append(changes, c)
+		refs[k] = ref
 	}
-	u := s.newUUID()
-	if err := tx.Enqueue(cache.OutboxEntry{UUID: u, Created: at, Action: engine.ActionTransaction, ResourceType: "CarePlan",
-		ResourceID: cp.ID, Payload: b.bytes(), IfMatch: cpMatch}); err != nil {
+	if err := s.queueChangesAs(tx, u, at, OutboxRegime, changes...); err != nil {
 		return err
 	}
 	if err := tx.PutRegimeRefs(next, cache.Meta{ID: next.ID, VersionID: next.Version}, refs); err != nil {
@@ -166,54 +190,66 @@ func (s *Service) saveRegimeVersion(tx *cache.Tx, at time.Time, cur cache.Regime
 	return nil
 }
 
-// chainedVersion is the version a change of typ/id is made against: the
-// one a change still queued will give it (so two queued changes chain on
-// the central), else cached.
-func (s *Service) chainedVersion(tx *cache.Tx, typ, id, cached string) (string, error) {
-	v, ok, err := tx.LastQueuedVersion(typ, id)
+// renderRegime is the FHIR of a regime version as the console writes it,
+// with the ServiceRequests under the server ids in refs; a kind without a
+// ref gets newID's UUID as urn:uuid (a resource to create; nil: the
+// ServiceRequestID naming, for rendering an old version). The
+// ServiceRequests are returned by kind.
+func renderRegime(r domain.Regime, refs map[domain.Kind]cache.ServiceRequestRef, newID func(domain.Kind) string) (*fhir.CarePlan, map[domain.Kind]*fhir.ServiceRequest) {
+	cp, srs := fhir.RegimeToFHIR(r)
+	cp.Meta = nil
+	cp.Activity = nil
+	out := map[domain.Kind]*fhir.ServiceRequest{}
+	for _, sr := range srs {
+		k, ok := fhir.KindOf(*sr.Code)
+		if !ok {
+			continue
+		}
+		target := ""
+		if ref, ok := refs[k]; ok && ref.ID != "" {
+			sr.ID, target = ref.ID, "ServiceRequest/"+ref.ID
+		} else if newID != nil {
+			id := newID(k)
+			sr.ID, target = "", "urn:uuid:"+id
+			sr.Identifier = []fhir.Identifier{fhir.ClientIdentifier(id)}
+		} else {
+			target = "ServiceRequest/" + sr.ID
+		}
+		cp.Activity = append(cp.Activity, fhir.CarePlanActivity{Reference: &fhir.Reference{Reference: target}})
+		out[k] = sr
+	}
+	return cp, out
+}
+
+// serverVersion is the version of typ/id whose server JSON the cache holds
+// (what a change is made against), else fallback.
+func serverVersion(tx *cache.Tx, typ, id, fallback string) (string, error) {
+	_, v, ok, err := tx.ServerJSON(typ, id)
 	if err != nil {
 		return "", err
 	}
 	if ok && v != "" {
-		return nextVersion(v), nil
+		return v, nil
 	}
-	return cached, nil
+	if domain.IsPendingVersion(fallback) {
+		return "", nil
+	}
+	return fallback, nil
 }
 
-// txBundle builds a FHIR transaction Bundle of PUTs.
-type txBundle struct {
-	b fhir.Bundle
-}
-
-// put adds PUT typ/id with entry.request.ifMatch W/"ifMatch" (none when
-// ifMatch is "": the resource is new).
-func (t *txBundle) put(typ, id, ifMatch string, res any) error {
-	raw, err := json.Marshal(res)
+// modelledServiceRequest is the cached server JSON of a ServiceRequest
+// reduced to what the console models.
+func modelledServiceRequest(tx *cache.Tx, id string) (any, error) {
+	raw, _, ok, err := tx.ServerJSON("ServiceRequest", id)
+	if err != nil || !ok {
+		return map[string]any{}, err
+	}
+	sr, err := fhir.Decode[*fhir.ServiceRequest](raw)
 	if err != nil {
-		return fmt.Errorf("encode %s for a transaction: %w", typ, err)
+		return map[string]any{}, nil
 	}
-	req := &fhir.BundleEntryRequest{Method: "PUT", URL: typ + "/" + id}
-	if ifMatch != "" {
-		req.IfMatch = `W/"` + ifMatch + `"`
-	}
-	t.b.Entry = append(t.b.Entry, fhir.BundleEntry{Resource: raw, Request: req})
-	return nil
-}
-
-func (t *txBundle) bytes() []byte {
-	t.b.ResourceType, t.b.Type = "Bundle", fhir.BundleTransaction
-	raw, _ := json.Marshal(&t.b) // only JSON we made ourselves
-	return raw
-}
-
-// nextVersion is the version id the central gives the next version of a
-// resource at version v ("1" for none or a non-number).
-func nextVersion(v string) string {
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return "1"
-	}
-	return strconv.Itoa(n + 1)
+	sr.Meta = nil
+	return sr, nil
 }
 
 func pausesJSON(ps []domain.Period) []map[string]string {

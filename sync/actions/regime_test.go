@@ -10,9 +10,9 @@ import (
 
 	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
-	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/engine"
 )
 
 // validChange is a regime change of the patient's current version with a
@@ -44,15 +44,16 @@ func TestSaveRegimeOfflineThenOnline(t *testing.T) {
 	if err := c.act.SaveRegime(ctx, ch); err != nil {
 		t.Fatal(err)
 	}
-	if got := outboxLines(c.outbox(t)); !equalStrings(got, []string{"transaction CarePlan cp-p1 1"}) {
-		t.Fatalf("outbox = %q, want one transaction", got)
+	if got := outboxLines(c.outbox(t)); !equalStrings(got, []string{"regime CarePlan cp-p1 1"}) {
+		t.Fatalf("outbox = %q, want one regime change", got)
 	}
-	want := []string{`PUT CarePlan/cp-p1 W/"1"`, `PUT ServiceRequest/cp-p1-weight W/"1"`, `PUT ServiceRequest/cp-p1-pulse W/"1"`}
-	if got := bundleLines(t, c.outbox(t)[0]); !equalStrings(got, want) {
-		t.Fatalf("transaction = %q, want %q", got, want)
+	want := []string{`CarePlan/cp-p1 1`, `ServiceRequest/cp-p1-weight 1`, `ServiceRequest/cp-p1-pulse 1`}
+	if got := changeLines(t, c.outbox(t)[0]); !equalStrings(got, want) {
+		t.Fatalf("changes = %q, want %q", got, want)
 	}
+	// Locally a pending version (no version id made up for it).
 	hist, _ := c.store.RegimeHistory(ctx, "p1")
-	if len(hist) != 2 || hist[1].Version != "2" || hist[1].Thresholds.ByKind[domain.KindPulse].Primary.RedHigh.V != 110 {
+	if len(hist) != 2 || !domain.IsPendingVersion(hist[1].Version) || hist[1].Thresholds.ByKind[domain.KindPulse].Primary.RedHigh.V != 110 {
 		t.Fatalf("local history = %+v", hist)
 	}
 	aud := c.audit(t, actions.AuditRegime)
@@ -71,8 +72,9 @@ func TestSaveRegimeOfflineThenOnline(t *testing.T) {
 	if st.Version != "2" || st.Thresholds.ByKind[domain.KindPulse].Primary.RedHigh.V != 110 {
 		t.Errorf("central regime = %s %+v", st.Version, st.Thresholds.ByKind[domain.KindPulse])
 	}
+	// The pending version is replaced by the central's: no phantom.
 	hist, _ = c.store.RegimeHistory(ctx, "p1")
-	if len(hist) != 2 || hist[1].Thresholds.ByKind[domain.KindPulse].Primary.RedHigh.V != 110 {
+	if len(hist) != 2 || hist[1].Version != "2" || hist[1].Thresholds.ByKind[domain.KindPulse].Primary.RedHigh.V != 110 {
 		t.Errorf("cache after sync = %+v", hist)
 	}
 }
@@ -90,8 +92,8 @@ func TestSaveRegimeConflicts(t *testing.T) {
 	}
 	stale := chA
 	var conflict *console.RegimeConflictError
-	if err := a.act.SaveRegime(ctx, stale); !errors.As(err, &conflict) || conflict.Theirs.Version != "2" {
-		t.Fatalf("save on a stale base = %v; want a RegimeConflictError with version 2", err)
+	if err := a.act.SaveRegime(ctx, stale); !errors.As(err, &conflict) || !domain.IsPendingVersion(conflict.Theirs.Version) {
+		t.Fatalf("save on a stale base = %v; want a RegimeConflictError with the pending version", err)
 	}
 	if n := len(a.outbox(t)); n != 1 {
 		t.Errorf("outbox after a refused save = %d, want 1", n)
@@ -139,10 +141,10 @@ func TestPauseSuppressesMissingTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := outboxLines(c.outbox(t))
-	if len(lines) != 1 || lines[0] != "transaction CarePlan cp-p1 1" {
-		t.Fatalf("outbox = %q, want one regime transaction", lines)
+	if len(lines) != 1 || lines[0] != "regime CarePlan cp-p1 1" {
+		t.Fatalf("outbox = %q, want one regime change", lines)
 	}
-	for _, l := range bundleLines(t, c.outbox(t)[0]) {
+	for _, l := range changeLines(t, c.outbox(t)[0]) {
 		if !strings.Contains(l, "CarePlan/") && !strings.Contains(l, "ServiceRequest/") {
 			t.Errorf("pause touched more than the regime: %q", l)
 		}
@@ -194,9 +196,9 @@ func TestRegimeDroppingAKindRevokesItsServiceRequest(t *testing.T) {
 	if err := c.act.SaveRegime(ctx, ch); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{`PUT CarePlan/cp-p1 W/"1"`, `PUT ServiceRequest/cp-p1-pulse W/"1"`, `PUT ServiceRequest/cp-p1-weight W/"1"`}
-	if got := bundleLines(t, c.outbox(t)[0]); !equalStrings(got, want) {
-		t.Fatalf("transaction = %q, want %q", got, want)
+	want := []string{`CarePlan/cp-p1 1`, `ServiceRequest/cp-p1-weight 1`, `ServiceRequest/cp-p1-pulse 1`}
+	if got := changeLines(t, c.outbox(t)[0]); !equalStrings(got, want) {
+		t.Fatalf("changes = %q, want %q", got, want)
 	}
 	if rep := c.sync(t); rep.Pushed != 1 {
 		t.Fatalf("round = %+v", rep)
@@ -224,9 +226,9 @@ func TestRegimeDroppingAKindRevokesItsServiceRequest(t *testing.T) {
 	}
 }
 
-// Two regime changes queued offline chain: the second transaction's
-// ifMatch values are the versions the first will give, and both go
-// through in one round.
+// Two regime changes queued offline chain: both are made against the
+// version the cache holds, the engine rebases the second on the versions
+// the central returns for the first, and both go through in one round.
 func TestQueuedRegimeChangesChain(t *testing.T) {
 	e := newEnv(t)
 	c := e.newConsole(userA, tokA)
@@ -243,9 +245,9 @@ func TestQueuedRegimeChangesChain(t *testing.T) {
 	if len(out) != 2 {
 		t.Fatalf("outbox = %q", outboxLines(out))
 	}
-	want := []string{`PUT CarePlan/cp-p1 W/"2"`, `PUT ServiceRequest/cp-p1-weight W/"2"`, `PUT ServiceRequest/cp-p1-pulse W/"2"`}
-	if got := bundleLines(t, out[1]); !equalStrings(got, want) {
-		t.Fatalf("second transaction = %q, want %q", got, want)
+	want := []string{`CarePlan/cp-p1 1`, `ServiceRequest/cp-p1-weight 1`, `ServiceRequest/cp-p1-pulse 1`}
+	if got := changeLines(t, out[1]); !equalStrings(got, want) {
+		t.Fatalf("second change = %q, want %q", got, want)
 	}
 	if rep := c.sync(t); rep.Pushed != 2 || rep.Conflicts+rep.Failed != 0 {
 		t.Fatalf("round = %+v", rep)
@@ -255,17 +257,21 @@ func TestQueuedRegimeChangesChain(t *testing.T) {
 	}
 }
 
-// bundleLines lists a transaction outbox entry's requests as
-// "METHOD url ifMatch".
-func bundleLines(t *testing.T, it cache.OutboxEntry) []string {
+// changeLines lists a change-set outbox entry's changes as "Type/id
+// ifMatch" ("create Type" for a new resource).
+func changeLines(t *testing.T, it cache.OutboxEntry) []string {
 	t.Helper()
-	b, err := fhir.Decode[*fhir.Bundle](it.Payload)
-	if err != nil || b.Type != fhir.BundleTransaction {
-		t.Fatalf("outbox payload is not a transaction Bundle: %v", err)
+	cs, err := engine.DecodeChangeSet(it.Payload)
+	if err != nil {
+		t.Fatalf("outbox payload is not a change set: %v", err)
 	}
 	var out []string
-	for _, en := range b.Entry {
-		out = append(out, en.Request.Method+" "+en.Request.URL+" "+en.Request.IfMatch)
+	for _, c := range cs.Changes {
+		if c.ID == "" {
+			out = append(out, "create "+c.ResourceType)
+			continue
+		}
+		out = append(out, c.ResourceType+"/"+c.ID+" "+c.IfMatch)
 	}
 	return out
 }
@@ -283,7 +289,9 @@ func TestMarkReadQueuesAPatchWithIfMatch(t *testing.T) {
 	if err := c.act.MarkRead(ctx, "msg-p1", false); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"mark-read Communication msg-p1 1", "mark-read Communication msg-p1 2"}
+	// Both made against the cached version; the engine sends the second
+	// with the ETag the central returns for the first.
+	want := []string{"mark-read Communication msg-p1 1", "mark-read Communication msg-p1 1"}
 	if got := outboxLines(c.outbox(t)); !equalStrings(got, want) {
 		t.Fatalf("outbox = %q, want %q", got, want)
 	}

@@ -44,8 +44,11 @@ func (s *Service) ResolveMissing(ctx context.Context, r domain.MissingResolution
 		if err := tx.CompleteTask(r.TaskID, s.user.ID, at, note); err != nil {
 			return err
 		}
-		if _, err := s.enqueue(tx, at, OutboxResolve, "Task", r.TaskID, ts.Meta.VersionID,
-			completeTaskPatch(s.user, fhir.FormatInstant(at), note)); err != nil {
+		ch, err := taskCompletion(s.user, r.TaskID, ts.Meta.VersionID, ts.Status, fhir.FormatInstant(at), note)
+		if err != nil {
+			return err
+		}
+		if _, err := s.queueChanges(tx, at, OutboxResolve, ch); err != nil {
 			return err
 		}
 		return s.audit(tx, at, AuditResolveMissing, ts.Task.PatientID, map[string]any{

@@ -140,7 +140,9 @@ func withCover(r domain.Responsibility, cover domain.Cover, now time.Time) domai
 
 // putEpisode writes the new responsibility locally (keeping the episode's
 // server identity, so the central's next version replaces it) and queues
-// the EpisodeOfCare PUT with If-Match.
+// the change of the EpisodeOfCare: only the team, organisation and cover
+// elements that differ are changed in the server's JSON (its period and
+// anything else the console does not model stay), sent with If-Match.
 func (s *Service) putEpisode(tx *cache.Tx, at time.Time, es cache.EpisodeState, next domain.Responsibility) error {
 	if err := tx.PutResponsibility(es.PatientID, next, es.Meta); err != nil {
 		if isForeignKey(err) {
@@ -148,8 +150,13 @@ func (s *Service) putEpisode(tx *cache.Tx, at time.Time, es cache.EpisodeState, 
 		}
 		return err
 	}
-	eoc := fhir.ResponsibilityToEpisodeOfCare(es.Meta.ID, es.PatientID, next)
-	_, err := s.enqueue(tx, at, OutboxEpisode, "EpisodeOfCare", es.Meta.ID, es.Meta.VersionID, eoc)
+	before := fhir.ResponsibilityToEpisodeOfCare(es.Meta.ID, es.PatientID, es.Responsibility)
+	after := fhir.ResponsibilityToEpisodeOfCare(es.Meta.ID, es.PatientID, next)
+	ch, err := change("EpisodeOfCare", es.Meta.ID, es.Meta.VersionID, before, after)
+	if err != nil {
+		return err
+	}
+	_, err = s.queueChanges(tx, at, OutboxEpisode, ch)
 	return err
 }
 

@@ -119,33 +119,6 @@ func (s *Service) audit(tx *cache.Tx, at time.Time, action, patientID string, v 
 	return tx.Audit(domain.AuditEntry{At: at, User: s.user.ID, Action: action, PatientID: patientID, Detail: string(b)})
 }
 
-// enqueue adds one outbox entry with a fresh UUID and returns the UUID.
-// ifMatch is the cached version of the resource changed (id), or "".
-func (s *Service) enqueue(tx *cache.Tx, at time.Time, action, typ, id, ifMatch string, payload any) (string, error) {
-	b, err := json.Marshal(payload)
-	if err != nil {
-		return "", fmt.Errorf("encode %s %s: %w", action, typ, err)
-	}
-	if id != "" {
-		// A change of a resource with a change still queued is made against
-		// the version the queued one will give it, so the two chain on the
-		// central (and the second conflicts when the first does).
-		v, ok, err := tx.LastQueuedVersion(typ, id)
-		if err != nil {
-			return "", err
-		}
-		if ok && v != "" {
-			ifMatch = nextVersion(v)
-		}
-	}
-	u := s.newUUID()
-	if err := tx.Enqueue(cache.OutboxEntry{UUID: u, Created: at, Action: action, ResourceType: typ, ResourceID: id,
-		Payload: b, IfMatch: ifMatch}); err != nil {
-		return "", err
-	}
-	return u, nil
-}
-
 // problem builds a one-field domain.Problems for a failure found against
 // the stored data (the form shows it next to field).
 func problem(field, code, msg string) error {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -165,6 +164,14 @@ func (s *Service) describe(ctx context.Context, e cache.OutboxEntry) (console.Sy
 // subject, patient or for reference of the resource, or of a transaction's
 // first entry.
 func payloadPatient(payload []byte) string {
+	if cs, err := engine.DecodeChangeSet(payload); err == nil {
+		for _, c := range cs.Changes {
+			if id := payloadPatient(c.New); id != "" {
+				return id
+			}
+		}
+		return ""
+	}
 	var r struct {
 		ResourceType string             `json:"resourceType"`
 		Subject      *fhir.Reference    `json:"subject"`
@@ -212,36 +219,54 @@ func (s *Service) versions(ctx context.Context, p *console.SyncProblem, c cache.
 			}
 		}
 	case c.Entry.ResourceType == "Task":
-		p.Mine.Lines = taskChangeLines(c.Entry.Payload)
+		p.Mine.Lines = taskChangeLines(minePayload(c.Entry.Payload))
 		p.Theirs.Lines = taskLines(c.ServerJSON)
 		if t, err := fhir.Decode[*fhir.Task](c.ServerJSON); err == nil && t.Owner != nil {
 			p.Theirs.Author = t.Owner.Display
 		}
 	case c.Entry.ResourceType == "EpisodeOfCare":
 		var err error
-		if p.Mine.Lines, err = s.episodeLines(ctx, c.Entry.Payload); err != nil {
+		if p.Mine.Lines, err = s.episodeLines(ctx, minePayload(c.Entry.Payload)); err != nil {
 			return err
 		}
 		if p.Theirs.Lines, err = s.episodeLines(ctx, c.ServerJSON); err != nil {
 			return err
 		}
 	default:
-		p.Mine.Lines, p.Theirs.Lines = fieldDiff(c.Entry.Payload, c.ServerJSON)
+		p.Mine.Lines, p.Theirs.Lines = fieldDiff(minePayload(c.Entry.Payload), c.ServerJSON)
 	}
 	return nil
 }
 
-// bundleRegime reads the regime a transaction Bundle of a CarePlan and its
-// ServiceRequests holds.
+// minePayload is what the nurse's change sets a resource to: the new
+// rendering of a change set's first change, else the payload itself (a
+// PUT body or JSON Patch queued before change sets).
+func minePayload(payload []byte) []byte {
+	if cs, err := engine.DecodeChangeSet(payload); err == nil {
+		return cs.Changes[0].New
+	}
+	return payload
+}
+
+// bundleRegime reads the regime a change set (or, queued before change
+// sets, a transaction Bundle) of a CarePlan and its ServiceRequests holds.
 func bundleRegime(payload []byte) (domain.Regime, bool) {
-	b, err := fhir.Decode[*fhir.Bundle](payload)
-	if err != nil {
+	var resources [][]byte
+	if cs, err := engine.DecodeChangeSet(payload); err == nil {
+		for _, c := range cs.Changes {
+			resources = append(resources, c.New)
+		}
+	} else if b, err := fhir.Decode[*fhir.Bundle](payload); err == nil {
+		for _, e := range b.Entry {
+			resources = append(resources, e.Resource)
+		}
+	} else {
 		return domain.Regime{}, false
 	}
 	var cp *fhir.CarePlan
 	var srs []*fhir.ServiceRequest
-	for _, e := range b.Entry {
-		res, err := fhir.DecodeResource(e.Resource)
+	for _, raw := range resources {
+		res, err := fhir.DecodeResource(raw)
 		if err != nil {
 			continue
 		}
@@ -510,13 +535,13 @@ func (s *Service) resolveFailed(ctx context.Context, uuid string, retry bool) er
 	return fmt.Errorf("actions: outbox entry %s is neither conflicted nor failed: %w", uuid, cache.ErrNotFound)
 }
 
-// newestRegime is the version with the highest version number.
+// newestRegime is the central's newest version: the last of the history
+// (oldest first) that is not a pending local one. Version ids are opaque.
 func newestRegime(hist []domain.Regime) domain.Regime {
-	best, bestN := hist[len(hist)-1], -1
-	for _, r := range hist {
-		if n, err := strconv.Atoi(r.Version); err == nil && n > bestN {
-			best, bestN = r, n
+	for i := len(hist) - 1; i >= 0; i-- {
+		if !domain.IsPendingVersion(hist[i].Version) {
+			return hist[i]
 		}
 	}
-	return best
+	return hist[len(hist)-1]
 }

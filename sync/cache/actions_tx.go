@@ -108,12 +108,17 @@ type RegimeState struct {
 	Refs   map[domain.Kind]ServiceRequestRef
 }
 
-// CurrentRegime returns the newest version (the highest version id) of the
-// patient's regime: the version a change must be based on, as the central
-// compares it with If-Match. ok is false when the patient has none.
+// CurrentRegime returns the newest version of the patient's regime: the
+// newest pending local version (one not yet answered by the central), else
+// the central's newest by lastUpdated (version ids are opaque; they only
+// break ties of data stored without lastUpdated). It is the version a
+// change must be based on. ok is false when the patient has none.
 func (tx *Tx) CurrentRegime(patientID string) (RegimeState, bool, error) {
 	row := tx.tx.QueryRowContext(tx.ctx, `SELECT `+regimeCols+`, last_updated, service_requests FROM regimes
-WHERE patient_id = ? ORDER BY length(version_id) DESC, version_id DESC, last_updated DESC LIMIT 1`, patientID)
+WHERE patient_id = ?
+ORDER BY (version_id LIKE '`+domain.PendingVersionPrefix+`%') DESC,
+	CASE WHEN version_id LIKE '`+domain.PendingVersionPrefix+`%' THEN rowid END DESC,
+	last_updated DESC, length(version_id) DESC, version_id DESC LIMIT 1`, patientID)
 	var rs RegimeState
 	var eff, start, end, reeval, startupEnd sql.NullInt64
 	var phase, refs string

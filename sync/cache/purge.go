@@ -26,8 +26,9 @@ func (s *Store) PatientIDs(ctx context.Context) ([]string, error) {
 }
 
 // purgeStatements delete one patient's rows, children before parents (the
-// foreign keys). The raw CarePlan/ServiceRequest JSON and parked resources
-// are found by their patient reference; parked JSON may be invalid, hence
+// foreign keys). The raw JSON (CarePlans, ServiceRequests, Tasks,
+// Communications, EpisodesOfCare) and parked resources are found by their
+// patient reference; parked JSON may be invalid, hence
 // the json_valid guard.
 var purgeStatements = []string{
 	`DELETE FROM latest_readings WHERE patient_id = ?1`,
@@ -38,7 +39,8 @@ var purgeStatements = []string{
 	`DELETE FROM notes WHERE patient_id = ?1`,
 	`DELETE FROM regimes WHERE patient_id = ?1`,
 	`DELETE FROM episodes_of_care WHERE patient_id = ?1`,
-	`DELETE FROM sync_resources WHERE json_extract(json, '$.subject.reference') = 'Patient/' || ?1`,
+	`DELETE FROM sync_resources WHERE coalesce(json_extract(json, '$.subject.reference'),
+		json_extract(json, '$.for.reference'), json_extract(json, '$.patient.reference')) = 'Patient/' || ?1`,
 	`DELETE FROM sync_parked WHERE CASE WHEN json_valid(json) THEN
 		coalesce(json_extract(json, '$.subject.reference'), json_extract(json, '$.for.reference'),
 			json_extract(json, '$.patient.reference')) = 'Patient/' || ?1

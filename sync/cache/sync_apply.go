@@ -101,7 +101,11 @@ func (tx *Tx) ApplyResource(raw []byte) (ApplyResult, error) {
 	if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT apply_resource`); err != nil {
 		return res, fmt.Errorf("apply %s: savepoint: %w", res.Type, err)
 	}
-	applyErr := tx.applyDecoded(r, raw, Meta{ID: res.ID, VersionID: res.VersionID, LastUpdated: res.LastUpdated})
+	m := Meta{ID: res.ID, VersionID: res.VersionID, LastUpdated: res.LastUpdated}
+	applyErr := tx.applyDecoded(r, raw, m)
+	if applyErr == nil && writableRaw[res.Type] {
+		applyErr = tx.putRaw(res.Type, m, "", raw)
+	}
 	if applyErr != nil {
 		if _, err := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO apply_resource`); err != nil {
 			return res, fmt.Errorf("apply %s: rollback to savepoint: %w", res.Type, err)

@@ -122,7 +122,8 @@ SELECT uuid, resource_type, resource_id, ?, ?, ?, ?, ? FROM outbox WHERE uuid = 
 }
 
 // FinishOutbox deletes an entry the server confirmed, with its conflict
-// record if any. Needs PrepareSync.
+// record if any and the pending regime version it made (the server's
+// version, applied before, replaces it). Needs PrepareSync.
 func (tx *Tx) FinishOutbox(uuid string) error {
 	if err := tx.DeleteOutbox(uuid); err != nil {
 		return err
@@ -130,7 +131,7 @@ func (tx *Tx) FinishOutbox(uuid string) error {
 	if _, err := tx.exec(`DELETE FROM outbox_conflicts WHERE uuid = ?`, uuid); err != nil {
 		return fmt.Errorf("outbox %s: %w", uuid, err)
 	}
-	return nil
+	return tx.DropPendingVersions(uuid)
 }
 
 // OutboxConflictView is a conflicted entry with the server's version.

@@ -35,13 +35,16 @@ const (
 // ActionPatch.
 func method(it cache.OutboxEntry) string {
 	switch it.Action {
-	case ActionCreate, ActionUpdate, ActionPatch, ActionTransaction:
+	case ActionCreate, ActionUpdate, ActionPatch, ActionTransaction, ActionMerge:
 		return it.Action
 	}
 	p := bytes.TrimSpace(it.Payload)
 	switch {
 	case len(p) > 0 && p[0] == '[':
 		return ActionPatch
+	case bytes.HasPrefix(p, []byte(`{"changes":`)):
+		// A ChangeSet (json.Marshal writes its one field first).
+		return ActionMerge
 	case it.ResourceID == "":
 		return ActionCreate
 	}
@@ -94,6 +97,8 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 	switch method(it) {
 	case ActionTransaction:
 		more, sendErr = e.client.Transaction(ctx, it.Payload)
+	case ActionMerge:
+		more, sendErr = e.sendMerge(ctx, it)
 	case ActionCreate:
 		resp, sendErr = e.client.Create(ctx, it.ResourceType, it.Payload, client.IdentifierCondition(it.UUID))
 	case ActionUpdate:
@@ -107,6 +112,11 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 		err := e.store.Write(ctx, func(tx *cache.Tx) error {
 			for _, r := range more {
 				if _, err := tx.ApplyResource(r.Raw); err != nil {
+					return err
+				}
+			}
+			if method(it) == ActionMerge {
+				if err := rebaseChained(tx, it, more); err != nil {
 					return err
 				}
 			}
@@ -330,6 +340,19 @@ func completesTask(it cache.OutboxEntry) bool {
 			Status string `json:"status"`
 		}
 		return json.Unmarshal(it.Payload, &t) == nil && t.Status == fhir.TaskStatusCompleted
+	case ActionMerge:
+		cs, err := DecodeChangeSet(it.Payload)
+		if err != nil {
+			return false
+		}
+		for _, c := range cs.Changes {
+			var t struct {
+				Status string `json:"status"`
+			}
+			if c.ResourceType == "Task" && json.Unmarshal(c.New, &t) == nil && t.Status == fhir.TaskStatusCompleted {
+				return true
+			}
+		}
 	}
 	return false
 }

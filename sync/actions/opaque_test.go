@@ -1,0 +1,309 @@
+package actions_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
+	"github.com/telehjerte/telehjerte-tui/sync/actions"
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/client"
+	"github.com/telehjerte/telehjerte-tui/sync/engine"
+)
+
+// Unknown to the console: what a richer server (FUT, another region's)
+// keeps on every resource. Each must survive every write the console makes.
+const unknownExtURL = "http://example.org/fhir/StructureDefinition/server-only"
+
+func withUnknown(m map[string]any) {
+	exts, _ := m["extension"].([]any)
+	m["extension"] = append([]any{map[string]any{"url": unknownExtURL, "valueString": "keep me " + m["resourceType"].(string)}}, exts...)
+	m["implicitRules"] = "http://example.org/rules"
+	m["language"] = "da"
+}
+
+// opaqueClinic is one patient on an opaqueServer, seeded with elements the
+// console does not model on every resource it may write.
+type opaqueClinic struct {
+	srv                                *opaqueServer
+	now                                time.Time
+	home, cover                        domain.Team
+	patient, episode, plan, task, miss string
+	message, obs                       string
+	srByKind                           map[domain.Kind]string
+	nurse                              actions.User
+}
+
+func newOpaqueClinic(t *testing.T) *opaqueClinic {
+	now := time.Date(2026, 6, 10, 9, 0, 0, 0, time.UTC)
+	s := newOpaqueServer(t, now)
+	c := &opaqueClinic{srv: s, now: now, srByKind: map[domain.Kind]string{},
+		nurse: actions.User{ID: uuid.NewString(), Name: "Karen Holm"}}
+	for _, team := range []*domain.Team{&c.home, &c.cover} {
+		team.OrgID = s.seedJSON(&fhir.Organization{Base: fhir.Base{ResourceType: "Organization"}, Name: "Sygehus " + uuid.NewString()[:4]}, nil)
+		ct, _ := fhir.TeamToFHIR(domain.Team{Name: "Team " + uuid.NewString()[:4], OrgID: team.OrgID, OrgName: "Sygehus"})
+		team.ID = s.seedJSON(ct, nil)
+		team.Name, team.OrgName = ct.Name, "Sygehus"
+	}
+	c.patient = s.seedJSON(fhir.PatientToFHIR(domain.Patient{Name: "Patient Opak", CPR: "0101501234",
+		Programmes: []string{domain.ProgrammeHeartFailure}}), nil)
+	c.episode = s.seedJSON(fhir.ResponsibilityToEpisodeOfCare("", c.patient, domain.Responsibility{Home: c.home}), func(m map[string]any) {
+		withUnknown(m)
+		m["period"] = map[string]any{"start": "2026-01-05"}
+		m["type"] = []any{map[string]any{"text": "telemedicinsk forløb"}}
+	})
+	start := now.AddDate(0, 0, -30)
+	reg := domain.Regime{ID: "placeholder", PatientID: c.patient, EffectiveFrom: start, Start: start,
+		Phase: domain.PhaseOngoing, Author: "Dr. Test", Physician: "Dr. Test", Reason: "start",
+		Schedules:  []domain.Schedule{{Kind: domain.KindPulse, Freq: domain.Frequency{Kind: domain.Daily}, Deadline: 12 * time.Hour}},
+		Thresholds: domain.DefaultThresholds(80)}
+	cp, srs := fhir.RegimeToFHIR(reg)
+	cp.ID, cp.Activity = "", nil
+	c.plan = s.seedJSON(cp, func(m map[string]any) {
+		withUnknown(m)
+		m["careTeam"] = []any{map[string]any{"reference": "CareTeam/" + c.home.ID}}
+	})
+	var activity []any
+	for _, sr := range srs {
+		k, _ := fhir.KindOf(*sr.Code)
+		sr.ID = ""
+		sr.BasedOn = []fhir.Reference{*fhir.Ref("CarePlan", c.plan)}
+		id := s.seedJSON(sr, func(m map[string]any) {
+			withUnknown(m)
+			m["requester"] = map[string]any{"reference": "Practitioner/" + uuid.NewString(), "display": "Dr. Test"}
+		})
+		c.srByKind[k] = id
+		activity = append(activity, map[string]any{"reference": map[string]any{"reference": "ServiceRequest/" + id}})
+	}
+	cpm := s.get("CarePlan", c.plan)
+	cpm["activity"] = activity
+	delete(cpm, "meta")
+	s.seed(cpm)
+
+	red := domain.Measurement{PatientID: c.patient, Kind: domain.KindPulse, Value: 120, Taken: now.Add(-3 * time.Hour), Received: now.Add(-3 * time.Hour)}
+	c.obs = s.seedJSON(fhir.MeasurementToObservation(red, &domain.Classification{Color: domain.Red}), nil)
+	c.task = s.seedJSON(fhir.TaskToFHIR(domain.Task{PatientID: c.patient, Category: domain.TaskMeasurement, FocusID: c.obs,
+		Color: domain.Red, Created: red.Received}), func(m map[string]any) {
+		withUnknown(m)
+		m["note"] = []any{map[string]any{"text": "server-side note"}}
+		m["executionPeriod"] = map[string]any{"start": "2026-06-10T06:00:00Z"}
+		m["businessStatus"] = map[string]any{"text": "afventer"}
+	})
+	c.miss = s.seedJSON(fhir.TaskToFHIR(domain.Task{PatientID: c.patient, Category: domain.TaskMissing, Kind: domain.KindPulse,
+		Color: domain.Yellow, Created: now.Add(-20 * time.Hour), Due: now.Add(-21 * time.Hour)}), withUnknown)
+	c.message = s.seedJSON(fhir.MessageToCommunication(domain.Message{PatientID: c.patient, ThreadID: "thr-1", FromPatient: true,
+		Sender: "Patient Opak", Title: "Spørgsmål", Body: "Hvornår skal jeg måle?", Sent: now.Add(-time.Hour)}), func(m map[string]any) {
+		withUnknown(m)
+		m["medium"] = []any{map[string]any{"text": "app"}}
+	})
+	return c
+}
+
+// console opens a cache on the opaque server and syncs it once.
+func (c *opaqueClinic) console(t *testing.T, clock func() time.Time) *nurseConsole {
+	t.Helper()
+	ctx := context.Background()
+	st, err := cache.Open(ctx, filepath.Join(t.TempDir(), "cache.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cl, err := client.New(client.Options{BaseURL: c.srv.url, Token: "tok", Timeout: 30 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := engine.New(st, cl, engine.Options{Clock: clock, Logger: quiet, Rand: func() float64 { return 0.5 }})
+	act, err := actions.New(st, c.nurse, clock, uuid.NewString)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &nurseConsole{store: st, eng: eng, act: act, user: c.nurse}
+	n.sync(t)
+	return n
+}
+
+// hasUnknown fails unless m still carries every element withUnknown gave
+// it.
+func hasUnknown(t *testing.T, what string, m map[string]any) {
+	t.Helper()
+	if m["implicitRules"] != "http://example.org/rules" || m["language"] != "da" {
+		t.Errorf("%s lost unknown elements: %v", what, m)
+	}
+	found := false
+	for _, e := range asSlice(m["extension"]) {
+		if em, _ := e.(map[string]any); em["url"] == unknownExtURL {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("%s lost its server-side extension: %v", what, m["extension"])
+	}
+}
+
+func asSlice(v any) []any { s, _ := v.([]any); return s }
+
+// Every write the console makes on an independent server (opaque UUID
+// versionIds, keeping what it is sent) keeps what the console does not
+// model, and chained offline changes of one resource each use the ETag the
+// server returned for the one before: nothing conflicts, nothing is lost,
+// and the regime history holds exactly the server's versions.
+func TestWritesOnAnOpaqueServerKeepUnknownDataAndChain(t *testing.T) {
+	c := newOpaqueClinic(t)
+	ctx := context.Background()
+	clock := func() time.Time { return c.now }
+	n := c.console(t, clock)
+
+	// Offline: everything below is queued before the one round that sends
+	// it, several changes chaining on the same resource.
+	if err := n.act.MarkRead(ctx, c.message, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.act.MarkRead(ctx, c.message, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.act.MarkRead(ctx, c.message, true); err != nil {
+		t.Fatal(err)
+	}
+	ack := domain.Acknowledgement{TaskIDs: []string{c.task}, Scope: domain.AckScope{Kind: domain.AckPatient, PatientID: c.patient},
+		Note: "set, ok", By: c.nurse.Name, At: c.now}
+	if _, err := n.act.Acknowledge(ctx, ack); err != nil {
+		t.Fatal(err)
+	}
+	if err := n.act.ResolveMissing(ctx, domain.MissingResolution{TaskID: c.miss, PatientID: c.patient,
+		Reason: domain.MissingContacted, Text: "ringede", By: c.nurse.Name, At: c.now}); err != nil {
+		t.Fatal(err)
+	}
+	ch1 := validChange(t, n, c.patient)
+	if err := n.act.SaveRegime(ctx, ch1); err != nil {
+		t.Fatal(err)
+	}
+	ch2 := validChange(t, n, c.patient)
+	ch2.Regime.Reason = "igen"
+	pt := ch2.Regime.Thresholds.ByKind[domain.KindPulse]
+	pt.Primary.YellowHigh = domain.L(85)
+	ch2.Regime.Thresholds.ByKind[domain.KindPulse] = pt
+	if err := n.act.SaveRegime(ctx, ch2); err != nil {
+		t.Fatal(err)
+	}
+	cover := domain.CoverPlan{Scope: domain.CoverPatient, PatientID: c.patient, Covering: c.cover,
+		Period: domain.Period{From: c.now.AddDate(0, 0, 1), To: c.now.AddDate(0, 0, 4)}, By: c.nurse.Name, At: c.now}
+	if err := n.act.PlanCover(ctx, cover); err != nil {
+		t.Fatal(err)
+	}
+	later := cover
+	later.ID, later.Period = "", domain.Period{From: c.now.AddDate(0, 0, 10), To: c.now.AddDate(0, 0, 12)}
+	if err := n.act.PlanCover(ctx, later); err != nil {
+		t.Fatal(err)
+	}
+
+	rep := n.sync(t)
+	if rep.Conflicts != 0 || rep.Failed != 0 {
+		probs, _ := n.act.SyncProblems(ctx)
+		t.Fatalf("round = %+v; problems %+v", rep, probs)
+	}
+	if left := n.outbox(t); len(left) != 0 {
+		t.Fatalf("outbox after the round = %q", outboxLines(left))
+	}
+	if got := c.srv.requests["PATCH Task"] + c.srv.requests["PATCH Communication"]; got != 0 {
+		t.Errorf("%d PATCH requests to a server without PATCH", got)
+	}
+
+	// Communication: read after read/unread/read, every other extension kept.
+	msg := c.srv.get("Communication", c.message)
+	hasUnknown(t, "Communication", msg)
+	if v := msg["medium"]; v == nil {
+		t.Error("Communication lost medium")
+	}
+	if s := str(msg["extension"]); !strings.Contains(s, "thr-1") || !strings.Contains(s, fhir.AdminStatusRead) ||
+		strings.Contains(s, fhir.AdminStatusActive) {
+		t.Errorf("Communication extensions = %s", s)
+	}
+	if v := c.srv.versions("Communication", c.message); len(v) != 4 {
+		t.Errorf("Communication versions = %d, want 4 (seed + three changes)", len(v))
+	}
+
+	// Task: completed with owner and the note appended; the server's note,
+	// executionPeriod.start and businessStatus kept.
+	task := c.srv.get("Task", c.task)
+	hasUnknown(t, "Task", task)
+	if task["status"] != "completed" || task["businessStatus"] == nil {
+		t.Errorf("Task = %v", task)
+	}
+	if notes := str(task["note"]); !strings.Contains(notes, "server-side note") || !strings.Contains(notes, "set, ok") {
+		t.Errorf("Task notes = %s", notes)
+	}
+	if ep, _ := task["executionPeriod"].(map[string]any); ep["start"] != "2026-06-10T06:00:00Z" || ep["end"] == nil {
+		t.Errorf("Task executionPeriod = %v", task["executionPeriod"])
+	}
+	hasUnknown(t, "missing Task", c.srv.get("Task", c.miss))
+
+	// CarePlan and ServiceRequests: both versions reached the server;
+	// careTeam and requester kept.
+	plan := c.srv.get("CarePlan", c.plan)
+	hasUnknown(t, "CarePlan", plan)
+	if plan["careTeam"] == nil || !strings.Contains(str(plan["extension"]), "igen") {
+		t.Errorf("CarePlan = %v", plan)
+	}
+	if v := c.srv.versions("CarePlan", c.plan); len(v) != 4 { // seed, activity, two changes
+		t.Errorf("CarePlan versions = %d, want 4", len(v))
+	}
+	for k, id := range c.srByKind {
+		sr := c.srv.get("ServiceRequest", id)
+		hasUnknown(t, "ServiceRequest "+string(k), sr)
+		if sr["requester"] == nil {
+			t.Errorf("ServiceRequest %s lost requester", k)
+		}
+	}
+	if s := str(c.srv.get("ServiceRequest", c.srByKind[domain.KindPulse])["extension"]); !strings.Contains(s, "85") || !strings.Contains(s, "110") {
+		t.Errorf("pulse ServiceRequest thresholds = %s", s)
+	}
+	// The regime history: exactly the server's CarePlan versions, none
+	// made up (no pending or computed version left behind).
+	hist, err := n.store.RegimeHistory(ctx, c.patient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range hist {
+		got = append(got, r.Version)
+	}
+	serverVersions := c.srv.versions("CarePlan", c.plan)
+	if want := serverVersions[len(serverVersions)-3:]; !reflect.DeepEqual(got, want) {
+		t.Errorf("cached regime versions = %q, want the server's %q", got, want)
+	}
+	if last := hist[len(hist)-1]; last.Reason != "igen" || last.Thresholds.ByKind[domain.KindPulse].Primary.YellowHigh.V != 85 {
+		t.Errorf("newest cached regime = %+v", last)
+	}
+
+	// EpisodeOfCare: two covers, period and everything else kept.
+	eoc := c.srv.get("EpisodeOfCare", c.episode)
+	hasUnknown(t, "EpisodeOfCare", eoc)
+	if p, _ := eoc["period"].(map[string]any); p["start"] != "2026-01-05" || eoc["type"] == nil {
+		t.Errorf("EpisodeOfCare lost period or type: %v", eoc)
+	}
+	covers := 0
+	for _, e := range asSlice(eoc["extension"]) {
+		if em, _ := e.(map[string]any); em["url"] == fhir.ExtCover {
+			covers++
+		}
+	}
+	if covers != 2 {
+		t.Errorf("EpisodeOfCare covers = %d, want 2: %v", covers, eoc["extension"])
+	}
+	d, err := n.store.Patient(ctx, c.patient, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := d.Responsibility; r.Cover == nil || len(r.Planned) != 1 {
+		t.Errorf("cached responsibility = %+v", r)
+	}
+	var _ = json.Marshal
+}
