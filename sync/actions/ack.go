@@ -72,7 +72,10 @@ func (s *Service) Acknowledge(ctx context.Context, a domain.Acknowledgement) (co
 				return err
 			}
 			ciUUID := s.newUUID()
-			ci := s.assessment(ciUUID, ts.Task, atText, note)
+			ci, err := s.assessment(tx, ciUUID, ts.Task, atText, note)
+			if err != nil {
+				return err
+			}
 			if err := s.enqueueWithUUID(tx, ciUUID, at, OutboxAssessment, "ClinicalImpression", ci); err != nil {
 				return err
 			}
@@ -108,9 +111,11 @@ func (s *Service) Acknowledge(ctx context.Context, a domain.Acknowledgement) (co
 }
 
 // assessment is the ClinicalImpression that records the acknowledgement:
-// code MeasurementAssessment, previous → the triage the central made on
-// arrival, investigation → the reading, decision approved, the note.
-func (s *Service) assessment(uuid string, t domain.Task, at, note string) *fhir.ClinicalImpression {
+// code MeasurementAssessment, previous → the triage ClinicalImpression the
+// console pulled for the reading (none when it knows of none: only ids
+// read from the server are referred to), investigation → the reading,
+// decision approved, the note.
+func (s *Service) assessment(tx *cache.Tx, uuid string, t domain.Task, at, note string) (*fhir.ClinicalImpression, error) {
 	code := fhir.Concept(fhir.SystemClinicalImpCode, fhir.CodeMeasurementAssessment, "")
 	focus := focusRef(t.FocusID)
 	assessor := fhir.Ref("Practitioner", s.user.ID)
@@ -130,15 +135,22 @@ func (s *Service) assessment(uuid string, t domain.Task, at, note string) *fhir.
 		SupportingInfo: []fhir.Reference{*fhir.Ref("Task", t.ID)},
 	}
 	if focus != nil {
-		_, id, _ := strings.Cut(focus.Reference, "/")
-		ci.Previous = fhir.Ref("ClinicalImpression", "triage-"+id)
+		if id, ok := fhir.RefID(focus, "Observation"); ok {
+			triage, known, err := tx.TriageOf(id)
+			if err != nil {
+				return nil, err
+			}
+			if known {
+				ci.Previous = fhir.Ref("ClinicalImpression", triage)
+			}
+		}
 		ci.Investigation = []fhir.ClinicalImpressionInvestigation{{
 			Code: fhir.CodeableConcept{Text: "measurement"}, Item: []fhir.Reference{*focus}}}
 	}
 	if note != "" {
 		ci.Note = []fhir.Annotation{{Text: note}}
 	}
-	return ci
+	return ci, nil
 }
 
 // focusRef is the reference a task's focus id stands for: a bare id is an

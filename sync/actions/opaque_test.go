@@ -307,3 +307,131 @@ func TestWritesOnAnOpaqueServerKeepUnknownDataAndChain(t *testing.T) {
 	}
 	var _ = json.Marshal
 }
+
+// triageImpression is a triage ClinicalImpression as a FUT-like server
+// makes it (its id the server's, not our central's triage-<id> naming).
+func triageImpression(patient, obs string, c domain.Color) *fhir.ClinicalImpression {
+	code := fhir.Concept(fhir.SystemClinicalImpCode, fhir.CodeTriagingResult, "")
+	colour := fhir.ColourConcept(c)
+	return &fhir.ClinicalImpression{Base: fhir.Base{ResourceType: "ClinicalImpression"}, Status: "completed", Code: &code,
+		Subject: *fhir.Ref("Patient", patient),
+		Investigation: []fhir.ClinicalImpressionInvestigation{{Code: fhir.CodeableConcept{Text: "measurement"},
+			Item: []fhir.Reference{*fhir.Ref("Observation", obs)}}},
+		Finding: []fhir.ClinicalImpressionFinding{{ItemCodeableConcept: &colour}}}
+}
+
+// futTask is a MeasurementForAssessment Task shaped as on the eHealth
+// Infrastructure: its focus is the triage ClinicalImpression, its colour
+// only in priority.
+func futTask(patient, impression string, created time.Time) map[string]any {
+	cat := fhir.Concept(fhir.SystemTaskCategory, string(domain.TaskMeasurement), "")
+	t := &fhir.Task{Base: fhir.Base{ResourceType: "Task", Extension: []fhir.Extension{{URL: fhir.ExtTaskCategory, ValueCodeableConcept: &cat}}},
+		Status: fhir.TaskStatusReady, Intent: "order", Priority: "asap", Focus: fhir.Ref("ClinicalImpression", impression),
+		For: fhir.Ref("Patient", patient), AuthoredOn: fhir.FormatInstant(created)}
+	b, _ := json.Marshal(t)
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+// Both shapes of a worklist Task work end to end on an independent server:
+// focus on the Observation (ours) and focus on the triage
+// ClinicalImpression (FUT's), the latter whether the impression arrives
+// before or after the Task. Each is shown with its reading's value and
+// colour, acknowledging it acknowledges the reading, and the assessment
+// refers only to ids read from the server: previous is the triage
+// ClinicalImpression the console pulled, or absent when there is none.
+func TestBothTaskShapesAndTriageReferencesOnAnOpaqueServer(t *testing.T) {
+	c := newOpaqueClinic(t)
+	ctx := context.Background()
+	s := c.srv
+	low := domain.Measurement{PatientID: c.patient, Kind: domain.KindPulse, Value: 38, Taken: c.now.Add(-2 * time.Hour), Received: c.now.Add(-2 * time.Hour)}
+	obsFUT := s.seedJSON(fhir.MeasurementToObservation(low, &domain.Classification{Color: domain.Red}), nil)
+	triage := s.seedJSON(triageImpression(c.patient, obsFUT, domain.Red), nil)
+	taskFUT := s.seed(futTask(c.patient, triage, low.Received))
+	// A third reading whose triage the console pulls only after its Task.
+	late := domain.Measurement{PatientID: c.patient, Kind: domain.KindWeight, Value: 86, Taken: c.now.Add(-time.Hour), Received: c.now.Add(-time.Hour)}
+	obsLate := s.seedJSON(fhir.MeasurementToObservation(late, &domain.Classification{Color: domain.Yellow}), nil)
+	triageLate := uuid.NewString()
+	taskLate := s.seed(futTask(c.patient, triageLate, late.Received))
+
+	clock := func() time.Time { return c.now }
+	n := c.console(t, clock)
+	lateCI := triageImpression(c.patient, obsLate, domain.Yellow)
+	lateCI.ID = triageLate
+	s.seedJSON(lateCI, nil)
+	n.sync(t)
+
+	rows, err := n.store.Worklist(ctx, false)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("worklist = %+v, %v", rows, err)
+	}
+	r := rows[0]
+	if r.OpenReadings[domain.KindPulse] != 2 || r.OpenReadings[domain.KindWeight] != 1 {
+		t.Errorf("open readings = %v; want both pulse tasks and the weight task joined to their readings", r.OpenReadings)
+	}
+	if w := r.WorstOpen[domain.KindWeight]; w.Value != 86 || w.Color != domain.Red {
+		// The FUT task has no colour extension: its colour is its priority.
+		t.Errorf("weight open item = %+v, want 86 red (priority asap)", w)
+	}
+	d, err := n.store.Patient(ctx, c.patient, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	focus := map[string]string{}
+	for _, ot := range d.OpenTasks {
+		focus[ot.ID] = ot.FocusID
+	}
+	if focus[taskFUT] != obsFUT || focus[taskLate] != obsLate || focus[c.task] != c.obs {
+		t.Fatalf("task focus = %v; want the readings %s, %s, %s", focus, obsFUT, obsLate, c.obs)
+	}
+
+	ack := domain.Acknowledgement{TaskIDs: []string{c.task, taskFUT, taskLate},
+		Scope: domain.AckScope{Kind: domain.AckPatient, PatientID: c.patient}, By: c.nurse.Name, At: c.now}
+	if _, err := n.act.Acknowledge(ctx, ack); err != nil {
+		t.Fatal(err)
+	}
+	if rep := n.sync(t); rep.Conflicts+rep.Failed != 0 {
+		t.Fatalf("round = %+v", rep)
+	}
+	previous := map[string]string{} // reading -> previous reference ("" none)
+	for _, ci := range s.all("ClinicalImpression") {
+		if !strings.Contains(str(ci["code"]), fhir.CodeMeasurementAssessment) {
+			continue
+		}
+		var item string
+		for _, inv := range asSlice(ci["investigation"]) {
+			for _, it := range asSlice(inv.(map[string]any)["item"]) {
+				item = str(it.(map[string]any)["reference"])
+			}
+		}
+		prev := ""
+		if p, ok := ci["previous"].(map[string]any); ok {
+			prev = str(p["reference"])
+		}
+		previous[item] = prev
+	}
+	want := map[string]string{"Observation/" + c.obs: "", "Observation/" + obsFUT: "ClinicalImpression/" + triage,
+		"Observation/" + obsLate: "ClinicalImpression/" + triageLate}
+	if !reflect.DeepEqual(previous, want) {
+		t.Errorf("assessments (reading → previous) = %v, want %v", previous, want)
+	}
+	for _, id := range []string{c.task, taskFUT, taskLate} {
+		if st := s.get("Task", id)["status"]; st != "completed" {
+			t.Errorf("Task %s on the server = %v", id, st)
+		}
+	}
+	// Acknowledging acknowledged the readings, here and for a console
+	// that only pulls.
+	for _, con := range []*nurseConsole{n, c.console(t, clock)} {
+		d, err := con.store.Patient(ctx, c.patient, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rd := range d.Readings {
+			if (rd.ID == obsFUT || rd.ID == obsLate || rd.ID == c.obs) && !rd.Acknowledged {
+				t.Errorf("reading %s (%s %v) not acknowledged", rd.ID, rd.Kind, rd.Value)
+			}
+		}
+	}
+}

@@ -49,8 +49,12 @@ var replicaTables = map[string]string{
 	"Communication":         "communications",
 }
 
-// rawTypes are kept as JSON in sync_resources (and projected into regimes).
-func rawType(typ string) bool { return typ == "CarePlan" || typ == "ServiceRequest" }
+// rawTypes are kept as JSON in sync_resources only (CarePlans and
+// ServiceRequests projected into regimes; ClinicalImpressions read for the
+// triage a Task or an assessment refers to).
+func rawType(typ string) bool {
+	return typ == "CarePlan" || typ == "ServiceRequest" || typ == "ClinicalImpression"
+}
 
 // ApplyResource stores one pulled resource (FHIR JSON from the server) in
 // the cache, in its own savepoint of this transaction. A resource the cache
@@ -307,6 +311,11 @@ func (tx *Tx) applyDecoded(r fhir.Resource, raw []byte, m Meta) error {
 			return err
 		}
 		return tx.PutMessage(msg, m)
+	case *fhir.ClinicalImpression:
+		if err := tx.putRaw("ClinicalImpression", m, "", raw); err != nil {
+			return err
+		}
+		return tx.applyImpression(v)
 	case *fhir.CarePlan:
 		if err := tx.putRaw("CarePlan", m, "", raw); err != nil {
 			return err
@@ -395,6 +404,9 @@ func taskStatus(s string) string {
 func (tx *Tx) applyTask(ft *fhir.Task, m Meta) error {
 	t, err := fhir.TaskFromFHIR(ft)
 	if err != nil {
+		return err
+	}
+	if t.FocusID, err = tx.readingOfFocus(t.FocusID); err != nil {
 		return err
 	}
 	if err := tx.PutTask(t, m); err != nil {

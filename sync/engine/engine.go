@@ -24,9 +24,10 @@ import (
 
 // DefaultTypes is the pull order: referenced resources before those that
 // refer to them (the cache's foreign keys want patients and teams first),
-// ServiceRequests before CarePlans.
+// ServiceRequests before CarePlans, ClinicalImpressions (the triage a
+// FUT-shaped Task focuses on) before Tasks.
 var DefaultTypes = []string{"Organization", "CareTeam", "Practitioner", "Patient", "EpisodeOfCare",
-	"ServiceRequest", "CarePlan", "Observation", "QuestionnaireResponse", "Task", "Communication"}
+	"ServiceRequest", "CarePlan", "Observation", "QuestionnaireResponse", "ClinicalImpression", "Task", "Communication"}
 
 // Defaults for Options.
 const (
