@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -225,7 +226,7 @@ func TestKillDuringAckPush(t *testing.T) {
 	var mu sync.Mutex
 	patches := 0
 	px.Stall(faultproxy.AfterServer, func(r *http.Request) bool {
-		if r.Method != http.MethodPatch {
+		if r.Method != http.MethodPut || !strings.HasPrefix(r.URL.Path, "/Task/") {
 			return false
 		}
 		mu.Lock()
@@ -235,7 +236,7 @@ func TestKillDuringAckPush(t *testing.T) {
 	})
 	killChildAtStall(t, path, ps.URL, px)
 	if tk, _ := serverTask(t, c.url(), tokNurseA, acks[0].task.id); tk.Status != fhir.TaskStatusCompleted {
-		t.Fatalf("Task/%s is %s on the central: the PATCH held at the kill was not applied", acks[0].task.id, tk.Status)
+		t.Fatalf("Task/%s is %s on the central: the Task write held at the kill was not applied", acks[0].task.id, tk.Status)
 	}
 
 	con = openConsole(t, path, c.url(), tokNurseA, engine.Options{}, client.Options{})

@@ -39,12 +39,13 @@ func TestLostAckAnswerStillSendsAssessment(t *testing.T) {
 	mustOnce(t, con)
 	acks := acknowledge(t, con, measurementTasks(t, con, 2))
 
-	// Round 1: the first Task PATCH reaches the central; its answer is held
+	// Round 1: the first Task write (a PUT of the central's Task with the
+	// completion) reaches the central; its answer is held
 	// until the client has given up.
 	var mu sync.Mutex
 	patches := 0
 	px.Stall(faultproxy.AfterServer, func(r *http.Request) bool {
-		if r.Method != http.MethodPatch || !strings.HasPrefix(r.URL.Path, "/Task/") {
+		if r.Method != http.MethodPut || !strings.HasPrefix(r.URL.Path, "/Task/") {
 			return false
 		}
 		mu.Lock()
@@ -57,7 +58,7 @@ func TestLostAckAnswerStillSendsAssessment(t *testing.T) {
 	}
 	px.Release()
 	if tk, _ := serverTask(t, c.url(), tokNurseA, acks[0].task.id); tk.Status != "completed" {
-		t.Fatalf("Task/%s is %s on the central: the held PATCH was not applied", acks[0].task.id, tk.Status)
+		t.Fatalf("Task/%s is %s on the central: the held write was not applied", acks[0].task.id, tk.Status)
 	}
 
 	// Round 2, after the backoff: the retry gets 412 (the Task moved on,
@@ -85,7 +86,7 @@ func TestSentAckCompletedByOtherNurseIsAlreadyDone(t *testing.T) {
 	px, err := faultproxy.New(c.url(), faultproxy.Options{Choose: func(r *http.Request) faultproxy.Kind {
 		mu.Lock()
 		defer mu.Unlock()
-		if r.Method == http.MethodPatch && failPatch {
+		if r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/Task/") && failPatch {
 			failPatch = false
 			return faultproxy.Fail500
 		}
@@ -103,7 +104,7 @@ func TestSentAckCompletedByOtherNurseIsAlreadyDone(t *testing.T) {
 	tk := measurementTasks(t, a, 1)
 	acknowledge(t, a, tk)
 	if _, err := a.eng.Once(context.Background()); err == nil || !client.IsRetryable(err) {
-		t.Fatalf("A's round with the PATCH refused: %v, want a retryable error", err)
+		t.Fatalf("A's round with the Task write refused: %v, want a retryable error", err)
 	}
 	svc, err := actions.New(b.store, actions.User{ID: demo.NurseB, Name: "Bente Berg"}, b.clock.Now, uuid.NewString)
 	if err != nil {

@@ -378,7 +378,8 @@ func ownCompletion(it cache.OutboxEntry, t *fhir.Task) bool {
 }
 
 // completionStamp is the owner reference and executionPeriod.end an entry
-// completing a Task writes (a JSON Patch or a PUT of the Task).
+// completing a Task writes (a change set, a JSON Patch or a PUT of the
+// Task).
 func completionStamp(it cache.OutboxEntry) (owner string, end time.Time, ok bool) {
 	var endText string
 	switch method(it) {
@@ -410,9 +411,17 @@ func completionStamp(it cache.OutboxEntry) (owner string, end time.Time, ok bool
 				_ = json.Unmarshal(op.Value, &endText)
 			}
 		}
-	case ActionUpdate:
+	case ActionUpdate, ActionMerge:
+		body := []byte(it.Payload)
+		if method(it) == ActionMerge {
+			cs, err := DecodeChangeSet(it.Payload)
+			if err != nil || cs.Changes[0].ResourceType != "Task" {
+				return "", time.Time{}, false
+			}
+			body = cs.Changes[0].New
+		}
 		var t fhir.Task
-		if json.Unmarshal(it.Payload, &t) != nil {
+		if json.Unmarshal(body, &t) != nil {
 			return "", time.Time{}, false
 		}
 		if t.Owner != nil {
