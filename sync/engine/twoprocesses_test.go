@@ -117,7 +117,7 @@ func TestTwoProcessesOneCache(t *testing.T) {
 	var mu sync.Mutex
 	patches := 0
 	px.Stall(faultproxy.BeforeServer, func(r *http.Request) bool {
-		if r.Method != http.MethodPatch {
+		if r.Method != http.MethodPut || !strings.HasPrefix(r.URL.Path, "/Task/") {
 			return false
 		}
 		mu.Lock()
