@@ -332,12 +332,32 @@ func TestComposerValidationAndSend(t *testing.T) {
 	c.body.SetValue("")
 	send(m, keyCtrl('t'), keyDown, keyEnter, keyCtrl('s'))
 	calls := act.recorded()
-	if len(calls) != 1 {
+	if len(calls) != 2 {
 		t.Fatalf("calls = %v, errs %v", calls, c.errs)
 	}
 	out := calls[0].(domain.OutgoingMessage)
 	if out.Body != "Tak, vi har set dine målinger." || out.Title != "Sv: Svimmel" || out.PatientID != "p-anna" || out.ID != "id-1" || out.ThreadID != "th-p-anna" {
 		t.Fatalf("message = %+v", out)
+	}
+	// Answering the unread message marks it read (it stayed "✉ ulæst").
+	if rc, ok := calls[1].(readCall); !ok || rc.id != out.InReplyTo || !rc.read {
+		t.Fatalf("after the reply: %#v, want %s marked read", calls[1], out.InReplyTo)
+	}
+}
+
+// Answering a message already read, or writing a new one, sets no read
+// state.
+func TestNewMessageMarksNothing(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('n'))
+	typeText(m, "Ny måling")
+	send(m, keyTab)
+	typeText(m, "Vil du veje dig igen i morgen?")
+	send(m, keyCtrl('s'))
+	calls := act.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("calls = %#v", calls)
 	}
 }
 

@@ -25,15 +25,18 @@ const (
 // a character counter, canned replies, ctrl+s sends through the outbox.
 type composer struct {
 	patientID, threadID, replyTo string
-	patientName                  string
-	title                        textinput.Model
-	body                         textarea.Model
-	focus                        int
-	canned                       []string
-	cannedSel                    int
-	errs                         map[string]string
-	general                      string
-	busy, confirmQuit            bool
+	// replyUnread: the message answered is from the patient and unread;
+	// answering it marks it read.
+	replyUnread       bool
+	patientName       string
+	title             textinput.Model
+	body              textarea.Model
+	focus             int
+	canned            []string
+	cannedSel         int
+	errs              map[string]string
+	general           string
+	busy, confirmQuit bool
 }
 
 // openComposer opens the composer, as a reply to reply when it is set.
@@ -57,6 +60,7 @@ func (m *Model) openComposer(reply *domain.Message) {
 	c.body.SetStyles(bst)
 	if reply != nil {
 		c.threadID, c.replyTo = reply.ThreadID, reply.ID
+		c.replyUnread = reply.FromPatient && !reply.Read
 		c.title.SetValue(domain.ReplyTitle(safetext.Sanitize(reply.Title)))
 		c.focus = compBody
 	}
@@ -152,6 +156,16 @@ func (c *composer) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		return false, nil
 	}
 	var cmd tea.Cmd
+	// An error next to the title or the text goes when that is changed.
+	title, body := c.title.Value(), c.body.Value()
+	defer func() {
+		if c.title.Value() != title {
+			delete(c.errs, "title")
+		}
+		if c.body.Value() != body {
+			delete(c.errs, "body")
+		}
+	}()
 	switch c.focus {
 	case compTitle:
 		if key.Matches(msg, k.Open) {
@@ -193,13 +207,23 @@ func (c *composer) send(m *Model) tea.Cmd {
 		return nil
 	}
 	c.busy = true
-	ctx, act := m.ctx, m.opts.Actions
-	return m.runAction(c, m.t.A.MessageQueued, func() error {
+	ctx, act, a := m.ctx, m.opts.Actions, &m.t.A
+	markRead := c.replyUnread
+	return func() tea.Msg {
 		if err := act.SendMessage(ctx, out); err != nil {
-			return fmt.Errorf("send message: %w", err)
+			return actionDoneMsg{dlg: c, err: fmt.Errorf("send message: %w", err)}
 		}
-		return nil
-	})
+		flash := a.MessageQueued
+		if markRead {
+			// The message is answered, so it has been read. The reply is
+			// queued already: a failure here is reported, not a reason to
+			// keep the composer open (sending again would send twice).
+			if err := act.MarkRead(ctx, out.InReplyTo, true); err != nil {
+				flash += " " + fmt.Sprintf(a.MarkReadFailed, err)
+			}
+		}
+		return actionDoneMsg{dlg: c, flash: flash}
+	}
 }
 
 func (c *composer) lines(m *Model, w, h int) []string {

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -87,5 +88,38 @@ func TestHeaderTeamUserAndSingular(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "1 borger\n") {
 		t.Errorf("one patient:\n%s", b.String())
+	}
+}
+
+// An error next to a field goes when the nurse changes the field; it does
+// not stay after the field is fixed (issue 7).
+func TestFieldErrorClearsWhenFixed(t *testing.T) {
+	m, _ := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('p'))
+	fd := m.dlg.(formDialog)
+	send(m, keyTab)
+	typeText(m, "01.03.2026") // before the start
+	send(m, keyCtrl('s'))
+	if fd.errs["to"] == "" || !strings.Contains(ansi.Strip(m.View().Content), "skal ligge efter fra-datoen") {
+		t.Fatalf("no error for the end date: %v", fd.errs)
+	}
+	send(m, tea.KeyPressMsg{Code: tea.KeyBackspace})
+	if _, ok := fd.errs["to"]; ok || strings.Contains(ansi.Strip(m.View().Content), "skal ligge efter fra-datoen") {
+		t.Fatalf("error still shown after the field changed: %v", fd.errs)
+	}
+	// The composer too.
+	send(m, keyEsc, char('y'), char('n'))
+	c := m.dlg.(*composer)
+	typeText(m, "Vægt")
+	send(m, keyTab)
+	c.body.SetValue(strings.Repeat("a", 2001))
+	send(m, keyCtrl('s'))
+	if c.errs["body"] == "" {
+		t.Fatalf("no error for 2001 characters")
+	}
+	send(m, tea.KeyPressMsg{Code: tea.KeyBackspace})
+	if _, ok := c.errs["body"]; ok {
+		t.Fatalf("body error still shown after the text changed")
 	}
 }

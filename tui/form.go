@@ -240,6 +240,14 @@ func (f *form) update(m *Model, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 	if cur == nil {
 		return false, nil
 	}
+	// An error shown next to a field goes as soon as the nurse changes
+	// that field: it described the old value (the next save checks again).
+	before := cur.value()
+	defer func() {
+		if cur.value() != before {
+			delete(f.errs, cur.id)
+		}
+	}()
 	switch cur.kind {
 	case fieldChoice:
 		switch msg.String() {
