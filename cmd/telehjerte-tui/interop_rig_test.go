@@ -108,7 +108,6 @@ func firstLine(s string) string {
 const (
 	interopNurseToken = "interop-nurse-token-0123456789"
 	interopCoverToken = "interop-cover-token-0123456789"
-	interopBootToken  = "interop-boot-token-0123456789"
 )
 
 // interopServer is a FHIR R4 server the suite runs against.
@@ -118,9 +117,43 @@ type interopServer struct {
 	// triages: the server classifies readings on arrival and makes the
 	// triage ClinicalImpression and review Task itself.
 	triages bool
-	// bind maps the tokens to the practitioners (servers that take
-	// identities from tokens); nil when the server has no such mapping.
-	bind func(nurse, cover string)
+	// ownPractitioner, when set, is the Practitioner id each token stands
+	// for: the server lets a user create only her own Practitioner (PUT
+	// with that id), not POST others (telehjerte-central).
+	ownPractitioner map[string]string
+	// noOrganizations: Organizations are managed on the server itself, not
+	// over the API (telehjerte-central); the seed only refers to them.
+	noOrganizations bool
+	// patientToken returns a token that acts as the patient (messages from
+	// the patient must be sent as the patient); nil: any token may write
+	// for the patient.
+	patientToken func(patientID string) string
+}
+
+// createPractitioner creates the Practitioner token stands for and returns
+// its id.
+func (s *interopServer) createPractitioner(t *testing.T, token string, res obj) string {
+	t.Helper()
+	r := s.as(t, token)
+	id, own := s.ownPractitioner[token]
+	if !own {
+		return idOf(r.create(res))
+	}
+	res["id"] = id
+	status, _, raw := r.do(http.MethodPut, "Practitioner/"+id, res, nil)
+	if status != http.StatusCreated && status != http.StatusOK {
+		t.Fatalf("PUT Practitioner/%s: %d\n%s", id, status, raw)
+	}
+	return id
+}
+
+// asPatient is a client acting for the patient (fallback: token).
+func (s *interopServer) asPatient(t *testing.T, patientID, token string) *rest {
+	t.Helper()
+	if s.patientToken != nil {
+		token = s.patientToken(patientID)
+	}
+	return s.as(t, token)
 }
 
 // interopServers are the servers the suite runs against, by name.
@@ -184,7 +217,7 @@ func startMedplum(t *testing.T) *interopServer {
 	node := requireNode(t)
 	cmd := exec.Command(node, "server.mjs")
 	cmd.Dir = interopServerDir
-	cmd.Env = append(os.Environ(), "INTEROP_TOKENS="+strings.Join([]string{interopNurseToken, interopCoverToken, interopBootToken}, ","))
+	cmd.Env = append(os.Environ(), "INTEROP_TOKENS="+interopNurseToken+","+interopCoverToken)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -233,9 +266,9 @@ func startMedplum(t *testing.T) *interopServer {
 }
 
 // startInteropCentral starts an empty telehjerte-central. Its tokens name
-// practitioners, whose ids it assigns itself: the suite's first token is a
-// bootstrap identity; bind restarts it with the nurses' tokens once their
-// Practitioners exist.
+// their principals: the nurses' Practitioner ids are fixed in its token
+// file (it lets a user create only her own Practitioner); a patient's token
+// is added, with a restart, once the server has assigned the patient's id.
 func startInteropCentral(t *testing.T) *interopServer {
 	t.Helper()
 	bin := buildCentral(t)
@@ -244,7 +277,11 @@ func startInteropCentral(t *testing.T) *interopServer {
 	addr := freeAddr(t)
 	var serve *exec.Cmd
 	var log *strings.Builder
-	start := func(m map[string]string) {
+	m := map[string]string{
+		interopNurseToken: "Practitioner/interop-nurse",
+		interopCoverToken: "Practitioner/interop-cover",
+	}
+	start := func() {
 		raw, _ := json.Marshal(m)
 		if err := os.WriteFile(tokens, raw, 0o600); err != nil {
 			t.Fatal(err)
@@ -278,15 +315,21 @@ func startInteropCentral(t *testing.T) *interopServer {
 		}
 	}
 	t.Cleanup(stop)
-	start(map[string]string{interopBootToken: "Practitioner/interop-bootstrap"})
-	return &interopServer{name: "central", url: "http://" + addr, triages: true, bind: func(nurse, cover string) {
-		stop()
-		start(map[string]string{
-			interopBootToken:  "Practitioner/interop-bootstrap",
-			interopNurseToken: "Practitioner/" + nurse,
-			interopCoverToken: "Practitioner/" + cover,
-		})
-	}}
+	start()
+	own := map[string]string{}
+	for tok, who := range m {
+		own[tok] = strings.TrimPrefix(who, "Practitioner/")
+	}
+	return &interopServer{name: "central", url: "http://" + addr, triages: true, ownPractitioner: own, noOrganizations: true,
+		patientToken: func(patientID string) string {
+			tok := "interop-patient-" + patientID
+			if _, ok := m[tok]; !ok {
+				m[tok] = "Patient/" + patientID
+				stop()
+				start()
+			}
+			return tok
+		}}
 }
 
 // rest is a plain FHIR REST client of one server with one token.

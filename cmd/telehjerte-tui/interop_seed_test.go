@@ -142,20 +142,22 @@ func seedClinic(t *testing.T, srv *interopServer) *interopClinic {
 	t.Helper()
 	now := time.Now().UTC().Truncate(time.Second)
 	c := &interopClinic{srv: srv, seededAt: now}
-	boot := srv.as(t, interopBootToken)
-	c.nurse = idOf(boot.create(obj{"resourceType": "Practitioner", "name": []any{obj{"text": nurseName, "family": "Interop", "given": []any{"Nina"}}},
-		"qualification": []any{obj{"code": obj{"text": "Sygeplejerske"}}}}))
-	c.cover = idOf(boot.create(obj{"resourceType": "Practitioner", "name": []any{obj{"text": coverNurseName}}}))
-	if srv.bind != nil {
-		srv.bind(c.nurse, c.cover)
-	}
+	c.nurse = srv.createPractitioner(t, interopNurseToken, obj{"resourceType": "Practitioner",
+		"name":          []any{obj{"text": nurseName, "family": "Interop", "given": []any{"Nina"}}},
+		"qualification": []any{obj{"code": obj{"text": "Sygeplejerske"}}}})
+	c.cover = srv.createPractitioner(t, interopCoverToken, obj{"resourceType": "Practitioner", "name": []any{obj{"text": coverNurseName}}})
 	r := srv.as(t, interopNurseToken)
-	c.orgHome = idOf(r.create(obj{"resourceType": "Organization", "name": orgHomeName, "alias": []any{"IHK"}}))
-	c.orgCover = idOf(r.create(obj{"resourceType": "Organization", "name": orgCoverName}))
+	if srv.noOrganizations {
+		// Managed on the server itself: the teams only refer to them.
+		c.orgHome, c.orgCover = "interop-org-home", "interop-org-cover"
+	} else {
+		c.orgHome = idOf(r.create(obj{"resourceType": "Organization", "name": orgHomeName, "alias": []any{"IHK"}}))
+		c.orgCover = idOf(r.create(obj{"resourceType": "Organization", "name": orgCoverName}))
+	}
 	c.teamHome = idOf(r.create(obj{"resourceType": "CareTeam", "status": "active", "name": teamHomeName,
 		"managingOrganization": []any{refD("Organization", c.orgHome, orgHomeName)},
 		"participant":          []any{obj{"member": refD("Practitioner", c.nurse, nurseName)}}}))
-	c.teamCover = idOf(r.create(obj{"resourceType": "CareTeam", "status": "active", "name": teamCoverName,
+	c.teamCover = idOf(srv.as(t, interopCoverToken).create(obj{"resourceType": "CareTeam", "status": "active", "name": teamCoverName,
 		"managingOrganization": []any{refD("Organization", c.orgCover, orgCoverName)},
 		"participant":          []any{obj{"member": refD("Practitioner", c.cover, coverNurseName)}}}))
 
@@ -204,7 +206,7 @@ func seedClinic(t *testing.T, srv *interopServer) *interopClinic {
 	}
 	// The green patient's unread message, with an extension of the
 	// regional system the console knows nothing about.
-	c.green.message = idOf(r.create(obj{"resourceType": "Communication", "status": "completed",
+	c.green.message = idOf(srv.asPatient(t, c.green.id, interopNurseToken).create(obj{"resourceType": "Communication", "status": "completed",
 		"extension": []any{foreignExt("inbox-7"), obj{"url": extAdmin, "valueCoding": coding(sysAdmin, "activate")}},
 		"category":  []any{concept(sysMsgCat, "message")},
 		"subject":   ref("Patient", c.green.id),
