@@ -39,5 +39,5 @@ func Capability() *fhir.CapabilityStatement {
 }
 
 func (s *Server) metadata(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusOK, Capability())
+	writeJSON(w, http.StatusOK, s.capabilityFor(r))
 }

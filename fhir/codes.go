@@ -17,11 +17,17 @@ const (
 	SystemAdminStatus       = "http://ehealth.sundhed.dk/cs/message-administrative-status"
 	SystemObsCategory       = "http://terminology.hl7.org/CodeSystem/observation-category"
 	SystemOperationOutcome  = "http://terminology.hl7.org/CodeSystem/operation-outcome"
+	SystemActReason         = "http://terminology.hl7.org/CodeSystem/v3-ActReason"
 	SystemTeleHjerteColour  = "http://telehjerte.example/fhir/CodeSystem/colour"
 	SystemTeleHjerteKind    = "http://telehjerte.example/fhir/CodeSystem/measurement-kind"
 	SystemTeleHjerteTag     = "http://telehjerte.example/fhir/CodeSystem/tag"
 	SystemTeleHjerteProgram = "http://telehjerte.example/fhir/CodeSystem/programme"
 )
+
+// CodeTestData (v3-ActReason HTEST, "test health data") tags a server's
+// CapabilityStatement when everything it holds is for training and tests:
+// only such a server may be written to by a console on a moved clock.
+const CodeTestData = "HTEST"
 
 // Measurement codes.
 const (

@@ -58,6 +58,18 @@ func serveCmd() *cobra.Command {
 				return err
 			}
 			defer store.Close()
+			if offset != 0 {
+				// A moved clock writes tasks and triage at a time that is not
+				// now: never into real records.
+				training, err := store.Training(ctx)
+				if err != nil {
+					return err
+				}
+				if !training {
+					return fmt.Errorf("--clock-offset %s: %s is not a training database; a moved clock is for training and tests only (databases made by `telehjerte-central seed` are training databases)",
+						config.FormatOffset(offset), dbPath)
+				}
+			}
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 			srv, err := central.NewServer(central.Config{Store: store, Tokens: toks, Logger: log, Now: now})
 			if err != nil {
@@ -180,16 +192,25 @@ func seedCmd() *cobra.Command {
 	var patients, days int
 	var seed int64
 	var tokenTTL time.Duration
+	var replace bool
 	c := &cobra.Command{
 		Use:   "seed",
 		Short: "Load the synthetic demo clinic",
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx := cmd.Context()
+			if err := clearForSeed(ctx, dbPath, replace); err != nil {
+				return err
+			}
 			store, err := central.OpenStore(ctx, dbPath, nil)
 			if err != nil {
 				return err
 			}
 			defer store.Close()
+			// Synthetic patients: a training database (which may also be
+			// served on a moved clock).
+			if err := store.MarkTraining(ctx); err != nil {
+				return err
+			}
 			members := map[string][]string{demo.TeamDemoID: {demo.NurseA, demo.NurseB}, demo.TeamCoverID: {coverNurse}}
 			if err := store.SeedTeams(ctx, demo.Teams(), members); err != nil {
 				return err
@@ -221,7 +242,43 @@ func seedCmd() *cobra.Command {
 	c.Flags().Int64Var(&seed, "seed", 1, "random seed")
 	c.Flags().StringVar(&tokensOut, "tokens-out", "", "write a new tokens file (mode 0600) for the demo nurses")
 	c.Flags().DurationVar(&tokenTTL, "token-ttl", 0, "with --tokens-out: the tokens expire after this long, e.g. 12h (0: never)")
+	c.Flags().BoolVar(&replace, "replace", false, "replace an existing database (everything in it is lost)")
 	return c
+}
+
+// clearForSeed makes sure seeding starts from an empty database: an
+// existing database with resources is refused (seeding over it silently
+// undid acknowledgements, cover plans and regime changes) unless replace,
+// which deletes it and its journal files.
+func clearForSeed(ctx context.Context, path string, replace bool) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	if !replace {
+		store, err := central.OpenStore(ctx, path, nil)
+		if err != nil {
+			return err
+		}
+		empty, err := store.Empty(ctx)
+		if cerr := store.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return err
+		}
+		if empty {
+			return nil
+		}
+		return fmt.Errorf("seed: %s already holds data; seeding would overwrite it (give --replace to delete it and start again)", path)
+	}
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("seed --replace: %w", err)
+		}
+	}
+	return nil
 }
 
 func writeTokens(path string, who []string, expires time.Time) error {

@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +14,7 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/central"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
 func run(t *testing.T, args ...string) (string, error) {
@@ -50,8 +54,9 @@ func TestSeedWritesClinicAndPrivateTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	// An existing tokens file is never overwritten.
-	if _, err := run(t, "seed", "--db", db, "--patients", "1", "--days", "3", "--tokens-out", toks); err == nil {
-		t.Fatal("overwrote the tokens file")
+	if _, err := run(t, "seed", "--db", filepath.Join(dir, "other.db"), "--patients", "1", "--days", "3", "--tokens-out", toks); err == nil ||
+		!strings.Contains(err.Error(), "tokens file") {
+		t.Fatalf("overwrote the tokens file: %v", err)
 	}
 	// The demo already holds its missing-measurement tasks with the same ids
 	// the central derives, so a scan right after seeding adds none.
@@ -137,5 +142,134 @@ func TestServeClockOffset(t *testing.T) {
 	}
 	if d := time.Until(shiftedClock(-3 * time.Hour)()); d > -2*time.Hour || d < -4*time.Hour {
 		t.Errorf("-3h clock is %v away", d)
+	}
+}
+
+// Seeding over an existing database silently undid what nurses had done
+// since (acknowledgements, cover plans, regime changes): it is refused
+// unless --replace, which starts again from scratch.
+func TestSeedRefusesAnExistingDatabase(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "c.db")
+	if out, err := run(t, "seed", "--db", db, "--patients", "2", "--days", "3"); err != nil {
+		t.Fatal(err, out)
+	}
+	// A nurse's change after seeding.
+	store, err := central.OpenStore(ctx, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := &fhir.Communication{Base: fhir.Base{ResourceType: "Communication", ID: "nurse-change"}, Status: "completed"}
+	if err := store.Put(ctx, note); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+
+	_, err = run(t, "seed", "--db", db, "--patients", "2", "--days", "3")
+	if err == nil || !strings.Contains(err.Error(), "--replace") {
+		t.Fatalf("seed over an existing database: %v", err)
+	}
+	if !hasResource(t, db, "Communication", "nurse-change") {
+		t.Fatal("the refused seed changed the database")
+	}
+	if out, err := run(t, "seed", "--db", db, "--patients", "2", "--days", "3", "--replace"); err != nil {
+		t.Fatal(err, out)
+	}
+	if hasResource(t, db, "Communication", "nurse-change") {
+		t.Error("--replace kept the old data")
+	}
+	fi, err := os.Stat(db)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("seeded database: %v, %v (want mode 0600)", fi, err)
+	}
+}
+
+// runFor runs the command with a context that ends after d.
+func runFor(t *testing.T, d time.Duration, args ...string) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	cmd := rootCmd()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	return cmd.ExecuteContext(ctx)
+}
+
+func hasResource(t *testing.T, db, typ, id string) bool {
+	t.Helper()
+	conn, err := sql.Open("sqlite", "file:"+db+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var n int
+	if err := conn.QueryRow(`SELECT count(*) FROM resources WHERE type = ? AND id = ?`, typ, id).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n > 0
+}
+
+// A moved clock is for training: serving a real database on one is
+// refused (it left future missing-measurement tasks in the database for
+// everyone); a seeded (synthetic, training) database may be, and its
+// CapabilityStatement says it is test data.
+func TestServeMovedClockOnlyOnATrainingDatabase(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.db")
+	store, err := central.OpenStore(ctx, real, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	// (Bounded: a serve that is not refused would run until cancelled.)
+	err = runFor(t, 5*time.Second, "serve", "--db", real, "--addr", "127.0.0.1:0", "--clock-offset", "2d", "--scan-every", "0",
+		"--token", "long-enough-token=Practitioner/p1")
+	if err == nil || !strings.Contains(err.Error(), "not a training database") {
+		t.Fatalf("moved clock on a real database: %v", err)
+	}
+
+	training := filepath.Join(dir, "training.db")
+	if out, err := run(t, "seed", "--db", training, "--patients", "1", "--days", "3"); err != nil {
+		t.Fatal(err, out)
+	}
+	for _, db := range []string{real, training} {
+		store, err := central.OpenStore(ctx, db, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		toks, _ := central.NewTokens(nil)
+		srv, err := central.NewServer(central.Config{Store: store, Tokens: toks})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metadata", nil))
+		tagged := strings.Contains(rec.Body.String(), `"`+fhir.CodeTestData+`"`)
+		if tagged != (db == training) {
+			t.Errorf("%s: CapabilityStatement tagged as test data = %v\n%s", filepath.Base(db), tagged, rec.Body.String())
+		}
+		store.Close()
+	}
+
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	cmd := rootCmd()
+	cmd.SetArgs([]string{"serve", "--db", training, "--addr", "127.0.0.1:0", "--clock-offset", "2d", "--scan-every", "0",
+		"--token", "long-enough-token=Practitioner/p1"})
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	go func() { done <- cmd.ExecuteContext(sctx) }()
+	select {
+	case err := <-done:
+		t.Fatalf("serve on a training database with a moved clock ended: %v", err)
+	case <-time.After(500 * time.Millisecond):
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
 	}
 }

@@ -73,7 +73,7 @@ func runAudit(ctx context.Context, e *env, cfg config.Config, f auditFlags) erro
 	if cfg.Mode() == config.ModeDemo {
 		return fmt.Errorf("audit: the demo's cache is rebuilt at every start and keeps no history; name a cache with --cache or configure a central")
 	}
-	store, err := cache.Open(ctx, cfg.CachePath, cache.WithClock(e.now))
+	store, err := cache.Open(ctx, cfg.CachePath, e.cacheOptions()...)
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/demo"
+	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
 	"github.com/telehjerte/telehjerte-tui/tui"
 )
@@ -206,5 +207,46 @@ func TestShellShowsTheMovedClock(t *testing.T) {
 	m, _ = m.Update(tea.WindowSizeMsg{Width: 20, Height: 30})
 	if first := strings.Split(m.View().Content, "\n")[0]; strings.Contains(first, "ikke den rigtige") {
 		t.Errorf("banner not cut to a 20-column terminal: %q", first)
+	}
+}
+
+// The audit log is a real record: on a moved clock (training) its entries
+// still carry the real time, through main's wiring of the cache.
+func TestAuditKeepsRealTimeOnAMovedClock(t *testing.T) {
+	ctx := context.Background()
+	isolate(t)
+	e, _, _ := testEnv(t)
+	real := e.now()
+	path := filepath.Join(t.TempDir(), "c.sqlite")
+	store, err := buildDemo(ctx, path, demo.Options{Patients: 2, Days: 3, Now: real, Loc: e.loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	moved := e.shifted(48 * time.Hour)
+	root := newRootCmd(moved)
+	if err := root.PersistentFlags().Parse([]string{"--cache", path, "--clock-offset", "2d"}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(config.LoadOptions{Flags: root.PersistentFlags()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := openData(ctx, moved, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.close()
+	// What the console does on a look-up: it stamps the entry with its own
+	// (moved) clock.
+	if err := d.store.Audit(ctx, domain.AuditEntry{At: moved.now(), User: "nurse", Action: "view-worklist"}); err != nil {
+		t.Fatal(err)
+	}
+	log, err := d.store.AuditLog(ctx, time.Time{})
+	if err != nil || len(log) == 0 {
+		t.Fatalf("audit log: %v, %v", log, err)
+	}
+	if got := log[len(log)-1].At; !got.Equal(real) {
+		t.Errorf("audit entry at %v on a +2d clock, want the real %v", got, real)
 	}
 }

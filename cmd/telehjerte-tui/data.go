@@ -65,15 +65,19 @@ func openData(ctx context.Context, e *env, cfg config.Config, log *slog.Logger) 
 			return nil, fmt.Errorf("cache %s (%s): %w; build one with `telehjerte-tui seed --out PATH`",
 				cfg.CachePath, cfg.Source(config.KeyCachePath), err)
 		}
-		if d.store, err = cache.Open(ctx, cfg.CachePath, cache.WithClock(e.now)); err != nil {
+		if d.store, err = cache.Open(ctx, cfg.CachePath, e.cacheOptions()...); err != nil {
 			return nil, err
 		}
 	case config.ModeCentral:
-		if d.store, err = cache.Open(ctx, cfg.CachePath, cache.WithClock(e.now)); err != nil {
+		if d.store, err = cache.Open(ctx, cfg.CachePath, e.cacheOptions()...); err != nil {
 			return nil, err
 		}
 		cl, err := newClient(cfg)
 		if err != nil {
+			d.store.Close()
+			return nil, err
+		}
+		if err := checkTrainingClock(ctx, cfg, d.store, cl); err != nil {
 			d.store.Close()
 			return nil, err
 		}
@@ -115,7 +119,7 @@ func openDemo(ctx context.Context, e *env, cfg config.Config, log *slog.Logger, 
 		// Reopened on the moved clock (the demo cache is opened on the
 		// real one).
 		if err = store.Close(); err == nil {
-			store, err = cache.Open(ctx, cfg.DemoCachePath, cache.WithClock(e.now))
+			store, err = cache.Open(ctx, cfg.DemoCachePath, e.cacheOptions()...)
 		}
 	}
 	if err != nil {
@@ -197,6 +201,41 @@ func removeCache(path string) error {
 		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("remove %s: %w", p, err)
 		}
+	}
+	return nil
+}
+
+// infoTrainingCentral is the cache's info key naming the central that
+// declared itself a training (test data) server.
+const infoTrainingCentral = "training_central"
+
+// checkTrainingClock lets a moved clock (clock.offset) write only into
+// training data: the central must declare that it holds test data (its
+// CapabilityStatement tagged v3-ActReason HTEST), or, when it cannot be
+// asked now, have declared it to this cache before. A real central would
+// otherwise get acknowledgements, messages and regime changes dated at a
+// time that is not now.
+func checkTrainingClock(ctx context.Context, cfg config.Config, store *cache.Store, cl *client.Client) error {
+	if cfg.ClockOffset == 0 {
+		return nil
+	}
+	refuse := func(why string) error {
+		return fmt.Errorf("%s %s: %s; a moved clock is for training and tests only and never writes into real records",
+			config.KeyClockOffset, config.FormatOffset(cfg.ClockOffset), why)
+	}
+	training, err := cl.TestData(ctx)
+	if err != nil {
+		info, ierr := store.Info(ctx)
+		if ierr == nil && info[infoTrainingCentral] == cfg.Central.URL {
+			return nil // it said so before; it cannot be asked now
+		}
+		return refuse(fmt.Sprintf("cannot ask the central at %s whether it is a training server (%s)", cfg.Central.URL, engine.ErrorKind(err)))
+	}
+	if !training {
+		return refuse(fmt.Sprintf("the central at %s is not a training server (its CapabilityStatement is not tagged as test data)", cfg.Central.URL))
+	}
+	if err := store.Write(ctx, func(tx *cache.Tx) error { return tx.SetInfo(infoTrainingCentral, cfg.Central.URL) }); err != nil {
+		return fmt.Errorf("mark the cache as training: %w", err)
 	}
 	return nil
 }

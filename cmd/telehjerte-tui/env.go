@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/charmbracelet/x/term"
+
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
 )
 
 // env is what the commands take from the outside world, so tests can
@@ -14,8 +16,11 @@ import (
 type env struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
-	loc            *time.Location
-	locErr         error
+	// real is the clock before any clock.offset (shifted keeps it): real
+	// records such as the audit log use it. Nil: now is real.
+	real   func() time.Time
+	loc    *time.Location
+	locErr error
 	// terminal reports whether stdin and stdout are a terminal.
 	terminal func() bool
 }
@@ -37,8 +42,24 @@ func (e *env) shifted(offset time.Duration) *env {
 	}
 	c := *e
 	now := e.now
+	c.real = e.realClock()
 	c.now = func() time.Time { return now().Add(offset) }
 	return &c
+}
+
+// realClock is the clock without clock.offset.
+func (e *env) realClock() func() time.Time {
+	if e.real != nil {
+		return e.real
+	}
+	return e.now
+}
+
+// cacheOptions open the cache on the console's clock, with audit entries
+// stamped by the real one: a moved clock is for training, the audit log is
+// a real record.
+func (e *env) cacheOptions() []cache.Option {
+	return []cache.Option{cache.WithClock(e.now), cache.WithAuditClock(e.realClock())}
 }
 
 // clinicZone is the time zone of the clinics: measurement deadlines and days

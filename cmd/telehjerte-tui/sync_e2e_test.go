@@ -36,7 +36,11 @@ const seToken = "tok-sync-e2e-nurse-a"
 
 // seCentral is a central seeded with a small demo clinic, served on
 // loopback; it returns its base URL.
-func seCentral(t *testing.T) string {
+func seCentral(t *testing.T) string { return seCentralMarked(t, false) }
+
+// seCentralMarked is seCentral, marked as a training database when
+// training.
+func seCentralMarked(t *testing.T, training bool) string {
 	t.Helper()
 	ctx := context.Background()
 	store, err := central.OpenStore(ctx, filepath.Join(t.TempDir(), "central.db"), nil)
@@ -44,6 +48,11 @@ func seCentral(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	if training {
+		if err := store.MarkTraining(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := store.SeedTeams(ctx, demo.Teams(), map[string][]string{demo.TeamDemoID: {demo.NurseA}}); err != nil {
 		t.Fatal(err)
 	}
@@ -480,6 +489,39 @@ func TestE2ESyncOnceRefusedWhileAnotherProcessSyncs(t *testing.T) {
 	for _, a := range acts {
 		if n := seOnServer(t, url, a); n != 1 {
 			t.Errorf("action %+v is on the central %d times, want once", a, n)
+		}
+	}
+}
+
+// A moved clock is for training: `sync --once` on one refuses to write
+// into a central that does not declare itself a training server (nothing
+// is pushed), and writes into one that does.
+func TestE2EMovedClockWritesOnlyIntoTrainingData(t *testing.T) {
+	bin := buildBinary(t)
+	for _, training := range []bool{false, true} {
+		url := seCentralMarked(t, training)
+		cachePath := filepath.Join(t.TempDir(), "replica.sqlite")
+		env := isolatedEnv(t, "TELEHJERTE_CENTRAL_URL="+url, "TELEHJERTE_CENTRAL_TOKEN="+seToken)
+		if out, stderr, err := runBinary(t, bin, env, "--cache", cachePath, "sync", "--once"); err != nil {
+			t.Fatalf("first sync on the real clock: %v\n%s\n%s", err, out, stderr)
+		}
+		acts := seEnqueue(t, cachePath)
+		_, stderr, err := runBinary(t, bin, append(env, "TELEHJERTE_CLOCK_OFFSET=2d"), "--cache", cachePath, "sync", "--once")
+		pushed := 0
+		for _, a := range acts {
+			pushed += seOnServer(t, url, a)
+		}
+		if training {
+			if err != nil || pushed != len(acts) {
+				t.Errorf("training central, moved clock: exit %v, %d of %d pushed\n%s", err, pushed, len(acts), stderr)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(stderr, "not a training server") || pushed != 0 {
+			t.Errorf("real central, moved clock: exit %v, %d pushed\n%s", err, pushed, stderr)
+		}
+		if left := seOutbox(t, cachePath); len(left) != len(acts) {
+			t.Errorf("outbox after the refusal: %d entries, want %d kept", len(left), len(acts))
 		}
 	}
 }

@@ -81,13 +81,16 @@ func runSyncOnce(ctx context.Context, e *env, cfg config.Config, f syncFlags) er
 	}
 	log, closeLog := logOrWarn(e, cfg.LogFile)
 	defer closeLog()
-	store, err := cache.Open(ctx, cfg.CachePath, cache.WithClock(e.now))
+	store, err := cache.Open(ctx, cfg.CachePath, e.cacheOptions()...)
 	if err != nil {
 		return fmt.Errorf("sync --once: %w", err)
 	}
 	defer store.Close()
 	cl, err := newClient(cfg)
 	if err != nil {
+		return fmt.Errorf("sync --once: %w", err)
+	}
+	if err := checkTrainingClock(ctx, cfg, store, cl); err != nil {
 		return fmt.Errorf("sync --once: %w", err)
 	}
 	eng := newEngine(store, cl, cfg, e.now, log)

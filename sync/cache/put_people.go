@@ -181,6 +181,9 @@ ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil
 // Audit appends one entry to the audit log inside this transaction, so an
 // action and its audit entry commit together.
 func (tx *Tx) Audit(e domain.AuditEntry) error {
+	if tx.audit != nil {
+		e.At = tx.audit()
+	}
 	if e.At.IsZero() || e.User == "" || e.Action == "" {
 		return fmt.Errorf("audit: time, user and action are required")
 	}

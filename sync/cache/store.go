@@ -39,6 +39,8 @@ type Store struct {
 	r      *sql.DB // read-only pool
 	closed atomic.Bool
 	now    func() time.Time
+	// audit, when set, stamps every audit entry (see WithAuditClock).
+	audit func() time.Time
 }
 
 // Option configures Open.
@@ -56,6 +58,15 @@ func WithClock(now func() time.Time) Option {
 			s.now = now
 		}
 	}
+}
+
+// WithAuditClock makes the Store stamp every audit entry with audit's time,
+// whatever time the caller put in it. The audit log is a real record: on a
+// moved clock (training, tests; WithClock) it must still say when a look-up
+// or action really happened, so the program passes the real clock here.
+// Without it the entry's own time is kept.
+func WithAuditClock(audit func() time.Time) Option {
+	return func(s *Store) { s.audit = audit }
 }
 
 // Open opens (creating if needed) the cache at path, brings its schema up to

@@ -26,6 +26,7 @@ type Tx struct {
 	tx    *sql.Tx
 	stmts map[string]*sql.Stmt
 	now   func() time.Time
+	audit func() time.Time // nil: keep the entry's time
 }
 
 // Write runs fn in one transaction on the writer connection and commits it
@@ -41,7 +42,7 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("cache: begin write: %w", classify(err))
 	}
-	tx := &Tx{ctx: ctx, tx: sqlTx, stmts: make(map[string]*sql.Stmt), now: s.now}
+	tx := &Tx{ctx: ctx, tx: sqlTx, stmts: make(map[string]*sql.Stmt), now: s.now, audit: s.audit}
 	committed := false
 	defer func() {
 		if !committed {
