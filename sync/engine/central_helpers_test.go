@@ -69,12 +69,26 @@ type centralEnv struct {
 // server's handler (hostile responses).
 func startCentral(t testing.TB, dbPath, addr string, wrap func(http.Handler) http.Handler) *centralEnv {
 	t.Helper()
+	return startCentralTokens(t, dbPath, addr, wrap, nil)
+}
+
+// startCentralTokens is startCentral with more bearer tokens (token ->
+// "Patient/<id>" or "Practitioner/<id>") beside testTokens.
+func startCentralTokens(t testing.TB, dbPath, addr string, wrap func(http.Handler) http.Handler, extra map[string]string) *centralEnv {
+	t.Helper()
 	ctx := context.Background()
 	store, err := central.OpenStore(ctx, dbPath, nil)
 	if err != nil {
 		t.Fatalf("open central store: %v", err)
 	}
-	toks, err := central.NewTokens(testTokens)
+	all := map[string]string{}
+	for k, v := range testTokens {
+		all[k] = v
+	}
+	for k, v := range extra {
+		all[k] = v
+	}
+	toks, err := central.NewTokens(all)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,12 +151,20 @@ func newCentral(t testing.TB) *centralEnv {
 // never see.
 func seedClinic(t testing.TB, store *central.Store, patients, days int, now time.Time) {
 	t.Helper()
+	seedClinicIDs(t, store, patients, days, now)
+}
+
+// seedClinicIDs is seedClinic, returning the demo patients' ids.
+func seedClinicIDs(t testing.TB, store *central.Store, patients, days int, now time.Time) []string {
+	t.Helper()
 	ctx := context.Background()
+	var ids []string
 	members := map[string][]string{demo.TeamDemoID: {demo.NurseA, demo.NurseB}, demo.TeamCoverID: {coverNurse}}
 	if err := store.SeedTeams(ctx, demo.Teams(), members); err != nil {
 		t.Fatal(err)
 	}
 	err := demo.Generate(demo.Options{Patients: patients, Days: days, Seed: 7, Now: now}, func(rec demo.PatientRecord) error {
+		ids = append(ids, rec.Patient.ID)
 		return store.SeedPatient(ctx, central.PatientSeed{Patient: rec.Patient, Responsibility: rec.Responsibility, Regimes: rec.Regimes,
 			Readings: rec.Readings, Questionnaires: rec.Questionnaires, Messages: rec.Messages, Tasks: rec.Tasks}, now)
 	})
@@ -150,6 +172,7 @@ func seedClinic(t testing.TB, store *central.Store, patients, days int, now time
 		t.Fatal(err)
 	}
 	seedOtherTeam(t, store, now)
+	return ids
 }
 
 var otherTeam = domain.Team{ID: otherTeamID, Name: "Anden Klinik", OrgID: "org-other", OrgName: "Andet Hospital"}
