@@ -33,7 +33,12 @@ type FieldError struct {
 	// Other names the field this one conflicts with (CodeOrder, CodeAfter,
 	// CodeSame).
 	Other string
-	Msg   string // English description
+	// Overlap, for CodeOverlap, is the existing cover the period overlaps,
+	// and OverlapPatient the patient it belongs to when the checker knows
+	// it, so the nurse is told which one.
+	Overlap        *Cover
+	OverlapPatient string
+	Msg            string // English description
 }
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Msg }

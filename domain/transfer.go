@@ -156,7 +156,8 @@ func (c CoverPlan) Validate(existing []Cover) error {
 	if len(p.ByField()) == 0 || (p.ByField()["from"] == nil && p.ByField()["to"] == nil) {
 		for _, e := range existing {
 			if overlaps(c.Period, e.Period) {
-				p.add("from", CodeOverlap, "overlaps the cover by %s from %s", e.Team.ID, e.Period.From.Format(time.DateOnly))
+				ov := e
+				p.add("from", CodeOverlap, "overlaps the cover by %s from %s", e.Team.ID, e.Period.From.Format(time.DateOnly)).Overlap = &ov
 				break
 			}
 		}

@@ -115,7 +115,7 @@ func (m *Model) canAct() bool { return m.opts.Actions != nil }
 // busy and fn runs as the action, flashing flash when it succeeds.
 func (m *Model) submitForm(f *form, invalid error, flash string, fn func() error) tea.Cmd {
 	if invalid != nil {
-		f.setProblems(m.t, domain.AsProblems(invalid))
+		f.setProblems(m.t, m.nameOverlaps(domain.AsProblems(invalid)))
 		return nil
 	}
 	f.busy = true
@@ -154,7 +154,7 @@ func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
 	case formDialog:
 		d.busy = false
 		if p := domain.AsProblems(msg.err); p != nil {
-			d.setProblems(m.t, p)
+			d.setProblems(m.t, m.nameOverlaps(p))
 		} else {
 			d.general = safetext.Sanitize(msg.err.Error())
 		}
@@ -183,4 +183,31 @@ func (m *Model) reload() tea.Cmd {
 // dialogBodyLines renders a full-screen dialog.
 func (m *Model) dialogBodyLines(h int) []string {
 	return m.dlg.lines(m, m.width, h)
+}
+
+// nameOverlaps replaces the patient id of overlap problems by the
+// patient's name as the console shows it; a problem found against the open
+// patient's own covers (checked here, without a patient) names that
+// patient.
+func (m *Model) nameOverlaps(p domain.Problems) domain.Problems {
+	for _, e := range p {
+		if e.Overlap == nil {
+			continue
+		}
+		id := e.OverlapPatient
+		if id == "" {
+			id = m.pv.id
+		}
+		e.OverlapPatient = ""
+		if id == m.pv.id && m.pv.loaded {
+			e.OverlapPatient = safetext.Sanitize(m.pv.detail.Patient.Name)
+			continue
+		}
+		for _, r := range m.wl.rows {
+			if r.Patient.ID == id {
+				e.OverlapPatient = safetext.Sanitize(r.Patient.Name)
+			}
+		}
+	}
+	return p
 }

@@ -60,3 +60,30 @@ func TestWorklistCoverDateLocal(t *testing.T) {
 		t.Errorf("Anna's planned cover: %q", l)
 	}
 }
+
+// An overlapping cover says which cover (team and period) and whose it
+// overlaps (issue 7: "overlapper en anden afløsning" said neither).
+func TestCoverOverlapNamesTheCover(t *testing.T) {
+	m, act := actingModel(t, 140, 30)
+	openPatient(t, m, "p-bent") // covered by team B 05.03–14.03
+	send(m, char('t'))
+	fd, ok := m.dlg.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T (%q)", m.dlg, m.err)
+	}
+	for i, v := range fd.field("team").values {
+		if v == "team-c" {
+			fd.field("team").sel = i
+		}
+	}
+	fd.field("from").in.SetValue("12.03.2026")
+	fd.field("to").in.SetValue("20.03.2026")
+	send(m, keyCtrl('s'))
+	if len(act.recorded()) != 0 {
+		t.Fatalf("overlapping cover sent: %v", act.recorded())
+	}
+	want := "overlapper afløsningen ved Hjertesvigt Viborg 05.03–14.03 for Bent Berg"
+	if fd.errs["from"] != want || !strings.Contains(ansi.Strip(m.View().Content), want) {
+		t.Fatalf("overlap error %q, want %q", fd.errs["from"], want)
+	}
+}

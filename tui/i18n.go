@@ -77,6 +77,10 @@ type texts struct {
 	A actionTexts
 	// C holds the texts of the patient's course (enrolment, reminders).
 	C courseTexts
+
+	// loc is the clinic's time zone for dates inside texts (problems);
+	// set by New, UTC when unset.
+	loc *time.Location
 }
 
 // actionTexts are the strings of the action screens: confirm lines, forms,
@@ -147,6 +151,7 @@ type actionTexts struct {
 	// Problems.
 	ProbRequired, ProbTooLong, ProbRange, ProbOrder, ProbAfter string
 	ProbOverlap, ProbSame, ProbInvalid                         string
+	ProbOverlapWith, ProbOverlapFor                            string // "overlaps the cover by %s %s", "for %s"
 	ProbDate, ProbTime, ProbNumber                             string
 
 	// Keys.
@@ -396,6 +401,8 @@ func danishActionTexts() actionTexts {
 		ProbOrder:         "skal passe i rækkefølgen med %s",
 		ProbAfter:         "skal ligge efter %s",
 		ProbOverlap:       "overlapper en anden afløsning",
+		ProbOverlapWith:   "overlapper afløsningen ved %s %s",
+		ProbOverlapFor:    "for %s",
 		ProbSame:          "vælg et andet team",
 		ProbInvalid:       "ugyldig værdi",
 		ProbDate:          "ugyldig dato (dd.mm.åååå)",
@@ -636,6 +643,8 @@ func englishActionTexts() actionTexts {
 		ProbOrder:         "must be in order with %s",
 		ProbAfter:         "must be after %s",
 		ProbOverlap:       "overlaps another cover",
+		ProbOverlapWith:   "overlaps the cover by %s %s",
+		ProbOverlapFor:    "for %s",
 		ProbSame:          "choose another team",
 		ProbInvalid:       "invalid value",
 		ProbDate:          "invalid date (dd.mm.yyyy)",
@@ -665,3 +674,11 @@ func catalog(lang string) *texts {
 
 // weekday returns the short weekday name.
 func (t *texts) weekday(d time.Weekday) string { return t.Weekdays[d] }
+
+// location is the clinic's time zone (UTC when unset).
+func (t *texts) location() *time.Location {
+	if t.loc == nil {
+		return time.UTC
+	}
+	return t.loc
+}

@@ -89,6 +89,7 @@ type patientMsg struct {
 func New(ctx context.Context, src console.Source, opts Options) *Model {
 	opts = opts.withDefaults()
 	t := catalog(opts.Lang)
+	t.loc = opts.Loc
 	m := &Model{
 		ctx:    ctx,
 		src:    src,

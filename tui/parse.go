@@ -82,6 +82,13 @@ func (t *texts) problem(e *domain.FieldError) string {
 	case domain.CodeAfter:
 		return fmt.Sprintf(a.ProbAfter, t.fieldLabel(e.Other))
 	case domain.CodeOverlap:
+		if o := e.Overlap; o != nil {
+			s := fmt.Sprintf(a.ProbOverlapWith, safetext.Sanitize(o.Team.Name), t.periodText(o.Period, t.location()))
+			if e.OverlapPatient != "" {
+				s += " " + fmt.Sprintf(a.ProbOverlapFor, e.OverlapPatient)
+			}
+			return s
+		}
 		return a.ProbOverlap
 	case domain.CodeSame:
 		return a.ProbSame

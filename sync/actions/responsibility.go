@@ -97,6 +97,7 @@ func (s *Service) PlanCover(ctx context.Context, c domain.CoverPlan) error {
 			existing = append(existing, es.Responsibility.Covers()...)
 		}
 		if err := c.Validate(existing); err != nil {
+			overlapPatient(err, episodes)
 			return err
 		}
 		if len(episodes) == 0 {
@@ -167,4 +168,21 @@ func responsibilityJSON(r domain.Responsibility) map[string]any {
 			"to": fhir.FormatInstant(c.Period.To)})
 	}
 	return map[string]any{"home": r.Home.ID, "covers": covers}
+}
+
+// overlapPatient names the patient whose cover an overlap problem is about,
+// so a team-wide plan says which patient's cover it collides with.
+func overlapPatient(err error, episodes []cache.EpisodeState) {
+	for _, e := range domain.AsProblems(err) {
+		if e.Overlap == nil || e.OverlapPatient != "" {
+			continue
+		}
+		for _, es := range episodes {
+			for _, c := range es.Responsibility.Covers() {
+				if e.OverlapPatient == "" && c.Team.ID == e.Overlap.Team.ID && c.Period.From.Equal(e.Overlap.Period.From) && c.Period.To.Equal(e.Overlap.Period.To) {
+					e.OverlapPatient = es.PatientID
+				}
+			}
+		}
+	}
 }

@@ -87,8 +87,14 @@ func TestHolidayCoverVisibleOnlyInsideThePeriod(t *testing.T) {
 	// An overlapping cover for one of the patients is refused.
 	over := domain.CoverPlan{Scope: domain.CoverPatient, PatientID: "p2", Covering: otherTeam,
 		Period: domain.Period{From: to.Add(-time.Hour), To: to.AddDate(0, 0, 3)}, By: userA.Name, At: now}
-	if err := a.act.PlanCover(ctx, over); domain.AsProblems(err).ByField()["from"] == nil {
+	err := a.act.PlanCover(ctx, over)
+	ov := domain.AsProblems(err).ByField()["from"]
+	if ov == nil {
 		t.Fatalf("overlapping cover: %v; want a problem on from", err)
+	}
+	// The problem says which cover it collides with, and whose.
+	if ov.Overlap == nil || ov.Overlap.Team.ID != coverTeam.ID || !ov.Overlap.Period.To.Equal(to) || ov.OverlapPatient != "p2" {
+		t.Fatalf("overlap = %+v (patient %q), want team B's cover of p2 to %s", ov.Overlap, ov.OverlapPatient, to)
 	}
 	// A later one is planned beside it.
 	later := domain.CoverPlan{Scope: domain.CoverPatient, PatientID: "p2", Covering: otherTeam,
