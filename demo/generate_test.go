@@ -325,8 +325,8 @@ func TestPersonsAreSyntheticAndConsistent(t *testing.T) {
 		if !born.Equal(p.BirthDate) {
 			t.Errorf("%s CPR says born %s, birth date %s", p.ID, born.Format(time.DateOnly), p.BirthDate.Format(time.DateOnly))
 		}
-		if a := domain.Age(p.BirthDate, now); a < 45 || a > 90 {
-			t.Errorf("%s aged %d, want 45–90", p.ID, a)
+		if a := domain.Age(p.BirthDate, birthReference); a < 45 || a > 90 {
+			t.Errorf("%s aged %d on %s, want 45–90", p.ID, a, birthReference.Format(time.DateOnly))
 		}
 		if p.Name == "" || !strings.Contains(p.Name, " ") {
 			t.Errorf("%s name %q, want given name and surname", p.ID, p.Name)
@@ -631,5 +631,28 @@ func earlyMorning(t *testing.T, now time.Time, seed int64) {
 	}
 	if want := map[string]bool{"2025-03-11": true, "2025-03-12": true, "2025-03-13": true}; !reflect.DeepEqual(days, want) {
 		t.Errorf("missed mornings on %v, want %v", days, want)
+	}
+}
+
+// A training script written on Monday must still match on Friday: the
+// same seed gives the same names and CPR numbers whatever the day (the
+// birth dates used to be counted back from today, so every CPR number
+// moved by a day each day).
+func TestPersonsAreTheSameEveryDay(t *testing.T) {
+	monday := time.Date(2026, time.November, 23, 9, 0, 0, 0, time.UTC)
+	later := []time.Time{monday.AddDate(0, 0, 4), monday.AddDate(0, 0, 40), monday.AddDate(0, 0, -200)}
+	base := collect(t, Options{Patients: 40, Days: 14, Seed: 1, Now: monday})
+	for _, day := range later {
+		got := collect(t, Options{Patients: 40, Days: 14, Seed: 1, Now: day})
+		if len(got) != len(base) {
+			t.Fatalf("%d patients on %s, %d on Monday", len(got), day.Format(time.DateOnly), len(base))
+		}
+		for i := range base {
+			a, b := base[i].Patient, got[i].Patient
+			if a.ID != b.ID || a.Name != b.Name || a.CPR != b.CPR || !a.BirthDate.Equal(b.BirthDate) {
+				t.Errorf("patient %d on %s: %s %s %s, on Monday %s %s %s", i, day.Format(time.DateOnly),
+					b.ID, b.Name, b.CPR, a.ID, a.Name, a.CPR)
+			}
+		}
 	}
 }

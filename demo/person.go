@@ -41,8 +41,16 @@ type person struct {
 	CPR   string
 }
 
-// newPerson draws a synthetic person aged minAge–maxAge on the date of now.
-func newPerson(rng *rand.Rand, now time.Time) person {
+// birthReference is the day the synthetic birth dates are counted back
+// from. It is fixed, not today, so the same seed gives the same CPR numbers
+// on every day (a training script written on Monday still matches on
+// Friday); ages are minAge–maxAge on this day and drift by a year a year.
+var birthReference = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// newPerson draws a synthetic person aged minAge–maxAge on birthReference.
+// It draws the same numbers from rng whatever the date, so the names and
+// CPR numbers of a seed never change.
+func newPerson(rng *rand.Rand) person {
 	var p person
 	p.Male = rng.IntN(2) == 0
 	if p.Male {
@@ -53,8 +61,9 @@ func newPerson(rng *rand.Rand, now time.Time) person {
 	p.Name += " " + surnames[rng.IntN(len(surnames))]
 	age := minAge + rng.IntN(maxAge-minAge+1)
 	// A birthday between a year less a day and zero days before the
-	// anniversary keeps the age exactly age on now's date.
-	p.Birth = time.Date(now.Year()-age, now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -rng.IntN(365))
+	// anniversary keeps the age exactly age on the reference day.
+	ref := birthReference
+	p.Birth = time.Date(ref.Year()-age, ref.Month(), ref.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, -rng.IntN(365))
 	p.CPR = syntheticCPR(rng, p.Birth, p.Male)
 	return p
 }

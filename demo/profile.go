@@ -47,7 +47,7 @@ func (c *clock) newProfile(i int) *profile {
 	p := &profile{idx: i, n: n, id: PatientID(n), story: storyOf(i, c.o.Patients)}
 	p.rng = newRand(c.o.Seed, n)
 	r := p.rng
-	p.person = newPerson(r, c.now)
+	p.person = newPerson(r)
 	p.refWeight = round1(55 + r.Float64()*60)
 	p.pulseBase = 64 + r.IntN(13)
 	p.sysBase = 114 + r.IntN(16)
