@@ -129,3 +129,13 @@ func ArriveWithTrend(m Measurement, versions []Regime, earlier []Reading) (Readi
 	}
 	return r, t
 }
+
+// ConsoleTriageWindow is how recent a reading the central sent without any
+// triage must be for the console to put it on the worklist itself (older
+// ones are still classified and coloured, but not listed as open: a first
+// sync of a long history would otherwise list every reading ever taken).
+const ConsoleTriageWindow = 7 * 24 * time.Hour
+
+// ConsoleTriageID is the id of the worklist item the console makes for a
+// reading the central did not triage.
+func ConsoleTriageID(readingID string) string { return "console-" + readingID }

@@ -121,6 +121,10 @@ type Classification struct {
 	// snapshot kept with the reading so history keeps its colour). Zero when
 	// the kind had no thresholds.
 	Limits KindThresholds
+	// ByConsole: classified by the console because the central sent no
+	// triage (see ConsoleTriageWindow); shown as such, never as the
+	// central's.
+	ByConsole bool
 }
 
 // ClassifyValue classifies one value against one set of absolute limits.

@@ -165,6 +165,11 @@ type Task struct {
 	DoneBy      string
 	DoneAt      time.Time
 	Note        string
+	// ByConsole: the central sent no triage for the reading, so the
+	// console classified it itself (against the thresholds in force when
+	// it was taken) and made this worklist item; the central has no Task
+	// for it.
+	ByConsole bool
 }
 
 // PatientDetail is everything the patient view shows.

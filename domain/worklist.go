@@ -34,7 +34,10 @@ type OpenItems struct {
 	Implausible                      int // of those, flagged implausible (counted under Unclassified)
 	Missing                          int // missing measurements
 	Unread                           int // unread messages from the patient
-	Oldest                           time.Time
+	// ByConsole counts the open readings the console classified itself
+	// (the central sent no triage); they are also counted by colour above.
+	ByConsole int
+	Oldest    time.Time
 }
 
 // New is the number of unacknowledged readings and questionnaires.
@@ -69,6 +72,9 @@ func (o OpenItems) Group() Group {
 func (o *OpenItems) Add(t Task) {
 	if t.Done {
 		return
+	}
+	if t.ByConsole {
+		o.ByConsole++
 	}
 	switch {
 	case t.Category == TaskMissing:

@@ -84,4 +84,7 @@ const (
 	ExtPhysician       = OurExtBase + "responsible-physician" // valueReference on CarePlan
 	ExtSender          = OurExtBase + "sender-name"           // valueString on Communication
 	ExtProgramme       = OurExtBase + "programme"             // valueCode on Patient, repeated
+	// ExtClassifiedBy on a triage ClinicalImpression the console made for
+	// a reading the central did not triage: valueCode "console".
+	ExtClassifiedBy = OurExtBase + "classified-by"
 )

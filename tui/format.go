@@ -113,6 +113,9 @@ func (t *texts) openSummary(o domain.OpenItems, abbr bool) string {
 	add(o.New(), t.New, t.NewAbbr)
 	add(o.Missing, t.Missing, t.MissingAbbr)
 	add(o.Unread, t.Messages, t.MsgAbbr)
+	// Readings the central did not triage are counted in New too; the
+	// marker says their colour is the console's.
+	add(o.ByConsole, t.ByConsole, t.ByConsoleAbbr)
 	if abbr {
 		return strings.Join(parts, " ")
 	}

@@ -37,8 +37,12 @@ type texts struct {
 	KindLong                                                 map[domain.Kind]string
 
 	// Open-item summary, long and abbreviated.
-	New, Missing, Messages          func(n int) string
-	NewAbbr, MissingAbbr, MsgAbbr   string // suffixes: "3n"
+	New, Missing, Messages        func(n int) string
+	NewAbbr, MissingAbbr, MsgAbbr string // suffixes: "3n"
+	// ByConsole counts open readings the console classified itself (the
+	// central sent no triage); ByConsoleNote marks such an item.
+	ByConsole                       func(n int) string
+	ByConsoleAbbr, ByConsoleNote    string
 	Minutes, Hours, Days            string // unit suffixes: "2 t"
 	Covering                        string // "covering for %s"
 	CoverShort                      string // "cover", in the worklist's team column
@@ -209,6 +213,8 @@ func danishTexts() *texts {
 		},
 		New: plural("ny", "nye"), Missing: plural("mangler", "mangler"), Messages: plural("besked", "beskeder"),
 		NewAbbr: "n", MissingAbbr: "m", MsgAbbr: "✉",
+		ByConsole:     plural("klassificeret af konsollen", "klassificeret af konsollen"),
+		ByConsoleAbbr: "k", ByConsoleNote: "klassificeret af konsollen – centralen har ikke triageret målingen",
 		Minutes: "min", Hours: "t", Days: "d",
 		Covering:     "dækker for %s",
 		CoverShort:   "afløsning",
@@ -451,6 +457,8 @@ func englishTexts() *texts {
 		},
 		New: plural("new", "new"), Missing: plural("missing", "missing"), Messages: plural("message", "messages"),
 		NewAbbr: "n", MissingAbbr: "m", MsgAbbr: "✉",
+		ByConsole:     plural("classified by the console", "classified by the console"),
+		ByConsoleAbbr: "c", ByConsoleNote: "classified by the console – the central did not triage the reading",
 		Minutes: "min", Hours: "h", Days: "d",
 		Covering:     "covering for %s",
 		CoverShort:   "cover",

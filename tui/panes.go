@@ -272,6 +272,9 @@ func (m *Model) taskLines() []string {
 				parts = []string{t.questionnaireText(q)}
 			}
 		}
+		if task.ByConsole {
+			parts = append(parts, t.ByConsoleNote)
+		}
 		parts = append(parts, t.Arisen+" "+m.dateTime(task.Created)+" ("+t.age(task.Created, now)+")")
 		line := fit(sym, 2, false) + " " + strings.Join(parts, " · ")
 		if m.canAct() {

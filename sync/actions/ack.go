@@ -11,6 +11,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/engine"
 )
 
 // Outbox action labels (the engine infers the request from the entry).
@@ -63,6 +64,24 @@ func (s *Service) Acknowledge(ctx context.Context, a domain.Acknowledgement) (co
 			}
 			if err := tx.CompleteTask(id, s.user.ID, at, note); err != nil {
 				return err
+			}
+			if ts.Task.ByConsole {
+				if err := s.acknowledgeConsoleItem(tx, at, ts.Task, note); err != nil {
+					return err
+				}
+				if err := s.audit(tx, at, AuditAcknowledge, ts.Task.PatientID, map[string]any{
+					"task": id, "scope": a.Scope.Kind, "classified_by": "console",
+					"old": map[string]any{"status": ts.Status},
+					"new": map[string]any{"status": cache.TaskCompleted, "note": note, "receipt": a.Receipt},
+				}); err != nil {
+					return err
+				}
+				res.Acknowledged = append(res.Acknowledged, id)
+				if !patients[ts.Task.PatientID] {
+					patients[ts.Task.PatientID] = true
+					order = append(order, ts.Task.PatientID)
+				}
+				continue
 			}
 			ch, err := taskCompletion(s.user, id, ts.Meta.VersionID, ts.Status, atText, note)
 			if err != nil {
@@ -173,4 +192,52 @@ func (s *Service) enqueueWithUUID(tx *cache.Tx, uuid string, at time.Time, actio
 		return fmt.Errorf("encode %s: %w", action, err)
 	}
 	return tx.Enqueue(cache.OutboxEntry{UUID: uuid, Created: at, Action: action, ResourceType: typ, Payload: b})
+}
+
+// acknowledgeConsoleItem records the acknowledgement of a reading the
+// central did not triage (the console classified it; its worklist item is
+// the console's own, there is no Task on the central): in one transaction
+// the triage ClinicalImpression the central would have made (TriagingResult,
+// the console's colour, investigation → the reading, marked
+// classified-by console) and the assessment with previous → that triage. A
+// reading the console could not classify (no thresholds) gets the
+// assessment only.
+func (s *Service) acknowledgeConsoleItem(tx *cache.Tx, at time.Time, t domain.Task, note string) error {
+	atText := fhir.FormatInstant(at)
+	aUUID := s.newUUID()
+	assess, err := s.assessment(tx, aUUID, t, atText, note)
+	if err != nil {
+		return err
+	}
+	assess.SupportingInfo = nil
+	var changes []engine.Change
+	if t.Color != domain.Unclassified {
+		tUUID := s.newUUID()
+		code := fhir.Concept(fhir.SystemClinicalImpCode, fhir.CodeTriagingResult, "")
+		colour := fhir.ColourConcept(t.Color)
+		by := "console"
+		triage := &fhir.ClinicalImpression{
+			Base:       fhir.Base{ResourceType: "ClinicalImpression", Extension: []fhir.Extension{{URL: fhir.ExtClassifiedBy, ValueCode: &by}}},
+			Identifier: []fhir.Identifier{fhir.ClientIdentifier(tUUID)},
+			Status:     "completed",
+			Code:       &code,
+			Subject:    *fhir.Ref("Patient", t.PatientID),
+			Date:       atText,
+			Investigation: []fhir.ClinicalImpressionInvestigation{{
+				Code: fhir.CodeableConcept{Text: "measurement"}, Item: []fhir.Reference{*fhir.Ref("Observation", t.FocusID)}}},
+			Finding: []fhir.ClinicalImpressionFinding{{ItemCodeableConcept: &colour}},
+		}
+		raw, err := encode(triage)
+		if err != nil {
+			return fmt.Errorf("encode triage: %w", err)
+		}
+		changes = append(changes, engine.Change{ResourceType: "ClinicalImpression", New: raw, FullURL: "urn:uuid:" + tUUID, Identifier: tUUID})
+		assess.Previous = &fhir.Reference{Reference: "urn:uuid:" + tUUID}
+	}
+	raw, err := encode(assess)
+	if err != nil {
+		return fmt.Errorf("encode assessment: %w", err)
+	}
+	changes = append(changes, engine.Change{ResourceType: "ClinicalImpression", New: raw, FullURL: "urn:uuid:" + aUUID, Identifier: aUUID})
+	return s.queueChangesAs(tx, aUUID, at, OutboxAssessment, changes...)
 }

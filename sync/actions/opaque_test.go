@@ -111,7 +111,7 @@ func newOpaqueClinic(t *testing.T) *opaqueClinic {
 func (c *opaqueClinic) console(t *testing.T, clock func() time.Time) *nurseConsole {
 	t.Helper()
 	ctx := context.Background()
-	st, err := cache.Open(ctx, filepath.Join(t.TempDir(), "cache.db"))
+	st, err := cache.Open(ctx, filepath.Join(t.TempDir(), "cache.db"), cache.WithClock(clock))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -431,6 +431,108 @@ func TestBothTaskShapesAndTriageReferencesOnAnOpaqueServer(t *testing.T) {
 		for _, rd := range d.Readings {
 			if (rd.ID == obsFUT || rd.ID == obsLate || rd.ID == c.obs) && !rd.Acknowledged {
 				t.Errorf("reading %s (%s %v) not acknowledged", rd.ID, rd.Kind, rd.Value)
+			}
+		}
+	}
+}
+
+// No server-side triage, no alarm: a pulse of 38 posted to a server that
+// does not triage arrives with no colour and no Task. The console
+// classifies it against the thresholds in force (red), lists it marked as
+// classified by the console, and acknowledging it records on the server
+// the triage the server would have made and the assessment (previous → that
+// triage), creating no Task. Another console then sees it acknowledged.
+func TestUntriagedReadingIsClassifiedByTheConsole(t *testing.T) {
+	c := newOpaqueClinic(t)
+	ctx := context.Background()
+	s := c.srv
+	low := domain.Measurement{PatientID: c.patient, Kind: domain.KindPulse, Value: 38, Taken: c.now.Add(-time.Hour), Received: c.now.Add(-time.Hour)}
+	obs := s.seedJSON(fhir.MeasurementToObservation(low, nil), nil)
+	old := domain.Measurement{PatientID: c.patient, Kind: domain.KindPulse, Value: 39, Taken: c.now.AddDate(0, 0, -10), Received: c.now.AddDate(0, 0, -10)}
+	oldObs := s.seedJSON(fhir.MeasurementToObservation(old, nil), nil)
+	tasksBefore := len(s.all("Task"))
+
+	clock := func() time.Time { return c.now }
+	n := c.console(t, clock)
+	rows, err := n.store.Worklist(ctx, false)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("worklist = %+v, %v", rows, err)
+	}
+	if o := rows[0].Open; o.ByConsole != 1 || o.Red != 2 {
+		t.Errorf("open items = %+v; want the untriaged 38 red and marked as the console's (and the triaged 120 red)", o)
+	}
+	if g := rows[0].Open.Group(); g != domain.GroupRed {
+		t.Errorf("worklist group = %v, want red", g)
+	}
+	d, err := n.store.Patient(ctx, c.patient, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var item domain.Task
+	for _, ot := range d.OpenTasks {
+		if ot.FocusID == obs {
+			item = ot
+		}
+		if ot.FocusID == oldObs {
+			t.Errorf("a reading taken 10 days ago is listed as open: %+v", ot)
+		}
+	}
+	if !item.ByConsole || item.Color != domain.Red {
+		t.Fatalf("the console's item for the 38 = %+v", item)
+	}
+	for _, rd := range d.Readings {
+		if (rd.ID == obs || rd.ID == oldObs) && (rd.Color != domain.Red || !rd.ByConsole) {
+			t.Errorf("reading %v = %v by console %v; want red, classified by the console", rd.Value, rd.Color, rd.ByConsole)
+		}
+	}
+
+	ack := domain.Acknowledgement{TaskIDs: []string{item.ID}, Scope: domain.AckScope{Kind: domain.AckPatient, PatientID: c.patient},
+		Note: "ringet op", By: c.nurse.Name, At: c.now}
+	if res, err := n.act.Acknowledge(ctx, ack); err != nil || len(res.Acknowledged) != 1 {
+		t.Fatalf("acknowledge = %+v, %v", res, err)
+	}
+	if rep := n.sync(t); rep.Conflicts+rep.Failed != 0 || rep.Pushed != 1 {
+		t.Fatalf("round = %+v", rep)
+	}
+	if got := len(s.all("Task")); got != tasksBefore {
+		t.Errorf("Tasks on the server = %d, want %d (the console creates none)", got, tasksBefore)
+	}
+	var triageID string
+	var assessment map[string]any
+	for _, ci := range s.all("ClinicalImpression") {
+		switch {
+		case strings.Contains(str(ci["code"]), fhir.CodeTriagingResult):
+			if !strings.Contains(str(ci["extension"]), "console") || !strings.Contains(str(ci["finding"]), "red") ||
+				!strings.Contains(str(ci["investigation"]), "Observation/"+obs) {
+				t.Errorf("triage = %v", ci)
+			}
+			triageID = str(ci["id"])
+		case strings.Contains(str(ci["code"]), fhir.CodeMeasurementAssessment):
+			assessment = ci
+		}
+	}
+	if triageID == "" || assessment == nil {
+		t.Fatalf("server ClinicalImpressions = %v", s.all("ClinicalImpression"))
+	}
+	if p, _ := assessment["previous"].(map[string]any); p["reference"] != "ClinicalImpression/"+triageID {
+		t.Errorf("assessment previous = %v, want the triage %s", assessment["previous"], triageID)
+	}
+	if _, ok := assessment["supportingInfo"]; ok {
+		t.Errorf("assessment refers to a Task: %v", assessment["supportingInfo"])
+	}
+	for _, con := range []*nurseConsole{n, c.console(t, clock)} {
+		d, err := con.store.Patient(ctx, c.patient, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ot := range d.OpenTasks {
+			if ot.FocusID == obs {
+				t.Errorf("the acknowledged reading is still open: %+v", ot)
+			}
+		}
+		for _, rd := range d.Readings {
+			if rd.ID == obs && (!rd.Acknowledged || rd.Color != domain.Red || !rd.ByConsole) {
+				t.Errorf("reading after acknowledgement = %+v", rd)
 			}
 		}
 	}

@@ -38,7 +38,7 @@ func (tx *Tx) TaskForUpdate(id string) (TaskStatus, error) {
 		return TaskStatus{}, fmt.Errorf("task %s: %w", id, err)
 	}
 	row := tx.tx.QueryRowContext(tx.ctx, `SELECT id, patient_id, category, focus_id, kind, color, implausible, status,
-	created, due, done_by, done_at, note FROM tasks WHERE id = ?`, id)
+	created, due, done_by, done_at, note, by_console FROM tasks WHERE id = ?`, id)
 	if ts.Task, err = scanTask(row); err != nil {
 		return TaskStatus{}, fmt.Errorf("task %s: %w", id, err)
 	}
@@ -216,7 +216,7 @@ func (s *Store) OpenTasks(ctx context.Context) ([]domain.Task, error) {
 	var out []domain.Task
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		return eachRow(ctx, tx, `SELECT id, patient_id, category, focus_id, kind, color, implausible, status,
-	created, due, done_by, done_at, note FROM tasks WHERE `+openTaskWhere+` ORDER BY created, id`, nil, func(sc scanner) error {
+	created, due, done_by, done_at, note, by_console FROM tasks WHERE `+openTaskWhere+` ORDER BY created, id`, nil, func(sc scanner) error {
 			t, err := scanTask(sc)
 			out = append(out, t)
 			return err

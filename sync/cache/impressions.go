@@ -43,6 +43,9 @@ func (tx *Tx) applyImpression(ci *fhir.ClinicalImpression) error {
 	if obs == "" {
 		return nil
 	}
+	if err := tx.applyConsoleTriage(ci, obs); err != nil {
+		return fmt.Errorf("ClinicalImpression %s: %w", ci.ID, err)
+	}
 	if _, err := tx.exec(`UPDATE tasks SET focus_id = ? WHERE focus_id = ?`, obs, focusImpressionPrefix+ci.ID); err != nil {
 		return fmt.Errorf("tasks of ClinicalImpression %s: %w", ci.ID, err)
 	}

@@ -90,7 +90,7 @@ func readings(ctx context.Context, tx *sql.Tx, patientID string, since time.Time
 	args = append(args, sinceMs(since))
 	var out []domain.Reading
 	err := eachRow(ctx, tx, `SELECT id, patient_id, kind, taken, received, value, value2, extra, color,
-	implausible, limits, acknowledged
+	implausible, limits, acknowledged, by_console
 FROM observations WHERE patient_id = ? AND kind IN (`+ph+`) AND taken >= ?
 ORDER BY taken, id`, args, func(sc scanner) error {
 		r, err := scanReading(sc)
@@ -105,12 +105,13 @@ func scanReading(sc scanner) (domain.Reading, error) {
 	var kind, color string
 	var taken int64
 	var received sql.NullInt64
-	var extra, ack int
+	var extra, ack, byConsole int
 	var limits sql.NullString
 	if err := sc.Scan(&r.ID, &r.PatientID, &kind, &taken, &received, &r.Value, &r.Value2, &extra,
-		&color, &r.Implausible, &limits, &ack); err != nil {
+		&color, &r.Implausible, &limits, &ack, &byConsole); err != nil {
 		return r, err
 	}
+	r.ByConsole = byConsole == 1
 	r.Kind = domain.Kind(kind)
 	r.Taken, r.Received = time.UnixMilli(taken).UTC(), fromMs(received)
 	r.Extra, r.Acknowledged = extra == 1, ack == 1
@@ -165,7 +166,7 @@ FROM communications WHERE patient_id = ? ORDER BY sent, id`, []any{patientID}, f
 func openTasks(ctx context.Context, tx *sql.Tx, patientID string) ([]domain.Task, error) {
 	var out []domain.Task
 	err := eachRow(ctx, tx, `SELECT id, patient_id, category, focus_id, kind, color, implausible, status,
-	created, due, done_by, done_at, note
+	created, due, done_by, done_at, note, by_console
 FROM tasks WHERE patient_id = ? AND `+openTaskWhere+` ORDER BY created, id`, []any{patientID}, func(sc scanner) error {
 		t, err := scanTask(sc)
 		out = append(out, t)
@@ -177,12 +178,13 @@ FROM tasks WHERE patient_id = ? AND `+openTaskWhere+` ORDER BY created, id`, []a
 func scanTask(sc scanner) (domain.Task, error) {
 	var t domain.Task
 	var category, kind, color, status string
-	var implausible int
+	var implausible, byConsole int
 	var created, due, doneAt sql.NullInt64
 	if err := sc.Scan(&t.ID, &t.PatientID, &category, &t.FocusID, &kind, &color, &implausible, &status,
-		&created, &due, &t.DoneBy, &doneAt, &t.Note); err != nil {
+		&created, &due, &t.DoneBy, &doneAt, &t.Note, &byConsole); err != nil {
 		return t, err
 	}
+	t.ByConsole = byConsole == 1
 	t.Category, t.Kind = domain.TaskCategory(category), domain.Kind(kind)
 	t.Implausible, t.Done = implausible == 1, status != TaskReady && status != TaskInProgress
 	t.Created, t.Due, t.DoneAt = fromMs(created), fromMs(due), fromMs(doneAt)

@@ -142,6 +142,9 @@ func (tx *Tx) PutReading(r domain.Reading, m Meta) error {
 	if n == 0 { // an older version than the stored one: nothing changed
 		return nil
 	}
+	if _, err := tx.exec(`UPDATE observations SET by_console = ? WHERE id = ?`, b2i(r.ByConsole), id); err != nil {
+		return fmt.Errorf("put reading %s: %w", id, err)
+	}
 	if err := tx.updateLatest(id, r, badTime == ""); err != nil {
 		return fmt.Errorf("put reading %s: latest: %w", id, err)
 	}
@@ -249,6 +252,9 @@ WHERE `
 	if _, err := tx.exec(q+newer("tasks"), id, m.VersionID, msOrZero(m.LastUpdated), t.PatientID,
 		string(t.Category), t.FocusID, string(t.Kind), t.Color.String(), b2i(t.Implausible), status,
 		ms(t.Created), ms(t.Due), t.DoneBy, ms(t.DoneAt), t.Note); err != nil {
+		return fmt.Errorf("put task %s: %w", id, err)
+	}
+	if _, err := tx.exec(`UPDATE tasks SET by_console = ? WHERE id = ? AND version_id = ?`, b2i(t.ByConsole), id, m.VersionID); err != nil {
 		return fmt.Errorf("put task %s: %w", id, err)
 	}
 	return nil

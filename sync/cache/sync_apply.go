@@ -364,6 +364,12 @@ func (tx *Tx) applyObservation(o *fhir.Observation, m Meta) error {
 	if cls != nil {
 		rd.Classification = *cls
 	}
+	consoleTask := false
+	if cls == nil {
+		if rd.Classification, consoleTask, err = tx.consoleTriage(meas); err != nil {
+			return err
+		}
+	}
 	st, err := tx.stmt(`SELECT acknowledged FROM observations WHERE id = ?`)
 	if err != nil {
 		return err
@@ -383,7 +389,13 @@ func (tx *Tx) applyObservation(o *fhir.Observation, m Meta) error {
 		}
 	}
 	rd.Acknowledged = ack > 0
-	return tx.PutReading(rd, m)
+	if err := tx.PutReading(rd, m); err != nil {
+		return err
+	}
+	if consoleTask && !rd.Acknowledged {
+		return tx.putConsoleTask(rd)
+	}
+	return nil
 }
 
 // taskStatus maps a FHIR Task status onto the statuses the cache keeps:
@@ -411,6 +423,13 @@ func (tx *Tx) applyTask(ft *fhir.Task, m Meta) error {
 	}
 	if err := tx.PutTask(t, m); err != nil {
 		return err
+	}
+	if t.Category == domain.TaskMeasurement && t.FocusID != "" {
+		// The central has a Task for the reading after all: the console's
+		// own item for it goes.
+		if _, err := tx.exec(`DELETE FROM tasks WHERE id = ? AND by_console = 1`, domain.ConsoleTriageID(t.FocusID)); err != nil {
+			return err
+		}
 	}
 	status := taskStatus(ft.Status)
 	if status != TaskReady && status != TaskCompleted {

@@ -40,15 +40,16 @@ func worklist(ctx context.Context, tx *sql.Tx, all bool) ([]domain.WorklistRow, 
 		}
 		return o
 	}
-	if err := eachRow(ctx, tx, `SELECT patient_id, category, color, implausible, created FROM tasks
+	if err := eachRow(ctx, tx, `SELECT patient_id, category, color, implausible, created, by_console FROM tasks
 WHERE `+openTaskWhere, nil, func(sc scanner) error {
 		var t domain.Task
 		var category, color string
-		var implausible int
+		var implausible, byConsole int
 		var created sql.NullInt64
-		if err := sc.Scan(&t.PatientID, &category, &color, &implausible, &created); err != nil {
+		if err := sc.Scan(&t.PatientID, &category, &color, &implausible, &created, &byConsole); err != nil {
 			return err
 		}
+		t.ByConsole = byConsole == 1
 		c, err := parseColor(color)
 		if err != nil {
 			return err

@@ -1,0 +1,126 @@
+package cache
+
+import (
+	"fmt"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
+)
+
+// No server-side triage, no alarm: a reading the central sends without any
+// triage (no colour on the Observation, no triage ClinicalImpression, no
+// review Task) is classified by the console itself with domain.Arrive
+// against the regime in force when it was taken, marked ByConsole, and,
+// when recent (domain.ConsoleTriageWindow), put on the worklist as a local
+// task (id domain.ConsoleTriageID, never sent: the central has no Task for
+// it). The item goes when the central's Task for the reading arrives, is
+// completed when an assessment of the reading arrives (another console
+// acknowledged it), and the colour becomes the central's when its triage
+// ClinicalImpression arrives.
+
+// consoleTriage classifies a reading the Observation came without triage
+// for. task reports whether the console must list it as its own item.
+func (tx *Tx) consoleTriage(m domain.Measurement) (c domain.Classification, task bool, err error) {
+	// A triage the central made elsewhere (a ClinicalImpression, a Task).
+	if id, ok, err := tx.TriageOf(m.ID); err != nil {
+		return c, false, err
+	} else if ok {
+		ci, err := tx.impression(id)
+		if err != nil {
+			return c, false, err
+		}
+		if col, ok := impressionColour(ci); ok {
+			return domain.Classification{Color: col, ByConsole: byConsole(ci)}, false, nil
+		}
+	}
+	var serverTask int
+	if err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM tasks WHERE focus_id = ? AND by_console = 0 AND category = ?`,
+		m.ID, string(domain.TaskMeasurement)).Scan(&serverTask); err != nil {
+		return c, false, fmt.Errorf("tasks of reading %s: %w", m.ID, err)
+	}
+	versions, err := regimeHistory(tx.ctx, tx.tx, m.PatientID)
+	if err != nil {
+		return c, false, fmt.Errorf("regime of reading %s: %w", m.ID, err)
+	}
+	var central []domain.Regime
+	for _, r := range versions {
+		if !domain.IsPendingVersion(r.Version) {
+			central = append(central, r)
+		}
+	}
+	rd, _ := domain.Arrive(m, central)
+	rd.ByConsole = true
+	recent := !m.Taken.Before(tx.clock().Add(-domain.ConsoleTriageWindow))
+	return rd.Classification, serverTask == 0 && recent, nil
+}
+
+// putConsoleTask lists a reading the console classified as its own open
+// item (kept if it is there already, e.g. completed by the nurse).
+func (tx *Tx) putConsoleTask(r domain.Reading) error {
+	created := r.Received
+	if created.IsZero() {
+		created = r.Taken
+	}
+	if _, err := tx.exec(`INSERT INTO tasks (id, patient_id, category, focus_id, color, implausible, status, created, by_console)
+VALUES (?, ?, ?, ?, ?, ?, 'ready', ?, 1) ON CONFLICT (id) DO UPDATE SET color = excluded.color, implausible = excluded.implausible`,
+		domain.ConsoleTriageID(r.ID), r.PatientID, string(domain.TaskMeasurement), r.ID, r.Color.String(),
+		b2i(r.Implausible != ""), ms(created)); err != nil {
+		return fmt.Errorf("console item for reading %s: %w", r.ID, err)
+	}
+	return nil
+}
+
+// impressionColour is a triage ClinicalImpression's colour finding.
+func impressionColour(ci *fhir.ClinicalImpression) (domain.Color, bool) {
+	if ci == nil {
+		return domain.Unclassified, false
+	}
+	var cs []fhir.CodeableConcept
+	for _, f := range ci.Finding {
+		if f.ItemCodeableConcept != nil {
+			cs = append(cs, *f.ItemCodeableConcept)
+		}
+	}
+	return fhir.ColourOf(cs)
+}
+
+// byConsole reports whether a triage ClinicalImpression is one a console
+// made (ExtClassifiedBy "console").
+func byConsole(ci *fhir.ClinicalImpression) bool {
+	e := fhir.FindExtension(ci.Extension, fhir.ExtClassifiedBy)
+	return e != nil && e.ValueCode != nil && *e.ValueCode == "console"
+}
+
+func isCode(c *fhir.CodeableConcept, code string) bool {
+	return c != nil && c.HasCode(fhir.SystemClinicalImpCode, code)
+}
+
+// applyConsoleTriage follows up a ClinicalImpression about a reading the
+// console classified: a triage of the central's takes over the colour; an
+// assessment completes the console's item and acknowledges the reading.
+func (tx *Tx) applyConsoleTriage(ci *fhir.ClinicalImpression, obs string) error {
+	switch {
+	case isCode(ci.Code, fhir.CodeTriagingResult) && !byConsole(ci):
+		col, ok := impressionColour(ci)
+		if !ok {
+			return nil
+		}
+		n, err := tx.exec(`UPDATE observations SET color = ?, by_console = 0 WHERE id = ? AND by_console = 1`, col.String(), obs)
+		if err != nil || n == 0 {
+			return err
+		}
+		if _, err := tx.exec(`UPDATE tasks SET color = ?, by_console = 0 WHERE id = ?`, col.String(), domain.ConsoleTriageID(obs)); err != nil {
+			return err
+		}
+		_, err = tx.exec(`UPDATE latest_readings SET color = ? WHERE observation_id = ?`, col.String(), obs)
+		return err
+	case isCode(ci.Code, fhir.CodeMeasurementAssessment):
+		if _, err := tx.exec(`UPDATE tasks SET status = 'completed' WHERE id = ? AND by_console = 1`, domain.ConsoleTriageID(obs)); err != nil {
+			return err
+		}
+		_, err := tx.exec(`UPDATE observations SET acknowledged = 1 WHERE id = ? AND EXISTS (
+	SELECT 1 FROM tasks WHERE id = ? AND status = 'completed')`, obs, domain.ConsoleTriageID(obs))
+		return err
+	}
+	return nil
+}
