@@ -51,13 +51,13 @@ type texts struct {
 	Responsible, Phase, RefWeight   string
 	Reevaluation, Clinic, Team      string
 	PhaseName                       map[domain.Phase]string
-	Tabs                            [5]string
+	Tabs, TabsShort                 [paneCount]string
 	Thresholds                      string // "Thresholds in force (%s)"
 	LimitHead                       [4]string
 	Relative, Absolute, NoneSet     string
 	Date                            string
 	NoReadings, NoWeight, NoAnswers string
-	NoMessages, NoTasks             string
+	NoMessages, NoTasks, NoNotes    string
 	FromPatient, FromClinic, Unread string
 	TaskCat                         map[domain.TaskCategory]string
 	Due, Arisen                     string
@@ -141,6 +141,7 @@ type actionTexts struct {
 	Planned, CoversPeriod                             string
 	NoteTitle, NoteText, Important, Remind, NoteAdded string
 	NoteLabel, NoteImportant, NoteDue, MoreNotes      string
+	NotesPane                                         string // "6: alle noter"
 
 	// Status bar.
 	NeverSynced, Connecting, JustNow    string
@@ -227,7 +228,8 @@ func danishTexts() *texts {
 		Clinic:       "Klinik",
 		Team:         "Team",
 		PhaseName:    map[domain.Phase]string{domain.PhaseStartUp: "opstart", domain.PhaseOngoing: "løbende"},
-		Tabs:         [5]string{"Målinger", "Vægtkurve", "Spørgeskema", "Beskeder", "Åbne opgaver"},
+		Tabs:         [paneCount]string{"Målinger", "Vægtkurve", "Spørgeskema", "Beskeder", "Åbne opgaver", "Noter"},
+		TabsShort:    [paneCount]string{"Mål", "Kurve", "Skema", "Beskeder", "Opgaver", "Noter"},
 		Thresholds:   "Grænseværdier i kraft (%s)",
 		LimitHead:    [4]string{"rød lav", "gul lav", "gul høj", "rød høj"},
 		Relative:     "relativ",
@@ -239,6 +241,7 @@ func danishTexts() *texts {
 		NoAnswers:    "Ingen besvarelser i perioden.",
 		NoMessages:   "Ingen beskeder.",
 		NoTasks:      "Ingen åbne opgaver.",
+		NoNotes:      "Ingen noter.",
 		FromPatient:  "fra borger",
 		FromClinic:   "fra klinik",
 		Unread:       "ulæst",
@@ -381,6 +384,7 @@ func danishActionTexts() actionTexts {
 		NoteImportant: "Vigtig note",
 		NoteDue:       "Påmindelse",
 		MoreNotes:     "(+%d)",
+		NotesPane:     "6: hele noten",
 		NeverSynced:   "aldrig synkroniseret",
 		Connecting:    "forbinder til centralen",
 		JustNow:       "helt nye",
@@ -471,7 +475,8 @@ func englishTexts() *texts {
 		Clinic:       "Clinic",
 		Team:         "Team",
 		PhaseName:    map[domain.Phase]string{domain.PhaseStartUp: "start-up", domain.PhaseOngoing: "ongoing"},
-		Tabs:         [5]string{"Measurements", "Weight trend", "Questionnaire", "Messages", "Open items"},
+		Tabs:         [paneCount]string{"Measurements", "Weight trend", "Questionnaire", "Messages", "Open items", "Notes"},
+		TabsShort:    [paneCount]string{"Meas.", "Trend", "PRO", "Messages", "Items", "Notes"},
 		Thresholds:   "Thresholds in force (%s)",
 		LimitHead:    [4]string{"red low", "yel low", "yel high", "red high"},
 		Relative:     "relative",
@@ -483,6 +488,7 @@ func englishTexts() *texts {
 		NoAnswers:    "No questionnaire answers in the period.",
 		NoMessages:   "No messages.",
 		NoTasks:      "No open items.",
+		NoNotes:      "No notes.",
 		FromPatient:  "from patient",
 		FromClinic:   "from clinic",
 		Unread:       "unread",
@@ -625,6 +631,7 @@ func englishActionTexts() actionTexts {
 		NoteImportant: "Important note",
 		NoteDue:       "Reminder",
 		MoreNotes:     "(+%d)",
+		NotesPane:     "6: the whole note",
 		NeverSynced:   "never synced",
 		Connecting:    "connecting to the central",
 		JustNow:       "just now",

@@ -50,7 +50,7 @@ func newKeyMap(t *texts) keyMap {
 		Back:      b([]string{"esc", "q"}, "esc/q", t.KeyBack),
 		NextPane:  b([]string{"tab"}, "tab", t.KeyNextPane),
 		PrevPane:  b([]string{"shift+tab"}, "shift+tab", t.KeyPrevPane),
-		Pane:      b([]string{"1", "2", "3", "4", "5"}, "1–5", t.KeyPane),
+		Pane:      b([]string{"1", "2", "3", "4", "5", "6"}, "1–6", t.KeyPane),
 		PageUp:    b([]string{"pgup", "b"}, "pgup", t.KeyPageUp),
 		PageDown:  b([]string{"pgdown", "space", "f"}, "pgdn", t.KeyPageDown),
 

@@ -13,13 +13,14 @@ import (
 	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
-// Panes of the patient view, switched with tab or 1–5.
+// Panes of the patient view, switched with tab or 1–6.
 const (
 	paneMeasurements = iota
 	paneChart
 	paneAnswers
 	paneMessages
 	paneTasks
+	paneNotes
 	paneCount
 )
 
@@ -202,8 +203,16 @@ func (m *Model) patientHeader() []string {
 
 // tabsLine shows the panes; the current one in brackets and reverse video.
 func (m *Model) tabsLine() string {
+	line := m.renderTabs(m.t.Tabs)
+	if displayWidth(line) > m.width {
+		line = m.renderTabs(m.t.TabsShort)
+	}
+	return line
+}
+
+func (m *Model) renderTabs(names [paneCount]string) string {
 	var parts []string
-	for i, name := range m.t.Tabs {
+	for i, name := range names {
 		label := itoa(i+1) + " " + name
 		if i == m.pv.pane {
 			parts = append(parts, m.st.tabOn.Render("["+label+"]"))
@@ -227,6 +236,8 @@ func (m *Model) paneContent(pane, width, height int) []string {
 		return m.messageLines(width)
 	case paneTasks:
 		return m.taskLines()
+	case paneNotes:
+		return m.noteLines(width)
 	}
 	return nil
 }

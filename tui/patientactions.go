@@ -2,10 +2,12 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/tui/safetext"
@@ -236,12 +238,21 @@ func (m *Model) noteHeaderLine() string {
 	case domain.NoteDue(n, now):
 		label = a.NoteDue
 	}
-	line := SymNote + " " + label + ": " + safetext.Sanitize(n.Text) + " (" + safetext.Sanitize(n.Author) + ", " + m.t.date(n.Created.In(m.opts.Loc)) + ")"
+	lead := SymNote + " " + label + ": "
+	text := strings.Join(strings.Fields(safetext.Sanitize(n.Text)), " ") // one line
+	tail := " (" + safetext.Sanitize(n.Author) + ", " + m.t.date(n.Created.In(m.opts.Loc)) + ")"
 	if n.Sync == domain.SyncPending {
-		line += " " + a.SyncMark[domain.SyncPending]
+		tail += " " + a.SyncMark[domain.SyncPending]
 	}
 	if more := len(notes) - 1; more > 0 {
-		line += " " + fmt.Sprintf(a.MoreNotes, more)
+		tail += " " + fmt.Sprintf(a.MoreNotes, more)
+	}
+	line := lead + text + tail
+	if displayWidth(line) > m.width {
+		// Cut the text, not who wrote it, and say where the rest is.
+		tail += " · " + a.NotesPane
+		text = truncate(text, max(10, m.width-displayWidth(lead+tail)))
+		line = lead + text + tail
 	}
 	if domain.NoteFlagged(n, now) {
 		return m.st.yellow.Render(line)
@@ -267,4 +278,40 @@ func (t *texts) periodText(p domain.Period, loc *time.Location) string {
 		return from + "–"
 	}
 	return from + "–" + p.To.In(loc).Add(-time.Nanosecond).Format("02.01")
+}
+
+// noteLines is pane 6: every handover note, newest first, in full (the
+// header shows only one, cut to the width), with author, date, whether it
+// is important or a reminder, and its sync state.
+func (m *Model) noteLines(width int) []string {
+	notes := m.pv.detail.Notes
+	if len(notes) == 0 {
+		return []string{m.t.NoNotes}
+	}
+	a := &m.t.A
+	now := m.opts.Now()
+	var out []string
+	for i := len(notes) - 1; i >= 0; i-- {
+		n := notes[i]
+		head := "── " + m.dateTime(n.Created) + " · " + safetext.Sanitize(n.Author)
+		switch {
+		case n.Important:
+			head += " · " + SymNote + " " + a.NoteImportant
+		case !n.Remind.IsZero():
+			head += " · " + a.NoteDue + " " + m.t.date(n.Remind.In(m.opts.Loc))
+		}
+		if mark, ok := a.SyncMark[n.Sync]; ok && n.Sync != domain.SyncNone {
+			head += " · " + mark
+		}
+		if domain.NoteFlagged(n, now) {
+			head = m.st.yellow.Render(head)
+		}
+		out = append(out, head)
+		body := ansi.Wrap(safetext.SanitizeMultiline(n.Text), max(20, width-2), "")
+		for _, l := range strings.Split(body, "\n") {
+			out = append(out, "  "+l)
+		}
+		out = append(out, "")
+	}
+	return out
 }
