@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/telehjerte/telehjerte-tui/demo"
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
@@ -140,4 +142,56 @@ func TestSentAckCompletedByOtherNurseIsAlreadyDone(t *testing.T) {
 		t.Errorf("Task owner on the central: %+v, want nurse B", st.Owner)
 	}
 	assertCacheEqualsServer(t, a, c.url(), tokNurseA)
+}
+
+// TestLostAckAnswerFromOlderCache: a cache written before the sent mark
+// existed holds an acknowledgement whose Task write reached the central but
+// whose answer was lost (attempts 1, no mark). The next round still takes
+// the completed Task for the nurse's own success and sends the assessment.
+func TestLostAckAnswerFromOlderCache(t *testing.T) {
+	ctx := context.Background()
+	c := newCentral(t)
+	seedClinic(t, c.store, 3, 3, time.Now())
+	var mu sync.Mutex
+	lose := true
+	px, err := faultproxy.New(c.url(), faultproxy.Options{Choose: func(r *http.Request) faultproxy.Kind {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Method != http.MethodGet && strings.HasPrefix(r.URL.Path, "/Task/") && lose {
+			lose = false
+			return faultproxy.Fail500After
+		}
+		return ""
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(px)
+	t.Cleanup(ps.Close)
+	con := newConsole(t, ps.URL, tokNurseA, engine.Options{BackoffMin: time.Second}, client.Options{})
+	mustOnce(t, con)
+	acks := acknowledge(t, con, measurementTasks(t, con, 1))
+	if _, err := con.eng.Once(ctx); err == nil || !client.IsRetryable(err) {
+		t.Fatalf("round with the answer lost: %v, want a retryable error", err)
+	}
+	if tk, _ := serverTask(t, c.url(), tokNurseA, acks[0].task.id); tk.Status != fhir.TaskStatusCompleted {
+		t.Fatalf("Task/%s is %s on the central: the write was not applied", acks[0].task.id, tk.Status)
+	}
+	// What a cache of the older console holds: the attempt counted, no mark.
+	db, err := sql.Open("sqlite", "file:"+con.path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.Exec(`UPDATE outbox SET sent = 0 WHERE uuid = ? AND attempts = 1`, acks[0].patch)
+	db.Close()
+	if n, _ := res.RowsAffected(); err != nil || n != 1 {
+		t.Fatalf("reset the sent mark: %d rows, %v", n, err)
+	}
+	con.clock.Add(time.Hour)
+	rep := mustOnce(t, con)
+	if rep.Resolved+rep.Conflicts+rep.Failed != 0 {
+		t.Errorf("round: %+v, want every entry pushed", rep)
+	}
+	assertAcksOnceEach(t, con, c.url(), acks)
+	assertCacheEqualsServer(t, con, c.url(), tokNurseA)
 }

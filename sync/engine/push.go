@@ -79,9 +79,10 @@ func (e *Engine) push(ctx context.Context, rep *Report, now bool) error {
 // pushOne sends one entry and records the outcome. stop is true when the
 // push should not go on (a retryable failure: this entry must go first).
 func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report) (stop bool, err error) {
-	// sentBefore: an earlier attempt may have reached the central.
-	sentBefore := !it.Sent.IsZero()
-	if !sentBefore {
+	// sentBefore: an earlier attempt may have reached the central (the
+	// mark, or failed attempts counted by a cache from before the mark).
+	sentBefore := !it.Sent.IsZero() || it.Attempts > 0
+	if it.Sent.IsZero() {
 		// From here on the central may apply the entry whatever becomes of
 		// its answer (lost, timed out, this process killed): the mark
 		// lets the next round recognise its own completed Task (conflict).
