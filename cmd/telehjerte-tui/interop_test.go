@@ -332,7 +332,9 @@ func TestInteropConsoleActions(t *testing.T) {
 		// Back to the whole worklist, one screen at a time (an escape
 		// followed at once by another key would read as alt+key).
 		con.send("Escape")
-		con.waitFor("the worklist", func(s string) bool { return !strings.Contains(s, "Vægtkurve") && strings.Contains(s, "Søg: "+nameRed) })
+		con.waitFor("the worklist", func(s string) bool {
+			return !strings.Contains(s, "Vægtkurve") && strings.Contains(s, "Søg: "+nameRed)
+		})
 		con.send("Escape")
 		con.waitFor("the filter cleared", func(s string) bool {
 			_, ok := worklistRows(s)[nameGreen]
