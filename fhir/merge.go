@@ -29,7 +29,9 @@ import (
 //     elements of old that new no longer has are removed from the server's
 //     array, elements new adds are inserted where the first removed one was
 //     (else appended); every other element of the server's array stays,
-//     in its order. An old element is found in the server's array by
+//     in its order; an element new adds that the server's array already
+//     holds (equal) is not added twice. An old element is found in the
+//     server's array by
 //     agreement on the keys both have (so extra server-side keys or
 //     sub-extensions do not hide it), with instants compared as instants
 //     and numbers as numbers;
@@ -190,6 +192,22 @@ func mergeArray(s, o, n []any) []any {
 			}
 		}
 	}
+	// An element the server has already (the same change made twice, e.g.
+	// kept on top of another's identical one) is not added again.
+	fresh := added[:0:0]
+	for _, av := range added {
+		dup := false
+		for i, sv := range s {
+			if !gone[i] && jsonEqual(sv, av) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			fresh = append(fresh, av)
+		}
+	}
+	added = fresh
 	out := make([]any, 0, len(s)+len(added))
 	inserted := false
 	for i, sv := range s {

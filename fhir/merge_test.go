@@ -68,6 +68,13 @@ func TestMergeChangeKeepsWhatTheConsoleDoesNotModel(t *testing.T) {
 			want:   `{"resourceType":"Task","for":{"reference":"Patient/p","display":"P","extension":[{"url":"u:e","valueString":"z"}]},"owner":{"reference":"Practitioner/me","display":"Me"}}`,
 		},
 		{
+			name:   "an element the server already has is not added twice",
+			server: `{"resourceType":"Communication","extension":[{"url":"u:status","valueCode":"read"}]}`,
+			old:    `{"extension":[{"url":"u:status","valueCode":"activate"}]}`,
+			new:    `{"extension":[{"url":"u:status","valueCode":"read"}]}`,
+			want:   `{"resourceType":"Communication","extension":[{"url":"u:status","valueCode":"read"}]}`,
+		},
+		{
 			name:   "id, meta and resourceType stay the server's",
 			server: `{"resourceType":"ServiceRequest","id":"srv-1","meta":{"versionId":"9f2c"},"status":"active","requester":{"reference":"Practitioner/d"}}`,
 			old:    `{"resourceType":"ServiceRequest","id":"x","status":"active"}`,

@@ -461,7 +461,21 @@ func (s *Service) ResolveConflict(ctx context.Context, uuid string, keepMine boo
 	if found.ServerVersion == "" {
 		return errors.New("actions: keep mine: the central's version is not known; sync first")
 	}
-	if err := s.store.RequeueOutbox(ctx, uuid, found.ServerVersion); err != nil {
+	if cs, err := engine.DecodeChangeSet(e.Payload); err == nil {
+		// The version is in the change itself: make it the central's.
+		for i, c := range cs.Changes {
+			if c.ResourceType == e.ResourceType && c.ID == e.ResourceID {
+				cs.Changes[i].IfMatch = found.ServerVersion
+			}
+		}
+		raw, err := json.Marshal(cs)
+		if err != nil {
+			return fmt.Errorf("actions: keep mine: %w", err)
+		}
+		if err := s.store.RequeueOutboxChange(ctx, uuid, found.ServerVersion, raw); err != nil {
+			return fmt.Errorf("actions: keep mine: %w", err)
+		}
+	} else if err := s.store.RequeueOutbox(ctx, uuid, found.ServerVersion); err != nil {
 		return fmt.Errorf("actions: keep mine: %w", err)
 	}
 	detail["new"] = map[string]any{"kept": "mine", "if_match": found.ServerVersion}

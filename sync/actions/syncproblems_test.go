@@ -2,6 +2,7 @@ package actions_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -153,5 +154,45 @@ func TestAlreadyAcknowledgedShowsWhoAndWhen(t *testing.T) {
 	}
 	if err := b.act.ResolveConflict(ctx, p.UUID, true); err == nil {
 		t.Error("resolving an already-done outcome succeeded; want an error")
+	}
+}
+
+// Keeping her change on a conflicted change of a Communication, Task or
+// EpisodeOfCare sends it again on top of the central's version: the
+// version the change is made against is the central's now, in the queued
+// change itself (not only beside it), so it goes through.
+func TestKeepMineOnAChangeSetGoesThrough(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.newConsole(userA, tokA)
+	b := e.newConsole(userB, tokB)
+	if err := b.act.MarkRead(ctx, "msg-p1", true); err != nil {
+		t.Fatal(err)
+	}
+	b.sync(t)
+	// A still has the message unread at the old version: her change of
+	// the read state meets B's.
+	if err := a.act.MarkRead(ctx, "msg-p1", true); err != nil {
+		t.Fatal(err)
+	}
+	if rep := a.sync(t); rep.Conflicts != 1 {
+		t.Fatalf("A's round = %+v; want one conflict", rep)
+	}
+	ps, err := a.act.SyncProblems(ctx)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("problems = %+v, %v", ps, err)
+	}
+	if err := a.act.ResolveConflict(ctx, ps[0].UUID, true); err != nil {
+		t.Fatal(err)
+	}
+	if rep := a.sync(t); rep.Conflicts != 0 || rep.Pushed != 1 {
+		t.Fatalf("round after keep mine = %+v; want the change pushed", rep)
+	}
+	if n := len(a.outbox(t)); n != 0 {
+		t.Errorf("outbox after keep mine = %d", n)
+	}
+	m, _ := e.get(tokA, "Communication", "msg-p1")
+	if n := strings.Count(str(m["extension"]), "ehealth-administrative-status"); n != 1 {
+		t.Errorf("central read state = %v; want one administrative status", m["extension"])
 	}
 }

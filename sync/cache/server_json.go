@@ -111,3 +111,27 @@ func (tx *Tx) DropPendingVersions(uuid string) error {
 	}
 	return nil
 }
+
+// RequeueOutboxChange is RequeueOutbox for an entry whose payload carries
+// the version it is made against (a change set): the payload is replaced
+// too.
+func (s *Store) RequeueOutboxChange(ctx context.Context, uuid, ifMatch string, payload []byte) error {
+	if !json.Valid(payload) {
+		return fmt.Errorf("cache: requeue %s: payload is not valid JSON", uuid)
+	}
+	err := s.Write(ctx, func(tx *Tx) error {
+		n, err := tx.exec(`UPDATE outbox SET state = 'pending', next_attempt = 0, attempts = 0, if_match = ?, payload = ?
+WHERE uuid = ? AND state IN ('conflict', 'failed')`, ifMatch, string(payload), uuid)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("outbox %s is not conflicted or failed: %w", uuid, ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("cache: requeue: %w", err)
+	}
+	return nil
+}
