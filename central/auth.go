@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
@@ -18,7 +19,16 @@ import (
 type Principal struct {
 	Practitioner string
 	Patient      string
+	// Role is a practitioner's role on this central (users table; a
+	// monitoring nurse when none is recorded), set for each request.
+	Role domain.Role
 }
+
+// readOnly reports whether p may look but never write (se-adgang).
+func (p Principal) readOnly() bool { return p.Patient == "" && p.Role == domain.RoleReadOnly }
+
+// admin reports whether p administers the central.
+func (p Principal) admin() bool { return p.Patient == "" && p.Role == domain.RoleAdmin }
 
 func (p Principal) String() string {
 	if p.Patient != "" {
@@ -174,13 +184,27 @@ func (t *Tokens) Lookup(token string, now time.Time) (Principal, error) {
 }
 
 // visibleClause returns an SQL condition on the column patient_id (of table
-// alias a) limiting rows to what p may see at now, and its arguments.
-// Resources outside any patient compartment (patient_id = ”) are visible to
+// alias a) limiting rows to what p may see at now, and its arguments:
+// her teams' patients (a cover team's inside its period) and, read-only,
+// the patients of her se-adgang grants inside their period. Resources
+// outside any patient compartment (patient_id = ”) are visible to
 // practitioners only.
 func visibleClause(p Principal, now time.Time, col string) (string, []any) {
 	if p.Patient != "" {
 		return col + ` = ?`, []any{p.Patient}
 	}
+	team, targs := teamClause(p, now, col)
+	ms := now.UnixMilli()
+	return `(` + team + ` OR ` + col + ` IN (SELECT g.patient_id FROM grants g
+			WHERE g.practitioner_id = ? AND g.patient_id != '' AND g.from_ms <= ? AND g.to_ms > ?)
+		OR ` + col + ` IN (SELECT a.patient_id FROM access a JOIN grants g ON g.team_id = a.team_id
+			WHERE g.practitioner_id = ? AND g.from_ms <= ? AND g.to_ms > ? AND a.from_ms IS NULL AND a.to_ms IS NULL))`,
+		append(targs, p.Practitioner, ms, ms, p.Practitioner, ms, ms)
+}
+
+// teamClause is visibleClause without grants: what p's teams give her,
+// which is also what she may write into.
+func teamClause(p Principal, now time.Time, col string) (string, []any) {
 	ms := now.UnixMilli()
 	return `(` + col + ` = '' OR ` + col + ` IN (SELECT a.patient_id FROM access a JOIN members m ON m.team_id = a.team_id
 		WHERE m.practitioner_id = ? AND (a.from_ms IS NULL OR a.from_ms <= ?) AND (a.to_ms IS NULL OR a.to_ms > ?)))`,
@@ -189,15 +213,28 @@ func visibleClause(p Principal, now time.Time, col string) (string, []any) {
 
 // canSee reports whether p may see a resource in patientID's compartment.
 func (t *tx) canSee(p Principal, patientID string) (bool, error) {
+	return t.check(p, patientID, visibleClause)
+}
+
+// canWrite reports whether p may write into patientID's compartment: a
+// se-adgang grant lets her see, never write.
+func (t *tx) canWrite(p Principal, patientID string) (bool, error) {
+	if p.readOnly() {
+		return false, nil
+	}
+	return t.check(p, patientID, teamClause)
+}
+
+func (t *tx) check(p Principal, patientID string, clause func(Principal, time.Time, string) (string, []any)) (bool, error) {
 	if patientID == "" {
 		return p.Practitioner != "", nil
 	}
 	if p.Patient != "" {
 		return p.Patient == patientID, nil
 	}
-	cond, args := visibleClause(p, t.accessNow(), "?")
+	cond, args := clause(p, t.accessNow(), "x.pid")
 	var one int
-	err := t.sql.QueryRowContext(t.ctx, `SELECT CASE WHEN `+cond+` THEN 1 ELSE 0 END`, append([]any{patientID, patientID}, args...)...).Scan(&one)
+	err := t.sql.QueryRowContext(t.ctx, `SELECT CASE WHEN `+cond+` THEN 1 ELSE 0 END FROM (SELECT ? AS pid) x`, append(args, patientID)...).Scan(&one)
 	if err != nil {
 		return false, fmt.Errorf("check access: %w", err)
 	}

@@ -23,6 +23,9 @@ import (
 const (
 	tokNurseC   = "token-nurse-c"
 	tokPatient2 = "token-patient-2"
+	tokMunicip  = "token-municipal-m" // read-only, se-adgang to p1
+	tokMunicipN = "token-municipal-n" // read-only, se-adgang to p2
+	tokAdmin    = "token-admin-1"
 )
 
 var teamC = domain.Team{ID: "team-c", Name: "Klinik C", OrgID: "org-c", OrgName: "Hospital C"}
@@ -48,10 +51,14 @@ var roles = []role{
 	{"nurse-c", tokNurseC, "cover after its period", t0.Add(9 * 24 * time.Hour)},
 	{"patient p1", tokPatient1, "patient self", inside},
 	{"patient p2", tokPatient2, "other patient", inside},
+	{"municipal-m", tokMunicip, "se-adgang inside its period", inside},
+	{"municipal-m", tokMunicip, "se-adgang after its period", t0.Add(9 * 24 * time.Hour)},
+	{"municipal-n", tokMunicipN, "se-adgang to another patient", inside},
+	{"admin-1", tokAdmin, "administrator", inside},
 }
 
 // cols is one expected status per relation, in the order of roles.
-type cols [7]int
+type cols [11]int
 
 // fixture is one resource of p1's record (or outside any compartment),
 // stored as it is before the matrix runs.
@@ -70,7 +77,7 @@ func ident(s string) fhir.Identifier { return fhir.ClientIdentifier("00000000-00
 func authEnv(t *testing.T) (*env, []fixture) {
 	e := newEnv(t)
 	toks, err := NewTokens(map[string]string{tokNurseA: "nurse-a", tokNurseB: "Practitioner/nurse-b", tokNurseC: "Practitioner/nurse-c",
-		tokPatient1: "Patient/p1", tokPatient2: "Patient/p2"})
+		tokPatient1: "Patient/p1", tokPatient2: "Patient/p2", tokMunicip: "municipal-m", tokMunicipN: "municipal-n", tokAdmin: "admin-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,9 +90,20 @@ func authEnv(t *testing.T) (*env, []fixture) {
 	eoc.Identifier = []fhir.Identifier{ident("0000000000e1")}
 	pat := fhir.PatientToFHIR(domain.Patient{ID: "p1", CPR: "0101011111", Name: "Syntetisk p1", Synthetic: true})
 	rs := []fhir.Resource{ctA, ctC, orgC, eoc, pat}
-	for _, n := range []string{"nurse-a", "nurse-b", "nurse-c"} {
+	for _, n := range []string{"nurse-a", "nurse-b", "nurse-c", "municipal-m", "municipal-n", "admin-1"} {
 		rs = append(rs, &fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: n}})
 	}
+	// se-adgang: municipal-m sees p1 for 5 days, municipal-n sees p2;
+	// grant-x (to municipal-x, who has no token) is the fixture.
+	grantX := fhir.ReadGrantToCareTeam(domain.ReadGrant{ID: "grant-x", Grantee: "municipal-x", GrantedBy: "nurse-a", Patients: []string{"p1"},
+		From: t0, To: t0.Add(60 * 24 * time.Hour), Reason: "egenomsorg"})
+	grantX.Identifier = []fhir.Identifier{ident("000000000141")}
+	rs = append(rs, grantX, &fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: "municipal-x"}})
+	rs = append(rs,
+		fhir.ReadGrantToCareTeam(domain.ReadGrant{ID: "grant-m", Grantee: "municipal-m", GrantedBy: "nurse-a", Patients: []string{"p1"},
+			From: t0, To: t0.Add(5 * 24 * time.Hour), Reason: "egenomsorg"}),
+		fhir.ReadGrantToCareTeam(domain.ReadGrant{ID: "grant-n", Grantee: "municipal-n", GrantedBy: "nurse-b", Patients: []string{"p2"},
+			From: t0, To: t0.Add(30 * 24 * time.Hour), Reason: "egenomsorg"}))
 
 	obs := weightObs("p1", 80, t0, "")
 	obs.ID, obs.Identifier = "obs-1", []fhir.Identifier{ident("0000000000b1")}
@@ -110,6 +128,11 @@ func authEnv(t *testing.T) (*env, []fixture) {
 	rs = append(rs, obs, qr, task, msg, note, ci, cp, sr)
 	if err := e.store.Put(context.Background(), rs...); err != nil {
 		t.Fatal(err)
+	}
+	for id, r := range map[string]domain.Role{"municipal-m": domain.RoleReadOnly, "municipal-n": domain.RoleReadOnly, "admin-1": domain.RoleAdmin} {
+		if err := e.store.SetUser(context.Background(), User{ID: id, Role: r}, "test"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	copyOf := func(r fhir.Resource) func() fhir.Resource {
 		js, err := fhir.Encode(r)
@@ -158,6 +181,7 @@ func authEnv(t *testing.T) (*env, []fixture) {
 		{label: "EpisodeOfCare", res: eoc, ident: eoc.Identifier[0], fresh: newEpisode},
 		{label: "Patient", res: pat, ident: pat.Identifier[0]},
 		{label: "CareTeam", res: ctA, ident: ctA.Identifier[0], fresh: copyOf(ctA)},
+		{label: "CareTeam(se-adgang)", res: grantX, ident: grantX.Identifier[0], fresh: copyOf(grantX)},
 		{label: "Practitioner", res: &fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: "nurse-a"}},
 			fresh: func() fhir.Resource { return &fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner"}} }},
 		{label: "Organization", res: orgC, fresh: copyOf(orgC)},
@@ -166,21 +190,28 @@ func authEnv(t *testing.T) (*env, []fixture) {
 }
 
 // Expected statuses, one column per relation: own team, other team, cover
-// before, cover inside, cover after, patient self, other patient.
+// before, cover inside, cover after, patient self, other patient,
+// se-adgang inside its period, se-adgang after it, se-adgang to another
+// patient, administrator. A read-only user gets 403 on every write, even
+// of what she cannot see (the answer tells nothing); an administrator
+// sees no patient data (404 on patient resources) and writes only teams
+// and users.
 var (
-	seeP1       = cols{200, 404, 404, 200, 404, 200, 404}
-	seeP1Staff  = cols{200, 404, 404, 200, 404, 404, 404} // a handover note
-	seeShared   = cols{200, 200, 200, 200, 200, 404, 404} // outside compartments
-	writeP1     = cols{201, 403, 403, 201, 403, 403, 403}
-	writeP1Pat  = cols{201, 403, 403, 201, 403, 201, 403} // patients may write these
-	condP1      = cols{200, 403, 403, 200, 403, 403, 403}
-	condP1Pat   = cols{200, 403, 403, 200, 403, 200, 403}
-	updateP1    = cols{200, 404, 404, 200, 404, 403, 403}
-	immutableP1 = cols{405, 404, 404, 405, 404, 403, 403}
-	ownerOnly   = cols{200, 404, 404, 403, 404, 403, 403} // only nurse-a (assessor, home team)
-	patchP1     = cols{200, 404, 404, 200, 404, 403, 404}
-	never       = cols{405, 405, 405, 405, 405, 405, 405}
-	forbid      = cols{403, 403, 403, 403, 403, 403, 403}
+	seeP1       = cols{200, 404, 404, 200, 404, 200, 404, 200, 404, 404, 404}
+	seeP1Staff  = cols{200, 404, 404, 200, 404, 404, 404, 404, 404, 404, 404} // a handover note: monitoring staff only
+	seeShared   = cols{200, 200, 200, 200, 200, 404, 404, 200, 200, 200, 200} // outside compartments
+	writeP1     = cols{201, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403}
+	writeP1Pat  = cols{201, 403, 403, 201, 403, 201, 403, 403, 403, 403, 403} // patients may write these
+	condP1      = cols{200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403}
+	condP1Pat   = cols{200, 403, 403, 200, 403, 200, 403, 403, 403, 403, 403}
+	updateP1    = cols{200, 404, 404, 200, 404, 403, 403, 403, 403, 403, 404}
+	immutableP1 = cols{405, 404, 404, 405, 404, 403, 403, 403, 403, 403, 404}
+	ownerOnly   = cols{200, 404, 404, 403, 404, 403, 403, 403, 403, 403, 404} // only nurse-a (assessor, home team)
+	patchP1     = cols{200, 404, 404, 200, 404, 403, 404, 403, 403, 403, 404}
+	never       = cols{405, 405, 405, 405, 405, 405, 405, 405, 405, 405, 405}
+	forbid      = cols{403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}
+	homeOnly    = cols{201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}
+	homeOnlyC   = cols{200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}
 )
 
 // expect is the matrix: per fixture label and interaction.
@@ -189,14 +220,15 @@ var expect = map[string]map[string]cols{
 	"QuestionnaireResponse":        {"read": seeP1, "create": writeP1Pat, "conditional create": condP1Pat, "update": immutableP1, "patch": never},
 	"Task":                         {"read": seeP1, "create": writeP1, "conditional create": condP1, "update": updateP1, "patch": patchP1},
 	"Communication(message)":       {"read": seeP1, "create": writeP1Pat, "conditional create": condP1Pat, "update": updateP1, "patch": patchP1},
-	"Communication(handover-note)": {"read": seeP1Staff, "create": writeP1Pat, "conditional create": {200, 403, 403, 200, 403, 201, 403}, "update": updateP1, "patch": {200, 404, 404, 200, 404, 404, 404}},
+	"Communication(handover-note)": {"read": seeP1Staff, "create": writeP1Pat, "conditional create": {200, 403, 403, 200, 403, 201, 403, 403, 403, 403, 403}, "update": updateP1, "patch": {200, 404, 404, 200, 404, 404, 404, 403, 403, 403, 404}},
 	"ClinicalImpression":           {"read": seeP1, "create": writeP1, "conditional create": condP1, "update": ownerOnly, "patch": never},
 	"CarePlan":                     {"read": seeP1, "create": writeP1, "conditional create": condP1, "update": updateP1, "patch": never},
 	"ServiceRequest":               {"read": seeP1, "create": writeP1, "conditional create": condP1, "update": updateP1, "patch": never},
-	"EpisodeOfCare":                {"read": seeP1, "create": {201, 403, 403, 403, 403, 403, 403}, "conditional create": {200, 403, 403, 403, 403, 403, 403}, "update": ownerOnly, "patch": never},
+	"EpisodeOfCare":                {"read": seeP1, "create": homeOnly, "conditional create": homeOnlyC, "update": ownerOnly, "patch": never},
 	"Patient":                      {"read": seeP1, "update": updateP1, "patch": never},
-	"CareTeam":                     {"read": seeShared, "create": {201, 403, 403, 403, 403, 403, 403}, "conditional create": {200, 403, 403, 403, 403, 403, 403}, "update": {200, 403, 403, 403, 403, 403, 403}, "patch": never},
-	"Practitioner":                 {"read": seeShared, "create": forbid, "update": {200, 403, 403, 403, 403, 403, 403}, "patch": never},
+	"CareTeam":                     {"read": seeShared, "create": {201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201}, "conditional create": {200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}, "update": {200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}, "patch": never},
+	"CareTeam(se-adgang)":          {"read": seeShared, "create": {201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}, "conditional create": {200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}, "update": {200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}, "patch": never},
+	"Practitioner":                 {"read": seeShared, "create": {403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201}, "update": {200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}, "patch": never},
 	"Organization":                 {"read": seeShared, "create": forbid, "update": forbid, "patch": never},
 }
 
@@ -206,7 +238,8 @@ func typeOf(label string) string { typ, _, _ := strings.Cut(label, "("); return 
 // parameters the central supports, with the fixture's own values.
 func searchParams(f fixture) []url.Values {
 	h := f.res.Header()
-	out := []url.Values{{"_id": {h.ID}}, {"_lastUpdated": {"ge" + fhir.FormatInstant(t0.Add(-time.Hour))}, "_id": {h.ID}}}
+	out := []url.Values{{"_id": {h.ID}}, {"_lastUpdated": {"ge" + fhir.FormatInstant(t0.Add(-time.Hour))}, "_id": {h.ID}},
+		{"_id": {h.ID}, "_elements": {"id,meta"}}}
 	ix := extract(f.res)
 	if ix.patientID != "" {
 		for _, p := range []string{"patient", "subject", "for"} {
@@ -389,7 +422,13 @@ func TestAuthorisationIssueCases(t *testing.T) {
 			ct, _ := careTeam(teamB, "nurse-b")
 			ct.Participant = append(ct.Participant, fhir.CareTeamParticipant{Member: fhir.Ref("Practitioner", "nurse-x")})
 			e.want(e.do(http.MethodPut, "/CareTeam/team-b", tokNurseB, ct), http.StatusOK)
-			audits := e.searchAll(tokNurseB, "/AuditEvent")
+			var audits []fhir.Resource
+			for _, r := range e.searchAll(tokNurseB, "/AuditEvent") {
+				// (authEnv's set-up of users is audited too.)
+				if a := r.(*fhir.AuditEvent); len(a.Entity) > 0 && refOf(a.Entity[0].What) == "CareTeam/team-b" {
+					audits = append(audits, r)
+				}
+			}
 			if len(audits) != 1 {
 				t.Fatalf("%d audit events", len(audits))
 			}

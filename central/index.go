@@ -13,12 +13,19 @@ type accessRow struct {
 	from, to any // unix ms or nil for open
 }
 
+// grantRow is one scope entry of an active se-adgang grant.
+type grantRow struct {
+	practitioner, patientID, teamID string
+	from, to                        int64
+}
+
 // index is what a resource version contributes to the search tables.
 type index struct {
 	patientID string
 	params    [][2]string
 	access    []accessRow
 	members   []string
+	grants    []grantRow
 }
 
 func (ix *index) add(name, value string) {
@@ -81,6 +88,18 @@ func extract(r fhir.Resource) index {
 	case *fhir.CareTeam:
 		ix.identifiers(v.Identifier...)
 		ix.add("status", v.Status)
+		ix.concepts("category", v.Category...)
+		if fhir.IsReadAccessGrant(v) {
+			// A grant's participant is no team member: she sees the
+			// scope, read-only, inside the period (grants table).
+			ix.grants = grantRows(v)
+			for _, p := range v.Participant {
+				if id, ok := fhir.RefID(p.Member, "Practitioner"); ok {
+					ix.add("member", "Practitioner/"+id)
+				}
+			}
+			break
+		}
 		for _, p := range v.Participant {
 			if id, ok := fhir.RefID(p.Member, "Practitioner"); ok {
 				ix.members = append(ix.members, id)
@@ -180,4 +199,22 @@ func extract(r fhir.Resource) index {
 		}
 	}
 	return ix
+}
+
+// grantRows are the rows an active, well-formed se-adgang grant
+// contributes; a revoked grant, or one without both ends of its period,
+// grants nothing.
+func grantRows(ct *fhir.CareTeam) []grantRow {
+	g, err := fhir.ReadGrantFromCareTeam(ct)
+	if err != nil || g.Revoked || g.From.IsZero() || g.To.IsZero() || g.Grantee == "" {
+		return nil
+	}
+	var out []grantRow
+	for _, p := range g.Patients {
+		out = append(out, grantRow{practitioner: g.Grantee, patientID: p, from: g.From.UnixMilli(), to: g.To.UnixMilli()})
+	}
+	for _, t := range g.Teams {
+		out = append(out, grantRow{practitioner: g.Grantee, teamID: t, from: g.From.UnixMilli(), to: g.To.UnixMilli()})
+	}
+	return out
 }

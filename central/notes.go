@@ -15,19 +15,21 @@ import (
 const staffOnlyCategory = fhir.SystemCommunicationCategory + "|" + fhir.CodeHandoverNote
 
 // staffOnlyClause is an SQL condition on resources alias r that leaves out
-// handover notes for a patient principal (empty for practitioners).
+// handover notes for a patient principal and a read-only user (empty
+// for the monitoring staff).
 func staffOnlyClause(p Principal, typ string) (string, []any) {
-	if p.Patient == "" || typ != "Communication" {
+	if (p.Patient == "" && !p.readOnly()) || typ != "Communication" {
 		return "", nil
 	}
 	return `NOT EXISTS (SELECT 1 FROM params x WHERE x.type = r.type AND x.id = r.id AND x.name = 'category' AND x.value = ?)`,
 		[]any{staffOnlyCategory}
 }
 
-// hideStaffOnly turns a handover note read by a patient principal into not
+// hideStaffOnly turns a handover note read by a patient principal or a
+// read-only user into not
 // found.
 func hideStaffOnly(p Principal, st Stored) error {
-	if p.Patient == "" || st.Type != "Communication" {
+	if (p.Patient == "" && !p.readOnly()) || st.Type != "Communication" {
 		return nil
 	}
 	c, err := fhir.Decode[*fhir.Communication](st.JSON)

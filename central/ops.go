@@ -41,6 +41,12 @@ func (t *tx) conditional(p Principal, typ, query string) ([]string, error) {
 // id is the server id to use; "" means a new UUID.
 func (s *Server) createIn(t *tx, p Principal, r fhir.Resource, ifNoneExist, id string) (Stored, bool, error) {
 	h := r.Header()
+	// The server's id is known before authorisation, so the audit of a
+	// new team or grant names it.
+	if id == "" {
+		id = newID()
+	}
+	h.ID = id
 	// Authorise first: a conditional create must not tell a caller who may
 	// not write this what exists.
 	audit, err := t.authorizeWrite(p, r, nil)
@@ -63,10 +69,6 @@ func (s *Server) createIn(t *tx, p Principal, r fhir.Resource, ifNoneExist, id s
 	if err := t.checkEnrolment(p, r); err != nil {
 		return Stored{}, false, err
 	}
-	if id == "" {
-		id = newID()
-	}
-	h.ID = id
 	h.Meta = nil
 	now := s.now()
 	extra := audit
@@ -128,6 +130,9 @@ func statusOf(r fhir.Resource) string {
 // version be current. A missing resource is created (update as create)
 // unless ifMatch is given. created reports which.
 func (s *Server) updateIn(t *tx, p Principal, r fhir.Resource, ifMatch int64) (Stored, bool, error) {
+	if err := refuseReadOnly(p); err != nil {
+		return Stored{}, false, err
+	}
 	if p.Patient != "" {
 		return Stored{}, false, errorf(http.StatusForbidden, "forbidden", "a patient may only create")
 	}

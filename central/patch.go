@@ -173,6 +173,9 @@ func (s *Server) patch(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	var st Stored
 	err = s.store.inTx(r.Context(), func(t *tx) error {
+		if err := refuseReadOnly(p); err != nil {
+			return err
+		}
 		cur, err := t.readIn(p, typ, id)
 		if err != nil {
 			return err

@@ -79,6 +79,7 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /metadata", s.metadata)
 	mux.HandleFunc("GET /{type}", s.auth(s.searchType))
+	mux.HandleFunc("GET /"+fhir.OpWhoAmI, s.auth(s.whoami))
 	mux.HandleFunc("POST /{type}", s.auth(s.create))
 	mux.HandleFunc("POST /{$}", s.auth(s.transaction))
 	mux.HandleFunc("GET /{type}/{id}", s.auth(s.read))
@@ -132,6 +133,12 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="telehjerte", error="invalid_token"`)
 			s.fail(w, errorf(http.StatusUnauthorized, "login", "%s", err.Error()))
 			return
+		}
+		if p.Practitioner != "" {
+			if p.Role, err = s.store.roleOf(r.Context(), p.Practitioner); err != nil {
+				s.fail(w, err)
+				return
+			}
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
 	}

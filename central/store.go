@@ -60,6 +60,25 @@ CREATE TABLE IF NOT EXISTS members (
 	practitioner_id TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS members_by_practitioner ON members(practitioner_id);
+-- Read-only grants (se-adgang CareTeams): the grantee sees a patient, or
+-- every patient whose home team is team_id, from from_ms until to_ms.
+CREATE TABLE IF NOT EXISTS grants (
+	grant_id        TEXT NOT NULL,
+	practitioner_id TEXT NOT NULL,
+	patient_id      TEXT NOT NULL DEFAULT '',
+	team_id         TEXT NOT NULL DEFAULT '',
+	from_ms         INTEGER NOT NULL,
+	to_ms           INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS grants_by_practitioner ON grants(practitioner_id);
+CREATE INDEX IF NOT EXISTS grants_by_grant ON grants(grant_id);
+-- Users' roles (domain.Role) and when each last signed in; a practitioner
+-- without a row is a monitoring nurse.
+CREATE TABLE IF NOT EXISTS users (
+	practitioner_id TEXT PRIMARY KEY,
+	role            TEXT NOT NULL,
+	last_login_ms   INTEGER
+);
 CREATE TABLE IF NOT EXISTS clock (k INTEGER PRIMARY KEY CHECK (k = 1), ms INTEGER NOT NULL);
 `
 
@@ -319,6 +338,15 @@ func (t *tx) reindex(typ, id string, ix index) error {
 	case "CareTeam":
 		if _, err := t.sql.ExecContext(t.ctx, `DELETE FROM members WHERE team_id = ?`, id); err != nil {
 			return fmt.Errorf("reindex members %s: %w", id, err)
+		}
+		if _, err := t.sql.ExecContext(t.ctx, `DELETE FROM grants WHERE grant_id = ?`, id); err != nil {
+			return fmt.Errorf("reindex grants %s: %w", id, err)
+		}
+		for _, g := range ix.grants {
+			if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO grants(grant_id, practitioner_id, patient_id, team_id, from_ms, to_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+				id, g.practitioner, g.patientID, g.teamID, g.from, g.to); err != nil {
+				return fmt.Errorf("index grants %s: %w", id, err)
+			}
 		}
 		for _, m := range ix.members {
 			if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO members(team_id, practitioner_id) VALUES (?, ?)`, id, m); err != nil {

@@ -74,6 +74,10 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request) {
 		entries[i] = te
 	}
 	p := principalOf(r)
+	if err := refuseReadOnly(p); err != nil {
+		s.fail(w, err)
+		return
+	}
 	resp := &fhir.Bundle{Base: fhir.Base{ResourceType: "Bundle", ID: newID()}, Type: fhir.BundleTransactionResponse}
 	err = s.store.inTx(r.Context(), func(t *tx) error {
 		// Pass 1: ids for creates, so references can be resolved.

@@ -51,8 +51,11 @@ type CareTeam struct {
 	Base
 	Identifier           []Identifier          `json:"identifier,omitempty"`
 	Status               string                `json:"status,omitempty"`
+	Category             []CodeableConcept     `json:"category,omitempty"`
 	Name                 string                `json:"name,omitempty"`
+	Period               *Period               `json:"period,omitempty"`
 	Participant          []CareTeamParticipant `json:"participant,omitempty"`
+	ReasonCode           []CodeableConcept     `json:"reasonCode,omitempty"`
 	ManagingOrganization []Reference           `json:"managingOrganization,omitempty"`
 }
 

@@ -276,6 +276,11 @@ func (tx *Tx) applyDecoded(r fhir.Resource, raw []byte, m Meta) error {
 	case *fhir.Organization:
 		return tx.PutOrganization(v.ID, v.Name, m)
 	case *fhir.CareTeam:
+		if fhir.IsReadAccessGrant(v) {
+			// A se-adgang grant is no team: it must never be offered as
+			// one (transfer, cover) nor named as one.
+			return nil
+		}
 		return tx.PutTeamMeta(fhir.TeamFromFHIR(v, nil), m)
 	case *fhir.EpisodeOfCare:
 		pid, resp, err := fhir.EpisodeOfCareToResponsibility(v)

@@ -1,0 +1,98 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Role is what a user may do (issue 11): a monitoring nurse acts on her
+// teams' patients (and a cover team's inside the cover period), a
+// read-only user ("se-adgang") sees the patients granted to her and acts
+// on nothing, an administrator manages teams and users and sees no
+// patient data unless she is also a team member.
+type Role string
+
+// The roles. RoleNurse is the default of a user with no role recorded.
+const (
+	RoleNurse    Role = "monitoring-nurse"
+	RoleReadOnly Role = "read-only"
+	RoleAdmin    Role = "administrator"
+)
+
+// ParseRole accepts a role's code ("" is a nurse).
+func ParseRole(s string) (Role, error) {
+	switch Role(strings.TrimSpace(s)) {
+	case "", RoleNurse:
+		return RoleNurse, nil
+	case RoleReadOnly:
+		return RoleReadOnly, nil
+	case RoleAdmin:
+		return RoleAdmin, nil
+	}
+	return "", fmt.Errorf("role %q: expected %s, %s or %s", s, RoleNurse, RoleReadOnly, RoleAdmin)
+}
+
+// Identity is who is signed in, as the central says: the practitioner the
+// token belongs to, her name, role and teams.
+type Identity struct {
+	ID    string // Practitioner id
+	Name  string
+	Role  Role
+	Teams []Team
+}
+
+// ReadOnly reports whether the identity may look but never act.
+func (i Identity) ReadOnly() bool { return i.Role == RoleReadOnly }
+
+// DefaultReadGrant is the default length of a se-adgang grant.
+const DefaultReadGrant = 3 * 30 * 24 * time.Hour
+
+// MaxReadGrant is the longest se-adgang grant: a grant is renewed, not
+// left open.
+const MaxReadGrant = 366 * 24 * time.Hour
+
+// ReadGrant is a read-only access grant ("se-adgang"): a practitioner may
+// see the patients listed, or every patient of the teams listed, from From
+// until To, granted by a monitoring nurse with a reason.
+type ReadGrant struct {
+	ID          string
+	Grantee     string // Practitioner id
+	GranteeName string
+	GrantedBy   string // Practitioner id
+	Patients    []string
+	Teams       []string
+	From, To    time.Time
+	Reason      string
+	Revoked     bool
+}
+
+// ActiveAt reports whether the grant gives access at t.
+func (g ReadGrant) ActiveAt(t time.Time) bool {
+	return !g.Revoked && !t.Before(g.From) && t.Before(g.To)
+}
+
+// Validate checks a grant before it is stored: a grantee, a scope, a reason
+// and a period of at most MaxReadGrant that ends after it starts.
+func (g ReadGrant) Validate() error {
+	var errs []error
+	if strings.TrimSpace(g.Grantee) == "" {
+		errs = append(errs, errors.New("se-adgang needs the user it is granted to"))
+	}
+	if len(g.Patients) == 0 && len(g.Teams) == 0 {
+		errs = append(errs, errors.New("se-adgang needs at least one patient or team"))
+	}
+	if strings.TrimSpace(g.Reason) == "" {
+		errs = append(errs, errors.New("se-adgang needs a reason"))
+	}
+	switch {
+	case g.From.IsZero() || g.To.IsZero():
+		errs = append(errs, errors.New("se-adgang needs a start and an end"))
+	case !g.To.After(g.From):
+		errs = append(errs, errors.New("se-adgang must end after it starts"))
+	case g.To.Sub(g.From) > MaxReadGrant:
+		errs = append(errs, fmt.Errorf("se-adgang lasts at most %d days", int(MaxReadGrant/(24*time.Hour))))
+	}
+	return errors.Join(errs...)
+}
