@@ -2,4 +2,4 @@ package cache
 
 // latestMigration is the newest migration embedded in the program
 // (00003_actions.sql).
-const latestMigration = 6
+const latestMigration = 7
