@@ -16,7 +16,7 @@ const (
 )
 
 // seedBatch is how many patients SeedCache writes per transaction.
-const seedBatch = 20
+const seedBatch = 10
 
 // SeedCache generates the demo clinic described by opts and writes it into
 // store: the teams, the info keys "demo"="1" and "clinic"=ClinicName, then
@@ -27,6 +27,13 @@ const seedBatch = 20
 // back and its error returned; earlier batches stay written, and seeding
 // again with the same opts completes the clinic without duplicates.
 func SeedCache(ctx context.Context, store *cache.Store, opts Options) error {
+	return SeedCacheProgress(ctx, store, opts, nil)
+}
+
+// SeedCacheProgress is SeedCache that calls progress (when not nil) after
+// every committed batch with the patients and resources written so far, so
+// a screen can show the clinic being built.
+func SeedCacheProgress(ctx context.Context, store *cache.Store, opts Options, progress func(patients, resources int)) error {
 	if store == nil {
 		return fmt.Errorf("demo: seed cache: store is nil")
 	}
@@ -49,6 +56,7 @@ func SeedCache(ctx context.Context, store *cache.Store, opts Options) error {
 	}
 
 	batch := make([]PatientRecord, 0, seedBatch)
+	patients, resources := 0, len(Teams())
 	flush := func() error {
 		if len(batch) == 0 {
 			return nil
@@ -63,6 +71,14 @@ func SeedCache(ctx context.Context, store *cache.Store, opts Options) error {
 		})
 		if err != nil {
 			return fmt.Errorf("demo: seed cache: patients %s–%s: %w", batch[0].Patient.ID, batch[len(batch)-1].Patient.ID, err)
+		}
+		for i := range batch {
+			r := &batch[i]
+			patients++
+			resources += 2 + len(r.Regimes) + len(r.Readings) + len(r.Questionnaires) + len(r.Messages) + len(r.Tasks)
+		}
+		if progress != nil {
+			progress(patients, resources)
 		}
 		clear(batch)
 		batch = batch[:0]

@@ -29,7 +29,12 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 		History: d.store,
 	}
 	trigger := func() {}
-	if d.engine != nil {
+	switch {
+	case d.boot != nil:
+		opts.Status = d.boot.status
+		trigger = d.boot.trigger
+		opts.SyncNow = d.boot.trigger
+	case d.engine != nil:
 		opts.Status = syncStatus(d.engine.Status)
 		trigger = d.engine.Trigger
 		// ctrl+r: a sync round now (its end refreshes the screen).
@@ -57,8 +62,11 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 // configured user.
 func newActionService(d *data, cfg config.Config, e *env) (*actions.Service, error) {
 	user := actions.User{ID: cfg.User}
-	if d.embedded != nil {
+	switch {
+	case d.embedded != nil:
 		user = actions.User{ID: d.embedded.Nurse, Name: demo.ClinicName}
+	case d.boot != nil:
+		user = actions.User{ID: d.boot.nurse, Name: demo.ClinicName}
 	}
 	svc, err := actions.New(d.store, user, e.now, uuid.NewString)
 	if err != nil {

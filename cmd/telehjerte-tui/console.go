@@ -41,7 +41,12 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 	defer closeLog()
 	log.Info("console start", "version", versionString(), "mode", cfg.Mode().String(), "lang", cfg.Lang)
 
-	d, err := openData(ctx, e, cfg, log)
+	open := openData
+	if cfg.Mode() == config.ModeDemo {
+		// The screen comes at once; the clinic is built behind it.
+		open = openDemoLater
+	}
+	d, err := open(ctx, e, cfg, log)
 	if err != nil {
 		log.Error("open data", "err", err)
 		return err
@@ -64,11 +69,15 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 
 	bg, stopBG := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	if d.engine != nil {
-		startSync(bg, &wg, d, f, log, func(rep engine.Report, _ error) {
-			// Redraw the status bar; reload the worklist when something changed.
-			p.Send(syncedMsg{changed: roundChanged(rep)})
-		})
+	onRound := func(rep engine.Report, _ error) {
+		// Redraw the status bar; reload the worklist when something changed.
+		p.Send(syncedMsg{changed: roundChanged(rep)})
+	}
+	switch {
+	case d.boot != nil:
+		wg.Go(func() { d.boot.run(bg, f, onRound) })
+	case d.engine != nil:
+		startSync(bg, &wg, d, f, log, onRound)
 	}
 
 	start := time.Now()
@@ -105,15 +114,19 @@ func startSync(ctx context.Context, wg *sync.WaitGroup, d *data, f consoleFlags,
 		return
 	}
 	sim := d.embedded.Simulator(f.demoSeed, nil)
-	wg.Go(func() {
-		_ = sim.Run(ctx, f.demoEvery, func(ev live.Event, err error) {
-			if err != nil {
-				log.Warn("demo simulator", "error_kind", "step-failed")
-				return
-			}
-			log.Info("demo simulator", "event", string(ev.Kind), "measurement", string(ev.Measurement), "color", ev.Color.String())
-			d.engine.Trigger()
-		})
+	wg.Go(func() { runSimulator(ctx, sim, f.demoEvery, d.engine, log) })
+}
+
+// runSimulator runs the demo's patient simulator until ctx ends, asking
+// the engine for a round after every event.
+func runSimulator(ctx context.Context, sim *live.Simulator, every time.Duration, eng *engine.Engine, log *slog.Logger) {
+	_ = sim.Run(ctx, every, func(ev live.Event, err error) {
+		if err != nil {
+			log.Warn("demo simulator", "error_kind", "step-failed")
+			return
+		}
+		log.Info("demo simulator", "event", string(ev.Kind), "measurement", string(ev.Measurement), "color", ev.Color.String())
+		eng.Trigger()
 	})
 }
 

@@ -34,6 +34,9 @@ type data struct {
 	centralURL string
 	// embedded is the demo's in-process central; nil otherwise.
 	embedded *live.Central
+	// boot builds the demo clinic behind the console (see openDemoLater);
+	// nil otherwise. It owns the engine and the central it starts.
+	boot *demoBoot
 }
 
 // close stops the embedded central (if any) and closes the cache.
@@ -141,6 +144,27 @@ func openDemo(ctx context.Context, e *env, cfg config.Config, log *slog.Logger, 
 	log.Info("demo ready", "patients", c.Patients, "days", cfg.DemoDays, "pulled", total(rep.Pulled),
 		"duration", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// openDemoLater makes a fresh, empty demo cache at once and leaves the
+// clinic to a demoBoot (data.boot) that runConsole starts behind the
+// screen, so the console appears without waiting for the build.
+func openDemoLater(ctx context.Context, e *env, cfg config.Config, log *slog.Logger) (*data, error) {
+	store, err := live.NewCache(ctx, cfg.DemoCachePath)
+	if err == nil {
+		// Reopened on the console's clocks (the demo cache is opened on
+		// the real one).
+		if err = store.Close(); err == nil {
+			store, err = cache.Open(ctx, cfg.DemoCachePath, e.cacheOptions()...)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	d := &data{store: store, mode: config.ModeDemo, demo: true, clinic: demo.ClinicName}
+	d.boot = newDemoBoot(d, cfg, e, log)
+	log.Info("cache opened", "mode", d.mode.String(), "demo", d.demo)
+	return d, nil
 }
 
 // newClient builds the FHIR client from the configuration.

@@ -34,6 +34,11 @@ type Options struct {
 	// Now is the clinic's clock: the moment the history is generated up to,
 	// and the central's clock for triage and tasks (time.Now).
 	Now func() time.Time
+	// GenerateAt, when set, is the moment the history is generated up to
+	// instead of Now(): a console that has written the same clinic
+	// straight into its cache (demo.SeedCache with the same options) passes
+	// the same moment, so the central holds exactly what the cache does.
+	GenerateAt time.Time
 	// Loc is the clinic's time zone (Europe/Copenhagen).
 	Loc *time.Location
 	// Nurse is the practitioner the console's token acts for (demo.NurseA).
@@ -98,6 +103,11 @@ func Start(ctx context.Context, opts Options) (*Central, error) {
 	store, err := openFreshStore(ctx, opts.DBPath)
 	if err != nil {
 		return nil, err
+	}
+	// Synthetic patients only: a training database.
+	if err := store.MarkTraining(ctx); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("live: %w", err)
 	}
 	c := &Central{Nurse: opts.Nurse, store: store, log: opts.Logger, now: opts.Now, loc: opts.Loc,
 		patToken: map[string]string{}}
@@ -169,7 +179,10 @@ func (c *Central) seed(ctx context.Context, opts Options) error {
 	if err := c.store.SeedTeams(ctx, demo.Teams(), members); err != nil {
 		return fmt.Errorf("live: seed teams: %w", err)
 	}
-	now := opts.Now()
+	now := opts.GenerateAt
+	if now.IsZero() {
+		now = opts.Now()
+	}
 	err := demo.Generate(demo.Options{Patients: opts.Patients, Days: opts.Days, Seed: opts.Seed, Now: now, Loc: opts.Loc},
 		func(rec demo.PatientRecord) error {
 			if err := ctx.Err(); err != nil {
