@@ -29,9 +29,10 @@ type OutboxEntry struct {
 	NextAttempt  time.Time
 	LastError    string
 	State        string
-	// Sent is when the engine first sent the entry (zero: never). Set
-	// before the request goes out: a sent entry may have been applied by
-	// the central even though no answer came back.
+	// Sent is when the engine first sent the entry (zero: never, or a
+	// conditional create, which needs no mark). Set before the request
+	// goes out: a sent entry may have been applied by the central even
+	// though no answer came back.
 	Sent time.Time
 }
 

@@ -319,3 +319,28 @@ func BenchmarkCentralIncrementalSync20(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCentralPushMessages: one round pushing 100 queued messages
+// (conditional creates) to the real central on loopback, reported as
+// entries/second. Each entry's first send also records its sent mark (one
+// small cache transaction) before the request goes out.
+func BenchmarkCentralPushMessages(b *testing.B) {
+	const n = 100
+	c := newCentral(b)
+	seedClinic(b, c.store, 3, 2, time.Now())
+	con := newConsole(b, c.url(), tokNurseA, engine.Options{}, client.Options{})
+	mustOnce(b, con)
+	pid := openTasks(b, con)[0].patient
+	for b.Loop() {
+		b.StopTimer()
+		for i := range n {
+			enqueueMessage(b, con.store, pid, "besked "+strconv.Itoa(i))
+		}
+		b.StartTimer()
+		rep, err := con.eng.Once(context.Background())
+		if err != nil || rep.Pushed != n {
+			b.Fatalf("pushed %d, %v", rep.Pushed, err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "entries/s")
+}

@@ -82,10 +82,12 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 	// sentBefore: an earlier attempt may have reached the central (the
 	// mark, or failed attempts counted by a cache from before the mark).
 	sentBefore := !it.Sent.IsZero() || it.Attempts > 0
-	if it.Sent.IsZero() {
+	if it.Sent.IsZero() && method(it) != ActionCreate {
 		// From here on the central may apply the entry whatever becomes of
 		// its answer (lost, timed out, this process killed): the mark
 		// lets the next round recognise its own completed Task (conflict).
+		// A conditional create needs none: resent, it finds itself by its
+		// identifier.
 		if err := e.store.Write(ctx, func(tx *cache.Tx) error {
 			return tx.MarkOutboxSent(it.UUID, e.opts.Clock())
 		}); err != nil {
