@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -25,4 +26,13 @@ type Enroller interface {
 	// see it is refused by the central, which names who holds the patient;
 	// that refusal shows among the sync problems.
 	Enrol(ctx context.Context, e domain.Enrolment) error
+}
+
+// CourseReader reads what the course reminders need ("ny borger",
+// "opstart slut", "revurdering", "ikke set i N dage", failing to measure):
+// per patient with a regime in force at now, the domain.CourseState the
+// console turns into flags with domain.CourseFlags. sync/cache.Store
+// implements it; without one the worklist shows no course reminders.
+type CourseReader interface {
+	CourseStates(ctx context.Context, now time.Time, loc *time.Location) (map[string]domain.CourseState, error)
 }

@@ -149,6 +149,9 @@ type WorklistRow struct {
 	// important one or a due reminder, see NoteFlagged); a source may pass
 	// only those.
 	Notes []Note
+	// Course are the course reminders of the patient now (CourseFlags):
+	// they show on the row and may move it up (CourseGroup).
+	Course []CourseFlag
 }
 
 // OrderWorklist sorts rows in place: by group (red, yellow, missing,
@@ -157,7 +160,7 @@ type WorklistRow struct {
 func OrderWorklist(rows []WorklistRow) {
 	sort.SliceStable(rows, func(i, j int) bool {
 		a, b := rows[i], rows[j]
-		if ga, gb := a.Open.Group(), b.Open.Group(); ga != gb {
+		if ga, gb := a.Group(), b.Group(); ga != gb {
 			return ga < gb
 		}
 		if oa, ob := a.Open.Oldest, b.Open.Oldest; !oa.Equal(ob) {
@@ -177,7 +180,7 @@ func OrderWorklist(rows []WorklistRow) {
 func GroupCounts(rows []WorklistRow) map[Group]int {
 	m := make(map[Group]int)
 	for _, r := range rows {
-		m[r.Open.Group()]++
+		m[r.Group()]++
 	}
 	return m
 }

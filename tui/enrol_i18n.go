@@ -11,6 +11,11 @@ type courseTexts struct {
 	Mod11Warn                                     string
 	Enrolled, NoTeams                             string
 	ProbEnrolled, ProbConsent                     string
+
+	// Course reminders on the worklist and the patient header.
+	FlagNew, FlagStartUp, FlagReevalToday, FlagReevalDue string
+	FlagReevalOverdue, FlagNotSeen, FlagFailing          string
+	Reminders                                            string
 }
 
 var courseDa = courseTexts{
@@ -27,6 +32,10 @@ var courseDa = courseTexts{
 	Enrolled:  "Borger oprettet: sendes til den centrale server", NoTeams: "Ingen teams kendt endnu: synkronisér først.",
 	ProbEnrolled: "allerede tilmeldt: følges af %s",
 	ProbConsent:  "informeret samtykke skal være givet og registreret før oprettelse",
+	FlagNew:      "ny borger", FlagStartUp: "opstart slut: sæt individuelle grænser",
+	FlagReevalToday: "revurdering i dag", FlagReevalDue: "revurdering om %d d",
+	FlagReevalOverdue: "revurdering %d d over tid", FlagNotSeen: "ikke set i %d dage",
+	FlagFailing: "mangler målinger %d af %d dage", Reminders: "Forløb",
 }
 
 var courseEn = courseTexts{
@@ -43,4 +52,8 @@ var courseEn = courseTexts{
 	Enrolled:  "Patient enrolled: on its way to the central server", NoTeams: "No teams known yet: sync first.",
 	ProbEnrolled: "already enrolled: held by %s",
 	ProbConsent:  "informed consent must be given and recorded before enrolment",
+	FlagNew:      "new patient", FlagStartUp: "start-up over: set individual limits",
+	FlagReevalToday: "re-evaluation today", FlagReevalDue: "re-evaluation in %d d",
+	FlagReevalOverdue: "re-evaluation %d d overdue", FlagNotSeen: "not seen for %d days",
+	FlagFailing: "missing measurements %d of %d days", Reminders: "Course",
 }

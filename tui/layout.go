@@ -159,7 +159,7 @@ func (l wlLayout) heading() string {
 // cells computes the text of every column for one patient.
 func (l wlLayout) cells(t *texts, r *domain.WorklistRow) []cell {
 	out := make([]cell, len(l.cols))
-	g := r.Open.Group()
+	g := r.Group()
 	openAt := -1
 	defer func() {
 		// A red row always shows a red value: when the red item is not in
@@ -360,6 +360,13 @@ func countsLine(t *texts, rows []domain.WorklistRow, all bool, width int, style 
 // has an important handover note or a due reminder.
 func (t *texts) openCell(r *domain.WorklistRow, abbr bool, now time.Time) string {
 	s := t.openSummary(r.Open, abbr)
+	if c := t.courseSummary(r.Course); c != "" {
+		if s == "" {
+			s = c
+		} else {
+			s = joinOpen(s, c, abbr)
+		}
+	}
 	for _, n := range r.Notes {
 		if domain.NoteFlagged(n, now) {
 			if s == "" {

@@ -125,6 +125,7 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) loadWorklist(all bool) tea.Cmd {
 	m.wantAll = all
 	ctx, src, e := m.ctx, m.src, domain.AuditEntry{At: m.opts.Now(), User: m.opts.User, Action: ActionViewWorklist}
+	course, now, loc := m.opts.Course, m.opts.Now, m.opts.Loc
 	if all {
 		e.Detail = "all"
 	}
@@ -132,7 +133,7 @@ func (m *Model) loadWorklist(all bool) tea.Cmd {
 		if err := src.Audit(ctx, e); err != nil {
 			return worklistMsg{all: all, err: fmt.Errorf("audit worklist look-up: %w", err)}
 		}
-		rows, err := src.Worklist(ctx, all)
+		rows, err := worklistWithCourse(ctx, src, course, now(), loc, all)
 		if err != nil {
 			return worklistMsg{all: all, err: fmt.Errorf("load worklist: %w", err)}
 		}
@@ -162,8 +163,9 @@ func (m *Model) loadPatient(id string) tea.Cmd {
 // view is open, that patient, without audit entries (see RefreshMsg).
 func (m *Model) refresh() tea.Cmd {
 	ctx, src, all := m.ctx, m.src, m.wantAll
+	course, now, loc := m.opts.Course, m.opts.Now, m.opts.Loc
 	cmds := []tea.Cmd{func() tea.Msg {
-		rows, err := src.Worklist(ctx, all)
+		rows, err := worklistWithCourse(ctx, src, course, now(), loc, all)
 		if err != nil {
 			return worklistMsg{all: all, refresh: true, err: fmt.Errorf("refresh worklist: %w", err)}
 		}
@@ -240,6 +242,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.pv.refreshDetail(msg.detail)
 		} else {
 			m.pv.setDetail(msg.detail)
+			m.wl.opened(msg.id)
 		}
 		return m, nil
 	case actionDoneMsg:

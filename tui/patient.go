@@ -198,6 +198,9 @@ func (m *Model) patientHeader() []string {
 	if nl := m.noteHeaderLine(); nl != "" {
 		out = append(out, nl)
 	}
+	if cl := m.courseHeaderLine(); cl != "" {
+		out = append(out, cl)
+	}
 	return append(out, "")
 }
 

@@ -30,6 +30,10 @@ type Options struct {
 	// own option, never found by a type assertion on Actions, so a wrapper
 	// around Actions cannot lose it.
 	Resolver console.SyncResolver
+	// Course, when set, adds the course reminders (new patient, start-up
+	// over, re-evaluation, not seen, failing to measure) to the worklist and
+	// the patient header; nil shows none.
+	Course console.CourseReader
 	// Enroller, when set (with Actions), offers enrolment of new patients
 	// ("opret borger", n on the worklist); nil hides it.
 	Enroller console.Enroller

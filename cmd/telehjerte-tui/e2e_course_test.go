@@ -112,3 +112,81 @@ func TestE2EEnrolAndFirstRedPulse(t *testing.T) {
 	}
 	con.quit()
 }
+
+// rowOf is the worklist line naming name ("" when none).
+func rowOf(scr, name string) string {
+	for _, l := range strings.Split(scr, "\n") {
+		if strings.Contains(l, name) && strings.Contains(l, "-xxxx") {
+			return l
+		}
+	}
+	return ""
+}
+
+// openByName searches the worklist for name and opens the patient (a row
+// with only reminders has no status symbol, so openPatient's row pattern
+// does not see it).
+func openByName(con *actConsole, name string) string {
+	con.t.Helper()
+	con.send("/")
+	con.send("-l", name)
+	con.send("Enter")
+	con.waitFor(name+" found", func(s string) bool { return rowOf(s, name) != "" && strings.Contains(s, "1 af") })
+	con.send("Enter")
+	return con.waitFor("the patient view of "+name, func(s string) bool {
+		return strings.Contains(s, "Vægtkurve") && strings.Contains(s, name)
+	})
+}
+
+// The course reminders on the real console: a new patient is announced
+// ("ny borger") until opened; with the console's clock moved past the
+// start-up period the reminder to set individual limits shows; a week
+// before the re-evaluation date it is due, and after it overdue in the
+// yellow group.
+func TestE2ECourseReminders(t *testing.T) {
+	requireTmux(t)
+	c := newActCentral(t)
+	con := startActConsole(t, c, actNurse, "0")
+	onlineWorklist(con)
+	enrolPatient(con)
+	scr := con.waitFor("the new patient announced", func(s string) bool {
+		return strings.Contains(rowOf(s, courseName), "ny borger")
+	})
+	_ = scr
+	openByName(con, courseName)
+	con.send("Escape")
+	con.waitFor("the worklist again", func(s string) bool { return strings.Contains(s, "borgere (kun åbne)") })
+	con.send("Escape") // clear the search
+	con.waitFor("the reminder gone once opened", func(s string) bool {
+		return strings.Contains(s, "● online") && !strings.Contains(s, courseName)
+	})
+	con.quit()
+
+	// A console whose clock is 15 days on: the start-up is over.
+	later := startActConsole(t, c, actNurse, "15d")
+	later.waitFor("start-up over on the worklist", func(s string) bool {
+		return strings.Contains(rowOf(s, courseName), "mangler målinger")
+	})
+	scr = openByName(later, courseName)
+	scr = later.waitFor("the reminders in the header", func(s string) bool {
+		return strings.Contains(s, "opstart slut: sæt individuelle grænser") && strings.Contains(s, "ikke set i 15 dage")
+	})
+	later.quit()
+
+	due := startActConsole(t, c, actNurse, "85d")
+	due.waitFor("the patient on the worklist", func(s string) bool { return rowOf(s, courseName) != "" })
+	openByName(due, courseName)
+	due.waitFor("re-evaluation due in the header", func(s string) bool {
+		return strings.Contains(s, "revurdering om 5 d")
+	})
+	due.quit()
+
+	over := startActConsole(t, c, actNurse, "92d")
+	scr = over.waitFor("re-evaluation overdue", func(s string) bool {
+		return strings.Contains(rowOf(s, courseName), "revurdering 2 d over tid")
+	})
+	if row := rowOf(scr, courseName); !strings.HasPrefix(strings.TrimLeft(row, " >"), "!") {
+		t.Errorf("overdue re-evaluation not in the yellow group: %q", row)
+	}
+	over.quit()
+}

@@ -38,6 +38,9 @@ func TestConsoleOptionsWireEnrolment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if opts.Course == nil {
+		t.Fatal("central console: no course reminders")
+	}
 	if opts.Enroller == nil || opts.Enroller.Template().Name != cfg.EnrolTemplate.Name || cfg.EnrolTemplate.StartUpDays != 14 {
 		t.Fatalf("central console: enroller %v", opts.Enroller != nil)
 	}
@@ -50,5 +53,8 @@ func TestConsoleOptionsWireEnrolment(t *testing.T) {
 	defer d.close()
 	if opts, err = consoleOptions(d, cfg, e); err != nil || opts.Enroller != nil {
 		t.Fatalf("read-only console offers enrolment: %v %v", opts.Enroller != nil, err)
+	}
+	if opts.Course == nil {
+		t.Error("a read-only console lost the course reminders")
 	}
 }

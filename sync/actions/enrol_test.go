@@ -201,3 +201,55 @@ func TestEnrolWithoutConsentIsRefused(t *testing.T) {
 		t.Fatalf("queued %+v", got)
 	}
 }
+
+// The cache gives the course reminders what they need: a freshly enrolled
+// patient is new until opened; after the start-up period with no readings
+// and no review, the start-up, not-seen and failing-to-measure reminders
+// show; a week before the re-evaluation date it is due.
+func TestCourseStatesOfAnEnrolledPatient(t *testing.T) {
+	e := newEnv(t)
+	a := e.newConsole(userA, tokA)
+	if err := enroller(t, a).Enrol(context.Background(), enrolment(homeTeam)); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	pid := e.search(tokA, "Patient", url.Values{"identifier": {fhir.SystemCPR + "|" + newCPR}})[0]
+	kinds := func(at time.Time) map[domain.CourseFlagKind]domain.CourseFlag {
+		t.Helper()
+		states, err := a.store.CourseStates(context.Background(), at, time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, ok := states[pid]
+		if !ok {
+			t.Fatalf("no course state for the enrolled patient at %s", at)
+		}
+		out := map[domain.CourseFlagKind]domain.CourseFlag{}
+		for _, f := range domain.CourseFlags(st, at, time.UTC) {
+			out[f.Kind] = f
+		}
+		return out
+	}
+	t0 := e.now0.Add(time.Hour)
+	if got := kinds(t0); len(got) != 1 || got[domain.FlagNewPatient].Kind == "" {
+		t.Fatalf("just enrolled: %v", got)
+	}
+	if err := a.store.Audit(context.Background(), domain.AuditEntry{At: t0, User: nurseA, Action: "view-patient", PatientID: pid}); err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(t0); len(got) != 0 {
+		t.Fatalf("opened: %v", got)
+	}
+	late := e.now0.AddDate(0, 0, 15)
+	got := kinds(late)
+	if got[domain.FlagStartUpEnded].Kind == "" || got[domain.FlagNotSeen].Days != 15 ||
+		got[domain.FlagFailingToMeasure].Days < domain.FailingMissingDays {
+		t.Fatalf("after the start-up: %v", got)
+	}
+	if f := kinds(e.now0.AddDate(0, 0, 85))[domain.FlagReevaluationDue]; f.Kind == "" || f.Days != 5 {
+		t.Fatalf("re-evaluation due: %+v", f)
+	}
+	if f := kinds(e.now0.AddDate(0, 0, 92))[domain.FlagReevaluationOverdue]; f.Days != 2 {
+		t.Fatalf("re-evaluation overdue: %+v", f)
+	}
+}

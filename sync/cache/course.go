@@ -1,10 +1,14 @@
 package cache
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
 // PatientByCPR returns the id of the patient in the cache with CPR number
@@ -33,4 +37,98 @@ func (tx *Tx) QueuedContaining(action, text string) (bool, error) {
 		return false, fmt.Errorf("queued %s: %w", action, err)
 	}
 	return n > 0, nil
+}
+
+// AuditViewPatient is the audit action the console writes when a patient is
+// opened (tui.ActionViewPatient); the course's "new patient" reminder ends
+// with it.
+const AuditViewPatient = "view-patient"
+
+// CourseStates returns, per patient with a regime in force at now, what
+// domain.CourseFlags reads: the regime in force, when the course began
+// (the first regime version's start), whether anyone opened the patient
+// since (this cache's audit log, or a reading acknowledged by anyone; a
+// course older than the start-up period counts as seen), the last
+// acknowledgement, the review interval and the expected measurements of the
+// last eight days evaluated against the readings (local days in loc).
+func (s *Store) CourseStates(ctx context.Context, now time.Time, loc *time.Location) (map[string]domain.CourseState, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	out := map[string]domain.CourseState{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var pids []string
+		if err := eachRow(ctx, tx, `SELECT DISTINCT patient_id FROM regimes ORDER BY patient_id`, nil, func(sc scanner) error {
+			var id string
+			if err := sc.Scan(&id); err != nil {
+				return err
+			}
+			pids = append(pids, id)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("patients with a regime: %w", err)
+		}
+		lastReview := map[string]time.Time{}
+		if err := eachRow(ctx, tx, `SELECT patient_id, MAX(done_at) FROM tasks WHERE status = 'completed'
+	AND category = ? AND done_at IS NOT NULL GROUP BY patient_id`, []any{string(domain.TaskMeasurement)}, func(sc scanner) error {
+			var id string
+			var at sql.NullInt64
+			if err := sc.Scan(&id, &at); err != nil {
+				return err
+			}
+			lastReview[id] = fromMs(at)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("last reviews: %w", err)
+		}
+		from := now.AddDate(0, 0, -(domain.FailingWindowDays + 1))
+		for _, pid := range pids {
+			hist, err := regimeHistory(ctx, tx, pid)
+			if err != nil {
+				return fmt.Errorf("regime of %s: %w", pid, err)
+			}
+			reg, ok := inForce(hist, now)
+			if !ok || (!reg.End.IsZero() && !reg.End.After(now)) {
+				continue
+			}
+			enrolled := hist[0].Start
+			if enrolled.IsZero() {
+				enrolled = hist[0].EffectiveFrom
+			}
+			st := domain.CourseState{Regime: reg, Enrolled: enrolled, StartUpEnd: reg.StartUpEnd,
+				LastReview: lastReview[pid], ReviewDays: reg.ReviewDays}
+			reviewed := !st.LastReview.IsZero() && !st.LastReview.Before(enrolled)
+			st.Opened = reviewed || now.Sub(enrolled) > time.Duration(domain.StartUpDays)*24*time.Hour
+			if !st.Opened {
+				var n int
+				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE patient_id = ? AND action = ? AND at >= ?`,
+					pid, AuditViewPatient, enrolled.UnixMilli()).Scan(&n); err != nil {
+					return fmt.Errorf("opened %s: %w", pid, err)
+				}
+				st.Opened = n > 0
+			}
+			var ms []domain.Measurement
+			if err := eachRow(ctx, tx, `SELECT id, kind, taken FROM observations WHERE patient_id = ? AND taken >= ? AND taken <= ?`,
+				[]any{pid, from.UnixMilli(), now.UnixMilli()}, func(sc scanner) error {
+					var m domain.Measurement
+					var kind string
+					var taken int64
+					if err := sc.Scan(&m.ID, &kind, &taken); err != nil {
+						return err
+					}
+					m.PatientID, m.Kind, m.Taken = pid, domain.Kind(kind), time.UnixMilli(taken).UTC()
+					ms = append(ms, m)
+					return nil
+				}); err != nil {
+				return fmt.Errorf("readings of %s: %w", pid, err)
+			}
+			st.Slots = domain.EvaluateSlots(reg, ms, from, now, loc)
+			out[pid] = st
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cache: course states: %w", err)
+	}
+	return out, nil
 }

@@ -1,0 +1,134 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/console"
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// The course reminders: with a CourseReader wired, every worklist row gets
+// its domain.CourseFlags, and a patient with a reminder belongs on the
+// worklist of open items even with nothing else open.
+
+// worklistWithCourse reads the worklist and adds the course flags. Without
+// a CourseReader it is the source's worklist as it is.
+// It runs in a command: it is given what it reads, never the Model.
+func worklistWithCourse(ctx context.Context, src console.Source, cr console.CourseReader, now time.Time, loc *time.Location, all bool) ([]domain.WorklistRow, error) {
+	if cr == nil {
+		return src.Worklist(ctx, all)
+	}
+	rows, err := src.Worklist(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	states, err := cr.CourseStates(ctx, now, loc)
+	if err != nil {
+		return nil, fmt.Errorf("course reminders: %w", err)
+	}
+	out := rows[:0]
+	for _, r := range rows {
+		if st, ok := states[r.Patient.ID]; ok {
+			r.Course = domain.CourseFlags(st, now, loc)
+		}
+		if all || r.NeedsAttention() {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// courseFlagText says one flag in words.
+func (t *texts) courseFlagText(f domain.CourseFlag) string {
+	c := &t.C
+	switch f.Kind {
+	case domain.FlagNewPatient:
+		return c.FlagNew
+	case domain.FlagStartUpEnded:
+		return c.FlagStartUp
+	case domain.FlagReevaluationDue:
+		if f.Days == 0 {
+			return c.FlagReevalToday
+		}
+		return fmt.Sprintf(c.FlagReevalDue, f.Days)
+	case domain.FlagReevaluationOverdue:
+		return fmt.Sprintf(c.FlagReevalOverdue, f.Days)
+	case domain.FlagNotSeen:
+		return fmt.Sprintf(c.FlagNotSeen, f.Days)
+	case domain.FlagFailingToMeasure:
+		return fmt.Sprintf(c.FlagFailing, f.Days, f.Of)
+	}
+	return string(f.Kind)
+}
+
+// flagUrgency orders the reminders on a row, most pressing first, so a
+// narrow cell cuts the least pressing.
+var flagUrgency = map[domain.CourseFlagKind]int{
+	domain.FlagReevaluationOverdue: 0, domain.FlagFailingToMeasure: 1, domain.FlagStartUpEnded: 2,
+	domain.FlagReevaluationDue: 3, domain.FlagNewPatient: 4, domain.FlagNotSeen: 5,
+}
+
+// courseSummary is the reminders of a worklist row, most pressing first.
+func (t *texts) courseSummary(flags []domain.CourseFlag) string {
+	sorted := slices.Clone(flags)
+	slices.SortStableFunc(sorted, func(a, b domain.CourseFlag) int { return flagUrgency[a.Kind] - flagUrgency[b.Kind] })
+	parts := make([]string, 0, len(sorted))
+	for _, f := range sorted {
+		parts = append(parts, t.courseFlagText(f))
+	}
+	return strings.Join(parts, " · ")
+}
+
+// courseHeaderLine is the patient header's line of course reminders (the
+// "new patient" one ends as the nurse opens the patient, so it is left
+// out), "" when there are none.
+func (m *Model) courseHeaderLine() string {
+	var flags []domain.CourseFlag
+	for _, r := range m.wl.rows {
+		if r.Patient.ID != m.pv.id {
+			continue
+		}
+		for _, f := range r.Course {
+			if f.Kind != domain.FlagNewPatient {
+				flags = append(flags, f)
+			}
+		}
+	}
+	if len(flags) == 0 {
+		return ""
+	}
+	return m.st.bold.Render(m.t.C.Reminders+": ") + m.t.courseSummary(flags)
+}
+
+// opened drops the "new patient" reminder of patient id from the rows
+// shown, and the row itself from the worklist of open items when nothing
+// else keeps it there: the audited look-up that ends the reminder has just
+// been written, and the worklist is not reloaded when the nurse goes back.
+func (w *worklist) opened(id string) {
+	rows := make([]domain.WorklistRow, 0, len(w.rows))
+	changed := false
+	for _, r := range w.rows {
+		if r.Patient.ID == id {
+			kept := make([]domain.CourseFlag, 0, len(r.Course))
+			for _, f := range r.Course {
+				if f.Kind != domain.FlagNewPatient {
+					kept = append(kept, f)
+				}
+			}
+			if len(kept) != len(r.Course) {
+				r.Course, changed = kept, true
+				if !w.all && !r.NeedsAttention() {
+					continue
+				}
+			}
+		}
+		rows = append(rows, r)
+	}
+	if changed {
+		w.setRows(rows, w.all)
+	}
+}

@@ -1,0 +1,95 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+// fakeCourse returns fixed course states.
+type fakeCourse map[string]domain.CourseState
+
+func (f fakeCourse) CourseStates(context.Context, time.Time, *time.Location) (map[string]domain.CourseState, error) {
+	return f, nil
+}
+
+// lineOf is the screen line naming name ("" when none).
+func lineOf(view, name string) string {
+	for _, l := range strings.Split(view, "\n") {
+		if strings.Contains(l, name) {
+			return l
+		}
+	}
+	return ""
+}
+
+// Course reminders show on the worklist rows in words; a patient with a
+// reminder and nothing open is on the worklist of open items; an overdue
+// re-evaluation is in the yellow group; the patient header repeats them.
+func TestCourseRemindersOnTheWorklist(t *testing.T) {
+	src := newClinic(t)
+	rows, err := src.Worklist(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two patients with nothing open in the fixture, if any; else any two.
+	var quiet []domain.WorklistRow
+	for _, r := range rows {
+		if !r.Open.Any() {
+			quiet = append(quiet, r)
+		}
+	}
+	if len(quiet) < 1 {
+		t.Skip("the fixture has no patient with nothing open")
+	}
+	now := testNow
+	enrolled := now.AddDate(0, 0, -20)
+	reg := domain.Regime{Phase: domain.PhaseStartUp, Reevaluation: now.AddDate(0, 0, -2), StartUpEnd: enrolled.AddDate(0, 0, 14)}
+	course := fakeCourse{quiet[0].Patient.ID: {Regime: reg, Enrolled: enrolled, Opened: false, StartUpEnd: reg.StartUpEnd}}
+	opts := testOptions()
+	opts.Course = course
+	m := New(context.Background(), src, opts)
+	send(m, tea.WindowSizeMsg{Width: 160, Height: 50})
+	drive(m, m.Init())
+	view := m.View().Content
+	line := lineOf(view, quiet[0].Patient.Name)
+	if line == "" {
+		t.Fatalf("the patient with a reminder is not on the worklist of open items:\n%s", view)
+	}
+	// Most pressing first: a narrow cell cuts the least pressing.
+	for _, want := range []string{"revurdering 2 d over tid · opstart slut"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("row lacks %q: %s", want, line)
+		}
+	}
+	if !strings.Contains(line, GroupSymbol(domain.GroupYellow)) {
+		t.Errorf("overdue re-evaluation not in the yellow group: %s", line)
+	}
+	// A refresh after a sync round keeps the reminders.
+	send(m, RefreshMsg{})
+	drive(m, m.refresh())
+	if l := lineOf(m.View().Content, quiet[0].Patient.Name); !strings.Contains(l, "revurdering 2 d over tid") {
+		t.Errorf("after a refresh: %q", l)
+	}
+	if len(quiet) > 1 && lineOf(view, quiet[1].Patient.Name) != "" {
+		t.Errorf("a patient with nothing open and no reminder is on the worklist of open items")
+	}
+	if got := m.t.courseSummary([]domain.CourseFlag{{Kind: domain.FlagNewPatient}}); got != "ny borger" {
+		t.Errorf("new patient: %q", got)
+	}
+	openPatient(t, m, quiet[0].Patient.ID)
+	for _, r := range m.wl.rows {
+		if r.Patient.ID == quiet[0].Patient.ID && strings.Contains(m.t.courseSummary(r.Course), "ny borger") {
+			t.Errorf("still a new patient after being opened: %v", r.Course)
+		}
+	}
+	head := strings.Join(m.patientHeader(), "\n")
+	if !containsAll(head, "opstart slut: sæt individuelle grænser", "revurdering 2 d over tid") || strings.Contains(head, "ny borger") {
+		t.Errorf("patient header:\n%s", head)
+	}
+}
