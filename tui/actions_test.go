@@ -435,6 +435,34 @@ func TestRegimeFormThresholdOutOfOrder(t *testing.T) {
 	}
 }
 
+// Saving the regime form writes nothing the nurse did not change: a start
+// and re-evaluation stored with a time of day (as another server may hold
+// them) keep their exact instants when their days were left as they were
+// (issue 9: the write changed period.start beyond what the action changes).
+func TestRegimeFormKeepsUnchangedInstants(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	start := time.Date(2026, 1, 15, 10, 37, 55, 0, time.UTC)
+	reeval := time.Date(2026, 4, 15, 8, 30, 0, 0, time.UTC)
+	m.pv.detail.Regime.Start, m.pv.detail.Regime.Reevaluation = start, reeval
+	send(m, char('e'))
+	fd, ok := m.dlg.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T", m.dlg)
+	}
+	fd.field("reason").in.SetValue("Titrering")
+	fd.field("pulse.yellow-high").in.SetValue("95")
+	send(m, keyCtrl('s'))
+	calls := act.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("change not saved: errs %v %q", fd.errs, fd.general)
+	}
+	c := calls[0].(domain.RegimeChange)
+	if !c.Regime.Start.Equal(start) || !c.Regime.Reevaluation.Equal(reeval) {
+		t.Errorf("start %s, re-evaluation %s; want %s and %s kept", c.Regime.Start, c.Regime.Reevaluation, start, reeval)
+	}
+}
+
 func TestRegimeConflictShownSideBySide(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")

@@ -156,9 +156,11 @@ func (m *Model) readRegimeForm(f *form, base domain.Regime) (domain.RegimeChange
 		Phase: domain.Phase(f.field("phase").value()),
 	}
 	r.EffectiveFrom = m.parseDateField(f, "effective-from", &p, false)
-	r.Start = m.parseDateField(f, "start", &p, false)
-	r.End = m.parseDateField(f, "end", &p, true)
-	r.Reevaluation = m.parseDateField(f, "reevaluation", &p, true)
+	// The form shows days; a day the nurse left as it was keeps the
+	// regime's exact instant, so saving writes nothing she did not change.
+	r.Start = m.sameDayAs(m.parseDateField(f, "start", &p, false), base.Start)
+	r.End = m.sameDayAs(m.parseDateField(f, "end", &p, true), base.End)
+	r.Reevaluation = m.sameDayAs(m.parseDateField(f, "reevaluation", &p, true), base.Reevaluation)
 	// A change made today applies from now, not from midnight: readings
 	// already classified today keep their colour.
 	if now := m.opts.Now(); !r.EffectiveFrom.IsZero() && r.EffectiveFrom.Before(now) && now.Sub(r.EffectiveFrom) < 24*time.Hour {
@@ -481,4 +483,18 @@ func (m *Model) versionLabel(v string) string {
 		v = string(r[:8]) + "…"
 	}
 	return "v" + v
+}
+
+// sameDayAs is was when day (a date read from a form, local midnight) is
+// its calendar day, else day.
+func (m *Model) sameDayAs(day, was time.Time) time.Time {
+	if day.IsZero() || was.IsZero() {
+		return day
+	}
+	y1, m1, d1 := day.In(m.opts.Loc).Date()
+	y2, m2, d2 := was.In(m.opts.Loc).Date()
+	if y1 == y2 && m1 == m2 && d1 == d2 {
+		return was
+	}
+	return day
 }
