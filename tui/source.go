@@ -18,9 +18,12 @@ type Options struct {
 	Clinic string
 	Team   string // the user's team(s), shown in the header
 	User   string // for the audit log and the header
-	Now    func() time.Time
-	Loc    *time.Location // Europe/Copenhagen
-	Days   int            // patient-view window, default 28
+	// UserName is the signed-in user's name as the central gives it,
+	// shown in the header instead of User (an id) when set.
+	UserName string
+	Now      func() time.Time
+	Loc      *time.Location // Europe/Copenhagen
+	Days     int            // patient-view window, default 28
 
 	// Actions, when set, lets the nurse act (acknowledge, write, change the
 	// regime, transfer, add notes); nil is read-only access ("se-adgang").

@@ -332,7 +332,11 @@ func (m *Model) moreRowsHint(h int) string {
 // part; what does not fit goes, the clinic first, the user last.
 func (m *Model) titleLeft(room int) string {
 	title := m.st.title.Render(m.t.Title)
-	clinic, team, user := safetext.Sanitize(m.opts.Clinic), safetext.Sanitize(m.opts.Team), safetext.Sanitize(m.opts.User)
+	who := m.opts.User
+	if m.opts.UserName != "" {
+		who = m.opts.UserName
+	}
+	clinic, team, user := safetext.Sanitize(m.opts.Clinic), safetext.Sanitize(m.opts.Team), safetext.Sanitize(who)
 	join := func(parts ...string) string {
 		s := title
 		for _, p := range parts {

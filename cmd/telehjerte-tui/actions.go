@@ -40,7 +40,15 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 		// ctrl+r: a sync round now (its end refreshes the screen).
 		opts.SyncNow = d.engine.Trigger
 	}
-	if d.mode == config.ModeCache {
+	if d.identity.ID != "" {
+		// Who the central says is signed in (resolveIdentity): her
+		// practitioner id in the audit log and in what she writes, her
+		// name and teams in the header.
+		opts.User, opts.UserName, opts.Team = d.identity.ID, d.identity.Name, teamNames(d.identity.Teams)
+	}
+	if d.mode == config.ModeCache || d.identity.ReadOnly() {
+		// A cache without a central, or a read-only user (se-adgang): no
+		// actions, no outbox.
 		return opts, nil
 	}
 	svc, err := newActionService(d, cfg, e)
@@ -58,11 +66,14 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 }
 
 // newActionService returns the action service acting as the practitioner
-// the central knows: the demo nurse whose token the demo uses, else the
+// the central knows: the demo nurse whose token the demo uses, else who the
+// central says the token belongs to, else (a central without $whoami) the
 // configured user.
 func newActionService(d *data, cfg config.Config, e *env) (*actions.Service, error) {
 	user := actions.User{ID: cfg.User}
 	switch {
+	case d.identity.ID != "":
+		user = actions.User{ID: d.identity.ID, Name: d.identity.Name}
 	case d.embedded != nil:
 		user = actions.User{ID: d.embedded.Nurse, Name: demo.ClinicName}
 	case d.boot != nil:

@@ -83,8 +83,12 @@ func runAudit(ctx context.Context, e *env, cfg config.Config, f auditFlags) erro
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
+	user, err := auditUser(ctx, store, cfg)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
 	// The report is recorded before it is shown, like every other look-up.
-	if err := store.Audit(ctx, domain.AuditEntry{At: now, User: cfg.User, Action: ActionAuditReport,
+	if err := store.Audit(ctx, domain.AuditEntry{At: now, User: user, Action: ActionAuditReport,
 		Detail: fmt.Sprintf("since=%s patient=%q user=%q", f.since, f.patient, f.user)}); err != nil {
 		return fmt.Errorf("audit: record the report: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,15 +58,26 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		}
 	}()
 
+	if d.client != nil {
+		if d.identity, err = resolveIdentity(ctx, d.store, d.client, cfg); err != nil {
+			log.Error("identity", "err", "the configured user is not who the token belongs to")
+			return err
+		}
+		log.Info("identity", "confirmed", d.identity.warning == "", "role", string(d.identity.Role))
+	}
 	opts, err := consoleOptions(d, cfg, e)
 	if err != nil {
 		return err
+	}
+	banner := clockBanner(cfg.Lang, cfg.ClockOffset)
+	if d.identity.warning != "" {
+		banner = strings.TrimSpace(banner + " " + d.identity.warning)
 	}
 	if d.note != "" {
 		// Shown on the terminal before the alternate screen and after it.
 		fmt.Fprintln(e.stderr, "telehjerte-tui:", d.note)
 	}
-	p := tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: clockBanner(cfg.Lang, cfg.ClockOffset)}, tea.WithContext(ctx))
+	p := tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: banner}, tea.WithContext(ctx))
 
 	bg, stopBG := context.WithCancel(ctx)
 	var wg sync.WaitGroup

@@ -37,6 +37,11 @@ type data struct {
 	// boot builds the demo clinic behind the console (see openDemoLater);
 	// nil otherwise. It owns the engine and the central it starts.
 	boot *demoBoot
+	// client talks to the configured central; nil otherwise.
+	client *client.Client
+	// identity is who the console acts as against the configured central
+	// (resolveIdentity); zero until asked, and in the other modes.
+	identity identity
 }
 
 // close stops the embedded central (if any) and closes the cache.
@@ -85,6 +90,7 @@ func openData(ctx context.Context, e *env, cfg config.Config, log *slog.Logger) 
 			return nil, err
 		}
 		d.engine = newEngine(d.store, cl, cfg, e.now, log)
+		d.client = cl
 		d.centralURL = cfg.Central.URL
 		// The age of the data is known before the first round ends (and
 		// with the central down).

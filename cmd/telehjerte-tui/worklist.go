@@ -98,9 +98,13 @@ func runWorklist(ctx context.Context, e *env, cfg config.Config, f worklistFlags
 	if err != nil {
 		return fmt.Errorf("worklist: %w", err)
 	}
+	user, err := auditUser(ctx, d.store, cfg)
+	if err != nil {
+		return fmt.Errorf("worklist: %w", err)
+	}
 	// The look-up is audited before anything is shown.
 	if err := d.store.Audit(ctx, domain.AuditEntry{
-		At: now, User: cfg.User, Action: tui.ActionViewWorklist,
+		At: now, User: user, Action: tui.ActionViewWorklist,
 		Detail: fmt.Sprintf("worklist subcommand: format=%s all=%t rows=%d", f.format, f.all, len(rows)),
 	}); err != nil {
 		return fmt.Errorf("worklist: audit: %w", err)
@@ -117,7 +121,7 @@ func runWorklist(ctx context.Context, e *env, cfg config.Config, f worklistFlags
 		if width == 0 {
 			width = terminalWidth()
 		}
-		opts := tui.Options{Lang: cfg.Lang, Demo: d.demo, Clinic: d.clinic, User: cfg.User,
+		opts := tui.Options{Lang: cfg.Lang, Demo: d.demo, Clinic: d.clinic, User: user,
 			Now: func() time.Time { return now }, Loc: e.loc, Days: cfg.PatientDays}
 		err = tui.WriteWorklistTable(w, rows, opts, width)
 	}
