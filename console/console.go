@@ -144,6 +144,7 @@ const (
 	ConnAuthRefused ConnState = "auth-refused" // the token was refused or has expired (401/403)
 	ConnServerError ConnState = "server-error" // the central answered with an error (5xx, bad answer)
 	ConnCertProblem ConnState = "cert-problem" // TLS: the certificate was not trusted or expired
+	ConnBusy        ConnState = "busy"         // another program on this computer is syncing the cache; the next round tries again
 )
 
 // Connected reports whether the status means the central answered properly

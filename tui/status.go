@@ -79,6 +79,9 @@ func (m *Model) stateText(s console.SyncStatus) (string, bool) {
 		return "● " + txt, false
 	case console.ConnOffline:
 		return "○ " + txt, true
+	case console.ConnBusy:
+		// Not a fault: the other program is bringing the data up to date.
+		return "◐ " + txt, false
 	}
 	return "✗ " + txt, true
 }

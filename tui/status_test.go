@@ -61,6 +61,7 @@ func TestStatusBarStatesInWords(t *testing.T) {
 		{console.ConnAuthRefused, false, "✗ adgang afvist: log ind igen (401 Unauthorized)", "✗ access refused: log in again (401 Unauthorized)"},
 		{console.ConnServerError, false, "✗ fejl hos centralen", "✗ error at the central"},
 		{console.ConnCertProblem, false, "✗ certifikatfejl: forbindelsen er ikke sikker", "✗ certificate problem: the connection is not secure"},
+		{console.ConnBusy, false, "◐ synkroniseres af et andet program på denne computer", "◐ being synced by another program on this computer"},
 	}
 	seen := map[string]bool{}
 	for _, c := range cases {

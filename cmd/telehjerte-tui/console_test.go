@@ -92,7 +92,7 @@ func TestSyncStatusAdaptsTheEngineStatus(t *testing.T) {
 	// connected.
 	seen := map[console.ConnState]engine.State{}
 	for _, st := range []engine.State{engine.StateOnline, engine.StateOffline, engine.StateRefused,
-		engine.StateServerError, engine.StateCertificate} {
+		engine.StateServerError, engine.StateCertificate, engine.StateBusy} {
 		cs := syncStatus(func() engine.Status { return engine.Status{State: st} })()
 		if prev, dup := seen[cs.State]; dup || cs.State == console.ConnUnknown {
 			t.Errorf("engine %q shows as %q (also %q)", st, cs.State, prev)

@@ -35,6 +35,8 @@ func connState(s engine.State) console.ConnState {
 		return console.ConnServerError
 	case engine.StateCertificate:
 		return console.ConnCertProblem
+	case engine.StateBusy:
+		return console.ConnBusy
 	}
 	return console.ConnUnknown
 }

@@ -135,6 +135,7 @@ const (
 	StateServerError State = "server-error" // the central answered with an error or an unusable answer
 	StateCertificate State = "certificate"  // TLS: the central's certificate is not trusted, expired or for another name
 	StateLocalError  State = "local-error"  // the round failed on this side (the cache), not at the central
+	StateBusy        State = "busy"         // another process was syncing this cache; this round waited for the next
 )
 
 // Classify tells the connection state a round's error means (nil: online).
@@ -324,8 +325,15 @@ func (e *Engine) once(ctx context.Context, tryAll bool) (Report, error) {
 	// this one's failure: the connection state stays as it was.
 	unlock, err := e.store.LockSync()
 	if err != nil {
+		// That process's rounds keep the cache's data fresh: their last
+		// complete sync is this cache's too.
+		last, lerr := e.store.LastSync(ctx)
 		e.setStatus(func(s *Status) {
+			s.State, s.Online = StateBusy, false
 			s.LastError, s.Problem, s.Detail = err.Error(), ErrorKind(err), "another process is syncing this cache"
+			if lerr == nil && last.After(s.LastSync) {
+				s.LastSync = last
+			}
 		})
 		e.log.Info("sync round skipped", "error_kind", ErrorKind(err))
 		return Report{Pulled: map[string]int{}}, fmt.Errorf("sync: %w", err)

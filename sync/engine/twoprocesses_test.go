@@ -153,7 +153,7 @@ func TestTwoProcessesOneCache(t *testing.T) {
 	if _, err := con.eng.Once(ctx); !errors.Is(err, cache.ErrSyncBusy) {
 		t.Errorf("second engine's round: %v, want ErrSyncBusy", err)
 	}
-	if st := con.eng.Status(); st.Problem != "busy" || st.Syncing {
+	if st := con.eng.Status(); st.State != engine.StateBusy || st.Problem != "busy" || st.Syncing {
 		t.Errorf("second engine's status after the refused round: %+v", st)
 	}
 	// Readers are not held up.
