@@ -30,7 +30,7 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), seedCmd(), scanCmd(), patientCmd())
+	root.AddCommand(serveCmd(), seedCmd(), scanCmd(), patientCmd(), adminCmd())
 	return root
 }
 
