@@ -210,7 +210,9 @@ func TestTriageOnArrival(t *testing.T) {
 		{"green pulse", domain.Measurement{Kind: domain.KindPulse, Value: 70}, domain.Green, "routine"},
 		{"red bp by diastolic", domain.Measurement{Kind: domain.KindBloodPressure, Value: 130, Value2: 101}, domain.Red, "asap"},
 		{"implausible weight", domain.Measurement{Kind: domain.KindWeight, Value: 900}, domain.Unclassified, "urgent"},
-		{"steps have no limits", domain.Measurement{Kind: domain.KindSteps, Value: 3000}, domain.Unclassified, "routine"},
+		// Steps are information only: triaged, but no item to acknowledge
+		// unless the regime sets limits for them.
+		{"steps have no limits", domain.Measurement{Kind: domain.KindSteps, Value: 3000}, domain.Unclassified, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -230,6 +232,12 @@ func TestTriageOnArrival(t *testing.T) {
 			want, _ := testRegime("p1").Thresholds.Absolute(c.m.Kind)
 			if cls.Limits != want {
 				t.Errorf("limits snapshot %+v, want %+v", cls.Limits, want)
+			}
+			if c.priority == "" {
+				if ts := e.searchAll(tokNurseA, "/Task?focus="+url.QueryEscape("Observation/"+o.ID)); len(ts) != 0 {
+					t.Errorf("%d review tasks for an informational reading", len(ts))
+				}
+				return
 			}
 			task := findTask(t, e, "Observation/"+o.ID)
 			if task.Priority != c.priority || task.Status != "ready" || fhir.TaskCategoryOf(task) != string(domain.TaskMeasurement) {

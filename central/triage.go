@@ -223,6 +223,11 @@ func (t *tx) triageObservation(o *fhir.Observation, now time.Time) ([]fhir.Resou
 	}
 	focus := fhir.Ref("Observation", o.ID)
 	ci := triageImpression("triage-"+o.ID, m.PatientID, focus, reading.Color, reading.Implausible, now)
+	if !domain.ReviewNeeded(reading, versions) {
+		// Information only (steps the regime does not ask to review):
+		// triaged, but no item to acknowledge.
+		return []fhir.Resource{ci}, nil
+	}
 	ft, err := t.taskFor(task, now)
 	if err != nil {
 		return nil, err

@@ -415,6 +415,14 @@ func checkRecords(t *testing.T, now time.Time, days int, recs []PatientRecord) {
 			if i > 0 && rd.Taken.Before(r.Readings[i-1].Taken) {
 				t.Errorf("reading %s out of order", rd.ID)
 			}
+			if !domain.ReviewNeeded(rd, r.Regimes) {
+				// Information only (steps without limits): no item, and
+				// nothing to acknowledge.
+				if tasksByFocus[rd.ID] != 0 || !rd.Acknowledged {
+					t.Errorf("informational reading %s has %d review tasks (acknowledged %v), want none", rd.ID, tasksByFocus[rd.ID], rd.Acknowledged)
+				}
+				continue
+			}
 			if tasksByFocus[rd.ID] != 1 {
 				t.Errorf("reading %s has %d review tasks, want 1", rd.ID, tasksByFocus[rd.ID])
 			}

@@ -36,9 +36,11 @@ func (c *clock) patient(i int) PatientRecord {
 
 	rec.Readings = make([]domain.Reading, len(ms))
 	tasks := make([]domain.Task, 0, len(ms)+len(rec.Questionnaires)+8)
+	review := make([]bool, len(ms))
 	for j, m := range ms {
 		rd, t := domain.Arrive(m, rec.Regimes)
 		rec.Readings[j] = rd
+		review[j] = domain.ReviewNeeded(rd, rec.Regimes)
 		tasks = append(tasks, t)
 	}
 	for _, q := range rec.Questionnaires {
@@ -55,9 +57,18 @@ func (c *clock) patient(i int) PatientRecord {
 		}
 	}
 	for j := range rec.Readings {
-		rec.Readings[j].Acknowledged = tasks[j].Done
+		rec.Readings[j].Acknowledged = tasks[j].Done || !review[j]
 	}
-	rec.Tasks = sortTasks(tasks)
+	// Information only (steps the regime does not ask to review) is no
+	// item to acknowledge, as on the central.
+	kept := make([]domain.Task, 0, len(tasks))
+	for j, t := range tasks {
+		if j < len(ms) && !review[j] {
+			continue
+		}
+		kept = append(kept, t)
+	}
+	rec.Tasks = sortTasks(kept)
 	return rec
 }
 

@@ -53,6 +53,24 @@ func Arrive(m Measurement, versions []Regime) (Reading, Task) {
 	}
 }
 
+// Informational reports whether readings of kind k are information only
+// (step counts: "valgfri aktivitet"), not items a nurse must assess.
+func (k Kind) Informational() bool { return k == KindSteps }
+
+// ReviewNeeded reports whether a reading is an item for the nurse to
+// assess (a review Task): every reading of a clinical kind, and an
+// informational one (steps) only when the regime in force when it was taken
+// asks for review of it by setting limits for its kind, or when it is
+// implausible. Without that, steps are shown but never create a to-do that
+// keeps a patient on the worklist after "all green".
+func ReviewNeeded(r Reading, versions []Regime) bool {
+	if !r.Kind.Informational() || r.Implausible != "" {
+		return true
+	}
+	reg, ok := RegimeAt(versions, r.Taken)
+	return ok && !reg.Thresholds.ByKind[r.Kind].Empty()
+}
+
 // ArriveQuestionnaire is the open review task for a submitted questionnaire:
 // ID "task-"+q.ID, Category TaskMeasurement, FocusID q.ID, the colour of its
 // worst answer, Created when it was taken.

@@ -177,3 +177,34 @@ func TestMissingTasksFromEvaluation(t *testing.T) {
 		t.Errorf("open items %+v, want one missing", o)
 	}
 }
+
+// Steps are information only unless the regime asks for review of them
+// (issue 7: step counts became to-dos that kept patients on the list).
+func TestReviewNeeded(t *testing.T) {
+	at := time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC)
+	plain := domain.Regime{Version: "1", EffectiveFrom: at.AddDate(0, 0, -10), Thresholds: domain.DefaultThresholds(80)}
+	withSteps := plain
+	withSteps.Thresholds = domain.DefaultThresholds(80)
+	withSteps.Thresholds.ByKind[domain.KindSteps] = domain.KindThresholds{Primary: domain.Limits{RedLow: domain.L(500), YellowLow: domain.L(1000)}}
+	r := func(k domain.Kind, implausible string) domain.Reading {
+		return domain.Reading{Measurement: domain.Measurement{Kind: k, Taken: at, Value: 3000}, Classification: domain.Classification{Implausible: implausible}}
+	}
+	cases := []struct {
+		name     string
+		r        domain.Reading
+		versions []domain.Regime
+		want     bool
+	}{
+		{"steps without limits", r(domain.KindSteps, ""), []domain.Regime{plain}, false},
+		{"steps without a regime", r(domain.KindSteps, ""), nil, false},
+		{"steps the regime sets limits for", r(domain.KindSteps, ""), []domain.Regime{withSteps}, true},
+		{"implausible steps", r(domain.KindSteps, "negative"), []domain.Regime{plain}, true},
+		{"weight", r(domain.KindWeight, ""), []domain.Regime{plain}, true},
+		{"pulse without a regime", r(domain.KindPulse, ""), nil, true},
+	}
+	for _, c := range cases {
+		if got := domain.ReviewNeeded(c.r, c.versions); got != c.want {
+			t.Errorf("%s: ReviewNeeded = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -537,3 +537,29 @@ func TestUntriagedReadingIsClassifiedByTheConsole(t *testing.T) {
 		}
 	}
 }
+
+// An untriaged step count is information only: the console classifies it
+// but lists no item for it (issue 7: steps became to-dos).
+func TestUntriagedStepsAreNoItem(t *testing.T) {
+	c := newOpaqueClinic(t)
+	ctx := context.Background()
+	steps := domain.Measurement{PatientID: c.patient, Kind: domain.KindSteps, Value: 3200, Taken: c.now.Add(-time.Hour), Received: c.now.Add(-time.Hour)}
+	obs := c.srv.seedJSON(fhir.MeasurementToObservation(steps, nil), nil)
+	n := c.console(t, func() time.Time { return c.now })
+	d, err := n.store.Patient(ctx, c.patient, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, rd := range d.Readings {
+		found = found || rd.ID == obs
+	}
+	if !found {
+		t.Fatalf("the step count is not in the cache")
+	}
+	for _, ot := range d.OpenTasks {
+		if ot.FocusID == obs {
+			t.Errorf("the step count is listed as an item: %+v", ot)
+		}
+	}
+}

@@ -51,7 +51,7 @@ func (tx *Tx) consoleTriage(m domain.Measurement) (c domain.Classification, task
 	rd, _ := domain.Arrive(m, central)
 	rd.ByConsole = true
 	recent := !m.Taken.Before(tx.clock().Add(-domain.ConsoleTriageWindow))
-	return rd.Classification, serverTask == 0 && recent, nil
+	return rd.Classification, serverTask == 0 && recent && domain.ReviewNeeded(rd, central), nil
 }
 
 // putConsoleTask lists a reading the console classified as its own open
