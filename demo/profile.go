@@ -218,7 +218,7 @@ func (c *clock) responsibility(p *profile) domain.Responsibility {
 	switch p.cover {
 	case 1:
 		return domain.Responsibility{Home: teamDemo(), Cover: &domain.Cover{Team: teamCover(),
-			Period: domain.Period{From: c.day(14), To: c.day(28), Reason: "Sommerferie i " + ClinicName}}}
+			Period: domain.Period{From: c.day(14), To: c.day(28), Reason: holidayName(c.day(14)) + " i " + ClinicName}}}
 	case 2:
 		return domain.Responsibility{Home: teamCover(), Cover: &domain.Cover{Team: teamDemo(),
 			Period: domain.Period{From: c.day(-4), To: c.day(10), Reason: "Ferieafløsning for " + teamCover().Name}}}
@@ -231,4 +231,22 @@ func round1(v float64) float64 {
 		return -round1(-v)
 	}
 	return float64(int64(v*10+0.5)) / 10
+}
+
+// holidayName names the Danish holiday season a cover starting on from
+// falls in, so a December cover is not called "Sommerferie".
+func holidayName(from time.Time) string {
+	switch from.Month() {
+	case time.June, time.July, time.August:
+		return "Sommerferie"
+	case time.December, time.January:
+		return "Juleferie"
+	case time.February:
+		return "Vinterferie"
+	case time.March, time.April:
+		return "Påskeferie"
+	case time.October:
+		return "Efterårsferie"
+	}
+	return "Ferie"
 }
