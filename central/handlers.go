@@ -1,6 +1,7 @@
 package central
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -16,8 +17,10 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request) {
 	var st Stored
 	err := s.store.inTx(r.Context(), func(t *tx) error {
 		var err error
-		st, err = t.readIn(principalOf(r), typ, id)
-		return err
+		if st, err = t.readIn(principalOf(r), typ, id); err != nil {
+			return err
+		}
+		return t.auditAccess(principalOf(r), "read", typ, typ+"/"+id, nil, patientsOf([]Stored{st}))
 	})
 	if err != nil {
 		s.fail(w, err)
@@ -43,8 +46,10 @@ func (s *Server) vread(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		var err error
-		st, err = t.version(typ, id, vid)
-		return err
+		if st, err = t.version(typ, id, vid); err != nil {
+			return err
+		}
+		return t.auditAccess(principalOf(r), "vread", typ, fmt.Sprintf("%s/%s/_history/%d", typ, id, vid), nil, patientsOf([]Stored{st}))
 	})
 	if err != nil {
 		s.fail(w, err)
@@ -63,8 +68,10 @@ func (s *Server) searchType(w http.ResponseWriter, r *http.Request) {
 	var res searchResult
 	err := s.store.inTx(r.Context(), func(t *tx) error {
 		var err error
-		res, err = t.search(principalOf(r), typ, q)
-		return err
+		if res, err = t.search(principalOf(r), typ, q); err != nil {
+			return err
+		}
+		return t.auditAccess(principalOf(r), "search-type", typ, "", q, patientsOf(res.entries))
 	})
 	if err != nil {
 		s.fail(w, err)

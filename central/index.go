@@ -192,9 +192,12 @@ func extract(r fhir.Resource) index {
 		ix.add("status", v.Status)
 		ix.concepts("category", v.Category...)
 	case *fhir.AuditEvent:
+		// In the compartment of the first patient it names (an access
+		// log entry of a search may name several).
 		for _, e := range v.Entity {
 			if id := patientOf(e.What); id != "" {
 				ix.patientID = id
+				break
 			}
 		}
 	}

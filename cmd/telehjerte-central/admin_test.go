@@ -132,6 +132,39 @@ func TestAdminSubcommands(t *testing.T) {
 	if code, _ := get(hs, nurseTok, "/$whoami"); code != 401 {
 		t.Errorf("revoked token: %d", code)
 	}
+	hs.Close()
+	// The authorisation report lists her grant and her look-up outside her
+	// teams, and the nurse who never looked anything up; the run is
+	// audited; the patient-centred view has the look-up.
+	out = must2(t, "report", "access", "--db", db, "--since", "6mo", "--format", "json", "--by", "lead-1")
+	var rep []reportUserJSON
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err, out)
+	}
+	found := false
+	for _, u := range rep {
+		if u.User == "muni-1" {
+			found = true
+			if u.Role != "read-only" || len(u.Grants) != 1 || !u.Grants[0].Revoked || u.LookUps != 1 || u.Patients != 1 ||
+				len(u.Outside) != 1 || u.Outside[0].Patient != "p-h1" || !strings.HasPrefix(u.Outside[0].Via, "se-adgang ") || u.LastLogin == "" {
+				t.Errorf("muni-1 in the report: %+v", u)
+			}
+		}
+		if u.User == "nurse-h" && (!u.Unused || u.Teams[0] != "Hjertesvigt Syd") {
+			t.Errorf("nurse-h in the report: %+v", u)
+		}
+	}
+	if !found {
+		t.Errorf("muni-1 not in the report: %s", out)
+	}
+	if out := must2(t, "report", "access", "--db", db, "--patient", "p-h1", "--format", "csv"); !strings.Contains(out, "Practitioner/muni-1,read,read Patient/p-h1") {
+		t.Errorf("patient view: %s", out)
+	}
+	table := must2(t, "report", "access", "--db", db)
+	if !strings.Contains(table, "UNUSED") || strings.Contains(table, "Syntetisk") {
+		t.Errorf("table: %s", table)
+	}
+	hs = serveOnce()
 	// Every step is audited on the central.
 	code, body := get(hs, muniTok, "/AuditEvent?_count=100")
 	b, err := fhir.Decode[*fhir.Bundle](body)
@@ -146,7 +179,7 @@ func TestAdminSubcommands(t *testing.T) {
 		}
 	}
 	all := strings.Join(descs, "|")
-	for _, want := range []string{"user role read-only", "team Hjertesvigt Syd", "membership added Practitioner/nurse-h", "se-adgang grant Practitioner/muni-1", "se-adgang revoke Practitioner/muni-1"} {
+	for _, want := range []string{"user role read-only", "team Hjertesvigt Syd", "membership added Practitioner/nurse-h", "se-adgang grant Practitioner/muni-1", "se-adgang revoke Practitioner/muni-1", "access report since=6mo"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no audit %q in %s", want, all)
 		}
@@ -156,3 +189,12 @@ func TestAdminSubcommands(t *testing.T) {
 func t0() time.Time { return time.Now() }
 
 func readAll(resp *http.Response) ([]byte, error) { return io.ReadAll(resp.Body) }
+
+func must2(t *testing.T, args ...string) string {
+	t.Helper()
+	out, err := run(t, args...)
+	if err != nil {
+		t.Fatalf("%v: %v\n%s", args, err, out)
+	}
+	return out
+}

@@ -30,7 +30,7 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), seedCmd(), scanCmd(), patientCmd(), adminCmd())
+	root.AddCommand(serveCmd(), seedCmd(), scanCmd(), patientCmd(), adminCmd(), reportCmd())
 	return root
 }
 

@@ -1,0 +1,90 @@
+package central
+
+import (
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/telehjerte/telehjerte-tui/fhir"
+)
+
+// The central's own access log (issue 11): every read, vread and search
+// that returns patient data is recorded as an AuditEvent in the same
+// transaction, whether or not the client sends one. It names who (the
+// token's principal), what (the resource read, or the type searched and
+// the names of the search parameters: never their values, which may be a
+// CPR number), when and which patients; nothing else of the data. Reads of
+// AuditEvents themselves are not logged again (reading the log must not
+// grow it). AuditEvents are never changed or deleted over the API.
+
+// Codes of the access log.
+const (
+	SystemObjectRole = "http://terminology.hl7.org/CodeSystem/object-role"
+	// AccessLogSite is the source.site of the central's access log.
+	AccessLogSite = "telehjerte-central access log"
+)
+
+// auditAccess records one look-up by p of the given patients (nothing
+// when none). what is the resource read ("Observation/1") or "" for a
+// search of typ with the parameters in q.
+func (t *tx) auditAccess(p Principal, sub, typ, what string, q url.Values, patients []string) error {
+	if len(patients) == 0 || typ == "AuditEvent" {
+		return nil
+	}
+	action := "R"
+	entity := fhir.AuditEventEntity{What: &fhir.Reference{Reference: what}, Description: sub + " " + what}
+	if what == "" {
+		action = "E"
+		entity = fhir.AuditEventEntity{What: &fhir.Reference{Display: typ}, Description: "search " + typ + " by " + paramNames(q)}
+	}
+	who := fhir.Ref("Practitioner", p.Practitioner)
+	if p.Patient != "" {
+		who = fhir.Ref("Patient", p.Patient)
+	}
+	ae := &fhir.AuditEvent{
+		Base:     fhir.Base{ResourceType: "AuditEvent", ID: newID()},
+		Type:     fhir.Coding{System: SystemAuditEventType, Code: "rest"},
+		Subtype:  []fhir.Coding{{System: SystemRestfulAction, Code: sub}},
+		Action:   action,
+		Recorded: fhir.FormatInstant(t.s.now()),
+		Outcome:  "0",
+		Agent:    []fhir.AuditEventAgent{{Who: who, Requestor: true}},
+		Source:   fhir.AuditEventSource{Site: AccessLogSite, Observer: fhir.Reference{Display: "telehjerte-central"}},
+		Entity:   []fhir.AuditEventEntity{entity},
+	}
+	for _, pid := range patients {
+		ae.Entity = append(ae.Entity, fhir.AuditEventEntity{What: fhir.Ref("Patient", pid), Description: "patient"})
+	}
+	_, err := t.write(ae, 0)
+	return err
+}
+
+// paramNames lists a query's parameter names, sorted ("_cursor" and
+// "_count" left out), never its values.
+func paramNames(q url.Values) string {
+	var names []string
+	for k := range q {
+		if k != "_cursor" && k != "_count" {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return "(no parameters)"
+	}
+	return strings.Join(names, ",")
+}
+
+// patientsOf are the distinct patient compartments of a result page.
+func patientsOf(sts []Stored) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, st := range sts {
+		if st.PatientID != "" && !seen[st.PatientID] {
+			seen[st.PatientID] = true
+			out = append(out, st.PatientID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,285 @@
+package central
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
+)
+
+// Access is one look-up of patient data from the central's access log.
+type Access struct {
+	At       time.Time
+	Who      string // "Practitioner/id" or "Patient/id"
+	Action   string // read, vread, search-type
+	What     string // the resource read, or "search <Type> by <parameter names>"
+	Patients []string
+}
+
+// AccessLog returns the central's access log since the instant, oldest
+// first.
+func (s *Store) AccessLog(ctx context.Context, since time.Time) ([]Access, error) {
+	var out []Access
+	err := s.inTx(ctx, func(t *tx) error {
+		rows, err := t.sql.QueryContext(t.ctx, `SELECT `+storedCols+` FROM resources WHERE type = 'AuditEvent' AND last_updated >= ? ORDER BY last_updated, rowid`,
+			since.UnixMilli())
+		if err != nil {
+			return fmt.Errorf("access log: %w", err)
+		}
+		sts, err := collectStored(rows)
+		if err != nil {
+			return err
+		}
+		for _, st := range sts {
+			ae, err := fhir.Decode[*fhir.AuditEvent](st.JSON)
+			if err != nil || ae.Source.Site != AccessLogSite || len(ae.Agent) == 0 || ae.Agent[0].Who == nil {
+				continue
+			}
+			a := Access{Who: ae.Agent[0].Who.Reference}
+			a.At, _ = fhir.ParseDateTime(ae.Recorded)
+			if len(ae.Subtype) > 0 {
+				a.Action = ae.Subtype[0].Code
+			}
+			for i, en := range ae.Entity {
+				if i == 0 {
+					a.What = en.Description
+					continue
+				}
+				if id := patientOf(en.What); id != "" {
+					a.Patients = append(a.Patients, id)
+				}
+			}
+			out = append(out, a)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UserAccess is one user's line of the authorisation report.
+type UserAccess struct {
+	User
+	Teams      []string           // team names (ids when unnamed)
+	Grants     []domain.ReadGrant // her se-adgang grants (all, with their ends)
+	LastLookUp time.Time
+	LookUps    int
+	Patients   int // distinct patients looked up
+	// Outside are her look-ups of patients outside her own teams now,
+	// with the grant (or cover) that allowed them, one per patient.
+	Outside []OutsideLookUp
+	Unused  bool // access but no look-up in the period: a candidate for removal
+}
+
+// OutsideLookUp is a look-up of a patient outside the user's own teams.
+type OutsideLookUp struct {
+	Patient string
+	Via     string // "se-adgang <grant id> until <date>", "cover", or "none found"
+	Count   int
+}
+
+// AccessReport is the half-yearly authorisation check: per user her role,
+// teams, grants, last login, last look-up, number of look-ups and of
+// patients, look-ups outside her own teams with what allowed them, and
+// whether she had access but did not use it.
+func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess, error) {
+	users, err := s.Users(ctx)
+	if err != nil {
+		return nil, err
+	}
+	grants, err := s.Grants(ctx)
+	if err != nil {
+		return nil, err
+	}
+	log, err := s.AccessLog(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	teamsOf := map[string][]string{}
+	homeOf := map[string][]string{} // patient -> home team ids
+	coverOf := map[string][]string{}
+	teamName := map[string]string{}
+	err = s.inTx(ctx, func(t *tx) error {
+		rows, err := t.sql.QueryContext(t.ctx, `SELECT m.practitioner_id, m.team_id FROM members m ORDER BY m.team_id`)
+		if err != nil {
+			return fmt.Errorf("report: members: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p, team string
+			if err := rows.Scan(&p, &team); err != nil {
+				return err
+			}
+			teamsOf[p] = append(teamsOf[p], team)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		arows, err := t.sql.QueryContext(t.ctx, `SELECT patient_id, team_id, from_ms IS NULL FROM access`)
+		if err != nil {
+			return fmt.Errorf("report: access: %w", err)
+		}
+		defer arows.Close()
+		for arows.Next() {
+			var pid, team string
+			var home bool
+			if err := arows.Scan(&pid, &team, &home); err != nil {
+				return err
+			}
+			if home {
+				homeOf[pid] = append(homeOf[pid], team)
+			} else {
+				coverOf[pid] = append(coverOf[pid], team)
+			}
+		}
+		if err := arows.Err(); err != nil {
+			return err
+		}
+		cts, err := t.sql.QueryContext(t.ctx, `SELECT `+storedCols+` FROM resources WHERE type = 'CareTeam'`)
+		if err != nil {
+			return fmt.Errorf("report: teams: %w", err)
+		}
+		sts, err := collectStored(cts)
+		if err != nil {
+			return err
+		}
+		for _, st := range sts {
+			if ct, err := fhir.Decode[*fhir.CareTeam](st.JSON); err == nil {
+				teamName[st.ID] = ct.Name
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]UserAccess, 0, len(users))
+	for _, u := range users {
+		ua := UserAccess{User: u}
+		mine := map[string]bool{}
+		for _, tid := range teamsOf[u.ID] {
+			mine[tid] = true
+			n := teamName[tid]
+			if n == "" {
+				n = tid
+			}
+			ua.Teams = append(ua.Teams, n)
+		}
+		for _, g := range grants {
+			if g.Grantee == u.ID {
+				ua.Grants = append(ua.Grants, g)
+			}
+		}
+		seen := map[string]bool{}
+		outside := map[string]*OutsideLookUp{}
+		for _, a := range log {
+			if a.Who != "Practitioner/"+u.ID {
+				continue
+			}
+			ua.LookUps++
+			if a.At.After(ua.LastLookUp) {
+				ua.LastLookUp = a.At
+			}
+			for _, pid := range a.Patients {
+				seen[pid] = true
+				if anyIn(homeOf[pid], mine) {
+					continue
+				}
+				o := outside[pid]
+				if o == nil {
+					o = &OutsideLookUp{Patient: pid, Via: viaOf(pid, a.At, ua.Grants, coverOf[pid], mine, homeOf[pid])}
+					outside[pid] = o
+				}
+				o.Count++
+			}
+		}
+		ua.Patients = len(seen)
+		for _, o := range outside {
+			ua.Outside = append(ua.Outside, *o)
+		}
+		sort.Slice(ua.Outside, func(i, j int) bool { return ua.Outside[i].Patient < ua.Outside[j].Patient })
+		hasAccess := len(ua.Teams) > 0 || len(activeGrants(ua.Grants, time.Now())) > 0
+		ua.Unused = hasAccess && ua.LookUps == 0
+		out = append(out, ua)
+	}
+	return out, nil
+}
+
+func anyIn(ids []string, set map[string]bool) bool {
+	for _, id := range ids {
+		if set[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// viaOf names what let a user see a patient outside her teams at t: a
+// grant (to the patient or her home team) in force then, else a cover.
+func viaOf(pid string, t time.Time, grants []domain.ReadGrant, covers []string, mine map[string]bool, home []string) string {
+	for _, g := range grants {
+		if !(!t.Before(g.From) && t.Before(g.To)) {
+			continue
+		}
+		for _, p := range g.Patients {
+			if p == pid {
+				return fmt.Sprintf("se-adgang %s until %s", g.ID, g.To.UTC().Format("2006-01-02"))
+			}
+		}
+		for _, team := range g.Teams {
+			for _, h := range home {
+				if h == team {
+					return fmt.Sprintf("se-adgang %s until %s", g.ID, g.To.UTC().Format("2006-01-02"))
+				}
+			}
+		}
+	}
+	if anyIn(covers, mine) {
+		return "cover"
+	}
+	return "none found"
+}
+
+func activeGrants(gs []domain.ReadGrant, now time.Time) []domain.ReadGrant {
+	var out []domain.ReadGrant
+	for _, g := range gs {
+		if g.ActiveAt(now) {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// PatientAccess is every recorded look-up of one patient (for her request
+// for insight), oldest first.
+func (s *Store) PatientAccess(ctx context.Context, patientID string, since time.Time) ([]Access, error) {
+	log, err := s.AccessLog(ctx, since)
+	if err != nil {
+		return nil, err
+	}
+	var out []Access
+	for _, a := range log {
+		for _, p := range a.Patients {
+			if p == patientID {
+				out = append(out, a)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// AuditReportRun records that the access report was run (by whom, with
+// which options) as an AuditEvent of the central.
+func (s *Store) AuditReportRun(ctx context.Context, by, detail string) error {
+	return s.inTx(ctx, func(t *tx) error {
+		ae := adminAudit(by, &fhir.Reference{Display: "access report"}, "access report "+strings.TrimSpace(detail), t.s.now())
+		ae.Action = "E"
+		ae.Subtype = []fhir.Coding{{System: SystemRestfulAction, Code: "search-system"}}
+		_, err := t.write(ae, 0)
+		return err
+	})
+}

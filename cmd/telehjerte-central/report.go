@@ -1,0 +1,167 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/telehjerte/telehjerte-tui/central"
+)
+
+// reportCmd prints the half-yearly authorisation check from the central's
+// own records (users, teams, grants, the access log), and the access log
+// of one patient; every run is itself audited.
+func reportCmd() *cobra.Command {
+	r := &cobra.Command{Use: "report", Short: "Reports for the authorisation check"}
+	var dbPath, since, format, patient, by string
+	access := &cobra.Command{
+		Use:   "access",
+		Short: "Who has access, what access, and the use of it (per user, or every access to one patient with --patient)",
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			d, err := parseSince(since)
+			if err != nil {
+				return err
+			}
+			from := time.Now().Add(-d)
+			store, err := central.OpenStore(cmd.Context(), dbPath, nil)
+			if err != nil {
+				return err
+			}
+			defer store.Close()
+			if err := store.AuditReportRun(cmd.Context(), by, fmt.Sprintf("since=%s patient=%q format=%s", since, patient, format)); err != nil {
+				return err
+			}
+			if patient != "" {
+				log, err := store.PatientAccess(cmd.Context(), patient, from)
+				if err != nil {
+					return err
+				}
+				rows := [][]string{{"at", "who", "action", "what"}}
+				for _, a := range log {
+					rows = append(rows, []string{instant(a.At), a.Who, a.Action, a.What})
+				}
+				return writeRows(cmd.OutOrStdout(), format, rows)
+			}
+			rep, err := store.AccessReport(cmd.Context(), from)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(reportJSON(rep))
+			}
+			rows := [][]string{{"user", "name", "role", "teams", "grants", "last_login", "last_lookup", "lookups", "patients", "outside_own_teams", "unused"}}
+			for _, u := range rep {
+				var grants, outside []string
+				for _, g := range u.Grants {
+					state := ""
+					if g.Revoked {
+						state = " revoked"
+					}
+					grants = append(grants, fmt.Sprintf("%s until %s%s", g.ID, g.To.UTC().Format("2006-01-02"), state))
+				}
+				for _, o := range u.Outside {
+					outside = append(outside, fmt.Sprintf("%s x%d (%s)", o.Patient, o.Count, o.Via))
+				}
+				unused := ""
+				if u.Unused {
+					unused = "UNUSED"
+				}
+				rows = append(rows, []string{u.ID, u.Name, string(u.Role), strings.Join(u.Teams, "; "), strings.Join(grants, "; "),
+					instant(u.LastLogin), instant(u.LastLookUp), strconv.Itoa(u.LookUps), strconv.Itoa(u.Patients), strings.Join(outside, "; "), unused})
+			}
+			return writeRows(cmd.OutOrStdout(), format, rows)
+		},
+	}
+	access.Flags().StringVar(&dbPath, "db", "telehjerte-central.db", "SQLite database file")
+	access.Flags().StringVar(&since, "since", "6mo", "period: e.g. 6mo, 90d, 2w, 1y or a Go duration")
+	access.Flags().StringVar(&format, "format", "table", "table, csv or json")
+	access.Flags().StringVar(&patient, "patient", "", "every access to this patient (for her request for insight)")
+	access.Flags().StringVar(&by, "by", os.Getenv("USER"), "who runs the report (recorded in the audit)")
+	r.AddCommand(access)
+	return r
+}
+
+var sinceRE = regexp.MustCompile(`^(\d+)(mo|d|w|y)$`)
+
+// parseSince reads 6mo, 90d, 2w, 1y or a Go duration.
+func parseSince(s string) (time.Duration, error) {
+	if m := sinceRE.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		day := 24 * time.Hour
+		switch m[2] {
+		case "d":
+			return time.Duration(n) * day, nil
+		case "w":
+			return time.Duration(n) * 7 * day, nil
+		case "mo":
+			return time.Duration(n) * 30 * day, nil
+		case "y":
+			return time.Duration(n) * 365 * day, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("--since %q: expected e.g. 6mo, 90d, 2w, 1y or 4380h", s)
+	}
+	return d, nil
+}
+
+type reportUserJSON struct {
+	User       string        `json:"user"`
+	Name       string        `json:"name"`
+	Role       string        `json:"role"`
+	Teams      []string      `json:"teams"`
+	Grants     []grantJSON   `json:"grants"`
+	LastLogin  string        `json:"last_login"`
+	LastLookUp string        `json:"last_lookup"`
+	LookUps    int           `json:"lookups"`
+	Patients   int           `json:"patients"`
+	Outside    []outsideJSON `json:"outside_own_teams"`
+	Unused     bool          `json:"unused"`
+}
+
+type grantJSON struct {
+	ID       string   `json:"id"`
+	Patients []string `json:"patients,omitempty"`
+	Teams    []string `json:"teams,omitempty"`
+	From     string   `json:"from"`
+	To       string   `json:"to"`
+	Revoked  bool     `json:"revoked"`
+	By       string   `json:"granted_by"`
+	Reason   string   `json:"reason"`
+}
+
+type outsideJSON struct {
+	Patient string `json:"patient"`
+	Count   int    `json:"lookups"`
+	Via     string `json:"via"`
+}
+
+func reportJSON(rep []central.UserAccess) []reportUserJSON {
+	out := make([]reportUserJSON, 0, len(rep))
+	for _, u := range rep {
+		j := reportUserJSON{User: u.ID, Name: u.Name, Role: string(u.Role), Teams: u.Teams, LastLogin: instant(u.LastLogin),
+			LastLookUp: instant(u.LastLookUp), LookUps: u.LookUps, Patients: u.Patients, Unused: u.Unused,
+			Grants: []grantJSON{}, Outside: []outsideJSON{}}
+		if j.Teams == nil {
+			j.Teams = []string{}
+		}
+		for _, g := range u.Grants {
+			j.Grants = append(j.Grants, grantJSON{ID: g.ID, Patients: g.Patients, Teams: g.Teams, From: instant(g.From), To: instant(g.To),
+				Revoked: g.Revoked, By: g.GrantedBy, Reason: g.Reason})
+		}
+		for _, o := range u.Outside {
+			j.Outside = append(j.Outside, outsideJSON{Patient: o.Patient, Count: o.Count, Via: o.Via})
+		}
+		out = append(out, j)
+	}
+	return out
+}
