@@ -269,15 +269,30 @@ func startActConsole(t *testing.T, c *actCentral, nurse, offset string) *actCons
 	return &actConsole{tmuxSession: s, bin: bin, cache: cachePath, env: env}
 }
 
-// quit leaves the console and checks it exited cleanly.
+// onWorklist reports whether the screen is the worklist with nothing open
+// on it (its footer offers q to quit).
+func onWorklist(scr string) bool {
+	lines := strings.Split(strings.TrimRight(scr, "\n "), "\n")
+	foot := lines[len(lines)-1]
+	return (strings.Contains(foot, "q afslut") || strings.Contains(foot, "q quit")) &&
+		(strings.Contains(scr, " St Navn") || strings.Contains(scr, " St Name"))
+}
+
+// quit leaves the console and checks it exited cleanly: back to the
+// worklist one screen at a time, each escape answered (the screen changed)
+// before the next key, so an escape and a q are never read together as
+// alt+q; no fixed pauses, which timed out on a loaded machine.
 func (a *actConsole) quit() {
 	a.t.Helper()
-	for range 3 {
-		// Back to the worklist, one screen at a time (an escape followed at
-		// once by q would read as alt+q).
+	for range 6 {
+		scr := a.screen()
+		if onWorklist(scr) {
+			break
+		}
 		a.send("Escape")
-		time.Sleep(300 * time.Millisecond)
+		a.waitFor("the escape to be taken", func(s string) bool { return s != scr })
 	}
+	a.waitFor("the worklist", onWorklist)
 	a.send("q")
 	scr := a.waitFor("the console to exit", func(scr string) bool { return strings.Contains(scr, "EXITED") })
 	if !strings.Contains(scr, "EXITED 0") {
