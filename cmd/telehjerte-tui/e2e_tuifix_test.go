@@ -1,0 +1,133 @@
+package main
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// highlightedItem is the open-items line under the cursor ("> ..."), the
+// marker and trailing blanks cut; "" when there is none.
+func highlightedItem(scr string) string {
+	for _, l := range strings.Split(scr, "\n") {
+		if strings.HasPrefix(l, "> ") && strings.Contains(l, "opstået") {
+			return strings.TrimSpace(strings.TrimPrefix(l, "> "))
+		}
+	}
+	return ""
+}
+
+// itemValueRE finds the reading in an open-items line: "Vægt 111,6!!".
+var itemValueRE = regexp.MustCompile(`(Vægt|Puls|BT|Skridt|SpO2) \S+`)
+
+// In the real binary, G in the open items moves the cursor to the last item
+// and x acknowledges that highlighted item, and its confirmation names it
+// (issue 7, defect 3: G scrolled while x acknowledged an old, hidden row).
+func TestE2EEndKeyAcknowledgesTheHighlightedItem(t *testing.T) {
+	requireTmux(t)
+	c := newActCentral(t)
+	before := tasksOnCentral(c)
+	con := startActConsole(t, c, actNurse, "0")
+	onlineWorklist(con)
+	con.send("Enter") // the first (red) patient
+	con.waitFor("the patient view", func(s string) bool { return strings.Contains(s, "Kurve") || strings.Contains(s, "Vægtkurve") })
+	con.send("5")
+	scr := con.waitFor("the open items", func(s string) bool { return strings.Count(s, "opstået") > 1 && highlightedItem(s) != "" })
+	items := strings.Count(scr, "opstået")
+	first := highlightedItem(scr)
+	con.send("G")
+	scr = con.waitFor("the cursor on the last item", func(s string) bool {
+		h := highlightedItem(s)
+		return h != "" && h != first
+	})
+	last := highlightedItem(scr)
+	value := itemValueRE.FindString(last)
+	if value == "" {
+		t.Fatalf("no reading in the highlighted item %q", last)
+	}
+	// The highlighted item is the last one on screen.
+	var lines []string
+	for _, l := range strings.Split(scr, "\n") {
+		if strings.Contains(l, "opstået") {
+			lines = append(lines, strings.TrimSpace(strings.TrimPrefix(l, "> ")))
+		}
+	}
+	if lines[len(lines)-1] != last {
+		t.Fatalf("after G the cursor is on %q, not the last item %q", last, lines[len(lines)-1])
+	}
+	con.send("x")
+	con.waitFor("a confirmation naming the highlighted item", func(s string) bool {
+		return oneItemRE.MatchString(s) && strings.Contains(s, "Kvitter "+value+" (")
+	})
+	con.send("C-s")
+	eventually(t, "one acknowledgement on the central", func() (bool, string) {
+		done := completedSince(t, before, tasksOnCentral(c))
+		return len(done) >= 1, strconv.Itoa(len(done)) + " completed"
+	})
+	// What was highlighted is what left the list, and only that.
+	con.waitFor("the highlighted item to leave", func(s string) bool {
+		return strings.Count(s, "opstået") == items-1 && !strings.Contains(s, last)
+	})
+	if done := completedSince(t, before, tasksOnCentral(c)); len(done) != 1 {
+		t.Errorf("%d tasks completed on the central, want 1", len(done))
+	}
+	con.quit()
+}
+
+// In the real binary, X under a search acknowledges the green items of the
+// patients the search shows only, and says so (issue 7, defect 5).
+func TestE2EBulkAcknowledgementFollowsTheSearch(t *testing.T) {
+	requireTmux(t)
+	c := newActCentral(t)
+	before := tasksOnCentral(c)
+	con := startActConsole(t, c, actNurse, "0")
+	allGreen := func(s string) []string {
+		var green []string
+		for name, st := range worklistRows(s) {
+			if st == "✓" {
+				green = append(green, name)
+			}
+		}
+		return green
+	}
+	onlineWorklist(con)
+	scr := con.waitFor("two all-green patients on the worklist", func(s string) bool { return len(allGreen(s)) >= 2 })
+	green := allGreen(scr)
+	name := green[0]
+	con.send("/")
+	con.send("-l", name)
+	con.send("Enter")
+	con.waitFor("the search", func(s string) bool { return strings.Contains(s, "1 af ") })
+	con.send("X")
+	re := regexp.MustCompile(`Kvitter (\d+) grønne? målinger? for 1 borger – kun dem søgningen »` + regexp.QuoteMeta(name) + `« viser\?`)
+	scr = con.waitFor("the scope under the search", func(s string) bool { return re.MatchString(s) })
+	n, _ := strconv.Atoi(re.FindStringSubmatch(scr)[1])
+	con.send("y")
+	eventually(t, "the acknowledgements on the central", func() (bool, string) {
+		done := completedSince(t, before, tasksOnCentral(c))
+		return len(done) >= n, strconv.Itoa(len(done)) + " completed"
+	})
+	after := tasksOnCentral(c)
+	done := completedSince(t, before, after)
+	if len(done) != n {
+		t.Errorf("%d tasks completed, the console stated %d", len(done), n)
+	}
+	for _, id := range done {
+		if got := patientName(c, after[id].patient); got != name {
+			t.Errorf("task %s of %s completed; the search showed only %s", id, got, name)
+		}
+	}
+	// The other green patients are untouched.
+	con.send("Escape")
+	con.waitFor("the other green patients still green", func(s string) bool {
+		rows := worklistRows(s)
+		for _, g := range green[1:] {
+			if rows[g] != "✓" {
+				return false
+			}
+		}
+		return true
+	})
+	con.quit()
+}
