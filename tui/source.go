@@ -25,6 +25,10 @@ type Options struct {
 	Loc      *time.Location // Europe/Copenhagen
 	Days     int            // patient-view window, default 28
 
+	// ReadOnly is a read-only user (se-adgang, her role on the central):
+	// with no Actions, an action key she presses is answered with a short
+	// explanation instead of being ignored.
+	ReadOnly bool
 	// Actions, when set, lets the nurse act (acknowledge, write, change the
 	// regime, transfer, add notes); nil is read-only access ("se-adgang").
 	Actions console.Actions

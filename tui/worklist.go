@@ -190,6 +190,8 @@ func (m *Model) updateWorklistKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.All):
 		m.loading = true
 		return m, m.loadWorklist(!w.all)
+	case m.opts.ReadOnly && !m.canAct() && (m.isActionKey(msg) || key.Matches(msg, m.enrolKey())):
+		m.explainReadOnly()
 	case m.canAct() && key.Matches(msg, k.Ack):
 		if id := w.selectedID(); id != "" {
 			return m, m.startWorklistAck(domain.AckScope{Kind: domain.AckPatient, PatientID: id}, w.rows[w.visible[w.cursor]].Patient.Name)

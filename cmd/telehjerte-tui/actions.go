@@ -45,6 +45,7 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 		// practitioner id in the audit log and in what she writes, her
 		// name and teams in the header.
 		opts.User, opts.UserName, opts.Team = d.identity.ID, d.identity.Name, teamNames(d.identity.Teams)
+		opts.ReadOnly = d.identity.ReadOnly()
 	}
 	if d.mode == config.ModeCache || d.identity.ReadOnly() {
 		// A cache without a central, or a read-only user (se-adgang): no

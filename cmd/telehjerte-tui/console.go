@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
 
@@ -69,10 +68,7 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 	if err != nil {
 		return err
 	}
-	banner := clockBanner(cfg.Lang, cfg.ClockOffset)
-	if d.identity.warning != "" {
-		banner = strings.TrimSpace(banner + " " + d.identity.warning)
-	}
+	banner := consoleBanner(cfg, d.identity)
 	if d.note != "" {
 		// Shown on the terminal before the alternate screen and after it.
 		fmt.Fprintln(e.stderr, "telehjerte-tui:", d.note)

@@ -11,6 +11,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
+	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
 // Who the console acts as (issue 9 item 4, docs/fhir-mapping.md "Who the
@@ -165,4 +166,20 @@ func auditUser(ctx context.Context, store *cache.Store, cfg config.Config) (stri
 		return id.ID, nil
 	}
 	return cfg.User, nil
+}
+
+// consoleBanner is the line above every screen: SE-ADGANG for a read-only
+// user, a moved clock, and an identity the central did not confirm.
+func consoleBanner(cfg config.Config, id identity) string {
+	var parts []string
+	if id.ReadOnly() {
+		parts = append(parts, " "+tui.ReadOnlyLabel(cfg.Lang)+" ")
+	}
+	if b := clockBanner(cfg.Lang, cfg.ClockOffset); b != "" {
+		parts = append(parts, b)
+	}
+	if id.warning != "" {
+		parts = append(parts, id.warning)
+	}
+	return strings.Join(parts, "|")
 }

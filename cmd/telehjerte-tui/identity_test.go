@@ -167,8 +167,11 @@ func TestReadOnlyUserGetsNoActions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if opts.Actions != nil || opts.Enroller != nil || opts.User != "municipal-1" {
-		t.Errorf("read-only options: actions %v enroller %v user %q", opts.Actions != nil, opts.Enroller != nil, opts.User)
+	if opts.Actions != nil || opts.Enroller != nil || opts.User != "municipal-1" || !opts.ReadOnly {
+		t.Errorf("read-only options: actions %v enroller %v user %q read-only %v", opts.Actions != nil, opts.Enroller != nil, opts.User, opts.ReadOnly)
+	}
+	if b := consoleBanner(cfg, d.identity); !strings.Contains(b, "SE-ADGANG") {
+		t.Errorf("banner %q", b)
 	}
 }
 
