@@ -15,7 +15,9 @@ import (
 // the names of the search parameters: never their values, which may be a
 // CPR number), when and which patients; nothing else of the data. Reads of
 // AuditEvents themselves are not logged again (reading the log must not
-// grow it). AuditEvents are never changed or deleted over the API.
+// grow it), nor searches cut down to ids by _elements=id (the console's
+// per-round check of which patients it may still see). AuditEvents are
+// never changed or deleted over the API.
 
 // Codes of the access log.
 const (
@@ -87,4 +89,18 @@ func patientsOf(sts []Stored) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// idsOnly reports whether _elements cut a search's answer down to ids
+// (and meta).
+func idsOnly(elements map[string]bool) bool {
+	if elements == nil {
+		return false
+	}
+	for k := range elements {
+		if k != "resourceType" && k != "id" && k != "meta" {
+			return false
+		}
+	}
+	return true
 }

@@ -22,7 +22,8 @@ func TestCentralAuditsLookUps(t *testing.T) {
 	e.want(e.do(http.MethodGet, "/Observation?patient=p1&_count=10", tokNurseA, nil), http.StatusOK)
 	e.want(e.do(http.MethodGet, "/Patient?identifier=0101011111", tokMunicip, nil), http.StatusOK)
 	e.want(e.do(http.MethodGet, "/Observation/obs-1/_history/1", tokPatient1, nil), http.StatusOK)
-	// Nothing of a patient: no entry.
+	// Nothing of a patient, or ids only: no entry.
+	e.want(e.do(http.MethodGet, "/Patient?_elements=id", tokNurseA, nil), http.StatusOK)
 	e.want(e.do(http.MethodGet, "/CareTeam?_count=10", tokNurseA, nil), http.StatusOK)
 	e.want(e.do(http.MethodGet, "/Patient/p1", tokNurseB, nil), http.StatusNotFound)
 	log, err := e.store.AccessLog(ctx, time.Time{})
