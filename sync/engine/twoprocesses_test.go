@@ -185,3 +185,42 @@ func TestTwoProcessesOneCache(t *testing.T) {
 	assertAcksOnceEach(t, con, c.url(), acks)
 	assertCacheEqualsServer(t, con, c.url(), tokNurseA)
 }
+
+// TestTwoProcessesRace: two console processes start a round on the same
+// cache at the same moment, with nothing holding either back (the issue's
+// "two sync --once"). Whichever gets the cache first pushes; the other is
+// refused as busy or finds nothing left to push. Afterwards every
+// acknowledgement is on the central exactly once and the cache equals the
+// central. Repeated a few times, since the order is up to the scheduler.
+func TestTwoProcessesRace(t *testing.T) {
+	if testing.Short() {
+		t.Skip("spawns processes")
+	}
+	for i := range 3 {
+		t.Run(strconv.Itoa(i+1), func(t *testing.T) {
+			c := newCentral(t)
+			seedClinic(t, c.store, 3, 3, time.Now())
+			path := filepath.Join(t.TempDir(), "cache.db")
+			con := openConsole(t, path, c.url(), tokNurseA, engine.Options{}, client.Options{})
+			mustOnce(t, con)
+			acks := acknowledge(t, con, measurementTasks(t, con, 3))
+			var outA, outB bytes.Buffer
+			a := startSyncChild(t, path, c.url(), &outA)
+			b := startSyncChild(t, path, c.url(), &outB)
+			if err := a.Wait(); err != nil {
+				t.Fatalf("first process: %v\n%s", err, outA.String())
+			}
+			if err := b.Wait(); err != nil {
+				t.Fatalf("second process: %v\n%s", err, outB.String())
+			}
+			for _, round := range []string{childRound(t, &outA), childRound(t, &outB)} {
+				if !strings.Contains(round, "err=<nil>") && !strings.Contains(round, "busy=true") {
+					t.Errorf("a process's round: %s; want it done or refused as busy", round)
+				}
+			}
+			mustOnce(t, con)
+			assertAcksOnceEach(t, con, c.url(), acks)
+			assertCacheEqualsServer(t, con, c.url(), tokNurseA)
+		})
+	}
+}
