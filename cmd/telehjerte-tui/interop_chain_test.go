@@ -1,0 +1,183 @@
+package main
+
+// Issue 9 item 1 against an independent server: changes queued offline to
+// one resource are chained on the versionIds the server returns (opaque
+// UUIDs on Medplum), not on version arithmetic.
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/telehjerte/telehjerte-tui/sync/faultproxy"
+)
+
+// editPulseYellowHigh lowers the pulse yellow-high limit of the open
+// patient to v in the regime form (the 30th field, as in the central's
+// e2e test) and saves.
+func editPulseYellowHigh(con *actConsole, name, from, v string) {
+	con.t.Helper()
+	con.send("e")
+	con.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+name) })
+	con.send("-l", "Puls ligger lavt "+v)
+	tabs := make([]string, 29)
+	for i := range tabs {
+		tabs[i] = "Tab"
+	}
+	con.send(tabs...)
+	pulseRow := func(s string) string {
+		for _, l := range strings.Split(s, "\n") {
+			if strings.HasPrefix(l, "> Puls") {
+				return l
+			}
+		}
+		return ""
+	}
+	con.waitFor("the focus on the pulse limits", func(s string) bool {
+		f := strings.Fields(strings.NewReplacer("[", " ", "]", " ", "█", " ").Replace(pulseRow(s)))
+		return strings.Join(f, " ") == "> Puls 40 45 "+from+" 110"
+	})
+	con.send("End", "C-u")
+	con.send("-l", v)
+	con.waitFor("the new pulse limits", func(s string) bool {
+		f := strings.Fields(strings.NewReplacer("[", " ", "]", " ", "█", " ").Replace(pulseRow(s)))
+		return strings.Join(f, " ") == "> Puls 40 45 "+v+" 110"
+	})
+	con.send("C-s")
+	con.waitFor("the form closed", func(s string) bool { return !strings.Contains(s, "Måleregime for "+name) })
+}
+
+// history lists the versions of typ/id on the server, newest first, or nil
+// when the server keeps no _history (telehjerte-central).
+func (r *rest) history(key string) []obj {
+	r.t.Helper()
+	status, _, raw := r.do(http.MethodGet, key+"/_history", nil, nil)
+	if status != http.StatusOK {
+		return nil
+	}
+	var h struct {
+		Entry []struct {
+			Resource obj `json:"resource"`
+		} `json:"entry"`
+	}
+	if err := json.Unmarshal(raw, &h); err != nil {
+		r.t.Fatalf("%s/_history: %v", key, err)
+	}
+	var out []obj
+	for _, e := range h.Entry {
+		out = append(out, e.Resource)
+	}
+	return out
+}
+
+// With the server unreachable the nurse marks a message read and unread
+// again and changes one regime twice; back online, all four writes reach
+// the server in order, each on the version the one before produced: no
+// conflict, the final state is the last change, and (where the server
+// keeps history) each resource has exactly the expected versions.
+func TestInteropChainedOfflineChanges(t *testing.T) {
+	requireTmux(t)
+	forEachServer(t, func(t *testing.T, srv *interopServer) {
+		c := seedClinic(t, srv)
+		r := srv.as(t, interopNurseToken)
+		var down atomic.Bool
+		proxy, err := faultproxy.New(srv.url, faultproxy.Options{Choose: func(*http.Request) faultproxy.Kind {
+			if down.Load() {
+				return faultproxy.Refuse
+			}
+			return ""
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		front := httptest.NewServer(proxy)
+		t.Cleanup(front.Close)
+		viaProxy := *c
+		viaProxy.srv = &interopServer{name: srv.name, url: front.URL}
+
+		cachePath := filepath.Join(t.TempDir(), "replica.sqlite")
+		env := interopEnv(t, &viaProxy, cachePath, "TELEHJERTE_SYNC_INTERVAL=1s")
+		bin := buildBinary(t)
+		con := &actConsole{tmuxSession: startTmux(t, bin, env), bin: bin, cache: cachePath, env: env}
+		con.waitFor("the synced worklist", func(s string) bool {
+			return strings.Contains(s, "● online") && strings.Contains(s, nameRed) && strings.Contains(s, nameGreen)
+		})
+		msgKey, planKey, srKey := "Communication/"+c.green.message, "CarePlan/"+c.red.plan, "ServiceRequest/"+c.red.pulseSR
+		before := map[string]string{}
+		for _, k := range []string{msgKey, planKey, srKey} {
+			typ, id, _ := strings.Cut(k, "/")
+			before[k] = versionOf(r.read(typ, id))
+		}
+
+		down.Store(true)
+		con.waitFor("the console to notice the server is unreachable", func(s string) bool { return strings.Contains(s, "offline") })
+
+		con.openPatient(nameGreen)
+		con.send("4")
+		con.waitFor("the patient's message", func(s string) bool { return strings.Contains(s, "Hjertebanken") })
+		con.send("u") // read
+		con.waitFor("the message read", func(s string) bool { return strings.Contains(s, "Markeret som læst.") })
+		con.send("u") // unread again
+		con.waitFor("the message unread", func(s string) bool { return strings.Contains(s, "Markeret som ulæst.") })
+		con.send("Escape")
+		con.waitFor("the worklist", func(s string) bool {
+			return !strings.Contains(s, "Vægtkurve") && strings.Contains(s, "Søg: "+nameGreen)
+		})
+		con.send("Escape")
+		con.waitFor("the filter cleared", func(s string) bool { _, ok := worklistRows(s)[nameRed]; return ok })
+		con.openPatient(nameRed)
+		editPulseYellowHigh(con, nameRed, "100", "80")
+		editPulseYellowHigh(con, nameRed, "80", "70")
+
+		down.Store(false)
+		con.send("C-r")
+		eventually(t, "the second regime change on the server", func() (bool, string) {
+			sr := r.read("ServiceRequest", c.red.pulseSR)
+			return slices.Equal(yellowHigh(sr), []float64{70}), fmt.Sprint(yellowHigh(sr))
+		})
+		eventually(t, "both read-state changes on the server", func() (bool, string) {
+			m := r.read("Communication", c.green.message)
+			return versionOf(m) != before[msgKey] && str(extOf(m, extAdmin), "valueCoding", "code") == "activate", jsonText(m["meta"])
+		})
+		con.send("C-r")
+		scr := con.waitFor("a settled round", func(s string) bool { return strings.Contains(s, "● online") })
+		if strings.Contains(scr, "konflikt") || strings.Contains(scr, "fejlet") {
+			t.Errorf("the console reports a conflict or failure:\n%s", scr)
+		}
+		con.quit()
+		rep := syncOnce(t, bin, env)
+		if sumCounts(rep.Pushed) != 0 {
+			t.Errorf("a later round pushed %v: something was left over", rep.Pushed)
+		}
+
+		// Where the server keeps history: exactly two new versions of each,
+		// in the order the nurse made them.
+		if h := r.history(msgKey); h != nil {
+			var states []string
+			for _, v := range h {
+				states = append(states, str(extOf(v, extAdmin), "valueCoding", "code"))
+			}
+			if !slices.Equal(states, []string{"activate", "read", "activate"}) {
+				t.Errorf("%s read states, newest first: %v, want [activate read activate]", msgKey, states)
+			}
+		}
+		if h := r.history(srKey); h != nil {
+			var highs []string
+			for _, v := range h {
+				highs = append(highs, fmt.Sprint(yellowHigh(v)))
+			}
+			if !slices.Equal(highs, []string{"[70]", "[80]", "[100]"}) {
+				t.Errorf("%s yellow-high limits, newest first: %v, want [70] [80] [100]", srKey, highs)
+			}
+		}
+		if h := r.history(planKey); h != nil && len(h) != 3 {
+			t.Errorf("%s has %d versions, want 3 (seeded and two changes)", planKey, len(h))
+		}
+	})
+}
