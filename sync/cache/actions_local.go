@@ -196,22 +196,6 @@ WHERE important = 1 OR remind IS NOT NULL ORDER BY created, id`, nil, func(sc sc
 	return out, err
 }
 
-// LastQueuedVersion returns the version the newest queued change (any
-// state) of typ/id was sent against; ok is false when none is queued. A
-// further change of the same resource is made against the version that
-// change will give it.
-func (tx *Tx) LastQueuedVersion(typ, id string) (version string, ok bool, err error) {
-	err = tx.tx.QueryRowContext(tx.ctx, `SELECT if_match FROM outbox WHERE resource_type = ? AND resource_id = ?
-ORDER BY seq DESC LIMIT 1`, typ, id).Scan(&version)
-	if err == sql.ErrNoRows {
-		return "", false, nil
-	}
-	if err != nil {
-		return "", false, fmt.Errorf("queued changes of %s %s: %w", typ, id, err)
-	}
-	return version, true, nil
-}
-
 // noteCols are the columns scanNote reads, in its order.
 const noteCols = `id, patient_id, author, text, important, remind, created`
 
