@@ -563,3 +563,32 @@ func TestUntriagedStepsAreNoItem(t *testing.T) {
 		}
 	}
 }
+
+// A Task change that meets another change of the Task (not a completion)
+// is a conflict the nurse can read: her side lists what she set.
+func TestTaskConflictShowsTheNursesChange(t *testing.T) {
+	c := newOpaqueClinic(t)
+	ctx := context.Background()
+	clock := func() time.Time { return c.now }
+	n := c.console(t, clock)
+	// Someone else changes the Task's priority meanwhile.
+	tk := c.srv.get("Task", c.task)
+	tk["priority"] = "urgent"
+	delete(tk, "meta")
+	c.srv.seed(tk)
+	ack := domain.Acknowledgement{TaskIDs: []string{c.task}, Scope: domain.AckScope{Kind: domain.AckPatient, PatientID: c.patient},
+		By: c.nurse.Name, At: c.now}
+	if _, err := n.act.Acknowledge(ctx, ack); err != nil {
+		t.Fatal(err)
+	}
+	if rep := n.sync(t); rep.Conflicts != 1 {
+		t.Fatalf("round = %+v; want the Task change in conflict", rep)
+	}
+	ps, err := n.act.SyncProblems(ctx)
+	if err != nil || len(ps) != 1 {
+		t.Fatalf("problems = %+v, %v", ps, err)
+	}
+	if mine := strings.Join(ps[0].Mine.Lines, "\n"); !strings.Contains(mine, "status: completed") || !strings.Contains(mine, "owner") {
+		t.Errorf("her side = %q", mine)
+	}
+}

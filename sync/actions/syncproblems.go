@@ -286,7 +286,8 @@ func bundleRegime(payload []byte) (domain.Regime, bool) {
 	return r, err == nil
 }
 
-// taskChangeLines reads a Task JSON Patch (or PUT) as "field: value" lines.
+// taskChangeLines reads a Task change (a change set's new elements, a JSON
+// Patch or a PUT) as "field: value" lines.
 func taskChangeLines(payload []byte) []string {
 	var ops []struct {
 		Op    string          `json:"op"`
@@ -294,7 +295,24 @@ func taskChangeLines(payload []byte) []string {
 		Value json.RawMessage `json:"value"`
 	}
 	if json.Unmarshal(payload, &ops) != nil {
-		return taskLines(payload)
+		if lines := taskLines(payload); lines != nil {
+			return lines
+		}
+		// The new elements of a change set: "element: value".
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(payload, &obj) != nil {
+			return nil
+		}
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var out []string
+		for _, k := range keys {
+			out = append(out, k+": "+shortJSON(obj[k]))
+		}
+		return out
 	}
 	var out []string
 	for _, op := range ops {
