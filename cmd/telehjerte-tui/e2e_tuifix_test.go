@@ -19,7 +19,10 @@ func highlightedItem(scr string) string {
 }
 
 // itemValueRE finds the reading in an open-items line: "Vægt 111,6!!".
-var itemValueRE = regexp.MustCompile(`(Vægt|Puls|BT|Skridt|SpO2) \S+`)
+var (
+	itemValueRE = regexp.MustCompile(`(Vægt|Puls|BT|Skridt|SpO2) \S+`)
+	dueRE       = regexp.MustCompile(`frist \S+ \d\d\.\d\d \d\d:\d\d`)
+)
 
 // In the real binary, G in the open items moves the cursor to the last item
 // and x acknowledges that highlighted item, and its confirmation names it
@@ -42,10 +45,6 @@ func TestE2EEndKeyAcknowledgesTheHighlightedItem(t *testing.T) {
 		return h != "" && h != first
 	})
 	last := highlightedItem(scr)
-	value := itemValueRE.FindString(last)
-	if value == "" {
-		t.Fatalf("no reading in the highlighted item %q", last)
-	}
 	// The highlighted item is the last one on screen.
 	var lines []string
 	for _, l := range strings.Split(scr, "\n") {
@@ -57,11 +56,24 @@ func TestE2EEndKeyAcknowledgesTheHighlightedItem(t *testing.T) {
 		t.Fatalf("after G the cursor is on %q, not the last item %q", last, lines[len(lines)-1])
 	}
 	con.send("x")
-	con.waitFor("a confirmation naming the highlighted item", func(s string) bool {
-		return oneItemRE.MatchString(s) && strings.Contains(s, "Kvitter "+value+" (")
-	})
-	con.send("C-s")
-	eventually(t, "one acknowledgement on the central", func() (bool, string) {
+	if due := dueRE.FindString(last); strings.Contains(last, "Manglende måling") && due != "" {
+		// A missing measurement is resolved with a reason; the form names
+		// the one highlighted.
+		con.waitFor("the resolve form naming the highlighted item", func(s string) bool {
+			return strings.Contains(s, "Manglende måling: ") && strings.Contains(s, due)
+		})
+		con.send("Enter")
+	} else {
+		value := itemValueRE.FindString(last)
+		if value == "" {
+			t.Fatalf("no reading in the highlighted item %q", last)
+		}
+		con.waitFor("a confirmation naming the highlighted item", func(s string) bool {
+			return oneItemRE.MatchString(s) && strings.Contains(s, "Kvitter "+value+" (")
+		})
+		con.send("C-s")
+	}
+	eventually(t, "one task done on the central", func() (bool, string) {
 		done := completedSince(t, before, tasksOnCentral(c))
 		return len(done) >= 1, strconv.Itoa(len(done)) + " completed"
 	})
@@ -129,5 +141,30 @@ func TestE2EBulkAcknowledgementFollowsTheSearch(t *testing.T) {
 		}
 		return true
 	})
+	con.quit()
+}
+
+// On a first start with a new cache, the real binary never claims there
+// are no patients while the first sync runs: every frame until the
+// patients are on screen is checked (issue 7, defect 6).
+func TestE2EFirstSyncNeverSaysNoPatients(t *testing.T) {
+	requireTmux(t)
+	c := newActCentral(t)
+	con := startActConsole(t, c, actNurse, "0")
+	var bad []string
+	scr := con.waitFor("the patients of the first sync", func(s string) bool {
+		for _, lie := range []string{"Ingen borgere med åbne opgaver", " 0 borgere ("} {
+			if strings.Contains(s, lie) {
+				bad = append(bad, s)
+			}
+		}
+		return len(worklistRows(s)) > 0 && strings.Contains(s, "● online")
+	})
+	if len(bad) > 0 {
+		t.Errorf("%d frames said there were no patients during the first sync; the first:\n%s", len(bad), bad[0])
+	}
+	if strings.Contains(scr, "aldrig synkroniseret") {
+		t.Errorf("online with patients, but 'never synced':\n%s", scr)
+	}
 	con.quit()
 }
