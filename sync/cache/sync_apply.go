@@ -218,6 +218,10 @@ func (tx *Tx) knownVersion(res ApplyResult) (bool, error) {
 	if rawType(res.Type) {
 		q = `SELECT version_id, last_updated FROM sync_resources WHERE resource_type = ? AND id = ?`
 		args = []any{res.Type, res.ID}
+	} else if res.Type == "CareTeam" {
+		// Teams are projected; se-adgang grants are kept raw.
+		q = `SELECT version_id, last_updated FROM care_teams WHERE id = ?1
+UNION ALL SELECT version_id, last_updated FROM sync_resources WHERE resource_type = 'CareTeam' AND id = ?1 LIMIT 1`
 	} else if res.Type == "Communication" {
 		// Messages and handover notes are both Communications.
 		q = `SELECT version_id, last_updated FROM communications WHERE id = ?1
@@ -278,8 +282,10 @@ func (tx *Tx) applyDecoded(r fhir.Resource, raw []byte, m Meta) error {
 	case *fhir.CareTeam:
 		if fhir.IsReadAccessGrant(v) {
 			// A se-adgang grant is no team: it must never be offered as
-			// one (transfer, cover) nor named as one.
-			return nil
+			// one (transfer, cover) nor named as one. Its JSON is kept
+			// (sync_resources), so the pull knows this version and moves
+			// on past it.
+			return tx.putRaw("CareTeam", m, "", raw)
 		}
 		return tx.PutTeamMeta(fhir.TeamFromFHIR(v, nil), m)
 	case *fhir.EpisodeOfCare:
