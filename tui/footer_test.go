@@ -123,3 +123,15 @@ func TestFieldErrorClearsWhenFixed(t *testing.T) {
 		t.Fatalf("body error still shown after the text changed")
 	}
 }
+
+// At 80 columns the group counts go compact to make room for the hint.
+func TestMoreRowsHintAt80(t *testing.T) {
+	m, _ := loaded(t, testOptions(), 80, 10)
+	below := len(m.wl.visible) - m.worklistBodyHeight()
+	if below <= 0 {
+		t.Fatalf("all rows fit")
+	}
+	if l := screenLine(t, m, "!! "); !strings.Contains(l, "↓ "+itoa(below)+" flere") {
+		t.Errorf("no hint at 80 columns: %q", l)
+	}
+}

@@ -178,8 +178,10 @@ func (m *Model) patientCount(n int) string {
 	switch {
 	case !never:
 		return m.t.Patients(n)
-	case s.FirstSync || s.Syncing:
+	case (s.FirstSync || s.Syncing) && n == 0:
 		return m.t.A.FirstSyncShort
+	case s.FirstSync || s.Syncing:
+		return m.t.Patients(n) + " …" // more are coming
 	case n == 0:
 		return m.t.A.NoDataShort
 	}

@@ -183,3 +183,18 @@ func TestFirstSyncShowsPatientsAsTheyArrive(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// While the first sync runs with patients already stored, the header
+// counts them as not final, and the status bar fits 80 columns.
+func TestFirstSyncWithPatientsAt80(t *testing.T) {
+	src := newClinic(t)
+	st := console.SyncStatus{FirstSync: true, Syncing: true, Resources: 11456, Patients: 30, Pending: 2}
+	m := statusModel(t, src, "da", 80, 24, func() console.SyncStatus { return st })
+	if l := screenLine(t, m, "TeleHjerte"); !strings.Contains(l, "8 borgere … (kun åbne)") {
+		t.Errorf("header: %q", l)
+	}
+	line := ansi.Strip(m.statusLine())
+	if ansi.StringWidth(line) > 80 || !strings.Contains(line, "… forbinder") || !strings.Contains(line, "11456 ressourcer, 30 borgere") || !strings.Contains(line, "2 afventer") {
+		t.Errorf("status at 80: %q", line)
+	}
+}

@@ -264,6 +264,10 @@ func (m *Model) worklistLines(h int) ([]string, *tea.Cursor) {
 	out = append(out, spread(m.titleLeft(displayWidth(right)+1), right, m.width))
 	counts := m.groupCountsLine(m.width)
 	if hint := m.moreRowsHint(h); hint != "" {
+		// Room for the hint: the counts go compact when both do not fit.
+		if displayWidth(counts)+displayWidth(hint)+1 > m.width {
+			counts = m.groupCountsLine(m.width - displayWidth(hint) - 1)
+		}
 		counts = spread(counts, m.st.dim.Render(hint), m.width)
 	}
 	out = append(out, counts)
