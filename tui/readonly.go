@@ -1,5 +1,16 @@
 package tui
 
+import (
+	"fmt"
+	"regexp"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui/safetext"
+)
+
 // Read-only access ("se-adgang", issue 11): a user whose role on the
 // central is read-only sees the patients granted to her and acts on
 // nothing. The console has no actions for her (Options.Actions nil); with
@@ -26,3 +37,68 @@ func readOnlyExplanation(lang string) string {
 func (m *Model) explainReadOnly() {
 	m.openDialog(&notice{text: readOnlyExplanation(m.opts.Lang)})
 }
+
+// grantTexts are the texts of granting se-adgang in the responsibility
+// form.
+type grantText struct {
+	ModeGrant, ModeRevoke, Grantee, GranteeHint, Until, Reason, Grant string
+	Granted, Revoked                                                  string // flashes, %s the user
+}
+
+func grantTexts(lang string) grantText {
+	if lang == "en" {
+		return grantText{ModeGrant: "Give se-adgang (read-only)", ModeRevoke: "Revoke se-adgang", Grantee: "User",
+			GranteeHint: "practitioner id", Until: "until", Reason: "Reason", Grant: "Se-adgang",
+			Granted: "Se-adgang for %s queued", Revoked: "Se-adgang of %s revoked (queued)"}
+	}
+	return grantText{ModeGrant: "Giv se-adgang (kun læse)", ModeRevoke: "Fjern se-adgang", Grantee: "Bruger",
+		GranteeHint: "behandler-id", Until: "til", Reason: "Begrundelse", Grant: "Se-adgang",
+		Granted: "Se-adgang for %s lagt i kø", Revoked: "Se-adgang for %s fjernet (lagt i kø)"}
+}
+
+// submitGrant grants se-adgang to the patient until the day typed (in
+// full), or revokes the grant chosen.
+func (m *Model) submitGrant(f *form, patientID string, revoke bool) tea.Cmd {
+	gt := grantTexts(m.opts.Lang)
+	ctx, gr := m.ctx, m.opts.Granter
+	if revoke {
+		id := f.field("grant").value()
+		label := f.field("grant").labels[f.field("grant").sel]
+		return m.submitForm(f, nil, fmt.Sprintf(gt.Revoked, label), func() error { return gr.RevokeReadAccess(ctx, id, patientID) })
+	}
+	var p domain.Problems
+	grantee := f.field("grantee").value()
+	reason := f.field("reason").value()
+	if grantee == "" {
+		p = append(p, &domain.FieldError{Field: "grantee", Code: domain.CodeRequired, Msg: "required"})
+	} else if !validID(grantee) {
+		p = append(p, &domain.FieldError{Field: "grantee", Code: codeInvalid, Msg: "not a practitioner id"})
+	}
+	if reason == "" {
+		p = append(p, &domain.FieldError{Field: "reason", Code: domain.CodeRequired, Msg: "required"})
+	}
+	until := m.parseDateField(f, "until", &p, false)
+	now := m.opts.Now()
+	to := until.AddDate(0, 0, 1) // the last day typed is granted in full
+	if !until.IsZero() {
+		if !to.After(now) {
+			p = append(p, &domain.FieldError{Field: "until", Code: codeInvalid, Msg: "in the past"})
+		} else if to.Sub(now) > domain.MaxReadGrant {
+			p = append(p, &domain.FieldError{Field: "until", Code: domain.CodePeriodTooLong, Max: float64(domain.MaxReadGrant / (7 * 24 * time.Hour)), Msg: "too long"})
+		}
+	}
+	if len(p) > 0 {
+		f.setProblems(m.t, p)
+		return nil
+	}
+	g := domain.ReadGrant{Grantee: grantee, Patients: []string{patientID}, From: now, To: to, Reason: reason}
+	return m.submitForm(f, g.Validate(), fmt.Sprintf(gt.Granted, safetext.Sanitize(grantee)), func() error { return gr.GrantReadAccess(ctx, g) })
+}
+
+// codeInvalid is a problem shown as "invalid value".
+const codeInvalid = "invalid"
+
+// validID is a FHIR id's syntax (the grantee is a Practitioner id).
+var idSyntax = regexp.MustCompile(`^[A-Za-z0-9\-.]{1,64}$`)
+
+func validID(s string) bool { return idSyntax.MatchString(s) }

@@ -1,8 +1,12 @@
 package tui
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
 // A read-only user (se-adgang) has no action keys in the help, and an
@@ -44,5 +48,80 @@ func TestReadOnlyUserIsToldWhy(t *testing.T) {
 			t.Errorf("%c on the patient view: no explanation", c)
 		}
 		send(m, keyEsc)
+	}
+}
+
+type fakeGranter struct {
+	grants  []domain.ReadGrant
+	granted []domain.ReadGrant
+	revoked []string
+}
+
+func (f *fakeGranter) ReadGrants(context.Context, string) ([]domain.ReadGrant, error) { return f.grants, nil }
+func (f *fakeGranter) GrantReadAccess(_ context.Context, g domain.ReadGrant) error {
+	f.granted = append(f.granted, g)
+	return nil
+}
+func (f *fakeGranter) RevokeReadAccess(_ context.Context, id, _ string) error {
+	f.revoked = append(f.revoked, id)
+	return nil
+}
+
+// A monitoring nurse grants se-adgang in the responsibility form (t): a
+// user, an end date proposed 3 months ahead, a reason; each is required,
+// the end at most a year ahead; and revokes a grant chosen from the
+// patient's.
+func TestGrantAndRevokeReadAccessInTheForm(t *testing.T) {
+	m, _ := actingModel(t, 100, 30)
+	gr := &fakeGranter{grants: []domain.ReadGrant{{ID: "g-1", Grantee: "muni-7", Patients: []string{"p-anna"}, To: testNow.AddDate(0, 1, 0)}}}
+	m.opts.Granter = gr
+	openPatient(t, m, "p-anna")
+	send(m, char('t'))
+	fd, ok := m.dlg.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T (%q)", m.dlg, m.err)
+	}
+	send(m, char(' '), char(' ')) // cover → transfer → se-adgang
+	if fd.field("mode").value() != "grant" {
+		t.Fatalf("mode %q", fd.field("mode").value())
+	}
+	want := testNow.In(cph).AddDate(0, 3, 0).Format("02.01.2006")
+	if got := fd.field("until").value(); got != want {
+		t.Errorf("proposed end %q, want %q (3 months)", got, want)
+	}
+	send(m, keyCtrl('s'))
+	if len(gr.granted) != 0 || fd.errs["grantee"] == "" || fd.errs["reason"] == "" {
+		t.Fatalf("empty grant: %v %v", gr.granted, fd.errs)
+	}
+	fd.field("grantee").in.SetValue("muni-1")
+	fd.field("reason").in.SetValue("støtte til egenomsorg")
+	fd.field("until").in.SetValue(testNow.In(cph).AddDate(1, 1, 0).Format("02.01.2006"))
+	send(m, keyCtrl('s'))
+	if len(gr.granted) != 0 || fd.errs["until"] == "" {
+		t.Fatalf("a grant over a year: %v %v", gr.granted, fd.errs)
+	}
+	fd.field("until").in.SetValue(want)
+	send(m, keyCtrl('s'))
+	if len(gr.granted) != 1 {
+		t.Fatalf("granted %v, errs %v", gr.granted, fd.errs)
+	}
+	g := gr.granted[0]
+	if g.Grantee != "muni-1" || g.Reason != "støtte til egenomsorg" || len(g.Patients) != 1 || g.Patients[0] != "p-anna" ||
+		!g.To.Equal(time.Date(testNow.In(cph).AddDate(0, 3, 1).Year(), testNow.In(cph).AddDate(0, 3, 1).Month(), testNow.In(cph).AddDate(0, 3, 1).Day(), 0, 0, 0, 0, cph)) {
+		t.Errorf("grant %+v", g)
+	}
+	if !strings.Contains(m.flash, "Se-adgang for muni-1") {
+		t.Errorf("flash %q", m.flash)
+	}
+	// Revoke.
+	send(m, char('t'))
+	fd = m.dlg.(formDialog)
+	send(m, char(' '), char(' '), char(' '))
+	if fd.field("mode").value() != "revoke" {
+		t.Fatalf("mode %q", fd.field("mode").value())
+	}
+	send(m, keyCtrl('s'))
+	if len(gr.revoked) != 1 || gr.revoked[0] != "g-1" {
+		t.Errorf("revoked %v", gr.revoked)
 	}
 }

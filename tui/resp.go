@@ -12,21 +12,28 @@ import (
 
 // teamsMsg carries the teams for the responsibility form.
 type teamsMsg struct {
-	id    string
-	teams []domain.Team
-	err   error
+	id     string
+	teams  []domain.Team
+	grants []domain.ReadGrant // se-adgang to the patient (with Options.Granter)
+	err    error
 }
 
 // startTransfer loads the teams and opens the responsibility form.
 func (m *Model) startTransfer() tea.Cmd {
-	ctx, act, id := m.ctx, m.opts.Actions, m.pv.id
+	ctx, act, gr, id := m.ctx, m.opts.Actions, m.opts.Granter, m.pv.id
 	m.loading = true
 	return func() tea.Msg {
 		ts, err := act.Teams(ctx)
 		if err != nil {
-			err = fmt.Errorf("load teams: %w", err)
+			return teamsMsg{id: id, err: fmt.Errorf("load teams: %w", err)}
 		}
-		return teamsMsg{id: id, teams: ts, err: err}
+		var gs []domain.ReadGrant
+		if gr != nil {
+			if gs, err = gr.ReadGrants(ctx, id); err != nil {
+				err = fmt.Errorf("load se-adgang: %w", err)
+			}
+		}
+		return teamsMsg{id: id, teams: ts, grants: gs, err: err}
 	}
 }
 
@@ -39,14 +46,14 @@ func (m *Model) teamsLoaded(msg teamsMsg) tea.Cmd {
 	if m.screen != screenPatient || msg.id != m.pv.id {
 		return nil
 	}
-	m.responsibilityForm(msg.teams)
+	m.responsibilityForm(msg.teams, msg.grants)
 	return nil
 }
 
 // responsibilityForm transfers responsibility permanently (team and
 // handover note) or plans holiday cover (team, period, this patient or all
 // patients of the home team).
-func (m *Model) responsibilityForm(teams []domain.Team) {
+func (m *Model) responsibilityForm(teams []domain.Team, grants []domain.ReadGrant) {
 	t, a := m.t, &m.t.A
 	d := &m.pv.detail
 	home := d.Responsibility.Home
@@ -60,20 +67,43 @@ func (m *Model) responsibilityForm(teams []domain.Team) {
 		ids = append(ids, tm.ID)
 		byID[tm.ID] = tm
 	}
-	if len(ids) == 0 {
+	if len(ids) == 0 && m.opts.Granter == nil {
 		m.openDialog(&notice{text: a.NoTeams})
 		return
 	}
-	mode := newChoiceField("mode", []string{a.ModeCover, a.ModeTransfer}, []string{"cover", "transfer"}, 0)
+	gt := grantTexts(m.opts.Lang)
+	var modeLabels, modeValues []string
+	if len(ids) > 0 {
+		modeLabels, modeValues = []string{a.ModeCover, a.ModeTransfer}, []string{"cover", "transfer"}
+	}
+	if m.opts.Granter != nil {
+		modeLabels, modeValues = append(modeLabels, gt.ModeGrant), append(modeValues, "grant")
+		if len(grants) > 0 {
+			modeLabels, modeValues = append(modeLabels, gt.ModeRevoke), append(modeValues, "revoke")
+		}
+	}
+	mode := newChoiceField("mode", modeLabels, modeValues, 0)
 	isCover := func() bool { return mode.value() == "cover" }
-	isTransfer := func() bool { return !isCover() }
+	isTransfer := func() bool { return mode.value() == "transfer" }
+	isGrant := func() bool { return mode.value() == "grant" }
+	isRevoke := func() bool { return mode.value() == "revoke" }
+	onTeam := func() bool { return isCover() || isTransfer() }
 	note := newTextField("note", 50, "")
+	var grantLabels, grantIDs []string
+	for _, g := range grants {
+		grantLabels = append(grantLabels, safetext.Sanitize(g.Grantee)+" "+gt.Until+" "+dateYear(g.To.Add(-time.Nanosecond).In(m.opts.Loc)))
+		grantIDs = append(grantIDs, g.ID)
+	}
 	f := &form{
 		title: fmt.Sprintf(a.RespTitle, safetext.Sanitize(d.Patient.Name)),
 		intro: []string{t.Responsible + ": " + t.teamLabel(d.Responsibility, m.opts.Now())},
 		rows: []*formRow{
 			{label: a.Mode, fields: []*field{mode}},
-			{label: a.ToTeam, fields: []*field{newChoiceField("team", labels, ids, 0)}},
+			{label: gt.Grantee, fields: []*field{newTextField("grantee", 30, "")}, hint: gt.GranteeHint, show: isGrant},
+			{label: gt.Until, fields: []*field{newTextField("until", 10, dateYear(m.opts.Now().In(m.opts.Loc).AddDate(0, 3, 0)))}, hint: a.DateHint, show: isGrant},
+			{label: gt.Reason, fields: []*field{newTextField("reason", 50, "")}, show: isGrant},
+			{label: gt.Grant, fields: []*field{newChoiceField("grant", grantLabels, grantIDs, 0)}, show: isRevoke},
+			{label: a.ToTeam, fields: []*field{newChoiceField("team", labels, ids, 0)}, show: onTeam},
 			{label: a.From, fields: []*field{newTextField("from", 10, "")}, hint: a.DateHint, show: isCover},
 			{label: a.To, fields: []*field{newTextField("to", 10, "")}, hint: a.ToHint, show: isCover},
 			{label: a.CoverScope, fields: []*field{newChoiceField("scope",
@@ -88,6 +118,9 @@ func (m *Model) responsibilityForm(teams []domain.Team) {
 	pid := d.Patient.ID
 	existing := d.Responsibility.Covers()
 	f.submit = func(m *Model, f *form) tea.Cmd {
+		if isGrant() || isRevoke() {
+			return m.submitGrant(f, pid, isRevoke())
+		}
 		team := byID[f.field("team").value()]
 		ctx, act := m.ctx, m.opts.Actions
 		if isTransfer() {

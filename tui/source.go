@@ -29,6 +29,9 @@ type Options struct {
 	// with no Actions, an action key she presses is answered with a short
 	// explanation instead of being ignored.
 	ReadOnly bool
+	// Granter, when set (with Actions), lets a monitoring nurse grant and
+	// revoke se-adgang to the patient (in the responsibility form, t).
+	Granter console.ReadAccessGranter
 	// Actions, when set, lets the nurse act (acknowledge, write, change the
 	// regime, transfer, add notes); nil is read-only access ("se-adgang").
 	Actions console.Actions

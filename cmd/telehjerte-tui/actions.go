@@ -63,6 +63,7 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 		return tui.Options{}, fmt.Errorf("console: %w", err)
 	}
 	opts.Enroller = triggeringEnroller{Enroller: enr, after: trigger}
+	opts.Granter = triggeringGranter{ReadAccessGranter: svc, after: trigger}
 	return opts, nil
 }
 
@@ -136,4 +137,27 @@ func (t triggering) PlanCover(ctx context.Context, c domain.CoverPlan) error {
 
 func (t triggering) AddNote(ctx context.Context, n domain.Note) error {
 	return t.done(t.Actions.AddNote(ctx, n))
+}
+
+// triggeringGranter syncs at once after a grant or revocation of
+// se-adgang was stored.
+type triggeringGranter struct {
+	console.ReadAccessGranter
+	after func()
+}
+
+func (t triggeringGranter) GrantReadAccess(ctx context.Context, g domain.ReadGrant) error {
+	err := t.ReadAccessGranter.GrantReadAccess(ctx, g)
+	if err == nil && t.after != nil {
+		t.after()
+	}
+	return err
+}
+
+func (t triggeringGranter) RevokeReadAccess(ctx context.Context, grantID, patientID string) error {
+	err := t.ReadAccessGranter.RevokeReadAccess(ctx, grantID, patientID)
+	if err == nil && t.after != nil {
+		t.after()
+	}
+	return err
 }

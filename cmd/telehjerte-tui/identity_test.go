@@ -44,6 +44,14 @@ func identityCentral(t *testing.T) (url string, whoami, down *atomic.Bool) {
 			t.Fatal(err)
 		}
 	}
+	now := time.Now()
+	err = demo.Generate(demo.Options{Patients: 2, Days: 3, Seed: 5, Now: now}, func(rec demo.PatientRecord) error {
+		return store.SeedPatient(ctx, central.PatientSeed{Patient: rec.Patient, Responsibility: rec.Responsibility, Regimes: rec.Regimes,
+			Readings: rec.Readings, Questionnaires: rec.Questionnaires, Messages: rec.Messages, Tasks: rec.Tasks}, now)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	toks, err := central.NewTokens(map[string]string{idNurseToken: "Practitioner/" + demo.NurseA, idReadOnlyToken: "Practitioner/municipal-1"})
 	if err != nil {
 		t.Fatal(err)
