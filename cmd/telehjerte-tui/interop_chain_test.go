@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/sync/faultproxy"
 )
@@ -23,8 +24,10 @@ var pulseRowRE = regexp.MustCompile(`^> Puls 40 45 (\d+) 110$`)
 
 // editPulseYellowHigh sets the pulse yellow-high limit of the open patient
 // to v in the regime form (the 30th field, as in the central's e2e test)
-// and saves; it returns the limit the form showed when it opened.
-func editPulseYellowHigh(con *actConsole, name, v string) string {
+// and saves; it returns the limit the form showed when it opened, and the
+// conflict screen when the console refused the save as a conflict ("" when
+// saved).
+func editPulseYellowHigh(con *actConsole, name, v string) (string, string) {
 	con.t.Helper()
 	con.send("e")
 	con.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+name) })
@@ -55,10 +58,21 @@ func editPulseYellowHigh(con *actConsole, name, v string) string {
 	con.send("-l", v)
 	con.waitFor("the new pulse limits", func(s string) bool { return pulseRow(s) == "> Puls 40 45 "+v+" 110" })
 	con.send("C-s")
-	con.waitFor("the regime saved", func(s string) bool {
-		return !strings.Contains(s, "Måleregime for "+name) && strings.Contains(s, "Ny version af måleregimet gemt.")
+	scr := con.waitFor("the regime saved or refused", func(s string) bool {
+		saved := !strings.Contains(s, "Måleregime for "+name) && strings.Contains(s, "Ny version af måleregimet gemt.")
+		return saved || strings.Contains(s, "har ændret måleregimet imens")
 	})
-	return shown
+	if strings.Contains(scr, "har ændret måleregimet imens") {
+		// Back out: the conflict screen, then the form.
+		con.send("Escape")
+		con.waitFor("the form again", func(s string) bool { return strings.Contains(s, "Måleregime for "+name) })
+		con.send("Escape")
+		con.waitFor("the question whether to discard the form", func(s string) bool { return strings.Contains(s, "Kassér det indtastede?") })
+		con.send("y")
+		con.waitFor("the form closed", func(s string) bool { return !strings.Contains(s, "Måleregime for "+name) })
+		return shown, scr
+	}
+	return shown, ""
 }
 
 // history lists the versions of typ/id on the server, newest first, or nil
@@ -145,14 +159,14 @@ func TestInteropChainedOfflineChanges(t *testing.T) {
 		con.send("Escape")
 		con.waitFor("the filter cleared", func(s string) bool { _, ok := worklistRows(s)[nameRed]; return ok })
 		con.openPatient(nameRed)
-		if got := editPulseYellowHigh(con, nameRed, "80"); got != "100" {
-			t.Fatalf("the regime form opened with pulse yellow-high %s, want the seeded 100", got)
+		if got, conflict := editPulseYellowHigh(con, nameRed, "80"); got != "100" || conflict != "" {
+			t.Fatalf("the first regime change: the form opened with pulse yellow-high %s (want the seeded 100), conflict:\n%s", got, conflict)
 		}
 		// The second change builds on the first, still queued.
-		got := editPulseYellowHigh(con, nameRed, "70")
-		chained := got == "80"
-		pend.check(1, chained, "the second offline regime change opened on pulse yellow-high %s, not on the first (queued) change's 80: "+
-			"the nurse saw and edited the server's old version", got)
+		got, conflict := editPulseYellowHigh(con, nameRed, "70")
+		chained := got == "80" && conflict == ""
+		pend.check(1, chained, "the second offline regime change opened on pulse yellow-high %s (want the first, queued change's 80) "+
+			"and was refused as a conflict: %v\n%s", got, conflict != "", conflict)
 
 		down.Store(false)
 		con.send("C-r")
@@ -170,13 +184,13 @@ func TestInteropChainedOfflineChanges(t *testing.T) {
 		scr := con.waitFor("a settled round", func(s string) bool { return strings.Contains(s, "● online") })
 		if !chained {
 			// The rest is about the regime chain, which did not happen.
-			con.quit()
+			interopQuit(con)
 			return
 		}
 		if strings.Contains(scr, "konflikt") || strings.Contains(scr, "fejlet") {
 			t.Errorf("the console reports a conflict or failure:\n%s", scr)
 		}
-		con.quit()
+		interopQuit(con)
 		rep := syncOnce(t, bin, env)
 		if sumCounts(rep.Pushed) != 0 {
 			t.Errorf("a later round pushed %v: something was left over", rep.Pushed)
@@ -206,4 +220,29 @@ func TestInteropChainedOfflineChanges(t *testing.T) {
 			t.Errorf("%s has %d versions, want 3 (seeded and two changes)", planKey, len(h))
 		}
 	})
+}
+
+// interopQuit goes back to the unfiltered worklist one screen at a time,
+// waiting for each screen to change, then quits and checks the exit.
+func interopQuit(con *actConsole) {
+	con.t.Helper()
+	plain := func(s string) bool { return strings.Contains(s, "enter åbn borger") && !strings.Contains(s, "Søg:") }
+	for range 8 {
+		scr := con.screen()
+		if plain(scr) {
+			break
+		}
+		con.send("Escape")
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+			if con.screen() != scr {
+				break
+			}
+		}
+	}
+	con.waitFor("the plain worklist", plain)
+	con.send("q")
+	scr := con.waitFor("the console to exit", func(s string) bool { return strings.Contains(s, "EXITED") })
+	if !strings.Contains(scr, "EXITED 0") {
+		con.t.Errorf("console did not exit cleanly:\n%s", scr)
+	}
 }

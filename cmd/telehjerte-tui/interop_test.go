@@ -370,7 +370,7 @@ func TestInteropConsoleActions(t *testing.T) {
 		})
 		con.send("C-r")
 		con.waitFor("a settled round", func(s string) bool { return strings.Contains(s, "● online") })
-		con.quit()
+		interopQuit(con)
 
 		// One more round from the same cache: nothing left to send.
 		rep := syncOnce(t, con.bin, env)
