@@ -34,6 +34,24 @@ func forbidden(format string, a ...any) error {
 // the server owns. It returns further resources to store with r (the audit
 // of a team's membership change).
 func (t *tx) authorizeWrite(p Principal, r fhir.Resource, cur *Stored) ([]fhir.Resource, error) {
+	if ae, ok := r.(*fhir.AuditEvent); ok && p.Practitioner != "" {
+		// Every user records her own look-ups and actions (a console's
+		// audit log), a read-only user and an administrator too, also of
+		// a patient she can no longer see (sent after a grant ran out):
+		// it grants nothing. Never changed.
+		if cur != nil {
+			return nil, forbidden("audit events are never changed")
+		}
+		if len(ae.Agent) == 0 {
+			return nil, forbidden("an audit event names the signed-in user as its agent")
+		}
+		for _, a := range ae.Agent {
+			if !isPractitioner(a.Who, p.Practitioner) {
+				return nil, forbidden("an audit event records the signed-in user only")
+			}
+		}
+		return nil, nil
+	}
 	if err := refuseReadOnly(p); err != nil {
 		return nil, err
 	}

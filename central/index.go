@@ -192,6 +192,9 @@ func extract(r fhir.Resource) index {
 		ix.add("status", v.Status)
 		ix.concepts("category", v.Category...)
 	case *fhir.AuditEvent:
+		// A console's entry id (entity what.identifier) makes its
+		// conditional create idempotent.
+		ix.identifiers(fhir.AuditEventIdentifiers(v)...)
 		// In the compartment of the first patient it names (an access
 		// log entry of a search may name several).
 		for _, e := range v.Entity {

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"github.com/telehjerte/telehjerte-tui/cmd/telehjerte-tui/internal/syncrun"
 	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/demo/live"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
@@ -77,7 +78,17 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 
 	bg, stopBG := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	onRound := func(rep engine.Report, _ error) {
+	var fwd *auditForwarder
+	if d.client != nil {
+		fwd = newAuditForwarder(d.store, d.client, log)
+	}
+	onRound := func(rep engine.Report, roundErr error) {
+		if fwd != nil && roundErr == nil {
+			// The audit log goes to the central too (auditfwd.go).
+			if n, err := fwd.forward(bg); err != nil {
+				log.Warn("audit entries not sent", "sent", n, "error_kind", syncrun.ErrorKind(err))
+			}
+		}
 		// Redraw the status bar; reload the worklist when something changed.
 		p.Send(syncedMsg{changed: roundChanged(rep)})
 	}

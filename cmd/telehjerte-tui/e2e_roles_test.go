@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -128,6 +130,20 @@ func TestE2EReadOnlyMunicipalNurse(t *testing.T) {
 	if !found {
 		t.Errorf("%s is not in the report:\n%s", muni, out)
 	}
+
+	// Her look-ups in the console reached the central's log too (as the
+	// console's AuditEvents, in the patient's compartment).
+	var aes []fhirRes
+	eventually(t, "her console's look-ups on the central", func() (bool, string) {
+		aes = c.search(actNurse, "AuditEvent", url.Values{"patient": {patient}})
+		for _, ae := range aes {
+			if strings.Contains(string(ae.Raw), `"site":"telehjerte-tui"`) && strings.Contains(string(ae.Raw), "Practitioner/"+muni) &&
+				strings.Contains(string(ae.Raw), `"code":"view-patient"`) {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("%d AuditEvents of the patient", len(aes))
+	})
 
 	// Nothing identifying in any log file.
 	logs := map[string]string{"central": c.log.String()}

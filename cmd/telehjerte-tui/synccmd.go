@@ -95,6 +95,14 @@ func runSyncOnce(ctx context.Context, e *env, cfg config.Config, f syncFlags) er
 	}
 	eng := newEngine(store, cl, cfg, e.now, log)
 	res, runErr := syncrun.Once(ctx, eng, store)
+	if runErr == nil {
+		// The audit log goes to the central too (auditfwd.go).
+		if n, err := newAuditForwarder(store, cl, log).forward(ctx); err != nil {
+			log.Warn("audit entries not sent", "sent", n, "error_kind", syncrun.ErrorKind(err))
+		} else if n > 0 {
+			log.Info("audit entries sent", "sent", n)
+		}
+	}
 	if runErr != nil {
 		log.Warn("sync --once failed", "error_kind", syncrun.ErrorKind(runErr))
 	} else {
