@@ -57,7 +57,9 @@ type fakeGranter struct {
 	revoked []string
 }
 
-func (f *fakeGranter) ReadGrants(context.Context, string) ([]domain.ReadGrant, error) { return f.grants, nil }
+func (f *fakeGranter) ReadGrants(context.Context, string) ([]domain.ReadGrant, error) {
+	return f.grants, nil
+}
 func (f *fakeGranter) GrantReadAccess(_ context.Context, g domain.ReadGrant) error {
 	f.granted = append(f.granted, g)
 	return nil
