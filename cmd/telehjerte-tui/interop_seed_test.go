@@ -201,7 +201,9 @@ func seedClinic(t *testing.T, srv *interopServer) *interopClinic {
 		case srv.triages:
 			c.findServerTriage(t, r, p)
 		case p.colour != "":
-			c.seedTriage(t, r, p, taken.Add(time.Minute))
+			// The green patient's Task is shaped as on the eHealth
+			// Infrastructure: its focus is the triage ClinicalImpression.
+			c.seedTriage(t, r, p, taken.Add(time.Minute), p == c.green)
 		}
 	}
 	// The green patient's unread message, with an extension of the
@@ -266,8 +268,9 @@ func (c *interopClinic) seedRegime(t *testing.T, r *rest, p *interopPatient, sta
 }
 
 // seedTriage writes what a triage service makes of p's reading: a triage
-// ClinicalImpression and a review Task focused on the reading.
-func (c *interopClinic) seedTriage(t *testing.T, r *rest, p *interopPatient, at time.Time) {
+// ClinicalImpression and a review Task focused on the reading, or with
+// futShape on the ClinicalImpression (as the eHealth Infrastructure does).
+func (c *interopClinic) seedTriage(t *testing.T, r *rest, p *interopPatient, at time.Time, futShape bool) {
 	t.Helper()
 	p.triage = idOf(r.create(obj{"resourceType": "ClinicalImpression", "status": "completed",
 		"code":          concept(sysCICode, "TriagingResult"),
@@ -276,6 +279,10 @@ func (c *interopClinic) seedTriage(t *testing.T, r *rest, p *interopPatient, at 
 		"investigation": []any{obj{"code": obj{"text": "measurement"}, "item": []any{ref("Observation", p.reading)}}},
 		"finding":       []any{obj{"itemCodeableConcept": concept(sysColour, p.colour)}}}))
 	priority := map[string]string{"red": "asap", "yellow": "urgent", "green": "routine"}[p.colour]
+	focus := ref("Observation", p.reading)
+	if futShape {
+		focus = ref("ClinicalImpression", p.triage)
+	}
 	p.task = idOf(r.create(obj{"resourceType": "Task", "status": "ready", "intent": "order",
 		"extension": []any{
 			obj{"url": extTaskCat, "valueCodeableConcept": concept(sysTaskCat, "MeasurementForAssessment")},
@@ -284,7 +291,7 @@ func (c *interopClinic) seedTriage(t *testing.T, r *rest, p *interopPatient, at 
 			foreignExt("task-queue-3"),
 		},
 		"priority":       priority,
-		"focus":          ref("Observation", p.reading),
+		"focus":          focus,
 		"for":            ref("Patient", p.id),
 		"authoredOn":     instant(at),
 		"businessStatus": obj{"text": "Afventer vurdering"},

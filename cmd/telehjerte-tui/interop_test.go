@@ -124,7 +124,7 @@ func TestInteropSyncOnceAndWorklist(t *testing.T) {
 		if srv.noOrganizations {
 			orgs = 0
 		}
-		want := map[string]int{"Organization": orgs, "CareTeam": 2, "Practitioner": 2, "Patient": 3, "EpisodeOfCare": 3,
+		want := map[string]int{"ClinicalImpression": tasks, "Organization": orgs, "CareTeam": 2, "Practitioner": 2, "Patient": 3, "EpisodeOfCare": 3,
 			"ServiceRequest": 3, "CarePlan": 3, "Observation": 3, "Task": tasks, "Communication": 1}
 		for typ, n := range want {
 			if rep.Pulled[typ] != n {
@@ -179,7 +179,7 @@ func TestInteropSyncOnceAndWorklist(t *testing.T) {
 		if !srv.triages {
 			p := *c.green
 			p.reading, p.colour = idOf(o), "red"
-			c.seedTriage(t, r, &p, taken)
+			c.seedTriage(t, r, &p, taken, false)
 		}
 		rep = syncOnce(t, bin, env)
 		if rep.Pulled["Observation"] != 1 || rep.Pulled["Task"] != 1 || rep.Pulled["Patient"] != 0 || rep.Pulled["CarePlan"] != 0 {
@@ -249,8 +249,9 @@ func keyedObj(o obj) obj { k, _ := keyed(o).(obj); return k }
 // extPath is the keyed path of the first extension with url.
 func extPath(url string) string { return "/extension/[" + url + "]#0" }
 
-// The nurse acknowledges a red reading, answers a message, lowers a pulse
-// limit and plans holiday cover in the console; the server then holds
+// The nurse acknowledges a red reading, lowers a pulse limit, plans
+// holiday cover, marks a message read, answers it and acknowledges a green
+// reading whose Task is FUT-shaped (on Medplum) in the console; the server then holds
 // exactly that, once each, and nothing else changed.
 func TestInteropConsoleActions(t *testing.T) {
 	requireTmux(t)
@@ -363,6 +364,18 @@ func TestInteropConsoleActions(t *testing.T) {
 			}
 			return n == 1, fmt.Sprint(n, " messages")
 		})
+		// 5. Acknowledge the green reading (on Medplum its Task is
+		// FUT-shaped: focus on the triage ClinicalImpression).
+		con.send("5")
+		con.send("x")
+		con.waitFor("the green reading's acknowledgement", func(s string) bool {
+			return strings.Contains(s, "Kvitter Puls 72") && strings.Contains(s, "for "+nameGreen+"?")
+		})
+		con.send("Enter")
+		eventually(t, "the green reading's task completed on the server", func() (bool, string) {
+			st := str(r.read("Task", c.green.task), "status")
+			return st == "completed", st
+		})
 		eventually(t, "the patient's message read on the server", func() (bool, string) {
 			m := r.read("Communication", c.green.message)
 			e := extOf(m, extAdmin)
@@ -427,7 +440,8 @@ func yellowHigh(sr obj) []float64 {
 // state before the actions.
 func checkServerAfterActions(t *testing.T, c *interopClinic, r *rest, before, after snapshot, pend *pendingChecks, title, body string) {
 	t.Helper()
-	// Created: exactly one assessment of the red reading and one message.
+	// Created: exactly one assessment of each acknowledged reading and one
+	// message.
 	var created []string
 	for key := range after {
 		if _, ok := before[key]; !ok {
@@ -447,8 +461,8 @@ func checkServerAfterActions(t *testing.T, c *interopClinic, r *rest, before, af
 			t.Errorf("the server holds a new %s nobody asked for:\n%s", key, jsonText(o))
 		}
 	}
-	if len(assessments) != 1 {
-		t.Errorf("%d assessments created, want 1", len(assessments))
+	if len(assessments) != 2 {
+		t.Errorf("%d assessments created, want 2 (the red and the green reading)", len(assessments))
 	}
 	if len(messages) != 1 {
 		t.Errorf("%d messages titled %q created, want 1", len(messages), title)
@@ -459,19 +473,27 @@ func checkServerAfterActions(t *testing.T, c *interopClinic, r *rest, before, af
 		}
 	}
 
-	// The assessment: of the red reading, by the nurse, after the triage.
-	if len(assessments) == 1 {
-		a := assessments[0]
-		if got := str(a, "investigation", 0, "item", 0, "reference"); got != "Observation/"+c.red.reading {
-			t.Errorf("the assessment is of %q, want Observation/%s", got, c.red.reading)
+	// The assessments: one of each reading, by the nurse, after its triage.
+	for _, p := range []*interopPatient{c.red, c.green} {
+		var mine []obj
+		for _, a := range assessments {
+			if str(a, "investigation", 0, "item", 0, "reference") == "Observation/"+p.reading {
+				mine = append(mine, a)
+			}
 		}
+		if len(mine) != 1 {
+			t.Errorf("%d assessments of %s's reading Observation/%s, want 1", len(mine), p.name, p.reading)
+			continue
+		}
+		a := mine[0]
 		if got := str(a, "assessor", "reference"); got != "Practitioner/"+c.nurse {
 			t.Errorf("the assessment's assessor is %q, want Practitioner/%s", got, c.nurse)
 		}
 		prev := str(a, "previous", "reference")
 		status, _, _ := r.do(http.MethodGet, prev, nil, nil)
-		ok := prev == "ClinicalImpression/"+c.red.triage && status == http.StatusOK
-		msg := fmt.Sprintf("the assessment's previous is %q (GET: %d), want the triage ClinicalImpression/%s the server holds", prev, status, c.red.triage)
+		ok := prev == "ClinicalImpression/"+p.triage && status == http.StatusOK
+		msg := fmt.Sprintf("the assessment of %s's reading has previous %q (GET: %d), want the triage ClinicalImpression/%s the server holds",
+			p.name, prev, status, p.triage)
 		if c.srv.triages {
 			// The server's own triage: its id is the server's.
 			if !ok {
@@ -496,6 +518,7 @@ func checkServerAfterActions(t *testing.T, c *interopClinic, r *rest, before, af
 	// the fields the action changes.
 	allowed := interopAllowed{
 		"Task/" + c.red.task:               {"/status", "/owner", "/executionPeriod", "/lastModified", "/note"},
+		"Task/" + c.green.task:             {"/status", "/owner", "/executionPeriod", "/lastModified", "/note"},
 		"CarePlan/" + c.red.plan:           {"/author", extPath(extReason), extPath(extEffective), extPath(extReeval)},
 		"ServiceRequest/" + c.red.pulseSR:  {"/extension/[" + extRefRange + "]#1"},
 		"EpisodeOfCare/" + c.red.episode:   {"/extension/[" + extCover + "]#0"},
