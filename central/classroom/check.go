@@ -30,13 +30,12 @@ type Result struct {
 	Found string
 }
 
-// Status checks every case for every trainee on the central's store.
-// start is the session start (messages sent before it do not count).
-func Status(ctx context.Context, store *central.Store, s *Scenario, trainees []Trainee, start time.Time) ([]Result, error) {
+// Status checks every case for every trainee.
+func (ss *Session) Status(ctx context.Context) ([]Result, error) {
 	var out []Result
-	for _, t := range trainees {
-		for _, c := range s.Cases {
-			r, err := CheckCase(ctx, store, s, t, c, start)
+	for _, t := range ss.Trainees {
+		for _, c := range ss.Scenario.Cases {
+			r, err := ss.Check(ctx, t, c)
 			if err != nil {
 				return nil, err
 			}
@@ -56,7 +55,9 @@ type facts struct {
 	regimeOK bool
 }
 
-func readFacts(ctx context.Context, store *central.Store, pid string) (facts, error) {
+// readFacts reads one patient copy; a resource changed after since (the
+// copy's seeding or last reset) counts as touched.
+func readFacts(ctx context.Context, store *central.Store, pid string, since time.Time) (facts, error) {
 	var f facts
 	read := func(typ string, each func(central.Stored) error) error {
 		rs, err := store.PatientResources(ctx, typ, pid)
@@ -64,7 +65,7 @@ func readFacts(ctx context.Context, store *central.Store, pid string) (facts, er
 			return err
 		}
 		for _, st := range rs {
-			if st.VersionID > 1 {
+			if st.LastUpdated.After(since) {
 				f.touched = true
 			}
 			if err := each(st); err != nil {
@@ -84,6 +85,9 @@ func readFacts(ctx context.Context, store *central.Store, pid string) (facts, er
 			if err != nil {
 				return err
 			}
+			if ft.Status == "entered-in-error" || ft.Status == "cancelled" {
+				return nil
+			}
 			if dt, err := fhir.TaskFromFHIR(ft); err == nil {
 				f.tasks = append(f.tasks, dt)
 			}
@@ -94,10 +98,10 @@ func readFacts(ctx context.Context, store *central.Store, pid string) (facts, er
 			if err != nil {
 				return err
 			}
+			if fc.Status == "entered-in-error" {
+				return nil
+			}
 			if m, err := fhir.CommunicationToMessage(fc); err == nil {
-				if !m.FromPatient {
-					f.touched = true
-				}
 				f.messages = append(f.messages, m)
 			}
 			return nil
@@ -136,11 +140,16 @@ func readFacts(ctx context.Context, store *central.Store, pid string) (facts, er
 	return f, nil
 }
 
-// CheckCase checks one case for one trainee.
-func CheckCase(ctx context.Context, store *central.Store, s *Scenario, t Trainee, c *Case, start time.Time) (Result, error) {
+// Check checks one case for one trainee (on her copy, or the shared one).
+func (ss *Session) Check(ctx context.Context, t Trainee, c *Case) (Result, error) {
 	res := Result{Trainee: t, Case: c}
+	s, store, start := ss.Scenario, ss.Store, ss.Clock().Start
+	since, err := ss.seededAt(ctx, ss.CopyOwner(t))
+	if err != nil {
+		return res, err
+	}
 	ch := c.Check
-	f, err := readFacts(ctx, store, s.PatientID(t, ch.Patient))
+	f, err := readFacts(ctx, store, s.PatientID(ss.CopyOwner(t), ch.Patient), since)
 	if err != nil {
 		return res, fmt.Errorf("check %s for %s: %w", c.ID, t.Name, err)
 	}

@@ -157,23 +157,24 @@ func seedPatient(ctx context.Context, srv *central.Server, store *central.Store,
 	return nil
 }
 
-// missesToday: the patient has a missed-measurement event, so the session
-// day's morning has no baseline reading (its deadline passes during the
+// missesToday are the kinds of the patient's missed-measurement events:
+// the session day's morning has no baseline reading of them (its deadline passes during the
 // session and the central's scan lists it).
-func (s *Scenario) missesToday(key string) bool {
+func (s *Scenario) missesToday(key string) map[string]bool {
+	out := map[string]bool{}
 	for _, e := range s.Events {
 		if e.Patient == key && e.Missed != "" {
-			return true
+			out[e.Missed] = true
 		}
 	}
-	return false
+	return out
 }
 
 // baseline are the reviewed morning readings before the session: one per
 // kind each morning at 07:30 for Days days, and on the session day too
 // unless the session starts before then, the patient has her own reading
 // that morning in the history or misses it.
-func baseline(pid string, p *Patient, th domain.Thresholds, start time.Time, loc *time.Location, misses bool) []domain.Reading {
+func baseline(pid string, p *Patient, th domain.Thresholds, start time.Time, loc *time.Location, misses map[string]bool) []domain.Reading {
 	var out []domain.Reading
 	ownToday := false
 	for _, e := range p.History {
@@ -184,10 +185,13 @@ func baseline(pid string, p *Patient, th domain.Thresholds, start time.Time, loc
 	kinds := sortedKeys(p.Baseline.Values)
 	for d := -p.Baseline.Days; d <= 0; d++ {
 		taken := dayStart(start, d, loc).Add(7*time.Hour + 30*time.Minute)
-		if d == 0 && (ownToday || misses || !taken.Before(start)) {
+		if d == 0 && (ownToday || !taken.Before(start)) {
 			continue
 		}
 		for _, k := range kinds {
+			if d == 0 && misses[k] {
+				continue
+			}
 			m := domain.Measurement{ID: fmt.Sprintf("obs-%s-b%d-%s", pid, -d, k), PatientID: pid, Kind: domain.Kind(k),
 				Taken: taken, Received: taken.Add(2 * time.Minute), Value: p.Baseline.Values[k]}
 			out = append(out, domain.Reading{Measurement: m, Classification: domain.Classify(m, th), Acknowledged: true})
