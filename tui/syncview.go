@@ -105,8 +105,19 @@ func (m *Model) syncProblemsLoaded(msg syncProblemsMsg) tea.Cmd {
 	case *syncListView:
 		v.set(msg.problems)
 	case *syncDetailView:
+		// A background refresh does not move the nurse: she stays on the
+		// change she is reading while it is still unsettled; a choice she
+		// was asked to confirm is asked again if the central's version
+		// changed meanwhile. Settled elsewhere: back to the list.
 		v.list.set(msg.problems)
-		m.dlg = v.list
+		if p, ok := findProblem(msg.problems, v.p.UUID); ok {
+			if p.Theirs.Version != v.p.Theirs.Version {
+				v.confirm = 0
+			}
+			v.p = p
+		} else {
+			m.dlg = v.list
+		}
 	default:
 		if msg.open && m.dlg == nil {
 			l := &syncListView{}
@@ -163,9 +174,31 @@ type syncListView struct {
 	cursor   int
 }
 
+// set shows a reloaded list, the cursor kept on the same change when it
+// is still there.
 func (v *syncListView) set(ps []console.SyncProblem) {
+	cur := ""
+	if v.cursor >= 0 && v.cursor < len(v.problems) {
+		cur = v.problems[v.cursor].UUID
+	}
 	v.problems = ps
+	for i, p := range ps {
+		if cur != "" && p.UUID == cur {
+			v.cursor = i
+			return
+		}
+	}
 	v.cursor = min(v.cursor, max(0, len(ps)-1))
+}
+
+// findProblem is the problem with uuid in ps.
+func findProblem(ps []console.SyncProblem, uuid string) (console.SyncProblem, bool) {
+	for _, p := range ps {
+		if p.UUID == uuid {
+			return p, true
+		}
+	}
+	return console.SyncProblem{}, false
 }
 
 func (v *syncListView) inline() bool { return false }

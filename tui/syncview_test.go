@@ -198,3 +198,44 @@ func TestGoldenSyncConflict80x24(t *testing.T) {
 	}
 	golden.RequireEqual(t, out)
 }
+
+// A background refresh while the nurse reads a conflict keeps her on it
+// (and the list's cursor on the same change), instead of throwing her back
+// to the list where her next key lands elsewhere; a confirmation pending
+// against a version that changed meanwhile is asked again.
+func TestSyncDetailSurvivesRefresh(t *testing.T) {
+	a := syncFixture()
+	m := newSyncModel(t, a)
+	run(m, char('S'))
+	run(m, tea.KeyPressMsg{Code: tea.KeyEnter})
+	d, ok := m.dlg.(*syncDetailView)
+	if !ok || d.p.UUID != "u1" {
+		t.Fatalf("detail = %T", m.dlg)
+	}
+	// Another change comes in ahead of it.
+	a.mu.Lock()
+	a.problems = append([]console.SyncProblem{{UUID: "u0", State: console.SyncFailed, Change: console.SyncChangeNote, PatientName: "Cai Dam", At: syncT0}}, a.problems...)
+	a.mu.Unlock()
+	run(m, RefreshMsg{})
+	if d2, ok := m.dlg.(*syncDetailView); !ok || d2.p.UUID != "u1" {
+		t.Fatalf("after a refresh: %T, want the detail of u1", m.dlg)
+	}
+	if l := d.list; l.problems[l.cursor].UUID != "u1" {
+		t.Errorf("list cursor moved to %s", l.problems[l.cursor].UUID)
+	}
+	// t asks; the central's version changes before y: asked again.
+	run(m, char('t'))
+	a.mu.Lock()
+	a.problems[1].Theirs.Version = "3"
+	a.mu.Unlock()
+	run(m, RefreshMsg{})
+	run(m, char('y'))
+	if len(a.resolved) != 0 {
+		t.Fatalf("settled against a version that changed: %v", a.resolved)
+	}
+	run(m, char('t'))
+	run(m, char('y'))
+	if len(a.resolved) != 1 || a.resolved[0] != "u1:theirs" {
+		t.Fatalf("resolved = %v, want u1:theirs", a.resolved)
+	}
+}
