@@ -6,6 +6,9 @@
 //	go build -o /tmp/th ./cmd/telehjerte-tui
 //	/tmp/th seed --patients 2000 --days 365 --out /tmp/big.sqlite
 //	go run ./bench --bin /tmp/th --cache /tmp/big.sqlite
+//
+// `bench arrivals` measures readings arriving at the central (see
+// arrivals.go).
 package main
 
 import (
@@ -24,6 +27,13 @@ import (
 )
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "arrivals" {
+		if err := arrivalsMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench arrivals:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	bin := flag.String("bin", "", "the telehjerte-tui binary")
 	cachePath := flag.String("cache", "", "a seeded cache file")
 	runs := flag.Int("runs", 10, "runs per worklist format")

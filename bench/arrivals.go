@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/telehjerte/telehjerte-tui/central"
+	"github.com/telehjerte/telehjerte-tui/demo"
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
+	"github.com/telehjerte/telehjerte-tui/sync/client"
+)
+
+// arrivalsMain is `bench arrivals`: patients' readings arriving at the
+// real central on loopback (HTTP, token, conditional create, triage), with
+// `--concurrent` patients posting at once, on a database holding a day of
+// the demo clinic and on one holding `--days` days of it. Both runs are in
+// the same process and minute, so their ratio is what to compare on a
+// shared machine; absolute figures are printed for the record.
+func arrivalsMain(args []string) error {
+	fs := flag.NewFlagSet("arrivals", flag.ExitOnError)
+	patients := fs.Int("patients", 20, "patients in the clinic")
+	days := fs.Int("days", 365, "days of readings in the populated database")
+	concurrent := fs.Int("concurrent", 8, "patients posting at once")
+	each := fs.Int("each", 25, "readings each posting patient sends")
+	dir := fs.String("dir", "", "where to keep the seeded databases (default: a temporary directory, removed)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *concurrent > *patients {
+		return fmt.Errorf("--concurrent %d is more than --patients %d", *concurrent, *patients)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+	defer cancel()
+	base := *dir
+	if base == "" {
+		tmp, err := os.MkdirTemp("", "telehjerte-bench-arrivals-")
+		if err != nil {
+			return fmt.Errorf("temp dir: %w", err)
+		}
+		defer os.RemoveAll(tmp)
+		base = tmp
+	}
+	fmt.Printf("load average at start: %s\n", loadAvg())
+	var results []arrivalResult
+	for _, d := range []int{1, *days} {
+		path := filepath.Join(base, fmt.Sprintf("central-p%d-d%d.db", *patients, d))
+		pids, err := seededCentral(ctx, path, *patients, d)
+		if err != nil {
+			return err
+		}
+		res, err := measureArrivals(ctx, path, pids[:*concurrent], *each)
+		if err != nil {
+			return err
+		}
+		res.days = d
+		results = append(results, res)
+		fmt.Printf("%d patients × %3d days: %6d readings stored, %5.0f bytes/reading; arrivals %6.1f/s, p50 %6.1f ms, p99 %6.1f ms (%d concurrent × %d)\n",
+			*patients, d, res.readings, res.bytesPerReading, res.rate, ms(res.p50), ms(res.p99), *concurrent, *each)
+	}
+	e, p := results[0], results[1]
+	fmt.Printf("populated / one-day database: arrivals/s %.2f, p50 %.2f, p99 %.2f (1.00 = flat as the database grows)\n",
+		p.rate/e.rate, float64(p.p50)/float64(e.p50), float64(p.p99)/float64(e.p99))
+	fmt.Printf("load average at end: %s\n", loadAvg())
+	return nil
+}
+
+type arrivalResult struct {
+	days            int
+	readings        int
+	bytesPerReading float64
+	rate            float64
+	p50, p99        time.Duration
+}
+
+// seededCentral returns the demo clinic's patient ids in a central
+// database at path, seeding it when it does not exist yet.
+func seededCentral(ctx context.Context, path string, patients, days int) ([]string, error) {
+	_, statErr := os.Stat(path)
+	seed := statErr != nil
+	st, err := central.OpenStore(ctx, path, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	var ids []string
+	if seed {
+		start := time.Now()
+		members := map[string][]string{demo.TeamDemoID: {demo.NurseA, demo.NurseB}}
+		if err := st.SeedTeams(ctx, demo.Teams(), members); err != nil {
+			return nil, err
+		}
+		err = demo.Generate(demo.Options{Patients: patients, Days: days, Seed: 7, Now: time.Now()}, func(rec demo.PatientRecord) error {
+			ids = append(ids, rec.Patient.ID)
+			return st.SeedPatient(ctx, central.PatientSeed{Patient: rec.Patient, Responsibility: rec.Responsibility, Regimes: rec.Regimes,
+				Readings: rec.Readings, Questionnaires: rec.Questionnaires, Messages: rec.Messages, Tasks: rec.Tasks}, time.Now())
+		})
+		if err != nil {
+			return nil, fmt.Errorf("seed %s: %w", path, err)
+		}
+		fmt.Printf("seeded %d patients × %d days in %v\n", patients, days, time.Since(start).Round(time.Second))
+		return ids, nil
+	}
+	// The same seed gives the same patients: generate without storing.
+	err = demo.Generate(demo.Options{Patients: patients, Days: 1, Seed: 7, Now: time.Now()}, func(rec demo.PatientRecord) error {
+		ids = append(ids, rec.Patient.ID)
+		return nil
+	})
+	return ids, err
+}
+
+// measureArrivals serves the database at path and has each of pids post
+// each readings one after the other, all patients at once.
+func measureArrivals(ctx context.Context, path string, pids []string, each int) (arrivalResult, error) {
+	var res arrivalResult
+	st, err := central.OpenStore(ctx, path, nil)
+	if err != nil {
+		return res, err
+	}
+	defer st.Close()
+	tokens := map[string]string{}
+	for i, pid := range pids {
+		tokens[fmt.Sprintf("tok-bench-patient-%03d", i)] = "Patient/" + pid
+	}
+	toks, err := central.NewTokens(tokens)
+	if err != nil {
+		return res, err
+	}
+	srv, err := central.NewServer(central.Config{Store: st, Tokens: toks})
+	if err != nil {
+		return res, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return res, fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: time.Minute}
+	go func() { _ = hs.Serve(ln) }()
+	defer hs.Close()
+	url := "http://" + ln.Addr().String()
+
+	var (
+		mu    sync.Mutex
+		lats  []time.Duration
+		first error
+		wg    sync.WaitGroup
+	)
+	gate := make(chan struct{})
+	for i, pid := range pids {
+		cl, err := client.New(client.Options{BaseURL: url, Token: fmt.Sprintf("tok-bench-patient-%03d", i), Timeout: 5 * time.Minute})
+		if err != nil {
+			return res, err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-gate
+			for j := range each {
+				ident := uuid.NewString()
+				m := domain.Measurement{PatientID: pid, Kind: domain.KindPulse, Value: float64(55 + (i*7+j)%50),
+					Taken: time.Now().Add(-time.Duration(each-j) * time.Second)}
+				o := fhir.MeasurementToObservation(m, nil)
+				o.Identifier = []fhir.Identifier{fhir.ClientIdentifier(ident)}
+				body, err := fhir.Encode(o)
+				if err == nil {
+					t0 := time.Now()
+					_, err = cl.Create(ctx, "Observation", body, client.IdentifierCondition(ident))
+					mu.Lock()
+					lats = append(lats, time.Since(t0))
+					mu.Unlock()
+				}
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = fmt.Errorf("patient reading %d: %w", j, err)
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	start := time.Now()
+	close(gate)
+	wg.Wait()
+	wall := time.Since(start)
+	if first != nil {
+		return res, first
+	}
+	slices.Sort(lats)
+	res.rate = float64(len(lats)) / wall.Seconds()
+	res.p50 = lats[len(lats)/2]
+	res.p99 = lats[min(len(lats)-1, len(lats)*99/100)]
+	res.readings, res.bytesPerReading, err = st.SizePerReading(ctx)
+	return res, err
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	var one, five, fifteen string
+	fmt.Sscan(string(b), &one, &five, &fifteen)
+	return one + " " + five + " " + fifteen
+}
