@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"time"
@@ -33,6 +34,7 @@ func arrivalsMain(args []string) error {
 	days := fs.Int("days", 365, "days of readings in the populated database")
 	concurrent := fs.Int("concurrent", 8, "patients posting at once")
 	each := fs.Int("each", 25, "readings each posting patient sends")
+	profile := fs.String("cpuprofile", "", "write a CPU profile of the populated run to this file")
 	dir := fs.String("dir", "", "where to keep the seeded databases (default: a temporary directory, removed)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -43,7 +45,11 @@ func arrivalsMain(args []string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 	defer cancel()
 	base := *dir
-	if base == "" {
+	if base != "" {
+		if err := os.MkdirAll(base, 0o700); err != nil {
+			return fmt.Errorf("create %s: %w", base, err)
+		}
+	} else {
 		tmp, err := os.MkdirTemp("", "telehjerte-bench-arrivals-")
 		if err != nil {
 			return fmt.Errorf("temp dir: %w", err)
@@ -59,7 +65,19 @@ func arrivalsMain(args []string) error {
 		if err != nil {
 			return err
 		}
+		if *profile != "" && d == *days {
+			f, err := os.Create(*profile)
+			if err != nil {
+				return fmt.Errorf("cpu profile: %w", err)
+			}
+			if err := pprof.StartCPUProfile(f); err != nil {
+				return fmt.Errorf("cpu profile: %w", err)
+			}
+		}
 		res, err := measureArrivals(ctx, path, pids[:*concurrent], *each)
+		if *profile != "" && d == *days {
+			pprof.StopCPUProfile()
+		}
 		if err != nil {
 			return err
 		}

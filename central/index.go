@@ -26,6 +26,13 @@ type index struct {
 	access    []accessRow
 	members   []string
 	grants    []grantRow
+	reading   *readingRow // an Observation that is a TeleHjerte measurement
+}
+
+// readingRow is a reading's row in the readings table.
+type readingRow struct {
+	kind  string
+	taken int64 // unix ms
 }
 
 func (ix *index) add(name, value string) {
@@ -153,6 +160,9 @@ func extract(r fhir.Resource) index {
 		ix.concepts("category", v.Category...)
 		ix.concepts("code", v.Code)
 		ix.refs("based-on", v.BasedOn...)
+		if m, _, err := fhir.ObservationToMeasurement(v); err == nil && m.PatientID == ix.patientID {
+			ix.reading = &readingRow{kind: string(m.Kind), taken: m.Taken.UnixMilli()}
+		}
 	case *fhir.QuestionnaireResponse:
 		ix.patientID = patientOf(v.Subject)
 		if v.Identifier != nil {

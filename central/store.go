@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"sync/atomic"
 	"time"
 
@@ -79,6 +80,17 @@ CREATE TABLE IF NOT EXISTS users (
 	role            TEXT NOT NULL,
 	last_login_ms   INTEGER
 );
+-- When each TeleHjerte reading (an Observation that maps to a
+-- measurement) was taken: slot evaluation and the weight trend read a
+-- patient's few days through readings_by_patient instead of decoding the
+-- year.
+CREATE TABLE IF NOT EXISTS readings (
+	id         TEXT PRIMARY KEY,
+	patient_id TEXT NOT NULL,
+	kind       TEXT NOT NULL,
+	taken_ms   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS readings_by_patient ON readings(patient_id, taken_ms);
 CREATE TABLE IF NOT EXISTS clock (k INTEGER PRIMARY KEY CHECK (k = 1), ms INTEGER NOT NULL);
 `
 
@@ -123,7 +135,12 @@ func OpenStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 		db.Close()
 		return nil, err
 	}
-	return &Store{db: db, now: now}, nil
+	st := &Store{db: db, now: now}
+	if err := st.upgrade(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("upgrade %s: %w", path, err)
+	}
+	return st, nil
 }
 
 // createPrivate creates the database file with mode 0600 when it is missing
@@ -335,6 +352,10 @@ func (t *tx) reindex(typ, id string, ix index) error {
 				return fmt.Errorf("index access %s: %w", id, err)
 			}
 		}
+	case "Observation":
+		if err := t.indexReading(id, ix); err != nil {
+			return err
+		}
 	case "CareTeam":
 		if _, err := t.sql.ExecContext(t.ctx, `DELETE FROM members WHERE team_id = ?`, id); err != nil {
 			return fmt.Errorf("reindex members %s: %w", id, err)
@@ -357,14 +378,25 @@ func (t *tx) reindex(typ, id string, ix index) error {
 	return nil
 }
 
+// qFindByParam looks a token up through params_lookup. Sorting and
+// de-duplicating are done on the few ids found: asked to in SQL, SQLite
+// walks params_owner instead to get ids in order, reading every parameter
+// row of the type.
+const qFindByParam = `SELECT id FROM params WHERE type = ? AND name = ? AND value = ?`
+
 // findByParam returns the ids of type whose token parameter name equals
-// value.
+// value, sorted, each once.
 func (t *tx) findByParam(typ, name, value string) ([]string, error) {
-	rows, err := t.sql.QueryContext(t.ctx, `SELECT DISTINCT id FROM params WHERE type = ? AND name = ? AND value = ? ORDER BY id`, typ, name, value)
+	rows, err := t.sql.QueryContext(t.ctx, qFindByParam, typ, name, value)
 	if err != nil {
 		return nil, fmt.Errorf("find %s by %s: %w", typ, name, err)
 	}
-	return collectIDs(rows)
+	ids, err := collectIDs(rows)
+	if err != nil {
+		return nil, fmt.Errorf("find %s by %s: %w", typ, name, err)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
 }
 
 // byPatient returns every current resource of typ in the patient's

@@ -11,12 +11,23 @@ import (
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
+// qHistoryOf finds the patient's resources through resources_by_patient
+// and then their versions (written as a cross join so SQLite does not start
+// from every version of the type).
+const qHistoryOf = `SELECT h.type, h.id, h.version_id, h.last_updated, r.patient_id, h.json
+		FROM resources r CROSS JOIN history h ON h.type = r.type AND h.id = r.id
+		WHERE r.type = ? AND r.patient_id = ? ORDER BY h.id, h.version_id`
+
+// qReadingsSince lists the patient's readings taken at or after ?2 (unix
+// ms), through readings_by_patient.
+const qReadingsSince = `SELECT r.type, r.id, r.version_id, r.last_updated, r.patient_id, r.json
+		FROM readings g JOIN resources r ON r.type = 'Observation' AND r.id = g.id
+		WHERE g.patient_id = ? AND g.taken_ms >= ?`
+
 // historyOf returns every stored version of the patient's resources of typ,
 // by id then version.
 func (t *tx) historyOf(typ, patientID string) ([]Stored, error) {
-	rows, err := t.sql.QueryContext(t.ctx, `SELECT h.type, h.id, h.version_id, h.last_updated, r.patient_id, h.json
-		FROM history h JOIN resources r ON r.type = h.type AND r.id = h.id
-		WHERE h.type = ? AND r.patient_id = ? ORDER BY h.id, h.version_id`, typ, patientID)
+	rows, err := t.sql.QueryContext(t.ctx, qHistoryOf, typ, patientID)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", typ, err)
 	}
@@ -239,20 +250,9 @@ func (t *tx) triageObservation(o *fhir.Observation, now time.Time) ([]fhir.Resou
 // stored reading has now fulfilled late. Call it after the reading is
 // written.
 func (t *tx) resolveLate(patientID string, now time.Time, loc *time.Location) ([]fhir.Resource, error) {
-	// Most readings are on time: skip the slot evaluation unless the
-	// patient has an open missing-measurement task.
-	var open int
-	err := t.sql.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM resources r
-		WHERE r.type = 'Task' AND r.patient_id = ?
-		AND r.id IN (SELECT id FROM params WHERE type = 'Task' AND name = 'category' AND value = ?)
-		AND r.id IN (SELECT id FROM params WHERE type = 'Task' AND name = 'status' AND value = ?)`,
-		patientID, string(domain.TaskMissing), fhir.TaskStatusReady).Scan(&open)
-	if err != nil {
-		return nil, fmt.Errorf("count open missing tasks: %w", err)
-	}
-	if open == 0 {
-		return nil, nil
-	}
+	// The open missing-measurement tasks a reading may resolve are those
+	// of the slots in the scan window, looked up by their ids: what it
+	// costs does not grow with the tasks and readings the clinic keeps.
 	versions, _, err := t.regimes(patientID)
 	if err != nil {
 		return nil, err
@@ -282,11 +282,16 @@ func (t *tx) triageQuestionnaire(q *fhir.QuestionnaireResponse, now time.Time) (
 	return []fhir.Resource{ci, ft}, nil
 }
 
-// measurements loads the patient's Observations as measurements.
-func (t *tx) measurements(patientID string) ([]domain.Measurement, error) {
-	rows, err := t.byPatient("Observation", patientID)
+// measurements loads the patient's Observations taken at or after since
+// as measurements.
+func (t *tx) measurements(patientID string, since time.Time) ([]domain.Measurement, error) {
+	q, err := t.sql.QueryContext(t.ctx, qReadingsSince, patientID, since.UnixMilli())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("readings of patient: %w", err)
+	}
+	rows, err := collectStored(q)
+	if err != nil {
+		return nil, fmt.Errorf("readings of patient: %w", err)
 	}
 	var ms []domain.Measurement
 	for _, row := range rows {
@@ -310,12 +315,22 @@ const ScanWindow = 8 * 24 * time.Hour
 // create (new ones only) and the open missing tasks a late reading resolved,
 // completed.
 func (t *tx) slotTasks(reg domain.Regime, patientID string, now time.Time, loc *time.Location, createMissing bool) ([]fhir.Resource, error) {
-	ms, err := t.measurements(patientID)
+	from := now.Add(-ScanWindow)
+	// No reading taken before the earliest slot opens can fill a slot:
+	// only the window's readings are read.
+	since, ok := slotsOpen(reg, from, now, loc)
+	if !ok {
+		return nil, nil
+	}
+	ms, err := t.measurements(patientID, since)
 	if err != nil {
 		return nil, err
 	}
 	var out []fhir.Resource
-	for _, sr := range domain.EvaluateSlots(reg, ms, now.Add(-ScanWindow), now, loc) {
+	for _, sr := range domain.EvaluateSlots(reg, ms, from, now, loc) {
+		if !createMissing && sr.State != domain.SlotLate {
+			continue // only late readings resolve tasks
+		}
 		dt := domain.MissingTask(patientID, sr)
 		if dt.ID == "" {
 			continue
@@ -350,6 +365,25 @@ func (t *tx) slotTasks(reg domain.Regime, patientID string, now time.Time, loc *
 	return out, nil
 }
 
+// slotsOpen is when the earliest slot domain.EvaluateSlots(reg, …, from,
+// now, loc) evaluates opens; false when it evaluates none.
+func slotsOpen(reg domain.Regime, from, now time.Time, loc *time.Location) (time.Time, bool) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	to := now.In(loc).AddDate(0, 0, 7) // as EvaluateSlots
+	var first time.Time
+	found := false
+	for _, s := range reg.Schedules {
+		for _, sl := range domain.ExpectedSlots(reg, s, from, to, loc) {
+			if !found || sl.Opens.Before(first) {
+				first, found = sl.Opens, true
+			}
+		}
+	}
+	return first, found
+}
+
 // trendHistory returns the patient's earlier weight readings that the
 // weight-trend rule of the regime in force may compare m with: none unless m
 // is a weight and the regime has a rule, so ordinary arrivals read nothing
@@ -364,12 +398,9 @@ func (t *tx) trendHistory(m domain.Measurement, versions []domain.Regime) ([]dom
 		return nil, nil
 	}
 	since := m.Taken.AddDate(0, 0, -reg.TrendRule.Days)
-	// Only the patient's weights are read (through the code index), not
-	// every reading of the course.
-	rows, err := t.sql.QueryContext(t.ctx, `SELECT `+storedCols+` FROM resources r
-		WHERE r.type = 'Observation' AND r.patient_id = ?
-		AND r.id IN (SELECT id FROM params WHERE type = 'Observation' AND name = 'code' AND value = ?)`,
-		m.PatientID, fhir.SystemNPU+"|"+fhir.CodeWeight)
+	// Only the patient's readings of the rule's days are read, not every
+	// reading of the course.
+	rows, err := t.sql.QueryContext(t.ctx, qReadingsSince, m.PatientID, since.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("weights of patient: %w", err)
 	}
