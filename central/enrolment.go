@@ -120,3 +120,16 @@ func (t *tx) teamName(ref fhir.Reference) string {
 	}
 	return name
 }
+
+// finishedAccess is the access a finished EpisodeOfCare leaves: its home
+// team (team[0]) keeps seeing the patient, so the ended course stays in
+// the team's records; no cover team does.
+func finishedAccess(ep *fhir.EpisodeOfCare) []accessRow {
+	if len(ep.Team) == 0 {
+		return nil
+	}
+	if id, ok := fhir.RefID(&ep.Team[0], "CareTeam"); ok {
+		return []accessRow{{teamID: id}}
+	}
+	return nil
+}

@@ -118,6 +118,11 @@ func extract(r fhir.Resource) index {
 		ix.identifiers(v.Identifier...)
 		ix.add("status", v.Status)
 		ix.refs("team", v.Team...)
+		if v.Status == "finished" {
+			// An ended course stays readable by the team that held it
+			// (the console's list of ended courses); covers end with it.
+			ix.access = append(ix.access, finishedAccess(v)...)
+		}
 		if v.Status == "active" || v.Status == "onhold" || v.Status == "waitlist" || v.Status == "planned" {
 			for _, t := range v.Team {
 				if id, ok := fhir.RefID(&t, "CareTeam"); ok {

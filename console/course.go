@@ -35,4 +35,23 @@ type Enroller interface {
 // implements it; without one the worklist shows no course reminders.
 type CourseReader interface {
 	CourseStates(ctx context.Context, now time.Time, loc *time.Location) (map[string]domain.CourseState, error)
+	// EndedCourses lists the courses that have ended by now (they leave
+	// the worklist; their data stay readable), newest end first.
+	EndedCourses(ctx context.Context, now time.Time) ([]domain.EndedCourse, error)
+}
+
+// CourseKeeper records what happens to a course after enrolment: a
+// re-evaluation and the end ("afslut forløb"). The storage side implements
+// it; the console offers R (revurdering) and A (afslut forløb) in the
+// patient view only when one is wired.
+type CourseKeeper interface {
+	// RecordReevaluation records a re-evaluation: continue or change set
+	// the next re-evaluation date (a new regime version); end records the
+	// decision only (EndCourse follows).
+	RecordReevaluation(ctx context.Context, r domain.Reevaluation) error
+	// EndCourse ends the course: the plan and the episode end on the
+	// central, a closing note is kept; tasks still open are a problem on
+	// "open" (the console acknowledges or closes them first when the
+	// nurse says so).
+	EndCourse(ctx context.Context, e domain.CourseEnd) error
 }

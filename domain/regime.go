@@ -14,6 +14,9 @@ type Phase string
 const (
 	PhaseStartUp Phase = "startup" // daily morning readings, the first 1–2 weeks
 	PhaseOngoing Phase = "ongoing"
+	// PhaseEnded: the course has ended ("afslut forløb"); the version's End
+	// says when.
+	PhaseEnded Phase = "ended"
 )
 
 // FreqKind is how often a kind is to be measured.

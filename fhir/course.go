@@ -14,6 +14,9 @@ import (
 // Course extensions and codes.
 const (
 	ExtStartUpEnd     = OurExtBase + "startup-end"     // valueDateTime on CarePlan
+	ExtEndReason      = OurExtBase + "end-reason"      // valueCode on EpisodeOfCare (domain.EndReason)
+	ExtAfterCare      = OurExtBase + "after-care"      // valueCode on EpisodeOfCare: gp or clinic
+	ExtEndNote        = OurExtBase + "end-note"        // valueString on EpisodeOfCare
 	ExtReviewInterval = OurExtBase + "review-interval" // valueInteger (days) on CarePlan
 
 	// SystemConsentCategory is FUT's consent category system; PITEOC is the
@@ -226,3 +229,27 @@ func ConsentFromFHIR(c *Consent) (given time.Time, recordedBy string, err error)
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// planStatus is the status of a regime's CarePlan and ServiceRequests:
+// completed once the course has ended, else active.
+func planStatus(r domain.Regime) string {
+	if r.Phase == domain.PhaseEnded {
+		return "completed"
+	}
+	return "active"
+}
+
+// FinishEpisode ends an EpisodeOfCare at end: status finished, period.end,
+// and why, who holds treatment responsibility afterwards and the closing
+// note as extensions.
+func FinishEpisode(ep *EpisodeOfCare, e domain.CourseEnd, end time.Time) {
+	ep.Status = "finished"
+	if ep.Period == nil {
+		ep.Period = &Period{}
+	}
+	ep.Period.End = FormatInstant(end)
+	ep.Extension = append(ep.Extension, codeExt(ExtEndReason, string(e.Reason)), codeExt(ExtAfterCare, string(e.After)))
+	if n := strings.TrimSpace(e.Note); n != "" {
+		ep.Extension = append(ep.Extension, strExt(ExtEndNote, n))
+	}
+}

@@ -210,7 +210,7 @@ func personOf(r *Reference, resourceType string) string {
 func RegimeToFHIR(r domain.Regime) (*CarePlan, []*ServiceRequest) {
 	cp := &CarePlan{
 		Base:    Base{ResourceType: "CarePlan", ID: r.ID},
-		Status:  "active",
+		Status:  planStatus(r),
 		Intent:  "plan",
 		Title:   "TeleHjerte måleregime",
 		Subject: *Ref("Patient", r.PatientID),
@@ -267,7 +267,7 @@ func RegimeToFHIR(r domain.Regime) (*CarePlan, []*ServiceRequest) {
 		code := KindConcept(k)
 		sr := &ServiceRequest{
 			Base:    Base{ResourceType: "ServiceRequest"},
-			Status:  "active",
+			Status:  planStatus(r),
 			Intent:  "plan",
 			Code:    &code,
 			Subject: *Ref("Patient", r.PatientID),

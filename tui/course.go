@@ -30,8 +30,19 @@ func worklistWithCourse(ctx context.Context, src console.Source, cr console.Cour
 	if err != nil {
 		return nil, fmt.Errorf("course reminders: %w", err)
 	}
+	ended, err := cr.EndedCourses(ctx, now)
+	if err != nil {
+		return nil, fmt.Errorf("ended courses: %w", err)
+	}
+	gone := make(map[string]bool, len(ended))
+	for _, e := range ended {
+		gone[e.Patient.ID] = true
+	}
 	out := rows[:0]
 	for _, r := range rows {
+		if gone[r.Patient.ID] {
+			continue // an ended course leaves the worklist (F lists it)
+		}
 		if st, ok := states[r.Patient.ID]; ok {
 			r.Course = domain.CourseFlags(st, now, loc)
 		}

@@ -18,6 +18,10 @@ func (f fakeCourse) CourseStates(context.Context, time.Time, *time.Location) (ma
 	return f, nil
 }
 
+func (f fakeCourse) EndedCourses(context.Context, time.Time) ([]domain.EndedCourse, error) {
+	return nil, nil
+}
+
 // lineOf is the screen line naming name ("" when none).
 func lineOf(view, name string) string {
 	for _, l := range strings.Split(view, "\n") {

@@ -1,5 +1,7 @@
 package tui
 
+import "github.com/telehjerte/telehjerte-tui/domain"
+
 // courseTexts are the strings of the patient's course: the enrolment form
 // ("opret borger") and its problems.
 type courseTexts struct {
@@ -16,6 +18,17 @@ type courseTexts struct {
 	FlagNew, FlagStartUp, FlagReevalToday, FlagReevalDue string
 	FlagReevalOverdue, FlagNotSeen, FlagFailing          string
 	Reminders                                            string
+
+	// Re-evaluation, end and the ended courses.
+	KeyReeval, KeyEnd, KeyEnded                     string
+	ReevalTitle, Outcome, Next, Note                string
+	OutcomeName                                     map[domain.ReevalOutcome]string
+	ReevalDone, ReevalChangeDone                    string
+	EndTitle, Reason, EndDate, After, EndNote       string
+	ReasonName                                      map[domain.EndReason]string
+	AfterGP, AfterClinic, CloseOpen, ProbOpen       string
+	Ended, ClosedNote, EndedTitle, NoEnded, EndedOn string
+	PhaseEnded                                      string
 }
 
 var courseDa = courseTexts{
@@ -36,6 +49,20 @@ var courseDa = courseTexts{
 	FlagReevalToday: "revurdering i dag", FlagReevalDue: "revurdering om %d d",
 	FlagReevalOverdue: "revurdering %d d over tid", FlagNotSeen: "ikke set i %d dage",
 	FlagFailing: "mangler målinger %d af %d dage", Reminders: "Forløb",
+	KeyReeval: "revurdering", KeyEnd: "afslut forløb", KeyEnded: "afsluttede forløb",
+	ReevalTitle: "Revurdering af %s", Outcome: "Udfald", Next: "Næste revurdering", Note: "Notat",
+	OutcomeName: map[domain.ReevalOutcome]string{domain.ReevalContinue: "fortsæt", domain.ReevalChange: "ændr måleregime",
+		domain.ReevalEnd: "afslut forløb"},
+	ReevalDone: "Revurdering registreret", ReevalChangeDone: "Revurdering registreret: ret måleregimet med e",
+	EndTitle: "Afslut forløb for %s", Reason: "Årsag", EndDate: "Sidste dag", After: "Ansvar herefter",
+	EndNote: "Afslutningsnotat",
+	ReasonName: map[domain.EndReason]string{domain.EndStable: "stabil", domain.EndNotNeeded: "behøver ikke monitorering",
+		domain.EndFailed: "måler ikke", domain.EndMoved: "fraflyttet", domain.EndDied: "død", domain.EndOwnWish: "eget ønske",
+		domain.EndOtherReason: "andet"},
+	AfterGP: "egen læge", AfterClinic: "hjertesvigtsklinikken (forlænget)",
+	CloseOpen: "Luk åbne opgaver (%d)", ProbOpen: "%d åbne opgaver skal kvitteres eller lukkes med afslutningen",
+	Ended: "Forløb afsluttet", ClosedNote: "Lukket ved afslutning af forløb", EndedTitle: "Afsluttede forløb",
+	NoEnded: "Ingen afsluttede forløb.", EndedOn: "afsluttet %s", PhaseEnded: "afsluttet",
 }
 
 var courseEn = courseTexts{
@@ -56,4 +83,18 @@ var courseEn = courseTexts{
 	FlagReevalToday: "re-evaluation today", FlagReevalDue: "re-evaluation in %d d",
 	FlagReevalOverdue: "re-evaluation %d d overdue", FlagNotSeen: "not seen for %d days",
 	FlagFailing: "missing measurements %d of %d days", Reminders: "Course",
+	KeyReeval: "re-evaluation", KeyEnd: "end course", KeyEnded: "ended courses",
+	ReevalTitle: "Re-evaluation of %s", Outcome: "Outcome", Next: "Next re-evaluation", Note: "Note",
+	OutcomeName: map[domain.ReevalOutcome]string{domain.ReevalContinue: "continue", domain.ReevalChange: "change the regime",
+		domain.ReevalEnd: "end the course"},
+	ReevalDone: "Re-evaluation recorded", ReevalChangeDone: "Re-evaluation recorded: change the regime with e",
+	EndTitle: "End the course of %s", Reason: "Reason", EndDate: "Last day", After: "Responsible after",
+	EndNote: "Closing note",
+	ReasonName: map[domain.EndReason]string{domain.EndStable: "stable", domain.EndNotNeeded: "no longer needs monitoring",
+		domain.EndFailed: "failed to measure", domain.EndMoved: "moved", domain.EndDied: "died", domain.EndOwnWish: "own wish",
+		domain.EndOtherReason: "other"},
+	AfterGP: "own GP", AfterClinic: "the heart-failure clinic (prolonged)",
+	CloseOpen: "Close open items (%d)", ProbOpen: "%d open items must be acknowledged or closed with the end",
+	Ended: "Course ended", ClosedNote: "Closed with the end of the course", EndedTitle: "Ended courses",
+	NoEnded: "No ended courses.", EndedOn: "ended %s", PhaseEnded: "ended",
 }

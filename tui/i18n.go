@@ -682,10 +682,12 @@ func catalog(lang string) *texts {
 	if lang == "en" {
 		t := englishTexts()
 		t.C = courseEn
+		t.PhaseName[domain.PhaseEnded] = t.C.PhaseEnded
 		return t
 	}
 	t := danishTexts()
 	t.C = courseDa
+	t.PhaseName[domain.PhaseEnded] = t.C.PhaseEnded
 	return t
 }
 

@@ -253,6 +253,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.teamsLoaded(msg)
 	case enrolTeamsMsg:
 		return m, m.enrolTeamsLoaded(msg)
+	case endedMsg:
+		return m, m.endedLoaded(msg)
 	case historyMsg:
 		m.historyLoaded(msg)
 		return m, nil
@@ -450,6 +452,9 @@ func (m *Model) activeKeys() helpKeys {
 	}
 	if m.canEnrol() {
 		act = append(act, m.enrolKey())
+	}
+	if m.opts.Course != nil {
+		act = append(act, m.endedKey())
 	}
 	gen := []key.Binding{k.Help, k.Quit, k.ForceQuit}
 	if m.opts.SyncNow != nil {

@@ -104,6 +104,8 @@ func (t *texts) problem(e *domain.FieldError) string {
 		return fmt.Sprintf(t.C.ProbEnrolled, safetext.Sanitize(e.Other))
 	case domain.CodeConsent:
 		return t.C.ProbConsent
+	case domain.CodeOpenItems:
+		return fmt.Sprintf(t.C.ProbOpen, int(e.Max))
 	}
 	return a.ProbInvalid
 }

@@ -76,6 +76,8 @@ func (m *Model) updatePatientKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.showHelp = true
 	case p.loaded && m.historyAvailable() && key.Matches(msg, k.History):
 		return m, m.startHistory()
+	case p.loaded && m.canKeep() && m.isCourseKey(msg):
+		return m, m.courseAction(msg)
 	case p.loaded && m.opts.ReadOnly && !m.canAct() && m.isActionKey(msg):
 		m.explainReadOnly()
 	case p.loaded && m.canAct() && m.isActionKey(msg):

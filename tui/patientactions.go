@@ -36,7 +36,8 @@ func (m *Model) patientActionKeys() []key.Binding {
 	if m.historyAvailable() {
 		out = append(out, k.History)
 	}
-	return append(out, k.Pause, k.Transfer, k.Note)
+	out = append(out, k.Pause, k.Transfer, k.Note)
+	return append(out, m.courseKeys()...)
 }
 
 // isActionKey reports whether msg is one of the patient view's action keys.

@@ -44,6 +44,9 @@ type Options struct {
 	// over, re-evaluation, not seen, failing to measure) to the worklist and
 	// the patient header; nil shows none.
 	Course console.CourseReader
+	// Keeper, when set (with Actions), offers the re-evaluation (R) and the
+	// end of the course (A) in the patient view; nil hides them.
+	Keeper console.CourseKeeper
 	// Enroller, when set (with Actions), offers enrolment of new patients
 	// ("opret borger", n on the worklist); nil hides it.
 	Enroller console.Enroller

@@ -196,6 +196,8 @@ func (m *Model) updateWorklistKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		if id := w.selectedID(); id != "" {
 			return m, m.startWorklistAck(domain.AckScope{Kind: domain.AckPatient, PatientID: id}, w.rows[w.visible[w.cursor]].Patient.Name)
 		}
+	case m.opts.Course != nil && key.Matches(msg, m.endedKey()):
+		return m, m.startEnded()
 	case m.canEnrol() && key.Matches(msg, m.enrolKey()):
 		return m, m.startEnrol()
 	case m.canAct() && key.Matches(msg, k.AckAll):

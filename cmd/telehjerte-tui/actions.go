@@ -64,6 +64,7 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 	}
 	opts.Enroller = triggeringEnroller{Enroller: enr, after: trigger}
 	opts.Granter = triggeringGranter{ReadAccessGranter: svc, after: trigger}
+	opts.Keeper = triggeringKeeper{CourseKeeper: enr, after: trigger}
 	return opts, nil
 }
 

@@ -68,8 +68,11 @@ func enrolPatient(con *actConsole) {
 // A patient enrolled from the console reaches the central with an active
 // EpisodeOfCare, a PITEOC Consent and the start-up regime; their first
 // pulse of 101 is red under the template's thresholds and puts them on the
-// worklist in the red group.
-func TestE2EEnrolAndFirstRedPulse(t *testing.T) {
+// worklist in the red group. Ending the course is refused while the
+// reading is open, then closes it with the end: the central's EpisodeOfCare
+// is finished and its CarePlan completed, the patient leaves the worklist
+// and stays readable in the list of ended courses (F).
+func TestE2EEnrolRedPulseAndEnd(t *testing.T) {
 	requireTmux(t)
 	c := newActCentral(t)
 	con := startActConsole(t, c, actNurse, "0")
@@ -110,6 +113,52 @@ func TestE2EEnrolAndFirstRedPulse(t *testing.T) {
 	if !strings.Contains(scr, "010180-xxxx") {
 		t.Errorf("the CPR is not masked on the worklist:\n%s", scr)
 	}
+
+	// End the course: refused while the red reading is open, then ended
+	// with the open items closed.
+	openByName(con, courseName)
+	con.send("A")
+	con.waitFor("the end form", func(s string) bool { return strings.Contains(s, "Afslut forløb for "+courseName) })
+	con.send("C-s")
+	con.waitFor("the open items named", func(s string) bool {
+		return strings.Count(s, "åbne opgaver skal kvitteres eller lukkes") >= 2
+	})
+	// The focus is on the first field in error: closing the open items.
+	con.waitFor("the focus on closing the open items", func(s string) bool { return strings.Contains(s, "> Luk åbne opgaver (2)") })
+	con.send("Space")
+	con.waitFor("closing the open items ticked", func(s string) bool { return strings.Contains(s, "[x]") })
+	con.send("C-s")
+	con.waitFor("the course ended", func(s string) bool { return strings.Contains(s, "Forløb afsluttet") })
+	eventually(t, "the episode finished and the plan completed on the central", func() (bool, string) {
+		eps := c.search(actNurse, "EpisodeOfCare", url.Values{"patient": {pid}})
+		cps := c.search(actNurse, "CarePlan", url.Values{"patient": {pid}})
+		if len(eps) != 1 || len(cps) != 1 {
+			return false, fmt.Sprint(len(eps), len(cps))
+		}
+		return eps[0].Status == "finished" && cps[0].Status == "completed", eps[0].Status + " " + cps[0].Status
+	})
+	if tasks := c.search(actNurse, "Task", url.Values{"patient": {pid}, "status": {"ready"}}); len(tasks) != 0 {
+		t.Errorf("open tasks left on the central: %d", len(tasks))
+	}
+	con.send("Escape")
+	con.waitFor("the worklist without the ended course", func(s string) bool {
+		return strings.Contains(s, "borgere (kun åbne)") && rowOf(s, courseName) == ""
+	})
+	con.send("Escape") // clear the search
+	con.waitFor("the search cleared", func(s string) bool { return !strings.Contains(s, "Søg: ") && len(worklistRows(s)) > 0 })
+	con.send("a") // every patient: the ended course is not among them either
+	scr = con.waitFor("all patients", func(s string) bool { return strings.Contains(s, "borgere (alle)") })
+	if rowOf(scr, courseName) != "" {
+		t.Errorf("the ended course is still on the worklist:\n%s", scr)
+	}
+	con.send("F")
+	con.waitFor("the ended course listed", func(s string) bool {
+		return strings.Contains(s, "Afsluttede forløb") && strings.Contains(s, courseName)
+	})
+	con.send("Enter")
+	con.waitFor("the ended course readable", func(s string) bool {
+		return strings.Contains(s, courseName) && strings.Contains(s, "Fase: afsluttet")
+	})
 	con.quit()
 }
 

@@ -38,8 +38,8 @@ func TestConsoleOptionsWireEnrolment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if opts.Course == nil {
-		t.Fatal("central console: no course reminders")
+	if opts.Course == nil || opts.Keeper == nil {
+		t.Fatalf("central console: course reminders %v, re-evaluation and end %v", opts.Course != nil, opts.Keeper != nil)
 	}
 	if opts.Enroller == nil || opts.Enroller.Template().Name != cfg.EnrolTemplate.Name || cfg.EnrolTemplate.StartUpDays != 14 {
 		t.Fatalf("central console: enroller %v", opts.Enroller != nil)
@@ -51,7 +51,7 @@ func TestConsoleOptionsWireEnrolment(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.close()
-	if opts, err = consoleOptions(d, cfg, e); err != nil || opts.Enroller != nil {
+	if opts, err = consoleOptions(d, cfg, e); err != nil || opts.Enroller != nil || opts.Keeper != nil {
 		t.Fatalf("read-only console offers enrolment: %v %v", opts.Enroller != nil, err)
 	}
 	if opts.Course == nil {

@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
+	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 )
 
@@ -25,9 +27,7 @@ func enrolment(team domain.Team) domain.Enrolment {
 		ConsentDate: time.Date(2026, 6, 9, 0, 0, 0, 0, time.UTC)}
 }
 
-func enroller(t *testing.T, c *nurseConsole) interface {
-	Enrol(context.Context, domain.Enrolment) error
-} {
+func enroller(t *testing.T, c *nurseConsole) console.Enroller {
 	t.Helper()
 	en, err := c.act.Enroller(domain.DefaultRegimeTemplate(), time.UTC)
 	if err != nil {
@@ -251,5 +251,108 @@ func TestCourseStatesOfAnEnrolledPatient(t *testing.T) {
 	}
 	if f := kinds(e.now0.AddDate(0, 0, 92))[domain.FlagReevaluationOverdue]; f.Days != 2 {
 		t.Fatalf("re-evaluation overdue: %+v", f)
+	}
+}
+
+// Ending a course: refused while items are open; then the CarePlan and its
+// ServiceRequests are completed and the EpisodeOfCare finished on the
+// central with the reason and who holds treatment responsibility after;
+// the patient stays readable (the team that held the course still sees
+// it) and is listed among the ended courses, not among the course states.
+func TestEndCourse(t *testing.T) {
+	e := newEnv(t)
+	a := e.newConsole(userA, tokA)
+	en := enroller(t, a).(*actions.Enroller)
+	ctx := context.Background()
+	// p1 is seeded with open tasks.
+	end := domain.CourseEnd{PatientID: "p1", Reason: domain.EndStable, End: e.now0, After: domain.AfterGP, Note: "Velbehandlet"}
+	err := en.EndCourse(ctx, end)
+	if fe := domain.AsProblems(err).ByField()["open"]; fe == nil || fe.Code != domain.CodeOpenItems {
+		t.Fatalf("open items: %v", err)
+	}
+	tasks, err := a.store.OpenTasks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tk := range tasks {
+		if tk.PatientID != "p1" {
+			continue
+		}
+		if tk.Category == domain.TaskMissing {
+			err = a.act.ResolveMissing(ctx, domain.MissingResolution{TaskID: tk.ID, PatientID: "p1", Reason: domain.MissingOther,
+				Text: "lukket ved afslutning", By: nurseA, At: e.now0})
+		} else {
+			_, err = a.act.Acknowledge(ctx, domain.NewAcknowledgement(domain.AckScope{Kind: domain.AckPatient, PatientID: "p1"},
+				[]domain.Task{tk}, "lukket ved afslutning", false, nurseA, e.now0))
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := en.EndCourse(ctx, end); err != nil {
+		t.Fatal(err)
+	}
+	if rep := a.sync(t); rep.Failed != 0 || rep.Conflicts != 0 {
+		t.Fatalf("push: %+v", rep)
+	}
+	ep, _ := e.get(tokA, "EpisodeOfCare", e.search(tokA, "EpisodeOfCare", url.Values{"patient": {"p1"}})[0])
+	if ep["status"] != "finished" || !containsAll(str(ep), "end-reason", "stable", "after-care", "gp") {
+		t.Errorf("episode %v", ep)
+	}
+	for _, id := range e.search(tokA, "CarePlan", url.Values{"patient": {"p1"}}) {
+		cp, _ := e.get(tokA, "CarePlan", id)
+		if cp["status"] != "completed" {
+			t.Errorf("care plan %v", cp["status"])
+		}
+	}
+	for _, id := range e.search(tokA, "ServiceRequest", url.Values{"patient": {"p1"}}) {
+		sr, _ := e.get(tokA, "ServiceRequest", id)
+		if sr["status"] != "completed" {
+			t.Errorf("service request %s: %v", id, sr["status"])
+		}
+	}
+	a.sync(t)
+	ended, err := a.store.EndedCourses(ctx, e.now0.Add(time.Minute))
+	if err != nil || len(ended) != 1 || ended[0].Patient.ID != "p1" {
+		t.Fatalf("ended courses %+v %v", ended, err)
+	}
+	states, err := a.store.CourseStates(ctx, e.now0.Add(time.Minute), time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := states["p1"]; ok {
+		t.Error("an ended course still has course reminders")
+	}
+	if err := en.EndCourse(ctx, end); err == nil {
+		t.Error("a course ended twice")
+	}
+	// A fresh console of the team still reads the ended course.
+	b := e.newConsole(userB, tokB)
+	if ended, err := b.store.EndedCourses(ctx, e.now0.Add(time.Minute)); err != nil || len(ended) != 1 {
+		t.Fatalf("the team lost the ended course: %+v %v", ended, err)
+	}
+}
+
+// A re-evaluation with "continue" moves the re-evaluation date (a new
+// regime version on the central) and the reminder ends.
+func TestRecordReevaluation(t *testing.T) {
+	e := newEnv(t)
+	a := e.newConsole(userA, tokA)
+	en := enroller(t, a).(*actions.Enroller)
+	ctx := context.Background()
+	next := e.now0.AddDate(0, 3, 0)
+	if err := en.RecordReevaluation(ctx, domain.Reevaluation{PatientID: "p1", Outcome: domain.ReevalContinue, Next: next, Note: "Stabil"}); err != nil {
+		t.Fatal(err)
+	}
+	if rep := a.sync(t); rep.Failed != 0 || rep.Conflicts != 0 {
+		t.Fatalf("push: %+v", rep)
+	}
+	reg := e.centralRegime(t, "p1")
+	if !reg.Reevaluation.Equal(next) || !strings.Contains(reg.Reason, "revurdering: continue: Stabil") {
+		t.Errorf("regime on the central: %v %q", reg.Reevaluation, reg.Reason)
+	}
+	err := en.RecordReevaluation(ctx, domain.Reevaluation{PatientID: "p1", Outcome: domain.ReevalContinue, Next: e.now0})
+	if domain.AsProblems(err).ByField()["next"] == nil {
+		t.Errorf("a re-evaluation date of today: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,7 +89,7 @@ func (s *Store) CourseStates(ctx context.Context, now time.Time, loc *time.Locat
 				return fmt.Errorf("regime of %s: %w", pid, err)
 			}
 			reg, ok := inForce(hist, now)
-			if !ok || (!reg.End.IsZero() && !reg.End.After(now)) {
+			if !ok || courseEnded(reg, now) {
 				continue
 			}
 			enrolled := hist[0].Start
@@ -131,4 +132,55 @@ func (s *Store) CourseStates(ctx context.Context, now time.Time, loc *time.Locat
 		return nil, fmt.Errorf("cache: course states: %w", err)
 	}
 	return out, nil
+}
+
+// OpenTaskCount is how many tasks of the patient are open.
+func (tx *Tx) OpenTaskCount(patientID string) (int, error) {
+	var n int
+	if err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM tasks WHERE patient_id = ? AND `+openTaskWhere, patientID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("open tasks of %s: %w", patientID, err)
+	}
+	return n, nil
+}
+
+// EndedCourses lists the patients whose course has ended by now (the regime
+// version in force is in phase ended, or its end has passed), newest end
+// first, with the end and the version's reason.
+func (s *Store) EndedCourses(ctx context.Context, now time.Time) ([]domain.EndedCourse, error) {
+	var out []domain.EndedCourse
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		var pats []domain.Patient
+		if err := eachRow(ctx, tx, `SELECT `+patientCols+` FROM patients WHERE id IN (SELECT patient_id FROM regimes)`, nil, func(sc scanner) error {
+			p, err := scanPatient(sc)
+			if err != nil {
+				return err
+			}
+			pats = append(pats, p)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("patients: %w", err)
+		}
+		for _, p := range pats {
+			hist, err := regimeHistory(ctx, tx, p.ID)
+			if err != nil {
+				return fmt.Errorf("regime of %s: %w", p.ID, err)
+			}
+			reg, ok := inForce(hist, now)
+			if !ok || !courseEnded(reg, now) {
+				continue
+			}
+			out = append(out, domain.EndedCourse{Patient: p, End: reg.End, Reason: reg.Reason})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cache: ended courses: %w", err)
+	}
+	slices.SortStableFunc(out, func(a, b domain.EndedCourse) int { return b.End.Compare(a.End) })
+	return out, nil
+}
+
+// courseEnded reports whether the regime in force says the course is over.
+func courseEnded(r domain.Regime, now time.Time) bool {
+	return r.Phase == domain.PhaseEnded || (!r.End.IsZero() && !r.End.After(now))
 }
