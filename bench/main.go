@@ -8,7 +8,8 @@
 //	go run ./bench --bin /tmp/th --cache /tmp/big.sqlite
 //
 // `bench arrivals` measures readings arriving at the central (see
-// arrivals.go).
+// arrivals.go); `bench sync` the console's initial sync against the
+// decode-then-insert limit and incremental rounds (see syncbench.go).
 package main
 
 import (
@@ -30,6 +31,13 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "arrivals" {
 		if err := arrivalsMain(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "bench arrivals:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "sync" {
+		if err := syncMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench sync:", err)
 			os.Exit(1)
 		}
 		return

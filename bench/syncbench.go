@@ -1,0 +1,424 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/central"
+	"github.com/telehjerte/telehjerte-tui/demo"
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/client"
+	"github.com/telehjerte/telehjerte-tui/sync/engine"
+)
+
+// syncMain is `bench sync`: the console's initial sync from the real
+// central on loopback beside the limits of the same machine measured in
+// the same run on the very pages that sync fetched (decode alone, insert
+// alone, decode then insert on one core), and the cost of incremental
+// rounds at two clinic sizes. Every figure that matters is printed as a
+// ratio, because the absolute ones move with the machine's load.
+func syncMain(args []string) error {
+	fs := flag.NewFlagSet("sync", flag.ExitOnError)
+	patients := fs.Int("patients", 20, "patients in the clinic of the initial sync")
+	days := fs.Int("days", 365, "days of readings")
+	small := fs.Int("small", 20, "patients of the smaller clinic for incremental rounds")
+	large := fs.Int("large", 50, "patients of the larger clinic for incremental rounds")
+	incDays := fs.Int("inc-days", 30, "days of readings of the clinics for incremental rounds")
+	rounds := fs.Int("rounds", 15, "incremental rounds measured per case")
+	dir := fs.String("dir", "", "where to keep the seeded databases (default: a temporary directory, removed)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	base, done, err := benchDir(*dir)
+	if err != nil {
+		return err
+	}
+	defer done()
+	fmt.Printf("load average at start: %s\n", loadAvg())
+
+	path := filepath.Join(base, fmt.Sprintf("central-p%d-d%d.db", *patients, *days))
+	if _, err := seededCentral(ctx, path, *patients, *days); err != nil {
+		return err
+	}
+	if err := initialSync(ctx, path, base); err != nil {
+		return err
+	}
+	var costs [2]roundCost
+	for i, n := range []int{*small, *large} {
+		p := filepath.Join(base, fmt.Sprintf("central-p%d-d%d.db", n, *incDays))
+		if _, err := seededCentral(ctx, p, n, *incDays); err != nil {
+			return err
+		}
+		c, err := incrementalRounds(ctx, p, base, *rounds)
+		if err != nil {
+			return err
+		}
+		costs[i] = c
+		fmt.Printf("incremental round, %d patients × %d days: nothing new median %.1f ms, 20 new readings median %.1f ms (%d rounds each)\n",
+			n, *incDays, ms(c.idle), ms(c.twenty), *rounds)
+	}
+	fmt.Printf("incremental round, %d / %d patients: nothing new %.2f, 20 new readings %.2f (1.00 = independent of the number of patients)\n",
+		*large, *small, float64(costs[1].idle)/float64(costs[0].idle), float64(costs[1].twenty)/float64(costs[0].twenty))
+	fmt.Printf("load average at end: %s\n", loadAvg())
+	return nil
+}
+
+// benchDir is dir (created) or a new temporary directory removed by done.
+func benchDir(dir string) (string, func(), error) {
+	if dir != "" {
+		return dir, func() {}, os.MkdirAll(dir, 0o700)
+	}
+	tmp, err := os.MkdirTemp("", "telehjerte-bench-")
+	if err != nil {
+		return "", nil, fmt.Errorf("temp dir: %w", err)
+	}
+	return tmp, func() { os.RemoveAll(tmp) }, nil
+}
+
+const benchNurseToken = "tok-bench-nurse-a"
+
+// serveCentral serves the database at path on loopback with the nurse's
+// token; wrap, when not nil, wraps the handler.
+func serveCentral(ctx context.Context, path string, wrap func(http.Handler) http.Handler) (*central.Server, string, func(), error) {
+	st, err := central.OpenStore(ctx, path, nil)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	toks, err := central.NewTokens(map[string]string{benchNurseToken: "Practitioner/" + demo.NurseA})
+	if err != nil {
+		st.Close()
+		return nil, "", nil, err
+	}
+	srv, err := central.NewServer(central.Config{Store: st, Tokens: toks})
+	if err != nil {
+		st.Close()
+		return nil, "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		st.Close()
+		return nil, "", nil, fmt.Errorf("listen: %w", err)
+	}
+	h := srv.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute}
+	go func() { _ = hs.Serve(ln) }()
+	return srv, "http://" + ln.Addr().String(), func() { hs.Close(); st.Close() }, nil
+}
+
+// newConsole opens a fresh cache in dir and an engine on it.
+func newConsole(ctx context.Context, dir, url string) (*cache.Store, *engine.Engine, error) {
+	f, err := os.CreateTemp(dir, "cache-*.db")
+	if err != nil {
+		return nil, nil, fmt.Errorf("cache file: %w", err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	st, err := cache.Open(ctx, f.Name())
+	if err != nil {
+		return nil, nil, err
+	}
+	cl, err := client.New(client.Options{BaseURL: url, Token: benchNurseToken, Timeout: 10 * time.Minute})
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return st, engine.New(st, cl, engine.Options{Logger: quiet}), nil
+}
+
+// recorder keeps the body of every search response (a Bundle) served.
+type recorder struct {
+	mu    sync.Mutex
+	pages [][]byte
+}
+
+type teeWriter struct {
+	http.ResponseWriter
+	buf bytes.Buffer
+}
+
+func (w *teeWriter) Write(b []byte) (int, error) {
+	w.buf.Write(b)
+	return w.ResponseWriter.Write(b)
+}
+
+func (rec *recorder) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A search is GET /Type (no id) with a query.
+		if r.Method != http.MethodGet || strings.Count(strings.Trim(r.URL.Path, "/"), "/") != 0 || r.URL.Path == "/metadata" {
+			h.ServeHTTP(w, r)
+			return
+		}
+		tw := &teeWriter{ResponseWriter: w}
+		h.ServeHTTP(tw, r)
+		rec.mu.Lock()
+		rec.pages = append(rec.pages, tw.buf.Bytes())
+		rec.mu.Unlock()
+	})
+}
+
+// initialSync runs the real engine's first sync from the central at path
+// into a fresh cache, keeps the pages it fetched and measures the limits
+// on those same pages.
+func initialSync(ctx context.Context, path, dir string) error {
+	rec := &recorder{}
+	_, url, stop, err := serveCentral(ctx, path, rec.wrap)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	st, eng, err := newConsole(ctx, dir, url)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	start := time.Now()
+	rep, err := eng.Once(ctx)
+	syncWall := time.Since(start)
+	st.Close()
+	if err != nil {
+		return fmt.Errorf("initial sync: %w", err)
+	}
+	pulled := 0
+	for _, n := range rep.Pulled {
+		pulled += n
+	}
+
+	// The pages' entries, split once (untimed).
+	var pages [][][]byte
+	entries := 0
+	for _, body := range rec.pages {
+		var b struct {
+			Entry []struct {
+				Resource json.RawMessage `json:"resource"`
+			} `json:"entry"`
+		}
+		if err := json.Unmarshal(body, &b); err != nil {
+			return fmt.Errorf("a recorded page: %w", err)
+		}
+		var page [][]byte
+		for _, e := range b.Entry {
+			if len(e.Resource) > 0 {
+				page = append(page, e.Resource)
+			}
+		}
+		entries += len(page)
+		pages = append(pages, page)
+	}
+
+	decode := func() error {
+		for _, page := range pages {
+			for _, raw := range page {
+				if _, err := fhir.DecodeResource(raw); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	ins, err := newRawInsert(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer ins.close()
+	decodeWall, err := timed(decode)
+	if err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	insertWall, err := timed(func() error { return ins.insertPages(ctx, pages, nil) })
+	if err != nil {
+		return err
+	}
+	// Decode then insert, one goroutine, GOMAXPROCS 1: the limit of a
+	// console that does nothing else, on one core.
+	if err := ins.reset(ctx); err != nil {
+		return err
+	}
+	prev := runtime.GOMAXPROCS(1)
+	bothWall, err := timed(func() error {
+		return ins.insertPages(ctx, pages, func(raw []byte) error { _, err := fhir.DecodeResource(raw); return err })
+	})
+	runtime.GOMAXPROCS(prev)
+	if err != nil {
+		return err
+	}
+	rate := func(d time.Duration) float64 { return float64(entries) / d.Seconds() }
+	syncRate := float64(pulled) / syncWall.Seconds()
+	fmt.Printf("initial sync pages: %d requests, %d resources fetched, %d applied by the engine\n", len(rec.pages), entries, pulled)
+	fmt.Printf("  decode alone (fhir.DecodeResource per entry):             %8.0f resources/s\n", rate(decodeWall))
+	fmt.Printf("  insert alone (raw INSERT of type, id, version, json):     %8.0f resources/s\n", rate(insertWall))
+	fmt.Printf("  decode then insert, one core (the limit):                 %8.0f resources/s\n", rate(bothWall))
+	fmt.Printf("  the engine's initial sync (HTTP, central, cache):         %8.0f resources/s\n", syncRate)
+	fmt.Printf("  initial sync / limit: %.2f (goal ≥ 0.60)\n", syncRate/rate(bothWall))
+	return nil
+}
+
+func timed(fn func() error) (time.Duration, error) {
+	runtime.GC()
+	start := time.Now()
+	err := fn()
+	return time.Since(start), err
+}
+
+// rawInsert is a bare SQLite table keyed like the cache's resource rows:
+// the insert limit, with none of the cache's bookkeeping.
+type rawInsert struct{ db *sql.DB }
+
+func newRawInsert(ctx context.Context, dir string) (*rawInsert, error) {
+	p := filepath.Join(dir, fmt.Sprintf("raw-insert-%d.db", os.Getpid()))
+	os.Remove(p)
+	db, err := sql.Open("sqlite", "file:"+p+"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	r := &rawInsert{db: db}
+	return r, r.reset(ctx)
+}
+
+func (r *rawInsert) reset(ctx context.Context) error {
+	_, err := r.db.ExecContext(ctx, `DROP TABLE IF EXISTS res;
+CREATE TABLE res (type TEXT NOT NULL, id TEXT NOT NULL, version TEXT NOT NULL, updated TEXT NOT NULL, json TEXT NOT NULL, PRIMARY KEY (type, id));
+CREATE INDEX res_by_updated ON res(type, updated)`)
+	if err != nil {
+		return fmt.Errorf("raw insert table: %w", err)
+	}
+	return nil
+}
+
+func (r *rawInsert) close() { r.db.Close() }
+
+// insertPages inserts every entry, one transaction per page; decode, when
+// given, runs on each entry first.
+func (r *rawInsert) insertPages(ctx context.Context, pages [][][]byte, decode func([]byte) error) error {
+	for _, page := range pages {
+		tx, err := r.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		stmt, err := tx.PrepareContext(ctx, `INSERT OR REPLACE INTO res(type, id, version, updated, json) VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			tx.Rollback()
+			return err
+		}
+		for _, raw := range page {
+			if decode != nil {
+				if err := decode(raw); err != nil {
+					tx.Rollback()
+					return err
+				}
+			}
+			// The keys are cut out of the JSON without decoding it.
+			if _, err := stmt.ExecContext(ctx, field(raw, `"resourceType"`), field(raw, `"id"`), field(raw, `"versionId"`), field(raw, `"lastUpdated"`), raw); err != nil {
+				tx.Rollback()
+				return fmt.Errorf("raw insert: %w", err)
+			}
+		}
+		stmt.Close()
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// field is the first string value of key in raw (no decoding).
+func field(raw []byte, key string) string {
+	i := bytes.Index(raw, []byte(key))
+	if i < 0 {
+		return ""
+	}
+	rest := raw[i+len(key):]
+	q := bytes.IndexByte(rest, '"')
+	if q < 0 {
+		return ""
+	}
+	rest = rest[q+1:]
+	e := bytes.IndexByte(rest, '"')
+	if e < 0 {
+		return ""
+	}
+	return string(rest[:e])
+}
+
+type roundCost struct{ idle, twenty time.Duration }
+
+// incrementalRounds syncs a fresh console with the central at path, then
+// times rounds with nothing new and rounds after 20 new readings.
+func incrementalRounds(ctx context.Context, path, dir string, rounds int) (roundCost, error) {
+	var c roundCost
+	srv, url, stop, err := serveCentral(ctx, path, nil)
+	if err != nil {
+		return c, err
+	}
+	defer stop()
+	st, eng, err := newConsole(ctx, dir, url)
+	if err != nil {
+		return c, err
+	}
+	defer st.Close()
+	if _, err := eng.Once(ctx); err != nil {
+		return c, fmt.Errorf("first sync: %w", err)
+	}
+	pats, err := st.PatientIDs(ctx)
+	if err != nil {
+		return c, err
+	}
+	if len(pats) == 0 {
+		return c, fmt.Errorf("no patients synced from %s", path)
+	}
+	var idle, twenty []time.Duration
+	for range rounds {
+		d, err := timed(func() error { _, err := eng.Once(ctx); return err })
+		if err != nil {
+			return c, err
+		}
+		idle = append(idle, d)
+		now := time.Now()
+		for j := range 20 {
+			m := domain.Measurement{PatientID: pats[j%len(pats)], Kind: domain.KindPulse, Value: float64(55 + j), Taken: now.Add(-time.Duration(j) * time.Second)}
+			if _, err := srv.Submit(ctx, m); err != nil {
+				return c, err
+			}
+		}
+		var pulled int
+		d, err = timed(func() error {
+			rep, err := eng.Once(ctx)
+			pulled = rep.Pulled["Observation"]
+			return err
+		})
+		if err != nil {
+			return c, err
+		}
+		if pulled != 20 {
+			return c, fmt.Errorf("a round pulled %d observations, want 20", pulled)
+		}
+		twenty = append(twenty, d)
+	}
+	slices.Sort(idle)
+	slices.Sort(twenty)
+	c.idle, c.twenty = idle[len(idle)/2], twenty[len(twenty)/2]
+	return c, nil
+}
