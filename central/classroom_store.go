@@ -91,3 +91,23 @@ func (s *Store) MarkClassroom(ctx context.Context, scenario string) error {
 func (s *Store) Classroom(ctx context.Context) (string, error) {
 	return s.Meta(ctx, metaClassroom)
 }
+
+// ClaimMeta sets key to value unless it already holds a non-empty value;
+// true when this call set it. Two processes claiming the same key (a
+// classroom's serving central and an instructor's command playing the same
+// event) cannot both win.
+func (s *Store) ClaimMeta(ctx context.Context, key, value string) (bool, error) {
+	if _, err := s.db.ExecContext(ctx, metaSchema); err != nil {
+		return false, fmt.Errorf("claim %s: %w", key, err)
+	}
+	res, err := s.db.ExecContext(ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value WHERE meta.value = ''`, key, value)
+	if err != nil {
+		return false, fmt.Errorf("claim %s: %w", key, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("claim %s: %w", key, err)
+	}
+	return n == 1, nil
+}

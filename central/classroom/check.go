@@ -65,7 +65,9 @@ func readFacts(ctx context.Context, store *central.Store, pid string, since time
 			return err
 		}
 		for _, st := range rs {
-			if st.LastUpdated.After(since) {
+			// A new version since the seeding or reset is the trainee's
+			// (events and the central's scan only create).
+			if st.VersionID > 1 && st.LastUpdated.After(since) {
 				f.touched = true
 			}
 			if err := each(st); err != nil {
@@ -102,6 +104,9 @@ func readFacts(ctx context.Context, store *central.Store, pid string, since time
 				return nil
 			}
 			if m, err := fhir.CommunicationToMessage(fc); err == nil {
+				if !m.FromPatient && st.LastUpdated.After(since) {
+					f.touched = true
+				}
 				f.messages = append(f.messages, m)
 			}
 			return nil

@@ -720,3 +720,8 @@ func (p *Patient) CPR(index int) string {
 	}
 	return fmt.Sprintf("%02d%02d%02d%d%02d%d", b.Day()+60, int(b.Month()), b.Year()%100, d7, (index/5)%100, last)
 }
+
+// ShippedSource is a shipped scenario's file text.
+func ShippedSource(name string) ([]byte, error) {
+	return shipped.ReadFile("scenarios/" + name + ".yaml")
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -20,6 +19,7 @@ const (
 	metaSeeded      = "classroom.seeded."       // + copy prefix: real ms when the copy was seeded or last reset
 	metaSeededFirst = "classroom.seeded-first." // + copy prefix: real ms when it was seeded
 	metaFired       = "classroom.fired."        // + copy prefix + "." + event id
+	metaSource      = "classroom.scenario-source"
 )
 
 // ClockState is the session clock, kept in the classroom's database so the
@@ -49,6 +49,9 @@ type Session struct {
 	Loc      *time.Location
 	// Real is the wall clock; nil means time.Now.
 	Real func() time.Time
+	// Source is the scenario file's text, kept in the database by Create
+	// so the instructor's commands read the scenario from there.
+	Source []byte
 
 	clock atomic.Pointer[ClockState]
 }
@@ -161,6 +164,9 @@ func (s *Session) Create(ctx context.Context, srv *central.Server, start time.Ti
 	if err := s.Store.SetMeta(ctx, metaTrainees, string(tb)); err != nil {
 		return err
 	}
+	if err := s.Store.SetMeta(ctx, metaSource, string(s.Source)); err != nil {
+		return err
+	}
 	if err := s.saveClock(ctx, ClockState{Start: start, Anchor: start, RealAnchor: s.real(), Paused: true}); err != nil {
 		return err
 	}
@@ -215,6 +221,31 @@ func Open(ctx context.Context, store *central.Store, sc *Scenario, loc *time.Loc
 	return s, nil
 }
 
+// OpenDB opens the classroom held in store with the scenario kept in it.
+func OpenDB(ctx context.Context, store *central.Store, loc *time.Location) (*Session, error) {
+	name, err := store.Classroom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	src, err := store.Meta(ctx, metaSource)
+	if err != nil {
+		return nil, err
+	}
+	if name == "" || src == "" {
+		return nil, fmt.Errorf("classroom: not a classroom's database (made by `telehjerte-central classroom start`)")
+	}
+	sc, err := Parse([]byte(src), name+".yaml")
+	if err != nil {
+		return nil, err
+	}
+	s, err := Open(ctx, store, sc, loc)
+	if err != nil {
+		return nil, err
+	}
+	s.Source = []byte(src)
+	return s, nil
+}
+
 // Trainee returns trainee n (1-based).
 func (s *Session) Trainee(n int) (Trainee, error) {
 	for _, t := range s.Trainees {
@@ -253,14 +284,12 @@ func (s *Session) FireDue(ctx context.Context, srv *central.Server) (int, error)
 	return n, nil
 }
 
-// claim marks event id played for t's copy; true when it already was.
+// claim marks event id played for t's copy; true when it already was
+// (by this or another process).
 func (s *Session) claim(ctx context.Context, t Trainee, id string) (bool, error) {
 	key := metaFired + s.Scenario.copyPrefix(t) + "." + id
-	v, err := s.Store.Meta(ctx, key)
-	if err != nil || v != "" {
-		return v != "", err
-	}
-	return false, s.Store.SetMeta(ctx, key, s.Now().UTC().Format(time.RFC3339))
+	won, err := s.Store.ClaimMeta(ctx, key, s.Now().UTC().Format(time.RFC3339))
+	return !won, err
 }
 
 // FireNow plays event id now for every copy (the instructor's trigger),
@@ -437,20 +466,26 @@ func (s *Session) CopyOwner(t Trainee) Trainee {
 	return t
 }
 
-// describeClock is a line for the instructor.
+// describe is a line for the instructor.
 func (c ClockState) describe(real time.Time, loc *time.Location) string {
 	now := c.Now(real)
 	state := "kører"
 	if c.Paused {
 		state = "pause"
 	}
-	d := now.Sub(c.Start)
+	d := now.Sub(c.Start).Truncate(time.Minute)
 	sign := "+"
 	if d < 0 {
 		sign, d = "-", -d
 	}
-	return fmt.Sprintf("øvelsesur %s (%s%s fra start, %s)", now.In(loc).Format("02.01.2006 15:04"), sign, strings.TrimSuffix(d.Truncate(time.Minute).String(), "0s"), state)
+	days, rest := int(d/(24*time.Hour)), d%(24*time.Hour)
+	return fmt.Sprintf("øvelsesur %s (start %s%dd%02dh%02dm, %s)", now.In(loc).Format("02.01.2006 15:04"), sign, days, int(rest/time.Hour), int(rest%time.Hour/time.Minute), state)
 }
 
 // Describe is the session clock for the instructor.
 func (s *Session) Describe() string { return s.Clock().describe(s.real(), s.Loc) }
+
+// Restart puts the session clock back to the start, paused.
+func (s *Session) Restart(ctx context.Context) error {
+	return s.update(ctx, func(c *ClockState) { c.Anchor, c.Paused = c.Start, true })
+}

@@ -273,6 +273,10 @@ func TestAdvanceClockMakesTheMissingMeasurement(t *testing.T) {
 	if n, _ := r.sess.FireDue(r.ctx, r.srv); n != 0 {
 		t.Errorf("events played twice: %d", n)
 	}
+	// What the events brought is not the trainee's doing.
+	if res := r.status(1, "kvitter-bent"); res.State != NotStarted {
+		t.Errorf("after the events: %s (%s), want not started", res.State, res.Found)
+	}
 }
 
 func TestPauseResume(t *testing.T) {

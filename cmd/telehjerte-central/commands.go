@@ -30,7 +30,7 @@ func rootCmd() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(serveCmd(), seedCmd(), scanCmd(), patientCmd(), adminCmd(), reportCmd())
+	root.AddCommand(serveCmd(), seedCmd(), scanCmd(), patientCmd(), adminCmd(), reportCmd(), classroomCmd())
 	return root
 }
 
@@ -58,6 +58,13 @@ func serveCmd() *cobra.Command {
 				return err
 			}
 			defer store.Close()
+			if name, err := store.Classroom(ctx); err != nil {
+				return err
+			} else if name != "" {
+				// A classroom's database runs on its session clock, with its
+				// trainees' logins: never served as an ordinary central.
+				return fmt.Errorf("%s holds the training classroom %q; it is served by `telehjerte-central classroom start`, not serve", dbPath, name)
+			}
 			if offset != 0 {
 				// A moved clock writes tasks and triage at a time that is not
 				// now: never into real records.
