@@ -43,6 +43,9 @@ func KeyBindings(lang string) []KeyBinding {
 	add("SyncKeepMine", sv.mineKey(m))
 	add("SyncKeepTheirs", sv.theirsKey(m))
 	add("Enrol", m.enrolKey())
+	add("EndedCourses", m.endedKey())
+	add("Reevaluation", m.reevalKey())
+	add("EndCourse", m.endKey())
 	fd := formDialog{&form{enterSubmits: true}}
 	add("ConfirmForm", fd.keys(m).short[0])
 	cv := &conflictView{}
