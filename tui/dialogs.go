@@ -109,7 +109,6 @@ func (m *Model) closeDialog() { m.dlg = nil }
 // canAct reports whether actions are available (not read-only).
 func (m *Model) canAct() bool { return m.opts.Actions != nil }
 
-// runAction runs fn in a command and reports its end for dlg.
 // submitForm is the end of every action form: when invalid is not nil its
 // problems go next to the fields and nothing runs; otherwise the form turns
 // busy and fn runs as the action, flashing flash when it succeeds.
@@ -122,6 +121,7 @@ func (m *Model) submitForm(f *form, invalid error, flash string, fn func() error
 	return m.runAction(formDialog{f}, flash, fn)
 }
 
+// runAction runs fn in a command and reports its end for dlg.
 func (m *Model) runAction(dlg dialog, flash string, fn func() error) tea.Cmd {
 	return func() tea.Msg {
 		return actionDoneMsg{dlg: dlg, err: fn(), flash: flash}

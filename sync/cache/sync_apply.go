@@ -147,7 +147,7 @@ func isDatabaseFailure(err error) bool {
 func peekHeader(raw []byte) (typ, id, vid string, lu time.Time) {
 	typ, _ = fhir.ResourceTypeOf(raw)
 	var b fhir.Base
-	if fhir.ValidID(typ) && jsonUnmarshalLenient(raw, &b) == nil {
+	if fhir.ValidID(typ) && json.Unmarshal(raw, &b) == nil {
 		id = b.ID
 		if b.Meta != nil {
 			vid = b.Meta.VersionID
@@ -659,8 +659,6 @@ func (s *Store) Watermark(ctx context.Context, resourceType string) (time.Time, 
 	return fromMsOrZero(wm), nil
 }
 
-// jsonUnmarshalLenient decodes what it can of a damaged resource's header.
-func jsonUnmarshalLenient(raw []byte, v any) error { return json.Unmarshal(raw, v) }
 
 // infoLastSync is the info key holding when the last complete sync round
 // ended (Unix milliseconds).
