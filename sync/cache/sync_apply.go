@@ -659,7 +659,6 @@ func (s *Store) Watermark(ctx context.Context, resourceType string) (time.Time, 
 	return fromMsOrZero(wm), nil
 }
 
-
 // infoLastSync is the info key holding when the last complete sync round
 // ended (Unix milliseconds).
 const infoLastSync = "sync.last_complete"
