@@ -33,6 +33,9 @@ type Config struct {
 	Now     func() time.Time
 	Logger  *slog.Logger // nil discards
 	MaxBody int64        // 0 means DefaultMaxBody
+	// OIDC, when set, is served under its issuer path, and the access
+	// tokens it issued are accepted besides Tokens (see oidc.go).
+	OIDC *OIDC
 }
 
 // Server is the central FHIR server.
@@ -43,6 +46,7 @@ type Server struct {
 	now     func() time.Time
 	log     *slog.Logger
 	maxBody int64
+	oidc    *OIDC
 }
 
 // NewServer checks cfg and returns a Server.
@@ -50,7 +54,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Store == nil || cfg.Tokens == nil {
 		return nil, errors.New("central: Store and Tokens are required")
 	}
-	s := &Server{store: cfg.Store, tokens: cfg.Tokens, loc: cfg.Loc, now: cfg.Now, log: cfg.Logger, maxBody: cfg.MaxBody}
+	s := &Server{store: cfg.Store, tokens: cfg.Tokens, loc: cfg.Loc, now: cfg.Now, log: cfg.Logger, maxBody: cfg.MaxBody, oidc: cfg.OIDC}
 	if s.loc == nil {
 		loc, err := time.LoadLocation("Europe/Copenhagen")
 		if err != nil {
@@ -93,7 +97,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, errorf(http.StatusNotFound, "not-supported", "no such endpoint"))
 	})
-	return s.logged(mux)
+	return s.logged(s.withOIDC(mux))
 }
 
 type statusWriter struct {
@@ -128,7 +132,7 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 		}
 		// Expiry is judged by the wall clock, not the server's (possibly
 		// shifted) clinical clock.
-		p, err := s.tokens.Lookup(strings.TrimSpace(tok), time.Now())
+		p, err := s.lookupToken(strings.TrimSpace(tok), time.Now())
 		if err != nil {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="telehjerte", error="invalid_token"`)
 			s.fail(w, errorf(http.StatusUnauthorized, "login", "%s", err.Error()))

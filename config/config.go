@@ -41,6 +41,7 @@ type Central struct {
 	Token     string // bearer token, from central.token or read from central.token_file; secret
 	TokenFile string
 	CAFile    string // PEM file of extra CA certificates; empty for the system roots
+	OAuth     OAuth  // the OAuth 2 login, instead of Token (see oauth.go)
 }
 
 // Config is the effective configuration.

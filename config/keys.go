@@ -44,6 +44,10 @@ var keyDefs = [...]keyDef{
 	{key: KeyCentralToken, secret: true},
 	{key: KeyCentralTokenFn, flag: "central-token-file"},
 	{key: KeyCentralCAFile, flag: "central-ca-file"},
+	{key: KeyOAuthIssuer},
+	{key: KeyOAuthClientID},
+	// A list: in the environment, the scopes separated by spaces.
+	{key: KeyOAuthScopes},
 	{key: KeySyncInterval, flag: "sync-interval"},
 	{key: KeyDemoPatients, flag: "demo-patients"},
 	{key: KeyDemoDays, flag: "demo-days"},

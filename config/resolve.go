@@ -95,6 +95,7 @@ func (l *loader) resolve(c *Config) []error {
 			c.Central.TokenFile = "" // overridden by a higher-precedence token
 		}
 	}
+	l.resolveOAuth(c, fail, str)
 	if c.Central.CAFile = path(KeyCentralCAFile); c.Central.CAFile != "" {
 		if err := checkCAFile(c.Central.CAFile); err != nil {
 			fail(KeyCentralCAFile, "%v", err)

@@ -138,13 +138,14 @@ type ConnState string
 
 // The connection states.
 const (
-	ConnUnknown     ConnState = ""             // not known yet (no attempt finished)
-	ConnOnline      ConnState = "online"       // the last round completed
-	ConnOffline     ConnState = "offline"      // the central could not be reached
-	ConnAuthRefused ConnState = "auth-refused" // the token was refused or has expired (401/403)
-	ConnServerError ConnState = "server-error" // the central answered with an error (5xx, bad answer)
-	ConnCertProblem ConnState = "cert-problem" // TLS: the certificate was not trusted or expired
-	ConnBusy        ConnState = "busy"         // another program on this computer is syncing the cache; the next round tries again
+	ConnUnknown      ConnState = ""              // not known yet (no attempt finished)
+	ConnOnline       ConnState = "online"        // the last round completed
+	ConnOffline      ConnState = "offline"       // the central could not be reached
+	ConnAuthRefused  ConnState = "auth-refused"  // the token was refused or has expired (401/403)
+	ConnLoginExpired ConnState = "login-expired" // the login (OAuth) has expired or was revoked: the user must log in again
+	ConnServerError  ConnState = "server-error"  // the central answered with an error (5xx, bad answer)
+	ConnCertProblem  ConnState = "cert-problem"  // TLS: the certificate was not trusted or expired
+	ConnBusy         ConnState = "busy"          // another program on this computer is syncing the cache; the next round tries again
 )
 
 // Connected reports whether the status means the central answered properly

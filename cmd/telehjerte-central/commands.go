@@ -39,6 +39,7 @@ func serveCmd() *cobra.Command {
 	var tokenFlags []string
 	var scanEvery time.Duration
 	var clockOffset string
+	var oidcf oidcFlags
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the FHIR API (loopback by default)",
@@ -78,13 +79,19 @@ func serveCmd() *cobra.Command {
 				}
 			}
 			log := slog.New(slog.NewTextHandler(os.Stderr, nil))
-			srv, err := central.NewServer(central.Config{Store: store, Tokens: toks, Logger: log, Now: now})
-			if err != nil {
-				return err
-			}
 			ln, err := net.Listen("tcp", addr)
 			if err != nil {
 				return fmt.Errorf("listen on %s: %w", addr, err)
+			}
+			oidcSrv, err := oidcf.build(ln, toks, log)
+			if err != nil {
+				ln.Close()
+				return err
+			}
+			srv, err := central.NewServer(central.Config{Store: store, Tokens: toks, Logger: log, Now: now, OIDC: oidcSrv})
+			if err != nil {
+				ln.Close()
+				return err
 			}
 			hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: time.Minute}
 			if scanEvery > 0 {
@@ -111,6 +118,7 @@ func serveCmd() *cobra.Command {
 	c.Flags().StringVar(&tokensPath, "tokens", "", `JSON file (mode 0600) of bearer tokens: {"token": "Practitioner/id" | "Patient/id" | {"principal": "Practitioner/id", "expires": "2026-06-01T00:00:00Z"}}`)
 	c.Flags().StringArrayVar(&tokenFlags, "token", nil, "a bearer token as TOKEN=Practitioner/id (repeatable; visible in the process list, prefer --tokens)")
 	c.Flags().DurationVar(&scanEvery, "scan-every", 5*time.Minute, "how often to create missing-measurement tasks (0 disables)")
+	oidcf.add(c.Flags())
 	c.Flags().StringVar(&clockOffset, "clock-offset", "0", "shift the server's \"now\" (triage, tasks, cover periods), e.g. 2d or -3h, for training and tests")
 	return c
 }

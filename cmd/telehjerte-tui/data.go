@@ -15,6 +15,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/demo/live"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
+	"github.com/telehjerte/telehjerte-tui/sync/oauth"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
 )
 
@@ -175,8 +176,17 @@ func openDemoLater(ctx context.Context, e *env, cfg config.Config, log *slog.Log
 
 // newClient builds the FHIR client from the configuration.
 func newClient(cfg config.Config) (*client.Client, error) {
-	cl, err := client.New(client.Options{BaseURL: cfg.Central.URL, Token: cfg.Central.Token,
-		CAFile: cfg.Central.CAFile, UserAgent: userAgent()})
+	opts := client.Options{BaseURL: cfg.Central.URL, Token: cfg.Central.Token,
+		CAFile: cfg.Central.CAFile, UserAgent: userAgent()}
+	if cfg.Central.OAuth.Issuer != "" {
+		// The OAuth login: a token that refreshes itself (see login.go).
+		oc, err := oauthConfig(cfg)
+		if err != nil {
+			return nil, err
+		}
+		opts.TokenSource = oauth.NewSource(oc).Token
+	}
+	cl, err := client.New(opts)
 	if err != nil {
 		return nil, fmt.Errorf("central %s (%s): %w", cfg.Central.URL, cfg.Source(config.KeyCentralURL), err)
 	}

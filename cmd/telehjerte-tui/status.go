@@ -31,6 +31,8 @@ func connState(s engine.State) console.ConnState {
 		return console.ConnOffline
 	case engine.StateRefused:
 		return console.ConnAuthRefused
+	case engine.StateLoginExpired:
+		return console.ConnLoginExpired
 	case engine.StateServerError, engine.StateLocalError:
 		return console.ConnServerError
 	case engine.StateCertificate:

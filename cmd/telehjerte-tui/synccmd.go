@@ -156,6 +156,8 @@ func explainSyncError(cfg config.Config, err error) error {
 		why = "interrupted"
 	case errors.Is(err, cache.ErrSyncBusy):
 		why = fmt.Sprintf("another console process is syncing the cache %s (only one may push its changes at a time)", cfg.CachePath)
+	case errors.Is(err, client.ErrLoginExpired):
+		why = fmt.Sprintf("login expired: the login at %s can no longer give a token; run `telehjerte-tui login`", cfg.Central.OAuth.Issuer)
 	case errors.Is(err, client.ErrUnauthorized):
 		why = fmt.Sprintf("the central at %s refused the token (check %s or %s)", cfg.Central.URL,
 			config.KeyCentralToken, config.KeyCentralTokenFn)

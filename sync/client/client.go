@@ -32,6 +32,11 @@ type Options struct {
 	BaseURL string
 	// Token is sent as "Authorization: Bearer <Token>" when not empty.
 	Token string
+	// TokenSource, when set, gives the bearer token for each request
+	// instead of Token (an OAuth login that refreshes itself). An error
+	// that is ErrLoginExpired fails the request with ErrLoginExpired; any
+	// other error (the issuer cannot be reached) is retryable.
+	TokenSource func(ctx context.Context) (string, error)
 	// CAFile is a PEM file of CA certificates to trust instead of the
 	// system pool (a private deployment CA). Ignored when HTTPClient is set.
 	CAFile string
@@ -55,6 +60,7 @@ type Options struct {
 type Client struct {
 	base    *url.URL
 	token   string
+	source  func(context.Context) (string, error)
 	hc      *http.Client
 	timeout time.Duration
 	maxBody int64
@@ -80,7 +86,8 @@ func New(opts Options) (*Client, error) {
 	if strings.ContainsAny(opts.Token, "\r\n") {
 		return nil, errors.New("fhir client: token contains a line break")
 	}
-	c := &Client{base: u, token: opts.Token, timeout: opts.Timeout, maxBody: opts.MaxBodyBytes, now: opts.Clock, agent: opts.UserAgent}
+	c := &Client{base: u, token: opts.Token, timeout: opts.Timeout, maxBody: opts.MaxBodyBytes, now: opts.Clock, agent: opts.UserAgent,
+		source: opts.TokenSource}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
 	}
@@ -161,8 +168,20 @@ func (c *Client) do(ctx context.Context, req request) (*reply, error) {
 	if req.body != nil {
 		hr.Header.Set("Content-Type", req.ctype)
 	}
-	if c.token != "" {
-		hr.Header.Set("Authorization", "Bearer "+c.token)
+	token := c.token
+	if c.source != nil {
+		if token, err = c.source(ctx); err != nil {
+			if errors.Is(err, ErrLoginExpired) {
+				return nil, &Error{Method: req.method, Path: req.url.Path, kind: ErrLoginExpired, err: err}
+			}
+			return nil, c.fail(req, 0, fmt.Errorf("get an access token: %w", err), parent.Err() == nil)
+		}
+		if strings.ContainsAny(token, "\r\n") {
+			return nil, c.fail(req, 0, errors.New("the access token contains a line break"), false)
+		}
+	}
+	if token != "" {
+		hr.Header.Set("Authorization", "Bearer "+token)
 	}
 	if c.agent != "" {
 		hr.Header.Set("User-Agent", c.agent)

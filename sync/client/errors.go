@@ -30,6 +30,11 @@ var (
 	// ErrBadRequest: 400/422, the server refused what we sent. Retrying
 	// the same request cannot help.
 	ErrBadRequest = errors.New("request refused")
+	// ErrLoginExpired: the OAuth login can no longer give an access token
+	// (the refresh token was refused or has expired, or there was never a
+	// login): the user must log in again. It is also an ErrUnauthorized,
+	// so whatever stops on a refused token stops on it too.
+	ErrLoginExpired = fmt.Errorf("login expired: %w", ErrUnauthorized)
 )
 
 // Error is every error the client returns for a request: which request

@@ -128,14 +128,15 @@ type State string
 
 // The connection states, as Classify finds them.
 const (
-	StateUnknown     State = ""             // no round has ended yet
-	StateOnline      State = "online"       // the last round completed
-	StateOffline     State = "offline"      // the central could not be reached (network, timeout)
-	StateRefused     State = "refused"      // the token was refused or has expired (401), or access refused (403)
-	StateServerError State = "server-error" // the central answered with an error or an unusable answer
-	StateCertificate State = "certificate"  // TLS: the central's certificate is not trusted, expired or for another name
-	StateLocalError  State = "local-error"  // the round failed on this side (the cache), not at the central
-	StateBusy        State = "busy"         // another process was syncing this cache; this round waited for the next
+	StateUnknown      State = ""              // no round has ended yet
+	StateOnline       State = "online"        // the last round completed
+	StateOffline      State = "offline"       // the central could not be reached (network, timeout)
+	StateRefused      State = "refused"       // the token was refused or has expired (401), or access refused (403)
+	StateLoginExpired State = "login-expired" // the OAuth login cannot give a token any more (refresh refused or expired): log in again
+	StateServerError  State = "server-error"  // the central answered with an error or an unusable answer
+	StateCertificate  State = "certificate"   // TLS: the central's certificate is not trusted, expired or for another name
+	StateLocalError   State = "local-error"   // the round failed on this side (the cache), not at the central
+	StateBusy         State = "busy"          // another process was syncing this cache; this round waited for the next
 )
 
 // Classify tells the connection state a round's error means (nil: online).
@@ -160,6 +161,8 @@ func Classify(err error) State {
 	case errors.As(err, &recordErr):
 		// Plain HTTP answered a TLS handshake (or the other way round).
 		return StateCertificate
+	case errors.Is(err, client.ErrLoginExpired):
+		return StateLoginExpired
 	case errors.Is(err, client.ErrUnauthorized), errors.Is(err, client.ErrForbidden):
 		return StateRefused
 	case client.IsRetryable(err) && client.StatusOf(err) == 0 && !errors.Is(err, client.ErrMalformed):
@@ -474,6 +477,8 @@ func ErrorKind(err error) string {
 		return "cancelled"
 	case errors.Is(err, cache.ErrSyncBusy):
 		return "busy"
+	case errors.Is(err, client.ErrLoginExpired):
+		return "login-expired"
 	case errors.Is(err, client.ErrUnauthorized):
 		return "unauthorized"
 	case errors.Is(err, client.ErrForbidden):
