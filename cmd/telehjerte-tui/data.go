@@ -15,8 +15,8 @@ import (
 	"github.com/telehjerte/telehjerte-tui/demo/live"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
-	"github.com/telehjerte/telehjerte-tui/sync/oauth"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
+	"github.com/telehjerte/telehjerte-tui/sync/oauth"
 )
 
 // data is the cache the console works on, what it says about itself, and,
