@@ -62,6 +62,8 @@ func TestStatusBarStatesInWords(t *testing.T) {
 		{console.ConnServerError, false, "✗ fejl hos centralen", "✗ error at the central"},
 		{console.ConnCertProblem, false, "✗ certifikatfejl: forbindelsen er ikke sikker", "✗ certificate problem: the connection is not secure"},
 		{console.ConnBusy, false, "◐ synkroniseres af et andet program på denne computer", "◐ being synced by another program on this computer"},
+		// The OAuth login's refresh was refused or has expired: never "online".
+		{console.ConnLoginExpired, false, "✗ login udløbet: kør telehjerte-tui login", "✗ login expired: run telehjerte-tui login"},
 	}
 	seen := map[string]bool{}
 	for _, c := range cases {

@@ -184,7 +184,7 @@ func newClient(cfg config.Config) (*client.Client, error) {
 		if err != nil {
 			return nil, err
 		}
-		opts.TokenSource = oauth.NewSource(oc).Token
+		opts.TokenSource = oauth.NewSource(oc)
 	}
 	cl, err := client.New(opts)
 	if err != nil {

@@ -33,10 +33,8 @@ type Options struct {
 	// Token is sent as "Authorization: Bearer <Token>" when not empty.
 	Token string
 	// TokenSource, when set, gives the bearer token for each request
-	// instead of Token (an OAuth login that refreshes itself). An error
-	// that is ErrLoginExpired fails the request with ErrLoginExpired; any
-	// other error (the issuer cannot be reached) is retryable.
-	TokenSource func(ctx context.Context) (string, error)
+	// instead of Token (an OAuth login that refreshes itself).
+	TokenSource TokenSource
 	// CAFile is a PEM file of CA certificates to trust instead of the
 	// system pool (a private deployment CA). Ignored when HTTPClient is set.
 	CAFile string
@@ -56,11 +54,21 @@ type Options struct {
 	UserAgent string
 }
 
+// TokenSource gives access tokens. Token's error that is ErrLoginExpired
+// fails the request with ErrLoginExpired; any other error (the issuer
+// cannot be reached) is retryable. When the server refuses a token (401),
+// the client calls Refused with it and tries once more with a new one: the
+// token may have been revoked before its expiry.
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+	Refused(token string)
+}
+
 // Client talks to one FHIR server. It is safe for concurrent use.
 type Client struct {
 	base    *url.URL
 	token   string
-	source  func(context.Context) (string, error)
+	source  TokenSource
 	hc      *http.Client
 	timeout time.Duration
 	maxBody int64
@@ -153,7 +161,19 @@ type reply struct {
 // do sends req and reads the reply. Transport failures and failures while
 // reading the body are retryable *Errors; statuses are not judged here.
 func (c *Client) do(ctx context.Context, req request) (*reply, error) {
+	rep, token, err := c.doOnce(ctx, req)
+	if err == nil && rep.status == http.StatusUnauthorized && c.source != nil {
+		// A 401 means the server did nothing: safe to send again.
+		c.source.Refused(token)
+		rep, _, err = c.doOnce(ctx, req)
+	}
+	return rep, err
+}
+
+// doOnce is one exchange of do; it also returns the token it sent.
+func (c *Client) doOnce(ctx context.Context, req request) (*reply, string, error) {
 	parent := ctx
+	token := c.token
 	ctx, cancel := context.WithTimeout(parent, c.timeout)
 	defer cancel()
 	var body io.Reader
@@ -162,22 +182,22 @@ func (c *Client) do(ctx context.Context, req request) (*reply, error) {
 	}
 	hr, err := http.NewRequestWithContext(ctx, req.method, req.url.String(), body)
 	if err != nil {
-		return nil, c.fail(req, 0, fmt.Errorf("build request: %w", err), false)
+		return nil, token, c.fail(req, 0, fmt.Errorf("build request: %w", err), false)
 	}
 	hr.Header.Set("Accept", "application/fhir+json")
 	if req.body != nil {
 		hr.Header.Set("Content-Type", req.ctype)
 	}
-	token := c.token
 	if c.source != nil {
-		if token, err = c.source(ctx); err != nil {
+		if token, err = c.source.Token(ctx); err != nil {
 			if errors.Is(err, ErrLoginExpired) {
-				return nil, &Error{Method: req.method, Path: req.url.Path, kind: ErrLoginExpired, err: err}
+				// err says why and is an ErrLoginExpired itself.
+				return nil, token, &Error{Method: req.method, Path: req.url.Path, err: err}
 			}
-			return nil, c.fail(req, 0, fmt.Errorf("get an access token: %w", err), parent.Err() == nil)
+			return nil, token, c.fail(req, 0, fmt.Errorf("get an access token: %w", err), parent.Err() == nil)
 		}
 		if strings.ContainsAny(token, "\r\n") {
-			return nil, c.fail(req, 0, errors.New("the access token contains a line break"), false)
+			return nil, token, c.fail(req, 0, errors.New("the access token contains a line break"), false)
 		}
 	}
 	if token != "" {
@@ -193,18 +213,18 @@ func (c *Client) do(ctx context.Context, req request) (*reply, error) {
 	if err != nil {
 		// A network failure or our own per-request deadline may pass; the
 		// caller cancelling does not call for a retry.
-		return nil, c.fail(req, 0, err, parent.Err() == nil)
+		return nil, token, c.fail(req, 0, err, parent.Err() == nil)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
 	if err != nil {
-		return nil, c.fail(req, resp.StatusCode, fmt.Errorf("read body: %w", err), parent.Err() == nil)
+		return nil, token, c.fail(req, resp.StatusCode, fmt.Errorf("read body: %w", err), parent.Err() == nil)
 	}
 	if int64(len(data)) > c.maxBody {
-		return nil, &Error{Method: req.method, Path: req.url.Path, Status: resp.StatusCode, kind: ErrTooLarge,
+		return nil, token, &Error{Method: req.method, Path: req.url.Path, Status: resp.StatusCode, kind: ErrTooLarge,
 			err: fmt.Errorf("body exceeds the %d-byte limit", c.maxBody)}
 	}
-	return &reply{status: resp.StatusCode, header: resp.Header, body: data}, nil
+	return &reply{status: resp.StatusCode, header: resp.Header, body: data}, token, nil
 }
 
 func (c *Client) fail(req request, status int, err error, retryable bool) *Error {

@@ -505,6 +505,7 @@ func TestConnectionStatesAreDistinct(t *testing.T) {
 		faults           []fault
 		want             State
 		problem          string
+		source           client.TokenSource // an OAuth login instead of token
 	}{
 		{name: "good token", url: r.env.http.URL, token: "tok", want: StateOnline},
 		{name: "wrong token", url: r.env.http.URL, token: "wrong", want: StateRefused, problem: "unauthorized"},
@@ -512,6 +513,10 @@ func TestConnectionStatesAreDistinct(t *testing.T) {
 		{name: "garbage answer", url: r.env.http.URL, token: "tok", faults: []fault{{method: "GET", kind: "garbage"}}, want: StateServerError},
 		{name: "untrusted certificate", url: tlsSrv.URL, token: "tok", want: StateCertificate},
 		{name: "closed port", url: closedURL, token: "tok", want: StateOffline, problem: "unreachable"},
+		{name: "login expired", url: r.env.http.URL, want: StateLoginExpired, problem: "login-expired",
+			source: failingSource{fmt.Errorf("%w: the issuer refused the refresh token", client.ErrLoginExpired)}},
+		{name: "issuer unreachable", url: r.env.http.URL, want: StateOffline, problem: "unreachable",
+			source: failingSource{errors.New("dial tcp: connection refused")}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -520,7 +525,7 @@ func TestConnectionStatesAreDistinct(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			c, err := client.New(client.Options{BaseURL: tc.url, Token: tc.token, Timeout: 5 * time.Second})
+			c, err := client.New(client.Options{BaseURL: tc.url, Token: tc.token, TokenSource: tc.source, Timeout: 5 * time.Second})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -651,3 +656,9 @@ func TestFirstSyncReportsProgress(t *testing.T) {
 		}
 	}
 }
+
+// failingSource is an OAuth login that cannot give a token.
+type failingSource struct{ err error }
+
+func (f failingSource) Token(context.Context) (string, error) { return "", f.err }
+func (f failingSource) Refused(string)                        {}

@@ -45,7 +45,8 @@ type Config struct {
 var DefaultScopes = []string{"openid", "offline_access"}
 
 // refreshMargin: an access token this close to its expiry is refreshed
-// before use, so it does not expire on the way.
+// before use, so it does not expire on the way (less for short-lived
+// tokens, see valid).
 const refreshMargin = 30 * time.Second
 
 func (c Config) httpClient() *http.Client {
@@ -231,9 +232,21 @@ type Source struct {
 	c   Config
 	now func() time.Time
 
-	mu  sync.Mutex
-	ep  *oauth2.Endpoint
-	cur *oauth2.Token
+	mu      sync.Mutex
+	ep      *oauth2.Endpoint
+	cur     *oauth2.Token
+	refused string // an access token the server refused: never used again
+}
+
+// Refused implements client.TokenSource: the server refused token (it was
+// revoked before its expiry), so the next Token refreshes.
+func (s *Source) Refused(token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refused = token
+	if s.cur != nil && s.cur.AccessToken == token {
+		s.cur = nil
+	}
 }
 
 // NewSource makes a Source for c; the store is read on first use.
@@ -295,7 +308,19 @@ func (s *Source) Token(ctx context.Context) (string, error) {
 }
 
 func (s *Source) valid(t *oauth2.Token) bool {
-	return t != nil && t.AccessToken != "" && (t.Expiry.IsZero() || s.now().Add(refreshMargin).Before(t.Expiry))
+	if t == nil || t.AccessToken == "" || t.AccessToken == s.refused {
+		return false
+	}
+	if t.Expiry.IsZero() {
+		return true
+	}
+	// A short-lived token is refreshed a quarter of its life early, not
+	// refreshMargin early (which could be all of it).
+	margin := refreshMargin
+	if life := time.Duration(t.ExpiresIn) * time.Second; life > 0 && life/4 < margin {
+		margin = life / 4
+	}
+	return s.now().Add(margin).Before(t.Expiry)
 }
 
 // safeErr keeps an oauth2 error's code and drops the response body it may
