@@ -83,7 +83,7 @@ func (s *Server) searchType(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, searchBundle(baseURL(r), typ, q, res))
+	writeBundle(w, http.StatusOK, searchBundle(baseURL(r), typ, q, res))
 }
 
 // decodeFor decodes a body that must be a typ resource.

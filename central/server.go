@@ -1,6 +1,7 @@
 package central
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -179,6 +180,70 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
+
+// writeBundle writes b like writeJSON, but puts each entry's resource
+// (stored JSON, written by fhir.Encode and so already compact and
+// escaped) into the response as it is: json.Marshal would validate and
+// compact every stored document again, a large share of serving a page.
+func writeBundle(w http.ResponseWriter, status int, b *fhir.Bundle) {
+	entries := b.Entry
+	b.Entry = nil
+	head, err := json.Marshal(b)
+	b.Entry = entries
+	if err != nil || len(head) == 0 || head[len(head)-1] != '}' {
+		http.Error(w, "encode response", http.StatusInternalServerError)
+		return
+	}
+	size := len(head) + 16
+	for _, e := range entries {
+		size += len(e.Resource) + len(e.FullURL) + 64
+	}
+	out := make([]byte, 0, size)
+	out = append(out, head[:len(head)-1]...)
+	if len(entries) > 0 {
+		out = append(out, `,"entry":[`...)
+		for i, e := range entries {
+			if i > 0 {
+				out = append(out, ',')
+			}
+			raw := e.Resource
+			e.Resource = nil
+			if len(raw) > 0 {
+				e.Resource = placeholder
+			}
+			eb, err := json.Marshal(e)
+			if err != nil {
+				http.Error(w, "encode response", http.StatusInternalServerError)
+				return
+			}
+			if len(raw) > 0 {
+				// The placeholder is the first "resource" key: fullUrl
+				// comes before it, and a quote in a string is escaped.
+				at := bytes.Index(eb, placeholderField)
+				if at < 0 {
+					http.Error(w, "encode response", http.StatusInternalServerError)
+					return
+				}
+				out = append(out, eb[:at]...)
+				out = append(out, `"resource":`...)
+				out = append(out, raw...)
+				out = append(out, eb[at+len(placeholderField):]...)
+			} else {
+				out = append(out, eb...)
+			}
+		}
+		out = append(out, ']')
+	}
+	out = append(out, '}')
+	w.Header().Set("Content-Type", ContentType+"; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(out)
+}
+
+var (
+	placeholder      = json.RawMessage("0")
+	placeholderField = []byte(`"resource":0`)
+)
 
 func writeStored(w http.ResponseWriter, r *http.Request, status int, st Stored) {
 	w.Header().Set("Content-Type", ContentType+"; charset=utf-8")
