@@ -204,6 +204,7 @@ const (
 	SyncChangeReadState  SyncChange = "read-state" // a message's read state
 	SyncChangeEpisode    SyncChange = "episode"    // monitoring responsibility or cover
 	SyncChangeNote       SyncChange = "note"       // a handover note
+	SyncChangeEnrol      SyncChange = "enrol"      // an enrolment of a new patient (Title: the name)
 	SyncChangeOther      SyncChange = "other"      // anything else (ResourceType)
 )
 

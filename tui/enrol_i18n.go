@@ -29,6 +29,7 @@ type courseTexts struct {
 	AfterGP, AfterClinic, CloseOpen, ProbOpen       string
 	Ended, ClosedNote, EndedTitle, NoEnded, EndedOn string
 	PhaseEnded                                      string
+	WhatEnrol                                       string // sync problems: "Oprettelse af borger '%s'"
 }
 
 var courseDa = courseTexts{
@@ -63,6 +64,7 @@ var courseDa = courseTexts{
 	CloseOpen: "Luk åbne opgaver (%d)", ProbOpen: "%d åbne opgaver skal kvitteres eller lukkes med afslutningen",
 	Ended: "Forløb afsluttet", ClosedNote: "Lukket ved afslutning af forløb", EndedTitle: "Afsluttede forløb",
 	NoEnded: "Ingen afsluttede forløb.", EndedOn: "afsluttet %s", PhaseEnded: "afsluttet",
+	WhatEnrol: "Oprettelse af borger '%s'",
 }
 
 var courseEn = courseTexts{
@@ -97,4 +99,5 @@ var courseEn = courseTexts{
 	CloseOpen: "Close open items (%d)", ProbOpen: "%d open items must be acknowledged or closed with the end",
 	Ended: "Course ended", ClosedNote: "Closed with the end of the course", EndedTitle: "Ended courses",
 	NoEnded: "No ended courses.", EndedOn: "ended %s", PhaseEnded: "ended",
+	WhatEnrol: "Enrolment of '%s'",
 }

@@ -6,6 +6,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
@@ -108,4 +109,14 @@ func containsAll(s string, subs ...string) bool {
 		}
 	}
 	return true
+}
+
+// An enrolment the central refused is named as one on the sync-problems
+// screen, with the patient's name sanitised.
+func TestSyncProblemNamesTheEnrolment(t *testing.T) {
+	m, _ := enrolModel(t)
+	got := m.syncWhat(console.SyncProblem{Change: console.SyncChangeEnrol, Title: "Ny \x1b[31mBorger", ResourceType: "Patient"})
+	if got != "Oprettelse af borger 'Ny Borger'" && !strings.HasPrefix(got, "Oprettelse af borger 'Ny ") || strings.Contains(got, "\x1b") {
+		t.Errorf("label %q", got)
+	}
 }

@@ -152,6 +152,8 @@ func (m *Model) syncWhat(p console.SyncProblem) string {
 		return st.WhatEpisode
 	case console.SyncChangeNote:
 		return st.WhatNote
+	case console.SyncChangeEnrol:
+		return fmt.Sprintf(m.t.C.WhatEnrol, safetext.Sanitize(p.Title))
 	}
 	return fmt.Sprintf(st.WhatOther, safetext.Sanitize(p.ResourceType))
 }

@@ -136,3 +136,21 @@ func teamText(t domain.Team) string {
 	}
 	return name
 }
+
+// enrolledName is the patient's name in an enrolment's Bundle ("" when it
+// cannot be read).
+func enrolledName(payload []byte) string {
+	var b fhir.Bundle
+	if json.Unmarshal(payload, &b) != nil {
+		return ""
+	}
+	for _, en := range b.Entry {
+		if p, err := fhir.Decode[*fhir.Patient](en.Resource); err == nil {
+			dp, err := fhir.PatientFromFHIR(p)
+			if err == nil {
+				return dp.Name
+			}
+		}
+	}
+	return ""
+}

@@ -141,6 +141,14 @@ func TestEnrolTwiceIsRefusedByTheCentral(t *testing.T) {
 	if strings.Contains(ob[0].LastError, "Ny Borger") {
 		t.Errorf("the refusal leaks the patient's data: %s", ob[0].LastError)
 	}
+	probs, err := other.act.SyncProblems(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(probs) != 1 || probs[0].Change != console.SyncChangeEnrol || probs[0].Title != "Ny Borger" ||
+		probs[0].State != console.SyncFailed || !strings.Contains(probs[0].Error, "held by Hjerteklinik Syd") {
+		t.Errorf("sync problems %+v", probs)
+	}
 	if got := e.search(tokA, "Patient", url.Values{"identifier": {fhir.SystemCPR + "|" + newCPR}}); len(got) != 1 {
 		t.Errorf("patients with the CPR: %v", got)
 	}

@@ -122,6 +122,9 @@ func (s *Service) describe(ctx context.Context, e cache.OutboxEntry) (console.Sy
 		if e.ResourceType == "CarePlan" {
 			p.Change = console.SyncChangeRegime
 		}
+		if e.ResourceType == "Patient" && e.Action == engine.ActionTransaction {
+			p.Change, p.Title = console.SyncChangeEnrol, enrolledName(e.Payload)
+		}
 	}
 	if e.ResourceType == "Task" && e.ResourceID != "" {
 		ts, ok, err := s.store.TaskSubject(ctx, e.ResourceID)
