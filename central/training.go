@@ -67,6 +67,9 @@ func (s *Server) capabilityFor(r *http.Request) *fhir.CapabilityStatement {
 	cs := Capability()
 	if ok, err := s.store.Training(r.Context()); err == nil && ok {
 		cs.Meta = &fhir.Meta{Tag: []fhir.Coding{{System: fhir.SystemActReason, Code: fhir.CodeTestData, Display: "test health data"}}}
+		// The clinical clock of a training central (a classroom's session
+		// clock, or --clock-offset), for consoles to follow.
+		cs.Extension = append(cs.Extension, fhir.ServerClockExtension(s.now()))
 	}
 	return cs
 }

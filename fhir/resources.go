@@ -382,6 +382,7 @@ type CapabilityStatement struct {
 	FhirVersion string              `json:"fhirVersion"`
 	Format      []string            `json:"format"`
 	Rest        []CapabilityRest    `json:"rest,omitempty"`
+	Extension   []Extension         `json:"extension,omitempty"`
 }
 
 // CapabilitySoftware names the server software.

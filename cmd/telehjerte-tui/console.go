@@ -42,6 +42,13 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 	defer closeLog()
 	log.Info("console start", "version", versionString(), "mode", cfg.Mode().String(), "lang", cfg.Lang)
 
+	// With a central: the console follows a training central's clock
+	// (training.go); a configured clock.offset is kept as it is.
+	var follow *followClock
+	if cfg.Mode() == config.ModeCentral && cfg.ClockOffset == 0 {
+		follow = &followClock{real: e.now}
+		e = e.following(follow)
+	}
 	open := openData
 	if cfg.Mode() == config.ModeDemo {
 		// The screen comes at once; the clinic is built behind it.
@@ -70,11 +77,17 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		return err
 	}
 	banner := consoleBanner(cfg, d.identity)
+	var tr training
+	if d.client != nil && cfg.Mode() == config.ModeCentral {
+		tr = askTraining(ctx, d.client, d.store, cfg, follow, log)
+		tr.loc = e.loc
+		log.Info("central", "training", tr.on, "follows_clock", tr.clock != nil)
+	}
 	if d.note != "" {
 		// Shown on the terminal before the alternate screen and after it.
 		fmt.Fprintln(e.stderr, "telehjerte-tui:", d.note)
 	}
-	p := tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: banner}, tea.WithContext(ctx))
+	p := tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: banner, training: tr.banner}, tea.WithContext(ctx))
 
 	bg, stopBG := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -97,6 +110,17 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		wg.Go(func() { d.boot.run(bg, f, onRound) })
 	case d.engine != nil:
 		startSync(bg, &wg, d, f, log, onRound)
+	}
+	if tr.clock != nil {
+		// The instructor moved the classroom's clock: sync now and redraw.
+		wg.Go(func() {
+			followLoop(bg, d.client, tr.clock, 2*time.Second, func() {
+				if d.engine != nil {
+					d.engine.Trigger()
+				}
+				p.Send(syncedMsg{changed: true})
+			})
+		})
 	}
 
 	start := time.Now()
@@ -168,7 +192,10 @@ type syncedMsg struct{ changed bool }
 type shell struct {
 	tea.Model
 	banner string
-	width  int // of the terminal, to cut the banner to
+	// training, when set, gives the training line (ØVELSE and the
+	// training central's clock) shown first in the banner.
+	training func() string
+	width    int // of the terminal, to cut the banner to
 }
 
 func (s shell) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -184,7 +211,7 @@ func (s shell) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return s, cmd
 	case tea.WindowSizeMsg:
 		s.width = msg.Width
-		if s.banner != "" {
+		if s.bannerText() != "" {
 			// The banner takes the top line.
 			msg.Height = max(1, msg.Height-1)
 		}
@@ -200,8 +227,8 @@ func (s shell) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (s shell) View() tea.View {
 	v := s.Model.View()
 	v.AltScreen = true
-	if s.banner != "" {
-		b := []rune(s.banner)
+	if banner := s.bannerText(); banner != "" {
+		b := []rune(banner)
 		if s.width > 0 && len(b) > s.width {
 			b = b[:s.width]
 		}
@@ -211,4 +238,19 @@ func (s shell) View() tea.View {
 		}
 	}
 	return v
+}
+
+// bannerText is the line above every screen: the training line first.
+func (s shell) bannerText() string {
+	t := ""
+	if s.training != nil {
+		t = s.training()
+	}
+	switch {
+	case t == "":
+		return s.banner
+	case s.banner == "":
+		return t
+	}
+	return t + "|" + s.banner
 }
