@@ -21,7 +21,9 @@ func Capability() *fhir.CapabilityStatement {
 		FhirVersion: "4.0.1",
 		Format:      []string{"json"},
 	}
-	rest := fhir.CapabilityRest{Mode: "server", Interaction: []fhir.CapabilityInteraction{{Code: "transaction"}}}
+	rest := fhir.CapabilityRest{Mode: "server", Interaction: []fhir.CapabilityInteraction{{Code: "transaction"}},
+		// GET [base]/$whoami: who the token belongs to (roles.go).
+		Operation: []fhir.CapabilityOperation{{Name: "whoami", Definition: "http://telehjerte.example/fhir/OperationDefinition/whoami"}}}
 	for _, t := range servedTypes {
 		ia := []fhir.CapabilityInteraction{{Code: "read"}, {Code: "vread"}, {Code: "search-type"}, {Code: "create"}, {Code: "update"}}
 		if patchable[t] {

@@ -152,6 +152,10 @@ func TestWhoAmI(t *testing.T) {
 		}
 	}
 	e.want(e.do(http.MethodGet, "/$whoami", "", nil), http.StatusUnauthorized)
+	// The CapabilityStatement declares the operation.
+	if r := e.want(e.do(http.MethodGet, "/metadata", "", nil), http.StatusOK); !strings.Contains(string(r.body), `"operation":[{"name":"whoami"`) {
+		t.Errorf("metadata does not declare $whoami: %.300s", r.body)
+	}
 	users, err := e.store.Users(context.Background())
 	if err != nil {
 		t.Fatal(err)

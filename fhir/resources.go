@@ -396,6 +396,13 @@ type CapabilityRest struct {
 	Mode        string                  `json:"mode"`
 	Resource    []CapabilityResource    `json:"resource,omitempty"`
 	Interaction []CapabilityInteraction `json:"interaction,omitempty"`
+	Operation   []CapabilityOperation   `json:"operation,omitempty"`
+}
+
+// CapabilityOperation is a system-level operation the server offers.
+type CapabilityOperation struct {
+	Name       string `json:"name"`
+	Definition string `json:"definition"`
 }
 
 // CapabilityResource is what the server supports for one type.
