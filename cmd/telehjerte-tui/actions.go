@@ -57,7 +57,7 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 		return tui.Options{}, err
 	}
 	opts.Actions = triggering{Actions: svc, after: trigger}
-	opts.Resolver = svc
+	opts.Resolver = &settling{SyncResolver: svc, after: trigger}
 	enr, err := svc.Enroller(cfg.EnrolTemplate, e.loc)
 	if err != nil {
 		return tui.Options{}, fmt.Errorf("console: %w", err)
@@ -159,6 +159,29 @@ func (t triggeringGranter) RevokeReadAccess(ctx context.Context, grantID, patien
 	err := t.ReadAccessGranter.RevokeReadAccess(ctx, grantID, patientID)
 	if err == nil && t.after != nil {
 		t.after()
+	}
+	return err
+}
+
+// settling is the sync resolver that, once the nurse has settled a
+// problem, asks for a sync round (keep mine is pushed at once) and has the
+// screen underneath reloaded: after keep the central's, nothing is pushed
+// or pulled, and the patient view kept showing the discarded thresholds.
+type settling struct {
+	console.SyncResolver
+	after   func() // a sync round now
+	refresh func() // reload what is on screen; set once the program runs
+}
+
+func (s *settling) ResolveConflict(ctx context.Context, uuid string, keepMine bool) error {
+	err := s.SyncResolver.ResolveConflict(ctx, uuid, keepMine)
+	if err == nil {
+		if s.after != nil {
+			s.after()
+		}
+		if s.refresh != nil {
+			s.refresh()
+		}
 	}
 	return err
 }

@@ -87,7 +87,12 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		// Shown on the terminal before the alternate screen and after it.
 		fmt.Fprintln(e.stderr, "telehjerte-tui:", d.note)
 	}
-	p := tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: banner, training: tr.banner}, tea.WithContext(ctx))
+	var p *tea.Program
+	if s, ok := opts.Resolver.(*settling); ok {
+		// The program exists before the nurse can settle anything.
+		s.refresh = func() { p.Send(syncedMsg{changed: true}) }
+	}
+	p = tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: banner, training: tr.banner}, tea.WithContext(ctx))
 
 	bg, stopBG := context.WithCancel(ctx)
 	var wg sync.WaitGroup

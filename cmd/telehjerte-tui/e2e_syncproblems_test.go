@@ -234,6 +234,52 @@ func TestE2ESyncProblemsOnTheRealBinary(t *testing.T) {
 	if hi := pulseYellowHigh(c, theirs); len(hi) != 1 || hi[0] == 85 {
 		t.Errorf("keep the central's: pulse yellow high of %s is %v, the discarded change reached the central", theirs, hi)
 	}
+
+	// A change by nurse B that arrives while the form is open: saving
+	// shows both versions and overwrites nothing; esc goes back to the
+	// form.
+	con.send("Escape")
+	con.waitFor("the patient view", func(s string) bool { return strings.Contains(s, "Vægtkurve") && strings.Contains(s, theirsName) })
+	// Keep the central's: the patient view no longer shows the discarded
+	// limit (it did until something else reloaded the screen).
+	con.waitFor("the central's pulse limits in force", func(s string) bool {
+		l := lineWith(s, "Puls (/min)")
+		return l != "" && !strings.Contains(l, " 85 ")
+	})
+	con.send("e")
+	con.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+theirsName) })
+	con.send("-l", "Ændret imens")
+	versions := func() int {
+		st := openCache(t, con.cache)
+		defer st.Close()
+		h, err := st.RegimeHistory(t.Context(), theirs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(h)
+	}
+	had := versions()
+	p := carePlanOf(c, theirs)
+	c.put(demo.NurseB, "CarePlan", p.ID, p.Meta.VersionID, p.Raw)
+	eventually(t, "nurse B's regime version in the console's cache", func() (bool, string) {
+		n := versions()
+		return n > had, fmt.Sprint(n, " versions")
+	})
+	con.send("C-s")
+	con.waitFor("the regime conflict", func(s string) bool {
+		return strings.Contains(s, "har ændret måleregimet imens") && strings.Contains(s, "esc: tilbage til formularen")
+	})
+	con.send("Escape") // BackToForm
+	con.waitFor("back in the form", func(s string) bool {
+		return strings.Contains(s, "Måleregime for "+theirsName) && !strings.Contains(s, "har ændret måleregimet imens")
+	})
+	if q := carePlanOf(c, theirs); q.Meta.VersionID == p.Meta.VersionID {
+		t.Errorf("nurse B's version did not land: %s", q.Meta.VersionID)
+	}
+	con.send("Escape")
+	con.waitFor("asked to discard", func(s string) bool { return strings.Contains(s, "Kassér det indtastede?") })
+	con.send("y")
+	con.waitFor("the patient view", func(s string) bool { return strings.Contains(s, "Vægtkurve") && !strings.Contains(s, "Kassér") })
 	con.quit()
 }
 
@@ -257,7 +303,7 @@ func cursorLine(scr string) string {
 
 // startActConsoleAt is startActConsole against the central at url (e.g.
 // a proxy in front of c).
-func startActConsoleAt(t *testing.T, c *actCentral, nurse, url string) *actConsole {
+func startActConsoleAt(t *testing.T, c *actCentral, nurse, url string, extra ...string) *actConsole {
 	t.Helper()
 	bin := buildBinary(t)
 	cachePath := t.TempDir() + "/replica.sqlite"
@@ -268,6 +314,17 @@ func startActConsoleAt(t *testing.T, c *actCentral, nurse, url string) *actConso
 		"TELEHJERTE_SYNC_INTERVAL=1s",
 		"TELEHJERTE_CACHE_PATH="+cachePath,
 	)
+	env = append(env, extra...)
 	s := startTmux(t, bin, env)
 	return &actConsole{tmuxSession: s, bin: bin, cache: cachePath, env: env}
+}
+
+// lineWith is the first screen line containing marker, or "".
+func lineWith(scr, marker string) string {
+	for _, l := range strings.Split(scr, "\n") {
+		if strings.Contains(l, marker) {
+			return l
+		}
+	}
+	return ""
 }
