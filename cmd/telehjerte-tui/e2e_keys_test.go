@@ -136,6 +136,8 @@ func journey(name, msgName string) []keyStep {
 		s("sync problems", []string{"Back"}, "q", []string{"q"}, "back to the worklist", func(_, a string) bool { return onWorklist(a) }),
 		s(wl, []string{"Enrol"}, "n", []string{"n"}, "the enrolment form", has("Opret borger")),
 		s("enrolment", []string{"Cancel"}, "esc", []string{"Escape"}, "the form closed", func(_, a string) bool { return onWorklist(a) }),
+		s(wl, []string{"EndedCourses"}, "F", []string{"F"}, "the ended courses", has("Afsluttede forløb")),
+		s("ended courses", []string{"EndedCourses"}, "F", []string{"F"}, "closed again", func(_, a string) bool { return onWorklist(a) }),
 		s(wl, []string{"AckAll"}, "X", []string{"X"}, "the bulk acknowledgement asked", has("(y/enter = ja")),
 		s("bulk acknowledgement", []string{"No"}, "esc", []string{"Escape"}, "nothing acknowledged", func(_, a string) bool { return onWorklist(a) }),
 		s(wl, []string{"AckAll"}, "X", []string{"X"}, "the bulk acknowledgement asked", has("(y/enter = ja")),
@@ -182,6 +184,10 @@ func journey(name, msgName string) []keyStep {
 		s("versions", []string{"Back"}, "esc", []string{"Escape"}, "back to the patient", hasNot("Versioner af måleregimet for")),
 		s(pv, []string{"Pause"}, "p", []string{"p"}, "the pause form", has("Pause i målingerne for")),
 		s("pause form", []string{"Cancel"}, "esc", []string{"Escape"}, "asked to discard or closed", changed),
+		s(pv, []string{"Reevaluation"}, "R", []string{"R"}, "the re-evaluation form", has("Revurdering af")),
+		s("re-evaluation form", []string{"Cancel"}, "esc", []string{"Escape"}, "asked to discard or closed", changed),
+		s(pv, []string{"EndCourse"}, "A", []string{"A"}, "the end-of-course form", has("Afslut forløb for")),
+		s("end-of-course form", []string{"Cancel"}, "esc", []string{"Escape"}, "asked to discard or closed", changed),
 	)
 	return append(steps, journeyMore(name, msgName)...)
 }
