@@ -132,6 +132,7 @@ func readStore(t *testing.T, path string) storedTokens {
 var approveLine = regexp.MustCompile(`Open (\S+) in a browser and approve the code (\S+)`)
 
 func TestE2EOAuthLoginSyncRefreshAndExpiry(t *testing.T) {
+	requireTmux(t)
 	base, nurseToken := startOIDCCentral(t, 3*time.Second)
 	bin := buildBinary(t)
 	issuer := base + "/oidc"
@@ -241,6 +242,19 @@ func TestE2EOAuthLoginSyncRefreshAndExpiry(t *testing.T) {
 	if err == nil || !strings.Contains(stderr, "login expired") || !strings.Contains(stderr, "telehjerte-tui login") {
 		t.Fatalf("sync --once with a revoked login: err %v\n%s", err, stderr)
 	}
+
+	// The console itself says so on its status bar, in Danish by default,
+	// never "online"; the worklist from the cache stays readable.
+	requireTmux(t)
+	s := startTmux(t, bin, env, "--cache", cachePath)
+	scr := s.waitFor("the login-expired state", func(scr string) bool {
+		return strings.Contains(scr, "login udløbet: kør telehjerte-tui login")
+	})
+	if strings.Contains(scr, "● online") {
+		t.Errorf("the status bar says online with an expired login:\n%s", scr)
+	}
+	s.send("q")
+	s.waitFor("the console to exit", func(scr string) bool { return strings.Contains(scr, "EXITED 0") })
 
 	// No token in the log file, the output or the login's command line.
 	logText, err := os.ReadFile(logFile)
