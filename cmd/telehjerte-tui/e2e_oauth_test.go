@@ -26,8 +26,8 @@ import (
 
 // startOIDCCentral seeds a clinic and serves it with the authorisation
 // server on; it returns the base URL and demo nurse A's static token (her
-// credential on the approval page).
-func startOIDCCentral(t *testing.T, accessTTL time.Duration) (string, string) {
+// credential on the approval page), and the file its log goes to.
+func startOIDCCentral(t *testing.T, accessTTL time.Duration) (string, string, string) {
 	t.Helper()
 	bin := buildCentral(t)
 	dir := t.TempDir()
@@ -53,8 +53,13 @@ func startOIDCCentral(t *testing.T, accessTTL time.Duration) (string, string) {
 	addr := freeAddr(t)
 	serve := exec.Command(bin, "serve", "--addr", addr, "--db", db, "--tokens", tokens, "--scan-every", "0",
 		"--oidc", "--oidc-access-ttl", accessTTL.String(), "--oidc-device-poll", "1s")
-	var log strings.Builder
-	serve.Stdout, serve.Stderr = &log, &log
+	logPath := filepath.Join(dir, "central.log")
+	log, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	serve.Stdout, serve.Stderr = log, log
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +76,7 @@ func startOIDCCentral(t *testing.T, accessTTL time.Duration) (string, string) {
 		res.Body.Close()
 		return res.StatusCode == http.StatusOK
 	})
-	return base, token
+	return base, token, logPath
 }
 
 // waitFor polls cond until it holds or the deadline passes.
@@ -133,7 +138,7 @@ var approveLine = regexp.MustCompile(`Open (\S+) in a browser and approve the co
 
 func TestE2EOAuthLoginSyncRefreshAndExpiry(t *testing.T) {
 	requireTmux(t)
-	base, nurseToken := startOIDCCentral(t, 3*time.Second)
+	base, nurseToken, centralLog := startOIDCCentral(t, 3*time.Second)
 	bin := buildBinary(t)
 	issuer := base + "/oidc"
 	env := isolatedEnv(t, "TELEHJERTE_CENTRAL_URL="+base, "TELEHJERTE_CENTRAL_OAUTH_ISSUER="+issuer,
@@ -256,11 +261,19 @@ func TestE2EOAuthLoginSyncRefreshAndExpiry(t *testing.T) {
 	s.send("q")
 	s.waitFor("the console to exit", func(scr string) bool { return strings.Contains(scr, "EXITED 0") })
 
-	// No token in the log file, the output or the login's command line.
+	// No token in the log files, the output or the login's command line.
 	logText, err := os.ReadFile(logFile)
 	if err != nil {
 		t.Fatalf("log file: %v", err)
 	}
+	central, err := os.ReadFile(centralLog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(central), "device approved") {
+		t.Errorf("the central's log does not record the approval:\n%s", central)
+	}
+	logText = append(logText, central...)
 	for _, tok := range []string{first.Token.AccessToken, first.Token.RefreshToken, second.Token.AccessToken, second.Token.RefreshToken, nurseToken} {
 		if strings.Contains(string(logText), tok) || strings.Contains(outputs.String(), tok) || strings.Contains(string(cmdline), tok) {
 			t.Fatal("a token appears in the log file, the console's output or a command line")
