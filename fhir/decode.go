@@ -124,8 +124,17 @@ func describeJSONError(err error) string {
 // elements. Elements this package does not model are ignored (a real server
 // may send more than we use). It never panics on any input.
 func DecodeResource(data []byte) (Resource, error) {
-	rt, err := ResourceTypeOf(data)
-	if err != nil {
+	// Resources written by FHIR servers (this one's encoder too) start
+	// with resourceType: read it from the first bytes, and only otherwise
+	// unmarshal the whole document for it. decodeInto checks the whole
+	// document either way.
+	rt, fast := leadingResourceType(data)
+	if !fast {
+		var err error
+		if rt, err = ResourceTypeOf(data); err != nil {
+			return nil, err
+		}
+	} else if err := checkBytes(data); err != nil {
 		return nil, err
 	}
 	r, ok := NewResource(rt)
@@ -135,7 +144,55 @@ func DecodeResource(data []byte) (Resource, error) {
 	if err := decodeInto(data, r); err != nil {
 		return nil, err
 	}
+	if got := r.Header().ResourceType; got != rt {
+		// A second resourceType later in the document.
+		return nil, malformed("resourceType is both %q and %q", rt, got)
+	}
 	return r, nil
+}
+
+// leadingResourceType is the value of resourceType when it is the first
+// member of the object and a plain ASCII name; false otherwise.
+func leadingResourceType(data []byte) (string, bool) {
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return "", false
+	}
+	i = skipSpace(data, i+1)
+	const key = `"resourceType"`
+	if !bytes.HasPrefix(data[i:], []byte(key)) {
+		return "", false
+	}
+	i = skipSpace(data, i+len(key))
+	if i >= len(data) || data[i] != ':' {
+		return "", false
+	}
+	i = skipSpace(data, i+1)
+	if i >= len(data) || data[i] != '"' {
+		return "", false
+	}
+	start := i + 1
+	for j := start; j < len(data); j++ {
+		c := data[j]
+		switch {
+		case c == '"':
+			if j == start {
+				return "", false
+			}
+			return string(data[start:j]), true
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z':
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+func skipSpace(data []byte, i int) int {
+	for i < len(data) && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n' || data[i] == '\r') {
+		i++
+	}
+	return i
 }
 
 // Decode decodes a resource of the type T points to, e.g.

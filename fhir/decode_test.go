@@ -82,3 +82,37 @@ func FuzzDecodeResource(f *testing.F) {
 		}
 	})
 }
+
+// TestDecodeResourceTypeReadFirstOrNot: resourceType is read from the
+// first bytes when it leads the object and from the whole document
+// otherwise, with the same result; a document naming two resourceTypes
+// (encoding/json keeps the last, case-insensitively) is refused instead of
+// being decoded as whichever came last.
+func TestDecodeResourceTypeReadFirstOrNot(t *testing.T) {
+	for _, in := range []string{
+		`{"resourceType":"Patient","id":"p1"}`,
+		" \n{ \"resourceType\" :\t\"Patient\", \"id\":\"p1\"}",
+		`{"id":"p1","resourceType":"Patient"}`,
+	} {
+		r, err := DecodeResource([]byte(in))
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if p, ok := r.(*Patient); !ok || p.ID != "p1" || p.ResourceType != "Patient" {
+			t.Errorf("%s decoded as %#v", in, r)
+		}
+	}
+	for _, in := range []string{
+		`{"resourceType":"Patient","id":"p1","resourceType":"Organization"}`,
+		`{"resourceType":"Organization","id":"p1","resourceType":"Patient"}`,
+		`{"resourceType":"Patient","id":"p1","ResourceType":"Organization"}`,
+		`{"resourceType":"Patient","id":"p1"`,
+		`{"resourceType":"Patient","id":"p1"} {}`,
+		`{"resourceType":"Pati\u0065nt","id":"p1","resourceType":"Observation"}`,
+		`{"resourceType":"","id":"p1"}`,
+	} {
+		if r, err := DecodeResource([]byte(in)); err == nil {
+			t.Errorf("%s decoded as %#v, want an error", in, r)
+		}
+	}
+}
