@@ -22,7 +22,7 @@ func worklistWithCourse(ctx context.Context, src console.Source, cr console.Cour
 	if cr == nil {
 		return src.Worklist(ctx, all)
 	}
-	rows, err := src.Worklist(ctx, true)
+	rows, err := src.Worklist(ctx, all)
 	if err != nil {
 		return nil, err
 	}
@@ -37,6 +37,23 @@ func worklistWithCourse(ctx context.Context, src console.Source, cr console.Cour
 	gone := make(map[string]bool, len(ended))
 	for _, e := range ended {
 		gone[e.Patient.ID] = true
+	}
+	if !all {
+		// The worklist of open items holds the patients with something
+		// open; one with only a reminder needs the whole list (read only
+		// when there is such a patient).
+		shown := make(map[string]bool, len(rows))
+		for _, r := range rows {
+			shown[r.Patient.ID] = true
+		}
+		for id, st := range states {
+			if !shown[id] && !gone[id] && len(domain.CourseFlags(st, now, loc)) > 0 {
+				if rows, err = src.Worklist(ctx, true); err != nil {
+					return nil, err
+				}
+				break
+			}
+		}
 	}
 	out := rows[:0]
 	for _, r := range rows {

@@ -58,16 +58,27 @@ func (s *Store) CourseStates(ctx context.Context, now time.Time, loc *time.Locat
 	}
 	out := map[string]domain.CourseState{}
 	err := s.read(ctx, func(tx *sql.Tx) error {
+		// A few whole-table reads rather than queries per patient: on a
+		// 500-patient clinic the per-patient statements cost more than the
+		// rows.
+		hist := map[string][]domain.Regime{}
 		var pids []string
-		if err := eachRow(ctx, tx, `SELECT DISTINCT patient_id FROM regimes ORDER BY patient_id`, nil, func(sc scanner) error {
-			var id string
-			if err := sc.Scan(&id); err != nil {
+		if err := eachRow(ctx, tx, `SELECT `+regimeCols+` FROM regimes
+	ORDER BY patient_id, coalesce(effective_from, 0), last_updated, length(version_id), version_id, id`, nil, func(sc scanner) error {
+			r, err := scanRegime(sc)
+			if err != nil {
 				return err
 			}
-			pids = append(pids, id)
+			if _, ok := hist[r.PatientID]; !ok {
+				pids = append(pids, r.PatientID)
+			}
+			hist[r.PatientID] = append(hist[r.PatientID], r)
 			return nil
 		}); err != nil {
-			return fmt.Errorf("patients with a regime: %w", err)
+			return fmt.Errorf("regimes: %w", err)
+		}
+		if len(pids) == 0 {
+			return nil
 		}
 		lastReview := map[string]time.Time{}
 		if err := eachRow(ctx, tx, `SELECT patient_id, MAX(done_at) FROM tasks WHERE status = 'completed'
@@ -82,48 +93,52 @@ func (s *Store) CourseStates(ctx context.Context, now time.Time, loc *time.Locat
 		}); err != nil {
 			return fmt.Errorf("last reviews: %w", err)
 		}
-		from := now.AddDate(0, 0, -(domain.FailingWindowDays + 1))
-		for _, pid := range pids {
-			hist, err := regimeHistory(ctx, tx, pid)
-			if err != nil {
-				return fmt.Errorf("regime of %s: %w", pid, err)
+		lastOpened := map[string]time.Time{}
+		if err := eachRow(ctx, tx, `SELECT patient_id, MAX(at) FROM audit_log WHERE action = ? AND patient_id <> ''
+	GROUP BY patient_id`, []any{AuditViewPatient}, func(sc scanner) error {
+			var id string
+			var at sql.NullInt64
+			if err := sc.Scan(&id, &at); err != nil {
+				return err
 			}
-			reg, ok := inForce(hist, now)
+			lastOpened[id] = fromMs(at)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("look-ups: %w", err)
+		}
+		from := now.AddDate(0, 0, -(domain.FailingWindowDays + 1))
+		readings := map[string][]domain.Measurement{}
+		if err := eachRow(ctx, tx, `SELECT patient_id, id, kind, taken FROM observations WHERE taken >= ? AND taken <= ?`,
+			[]any{from.UnixMilli(), now.UnixMilli()}, func(sc scanner) error {
+				var m domain.Measurement
+				var kind string
+				var taken int64
+				if err := sc.Scan(&m.PatientID, &m.ID, &kind, &taken); err != nil {
+					return err
+				}
+				m.Kind, m.Taken = domain.Kind(kind), time.UnixMilli(taken).UTC()
+				readings[m.PatientID] = append(readings[m.PatientID], m)
+				return nil
+			}); err != nil {
+			return fmt.Errorf("readings: %w", err)
+		}
+		for _, pid := range pids {
+			h := hist[pid]
+			reg, ok := inForce(h, now)
 			if !ok || courseEnded(reg, now) {
 				continue
 			}
-			enrolled := hist[0].Start
+			enrolled := h[0].Start
 			if enrolled.IsZero() {
-				enrolled = hist[0].EffectiveFrom
+				enrolled = h[0].EffectiveFrom
 			}
 			st := domain.CourseState{Regime: reg, Enrolled: enrolled, StartUpEnd: reg.StartUpEnd,
 				LastReview: lastReview[pid], ReviewDays: reg.ReviewDays}
 			reviewed := !st.LastReview.IsZero() && !st.LastReview.Before(enrolled)
-			st.Opened = reviewed || now.Sub(enrolled) > time.Duration(domain.StartUpDays)*24*time.Hour
-			if !st.Opened {
-				var n int
-				if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE patient_id = ? AND action = ? AND at >= ?`,
-					pid, AuditViewPatient, enrolled.UnixMilli()).Scan(&n); err != nil {
-					return fmt.Errorf("opened %s: %w", pid, err)
-				}
-				st.Opened = n > 0
-			}
-			var ms []domain.Measurement
-			if err := eachRow(ctx, tx, `SELECT id, kind, taken FROM observations WHERE patient_id = ? AND taken >= ? AND taken <= ?`,
-				[]any{pid, from.UnixMilli(), now.UnixMilli()}, func(sc scanner) error {
-					var m domain.Measurement
-					var kind string
-					var taken int64
-					if err := sc.Scan(&m.ID, &kind, &taken); err != nil {
-						return err
-					}
-					m.PatientID, m.Kind, m.Taken = pid, domain.Kind(kind), time.UnixMilli(taken).UTC()
-					ms = append(ms, m)
-					return nil
-				}); err != nil {
-				return fmt.Errorf("readings of %s: %w", pid, err)
-			}
-			st.Slots = domain.EvaluateSlots(reg, ms, from, now, loc)
+			opened := lastOpened[pid]
+			st.Opened = reviewed || (!opened.IsZero() && !opened.Before(enrolled)) ||
+				now.Sub(enrolled) > time.Duration(domain.StartUpDays)*24*time.Hour
+			st.Slots = domain.EvaluateSlots(reg, readings[pid], from, now, loc)
 			out[pid] = st
 		}
 		return nil
