@@ -146,28 +146,53 @@ func TestEachTraineeHasHerOwnCopy(t *testing.T) {
 }
 
 func TestCaseChecks(t *testing.T) {
-	r := newRig(t, "forste-dag", 3)
+	r := newRig(t, "darlig-morgen", 3)
 	t1, _ := r.sess.Trainee(1)
 	t2, _ := r.sess.Trainee(2)
-	bent1 := r.sess.Scenario.PatientID(t1, "bent")
-	bent2 := r.sess.Scenario.PatientID(t2, "bent")
-	if res := r.status(1, "kvitter-bent"); res.State != NotStarted {
+	erik1 := r.sess.Scenario.PatientID(t1, "erik")
+	erik2 := r.sess.Scenario.PatientID(t2, "erik")
+	if res := r.status(1, "kvitter-erik"); res.State != NotStarted {
 		t.Fatalf("before anything: %s (%s), want not started", res.State, res.Found)
 	}
 	// Acknowledged without a note and without a message: done wrongly.
-	r.acknowledge(bent1, t1.Practitioner, "")
-	res := r.status(1, "kvitter-bent")
+	r.acknowledge(erik1, t1.Practitioner, "")
+	res := r.status(1, "kvitter-erik")
 	if res.State != Wrong || !strings.Contains(res.Found, "uden note") || !strings.Contains(res.Found, "ingen besked") {
 		t.Fatalf("acknowledged without note or message: %s (%s), want done wrongly naming both", res.State, res.Found)
 	}
 	// Trainee 2 does it right.
-	r.acknowledge(bent2, t2.Practitioner, "Ringet op, tager ekstra vanddrivende")
-	r.sendMessage(bent2, t2.Practitioner)
-	if res := r.status(2, "kvitter-bent"); res.State != Done {
+	r.acknowledge(erik2, t2.Practitioner, "Ringet op, tager ekstra vanddrivende")
+	r.sendMessage(erik2, t2.Practitioner)
+	if res := r.status(2, "kvitter-erik"); res.State != Done {
 		t.Fatalf("trainee 2: %s (%s), want done", res.State, res.Found)
 	}
-	if res := r.status(3, "kvitter-bent"); res.State != NotStarted {
+	if res := r.status(3, "kvitter-erik"); res.State != NotStarted {
 		t.Fatalf("trainee 3: %s (%s), want not started", res.State, res.Found)
+	}
+	// Reading and answering a message.
+	lis := r.sess.Scenario.PatientID(t1, "lis")
+	r.sendMessage(lis, t1.Practitioner)
+	res = r.status(1, "besked-lis")
+	if res.State != Wrong || !strings.Contains(res.Found, "1 ulæst") {
+		t.Fatalf("answered without marking read: %s (%s)", res.State, res.Found)
+	}
+	cs, _ := r.sess.Store.PatientResources(r.ctx, "Communication", lis)
+	for _, st := range cs {
+		c, _ := fhir.Decode[*fhir.Communication](st.JSON)
+		m, err := fhir.CommunicationToMessage(c)
+		if err != nil || !m.FromPatient {
+			continue
+		}
+		m.Read = true
+		nc := fhir.MessageToCommunication(m)
+		nc.ID = c.ID
+		r.real = r.real.Add(time.Second)
+		if err := r.sess.Store.Put(r.ctx, nc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res := r.status(1, "besked-lis"); res.State != Done {
+		t.Fatalf("read and answered: %s (%s), want done", res.State, res.Found)
 	}
 }
 
