@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/telehjerte/telehjerte-tui/central"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
 	"github.com/telehjerte/telehjerte-tui/sync/oauth"
@@ -230,5 +232,48 @@ func TestExpiredAccessTokenIsRefusedByTheCentral(t *testing.T) {
 	}
 	if _, err := r.oidc.Lookup(st.Token.RefreshToken, time.Now()); !errors.Is(err, central.ErrTokenUnknown) {
 		t.Fatalf("a refresh token used as an access token: %v, want ErrTokenUnknown", err)
+	}
+}
+
+// An issuer that cannot be reached is not an expired login: the sync is
+// offline and the nurse is not told to log in again.
+func TestUnreachableIssuerIsNotLoginExpired(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer := "http://" + ln.Addr().String() + "/oidc"
+	ln.Close()
+	c := oauth.Config{Issuer: issuer, ClientID: clientID, StorePath: filepath.Join(t.TempDir(), "t.json")}
+	if err := oauth.Save(c.StorePath, oauth.Stored{Issuer: issuer, ClientID: clientID,
+		Token: &oauth2.Token{AccessToken: "old-access", RefreshToken: "some-refresh", Expiry: time.Now().Add(-time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = oauth.NewSource(c).Token(context.Background())
+	if err == nil || errors.Is(err, client.ErrLoginExpired) {
+		t.Fatalf("unreachable issuer: %v, want an error that is not login expired", err)
+	}
+	if strings.Contains(err.Error(), "some-refresh") || strings.Contains(err.Error(), "old-access") {
+		t.Fatal("the error shows a token")
+	}
+}
+
+// A token store others may read is refused, and Save writes mode 0600.
+func TestTokenStoreMode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d", "t.json")
+	if err := oauth.Save(path, oauth.Stored{Issuer: "http://x", ClientID: "c", Token: &oauth2.Token{AccessToken: "a"}}); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("store: %v %v", fi.Mode(), err)
+	}
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("store directory: %v %v", fi.Mode(), err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := oauth.Load(path); err == nil || !strings.Contains(err.Error(), "chmod 600") {
+		t.Fatalf("a store others may read: %v", err)
 	}
 }
