@@ -351,3 +351,69 @@ func TestResetBringsTheCaseBack(t *testing.T) {
 		t.Errorf("resetting trainee 1 reopened trainee 2's item")
 	}
 }
+
+// In shared mode every trainee works on one team and one copy: one
+// trainee's acknowledgement is everyone's, and a cover by the team is
+// possible.
+func TestSharedMode(t *testing.T) {
+	src, err := ShippedSource("ferie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := strings.Replace(string(src), "start: \"09:00\"", "start: \"09:00\"\nshared: true", 1)
+	sc, err := Parse([]byte(shared), "ferie-shared.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	loc, _ := time.LoadLocation("Europe/Copenhagen")
+	real := time.Now()
+	store, err := central.OpenStore(ctx, filepath.Join(t.TempDir(), "c.db"), func() time.Time { return real })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	sess := &Session{Store: store, Scenario: sc, Trainees: Trainees(3), Loc: loc, Real: func() time.Time { return real }}
+	toks, _ := central.NewTokens(nil)
+	srv, _ := sess.Server(toks)
+	if err := sess.Create(ctx, srv, sc.SessionStart(real, loc), false); err != nil {
+		t.Fatal(err)
+	}
+	t1, _ := sess.Trainee(1)
+	t3, _ := sess.Trainee(3)
+	if sc.PatientID(t1, "grethe") != sc.PatientID(t3, "grethe") || sc.TeamOf(t1).ID != sc.TeamOf(t3).ID {
+		t.Fatal("shared mode gave trainees different copies or teams")
+	}
+	if pats, _ := store.PatientResources(ctx, "Patient", "ovelse-k02-grethe"); len(pats) != 0 {
+		t.Fatal("shared mode made a copy per trainee")
+	}
+	grethe := sc.PatientID(t1, "grethe")
+	rs, _ := store.PatientResources(ctx, "Task", grethe)
+	real = real.Add(time.Second)
+	for _, st := range rs {
+		ft, _ := fhir.Decode[*fhir.Task](st.JSON)
+		ft.Status = fhir.TaskStatusCompleted
+		ft.Note = []fhir.Annotation{{Text: "overdraget"}}
+		if err := store.Put(ctx, ft); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var c *Case
+	for _, x := range sc.Cases {
+		if x.ID == "afloesning-grethe" {
+			c = x
+		}
+	}
+	res, err := sess.Check(ctx, t3, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.State != Wrong || !strings.Contains(res.Found, "kvitteret") || !strings.Contains(res.Found, "ingen afløsning") {
+		t.Errorf("trainee 3 on the shared copy after trainee 1 acknowledged: %s (%s)", res.State, res.Found)
+	}
+	// A check for a cover by the own team needs shared mode.
+	own := strings.Replace(string(src), "cover-by: cover-team\n  - id: afloesning-grethe", "cover-by: team\n  - id: afloesning-grethe", 1)
+	if _, err := Parse([]byte(own), "x.yaml"); err == nil || !strings.Contains(err.Error(), "needs shared: true") {
+		t.Errorf("cover-by: team without shared mode: %v", err)
+	}
+}

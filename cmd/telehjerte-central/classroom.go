@@ -382,7 +382,14 @@ func classroomResetCmd() *cobra.Command {
 				} else if err := sess.Restart(ctx); err != nil {
 					return err
 				}
+				reset := map[int]bool{}
 				for _, t := range targets {
+					// In shared mode everyone works on the first trainee's copy.
+					if owner := sess.CopyOwner(t); reset[owner.N] {
+						continue
+					} else {
+						reset[owner.N] = true
+					}
 					if err := sess.Reset(ctx, srv, t); err != nil {
 						return err
 					}

@@ -139,6 +139,16 @@ func TestClassroomStartGivesEachTraineeALoginAndHerOwnPatients(t *testing.T) {
 	if _, err := run(t, "classroom", "start", "--db", db, "--out", filepath.Join(dir, "x")); err == nil || !strings.Contains(err.Error(), "new database") {
 		t.Errorf("classroom started on an existing database: %v", err)
 	}
+	// Nor are the instructor's commands run on any other database.
+	seeded := filepath.Join(dir, "seeded.db")
+	if o, err := run(t, "seed", "--db", seeded, "--patients", "2", "--days", "3"); err != nil {
+		t.Fatal(err, o)
+	}
+	for _, args := range [][]string{{"status"}, {"clock", "+1d"}, {"reset", "--all"}, {"fire", "bent-puls"}} {
+		if _, err := run(t, append([]string{"classroom", args[0], "--db", seeded}, args[1:]...)...); err == nil || !strings.Contains(err.Error(), "not a classroom's database") {
+			t.Errorf("classroom %s on a seeded database: %v", args[0], err)
+		}
+	}
 
 	// The instructor moves the clock a day: the serving central follows.
 	if o, err := run(t, "classroom", "clock", "--db", db, "+1d"); err != nil || !strings.Contains(o, "start +1d00h00m") {
