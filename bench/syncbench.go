@@ -216,7 +216,7 @@ func initialSync(ctx context.Context, path, dir string, reps int) error {
 		var r engine.Report
 		d, err := timed(func() error { var err error; r, err = eng.Once(ctx); return err })
 		st.Close()
-		os.Remove(st.Path())
+		removeDB(st.Path())
 		if err != nil {
 			return fmt.Errorf("initial sync: %w", err)
 		}
@@ -317,7 +317,10 @@ func timed(fn func() error) (time.Duration, error) {
 
 // rawInsert is a bare SQLite table keyed like the cache's resource rows:
 // the insert limit, with none of the cache's bookkeeping.
-type rawInsert struct{ db *sql.DB }
+type rawInsert struct {
+	db   *sql.DB
+	path string
+}
 
 func newRawInsert(ctx context.Context, dir string) (*rawInsert, error) {
 	p := filepath.Join(dir, fmt.Sprintf("raw-insert-%d.db", os.Getpid()))
@@ -327,7 +330,7 @@ func newRawInsert(ctx context.Context, dir string) (*rawInsert, error) {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
-	r := &rawInsert{db: db}
+	r := &rawInsert{db: db, path: p}
 	return r, r.reset(ctx)
 }
 
@@ -341,7 +344,14 @@ CREATE INDEX res_by_updated ON res(type, updated)`)
 	return nil
 }
 
-func (r *rawInsert) close() { r.db.Close() }
+func (r *rawInsert) close() { r.db.Close(); removeDB(r.path) }
+
+// removeDB removes a SQLite file and its companions.
+func removeDB(path string) {
+	for _, suffix := range []string{"", "-wal", "-shm", "-journal", "-sync.lock"} {
+		os.Remove(path + suffix)
+	}
+}
 
 // insertPages inserts every entry, one transaction per page; decode, when
 // given, runs on each entry first.
@@ -411,7 +421,7 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int) (round
 	if err != nil {
 		return c, err
 	}
-	defer st.Close()
+	defer func() { st.Close(); removeDB(st.Path()) }()
 	if _, err := eng.Once(ctx); err != nil {
 		return c, fmt.Errorf("first sync: %w", err)
 	}
