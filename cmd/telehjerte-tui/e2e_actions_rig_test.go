@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,7 +30,7 @@ type actCentral struct {
 	// token maps a principal ("Practitioner/x", "Patient/y") to its token.
 	token map[string]string
 	serve *exec.Cmd
-	log   *strings.Builder
+	log   *lockedBuffer
 }
 
 // actPatients are the demo patients given patient tokens.
@@ -70,11 +71,30 @@ func newActCentral(t *testing.T) *actCentral {
 	return c
 }
 
+// lockedBuffer collects a child process's output; the test may read it
+// while the process still writes (a race on a bare strings.Builder).
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // start serves the central with its clock moved by offset and waits until
 // it answers.
 func (c *actCentral) start(offset string) {
 	c.t.Helper()
-	c.log = &strings.Builder{}
+	c.log = &lockedBuffer{}
 	c.serve = exec.Command(c.bin, "serve", "--addr", c.addr, "--db", c.db, "--tokens", c.tokens, "--scan-every", "0", "--clock-offset", offset)
 	c.serve.Stdout, c.serve.Stderr = c.log, c.log
 	if err := c.serve.Start(); err != nil {

@@ -68,8 +68,8 @@ func startCentral(t *testing.T, patients int) (string, string) {
 	}
 	addr := freeAddr(t)
 	serve := exec.Command(bin, "serve", "--addr", addr, "--db", db, "--tokens", tokens, "--scan-every", "0")
-	var log strings.Builder
-	serve.Stdout, serve.Stderr = &log, &log
+	log := &lockedBuffer{}
+	serve.Stdout, serve.Stderr = log, log
 	if err := serve.Start(); err != nil {
 		t.Fatal(err)
 	}

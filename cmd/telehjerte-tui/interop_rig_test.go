@@ -274,7 +274,7 @@ func startInteropCentral(t *testing.T) *interopServer {
 	db, tokens := filepath.Join(dir, "central.db"), filepath.Join(dir, "tokens.json")
 	addr := freeAddr(t)
 	var serve *exec.Cmd
-	var log *strings.Builder
+	var log *lockedBuffer
 	m := map[string]string{
 		interopNurseToken: "Practitioner/interop-nurse",
 		interopCoverToken: "Practitioner/interop-cover",
@@ -284,7 +284,7 @@ func startInteropCentral(t *testing.T) *interopServer {
 		if err := os.WriteFile(tokens, raw, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		log = &strings.Builder{}
+		log = &lockedBuffer{}
 		serve = exec.Command(bin, "serve", "--addr", addr, "--db", db, "--tokens", tokens, "--scan-every", "0")
 		serve.Stdout, serve.Stderr = log, log
 		if err := serve.Start(); err != nil {
