@@ -1,35 +1,15 @@
 package main
 
 import (
-	"bytes"
 	"encoding/csv"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 )
-
-// lockedBuf collects a process's output while the test reads it.
-type lockedBuf struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // Issue 13's proof on the real binaries: a classroom with 3 trainees; two
 // trainees' consoles in tmux show ØVELSE and the session clock; trainee 1
@@ -49,7 +29,7 @@ func TestE2EClassroom(t *testing.T) {
 	db, logins := filepath.Join(dir, "kursus.db"), filepath.Join(dir, "logins")
 	srv := exec.Command(central, "classroom", "start", "--scenario", "forste-dag", "--trainees", "3",
 		"--db", db, "--out", logins, "--addr", "127.0.0.1:0", "--tick", "200ms")
-	out := &lockedBuf{}
+	out := &lockedBuffer{}
 	srv.Stdout, srv.Stderr = out, out
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
