@@ -588,3 +588,31 @@ func TestStatusBar(t *testing.T) {
 		t.Fatalf("%d lines at 80x24", n)
 	}
 }
+
+// TestRegimeFormWaitsForTheReloadAfterAnAction: right after a saved
+// action the patient view still holds the data from before it until the
+// reload arrives. A regime form opened then was based on the old version,
+// and saving it conflicted with the nurse's own queued change (seen against
+// an independent server when e followed a saved regime change at once).
+// The form now opens when the reload has arrived, on the fresh version.
+func TestRegimeFormWaitsForTheReloadAfterAnAction(t *testing.T) {
+	m, _ := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	fresh := m.pv.detail
+	fresh.Regime.Version = "2"
+	fresh.Regime.Physician = "Overlæge Ny"
+	// An action was saved; its reload is on its way (not delivered yet).
+	m.Update(actionDoneMsg{})
+	m.Update(char('e'))
+	if _, ok := m.dlg.(formDialog); ok {
+		t.Fatal("the regime form opened on the data from before the action")
+	}
+	send(m, patientMsg{id: "p-anna", detail: fresh})
+	fd, ok := m.dlg.(formDialog)
+	if !ok {
+		t.Fatalf("the regime form did not open when the reload arrived: dialog %T", m.dlg)
+	}
+	if got := fd.field("physician").in.Value(); got != "Overlæge Ny" {
+		t.Errorf("form pre-filled from the old version: physician %q", got)
+	}
+}

@@ -140,6 +140,9 @@ func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
 	if msg.err == nil {
 		m.closeDialog()
 		m.flash = msg.flash
+		if m.screen == screenPatient {
+			m.pv.stale = true
+		}
 		return m.reload()
 	}
 	var conflict *console.RegimeConflictError

@@ -233,6 +233,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.loading = false
+		openRegime := !msg.refresh && m.pv.regimeWhenLoaded
+		if !msg.refresh {
+			m.pv.stale, m.pv.regimeWhenLoaded = false, false
+		}
 		if msg.err != nil {
 			m.err = msg.err.Error()
 			return m, nil
@@ -243,6 +247,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		} else {
 			m.pv.setDetail(msg.detail)
 			m.wl.opened(msg.id)
+		}
+		if openRegime && m.dlg == nil && m.canAct() {
+			m.regimeForm()
 		}
 		return m, nil
 	case actionDoneMsg:

@@ -36,6 +36,11 @@ type patientView struct {
 	scroll [paneCount]int
 	// Cursors of the open-items and messages panes (used with Actions).
 	taskCursor, msgCursor int
+	// stale: an action was saved and the reload of this patient is on its
+	// way, so detail still shows the data from before it. A regime form
+	// asked for meanwhile (regimeWhenLoaded) opens when the reload arrives,
+	// on the version the action made, never on the one it replaced.
+	stale, regimeWhenLoaded bool
 }
 
 func (p *patientView) setDetail(d domain.PatientDetail) {

@@ -79,6 +79,10 @@ func (m *Model) patientAction(msg tea.KeyPressMsg) tea.Cmd {
 			return m.toggleRead()
 		}
 	case key.Matches(msg, k.Regime):
+		if p.stale {
+			p.regimeWhenLoaded = true
+			return nil
+		}
 		m.regimeForm()
 	case key.Matches(msg, k.Transfer):
 		return m.startTransfer()

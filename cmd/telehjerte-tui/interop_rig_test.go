@@ -37,9 +37,7 @@ import (
 // skip (naming the item) instead of fail; once the fix lands, delete the
 // item here and the assertion is strict. A pending assertion that already
 // holds is logged, as a reminder to delete the item.
-var interopPending = map[int]string{
-	1: "versionIds are opaque: a change queued offline must be what the next change of the resource builds on",
-}
+var interopPending = map[int]string{}
 
 // pendingChecks collects the failures of assertions tied to pending
 // issue 9 items within one test.
