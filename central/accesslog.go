@@ -8,7 +8,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
-// The central's own access log (issue 11): every read, vread and search
+// The central's own access log, for the half-yearly authorisation check: every read, vread and search
 // that returns patient data is recorded as an AuditEvent in the same
 // transaction, whether or not the client sends one. It names who (the
 // token's principal), what (the resource read, or the type searched and

@@ -7,7 +7,7 @@ import (
 )
 
 // ReadAccessGranter grants and revokes read-only access ("se-adgang") to
-// a patient, as a monitoring nurse of her team (issue 11). Each is an
+// a patient, as a monitoring nurse of her team. Each is an
 // audited action through the outbox, like every other.
 type ReadAccessGranter interface {
 	// ReadGrants are the grants in force or planned that name the patient.

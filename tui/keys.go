@@ -26,7 +26,7 @@ func newKeyMap(t *texts) keyMap {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
 	return keyMap{
-		// Arrows and vim's j/k move (issue 2). Acknowledging is x ("tick
+		// Arrows and vim's j/k move. Acknowledging is x ("tick
 		// off"), not k, so j/k stay free for movement. Text inputs and
 		// confirm lines get their keys before these bindings are looked
 		// at, so a typed j or k is a letter there, and j in a confirm

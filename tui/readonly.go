@@ -11,7 +11,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
-// Read-only access ("se-adgang", issue 11): a user whose role on the
+// Read-only access ("se-adgang"): a user whose role on the
 // central is read-only sees the patients granted to her and acts on
 // nothing. The console has no actions for her (Options.Actions nil); with
 // Options.ReadOnly set it also says why when she presses an action key,

@@ -15,8 +15,8 @@ import (
 	"github.com/telehjerte/telehjerte-tui/sync/client"
 )
 
-// The console's audit log belongs to the department, not the workstation
-// (issue 11): every entry of the cache's audit log (each look-up and
+// The console's audit log belongs to the department, not the workstation:
+// every entry of the cache's audit log (each look-up and
 // action) is also sent to the central as an AuditEvent, after each sync
 // round. The cache remembers the last entry sent (info
 // audit.forwarded_seq), so entries made offline go at the next round; each

@@ -14,7 +14,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
-// Who the console acts as (issue 9 item 4, docs/fhir-mapping.md "Who the
+// Who the console acts as (docs/fhir-mapping.md "Who the
 // console acts as"): the practitioner the central says the token belongs
 // to, never the configured `user` string alone.
 

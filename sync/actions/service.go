@@ -1,4 +1,4 @@
-// Package actions is the storage side of the nurse actions (issue 4): it
+// Package actions is the storage side of the nurse actions: it
 // implements console.Actions over the local cache. Every action writes its
 // local effect, its outbox entries (client-made UUIDs; If-Match on the
 // cached version of anything it changes) and an audit entry with the old
