@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Role is what a user may do : a monitoring nurse acts on her
+// Role is what a user may do: a monitoring nurse acts on her
 // teams' patients (and a cover team's inside the cover period), a
 // read-only user ("se-adgang") sees the patients granted to her and acts
 // on nothing, an administrator manages teams and users and sees no
