@@ -106,8 +106,25 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 		if counter != nil {
 			*counter++
 		}
+		// The next page is fetched while this one is applied (one page
+		// ahead, never past MaxPagesPerType); whatever ends the walk early
+		// cancels that fetch and waits for it.
+		var ahead *prefetch
+		fetchAhead := func(p *client.Page) {
+			if p.Next != "" && pages < e.opts.MaxPagesPerType {
+				ahead = e.prefetch(ctx, p.Next)
+			}
+		}
+		abandon := func() {
+			if ahead != nil {
+				ahead.abandon()
+				ahead = nil
+			}
+		}
+		fetchAhead(page)
 		res, err := visit(page, bound)
 		if err != nil {
+			abandon()
 			return err
 		}
 		fresh, maxLU := res.fresh, res.maxLU
@@ -116,9 +133,16 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 		// Follow next links while the server gives them.
 		for last.Next != "" {
 			if pages >= e.opts.MaxPagesPerType {
+				abandon()
 				return fmt.Errorf("pull %s: more than %d pages in one round; continuing next round", typ, e.opts.MaxPagesPerType)
 			}
-			next, err := e.client.Next(ctx, last.Next)
+			var next *client.Page
+			if ahead != nil {
+				next, err = ahead.wait()
+				ahead = nil
+			} else {
+				next, err = e.client.Next(ctx, last.Next)
+			}
 			if err != nil {
 				return fmt.Errorf("pull %s: %w", typ, err)
 			}
@@ -126,8 +150,10 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 			if counter != nil {
 				*counter++
 			}
+			fetchAhead(next)
 			lastRes, err = visit(next, bound)
 			if err != nil {
+				abandon()
 				return err
 			}
 			fresh += lastRes.fresh
@@ -158,6 +184,38 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 			}
 		}
 	}
+}
+
+// prefetch is a next page being fetched in the background.
+type prefetch struct {
+	cancel context.CancelFunc
+	done   chan struct{}
+	page   *client.Page
+	err    error
+}
+
+// prefetch starts fetching the page at next.
+func (e *Engine) prefetch(ctx context.Context, next string) *prefetch {
+	fctx, cancel := context.WithCancel(ctx)
+	f := &prefetch{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		f.page, f.err = e.client.Next(fctx, next)
+	}()
+	return f
+}
+
+// wait returns the fetched page.
+func (f *prefetch) wait() (*client.Page, error) {
+	<-f.done
+	f.cancel()
+	return f.page, f.err
+}
+
+// abandon cancels the fetch and waits until it has stopped.
+func (f *prefetch) abandon() {
+	f.cancel()
+	<-f.done
 }
 
 // applyPage stores one page in one transaction together with the new
