@@ -73,6 +73,21 @@ func onlineWorklist(con *actConsole) string {
 	})
 }
 
+// redCountRE reads the red group's count in the worklist header.
+var redCountRE = regexp.MustCompile(`!! rød [1-9]`)
+
+// seededWorklist waits for the seeded clinic's worklist after the first
+// sync: online, with its red patients counted. "● online" alone can be on
+// screen a moment before the reload that follows the first sync (the
+// status bar is live, the worklist shows the last load, taken while the
+// readings and tasks were still arriving), which on a loaded machine was
+// long enough for a test to open the wrong patient.
+func seededWorklist(con *actConsole) string {
+	return con.waitFor("the seeded clinic's synced worklist", func(s string) bool {
+		return strings.Contains(s, "● online") && redCountRE.MatchString(s) && len(worklistRows(s)) > 0
+	})
+}
+
 // X on the worklist: the confirm line states the exact scope, computed
 // from the stored tasks; after confirming, exactly that many tasks are
 // completed on the central, each written once, and the all-green patients
@@ -82,7 +97,7 @@ func TestE2EAckAllGreen(t *testing.T) {
 	c := newActCentral(t)
 	before := tasksOnCentral(c)
 	con := startActConsole(t, c, actNurse, "0")
-	scr := onlineWorklist(con)
+	scr := seededWorklist(con)
 	var green []string
 	for name, st := range worklistRows(scr) {
 		if st == "✓" {
@@ -184,7 +199,7 @@ func TestE2EAckOne(t *testing.T) {
 	c := newActCentral(t)
 	before := tasksOnCentral(c)
 	con := startActConsole(t, c, actNurse, "0")
-	onlineWorklist(con)
+	seededWorklist(con)
 	con.send("Enter") // the first (red) patient
 	con.waitFor("the patient view", func(s string) bool { return strings.Contains(s, "Vægtkurve") })
 	con.send("5") // open items
