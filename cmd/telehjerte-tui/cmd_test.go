@@ -52,6 +52,21 @@ func testEnv(t *testing.T) (*env, *bytes.Buffer, *bytes.Buffer) {
 	return e, &out, &errOut
 }
 
+// flagConfig resolves the configuration from the root command's flags
+// given as args (and the isolated environment), as the binary does.
+func flagConfig(t *testing.T, e *env, args ...string) config.Config {
+	t.Helper()
+	root := newRootCmd(e)
+	if err := root.PersistentFlags().Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(config.LoadOptions{Flags: root.PersistentFlags()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
 func execute(t *testing.T, e *env, args ...string) error {
 	t.Helper()
 	root := newRootCmd(e)
@@ -103,21 +118,9 @@ func TestOpenDataModes(t *testing.T) {
 	e, _, _ := testEnv(t)
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	load := func(t *testing.T, args ...string) config.Config {
-		t.Helper()
-		root := newRootCmd(e)
-		if err := root.PersistentFlags().Parse(args); err != nil {
-			t.Fatal(err)
-		}
-		cfg, err := config.Load(config.LoadOptions{Flags: root.PersistentFlags()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cfg
-	}
 
 	t.Run("demo", func(t *testing.T) {
-		cfg := load(t)
+		cfg := flagConfig(t, e)
 		// A stale file in the way is replaced, not opened.
 		if err := os.MkdirAll(filepath.Dir(cfg.DemoCachePath), 0o700); err != nil {
 			t.Fatal(err)
@@ -150,7 +153,7 @@ func TestOpenDataModes(t *testing.T) {
 
 	t.Run("explicit cache must exist", func(t *testing.T) {
 		missing := filepath.Join(dir, "nope.sqlite")
-		cfg := load(t, "--cache", missing)
+		cfg := flagConfig(t, e, "--cache", missing)
 		if cfg.Mode() != config.ModeCache {
 			t.Fatalf("mode %v", cfg.Mode())
 		}
@@ -171,7 +174,7 @@ func TestOpenDataModes(t *testing.T) {
 		}
 		store.Close()
 		fi, _ := os.Stat(path)
-		d, err := openData(ctx, e, load(t, "--cache", path), log)
+		d, err := openData(ctx, e, flagConfig(t, e, "--cache", path), log)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +193,7 @@ func TestOpenDataModes(t *testing.T) {
 
 	t.Run("central opens the cache with a sync engine, reachable or not", func(t *testing.T) {
 		path := filepath.Join(dir, "replica.sqlite")
-		d, err := openData(ctx, e, load(t, "--central-url", "http://127.0.0.1:9/fhir", "--cache", path), log)
+		d, err := openData(ctx, e, flagConfig(t, e, "--central-url", "http://127.0.0.1:9/fhir", "--cache", path), log)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"path/filepath"
 	"testing"
-
-	"github.com/telehjerte/telehjerte-tui/config"
 )
 
 // The enrolment capability is its own option, wired with a central and
@@ -16,20 +14,8 @@ func TestConsoleOptionsWireEnrolment(t *testing.T) {
 	e, _, _ := testEnv(t)
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	load := func(t *testing.T, args ...string) config.Config {
-		t.Helper()
-		root := newRootCmd(e)
-		if err := root.PersistentFlags().Parse(args); err != nil {
-			t.Fatal(err)
-		}
-		cfg, err := config.Load(config.LoadOptions{Flags: root.PersistentFlags()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cfg
-	}
 	cachePath := filepath.Join(dir, "replica.sqlite")
-	cfg := load(t, "--cache", cachePath, "--central-url", "http://127.0.0.1:9", "--user", "nurse-a")
+	cfg := flagConfig(t, e, "--cache", cachePath, "--central-url", "http://127.0.0.1:9", "--user", "nurse-a")
 	d, err := openData(ctx, e, cfg, log)
 	if err != nil {
 		t.Fatal(err)
@@ -45,7 +31,7 @@ func TestConsoleOptionsWireEnrolment(t *testing.T) {
 		t.Fatalf("central console: enroller %v", opts.Enroller != nil)
 	}
 	d.close()
-	cfg = load(t, "--cache", cachePath)
+	cfg = flagConfig(t, e, "--cache", cachePath)
 	d, err = openData(ctx, e, cfg, log)
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
@@ -25,23 +24,11 @@ func TestConsoleWiringOffersEveryCapability(t *testing.T) {
 	e, _, _ := testEnv(t)
 	ctx := context.Background()
 	log := slog.New(slog.DiscardHandler)
-	load := func(t *testing.T, args ...string) config.Config {
-		t.Helper()
-		root := newRootCmd(e)
-		if err := root.PersistentFlags().Parse(args); err != nil {
-			t.Fatal(err)
-		}
-		cfg, err := config.Load(config.LoadOptions{Flags: root.PersistentFlags()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return cfg
-	}
 	cachePath := filepath.Join(dir, "replica.sqlite")
 
 	t.Run("central", func(t *testing.T) {
 		// Nothing listens there: wiring must not need the network.
-		cfg := load(t, "--cache", cachePath, "--central-url", "http://127.0.0.1:9", "--user", "nurse-a")
+		cfg := flagConfig(t, e, "--cache", cachePath, "--central-url", "http://127.0.0.1:9", "--user", "nurse-a")
 		d, err := openData(ctx, e, cfg, log)
 		if err != nil {
 			t.Fatal(err)
@@ -65,7 +52,7 @@ func TestConsoleWiringOffersEveryCapability(t *testing.T) {
 	})
 
 	t.Run("cache only", func(t *testing.T) {
-		cfg := load(t, "--cache", cachePath)
+		cfg := flagConfig(t, e, "--cache", cachePath)
 		d, err := openData(ctx, e, cfg, log)
 		if err != nil {
 			t.Fatal(err)
