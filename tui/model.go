@@ -53,6 +53,8 @@ type Model struct {
 	sp syncProblemsState // sync problems seen (syncview.go)
 
 	lastStatus console.SyncStatus // the status at the last redraw tick (status.go)
+	// wlSynced is the sync status when the worklist on screen was loaded.
+	wlSynced console.SyncStatus
 }
 
 // RefreshMsg asks the console to reload what it shows from its Source,
@@ -74,6 +76,9 @@ type worklistMsg struct {
 	all     bool
 	err     error
 	refresh bool // a background refresh (RefreshMsg)
+	// synced is the sync status when the load began: the rows show the
+	// cache as that sync left it (see syncStatus).
+	synced console.SyncStatus
 }
 
 // patientMsg carries a loaded patient.
@@ -125,11 +130,12 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) loadWorklist(all bool) tea.Cmd {
 	m.wantAll = all
 	ctx, src, e := m.ctx, m.src, domain.AuditEntry{At: m.opts.Now(), User: m.opts.User, Action: ActionViewWorklist}
-	course, now, loc := m.opts.Course, m.opts.Now, m.opts.Loc
+	course, now, loc, status := m.opts.Course, m.opts.Now, m.opts.Loc, m.opts.Status
 	if all {
 		e.Detail = "all"
 	}
 	return func() tea.Msg {
+		synced := statusNow(status)
 		if err := src.Audit(ctx, e); err != nil {
 			return worklistMsg{all: all, err: fmt.Errorf("audit worklist look-up: %w", err)}
 		}
@@ -137,7 +143,7 @@ func (m *Model) loadWorklist(all bool) tea.Cmd {
 		if err != nil {
 			return worklistMsg{all: all, err: fmt.Errorf("load worklist: %w", err)}
 		}
-		return worklistMsg{rows: rows, all: all}
+		return worklistMsg{rows: rows, all: all, synced: synced}
 	}
 }
 
@@ -163,13 +169,14 @@ func (m *Model) loadPatient(id string) tea.Cmd {
 // view is open, that patient, without audit entries (see RefreshMsg).
 func (m *Model) refresh() tea.Cmd {
 	ctx, src, all := m.ctx, m.src, m.wantAll
-	course, now, loc := m.opts.Course, m.opts.Now, m.opts.Loc
+	course, now, loc, status := m.opts.Course, m.opts.Now, m.opts.Loc, m.opts.Status
 	cmds := []tea.Cmd{func() tea.Msg {
+		synced := statusNow(status)
 		rows, err := worklistWithCourse(ctx, src, course, now(), loc, all)
 		if err != nil {
 			return worklistMsg{all: all, refresh: true, err: fmt.Errorf("refresh worklist: %w", err)}
 		}
-		return worklistMsg{rows: rows, all: all, refresh: true}
+		return worklistMsg{rows: rows, all: all, refresh: true, synced: synced}
 	}}
 	if m.screen == screenPatient && m.pv.id != "" {
 		id, since := m.pv.id, m.windowStart(m.opts.Now())
@@ -220,6 +227,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.err = ""
+		m.wlSynced = msg.synced
 		m.wl.setRows(msg.rows, msg.all)
 		m.wl.clamp(m.worklistBodyHeight())
 		return m, nil

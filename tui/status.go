@@ -38,12 +38,29 @@ func (m *Model) statusTicked() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// syncStatus is the status now; ok is false without Options.Status.
+// syncStatus is the status now; ok is false without Options.Status. While
+// the worklist on screen is still one loaded before the first sync ended
+// (the reload that follows it is on its way), the first sync is reported
+// as still running: the status bar never says "online, data from now"
+// above a list that does not hold those data yet.
 func (m *Model) syncStatus() (console.SyncStatus, bool) {
 	if m.opts.Status == nil {
 		return console.SyncStatus{}, false
 	}
-	return m.opts.Status(), true
+	s := m.opts.Status()
+	if m.wl.loaded && !s.FirstSync && !s.LastSync.IsZero() && (m.wlSynced.FirstSync || m.wlSynced.LastSync.IsZero()) {
+		s.FirstSync = true
+	}
+	return s, true
+}
+
+// statusNow reads the sync status (zero without one); loads call it before
+// they read the cache, so they know which sync the rows come from.
+func statusNow(status func() console.SyncStatus) console.SyncStatus {
+	if status == nil {
+		return console.SyncStatus{}
+	}
+	return status()
 }
 
 // neverSynced reports that the cache holds no complete sync yet, so an

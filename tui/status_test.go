@@ -200,3 +200,22 @@ func TestFirstSyncWithPatientsAt80(t *testing.T) {
 		t.Errorf("status at 80: %q", line)
 	}
 }
+
+// The first sync has ended but the worklist on screen was loaded while it
+// ran: until the reload that follows it arrives, the status bar still says
+// the first sync is running, never "online, data from now" above a list
+// that does not hold those data yet (end-to-end tests opened the wrong
+// patient in that moment).
+func TestOnlineOnlyOnceTheListHoldsTheFirstSync(t *testing.T) {
+	src := newClinic(t)
+	st := console.SyncStatus{State: console.ConnOnline, FirstSync: true, Syncing: true, Resources: 40, Patients: 3}
+	m := statusModel(t, src, "da", 100, 30, func() console.SyncStatus { return st })
+	st = console.SyncStatus{State: console.ConnOnline, LastSync: testNow}
+	if line := ansi.Strip(m.statusLine()); !strings.Contains(line, "første synk") || strings.Contains(line, "data fra") {
+		t.Errorf("list from during the first sync, status after it: %q", line)
+	}
+	send(m, RefreshMsg{})
+	if line := ansi.Strip(m.statusLine()); !strings.Contains(line, "● online") || !strings.Contains(line, "data fra") {
+		t.Errorf("after the reload: %q", line)
+	}
+}

@@ -67,9 +67,12 @@ func worklistRows(scr string) map[string]string {
 	return rows
 }
 
+// onlineWorklist waits for the worklist after the first sync: online,
+// with rows, and no longer saying the first sync is running (during it the
+// status is online too, while the list still fills).
 func onlineWorklist(con *actConsole) string {
 	return con.waitFor("the synced worklist", func(s string) bool {
-		return strings.Contains(s, "● online") && len(worklistRows(s)) > 0
+		return strings.Contains(s, "● online") && !strings.Contains(s, "første synk") && len(worklistRows(s)) > 0
 	})
 }
 
