@@ -135,8 +135,12 @@ func (s *Store) CourseStates(ctx context.Context, now time.Time, loc *time.Locat
 			st := domain.CourseState{Regime: reg, Enrolled: enrolled, StartUpEnd: reg.StartUpEnd,
 				LastReview: lastReview[pid], ReviewDays: reg.ReviewDays}
 			reviewed := !st.LastReview.IsZero() && !st.LastReview.Before(enrolled)
-			opened := lastOpened[pid]
-			st.Opened = reviewed || (!opened.IsZero() && !opened.Before(enrolled)) ||
+			// Any look-up of the patient ends "ny borger": the id is new at
+			// enrolment, so a look-up can only be of this course. Look-ups
+			// are stamped with the real clock, enrolment with the
+			// console's (a training clock may run ahead), so the two are
+			// not compared.
+			st.Opened = reviewed || !lastOpened[pid].IsZero() ||
 				now.Sub(enrolled) > time.Duration(domain.StartUpDays)*24*time.Hour
 			st.Slots = domain.EvaluateSlots(reg, readings[pid], from, now, loc)
 			out[pid] = st
