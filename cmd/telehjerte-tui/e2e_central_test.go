@@ -38,14 +38,14 @@ func freeAddr(t *testing.T) string {
 	return addr
 }
 
-// startCentral seeds a demo clinic of n patients into a new central and
-// serves it; it returns the base URL and the token of demo nurse A.
-func startCentral(t *testing.T, patients int) (string, string) {
+// seedCentral seeds a demo clinic of patients × days into a new central
+// database with the central binary bin; it returns the database, the
+// tokens file and the token of demo nurse A.
+func seedCentral(t *testing.T, bin string, patients, days int) (db, tokens, token string) {
 	t.Helper()
-	bin := buildCentral(t)
 	dir := t.TempDir()
-	db, tokens := filepath.Join(dir, "central.db"), filepath.Join(dir, "tokens.json")
-	seed := exec.Command(bin, "seed", "--db", db, "--patients", itoa(patients), "--days", "14", "--tokens-out", tokens)
+	db, tokens = filepath.Join(dir, "central.db"), filepath.Join(dir, "tokens.json")
+	seed := exec.Command(bin, "seed", "--db", db, "--patients", itoa(patients), "--days", itoa(days), "--tokens-out", tokens)
 	if out, err := seed.CombinedOutput(); err != nil {
 		t.Fatalf("telehjerte-central seed: %v\n%s", err, out)
 	}
@@ -57,7 +57,6 @@ func startCentral(t *testing.T, patients int) (string, string) {
 	if err := json.Unmarshal(raw, &m); err != nil {
 		t.Fatal(err)
 	}
-	var token string
 	for tok, who := range m {
 		if who == "Practitioner/"+demo.NurseA {
 			token = tok
@@ -66,6 +65,15 @@ func startCentral(t *testing.T, patients int) (string, string) {
 	if token == "" {
 		t.Fatalf("no token for %s in %s", demo.NurseA, raw)
 	}
+	return db, tokens, token
+}
+
+// startCentral seeds a demo clinic of n patients into a new central and
+// serves it; it returns the base URL and the token of demo nurse A.
+func startCentral(t *testing.T, patients int) (string, string) {
+	t.Helper()
+	bin := buildCentral(t)
+	db, tokens, token := seedCentral(t, bin, patients, 14)
 	addr := freeAddr(t)
 	serve := exec.Command(bin, "serve", "--addr", addr, "--db", db, "--tokens", tokens, "--scan-every", "0")
 	log := &lockedBuffer{}

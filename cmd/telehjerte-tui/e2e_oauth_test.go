@@ -30,26 +30,8 @@ import (
 func startOIDCCentral(t *testing.T, accessTTL time.Duration) (string, string, string) {
 	t.Helper()
 	bin := buildCentral(t)
-	dir := t.TempDir()
-	db, tokens := filepath.Join(dir, "central.db"), filepath.Join(dir, "tokens.json")
-	seed := exec.Command(bin, "seed", "--db", db, "--patients", "6", "--days", "7", "--tokens-out", tokens)
-	if out, err := seed.CombinedOutput(); err != nil {
-		t.Fatalf("telehjerte-central seed: %v\n%s", err, out)
-	}
-	raw, err := os.ReadFile(tokens)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]string
-	if err := json.Unmarshal(raw, &m); err != nil {
-		t.Fatal(err)
-	}
-	var token string
-	for tok, who := range m {
-		if who == "Practitioner/"+demo.NurseA {
-			token = tok
-		}
-	}
+	db, tokens, token := seedCentral(t, bin, 6, 7)
+	dir := filepath.Dir(db)
 	addr := freeAddr(t)
 	serve := exec.Command(bin, "serve", "--addr", addr, "--db", db, "--tokens", tokens, "--scan-every", "0",
 		"--oidc", "--oidc-access-ttl", accessTTL.String(), "--oidc-device-poll", "1s")
