@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"path/filepath"
 	"sort"
@@ -28,6 +29,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
+	"github.com/telehjerte/telehjerte-tui/sync/faultproxy"
 )
 
 // Bearer tokens of the test clinic.
@@ -548,3 +550,16 @@ func openTasks(t testing.TB, c *console) []taskRef {
 }
 
 type taskRef struct{ id, version, patient string }
+
+// proxied serves a fault proxy with opts in front of the central on
+// loopback for the rest of the test.
+func proxied(t testing.TB, c *centralEnv, opts faultproxy.Options) (*faultproxy.Proxy, *httptest.Server) {
+	t.Helper()
+	px, err := faultproxy.New(c.url(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := httptest.NewServer(px)
+	t.Cleanup(ps.Close)
+	return px, ps
+}

@@ -165,7 +165,7 @@ func lostAckRun(t *testing.T, readFault faultproxy.Kind) {
 	seedClinic(t, c.store, 3, 3, time.Now())
 	var mu sync.Mutex
 	patches, readsFail := 0, false
-	px, err := faultproxy.New(c.url(), faultproxy.Options{Choose: func(r *http.Request) faultproxy.Kind {
+	_, ps := proxied(t, c, faultproxy.Options{Choose: func(r *http.Request) faultproxy.Kind {
 		mu.Lock()
 		defer mu.Unlock()
 		switch {
@@ -179,11 +179,6 @@ func lostAckRun(t *testing.T, readFault faultproxy.Kind) {
 		}
 		return ""
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := httptest.NewServer(px)
-	t.Cleanup(ps.Close)
 	con := newConsole(t, ps.URL, tokNurseA, engine.Options{BackoffMin: time.Second}, client.Options{})
 	mustOnce(t, con)
 	open := openTasks(t, con)
@@ -202,7 +197,7 @@ func lostAckRun(t *testing.T, readFault faultproxy.Kind) {
 	readsFail = true
 	mu.Unlock()
 	con.clock.Add(time.Hour)
-	_, err = con.eng.Once(context.Background())
+	_, err := con.eng.Once(context.Background())
 	counts, cerr := con.store.OutboxCounts(context.Background())
 	if cerr != nil {
 		t.Fatal(cerr)

@@ -209,12 +209,7 @@ func TestKillDuringAckPush(t *testing.T) {
 	}
 	c := newCentral(t)
 	seedClinic(t, c.store, 3, 3, time.Now())
-	px, err := faultproxy.New(c.url(), faultproxy.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := httptest.NewServer(px)
-	t.Cleanup(ps.Close)
+	px, ps := proxied(t, c, faultproxy.Options{})
 
 	path := filepath.Join(t.TempDir(), "cache.db")
 	con := openConsole(t, path, c.url(), tokNurseA, engine.Options{}, client.Options{})

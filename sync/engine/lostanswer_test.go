@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -31,12 +30,7 @@ import (
 func TestLostAckAnswerStillSendsAssessment(t *testing.T) {
 	c := newCentral(t)
 	seedClinic(t, c.store, 3, 3, time.Now())
-	px, err := faultproxy.New(c.url(), faultproxy.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := httptest.NewServer(px)
-	t.Cleanup(ps.Close)
+	px, ps := proxied(t, c, faultproxy.Options{})
 	con := newConsole(t, ps.URL, tokNurseA, engine.Options{BackoffMin: time.Second}, client.Options{Timeout: 2 * time.Second})
 	mustOnce(t, con)
 	acks := acknowledge(t, con, measurementTasks(t, con, 2))
@@ -85,7 +79,7 @@ func TestSentAckCompletedByOtherNurseIsAlreadyDone(t *testing.T) {
 	seedClinic(t, c.store, 3, 3, time.Now())
 	var mu sync.Mutex
 	failPatch := true
-	px, err := faultproxy.New(c.url(), faultproxy.Options{Choose: func(r *http.Request) faultproxy.Kind {
+	_, ps := proxied(t, c, faultproxy.Options{Choose: func(r *http.Request) faultproxy.Kind {
 		mu.Lock()
 		defer mu.Unlock()
 		if r.Method == http.MethodPut && strings.HasPrefix(r.URL.Path, "/Task/") && failPatch {
@@ -94,11 +88,6 @@ func TestSentAckCompletedByOtherNurseIsAlreadyDone(t *testing.T) {
 		}
 		return ""
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := httptest.NewServer(px)
-	t.Cleanup(ps.Close)
 	a := newConsole(t, ps.URL, tokNurseA, engine.Options{BackoffMin: time.Second}, client.Options{})
 	b := newConsole(t, c.url(), tokNurseB, engine.Options{}, client.Options{})
 	mustOnce(t, a)
@@ -154,7 +143,7 @@ func TestLostAckAnswerFromOlderCache(t *testing.T) {
 	seedClinic(t, c.store, 3, 3, time.Now())
 	var mu sync.Mutex
 	lose := true
-	px, err := faultproxy.New(c.url(), faultproxy.Options{Choose: func(r *http.Request) faultproxy.Kind {
+	_, ps := proxied(t, c, faultproxy.Options{Choose: func(r *http.Request) faultproxy.Kind {
 		mu.Lock()
 		defer mu.Unlock()
 		if r.Method != http.MethodGet && strings.HasPrefix(r.URL.Path, "/Task/") && lose {
@@ -163,11 +152,6 @@ func TestLostAckAnswerFromOlderCache(t *testing.T) {
 		}
 		return ""
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps := httptest.NewServer(px)
-	t.Cleanup(ps.Close)
 	con := newConsole(t, ps.URL, tokNurseA, engine.Options{BackoffMin: time.Second}, client.Options{})
 	mustOnce(t, con)
 	acks := acknowledge(t, con, measurementTasks(t, con, 1))
