@@ -51,7 +51,7 @@ func (s *Store) SetUser(ctx context.Context, u User, by string) error {
 		if _, err := t.write(pr, 0); err != nil {
 			return err
 		}
-		if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO users(practitioner_id, role) VALUES (?, ?)
+		if _, err := t.exec(`INSERT INTO users(practitioner_id, role) VALUES (?, ?)
 			ON CONFLICT(practitioner_id) DO UPDATE SET role = excluded.role`, u.ID, string(role)); err != nil {
 			return fmt.Errorf("set role of %s: %w", u.ID, err)
 		}
@@ -65,7 +65,7 @@ func (s *Store) SetUser(ctx context.Context, u User, by string) error {
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	var out []User
 	err := s.inTx(ctx, func(t *tx) error {
-		rows, err := t.sql.QueryContext(t.ctx, `SELECT r.id, r.json, COALESCE(u.role, ''), COALESCE(u.last_login_ms, 0)
+		rows, err := t.query(`SELECT r.id, r.json, COALESCE(u.role, ''), COALESCE(u.last_login_ms, 0)
 			FROM resources r LEFT JOIN users u ON u.practitioner_id = r.id WHERE r.type = 'Practitioner' ORDER BY r.id`)
 		if err != nil {
 			return fmt.Errorf("list users: %w", err)
@@ -195,7 +195,7 @@ func (s *Store) PutGrant(ctx context.Context, g domain.ReadGrant, by string) err
 func (s *Store) Grants(ctx context.Context) ([]domain.ReadGrant, error) {
 	var out []domain.ReadGrant
 	err := s.inTx(ctx, func(t *tx) error {
-		rows, err := t.sql.QueryContext(t.ctx, `SELECT `+storedCols+` FROM resources WHERE type = 'CareTeam' AND id IN
+		rows, err := t.query(`SELECT `+storedCols+` FROM resources WHERE type = 'CareTeam' AND id IN
 			(SELECT id FROM params WHERE type = 'CareTeam' AND name = 'category' AND value = ?)`, fhir.SystemCareTeamKind+"|"+fhir.CodeReadAccess)
 		if err != nil {
 			return fmt.Errorf("list grants: %w", err)

@@ -234,7 +234,7 @@ func (t *tx) check(p Principal, patientID string, clause func(Principal, time.Ti
 	}
 	cond, args := clause(p, t.accessNow(), "x.pid")
 	var one int
-	err := t.sql.QueryRowContext(t.ctx, `SELECT CASE WHEN `+cond+` THEN 1 ELSE 0 END FROM (SELECT ? AS pid) x`, append(args, patientID)...).Scan(&one)
+	err := t.queryRow(`SELECT CASE WHEN `+cond+` THEN 1 ELSE 0 END FROM (SELECT ? AS pid) x`, append(args, patientID)...).Scan(&one)
 	if err != nil {
 		return false, fmt.Errorf("check access: %w", err)
 	}

@@ -285,7 +285,7 @@ func (t *tx) patientName(id string) (string, error) {
 // homeTeams are the CareTeams responsible for the patient (home teams of
 // her episodes that grant access), sorted.
 func (t *tx) homeTeams(patientID string) ([]string, error) {
-	rows, err := t.sql.QueryContext(t.ctx, `SELECT DISTINCT team_id FROM access WHERE patient_id = ? AND from_ms IS NULL AND to_ms IS NULL ORDER BY team_id`, patientID)
+	rows, err := t.query(`SELECT DISTINCT team_id FROM access WHERE patient_id = ? AND from_ms IS NULL AND to_ms IS NULL ORDER BY team_id`, patientID)
 	if err != nil {
 		return nil, fmt.Errorf("home teams: %w", err)
 	}
@@ -301,7 +301,7 @@ func (t *tx) isHome(practitioner, episodeID, patientID string) (bool, error) {
 		col, arg = "a.episode_id", episodeID
 	}
 	var one int
-	err := t.sql.QueryRowContext(t.ctx, `SELECT EXISTS (SELECT 1 FROM access a JOIN members m ON m.team_id = a.team_id
+	err := t.queryRow(`SELECT EXISTS (SELECT 1 FROM access a JOIN members m ON m.team_id = a.team_id
 		WHERE m.practitioner_id = ? AND a.from_ms IS NULL AND a.to_ms IS NULL AND `+col+` = ?)`, practitioner, arg).Scan(&one)
 	if err != nil {
 		return false, fmt.Errorf("check responsibility: %w", err)
@@ -312,7 +312,7 @@ func (t *tx) isHome(practitioner, episodeID, patientID string) (bool, error) {
 // isMember reports whether the practitioner is in the team.
 func (t *tx) isMember(practitioner, teamID string) (bool, error) {
 	var one int
-	err := t.sql.QueryRowContext(t.ctx, `SELECT EXISTS (SELECT 1 FROM members WHERE team_id = ? AND practitioner_id = ?)`, teamID, practitioner).Scan(&one)
+	err := t.queryRow(`SELECT EXISTS (SELECT 1 FROM members WHERE team_id = ? AND practitioner_id = ?)`, teamID, practitioner).Scan(&one)
 	if err != nil {
 		return false, fmt.Errorf("check membership: %w", err)
 	}

@@ -33,6 +33,7 @@ type index struct {
 type readingRow struct {
 	kind  string
 	taken int64 // unix ms
+	void  bool  // entered-in-error or cancelled: fills no slot
 }
 
 func (ix *index) add(name, value string) {
@@ -166,7 +167,8 @@ func extract(r fhir.Resource) index {
 		ix.concepts("code", v.Code)
 		ix.refs("based-on", v.BasedOn...)
 		if m, _, err := fhir.ObservationToMeasurement(v); err == nil && m.PatientID == ix.patientID {
-			ix.reading = &readingRow{kind: string(m.Kind), taken: m.Taken.UnixMilli()}
+			ix.reading = &readingRow{kind: string(m.Kind), taken: m.Taken.UnixMilli(),
+				void: v.Status == "entered-in-error" || v.Status == "cancelled"}
 		}
 	case *fhir.QuestionnaireResponse:
 		ix.patientID = patientOf(v.Subject)

@@ -27,7 +27,7 @@ func (t *tx) conditional(p Principal, typ, query string) ([]string, error) {
 		where = append(where, staff)
 		args = append(args, sargs...)
 	}
-	rows, err := t.sql.QueryContext(t.ctx, `SELECT DISTINCT r.id FROM params x JOIN resources r ON r.type = x.type AND r.id = x.id
+	rows, err := t.query(`SELECT DISTINCT r.id FROM params x JOIN resources r ON r.type = x.type AND r.id = x.id
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY r.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find %s by identifier: %w", typ, err)

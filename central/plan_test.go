@@ -2,9 +2,11 @@ package central
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
@@ -96,5 +98,58 @@ func TestUpgradeFillsReadingsOfAnOlderDatabase(t *testing.T) {
 	defer st.Close()
 	if n := count(st); n != 1 {
 		t.Fatalf("after the upgrade the stored reading has %d readings rows, want 1", n)
+	}
+}
+
+// TestUpgradeAddsVoidToReadings: a database whose readings table predates
+// the void column (schema version 1) gets it when opened, filled from the
+// stored Observations, so a reading marked entered-in-error fills no slot
+// there either.
+func TestUpgradeAddsVoidToReadings(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "central.db")
+	st, err := OpenStore(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok := weightObs("p1", 80, t0, "ident-1")
+	ok.ID, ok.Issued = "obs-1", fhir.FormatInstant(t0)
+	void := weightObs("p1", 81, t0.Add(time.Hour), "ident-2")
+	void.ID, void.Issued, void.Status = "obs-2", fhir.FormatInstant(t0), "entered-in-error"
+	if err := st.Put(ctx, ok, void); err != nil {
+		t.Fatal(err)
+	}
+	// As a version-1 central left it.
+	for _, q := range []string{`DROP TABLE readings`,
+		`CREATE TABLE readings (id TEXT PRIMARY KEY, patient_id TEXT NOT NULL, kind TEXT NOT NULL, taken_ms INTEGER NOT NULL) WITHOUT ROWID`,
+		`CREATE INDEX readings_by_patient ON readings(patient_id, taken_ms)`,
+		`INSERT INTO readings VALUES ('obs-1', 'p1', 'weight', 0), ('obs-2', 'p1', 'weight', 0)`,
+		`PRAGMA user_version = 1`} {
+		if _, err := st.db.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	st.Close()
+	st, err = OpenStore(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	rows, err := st.db.QueryContext(ctx, `SELECT id, taken_ms, void FROM readings ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var id string
+		var taken, v int64
+		if err := rows.Scan(&id, &taken, &v); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%s %v %d", id, taken > 0, v))
+	}
+	if want := "obs-1 true 0, obs-2 true 1"; strings.Join(got, ", ") != want {
+		t.Fatalf("readings after the upgrade: %q, want %q", strings.Join(got, ", "), want)
 	}
 }

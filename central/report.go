@@ -25,7 +25,7 @@ type Access struct {
 func (s *Store) AccessLog(ctx context.Context, since time.Time) ([]Access, error) {
 	var out []Access
 	err := s.inTx(ctx, func(t *tx) error {
-		rows, err := t.sql.QueryContext(t.ctx, `SELECT `+storedCols+` FROM resources WHERE type = 'AuditEvent' AND last_updated >= ? ORDER BY last_updated, rowid`,
+		rows, err := t.query(`SELECT `+storedCols+` FROM resources WHERE type = 'AuditEvent' AND last_updated >= ? ORDER BY last_updated, rowid`,
 			since.UnixMilli())
 		if err != nil {
 			return fmt.Errorf("access log: %w", err)
@@ -103,7 +103,7 @@ func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess
 	coverOf := map[string][]string{}
 	teamName := map[string]string{}
 	err = s.inTx(ctx, func(t *tx) error {
-		rows, err := t.sql.QueryContext(t.ctx, `SELECT m.practitioner_id, m.team_id FROM members m ORDER BY m.team_id`)
+		rows, err := t.query(`SELECT m.practitioner_id, m.team_id FROM members m ORDER BY m.team_id`)
 		if err != nil {
 			return fmt.Errorf("report: members: %w", err)
 		}
@@ -118,7 +118,7 @@ func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		arows, err := t.sql.QueryContext(t.ctx, `SELECT patient_id, team_id, from_ms IS NULL FROM access`)
+		arows, err := t.query(`SELECT patient_id, team_id, from_ms IS NULL FROM access`)
 		if err != nil {
 			return fmt.Errorf("report: access: %w", err)
 		}
@@ -138,7 +138,7 @@ func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess
 		if err := arows.Err(); err != nil {
 			return err
 		}
-		cts, err := t.sql.QueryContext(t.ctx, `SELECT `+storedCols+` FROM resources WHERE type = 'CareTeam'`)
+		cts, err := t.query(`SELECT ` + storedCols + ` FROM resources WHERE type = 'CareTeam'`)
 		if err != nil {
 			return fmt.Errorf("report: teams: %w", err)
 		}

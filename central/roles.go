@@ -216,7 +216,7 @@ func (s *Server) whoami(w http.ResponseWriter, r *http.Request) {
 				id.Name = practitionerName(pr)
 			}
 		}
-		rows, err := t.sql.QueryContext(t.ctx, `SELECT DISTINCT team_id FROM members WHERE practitioner_id = ? ORDER BY team_id`, p.Practitioner)
+		rows, err := t.query(`SELECT DISTINCT team_id FROM members WHERE practitioner_id = ? ORDER BY team_id`, p.Practitioner)
 		if err != nil {
 			return fmt.Errorf("teams: %w", err)
 		}
@@ -233,7 +233,7 @@ func (s *Server) whoami(w http.ResponseWriter, r *http.Request) {
 			}
 			id.Teams = append(id.Teams, team)
 		}
-		_, err = t.sql.ExecContext(t.ctx, `INSERT INTO users(practitioner_id, role, last_login_ms) VALUES (?, ?, ?)
+		_, err = t.exec(`INSERT INTO users(practitioner_id, role, last_login_ms) VALUES (?, ?, ?)
 			ON CONFLICT(practitioner_id) DO UPDATE SET last_login_ms = excluded.last_login_ms`,
 			p.Practitioner, string(domain.RoleNurse), time.Now().UnixMilli())
 		if err != nil {

@@ -71,3 +71,32 @@ func TestPatientClient(t *testing.T) {
 		t.Fatal("bad token accepted")
 	}
 }
+
+// TestVoidReadingFillsNoSlot: a reading marked entered-in-error no longer
+// counts for its slot, so the scan asks for it again; a late reading
+// marked entered-in-error before it resolved anything resolves nothing.
+func TestVoidReadingFillsNoSlot(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	if _, err := e.srv.ScanMissing(ctx, t0); err != nil {
+		t.Fatal(err)
+	}
+	monNoon := time.Date(2026, 3, 2, 12, 0, 0, 0, cph)
+	id := domain.MissingTaskID("p1", domain.KindWeight, monNoon)
+	// Monday's weight arrives on time, then is marked entered-in-error.
+	e.clock.Set(monNoon)
+	r := e.want(e.do(http.MethodPost, "/Observation", tokPatient1, weightObs("p1", 80.2, monNoon.Add(-time.Hour), "")), http.StatusCreated)
+	o, _ := fhir.Decode[*fhir.Observation](r.body)
+	e.clock.Set(monNoon.Add(time.Hour))
+	rep, err := e.srv.ScanMissing(ctx, monNoon.Add(time.Hour))
+	if err != nil || rep.Created != 0 {
+		t.Fatalf("a valid on-time weight: scan %+v %v, want nothing created", rep, err)
+	}
+	o.Status = "entered-in-error"
+	e.want(e.do(http.MethodPut, "/Observation/"+o.ID, tokNurseA, o), http.StatusOK)
+	rep, err = e.srv.ScanMissing(ctx, monNoon.Add(time.Hour))
+	if err != nil || rep.Created != 1 {
+		t.Fatalf("after entered-in-error: scan %+v %v, want Monday's weight missing", rep, err)
+	}
+	e.want(e.do(http.MethodGet, "/Task/"+id, tokNurseA, nil), http.StatusOK)
+}

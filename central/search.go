@@ -164,7 +164,7 @@ func (t *tx) search(p Principal, typ string, q url.Values) (searchResult, error)
 	sqlText := `SELECT ` + prefixed(storedCols, "r.") + ` FROM resources r WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY r.last_updated, r.id LIMIT ?`
 	args = append(args, count+1)
-	rows, err := t.sql.QueryContext(t.ctx, sqlText, args...)
+	rows, err := t.query(sqlText, args...)
 	if err != nil {
 		return res, fmt.Errorf("search %s: %w", typ, err)
 	}

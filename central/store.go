@@ -84,11 +84,15 @@ CREATE TABLE IF NOT EXISTS users (
 -- measurement) was taken: slot evaluation and the weight trend read a
 -- patient's few days through readings_by_patient instead of decoding the
 -- year.
+-- void is 1 for a reading marked entered-in-error or cancelled: it fills
+-- no slot. Slot evaluation reads id, kind and time from here alone,
+-- without decoding the Observation.
 CREATE TABLE IF NOT EXISTS readings (
 	id         TEXT PRIMARY KEY,
 	patient_id TEXT NOT NULL,
 	kind       TEXT NOT NULL,
-	taken_ms   INTEGER NOT NULL
+	taken_ms   INTEGER NOT NULL,
+	void       INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS readings_by_patient ON readings(patient_id, taken_ms);
 CREATE TABLE IF NOT EXISTS clock (k INTEGER PRIMARY KEY CHECK (k = 1), ms INTEGER NOT NULL);
@@ -99,6 +103,17 @@ CREATE TABLE IF NOT EXISTS clock (k INTEGER PRIMARY KEY CHECK (k = 1), ms INTEGE
 type Store struct {
 	db  *sql.DB
 	now func() time.Time
+	// stmts are the statements run on every arrival, prepared once when
+	// the store opens (filled before first use, only read after).
+	stmts map[string]*sql.Stmt
+	// rdb is the read pool: look-ups that write nothing, and checkpoints.
+	rdb *sql.DB
+	// The checkpointer (checkpoint.go).
+	commits    atomic.Int64
+	kick       chan struct{}
+	stop       chan struct{}
+	ckptDone   chan struct{}
+	ckptFrames atomic.Int64 // frames of the log checkpointed by the last run
 	// access is the clock for cover periods in access checks: the
 	// Server's Now (see Server.accessClock); nil means now.
 	access atomic.Pointer[func() time.Time]
@@ -115,17 +130,13 @@ func OpenStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 	if err := createPrivate(path); err != nil {
 		return nil, err
 	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := openPool(path, true)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, err
 	}
-	// One connection: every transaction is serialised, so reads inside a
-	// write transaction see its own writes and no two writers interleave.
+	// One writing connection: every write transaction is serialised, so
+	// reads inside a write transaction see its own writes and no two
+	// writers interleave.
 	db.SetMaxOpenConns(1)
 	if _, err := db.ExecContext(ctx, schema); err != nil {
 		db.Close()
@@ -140,7 +151,44 @@ func OpenStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 		db.Close()
 		return nil, fmt.Errorf("upgrade %s: %w", path, err)
 	}
+	if err := st.prepare(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("prepare statements for %s: %w", path, err)
+	}
+	// Readers of the write-ahead log see the last commit and never wait
+	// for a writer; the same pool checkpoints the log in the background.
+	if st.rdb, err = openPool(path, false); err != nil {
+		st.Close()
+		return nil, err
+	}
+	st.rdb.SetMaxOpenConns(readConns)
+	st.rdb.SetMaxIdleConns(readConns)
+	st.startCheckpointer()
 	return st, nil
+}
+
+// readConns is the size of the read pool.
+const readConns = 4
+
+// openPool opens the database at path: the writing connection (immediate
+// transactions, no automatic checkpoint: the checkpointer does it off the
+// request path) or a reading pool (query_only).
+func openPool(path string, write bool) (*sql.DB, error) {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if write {
+		q.Add("_pragma", "wal_autocheckpoint(0)")
+		q.Add("_txlock", "immediate")
+	} else {
+		q.Add("_pragma", "query_only(1)")
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return db, nil
 }
 
 // createPrivate creates the database file with mode 0600 when it is missing
@@ -176,8 +224,17 @@ func restrictFiles(path string) error {
 	return nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// Close stops the checkpointer and closes the database.
+func (s *Store) Close() error {
+	s.stopCheckpointer()
+	for _, st := range s.stmts {
+		_ = st.Close()
+	}
+	if s.rdb != nil {
+		_ = s.rdb.Close()
+	}
+	return s.db.Close()
+}
 
 // Stored is one stored resource version.
 type Stored struct {
@@ -202,6 +259,10 @@ type tx struct {
 	s   *Store
 	sql *sql.Tx
 	ctx context.Context
+	// regimes memoises regimes per patient for the transaction (triage
+	// and the late-arrival check of one reading both need them); a write
+	// of a CarePlan or ServiceRequest clears it.
+	regimeMemo map[string]regimeSet
 }
 
 // inTx runs fn in one immediate transaction, committing on nil error.
@@ -217,6 +278,7 @@ func (s *Store) inTx(ctx context.Context, fn func(*tx) error) error {
 	if err := t.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	s.committed()
 	return nil
 }
 
@@ -225,14 +287,14 @@ func (s *Store) inTx(ctx context.Context, fn func(*tx) error) error {
 func (t *tx) tick() (time.Time, error) {
 	now := t.s.now().UnixMilli()
 	var last int64
-	err := t.sql.QueryRowContext(t.ctx, `SELECT ms FROM clock WHERE k = 1`).Scan(&last)
+	err := t.queryRow(qClock).Scan(&last)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return time.Time{}, fmt.Errorf("read clock: %w", err)
 	}
 	if now < last {
 		now = last
 	}
-	if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO clock(k, ms) VALUES (1, ?) ON CONFLICT(k) DO UPDATE SET ms = excluded.ms`, now); err != nil {
+	if _, err := t.exec(qSetClock, now); err != nil {
 		return time.Time{}, fmt.Errorf("write clock: %w", err)
 	}
 	return time.UnixMilli(now).UTC(), nil
@@ -253,7 +315,7 @@ func scanStored(row interface{ Scan(...any) error }) (Stored, error) {
 const storedCols = `type, id, version_id, last_updated, patient_id, json`
 
 func (t *tx) current(typ, id string) (Stored, error) {
-	st, err := scanStored(t.sql.QueryRowContext(t.ctx, `SELECT `+storedCols+` FROM resources WHERE type = ? AND id = ?`, typ, id))
+	st, err := scanStored(t.queryRow(qCurrent, typ, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, fmt.Errorf("%s/%s: %w", typ, id, ErrNotFound)
 	}
@@ -317,12 +379,14 @@ func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 		return Stored{}, err
 	}
 	ix := extract(r)
-	if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO resources(type, id, version_id, last_updated, patient_id, json) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT(type, id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated, patient_id = excluded.patient_id, json = excluded.json`,
+	if h.ResourceType == "CarePlan" || h.ResourceType == "ServiceRequest" {
+		t.regimeMemo = nil // a regime changes
+	}
+	if _, err := t.exec(qPutCurrent,
 		h.ResourceType, h.ID, vid, lu.UnixMilli(), ix.patientID, string(js)); err != nil {
 		return Stored{}, fmt.Errorf("write %s/%s: %w", h.ResourceType, h.ID, err)
 	}
-	if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO history(type, id, version_id, last_updated, json) VALUES (?, ?, ?, ?, ?)`,
+	if _, err := t.exec(qPutHistory,
 		h.ResourceType, h.ID, vid, lu.UnixMilli(), string(js)); err != nil {
 		return Stored{}, fmt.Errorf("write history %s/%s: %w", h.ResourceType, h.ID, err)
 	}
@@ -333,21 +397,21 @@ func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 }
 
 func (t *tx) reindex(typ, id string, ix index) error {
-	if _, err := t.sql.ExecContext(t.ctx, `DELETE FROM params WHERE type = ? AND id = ?`, typ, id); err != nil {
+	if _, err := t.exec(qDeleteParams, typ, id); err != nil {
 		return fmt.Errorf("reindex %s/%s: %w", typ, id, err)
 	}
 	for _, p := range ix.params {
-		if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO params(type, id, name, value) VALUES (?, ?, ?, ?)`, typ, id, p[0], p[1]); err != nil {
+		if _, err := t.exec(qPutParam, typ, id, p[0], p[1]); err != nil {
 			return fmt.Errorf("index %s/%s: %w", typ, id, err)
 		}
 	}
 	switch typ {
 	case "EpisodeOfCare":
-		if _, err := t.sql.ExecContext(t.ctx, `DELETE FROM access WHERE episode_id = ?`, id); err != nil {
+		if _, err := t.exec(`DELETE FROM access WHERE episode_id = ?`, id); err != nil {
 			return fmt.Errorf("reindex access %s: %w", id, err)
 		}
 		for _, a := range ix.access {
-			if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO access(episode_id, patient_id, team_id, from_ms, to_ms) VALUES (?, ?, ?, ?, ?)`,
+			if _, err := t.exec(`INSERT INTO access(episode_id, patient_id, team_id, from_ms, to_ms) VALUES (?, ?, ?, ?, ?)`,
 				id, ix.patientID, a.teamID, a.from, a.to); err != nil {
 				return fmt.Errorf("index access %s: %w", id, err)
 			}
@@ -357,20 +421,20 @@ func (t *tx) reindex(typ, id string, ix index) error {
 			return err
 		}
 	case "CareTeam":
-		if _, err := t.sql.ExecContext(t.ctx, `DELETE FROM members WHERE team_id = ?`, id); err != nil {
+		if _, err := t.exec(`DELETE FROM members WHERE team_id = ?`, id); err != nil {
 			return fmt.Errorf("reindex members %s: %w", id, err)
 		}
-		if _, err := t.sql.ExecContext(t.ctx, `DELETE FROM grants WHERE grant_id = ?`, id); err != nil {
+		if _, err := t.exec(`DELETE FROM grants WHERE grant_id = ?`, id); err != nil {
 			return fmt.Errorf("reindex grants %s: %w", id, err)
 		}
 		for _, g := range ix.grants {
-			if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO grants(grant_id, practitioner_id, patient_id, team_id, from_ms, to_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+			if _, err := t.exec(`INSERT INTO grants(grant_id, practitioner_id, patient_id, team_id, from_ms, to_ms) VALUES (?, ?, ?, ?, ?, ?)`,
 				id, g.practitioner, g.patientID, g.teamID, g.from, g.to); err != nil {
 				return fmt.Errorf("index grants %s: %w", id, err)
 			}
 		}
 		for _, m := range ix.members {
-			if _, err := t.sql.ExecContext(t.ctx, `INSERT INTO members(team_id, practitioner_id) VALUES (?, ?)`, id, m); err != nil {
+			if _, err := t.exec(`INSERT INTO members(team_id, practitioner_id) VALUES (?, ?)`, id, m); err != nil {
 				return fmt.Errorf("index members %s: %w", id, err)
 			}
 		}
@@ -387,7 +451,7 @@ const qFindByParam = `SELECT id FROM params WHERE type = ? AND name = ? AND valu
 // findByParam returns the ids of type whose token parameter name equals
 // value, sorted, each once.
 func (t *tx) findByParam(typ, name, value string) ([]string, error) {
-	rows, err := t.sql.QueryContext(t.ctx, qFindByParam, typ, name, value)
+	rows, err := t.query(qFindByParam, typ, name, value)
 	if err != nil {
 		return nil, fmt.Errorf("find %s by %s: %w", typ, name, err)
 	}
@@ -402,7 +466,7 @@ func (t *tx) findByParam(typ, name, value string) ([]string, error) {
 // byPatient returns every current resource of typ in the patient's
 // compartment.
 func (t *tx) byPatient(typ, patientID string) ([]Stored, error) {
-	rows, err := t.sql.QueryContext(t.ctx, `SELECT `+storedCols+` FROM resources WHERE type = ? AND patient_id = ? ORDER BY last_updated, id`, typ, patientID)
+	rows, err := t.query(qByPatient, typ, patientID)
 	if err != nil {
 		return nil, fmt.Errorf("list %s of patient: %w", typ, err)
 	}
@@ -411,7 +475,7 @@ func (t *tx) byPatient(typ, patientID string) ([]Stored, error) {
 
 // patientsWithType lists the patient ids that have at least one typ.
 func (t *tx) patientsWithType(typ string) ([]string, error) {
-	rows, err := t.sql.QueryContext(t.ctx, `SELECT DISTINCT patient_id FROM resources WHERE type = ? AND patient_id != '' ORDER BY patient_id`, typ)
+	rows, err := t.query(`SELECT DISTINCT patient_id FROM resources WHERE type = ? AND patient_id != '' ORDER BY patient_id`, typ)
 	if err != nil {
 		return nil, fmt.Errorf("list patients: %w", err)
 	}

@@ -24,10 +24,15 @@ const qReadingsSince = `SELECT r.type, r.id, r.version_id, r.last_updated, r.pat
 		FROM readings g JOIN resources r ON r.type = 'Observation' AND r.id = g.id
 		WHERE g.patient_id = ? AND g.taken_ms >= ?`
 
+// qSlotReadings lists the patient's readings that fill slots (not void),
+// taken at or after ?2 (unix ms), through readings_by_patient: all slot
+// evaluation needs, without decoding an Observation.
+const qSlotReadings = `SELECT id, kind, taken_ms FROM readings WHERE patient_id = ? AND taken_ms >= ? AND void = 0`
+
 // historyOf returns every stored version of the patient's resources of typ,
 // by id then version.
 func (t *tx) historyOf(typ, patientID string) ([]Stored, error) {
-	rows, err := t.sql.QueryContext(t.ctx, qHistoryOf, typ, patientID)
+	rows, err := t.query(qHistoryOf, typ, patientID)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", typ, err)
 	}
@@ -72,6 +77,28 @@ func checkTaken(raw string, taken, now time.Time, versions []domain.Regime) erro
 // CarePlan and its ServiceRequests together). It also returns, per CarePlan
 // id, the current ServiceRequest id of each kind.
 func (t *tx) regimes(patientID string) ([]domain.Regime, map[string]map[domain.Kind]string, error) {
+	if rs, ok := t.regimeMemo[patientID]; ok {
+		return rs.versions, rs.srIDs, nil
+	}
+	versions, srIDs, err := t.loadRegimes(patientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if t.regimeMemo == nil {
+		t.regimeMemo = map[string]regimeSet{}
+	}
+	t.regimeMemo[patientID] = regimeSet{versions, srIDs}
+	return versions, srIDs, nil
+}
+
+// regimeSet is what regimes returns for a patient.
+type regimeSet struct {
+	versions []domain.Regime
+	srIDs    map[string]map[domain.Kind]string
+}
+
+// loadRegimes is regimes without the memo.
+func (t *tx) loadRegimes(patientID string) ([]domain.Regime, map[string]map[domain.Kind]string, error) {
 	cpRows, err := t.historyOf("CarePlan", patientID)
 	if err != nil {
 		return nil, nil, err
@@ -282,28 +309,27 @@ func (t *tx) triageQuestionnaire(q *fhir.QuestionnaireResponse, now time.Time) (
 	return []fhir.Resource{ci, ft}, nil
 }
 
-// measurements loads the patient's Observations taken at or after since
-// as measurements.
+// measurements loads the patient's readings taken at or after since, as
+// measurements carrying what slot evaluation uses (id, patient, kind, time
+// taken), from the readings table; readings marked entered-in-error or
+// cancelled are left out.
 func (t *tx) measurements(patientID string, since time.Time) ([]domain.Measurement, error) {
-	q, err := t.sql.QueryContext(t.ctx, qReadingsSince, patientID, since.UnixMilli())
+	rows, err := t.query(qSlotReadings, patientID, since.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("readings of patient: %w", err)
 	}
-	rows, err := collectStored(q)
-	if err != nil {
-		return nil, fmt.Errorf("readings of patient: %w", err)
-	}
+	defer rows.Close()
 	var ms []domain.Measurement
-	for _, row := range rows {
-		o, err := fhir.Decode[*fhir.Observation](row.JSON)
-		if err != nil || o.Status == "entered-in-error" || o.Status == "cancelled" {
-			continue
+	for rows.Next() {
+		var id, kind string
+		var taken int64
+		if err := rows.Scan(&id, &kind, &taken); err != nil {
+			return nil, fmt.Errorf("readings of patient: %w", err)
 		}
-		m, _, err := fhir.ObservationToMeasurement(o)
-		if err != nil {
-			continue // not a TeleHjerte measurement
-		}
-		ms = append(ms, m)
+		ms = append(ms, domain.Measurement{ID: id, PatientID: patientID, Kind: domain.Kind(kind), Taken: time.UnixMilli(taken).UTC()})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("readings of patient: %w", err)
 	}
 	return ms, nil
 }
@@ -400,7 +426,7 @@ func (t *tx) trendHistory(m domain.Measurement, versions []domain.Regime) ([]dom
 	since := m.Taken.AddDate(0, 0, -reg.TrendRule.Days)
 	// Only the patient's readings of the rule's days are read, not every
 	// reading of the course.
-	rows, err := t.sql.QueryContext(t.ctx, qReadingsSince, m.PatientID, since.UnixMilli())
+	rows, err := t.query(qReadingsSince, m.PatientID, since.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("weights of patient: %w", err)
 	}
