@@ -353,14 +353,15 @@ func (t *tx) authorizeEpisode(p Principal, e *fhir.EpisodeOfCare, cur *Stored) e
 }
 
 // authorizeEnrolment allows the first episode of a patient who never had
-// one, by a member of each home team it names.
+// one, or a new course of a patient whose every course has ended, by a
+// member of each home team it names.
 func (t *tx) authorizeEnrolment(p Principal, e *fhir.EpisodeOfCare, pid string) error {
 	refuse := forbidden("access to a patient is granted only by the team responsible for her now")
-	eps, err := t.byPatient("EpisodeOfCare", pid)
+	active, err := t.hasActiveEpisode(pid)
 	if err != nil {
 		return err
 	}
-	if len(eps) > 0 || len(e.Team) == 0 {
+	if active || len(e.Team) == 0 {
 		return refuse
 	}
 	if _, err := t.current("Patient", pid); err != nil {

@@ -151,6 +151,9 @@ func authEnv(t *testing.T) (*env, []fixture) {
 	newEpisode := func() fhir.Resource {
 		ep := fhir.ResponsibilityToEpisodeOfCare("", "p1", domain.Responsibility{Home: teamA})
 		ep.Identifier = eoc.Identifier
+		// A record of an earlier course: p1's course goes on, and a
+		// second active one is a business-rule refusal (TestEnrolAgain...).
+		ep.Status = "finished"
 		return ep
 	}
 	fx := []fixture{

@@ -3,7 +3,9 @@ package central
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
+	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
@@ -17,8 +19,8 @@ import (
 
 // checkEnrolment checks a new resource of an enrolment: the consent is
 // recorded by, and the diagnosis recorded by, the token's practitioner
-// (set when absent); a Patient whose CPR number is already registered is
-// refused.
+// (set when absent); a Patient whose CPR number is already registered, and
+// an active EpisodeOfCare of a patient whose course goes on, are refused.
 func (t *tx) checkEnrolment(who Principal, r fhir.Resource) error {
 	me := fhir.Ref("Practitioner", who.Practitioner)
 	switch v := r.(type) {
@@ -47,6 +49,22 @@ func (t *tx) checkEnrolment(who Principal, r fhir.Resource) error {
 		}
 		return nil
 	}
+	if ep, ok := r.(*fhir.EpisodeOfCare); ok {
+		// One course at a time: a new course begins only when every
+		// earlier one has ended (re-enrolment), in any team. (A retried
+		// create matched by If-None-Exist never gets here.)
+		if !episodeActive(ep) {
+			return nil
+		}
+		holder, err := t.holderOf([]string{patientOf(&ep.Patient)})
+		if err != nil {
+			return err
+		}
+		if holder != "" {
+			return errorf(http.StatusUnprocessableEntity, "business-rule", "already-enrolled: held by %s", holder)
+		}
+		return nil
+	}
 	p, ok := r.(*fhir.Patient)
 	if !ok {
 		return nil
@@ -67,12 +85,70 @@ func (t *tx) checkEnrolment(who Principal, r fhir.Resource) error {
 			return err
 		}
 		if holder == "" {
-			return errorf(http.StatusUnprocessableEntity, "business-rule",
-				"already-registered: a patient with this CPR number is registered without an active course; a new course must continue that record")
+			return errAlreadyRegistered
 		}
 		return errorf(http.StatusUnprocessableEntity, "business-rule", "already-enrolled: held by %s", holder)
 	}
 	return nil
+}
+
+// errAlreadyRegistered refuses a second record of a patient whose course
+// has ended: a new course continues her record (see endedRecord).
+var errAlreadyRegistered = errorf(http.StatusUnprocessableEntity, "business-rule",
+	"already-registered: a patient with this CPR number is registered without an active course; a new course continues that record (enrol with If-None-Exist on the CPR number, in a transaction with the new EpisodeOfCare)")
+
+// endedRecord finds the record a new course continues: for an
+// If-None-Exist query on a CPR number that matched nothing the caller may
+// see, the one Patient with that number whose every course has ended.
+// Only a monitoring nurse continues a record, and only inside a
+// transaction that ends with her seeing it (its new EpisodeOfCare names
+// her team); a patient with an active course is never matched, so the
+// create that follows is refused as already enrolled, naming who holds her.
+func (t *tx) endedRecord(p Principal, query string) (string, error) {
+	if p.Practitioner == "" || p.Role != "" && p.Role != domain.RoleNurse {
+		return "", nil
+	}
+	name, value, _ := strings.Cut(query, "=")
+	if name != "identifier" || !strings.HasPrefix(value, fhir.SystemCPR+"|") {
+		return "", nil
+	}
+	ids, err := t.findByParam("Patient", "identifier", value)
+	if err != nil || len(ids) != 1 {
+		return "", err
+	}
+	active, err := t.hasActiveEpisode(ids[0])
+	if err != nil || active {
+		return "", err
+	}
+	return ids[0], nil
+}
+
+// episodeActive reports whether an episode is a course going on (not
+// finished, cancelled or entered in error).
+func episodeActive(ep *fhir.EpisodeOfCare) bool {
+	switch ep.Status {
+	case "finished", "cancelled", "entered-in-error":
+		return false
+	}
+	return true
+}
+
+// hasActiveEpisode reports whether the patient has a course going on.
+func (t *tx) hasActiveEpisode(patientID string) (bool, error) {
+	eps, err := t.byPatient("EpisodeOfCare", patientID)
+	if err != nil {
+		return false, err
+	}
+	for _, st := range eps {
+		ep, err := fhir.Decode[*fhir.EpisodeOfCare](st.JSON)
+		if err != nil {
+			return false, fmt.Errorf("episode of care %s: %w", st.ID, err)
+		}
+		if episodeActive(ep) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // holderOf names the team (and organisation) of the first active
@@ -88,7 +164,7 @@ func (t *tx) holderOf(patientIDs []string) (string, error) {
 			if err != nil {
 				return "", fmt.Errorf("episode of care %s: %w", st.ID, err)
 			}
-			if ep.Status != "active" || len(ep.Team) == 0 {
+			if !episodeActive(ep) || len(ep.Team) == 0 {
 				continue
 			}
 			return t.teamName(ep.Team[0]), nil

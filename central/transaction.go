@@ -27,6 +27,10 @@ type txEntry struct {
 	ifMatch         int64
 	raw             []byte
 	existing        bool // conditional create matched
+	// continued: a Patient entry matched by CPR number to a record with
+	// no active course that the caller cannot see (yet): the enrolment
+	// continues that record, and must end with the caller seeing it.
+	continued bool
 }
 
 // transaction runs a transaction Bundle: every entry (POST create, PUT
@@ -95,6 +99,15 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request) {
 				if len(ids) == 1 {
 					te.id, te.existing = ids[0], true
 				}
+				if len(ids) == 0 && te.typ == "Patient" {
+					pid, err := t.endedRecord(p, te.ifNoneExist)
+					if err != nil {
+						return &entryError{i, err}
+					}
+					if pid != "" {
+						te.id, te.existing, te.continued = pid, true, true
+					}
+				}
 			}
 			if te.id == "" {
 				te.id = newID()
@@ -115,7 +128,9 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request) {
 			}
 			var st Stored
 			var created bool
-			if te.method == http.MethodPost {
+			if te.continued {
+				st, err = t.current("Patient", te.id)
+			} else if te.method == http.MethodPost {
 				ine := te.ifNoneExist
 				if !te.existing {
 					ine = ""
@@ -140,6 +155,18 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request) {
 				Response: &fhir.BundleEntryResponse{Status: status, Location: fmt.Sprintf("%s/%s/_history/%d", st.Type, st.ID, st.VersionID),
 					Etag: st.ETag(), LastModified: fhir.FormatInstant(st.LastUpdated)},
 			})
+		}
+		for i, te := range entries {
+			if !te.continued {
+				continue
+			}
+			ok, err := t.canSee(p, te.id)
+			if err != nil {
+				return &entryError{i, err}
+			}
+			if !ok {
+				return &entryError{i, errAlreadyRegistered}
+			}
 		}
 		return nil
 	})

@@ -121,7 +121,8 @@ type EnrolmentResources struct {
 	CarePlan *CarePlan
 	Requests []*ServiceRequest
 	// FullURL maps each resource (by pointer) to its urn:uuid in the
-	// Bundle; Ident to its client identifier (another UUID: the central
+	// Bundle; Ident to the identifier its If-None-Exist matches: the
+	// Patient's CPR number, else its client identifier (another UUID: the central
 	// rewrites every full URL it finds in the Bundle into the server's
 	// reference, so the two must differ).
 	FullURL map[Resource]string
@@ -145,6 +146,10 @@ func EnrolmentToFHIR(e domain.Enrolment, cpr domain.CPR, r domain.Regime, practi
 		Programmes: []string{domain.ProgrammeHeartFailure}})
 	p.ID = ""
 	p.Identifier = append(p.Identifier, full(p, ids()))
+	// The Patient is matched by her CPR number, not the client
+	// identifier: a retry finds the record the first attempt made, and a
+	// patient whose earlier course has ended is continued, not made twice.
+	out.Ident[p] = Identifier{System: SystemCPR, Value: cpr.Number}
 	if c := strings.TrimSpace(e.Contact); c != "" {
 		p.Telecom = []ContactPoint{{System: "phone", Value: c}}
 	}

@@ -68,9 +68,20 @@ func (e *Enroller) Enrol(ctx context.Context, en domain.Enrolment) error {
 		return err
 	}
 	return s.write(ctx, "enrol", func(tx *cache.Tx) error {
-		if pid, ok, err := tx.PatientByCPR(cpr.Number); err != nil {
+		pid, ok, err := tx.PatientByCPR(cpr.Number)
+		if err != nil {
 			return err
-		} else if ok {
+		}
+		if ok {
+			// A patient whose course has ended is enrolled again: the
+			// central continues her record (the Patient is matched by
+			// CPR number) with a new course.
+			ok, err = tx.CourseGoingOn(pid, at)
+			if err != nil {
+				return err
+			}
+		}
+		if ok {
 			holder := ""
 			if es, ok, err := tx.EpisodeForUpdate(pid); err != nil {
 				return err

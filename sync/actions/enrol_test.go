@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -364,5 +365,124 @@ func TestRecordReevaluation(t *testing.T) {
 	err := en.RecordReevaluation(ctx, domain.Reevaluation{PatientID: "p1", Outcome: domain.ReevalContinue, Next: e.now0})
 	if domain.AsProblems(err).ByField()["next"] == nil {
 		t.Errorf("a re-evaluation date of today: %v", err)
+	}
+}
+
+// A patient whose course has ended is enrolled again: a new course
+// (EpisodeOfCare, CarePlan) on the same Patient, by her old team or by
+// another; the ended course stays in the list of ended courses. While a
+// course is going on, a second enrolment is refused by the central, from
+// any team, also when the console's cache does not know it yet.
+func TestEnrolAgainAfterTheCourseEnded(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.newConsole(userA, tokA)
+	en := enroller(t, a).(*actions.Enroller)
+	if err := en.Enrol(ctx, enrolment(homeTeam)); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	pats := e.search(tokA, "Patient", url.Values{"identifier": {fhir.SystemCPR + "|" + newCPR}})
+	if len(pats) != 1 {
+		t.Fatalf("patients %v", pats)
+	}
+	pid := pats[0]
+	endCourse := func(c *nurseConsole) {
+		t.Helper()
+		ce := enroller(t, c).(*actions.Enroller)
+		if err := ce.EndCourse(ctx, domain.CourseEnd{PatientID: pid, Reason: domain.EndStable, End: e.clock.Now(),
+			After: domain.AfterGP, Note: "Stabil"}); err != nil {
+			t.Fatal(err)
+		}
+		if rep := c.sync(t); rep.Failed != 0 || rep.Conflicts != 0 {
+			t.Fatalf("end: %+v", rep)
+		}
+	}
+	endCourse(a)
+	e.clock.Set(e.now0.Add(24 * time.Hour))
+	// Nurse B's console knows the course ended; the other team's knows
+	// nothing of the patient.
+	b := e.newConsole(userB, tokB)
+	userOther := actions.User{ID: otherNurse, Name: "Mette Nord"}
+	other := e.newConsole(userOther, tokOther)
+
+	if err := en.Enrol(ctx, enrolment(homeTeam)); err != nil {
+		t.Fatalf("enrolling again after the end: %v", err)
+	}
+	if rep := a.sync(t); rep.Pushed != 1 || rep.Failed != 0 {
+		t.Fatalf("push: %+v %+v", rep, a.outbox(t))
+	}
+	if got := e.search(tokA, "Patient", url.Values{"identifier": {fhir.SystemCPR + "|" + newCPR}}); len(got) != 1 || got[0] != pid {
+		t.Fatalf("the new course made another record: %v", got)
+	}
+	statuses := func() []string {
+		var out []string
+		for _, id := range e.search(tokA, "EpisodeOfCare", url.Values{"patient": {pid}}) {
+			ep, _ := e.get(tokA, "EpisodeOfCare", id)
+			out = append(out, str(ep["status"]))
+		}
+		slices.Sort(out)
+		return out
+	}
+	if got := statuses(); !slices.Equal(got, []string{"active", "finished"}) {
+		t.Fatalf("episodes %v", got)
+	}
+	if got := e.search(tokA, "CarePlan", url.Values{"patient": {pid}}); len(got) != 2 {
+		t.Fatalf("care plans %v", got)
+	}
+	a.sync(t)
+	now := e.clock.Now().Add(time.Minute)
+	if st, err := a.store.CourseStates(ctx, now, time.UTC); err != nil || st[pid].Regime.Phase != domain.PhaseStartUp ||
+		!st[pid].Enrolled.Equal(e.clock.Now()) {
+		t.Fatalf("the new course: %+v %v", st[pid], err)
+	}
+	if ended, err := a.store.EndedCourses(ctx, now); err != nil || len(ended) != 1 || ended[0].Patient.ID != pid {
+		t.Fatalf("the ended course left the list: %+v %v", ended, err)
+	}
+
+	// A third enrolment while the new course goes on: refused at once by
+	// this console, and by the central for a console that has not heard.
+	if fe := domain.AsProblems(en.Enrol(ctx, enrolment(homeTeam))).ByField()["cpr"]; fe == nil || fe.Code != domain.CodeEnrolled {
+		t.Fatalf("a second course at once: %v", fe)
+	}
+	for _, c := range []*nurseConsole{b, other} {
+		team := homeTeam
+		if c == other {
+			team = otherTeam
+		}
+		if err := enroller(t, c).Enrol(ctx, enrolment(team)); err != nil {
+			t.Fatalf("%s: %v", c.user.ID, err)
+		}
+		if rep := c.sync(t); rep.Failed != 1 {
+			t.Fatalf("%s push: %+v", c.user.ID, rep)
+		}
+		if ob := c.outbox(t); !strings.Contains(ob[0].LastError, "held by Hjerteklinik Syd (Sygehus Syd)") {
+			t.Errorf("%s: %+v", c.user.ID, ob)
+		}
+	}
+	if got := statuses(); !slices.Equal(got, []string{"active", "finished"}) {
+		t.Fatalf("episodes after the refusals %v", got)
+	}
+
+	// Ended again, the other team enrols her: the same record, now the
+	// other team's, and the old team keeps reading the ended courses.
+	endCourse(a)
+	e.clock.Set(e.now0.Add(48 * time.Hour))
+	other2 := e.newConsole(userOther, tokOther)
+	if err := enroller(t, other2).Enrol(ctx, enrolment(otherTeam)); err != nil {
+		t.Fatal(err)
+	}
+	if rep := other2.sync(t); rep.Pushed != 1 || rep.Failed != 0 {
+		t.Fatalf("other team's enrolment: %+v %+v", rep, other2.outbox(t))
+	}
+	if got := e.search(tokOther, "Patient", url.Values{"identifier": {fhir.SystemCPR + "|" + newCPR}}); len(got) != 1 || got[0] != pid {
+		t.Fatalf("the other team's record: %v", got)
+	}
+	if got := statuses(); !slices.Equal(got, []string{"active", "finished", "finished"}) {
+		t.Fatalf("episodes %v", got)
+	}
+	a.sync(t)
+	if ended, err := a.store.EndedCourses(ctx, e.clock.Now()); err != nil || len(ended) != 2 {
+		t.Fatalf("nurse A's ended courses: %+v %v", ended, err)
 	}
 }

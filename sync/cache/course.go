@@ -26,6 +26,18 @@ func (tx *Tx) PatientByCPR(cpr string) (string, bool, error) {
 	return id, true, nil
 }
 
+// CourseGoingOn reports whether the patient's course is going on at now:
+// a regime is in force and has not ended. A patient whose course has ended
+// may be enrolled again (a new course of the same record).
+func (tx *Tx) CourseGoingOn(patientID string, now time.Time) (bool, error) {
+	hist, err := regimeHistory(tx.ctx, tx.tx, patientID)
+	if err != nil {
+		return false, fmt.Errorf("course of %s: %w", patientID, err)
+	}
+	reg, ok := inForce(hist, now)
+	return ok && !courseEnded(reg, now), nil
+}
+
 // QueuedContaining reports whether a pending outbox entry of action has a
 // payload containing text, e.g. an enrolment of the same CPR number still
 // on its way.
@@ -128,9 +140,10 @@ func (s *Store) CourseStates(ctx context.Context, now time.Time, loc *time.Locat
 			if !ok || courseEnded(reg, now) {
 				continue
 			}
-			enrolled := h[0].Start
+			first := courseStart(h, reg)
+			enrolled := first.Start
 			if enrolled.IsZero() {
-				enrolled = h[0].EffectiveFrom
+				enrolled = first.EffectiveFrom
 			}
 			st := domain.CourseState{Regime: reg, Enrolled: enrolled, StartUpEnd: reg.StartUpEnd,
 				LastReview: lastReview[pid], ReviewDays: reg.ReviewDays}
@@ -184,11 +197,22 @@ func (s *Store) EndedCourses(ctx context.Context, now time.Time) ([]domain.Ended
 			if err != nil {
 				return fmt.Errorf("regime of %s: %w", p.ID, err)
 			}
-			reg, ok := inForce(hist, now)
-			if !ok || !courseEnded(reg, now) {
-				continue
+			// Each plan is one course: every plan whose last version
+			// has ended is listed, also when the patient has begun a new
+			// course since (re-enrolment).
+			for i, r := range hist {
+				last := true
+				for _, later := range hist[i+1:] {
+					if later.ID == r.ID && !later.EffectiveFrom.After(now) {
+						last = false
+						break
+					}
+				}
+				if !last || r.EffectiveFrom.After(now) || !courseEnded(r, now) {
+					continue
+				}
+				out = append(out, domain.EndedCourse{Patient: p, End: r.End, Reason: r.Reason})
 			}
-			out = append(out, domain.EndedCourse{Patient: p, End: reg.End, Reason: reg.Reason})
 		}
 		return nil
 	})
@@ -197,6 +221,18 @@ func (s *Store) EndedCourses(ctx context.Context, now time.Time) ([]domain.Ended
 	}
 	slices.SortStableFunc(out, func(a, b domain.EndedCourse) int { return b.End.Compare(a.End) })
 	return out, nil
+}
+
+// courseStart is the first version of the course reg belongs to (its
+// plan): a patient enrolled again has a new plan, and her new course
+// begins with it.
+func courseStart(hist []domain.Regime, reg domain.Regime) domain.Regime {
+	for _, r := range hist {
+		if r.ID == reg.ID {
+			return r
+		}
+	}
+	return hist[0]
 }
 
 // courseEnded reports whether the regime in force says the course is over.
