@@ -116,3 +116,44 @@ func TestAccessReport(t *testing.T) {
 		t.Errorf("p2's access: %+v", pa)
 	}
 }
+
+// A look-up after a grant was revoked is not explained by that grant: the
+// report judges each look-up by the grant as it stood then, and lists
+// look-ups explained differently on lines of their own.
+func TestAccessReportHonoursRevocation(t *testing.T) {
+	e := rolesEnv(t)
+	ctx := context.Background()
+	e.want(e.do(http.MethodGet, "/Patient/p1", tokMunicip, nil), http.StatusOK)
+	e.clock.Set(inside.Add(time.Hour))
+	g, err := e.store.Grant(ctx, "grant-m")
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.Revoked = true
+	if err := e.store.PutGrant(ctx, g, "test"); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(inside.Add(2 * time.Hour))
+	// A later grant of team-a's patients, running longer than grant-m.
+	later := domain.ReadGrant{ID: "grant-later", Grantee: "municipal-m", GrantedBy: "nurse-a", Teams: []string{"team-a"},
+		From: inside, To: inside.Add(20 * 24 * time.Hour), Reason: "egenomsorg"}
+	if err := e.store.PutGrant(ctx, later, "test"); err != nil {
+		t.Fatal(err)
+	}
+	e.want(e.do(http.MethodGet, "/Patient/p1", tokMunicip, nil), http.StatusOK)
+	rep, err := e.store.AccessReport(ctx, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range rep {
+		if u.ID != "municipal-m" {
+			continue
+		}
+		if len(u.Outside) != 2 || !strings.HasPrefix(u.Outside[0].Via, "se-adgang grant-later ") || u.Outside[0].Count != 1 ||
+			!strings.HasPrefix(u.Outside[1].Via, "se-adgang grant-m ") || u.Outside[1].Count != 1 {
+			t.Errorf("municipal-m's look-ups outside her teams: %+v", u.Outside)
+		}
+		return
+	}
+	t.Fatal("municipal-m is not in the report")
+}

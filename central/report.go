@@ -18,6 +18,9 @@ type Access struct {
 	Action   string // read, vread, search-type
 	What     string // the resource read, or "search <Type> by <parameter names>"
 	Patients []string
+	// stamp is the log entry's place in the store's order of writes
+	// (last_updated), comparable with the versions of a grant.
+	stamp time.Time
 }
 
 // AccessLog returns the central's access log since the instant, oldest
@@ -39,7 +42,7 @@ func (s *Store) AccessLog(ctx context.Context, since time.Time) ([]Access, error
 			if err != nil || ae.Source.Site != AccessLogSite || len(ae.Agent) == 0 || ae.Agent[0].Who == nil {
 				continue
 			}
-			a := Access{Who: ae.Agent[0].Who.Reference}
+			a := Access{Who: ae.Agent[0].Who.Reference, stamp: st.LastUpdated}
 			a.At, _ = fhir.ParseDateTime(ae.Recorded)
 			if len(ae.Subtype) > 0 {
 				a.Action = ae.Subtype[0].Code
@@ -69,7 +72,8 @@ type UserAccess struct {
 	LookUps    int
 	Patients   int // distinct patients looked up
 	// Outside are her look-ups of patients outside her own teams now,
-	// with the grant (or cover) that allowed them, one per patient.
+	// with the grant (or cover) that allowed them, one per patient and
+	// explanation (each look-up judged by the grants as they stood then).
 	Outside []OutsideLookUp
 	Unused  bool // access but no look-up in the period: a candidate for removal
 }
@@ -98,6 +102,7 @@ func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess
 	if err != nil {
 		return nil, err
 	}
+	versions := map[string][]grantVersion{} // grant id -> its versions, oldest first
 	teamsOf := map[string][]string{}
 	homeOf := map[string][]string{} // patient -> home team ids
 	coverOf := map[string][]string{}
@@ -137,6 +142,10 @@ func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess
 		}
 		if err := arows.Err(); err != nil {
 			return err
+		}
+		var verr error
+		if versions, verr = t.grantVersions(); verr != nil {
+			return verr
 		}
 		cts, err := t.query(`SELECT ` + storedCols + ` FROM resources WHERE type = 'CareTeam'`)
 		if err != nil {
@@ -188,10 +197,11 @@ func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess
 				if anyIn(homeOf[pid], mine) {
 					continue
 				}
-				o := outside[pid]
+				via := viaOf(pid, a, ua.Grants, versions, coverOf[pid], mine, homeOf[pid])
+				o := outside[pid+"\x00"+via]
 				if o == nil {
-					o = &OutsideLookUp{Patient: pid, Via: viaOf(pid, a.At, ua.Grants, coverOf[pid], mine, homeOf[pid])}
-					outside[pid] = o
+					o = &OutsideLookUp{Patient: pid, Via: via}
+					outside[pid+"\x00"+via] = o
 				}
 				o.Count++
 			}
@@ -200,7 +210,12 @@ func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess
 		for _, o := range outside {
 			ua.Outside = append(ua.Outside, *o)
 		}
-		sort.Slice(ua.Outside, func(i, j int) bool { return ua.Outside[i].Patient < ua.Outside[j].Patient })
+		sort.Slice(ua.Outside, func(i, j int) bool {
+			if ua.Outside[i].Patient != ua.Outside[j].Patient {
+				return ua.Outside[i].Patient < ua.Outside[j].Patient
+			}
+			return ua.Outside[i].Via < ua.Outside[j].Via
+		})
 		hasAccess := len(ua.Teams) > 0 || len(activeGrants(ua.Grants, time.Now())) > 0
 		ua.Unused = hasAccess && ua.LookUps == 0
 		out = append(out, ua)
@@ -217,11 +232,67 @@ func anyIn(ids []string, set map[string]bool) bool {
 	return false
 }
 
-// viaOf names what let a user see a patient outside her teams at t: a
-// grant (to the patient or her home team) in force then, else a cover.
-func viaOf(pid string, t time.Time, grants []domain.ReadGrant, covers []string, mine map[string]bool, home []string) string {
-	for _, g := range grants {
-		if !(!t.Before(g.From) && t.Before(g.To)) {
+// grantVersion is a se-adgang grant as it stood from since on.
+type grantVersion struct {
+	since time.Time
+	grant domain.ReadGrant
+}
+
+// grantVersions reads every version of every se-adgang grant, so that a
+// look-up is judged by the grant as it stood then (revoked, shortened or
+// narrowed later or earlier).
+func (t *tx) grantVersions() (map[string][]grantVersion, error) {
+	rows, err := t.sql.QueryContext(t.ctx, `SELECT h.id, h.last_updated, h.json FROM history h WHERE h.type = 'CareTeam' AND h.id IN
+		(SELECT id FROM params WHERE type = 'CareTeam' AND name = 'category' AND value = ?) ORDER BY h.id, h.version_id`,
+		fhir.SystemCareTeamKind+"|"+fhir.CodeReadAccess)
+	if err != nil {
+		return nil, fmt.Errorf("report: grant history: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]grantVersion{}
+	for rows.Next() {
+		var id, js string
+		var lu int64
+		if err := rows.Scan(&id, &lu, &js); err != nil {
+			return nil, fmt.Errorf("report: grant history: %w", err)
+		}
+		ct, err := fhir.Decode[*fhir.CareTeam]([]byte(js))
+		if err != nil {
+			return nil, fmt.Errorf("report: CareTeam/%s: %w", id, err)
+		}
+		if !fhir.IsReadAccessGrant(ct) {
+			continue
+		}
+		g, err := fhir.ReadGrantFromCareTeam(ct)
+		if err != nil {
+			return nil, fmt.Errorf("report: CareTeam/%s: %w", id, err)
+		}
+		out[id] = append(out[id], grantVersion{since: time.UnixMilli(lu).UTC(), grant: g})
+	}
+	return out, rows.Err()
+}
+
+// stateAt is the grant as it stood at t (ok false before it was made).
+func stateAt(vs []grantVersion, t time.Time) (domain.ReadGrant, bool) {
+	var g domain.ReadGrant
+	ok := false
+	for _, v := range vs {
+		if v.since.After(t) {
+			break
+		}
+		g, ok = v.grant, true
+	}
+	return g, ok
+}
+
+// viaOf names what let a user see a patient outside her teams at the
+// look-up a: a grant (to the patient or her home team) in force then, as
+// it stood then (a look-up after its revocation is not its; versions and
+// look-ups are ordered by the store's write order), else a cover.
+func viaOf(pid string, a Access, grants []domain.ReadGrant, versions map[string][]grantVersion, covers []string, mine map[string]bool, home []string) string {
+	for _, cur := range grants {
+		g, ok := stateAt(versions[cur.ID], a.stamp)
+		if !ok || !g.ActiveAt(a.At) {
 			continue
 		}
 		for _, p := range g.Patients {
