@@ -22,6 +22,8 @@ func (s *Store) startCheckpointer() {
 	s.kick = make(chan struct{}, 1)
 	s.stop = make(chan struct{})
 	s.ckptDone = make(chan struct{})
+	s.writerDone = make(chan struct{})
+	close(s.writerDone) // until startWriter
 	go s.checkpointer()
 }
 
@@ -84,4 +86,5 @@ func (s *Store) stopCheckpointer() {
 		close(s.stop)
 	}
 	<-s.ckptDone
+	<-s.writerDone
 }

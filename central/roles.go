@@ -186,10 +186,12 @@ func (t *tx) responsibleFor(p Principal, g domain.ReadGrant) error {
 	return nil
 }
 
-// roleOf is the role recorded for a practitioner (a nurse when none).
+// roleOf is the role recorded for a practitioner (a nurse when none). It
+// is read on every request, from the read pool: it never waits for a
+// write.
 func (s *Store) roleOf(ctx context.Context, practitioner string) (domain.Role, error) {
 	var role string
-	err := s.db.QueryRowContext(ctx, `SELECT role FROM users WHERE practitioner_id = ?`, practitioner).Scan(&role)
+	err := s.reader().QueryRowContext(ctx, `SELECT role FROM users WHERE practitioner_id = ?`, practitioner).Scan(&role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.RoleNurse, nil
 	}

@@ -108,6 +108,10 @@ type Store struct {
 	stmts map[string]*sql.Stmt
 	// rdb is the read pool: look-ups that write nothing, and checkpoints.
 	rdb *sql.DB
+	// The writer (writer.go): jobs waiting for the write connection.
+	jobs       chan *job
+	queued     atomic.Int32 // jobs waiting to be taken
+	writerDone chan struct{}
 	// The checkpointer (checkpoint.go).
 	commits    atomic.Int64
 	kick       chan struct{}
@@ -164,7 +168,16 @@ func OpenStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 	st.rdb.SetMaxOpenConns(readConns)
 	st.rdb.SetMaxIdleConns(readConns)
 	st.startCheckpointer()
+	st.startWriter()
 	return st, nil
+}
+
+// reader is the read pool, or the write connection while the store opens.
+func (s *Store) reader() *sql.DB {
+	if s.rdb != nil {
+		return s.rdb
+	}
+	return s.db
 }
 
 // readConns is the size of the read pool.
@@ -226,7 +239,7 @@ func restrictFiles(path string) error {
 
 // Close stops the checkpointer and closes the database.
 func (s *Store) Close() error {
-	s.stopCheckpointer()
+	s.stopCheckpointer() // also ends the writer
 	for _, st := range s.stmts {
 		_ = st.Close()
 	}
@@ -265,8 +278,40 @@ type tx struct {
 	regimeMemo map[string]regimeSet
 }
 
-// inTx runs fn in one immediate transaction, committing on nil error.
+// inTx runs fn in a write transaction, committing on nil error; it
+// returns once fn's work is committed (or rolled back). Concurrent calls
+// are grouped by the writer (writer.go): their fns run one after the other
+// in one transaction, each inside its own savepoint, and one commit makes
+// them all durable, so what a commit costs is shared by the arrivals that
+// came together. fn must not keep t after it returns.
 func (s *Store) inTx(ctx context.Context, fn func(*tx) error) error {
+	if s.jobs == nil {
+		return s.runTx(ctx, fn) // still opening
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	j := &job{ctx: ctx, fn: fn, done: make(chan struct{})}
+	s.queued.Add(1)
+	select {
+	case s.jobs <- j:
+		s.queued.Add(-1)
+	case <-ctx.Done():
+		s.queued.Add(-1)
+		return ctx.Err()
+	case <-s.stop:
+		s.queued.Add(-1)
+		return errStoreClosed
+	}
+	<-j.done
+	if j.panicked != nil {
+		panic(j.panicked)
+	}
+	return j.err
+}
+
+// runTx runs fn alone in one immediate transaction.
+func (s *Store) runTx(ctx context.Context, fn func(*tx) error) error {
 	t, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)

@@ -1,0 +1,141 @@
+package central
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// The writer owns the write connection. Every inTx call becomes a job; the
+// writer takes the jobs that are waiting (up to maxBatch), begins one
+// transaction, runs each job's fn inside its own savepoint (a job that
+// fails is rolled back to its savepoint and leaves the others' work
+// alone), commits once and then answers every job. The result for each
+// job is exactly as if the jobs had run one after the other, each in its
+// own transaction, except that they become durable together: a job's
+// inTx returns only after the commit that holds its work, and when that
+// commit fails every job in it gets the error and none of their work is
+// kept.
+//
+// A job's statements run without its context's cancellation: SQLite
+// answers an interrupted write inside a transaction by rolling back the
+// whole transaction, which would undo the other jobs of the batch. A job
+// whose context is done before it starts is not run.
+
+// maxBatch bounds the jobs one transaction takes.
+const maxBatch = 32
+
+var errStoreClosed = errors.New("central store is closed")
+
+type job struct {
+	ctx      context.Context
+	fn       func(*tx) error
+	done     chan struct{}
+	err      error
+	panicked any
+}
+
+func (s *Store) startWriter() {
+	s.jobs = make(chan *job)
+	s.writerDone = make(chan struct{})
+	go s.writer()
+}
+
+func (s *Store) writer() {
+	defer close(s.writerDone)
+	for {
+		var batch []*job
+		select {
+		case j := <-s.jobs:
+			batch = append(batch, j)
+		case <-s.stop:
+			return
+		}
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case j := <-s.jobs:
+				batch = append(batch, j)
+			default:
+				break more
+			}
+		}
+		s.runBatch(batch)
+		for _, j := range batch {
+			close(j.done)
+		}
+	}
+}
+
+// runBatch runs the jobs in one transaction and sets each one's result.
+func (s *Store) runBatch(batch []*job) {
+	bg := context.Background()
+	sqlTx, err := s.db.BeginTx(bg, nil)
+	if err != nil {
+		for _, j := range batch {
+			j.err = fmt.Errorf("begin: %w", err)
+		}
+		return
+	}
+	ran := 0 // jobs whose work is in the transaction
+	for _, j := range batch {
+		if err := j.ctx.Err(); err != nil {
+			j.err = err
+			continue
+		}
+		if _, err := sqlTx.ExecContext(bg, `SAVEPOINT job`); err != nil {
+			j.err = fmt.Errorf("savepoint: %w", err)
+			continue
+		}
+		t := &tx{s: s, sql: sqlTx, ctx: context.WithoutCancel(j.ctx)}
+		j.panicked, j.err = runJob(t, j.fn)
+		if j.err != nil || j.panicked != nil {
+			if _, err := sqlTx.ExecContext(bg, `ROLLBACK TO job`); err != nil {
+				// The transaction is no longer sound: keep nothing.
+				_ = sqlTx.Rollback()
+				for _, o := range batch {
+					if o.err == nil && o.panicked == nil {
+						o.err = fmt.Errorf("roll back a failed write: %w", err)
+					}
+				}
+				return
+			}
+		}
+		if _, err := sqlTx.ExecContext(bg, `RELEASE job`); err != nil {
+			_ = sqlTx.Rollback()
+			for _, o := range batch {
+				if o.err == nil && o.panicked == nil {
+					o.err = fmt.Errorf("release savepoint: %w", err)
+				}
+			}
+			return
+		}
+		if j.err == nil && j.panicked == nil {
+			ran++
+		}
+	}
+	if ran == 0 {
+		_ = sqlTx.Rollback()
+		return
+	}
+	if err := sqlTx.Commit(); err != nil {
+		for _, j := range batch {
+			if j.err == nil && j.panicked == nil {
+				j.err = fmt.Errorf("commit: %w", err)
+			}
+		}
+		return
+	}
+	s.committed()
+}
+
+// runJob calls fn, turning a panic into a value to re-raise in the
+// caller's goroutine.
+func runJob(t *tx, fn func(*tx) error) (panicked any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			panicked = p
+		}
+	}()
+	return nil, fn(t)
+}

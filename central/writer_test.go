@@ -1,0 +1,123 @@
+package central
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/fhir"
+)
+
+// TestWriterBatchKeepsEachJobsOutcome: writes that queue up while another
+// holds the write connection run in one transaction and one commit, and
+// each keeps the outcome it would have had alone: a write that fails, or
+// panics, leaves nothing behind and undoes nothing of the others.
+func TestWriterBatchKeepsEachJobsOutcome(t *testing.T) {
+	ctx := context.Background()
+	st, err := OpenStore(ctx, filepath.Join(t.TempDir(), "central.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	put := func(tx *tx, id string) error {
+		_, err := tx.write(&fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: id}}, 0)
+		return err
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	holder := make(chan error, 1)
+	go func() {
+		holder <- st.inTx(ctx, func(tx *tx) error {
+			if err := put(tx, "a"); err != nil {
+				return err
+			}
+			close(started)
+			<-release
+			return nil
+		})
+	}()
+	<-started
+	before := st.commits.Load()
+	boom := errors.New("refused")
+	jobs := map[string]func(*tx) error{
+		"b": func(tx *tx) error { return put(tx, "b") },
+		"c": func(tx *tx) error {
+			if err := put(tx, "c"); err != nil {
+				return err
+			}
+			return boom
+		},
+		"d": func(tx *tx) error { return put(tx, "d") },
+		"p": func(tx *tx) error {
+			if err := put(tx, "p"); err != nil {
+				return err
+			}
+			panic("job panics")
+		},
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	got := map[string]string{}
+	for name, fn := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() {
+				if p := recover(); p != nil {
+					mu.Lock()
+					got[name] = "panic"
+					mu.Unlock()
+				}
+			}()
+			err := st.inTx(ctx, fn)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				got[name] = "ok"
+			case errors.Is(err, boom):
+				got[name] = "refused"
+			default:
+				got[name] = err.Error()
+			}
+		}()
+	}
+	deadline := time.Now().Add(time.Minute)
+	for st.queued.Load() < int32(len(jobs)) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d writes queued", st.queued.Load(), len(jobs))
+		}
+		time.Sleep(time.Millisecond) // waiting on the queue's state
+	}
+	close(release)
+	if err := <-holder; err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	want := map[string]string{"b": "ok", "c": "refused", "d": "ok", "p": "panic"}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("write %s: %q, want %q", k, got[k], v)
+		}
+	}
+	if n := st.commits.Load() - before; n != 2 {
+		t.Errorf("%d commits, want 2 (the holder's, then one for the four queued writes)", n)
+	}
+	err = st.inTx(ctx, func(tx *tx) error {
+		for id, keep := range map[string]bool{"a": true, "b": true, "c": false, "d": true, "p": false} {
+			_, err := tx.current("Practitioner", id)
+			if keep && err != nil {
+				t.Errorf("Practitioner/%s: %v, want it stored", id, err)
+			}
+			if !keep && !errors.Is(err, ErrNotFound) {
+				t.Errorf("Practitioner/%s: %v, want it rolled back", id, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
