@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"sync"
@@ -44,6 +45,8 @@ func syncMain(args []string) error {
 	incDays := fs.Int("inc-days", 30, "days of readings of the clinics for incremental rounds")
 	rounds := fs.Int("rounds", 15, "incremental rounds measured per case")
 	dir := fs.String("dir", "", "where to keep the seeded databases (default: a temporary directory, removed)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's initial syncs (only those) to this file")
+	skipInc := fs.Bool("no-incremental", false, "measure the initial sync only")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,8 +63,12 @@ func syncMain(args []string) error {
 	if _, err := seededCentral(ctx, path, *patients, *days); err != nil {
 		return err
 	}
-	if err := initialSync(ctx, path, base, max(1, *reps)); err != nil {
+	if err := initialSync(ctx, path, base, max(1, *reps), *cpuProfile); err != nil {
 		return err
+	}
+	if *skipInc {
+		fmt.Printf("load average at end: %s\n", loadAvg())
+		return nil
 	}
 	var costs [2]roundCost
 	for i, n := range []int{*small, *large} {
@@ -188,7 +195,16 @@ func (rec *recorder) wrap(h http.Handler) http.Handler {
 // into a fresh cache, keeps the pages it fetched and measures the limits
 // on those same pages; reps times, interleaved, keeping the fastest of
 // each measurement.
-func initialSync(ctx context.Context, path, dir string, reps int) error {
+func initialSync(ctx context.Context, path, dir string, reps int, cpuProfile string) error {
+	var prof *os.File
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		prof = f
+	}
 	rec := &recorder{on: true}
 	_, url, stop, err := serveCentral(ctx, path, rec.wrap)
 	if err != nil {
@@ -214,7 +230,16 @@ func initialSync(ctx context.Context, path, dir string, reps int) error {
 			return err
 		}
 		var r engine.Report
+		if prof != nil {
+			if err := pprof.StartCPUProfile(prof); err != nil {
+				return fmt.Errorf("cpu profile: %w", err)
+			}
+		}
 		d, err := timed(func() error { var err error; r, err = eng.Once(ctx); return err })
+		if prof != nil {
+			pprof.StopCPUProfile()
+			prof = nil // one profile file holds one run
+		}
 		st.Close()
 		removeDB(st.Path())
 		if err != nil {

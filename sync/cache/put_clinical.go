@@ -73,13 +73,13 @@ WHERE excluded.last_updated >= regimes.last_updated`
 }
 
 const upsertObservation = `INSERT INTO observations (id, version_id, last_updated, patient_id, kind, taken,
-	received, value, value2, extra, color, implausible, limits, acknowledged)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	received, value, value2, extra, color, implausible, limits, acknowledged, by_console)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
 	patient_id = excluded.patient_id, kind = excluded.kind, taken = excluded.taken,
 	received = excluded.received, value = excluded.value, value2 = excluded.value2,
 	extra = excluded.extra, color = excluded.color, implausible = excluded.implausible,
-	limits = excluded.limits, acknowledged = excluded.acknowledged
+	limits = excluded.limits, acknowledged = excluded.acknowledged, by_console = excluded.by_console
 WHERE `
 
 // upsertLatest moves latest_readings forward to the given reading when it is
@@ -135,15 +135,12 @@ func (tx *Tx) PutReading(r domain.Reading, m Meta) error {
 	}
 	n, err := tx.exec(upsertObservation+newer("observations"), id, m.VersionID, msOrZero(m.LastUpdated),
 		r.PatientID, string(r.Kind), r.Taken.UnixMilli(), ms(r.Received), r.Value, r.Value2,
-		b2i(r.Extra), r.Color.String(), r.Implausible, limits, b2i(r.Acknowledged))
+		b2i(r.Extra), r.Color.String(), r.Implausible, limits, b2i(r.Acknowledged), b2i(r.ByConsole))
 	if err != nil {
 		return fmt.Errorf("put reading %s: %w", id, err)
 	}
 	if n == 0 { // an older version than the stored one: nothing changed
 		return nil
-	}
-	if _, err := tx.exec(`UPDATE observations SET by_console = ? WHERE id = ?`, b2i(r.ByConsole), id); err != nil {
-		return fmt.Errorf("put reading %s: %w", id, err)
 	}
 	if err := tx.updateLatest(id, r, badTime == ""); err != nil {
 		return fmt.Errorf("put reading %s: latest: %w", id, err)
@@ -241,19 +238,25 @@ func (tx *Tx) PutTask(t domain.Task, m Meta) error {
 		status = TaskCompleted
 	}
 	const q = `INSERT INTO tasks (id, version_id, last_updated, patient_id, category, focus_id, kind, color,
-	implausible, status, created, due, done_by, done_at, note)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	implausible, status, created, due, done_by, done_at, note, by_console)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
 	patient_id = excluded.patient_id, category = excluded.category, focus_id = excluded.focus_id,
 	kind = excluded.kind, color = excluded.color, implausible = excluded.implausible,
 	status = excluded.status, created = excluded.created, due = excluded.due,
-	done_by = excluded.done_by, done_at = excluded.done_at, note = excluded.note
+	done_by = excluded.done_by, done_at = excluded.done_at, note = excluded.note, by_console = excluded.by_console
 WHERE `
-	if _, err := tx.exec(q+newer("tasks"), id, m.VersionID, msOrZero(m.LastUpdated), t.PatientID,
+	n, err := tx.exec(q+newer("tasks"), id, m.VersionID, msOrZero(m.LastUpdated), t.PatientID,
 		string(t.Category), t.FocusID, string(t.Kind), t.Color.String(), b2i(t.Implausible), status,
-		ms(t.Created), ms(t.Due), t.DoneBy, ms(t.DoneAt), t.Note); err != nil {
+		ms(t.Created), ms(t.Due), t.DoneBy, ms(t.DoneAt), t.Note, b2i(t.ByConsole))
+	if err != nil {
 		return fmt.Errorf("put task %s: %w", id, err)
 	}
+	if n > 0 {
+		return nil // by_console written with the row
+	}
+	// Not written (the stored row is newer): the flag still follows this
+	// version when the stored row carries it.
 	if _, err := tx.exec(`UPDATE tasks SET by_console = ? WHERE id = ? AND version_id = ?`, b2i(t.ByConsole), id, m.VersionID); err != nil {
 		return fmt.Errorf("put task %s: %w", id, err)
 	}

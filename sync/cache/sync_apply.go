@@ -64,9 +64,20 @@ func rawType(typ string) bool {
 // error is only for failures of the database itself, which abort the
 // transaction. Needs PrepareSync.
 func (tx *Tx) ApplyResource(raw []byte) (ApplyResult, error) {
+	return tx.applyPulled(Decode(raw))
+}
+
+// applyPulled is ApplyResource of a decoded resource. Under ApplyPage's
+// look-ups (tx.hints) it stores without a savepoint of its own and returns
+// errSlowPath for anything but a resource of the page's type that is
+// stored or known.
+func (tx *Tx) applyPulled(p Pulled) (ApplyResult, error) {
 	var res ApplyResult
-	r, err := fhir.DecodeResource(raw)
+	raw, r, err := p.raw, p.r, p.err
 	if err != nil {
+		if tx.hints != nil {
+			return res, errSlowPath
+		}
 		typ, id, vid, lu := peekHeader(raw)
 		res = ApplyResult{Type: typ, ID: id, VersionID: vid, LastUpdated: lu}
 		if id != "" && vid != "" {
@@ -79,17 +90,21 @@ func (tx *Tx) ApplyResource(raw []byte) (ApplyResult, error) {
 		}
 		return tx.park(res, raw, err)
 	}
-	h := r.Header()
-	res.Type, res.ID = h.ResourceType, h.ID
-	if h.Meta != nil {
-		res.VersionID = h.Meta.VersionID
-		if t, err := fhir.ParseDateTime(h.Meta.LastUpdated); err == nil {
+	hd := r.Header()
+	res.Type, res.ID = hd.ResourceType, hd.ID
+	if hd.Meta != nil {
+		res.VersionID = hd.Meta.VersionID
+		if t, err := fhir.ParseDateTime(hd.Meta.LastUpdated); err == nil {
 			res.LastUpdated = t
 		}
 	}
 	if _, ok := replicaTables[res.Type]; !ok && !rawType(res.Type) {
 		res.Outcome = Ignored
 		return res, nil
+	}
+	h := tx.hinted(res)
+	if tx.hints != nil && (h == nil || res.ID == "") {
+		return res, errSlowPath
 	}
 	if res.ID == "" {
 		return tx.park(res, raw, errors.New("resource has no id"))
@@ -102,10 +117,36 @@ func (tx *Tx) ApplyResource(raw []byte) (ApplyResult, error) {
 		res.Outcome = Known
 		return res, nil
 	}
+	m := Meta{ID: res.ID, VersionID: res.VersionID, LastUpdated: res.LastUpdated}
+	if h != nil {
+		// The page's savepoint stands for this resource's own: whatever
+		// fails, the page is stored again one resource at a time.
+		if err := tx.applyDecoded(r, raw, m); err != nil {
+			if isDatabaseFailure(err) {
+				return res, fmt.Errorf("apply %s %s: %w", res.Type, res.ID, err)
+			}
+			return res, errSlowPath
+		}
+		if writableRaw[res.Type] {
+			if err := tx.putRaw(res.Type, m, "", raw); err != nil {
+				if isDatabaseFailure(err) {
+					return res, fmt.Errorf("apply %s %s: %w", res.Type, res.ID, err)
+				}
+				return res, errSlowPath
+			}
+		}
+		h.touched[res.ID] = true
+		if _, parked := h.parked[res.ID]; parked {
+			if _, err := tx.exec(`DELETE FROM sync_parked WHERE resource_type = ? AND id = ?`, res.Type, res.ID); err != nil {
+				return res, fmt.Errorf("apply %s: unpark: %w", res.Type, err)
+			}
+		}
+		res.Outcome = Applied
+		return res, nil
+	}
 	if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT apply_resource`); err != nil {
 		return res, fmt.Errorf("apply %s: savepoint: %w", res.Type, err)
 	}
-	m := Meta{ID: res.ID, VersionID: res.VersionID, LastUpdated: res.LastUpdated}
 	applyErr := tx.applyDecoded(r, raw, m)
 	if applyErr == nil && writableRaw[res.Type] {
 		applyErr = tx.putRaw(res.Type, m, "", raw)
@@ -213,6 +254,13 @@ func fnv64(b []byte) uint64 {
 // resource or a newer one (by last_updated), or has parked this very
 // version already.
 func (tx *Tx) knownVersion(res ApplyResult) (bool, error) {
+	if h := tx.hinted(res); h != nil {
+		if v, ok := h.known[res.ID]; ok && v.lu > 0 && (v.vid == res.VersionID && res.VersionID != "" || v.lu > msOrZero(res.LastUpdated)) {
+			return true, nil
+		}
+		vid, ok := h.parked[res.ID]
+		return ok && vid == res.VersionID && res.VersionID != "", nil
+	}
 	var q string
 	args := []any{res.ID}
 	if rawType(res.Type) {
@@ -381,25 +429,11 @@ func (tx *Tx) applyObservation(o *fhir.Observation, m Meta) error {
 			return err
 		}
 	}
-	st, err := tx.stmt(`SELECT acknowledged FROM observations WHERE id = ?`)
+	ack, err := tx.readingAcknowledged(o.ID)
 	if err != nil {
 		return err
 	}
-	var ack int
-	if err := st.QueryRowContext(tx.ctx, o.ID).Scan(&ack); err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return err
-	}
-	if ack == 0 {
-		// The review task may have been pulled before its reading.
-		st, err := tx.stmt(`SELECT count(*) FROM tasks WHERE focus_id = ? AND status = 'completed' AND category = ?`)
-		if err != nil {
-			return err
-		}
-		if err := st.QueryRowContext(tx.ctx, o.ID, string(domain.TaskMeasurement)).Scan(&ack); err != nil {
-			return err
-		}
-	}
-	rd.Acknowledged = ack > 0
+	rd.Acknowledged = ack
 	if err := tx.PutReading(rd, m); err != nil {
 		return err
 	}
@@ -407,6 +441,33 @@ func (tx *Tx) applyObservation(o *fhir.Observation, m Meta) error {
 		return tx.putConsoleTask(rd)
 	}
 	return nil
+}
+
+// readingAcknowledged reports whether the stored reading id is marked
+// acknowledged or a completed review task for it is stored.
+func (tx *Tx) readingAcknowledged(id string) (bool, error) {
+	if h := tx.hinted(ApplyResult{Type: "Observation", ID: id}); h != nil {
+		return h.ack[id], nil
+	}
+	st, err := tx.stmt(`SELECT acknowledged FROM observations WHERE id = ?`)
+	if err != nil {
+		return false, err
+	}
+	var ack int
+	if err := st.QueryRowContext(tx.ctx, id).Scan(&ack); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	if ack == 0 {
+		// The review task may have been pulled before its reading.
+		st, err := tx.stmt(`SELECT count(*) FROM tasks WHERE focus_id = ? AND status = 'completed' AND category = ?`)
+		if err != nil {
+			return false, err
+		}
+		if err := st.QueryRowContext(tx.ctx, id, string(domain.TaskMeasurement)).Scan(&ack); err != nil {
+			return false, err
+		}
+	}
+	return ack > 0, nil
 }
 
 // taskStatus maps a FHIR Task status onto the statuses the cache keeps:

@@ -27,6 +27,7 @@ type Tx struct {
 	stmts map[string]*sql.Stmt
 	now   func() time.Time
 	audit func() time.Time // nil: keep the entry's time
+	hints *pageHints       // set while ApplyPage stores a page in one piece
 }
 
 // Write runs fn in one transaction on the writer connection and commits it

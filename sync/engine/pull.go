@@ -82,15 +82,18 @@ func (e *Engine) pullType(ctx context.Context, typ string, rep *Report) error {
 	if !bound.IsZero() && e.opts.Overlap > 0 {
 		bound = bound.Add(-e.opts.Overlap)
 	}
-	return e.walk(ctx, typ, bound, nil, &rep.Pages, func(page *client.Page, bound time.Time) (pageResult, error) {
-		return e.applyPage(ctx, typ, page, bound, true, rep)
+	return e.walk(ctx, typ, bound, nil, &rep.Pages, true, func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error) {
+		return e.applyPage(ctx, typ, page, pulled, bound, true, rep)
 	})
 }
 
 // walk runs the search typ?extra from bound on, as described above, giving
-// every page to visit; pages, when not nil, counts the pages fetched.
-func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra url.Values, counter *int,
-	visit func(page *client.Page, bound time.Time) (pageResult, error)) error {
+// every page to visit; pages, when not nil, counts the pages fetched. With
+// decode, visit also gets the page's resources decoded (cache.Decode),
+// for a page fetched ahead decoded by the goroutine that fetched it, so
+// that fetching and decoding the next page overlap storing this one.
+func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra url.Values, counter *int, decode bool,
+	visit func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error)) error {
 	count := e.opts.PageSize
 	pages := 0
 	for {
@@ -102,6 +105,10 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 		if err != nil {
 			return fmt.Errorf("pull %s: %w", typ, err)
 		}
+		var pulled []cache.Pulled
+		if decode {
+			pulled = decodePage(page)
+		}
 		pages++
 		if counter != nil {
 			*counter++
@@ -112,7 +119,7 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 		var ahead *prefetch
 		fetchAhead := func(p *client.Page) {
 			if p.Next != "" && pages < e.opts.MaxPagesPerType {
-				ahead = e.prefetch(ctx, p.Next)
+				ahead = e.prefetch(ctx, p.Next, decode)
 			}
 		}
 		abandon := func() {
@@ -122,7 +129,7 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 			}
 		}
 		fetchAhead(page)
-		res, err := visit(page, bound)
+		res, err := visit(page, pulled, bound)
 		if err != nil {
 			abandon()
 			return err
@@ -138,10 +145,13 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 			}
 			var next *client.Page
 			if ahead != nil {
-				next, err = ahead.wait()
+				next, pulled, err = ahead.wait()
 				ahead = nil
 			} else {
 				next, err = e.client.Next(ctx, last.Next)
+				if err == nil && decode {
+					pulled = decodePage(next)
+				}
 			}
 			if err != nil {
 				return fmt.Errorf("pull %s: %w", typ, err)
@@ -151,7 +161,7 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 				*counter++
 			}
 			fetchAhead(next)
-			lastRes, err = visit(next, bound)
+			lastRes, err = visit(next, pulled, bound)
 			if err != nil {
 				abandon()
 				return err
@@ -186,30 +196,43 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 	}
 }
 
-// prefetch is a next page being fetched in the background.
+// decodePage decodes each resource of page.
+func decodePage(page *client.Page) []cache.Pulled {
+	pulled := make([]cache.Pulled, len(page.Resources))
+	for i, raw := range page.Resources {
+		pulled[i] = cache.Decode(raw)
+	}
+	return pulled
+}
+
+// prefetch is a next page being fetched (and decoded) in the background.
 type prefetch struct {
 	cancel context.CancelFunc
 	done   chan struct{}
 	page   *client.Page
+	pulled []cache.Pulled
 	err    error
 }
 
-// prefetch starts fetching the page at next.
-func (e *Engine) prefetch(ctx context.Context, next string) *prefetch {
+// prefetch starts fetching the page at next, and decoding it with decode.
+func (e *Engine) prefetch(ctx context.Context, next string, decode bool) *prefetch {
 	fctx, cancel := context.WithCancel(ctx)
 	f := &prefetch{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(f.done)
 		f.page, f.err = e.client.Next(fctx, next)
+		if f.err == nil && decode {
+			f.pulled = decodePage(f.page)
+		}
 	}()
 	return f
 }
 
-// wait returns the fetched page.
-func (f *prefetch) wait() (*client.Page, error) {
+// wait returns the fetched page and its decoded resources.
+func (f *prefetch) wait() (*client.Page, []cache.Pulled, error) {
 	<-f.done
 	f.cancel()
-	return f.page, f.err
+	return f.page, f.pulled, f.err
 }
 
 // abandon cancels the fetch and waits until it has stopped.
@@ -222,17 +245,17 @@ func (f *prefetch) abandon() {
 // watermark.
 // A compartment pull (watermark false) applies the page but leaves the
 // type's watermark alone: it saw only one patient's resources.
-func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, bound time.Time, watermark bool, rep *Report) (pageResult, error) {
+func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, pulled []cache.Pulled, bound time.Time, watermark bool, rep *Report) (pageResult, error) {
 	res := pageResult{n: len(page.Resources), allAt: !bound.IsZero() && len(page.Resources) > 0}
 	applied, parked, known := 0, 0, 0
 	err := e.store.Write(ctx, func(tx *cache.Tx) error {
 		applied, parked, known = 0, 0, 0
 		res.fresh, res.maxLU = 0, time.Time{}
-		for _, raw := range page.Resources {
-			r, err := tx.ApplyResource(raw)
-			if err != nil {
-				return err
-			}
+		results, err := tx.ApplyPage(typ, pulled)
+		if err != nil {
+			return err
+		}
+		for _, r := range results {
 			if r.Type != typ && r.Outcome != cache.Parked {
 				// A server answering a search with other types is not to be
 				// believed about watermarks either.

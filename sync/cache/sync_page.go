@@ -1,0 +1,238 @@
+package cache
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
+)
+
+// Pulled is one resource of a search page, decoded before the transaction
+// that stores it: the sync decodes the next page while the cache stores
+// the current one.
+type Pulled struct {
+	raw []byte
+	r   fhir.Resource // nil when decoding failed
+	err error         // why decoding failed
+}
+
+// Decode decodes a pulled resource (FHIR JSON from the server) for
+// ApplyPage. It never fails: a resource that does not decode is parked
+// when applied, with the reason.
+func Decode(raw []byte) Pulled {
+	r, err := fhir.DecodeResource(raw)
+	return Pulled{raw: raw, r: r, err: err}
+}
+
+// pageChunk bounds the ids of one look-up statement (SQLite's limit on
+// bound parameters is far above it).
+const pageChunk = 500
+
+// pageHints are the look-ups of a whole page of one type, read with one
+// statement per table instead of one per resource. They describe the
+// cache as it was before the page: every resource of the page that is not
+// simply stored or known (parked, of another type, seen twice in the page)
+// makes ApplyPage store the page again resource by resource, without
+// them.
+type pageHints struct {
+	typ     string
+	known   map[string]storedVersion
+	parked  map[string]string // id -> parked version_id
+	ack     map[string]bool   // Observation pages: acknowledged reading, or a completed review task for it
+	touched map[string]bool   // ids stored by this page so far
+}
+
+type storedVersion struct {
+	vid string
+	lu  int64
+}
+
+// errSlowPath stops the fast, per-page store of a page: it is rolled back
+// and stored again one resource at a time, each in its own savepoint.
+var errSlowPath = errors.New("cache: page needs the per-resource path")
+
+// ApplyPage stores the resources of one search page of resource type typ,
+// in this transaction, as ApplyResource would one by one, and returns what
+// became of each, in order. The look-ups the version check needs are made
+// once for the page, and the page is stored inside one savepoint; when a
+// resource in it cannot be stored as it is (it would be parked), is of
+// another type or comes twice, that savepoint is rolled back and the page
+// is stored again one resource at a time, each in its own savepoint as
+// ApplyResource does, so the outcome is the same either way. The returned
+// error is only for failures of the database itself. Needs PrepareSync.
+func (tx *Tx) ApplyPage(typ string, page []Pulled) ([]ApplyResult, error) {
+	if len(page) > 1 && (replicaTables[typ] != "" || rawType(typ)) {
+		out, ok, err := tx.applyPageFast(typ, page)
+		if err != nil || ok {
+			return out, err
+		}
+	}
+	out := make([]ApplyResult, 0, len(page))
+	for _, p := range page {
+		r, err := tx.applyPulled(p)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// applyPageFast stores the page under one savepoint with the page's
+// look-ups; false when the page has to take the per-resource path (nothing
+// of it is then left stored).
+func (tx *Tx) applyPageFast(typ string, page []Pulled) ([]ApplyResult, bool, error) {
+	if _, err := tx.tx.ExecContext(tx.ctx, `SAVEPOINT apply_page`); err != nil {
+		return nil, false, fmt.Errorf("apply %s page: savepoint: %w", typ, classify(err))
+	}
+	h, err := tx.loadHints(typ, page)
+	if err != nil {
+		return nil, false, err
+	}
+	tx.hints = h
+	out := make([]ApplyResult, 0, len(page))
+	for _, p := range page {
+		var r ApplyResult
+		r, err = tx.applyPulled(p)
+		if err != nil {
+			break
+		}
+		out = append(out, r)
+	}
+	tx.hints = nil
+	if errors.Is(err, errSlowPath) {
+		if _, rerr := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO apply_page`); rerr != nil {
+			return nil, false, fmt.Errorf("apply %s page: rollback to savepoint: %w", typ, classify(rerr))
+		}
+		err = nil
+		out = nil
+	}
+	if _, rerr := tx.tx.ExecContext(tx.ctx, `RELEASE apply_page`); rerr != nil {
+		return nil, false, errors.Join(err, fmt.Errorf("apply %s page: release savepoint: %w", typ, classify(rerr)))
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return out, out != nil, nil
+}
+
+// loadHints reads the stored and parked versions of the page's ids (and,
+// for readings, whether each is acknowledged).
+func (tx *Tx) loadHints(typ string, page []Pulled) (*pageHints, error) {
+	h := &pageHints{typ: typ, known: map[string]storedVersion{}, parked: map[string]string{}, touched: map[string]bool{}}
+	ids := make([]string, 0, len(page))
+	for _, p := range page {
+		if p.r == nil {
+			continue
+		}
+		if hd := p.r.Header(); hd.ResourceType == typ && hd.ID != "" {
+			ids = append(ids, hd.ID)
+		}
+	}
+	var versionQueries []string
+	switch {
+	case rawType(typ):
+		versionQueries = []string{`SELECT id, version_id, last_updated FROM sync_resources WHERE resource_type = '` + typ + `' AND id IN `}
+	case typ == "CareTeam":
+		versionQueries = []string{`SELECT id, version_id, last_updated FROM care_teams WHERE id IN `,
+			`SELECT id, version_id, last_updated FROM sync_resources WHERE resource_type = 'CareTeam' AND id IN `}
+	case typ == "Communication":
+		versionQueries = []string{`SELECT id, version_id, last_updated FROM communications WHERE id IN `,
+			`SELECT id, version_id, last_updated FROM notes WHERE id IN `}
+	default:
+		versionQueries = []string{`SELECT id, version_id, last_updated FROM ` + replicaTables[typ] + ` WHERE id IN `}
+	}
+	for _, q := range versionQueries {
+		err := tx.eachIn(q, ids, func(sc scanner) error {
+			var id string
+			var v storedVersion
+			if err := sc.Scan(&id, &v.vid, &v.lu); err != nil {
+				return err
+			}
+			// The first table wins, as in knownVersion.
+			if _, ok := h.known[id]; !ok {
+				h.known[id] = v
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("known %s: %w", typ, err)
+		}
+	}
+	err := tx.eachIn(`SELECT id, version_id FROM sync_parked WHERE resource_type = '`+typ+`' AND id IN `, ids, func(sc scanner) error {
+		var id, vid string
+		if err := sc.Scan(&id, &vid); err != nil {
+			return err
+		}
+		h.parked[id] = vid
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("parked %s: %w", typ, err)
+	}
+	if typ == "Observation" {
+		h.ack = map[string]bool{}
+		mark := func(sc scanner) error {
+			var id string
+			if err := sc.Scan(&id); err != nil {
+				return err
+			}
+			h.ack[id] = true
+			return nil
+		}
+		if err := tx.eachIn(`SELECT id FROM observations WHERE acknowledged <> 0 AND id IN `, ids, mark); err != nil {
+			return nil, fmt.Errorf("acknowledged readings: %w", err)
+		}
+		// The review task may have been pulled before its reading.
+		if err := tx.eachIn(`SELECT focus_id FROM tasks WHERE status = 'completed' AND category = '`+
+			string(domain.TaskMeasurement)+`' AND focus_id IN `, ids, mark); err != nil {
+			return nil, fmt.Errorf("acknowledged readings: %w", err)
+		}
+	}
+	return h, nil
+}
+
+// eachIn runs query (ending in "IN ") for ids, a chunk at a time, calling
+// fn for each row.
+func (tx *Tx) eachIn(query string, ids []string, fn func(scanner) error) error {
+	for len(ids) > 0 {
+		n := min(len(ids), pageChunk)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		st, err := tx.stmt(query + "(?" + strings.Repeat(",?", n-1) + ")")
+		if err != nil {
+			return err
+		}
+		rows, err := st.QueryContext(tx.ctx, args...)
+		if err != nil {
+			return classify(err)
+		}
+		for rows.Next() {
+			if err := fn(rows); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return classify(err)
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+// hinted is the page's look-ups when res is covered by them: a resource of
+// the page's type not stored before by the same page.
+func (tx *Tx) hinted(res ApplyResult) *pageHints {
+	if h := tx.hints; h != nil && res.Type == h.typ && !h.touched[res.ID] {
+		return h
+	}
+	return nil
+}
