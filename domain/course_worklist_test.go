@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -36,5 +37,36 @@ func TestCourseFlagsOnTheWorklist(t *testing.T) {
 	}
 	if !rows[3].NeedsAttention() || rows[4].NeedsAttention() {
 		t.Errorf("attention: %v %v", rows[3], rows[4])
+	}
+}
+
+// WithCourse: a patient with only a reminder is on the worklist of open
+// items with her flags; a patient whose course has ended leaves it; a
+// patient enrolled again after an ended course is back on it.
+func TestWithCourse(t *testing.T) {
+	now := time.Date(2026, 6, 10, 9, 0, 0, 0, time.UTC)
+	row := func(id string, red int) WorklistRow {
+		return WorklistRow{Patient: Patient{ID: id}, Open: OpenItems{Red: red, Oldest: now.Add(-time.Hour)}}
+	}
+	rows := []WorklistRow{row("quiet", 0), row("new", 0), row("ended", 1), row("again", 1)}
+	fresh := CourseState{Enrolled: now.Add(-time.Hour), Regime: Regime{Phase: PhaseStartUp, Start: now.Add(-time.Hour)}}
+	states := map[string]CourseState{"new": fresh, "again": fresh}
+	ended := []EndedCourse{{Patient: Patient{ID: "ended"}}, {Patient: Patient{ID: "again"}}}
+	if !ReminderOutside(rows[2:], states, now, time.UTC) || ReminderOutside(rows, states, now, time.UTC) {
+		t.Error("ReminderOutside: the new patient's reminder is outside the rows with something open only")
+	}
+	got := WithCourse(rows, states, ended, now, time.UTC, false)
+	var ids []string
+	for _, r := range got {
+		ids = append(ids, r.Patient.ID)
+	}
+	if strings.Join(ids, ",") != "new,again" {
+		t.Fatalf("rows %v, want new,again", ids)
+	}
+	if len(got[0].Course) == 0 || got[0].Course[0].Kind != FlagNewPatient {
+		t.Errorf("the new patient's flags: %+v", got[0].Course)
+	}
+	if all := WithCourse(rows, states, ended, now, time.UTC, true); len(all) != 3 {
+		t.Errorf("all rows: %d, want 3 (the ended course leaves)", len(all))
 	}
 }

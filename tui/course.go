@@ -34,40 +34,15 @@ func worklistWithCourse(ctx context.Context, src console.Source, cr console.Cour
 	if err != nil {
 		return nil, fmt.Errorf("ended courses: %w", err)
 	}
-	gone := make(map[string]bool, len(ended))
-	for _, e := range ended {
-		gone[e.Patient.ID] = true
-	}
-	if !all {
+	if !all && domain.ReminderOutside(rows, states, now, loc) {
 		// The worklist of open items holds the patients with something
 		// open; one with only a reminder needs the whole list (read only
 		// when there is such a patient).
-		shown := make(map[string]bool, len(rows))
-		for _, r := range rows {
-			shown[r.Patient.ID] = true
-		}
-		for id, st := range states {
-			if !shown[id] && !gone[id] && len(domain.CourseFlags(st, now, loc)) > 0 {
-				if rows, err = src.Worklist(ctx, true); err != nil {
-					return nil, err
-				}
-				break
-			}
+		if rows, err = src.Worklist(ctx, true); err != nil {
+			return nil, err
 		}
 	}
-	out := rows[:0]
-	for _, r := range rows {
-		if gone[r.Patient.ID] {
-			continue // an ended course leaves the worklist (F lists it)
-		}
-		if st, ok := states[r.Patient.ID]; ok {
-			r.Course = domain.CourseFlags(st, now, loc)
-		}
-		if all || r.NeedsAttention() {
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return domain.WithCourse(rows, states, ended, now, loc, all), nil
 }
 
 // courseFlagText says one flag in words.

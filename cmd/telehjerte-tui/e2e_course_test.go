@@ -221,6 +221,41 @@ func TestE2ECourseReminders(t *testing.T) {
 		return strings.Contains(s, "opstart slut: sæt individuelle grænser") && strings.Contains(s, "ikke set i 15 dage")
 	})
 	later.quit()
+	// The worklist subcommand lists the same reminders (JSON, CSV, table).
+	out, errOut, err := runBinary(t, later.bin, later.env, "worklist", "--format", "json")
+	if err != nil {
+		t.Fatalf("worklist --format json: %v\n%s", err, errOut)
+	}
+	var rows []struct {
+		Name      string `json:"name"`
+		Status    string `json:"status"`
+		Reminders []struct {
+			Kind string `json:"kind"`
+			Days int    `json:"days"`
+		} `json:"reminders"`
+	}
+	if err := json.Unmarshal([]byte(out), &rows); err != nil {
+		t.Fatalf("worklist JSON: %v\n%s", err, out)
+	}
+	kinds := map[string]int{}
+	for _, r := range rows {
+		if r.Name == courseName {
+			for _, x := range r.Reminders {
+				kinds[x.Kind] = x.Days
+			}
+		}
+	}
+	if _, ok := kinds["startup-ended"]; !ok || kinds["not-seen"] != 15 {
+		t.Errorf("the enrolled patient's reminders in the JSON export: %v\n%s", kinds, out)
+	}
+	out, errOut, err = runBinary(t, later.bin, later.env, "worklist", "--format", "csv")
+	if err != nil || !strings.Contains(out, ",reminders\n") || !strings.Contains(out, "startup-ended") || !strings.Contains(out, "not-seen:15") {
+		t.Errorf("worklist CSV: %v %s\n%s", err, errOut, out)
+	}
+	out, errOut, err = runBinary(t, later.bin, later.env, "worklist", "--width", "160")
+	if err != nil || !strings.Contains(rowOf(out, courseName), "opstart slut") {
+		t.Errorf("worklist table: %v %s\n%s", err, errOut, out)
+	}
 
 	due := startActConsole(t, c, actNurse, "85d")
 	due.waitFor("the patient on the worklist", func(s string) bool { return rowOf(s, courseName) != "" })

@@ -5,6 +5,8 @@
 package export
 
 import (
+	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -14,7 +16,7 @@ import (
 
 // Row is one worklist row as exported.
 type Row struct {
-	Status     string            `json:"status"` // the worklist group: red, yellow, missing, messages, green, unclassified, none
+	Status     string            `json:"status"` // the worklist group (open items and course reminders): red, yellow, missing, messages, green, unclassified, none
 	PatientID  string            `json:"patient_id"`
 	Name       string            `json:"name"`
 	CPR        string            `json:"cpr"` // masked, DDMMYY-xxxx
@@ -22,6 +24,38 @@ type Row struct {
 	OldestOpen *Time             `json:"oldest_open"` // RFC3339; null when nothing is open
 	Latest     map[string]Latest `json:"latest"`      // by measurement kind (weight, pulse, bp, steps, spo2)
 	Team       Team              `json:"team"`
+	// Reminders are the course's reminders (ny borger, opstart slut,
+	// revurdering, ikke set i N dage, failing to measure), most pressing
+	// first; [] when none.
+	Reminders []Reminder `json:"reminders"`
+}
+
+// Reminder is one course reminder: kind is a domain.CourseFlagKind
+// (new-patient, startup-ended, reevaluation-due, reevaluation-overdue,
+// not-seen, failing-to-measure); days as domain.CourseFlag.Days (days
+// left, days overdue, days not seen, days missing); of the expected days
+// for failing-to-measure.
+type Reminder struct {
+	Kind string `json:"kind"`
+	Days int    `json:"days"`
+	Of   int    `json:"of,omitempty"`
+}
+
+// reminderOrder puts the most pressing reminder first.
+var reminderOrder = map[domain.CourseFlagKind]int{
+	domain.FlagReevaluationOverdue: 0, domain.FlagFailingToMeasure: 1, domain.FlagStartUpEnded: 2,
+	domain.FlagReevaluationDue: 3, domain.FlagNewPatient: 4, domain.FlagNotSeen: 5,
+}
+
+// String is the reminder as one CSV word: kind, with its days (and of).
+func (r Reminder) String() string {
+	switch {
+	case r.Of > 0:
+		return fmt.Sprintf("%s:%d/%d", r.Kind, r.Days, r.Of)
+	case r.Kind == string(domain.FlagNewPatient) || r.Kind == string(domain.FlagStartUpEnded):
+		return r.Kind
+	}
+	return fmt.Sprintf("%s:%d", r.Kind, r.Days)
 }
 
 // Open counts what is open for the patient.
@@ -76,13 +110,19 @@ func Rows(rows []domain.WorklistRow, now time.Time, loc *time.Location) []Row {
 	for _, r := range rows {
 		o := r.Open
 		e := Row{
-			Status:    r.Open.Group().String(),
+			Status:    r.Group().String(),
 			PatientID: safetext.Sanitize(r.Patient.ID),
 			Name:      safetext.Sanitize(r.Patient.Name),
 			CPR:       domain.MaskCPR(r.Patient.CPR),
 			Open: Open{New: o.New(), Red: o.Red, Yellow: o.Yellow, Green: o.Green,
 				Unclassified: o.Unclassified, Implausible: o.Implausible, Missing: o.Missing, Unread: o.Unread},
-			Latest: map[string]Latest{},
+			Latest:    map[string]Latest{},
+			Reminders: []Reminder{},
+		}
+		flags := slices.Clone(r.Course)
+		slices.SortStableFunc(flags, func(a, b domain.CourseFlag) int { return reminderOrder[a.Kind] - reminderOrder[b.Kind] })
+		for _, f := range flags {
+			e.Reminders = append(e.Reminders, Reminder{Kind: string(f.Kind), Days: f.Days, Of: f.Of})
 		}
 		if !o.Oldest.IsZero() {
 			e.OldestOpen = &Time{o.Oldest.In(loc)}

@@ -34,7 +34,14 @@ func sampleRows(t *testing.T) ([]domain.WorklistRow, time.Time, *time.Location) 
 		Patient:        domain.Patient{ID: "p2", CPR: "12-34", Name: "Bo Berg"},
 		Responsibility: domain.Responsibility{Home: home},
 	}
-	return []domain.WorklistRow{red, none}, now, loc
+	// Only reminders: an overdue re-evaluation (yellow) and a new patient.
+	reminded := domain.WorklistRow{
+		Patient:        domain.Patient{ID: "p3", CPR: "0202601234", Name: "Ny Borger"},
+		Responsibility: domain.Responsibility{Home: home},
+		Course: []domain.CourseFlag{{Kind: domain.FlagNewPatient}, {Kind: domain.FlagReevaluationOverdue, Days: 3},
+			{Kind: domain.FlagFailingToMeasure, Days: 4, Of: 7}},
+	}
+	return []domain.WorklistRow{red, none, reminded}, now, loc
 }
 
 func TestJSON(t *testing.T) {
@@ -47,8 +54,8 @@ func TestJSON(t *testing.T) {
 	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
 		t.Fatalf("not a JSON array: %v\n%s", err, buf.String())
 	}
-	if len(got) != 2 {
-		t.Fatalf("%d rows, want 2", len(got))
+	if len(got) != 3 {
+		t.Fatalf("%d rows, want 3", len(got))
 	}
 	r := got[0]
 	if r["status"] != "red" || r["patient_id"] != "p1" || r["cpr"] != "010150-xxxx" {
@@ -81,6 +88,16 @@ func TestJSON(t *testing.T) {
 	if got[1]["status"] != "none" || got[1]["oldest_open"] != nil || got[1]["cpr"] != "xxxxxx-xxxx" {
 		t.Errorf("row 1 = %v", got[1])
 	}
+	if rem, ok := got[1]["reminders"].([]any); !ok || len(rem) != 0 {
+		t.Errorf("row 1 reminders = %v, want []", got[1]["reminders"])
+	}
+	if got[2]["status"] != "yellow" {
+		t.Errorf("a row with an overdue re-evaluation only: status %v, want yellow", got[2]["status"])
+	}
+	rem, _ := json.Marshal(got[2]["reminders"])
+	if string(rem) != `[{"days":3,"kind":"reevaluation-overdue"},{"days":4,"kind":"failing-to-measure","of":7},{"days":0,"kind":"new-patient"}]` {
+		t.Errorf("reminders = %s", rem)
+	}
 	buf.Reset()
 	if err := WriteJSON(&buf, nil); err != nil || strings.TrimSpace(buf.String()) != "[]" {
 		t.Errorf("empty list: %q %v", buf.String(), err)
@@ -97,8 +114,8 @@ func TestCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 3 {
-		t.Fatalf("%d records, want header + 2", len(recs))
+	if len(recs) != 4 {
+		t.Fatalf("%d records, want header + 3", len(recs))
 	}
 	col := map[string]int{}
 	for i, h := range recs[0] {
@@ -108,11 +125,14 @@ func TestCSV(t *testing.T) {
 	for name, want := range map[string]string{
 		"status": "red", "cpr": "010150-xxxx", "open_new": "3", "open_red": "1", "oldest_open": "2026-03-09T07:00:00+01:00",
 		"weight_value": "84.5", "weight_color": "red", "bp_value2": "80", "pulse_value": "",
-		"team": "'=cmd|' /C calc'!A0", "team_cover": "true",
+		"team": "'=cmd|' /C calc'!A0", "team_cover": "true", "reminders": "",
 	} {
 		if i, ok := col[name]; !ok || r[i] != want {
 			t.Errorf("%s = %q, want %q", name, r[min(i, len(r)-1)], want)
 		}
+	}
+	if got := recs[3][col["reminders"]]; got != "reevaluation-overdue:3 failing-to-measure:4/7 new-patient" || recs[3][col["status"]] != "yellow" {
+		t.Errorf("reminders = %q, status %q", got, recs[3][col["status"]])
 	}
 	for _, rec := range recs {
 		if len(rec) != len(CSVHeader()) {
@@ -139,10 +159,10 @@ func TestJSONWithAbsurdTimes(t *testing.T) {
 		t.Fatalf("one row with absurd times broke the listing: %v", err)
 	}
 	var got []map[string]any
-	if err := json.Unmarshal(buf.Bytes(), &got); err != nil || len(got) != 3 {
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil || len(got) != 4 {
 		t.Fatalf("%d rows, %v\n%s", len(got), err, buf.String())
 	}
-	w := got[2]["latest"].(map[string]any)["weight"].(map[string]any)
+	w := got[3]["latest"].(map[string]any)["weight"].(map[string]any)
 	if w["taken"] != "10000-01-01T00:30:00+01:00" || w["implausible"] != true {
 		t.Errorf("absurd reading exported as %v", w)
 	}
@@ -150,7 +170,7 @@ func TestJSONWithAbsurdTimes(t *testing.T) {
 	if err := WriteCSV(&buf, Rows(rows, now, loc)); err != nil {
 		t.Fatal(err)
 	}
-	if recs, err := csv.NewReader(&buf).ReadAll(); err != nil || len(recs) != 4 {
+	if recs, err := csv.NewReader(&buf).ReadAll(); err != nil || len(recs) != 5 {
 		t.Errorf("CSV: %d records, %v", len(recs), err)
 	}
 }

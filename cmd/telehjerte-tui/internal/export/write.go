@@ -26,7 +26,10 @@ func WriteJSON(w io.Writer, rows []Row) error {
 }
 
 // CSVHeader is the header row of WriteCSV. Latest readings come as
-// <kind>_value, <kind>_color and <kind>_taken per kind (bp adds bp_value2).
+// <kind>_value, <kind>_color and <kind>_taken per kind (bp adds bp_value2);
+// reminders are the course reminders, space-separated, most pressing
+// first, each kind[:days[/of]] (e.g. "reevaluation-overdue:3
+// failing-to-measure:4/7 new-patient").
 func CSVHeader() []string {
 	h := []string{"status", "patient_id", "name", "cpr",
 		"open_new", "open_red", "open_yellow", "open_green", "open_unclassified",
@@ -38,7 +41,7 @@ func CSVHeader() []string {
 		}
 		h = append(h, string(k)+"_color", string(k)+"_taken")
 	}
-	return append(h, "team_id", "team", "team_cover")
+	return append(h, "team_id", "team", "team_cover", "reminders")
 }
 
 // WriteCSV writes a header row and one record per row. Text cells that a
@@ -77,7 +80,11 @@ func WriteCSV(w io.Writer, rows []Row) error {
 			}
 			rec = append(rec, color, l.Taken.Format(time.RFC3339))
 		}
-		rec = append(rec, Cell(r.Team.ID), Cell(r.Team.Name), strconv.FormatBool(r.Team.Cover))
+		rem := make([]string, 0, len(r.Reminders))
+		for _, x := range r.Reminders {
+			rem = append(rem, x.String())
+		}
+		rec = append(rec, Cell(r.Team.ID), Cell(r.Team.Name), strconv.FormatBool(r.Team.Cover), strings.Join(rem, " "))
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("write worklist CSV: %w", err)
 		}
