@@ -29,6 +29,22 @@ const (
 	SystemConditionClinical = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 	// DiagnosisHeartFailure is SKS DI50 (ICD-10 I50, heart failure).
 	DiagnosisHeartFailure = "DI50"
+
+	// SystemLOINC and LOINCEjectionFraction (left ventricular ejection
+	// fraction) code the EF finding that is the diagnosis's evidence.
+	SystemLOINC           = "http://loinc.org"
+	LOINCEjectionFraction = "10230-1"
+	// ExtEjectionFraction (valueQuantity, %, comparator "<=" when only
+	// "EF ≤ 40 %" is known) on the Condition's evidence.
+	ExtEjectionFraction = OurExtBase + "ejection-fraction"
+	// ExtInclusion (valueCoding from SystemInclusion, repeated) on the
+	// EpisodeOfCare: each inclusion criterion found met at enrolment.
+	ExtInclusion    = OurExtBase + "inclusion-criterion"
+	SystemInclusion = "http://telehjerte.example/fhir/CodeSystem/inclusion-criterion"
+	// The inclusion criteria (informed consent is its own Consent).
+	InclusionReducedEF = "reduced-ef"     // heart failure with EF ≤ 40 %
+	InclusionTitration = "titration"      // on titration at the clinic
+	InclusionAble      = "able-or-helped" // able to use the app and devices, or help arranged
 )
 
 // Consent is the patient's informed consent to the course (FUT: category
@@ -67,14 +83,22 @@ func (r *Consent) validate() error {
 // Condition is a diagnosis (the heart failure the patient is monitored for).
 type Condition struct {
 	Base
-	Identifier     []Identifier      `json:"identifier,omitempty"`
-	ClinicalStatus *CodeableConcept  `json:"clinicalStatus,omitempty"`
-	Category       []CodeableConcept `json:"category,omitempty"`
-	Code           *CodeableConcept  `json:"code,omitempty"`
-	Subject        Reference         `json:"subject"`
-	RecordedDate   string            `json:"recordedDate,omitempty"`
-	Recorder       *Reference        `json:"recorder,omitempty"`
-	Note           []Annotation      `json:"note,omitempty"`
+	Identifier     []Identifier        `json:"identifier,omitempty"`
+	ClinicalStatus *CodeableConcept    `json:"clinicalStatus,omitempty"`
+	Category       []CodeableConcept   `json:"category,omitempty"`
+	Code           *CodeableConcept    `json:"code,omitempty"`
+	Subject        Reference           `json:"subject"`
+	RecordedDate   string              `json:"recordedDate,omitempty"`
+	Recorder       *Reference          `json:"recorder,omitempty"`
+	Evidence       []ConditionEvidence `json:"evidence,omitempty"`
+	Note           []Annotation        `json:"note,omitempty"`
+}
+
+// ConditionEvidence is a finding that supports the diagnosis.
+type ConditionEvidence struct {
+	Extension []Extension       `json:"extension,omitempty"`
+	Code      []CodeableConcept `json:"code,omitempty"`
+	Detail    []Reference       `json:"detail,omitempty"`
 }
 
 func (r *Condition) validate() error {
@@ -188,7 +212,28 @@ func EnrolmentToFHIR(e domain.Enrolment, cpr domain.CPR, r domain.Regime, practi
 	}
 	cond.Code.Text = "Hjertesvigt med nedsat uddrivningsfraktion (EF ≤ 40 %)"
 	cond.Identifier = []Identifier{full(cond, ids())}
+	if e.Inclusion.ReducedEF {
+		forty := 40.0
+		ef := Concept(SystemLOINC, LOINCEjectionFraction, "Left ventricular Ejection fraction")
+		ef.Text = "EF ≤ 40 % (ekkokardiografi)"
+		cond.Evidence = []ConditionEvidence{{Code: []CodeableConcept{ef}, Extension: []Extension{{URL: ExtEjectionFraction,
+			ValueQuantity: &Quantity{Value: &forty, Comparator: "<=", Unit: "%", System: "http://unitsofmeasure.org", Code: "%"}}}}}
+	}
 	out.Diagnose = cond
+	// The episode is for the diagnosis, and says which inclusion
+	// criteria were found met.
+	ep.Diagnosis = []EpisodeDiagnosis{{Condition: Reference{Reference: out.FullURL[cond]}, Rank: 1}}
+	for _, c := range []struct {
+		met  bool
+		code string
+		text string
+	}{{e.Inclusion.ReducedEF, InclusionReducedEF, "Hjertesvigt med EF ≤ 40 %"},
+		{e.Inclusion.Titration, InclusionTitration, "I titrering i hjertesvigtsklinikken"},
+		{e.Inclusion.AbleOrHelped, InclusionAble, "Kan bruge app og måleudstyr, eller hjælp er aftalt"}} {
+		if c.met {
+			ep.Extension = append(ep.Extension, Extension{URL: ExtInclusion, ValueCoding: &Coding{System: SystemInclusion, Code: c.code, Display: c.text}})
+		}
+	}
 
 	r.ID, r.PatientID = "", "x"
 	cp, srs := RegimeToFHIR(r)
@@ -218,6 +263,26 @@ func (e EnrolmentResources) Ordered() []Resource {
 		out = append(out, sr)
 	}
 	return out
+}
+
+// InclusionFromFHIR reads the inclusion checklist of an enrolment back:
+// the criteria the EpisodeOfCare lists, and the consent when given.
+func InclusionFromFHIR(ep *EpisodeOfCare, consentGiven bool) domain.Inclusion {
+	in := domain.Inclusion{Consent: consentGiven}
+	for _, x := range ep.Extension {
+		if x.URL != ExtInclusion || x.ValueCoding == nil || x.ValueCoding.System != SystemInclusion {
+			continue
+		}
+		switch x.ValueCoding.Code {
+		case InclusionReducedEF:
+			in.ReducedEF = true
+		case InclusionTitration:
+			in.Titration = true
+		case InclusionAble:
+			in.AbleOrHelped = true
+		}
+	}
+	return in
 }
 
 // ConsentFromFHIR reads when consent was given and who recorded it.

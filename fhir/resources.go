@@ -77,6 +77,16 @@ type EpisodeOfCare struct {
 	ManagingOrganization *Reference   `json:"managingOrganization,omitempty"`
 	Period               *Period      `json:"period,omitempty"`
 	Team                 []Reference  `json:"team,omitempty"`
+	// Diagnosis are the conditions the course is for (FUT:
+	// EpisodeOfCare.diagnosis → Condition).
+	Diagnosis []EpisodeDiagnosis `json:"diagnosis,omitempty"`
+}
+
+// EpisodeDiagnosis is one condition of an EpisodeOfCare.
+type EpisodeDiagnosis struct {
+	Condition Reference        `json:"condition"`
+	Role      *CodeableConcept `json:"role,omitempty"`
+	Rank      int              `json:"rank,omitempty"`
 }
 
 // CarePlan is one version of a measurement regime.

@@ -77,8 +77,27 @@ func TestEnrolCreatesTheCourseOnTheCentral(t *testing.T) {
 	if !containsAll(str(c), "PITEOC", "2026-06-09", "Practitioner/"+nurseA) {
 		t.Errorf("consent %v", c)
 	}
-	if conds := e.search(tokA, "Condition", url.Values{"patient": {pid}}); len(conds) != 1 {
-		t.Errorf("conditions %v", conds)
+	conds := e.search(tokA, "Condition", url.Values{"patient": {pid}})
+	if len(conds) != 1 {
+		t.Fatalf("conditions %v", conds)
+	}
+	// The inclusion checklist is in FHIR: the episode is for the
+	// diagnosis and lists the criteria met; the diagnosis has the EF
+	// finding as its evidence.
+	cond, _ := e.get(tokA, "Condition", conds[0])
+	if !containsAll(str(cond), "evidence", fhir.SystemLOINC, fhir.LOINCEjectionFraction, "<=", "DI50") {
+		t.Errorf("condition %v", cond)
+	}
+	raw, _ := json.Marshal(ep)
+	fep, err := fhir.Decode[*fhir.EpisodeOfCare](raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fep.Diagnosis) != 1 || fep.Diagnosis[0].Condition.Reference != "Condition/"+conds[0] {
+		t.Errorf("episode diagnosis %+v", fep.Diagnosis)
+	}
+	if in := fhir.InclusionFromFHIR(fep, true); in != (domain.Inclusion{ReducedEF: true, Titration: true, AbleOrHelped: true, Consent: true}) {
+		t.Errorf("inclusion on the central %+v", in)
 	}
 	// Another team's nurse sees none of it.
 	if got := e.search(tokOther, "Consent", url.Values{"patient": {pid}}); len(got) != 0 {
