@@ -29,6 +29,8 @@ func TestReadQueriesUseTheirIndexes(t *testing.T) {
 		{"findByParam (If-None-Exist)", qFindByParam, "params_lookup", []any{"Observation", "identifier", "x"}},
 		{"a patient's readings since (slots, late arrivals, weight trend)", qReadingsSince, "readings_by_patient", []any{"p1", int64(0)}},
 		{"history of a patient's regime", qHistoryOf, "resources_by_patient", []any{"CarePlan", "p1"}},
+		{"a patient's readings that fill slots", qSlotReadings, "readings_by_patient", []any{"p1", int64(0)}},
+		{"every version of the se-adgang grants (access report)", qGrantHistory, "params_lookup", []any{"x"}},
 	}
 	for _, c := range cases {
 		rows, err := st.db.QueryContext(ctx, "EXPLAIN QUERY PLAN "+c.query, c.args...)
@@ -50,7 +52,9 @@ func TestReadQueriesUseTheirIndexes(t *testing.T) {
 			t.Errorf("%s does not use index %s: %s", c.name, c.index, all)
 		}
 		for _, step := range plan {
-			if strings.HasPrefix(step, "SCAN ") {
+			// Scanning a subquery's own few rows is fine; scanning a
+			// table or an index from its start is not.
+			if strings.HasPrefix(step, "SCAN ") && !strings.HasPrefix(step, "SCAN (subquery-") {
 				t.Errorf("%s scans (%s): %s", c.name, step, all)
 			}
 		}
@@ -151,5 +155,77 @@ func TestUpgradeAddsVoidToReadings(t *testing.T) {
 	}
 	if want := "obs-1 true 0, obs-2 true 1"; strings.Join(got, ", ") != want {
 		t.Fatalf("readings after the upgrade: %q, want %q", strings.Join(got, ", "), want)
+	}
+}
+
+// TestUpgradeCompactsHistoryOfAnOlderDatabase: in a database written
+// before schema version 3, history holds every version as JSON text, the
+// current one included. Opened, it keeps the superseded versions only,
+// packed, and every version still reads back as it was written.
+func TestUpgradeCompactsHistoryOfAnOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "central.db")
+	st, err := OpenStore(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int64][]byte{}
+	for i, name := range []string{"Anna", "Anne", "Anna-Marie"} {
+		pr := &fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: "prac-1"}, Name: []fhir.HumanName{{Text: name}}}
+		if err := st.Put(ctx, pr); err != nil {
+			t.Fatal(err)
+		}
+		err := st.inTx(ctx, func(tx *tx) error {
+			cur, err := tx.current("Practitioner", "prac-1")
+			want[int64(i+1)] = cur.JSON
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// As an older central left it: every version in history as text.
+	for vid, js := range want {
+		if _, err := st.db.ExecContext(ctx, `INSERT INTO history(type, id, version_id, last_updated, json) VALUES ('Practitioner', 'prac-1', ?, 0, ?)
+			ON CONFLICT DO UPDATE SET json = excluded.json`, vid, string(js)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.db.ExecContext(ctx, `PRAGMA user_version = 2`); err != nil {
+		t.Fatal(err)
+	}
+	history := func(st *Store) (rows, packed int) {
+		if err := st.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(typeof(json) = 'blob' AND substr(json, 1, 1) = x'01'), 0) FROM history`).Scan(&rows, &packed); err != nil {
+			t.Fatal(err)
+		}
+		return rows, packed
+	}
+	if rows, packed := history(st); rows != 3 || packed != 0 {
+		t.Fatalf("the older layout has %d history rows, %d packed; want 3 and 0", rows, packed)
+	}
+	st.Close()
+
+	st, err = OpenStore(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if rows, packed := history(st); rows != 2 || packed != 2 {
+		t.Fatalf("after the upgrade history has %d rows, %d packed; want the 2 superseded versions, packed", rows, packed)
+	}
+	err = st.inTx(ctx, func(tx *tx) error {
+		for vid, js := range want {
+			got, err := tx.version("Practitioner", "prac-1", vid)
+			if err != nil {
+				return err
+			}
+			if string(got.JSON) != string(js) || got.VersionID != vid {
+				t.Errorf("version %d reads %s, want %s", vid, got.JSON, js)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

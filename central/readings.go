@@ -9,12 +9,14 @@ import (
 
 // schemaVersion is the database's PRAGMA user_version once upgrade has run:
 // 1 = the readings table is filled; 2 = readings carry void (a reading
-// marked entered-in-error or cancelled).
-const schemaVersion = 2
+// marked entered-in-error or cancelled); 3 = history holds superseded
+// versions only, packed (history.go).
+const schemaVersion = 3
 
-// upgrade brings a database made by an older central up to schemaVersion,
-// in one transaction: it (re)fills the readings table from the stored
-// Observations.
+// upgrade brings a database made by an older central up to schemaVersion.
+// Each step can be interrupted and run again: user_version is raised only
+// when the step is done. An older central cannot open the upgraded
+// database (it would not find current versions in history).
 func (s *Store) upgrade(ctx context.Context) error {
 	var v int
 	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
@@ -23,20 +25,91 @@ func (s *Store) upgrade(ctx context.Context) error {
 	if v >= schemaVersion {
 		return nil
 	}
-	return s.inTx(ctx, func(t *tx) error {
-		if v < 2 {
+	if v < 2 {
+		err := s.runTx(ctx, func(t *tx) error {
 			if err := t.addColumn("readings", "void", "INTEGER NOT NULL DEFAULT 0"); err != nil {
 				return err
 			}
-			if err := t.refillReadings(); err != nil {
-				return err
+			return t.refillReadings()
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if v < 3 {
+		if err := s.compactHistory(ctx); err != nil {
+			return err
+		}
+	}
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion)); err != nil {
+		return fmt.Errorf("write schema version: %w", err)
+	}
+	return nil
+}
+
+// compactHistory removes from history the copies of current versions and
+// packs the superseded ones, in transactions of historyBatch rows with a
+// checkpoint after each, so a large database's log does not grow by the
+// whole table.
+func (s *Store) compactHistory(ctx context.Context) error {
+	const historyBatch = 2000
+	for after := int64(-1); ; {
+		n := 0
+		err := s.runTx(ctx, func(t *tx) error {
+			rows, err := t.query(`SELECT h.rowid, h.json, r.version_id IS h.version_id
+				FROM history h LEFT JOIN resources r ON r.type = h.type AND r.id = h.id
+				WHERE h.rowid > ? ORDER BY h.rowid LIMIT ?`, after, historyBatch)
+			if err != nil {
+				return fmt.Errorf("read history: %w", err)
 			}
+			type row struct {
+				id      int64
+				js      []byte
+				current bool
+			}
+			var batch []row
+			for rows.Next() {
+				var r row
+				if err := rows.Scan(&r.id, &r.js, &r.current); err != nil {
+					rows.Close()
+					return fmt.Errorf("read history: %w", err)
+				}
+				batch = append(batch, r)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("read history: %w", err)
+			}
+			for _, r := range batch {
+				switch {
+				case r.current:
+					if _, err := t.exec(`DELETE FROM history WHERE rowid = ?`, r.id); err != nil {
+						return fmt.Errorf("drop a current copy from history: %w", err)
+					}
+				case len(r.js) > 0 && r.js[0] != packedV1:
+					packed, err := packJSON(r.js)
+					if err != nil {
+						return err
+					}
+					if _, err := t.exec(`UPDATE history SET json = ? WHERE rowid = ?`, packed, r.id); err != nil {
+						return fmt.Errorf("pack history: %w", err)
+					}
+				}
+				after = r.id
+			}
+			n = len(batch)
+			return nil
+		})
+		if err != nil {
+			return err
 		}
-		if _, err := t.exec(fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion)); err != nil {
-			return fmt.Errorf("write schema version: %w", err)
+		if n == 0 {
+			return nil
 		}
-		return nil
-	})
+		if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+	}
 }
 
 // addColumn adds a column to a table made before it existed.

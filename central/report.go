@@ -238,25 +238,40 @@ type grantVersion struct {
 	grant domain.ReadGrant
 }
 
+// qGrantHistory lists every version of every CareTeam of category ?1
+// (superseded ones in history, current ones in resources), by id and
+// version.
+const qGrantHistory = `SELECT id, last_updated, json FROM (
+		SELECT id, version_id, last_updated, json FROM history WHERE type = 'CareTeam' AND id IN
+			(SELECT id FROM params WHERE type = 'CareTeam' AND name = 'category' AND value = ?1)
+		UNION ALL
+		SELECT id, version_id, last_updated, json FROM resources WHERE type = 'CareTeam' AND id IN
+			(SELECT id FROM params WHERE type = 'CareTeam' AND name = 'category' AND value = ?1))
+		ORDER BY id, version_id`
+
 // grantVersions reads every version of every se-adgang grant, so that a
 // look-up is judged by the grant as it stood then (revoked, shortened or
 // narrowed later or earlier).
 func (t *tx) grantVersions() (map[string][]grantVersion, error) {
-	rows, err := t.sql.QueryContext(t.ctx, `SELECT h.id, h.last_updated, h.json FROM history h WHERE h.type = 'CareTeam' AND h.id IN
-		(SELECT id FROM params WHERE type = 'CareTeam' AND name = 'category' AND value = ?) ORDER BY h.id, h.version_id`,
-		fhir.SystemCareTeamKind+"|"+fhir.CodeReadAccess)
+	// Superseded versions are in history, current ones in resources.
+	rows, err := t.sql.QueryContext(t.ctx, qGrantHistory, fhir.SystemCareTeamKind+"|"+fhir.CodeReadAccess)
 	if err != nil {
 		return nil, fmt.Errorf("report: grant history: %w", err)
 	}
 	defer rows.Close()
 	out := map[string][]grantVersion{}
 	for rows.Next() {
-		var id, js string
+		var id string
+		var packed []byte
 		var lu int64
-		if err := rows.Scan(&id, &lu, &js); err != nil {
+		if err := rows.Scan(&id, &lu, &packed); err != nil {
 			return nil, fmt.Errorf("report: grant history: %w", err)
 		}
-		ct, err := fhir.Decode[*fhir.CareTeam]([]byte(js))
+		js, err := unpackJSON(packed)
+		if err != nil {
+			return nil, fmt.Errorf("report: CareTeam/%s: %w", id, err)
+		}
+		ct, err := fhir.Decode[*fhir.CareTeam](js)
 		if err != nil {
 			return nil, fmt.Errorf("report: CareTeam/%s: %w", id, err)
 		}

@@ -28,6 +28,8 @@ CREATE TABLE IF NOT EXISTS resources (
 );
 CREATE INDEX IF NOT EXISTS resources_by_time ON resources(type, last_updated, id);
 CREATE INDEX IF NOT EXISTS resources_by_patient ON resources(type, patient_id);
+-- Superseded versions (the current one is in resources), json packed
+-- (history.go).
 CREATE TABLE IF NOT EXISTS history (
 	type         TEXT NOT NULL,
 	id           TEXT NOT NULL,
@@ -348,13 +350,14 @@ func (t *tx) tick() (time.Time, error) {
 func scanStored(row interface{ Scan(...any) error }) (Stored, error) {
 	var st Stored
 	var lu int64
-	var js string
+	var js []byte
 	if err := row.Scan(&st.Type, &st.ID, &st.VersionID, &lu, &st.PatientID, &js); err != nil {
 		return st, err
 	}
 	st.LastUpdated = time.UnixMilli(lu).UTC()
-	st.JSON = []byte(js)
-	return st, nil
+	var err error
+	st.JSON, err = unpackJSON(js)
+	return st, err
 }
 
 const storedCols = `type, id, version_id, last_updated, patient_id, json`
@@ -371,6 +374,15 @@ func (t *tx) current(typ, id string) (Stored, error) {
 }
 
 func (t *tx) version(typ, id string, vid int64) (Stored, error) {
+	// The current version is the resources row; history holds the
+	// superseded ones.
+	cur, err := t.current(typ, id)
+	if err == nil && cur.VersionID == vid {
+		return cur, nil
+	}
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Stored{}, err
+	}
 	st, err := scanStored(t.sql.QueryRowContext(t.ctx,
 		`SELECT h.type, h.id, h.version_id, h.last_updated, COALESCE(r.patient_id, ''), h.json
 		 FROM history h LEFT JOIN resources r ON r.type = h.type AND r.id = h.id
@@ -412,6 +424,16 @@ func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 	if err != nil {
 		return Stored{}, err
 	}
+	if vid > 1 {
+		// The version being superseded moves to history, packed.
+		packed, err := packJSON(cur.JSON)
+		if err != nil {
+			return Stored{}, err
+		}
+		if _, err := t.exec(qPutHistory, cur.Type, cur.ID, cur.VersionID, cur.LastUpdated.UnixMilli(), packed); err != nil {
+			return Stored{}, fmt.Errorf("write history %s/%s: %w", h.ResourceType, h.ID, err)
+		}
+	}
 	meta := fhir.Meta{}
 	if h.Meta != nil {
 		meta = *h.Meta
@@ -430,10 +452,6 @@ func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 	if _, err := t.exec(qPutCurrent,
 		h.ResourceType, h.ID, vid, lu.UnixMilli(), ix.patientID, string(js)); err != nil {
 		return Stored{}, fmt.Errorf("write %s/%s: %w", h.ResourceType, h.ID, err)
-	}
-	if _, err := t.exec(qPutHistory,
-		h.ResourceType, h.ID, vid, lu.UnixMilli(), string(js)); err != nil {
-		return Stored{}, fmt.Errorf("write history %s/%s: %w", h.ResourceType, h.ID, err)
 	}
 	if err := t.reindex(h.ResourceType, h.ID, ix); err != nil {
 		return Stored{}, err

@@ -11,12 +11,17 @@ import (
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
-// qHistoryOf finds the patient's resources through resources_by_patient
-// and then their versions (written as a cross join so SQLite does not start
-// from every version of the type).
+// qHistoryOf lists every version of the patient's resources of a type:
+// the superseded ones in history, found through resources_by_patient and
+// then their versions (a cross join, so SQLite does not start from every
+// version of the type), and the current ones in resources.
 const qHistoryOf = `SELECT h.type, h.id, h.version_id, h.last_updated, r.patient_id, h.json
 		FROM resources r CROSS JOIN history h ON h.type = r.type AND h.id = r.id
-		WHERE r.type = ? AND r.patient_id = ? ORDER BY h.id, h.version_id`
+		WHERE r.type = ?1 AND r.patient_id = ?2
+	UNION ALL
+	SELECT type, id, version_id, last_updated, patient_id, json FROM resources
+		WHERE type = ?1 AND patient_id = ?2
+	ORDER BY 2, 3`
 
 // qReadingsSince lists the patient's readings taken at or after ?2 (unix
 // ms), through readings_by_patient.
