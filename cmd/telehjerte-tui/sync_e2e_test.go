@@ -30,6 +30,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
 	"github.com/telehjerte/telehjerte-tui/sync/faultproxy"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 const seToken = "tok-sync-e2e-nurse-a"
@@ -114,7 +115,7 @@ func seEnqueue(t *testing.T, cachePath string) []seAction {
 			e := cache.OutboxEntry{UUID: u, Created: time.Now()}
 			if i%2 == 1 {
 				tk := tasks[i/2]
-				e.Action, e.ResourceType, e.ResourceID, e.IfMatch = "acknowledge", "Task", tk.ID, "1"
+				e.Label, e.Op = "acknowledge", outbox.Op{Kind: outbox.Patch, ResourceType: "Task", ResourceID: tk.ID, IfMatch: "1"}
 				e.Payload = []byte(`[{"op":"replace","path":"/status","value":"completed"}]`)
 				acts = append(acts, seAction{uuid: u, task: tk.ID, version: "1"})
 			} else {
@@ -124,7 +125,7 @@ func seEnqueue(t *testing.T, cachePath string) []seAction {
 				if err != nil {
 					return err
 				}
-				e.Action, e.ResourceType, e.Payload = "send-message", "Communication", b
+				e.Label, e.Op, e.Payload = "send-message", outbox.CreateOp("Communication", u), b
 				acts = append(acts, seAction{uuid: u})
 			}
 			if err := tx.Enqueue(e); err != nil {
@@ -420,8 +421,8 @@ func TestE2ESyncOnceAfterOfflinePushesNow(t *testing.T) {
 	// but not everything was pushed, and the exit code says so.
 	st := openCache(t, cachePath)
 	err = st.Write(context.Background(), func(tx *cache.Tx) error {
-		return tx.Enqueue(cache.OutboxEntry{UUID: uuid.NewString(), Created: time.Now(), Action: "acknowledge",
-			ResourceType: "Task", ResourceID: "no-such-task", IfMatch: "1",
+		return tx.Enqueue(cache.OutboxEntry{UUID: uuid.NewString(), Created: time.Now(), Label: "acknowledge",
+			Op:      outbox.Op{Kind: outbox.Patch, ResourceType: "Task", ResourceID: "no-such-task", IfMatch: "1"},
 			Payload: []byte(`[{"op":"replace","path":"/status","value":"completed"}]`)})
 	})
 	st.Close()

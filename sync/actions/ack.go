@@ -11,10 +11,11 @@ import (
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/sync/engine"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
-// Outbox action labels (the engine infers the request from the entry).
+// Outbox labels: what the nurse did, shown on the sync-problems screen.
+// How an entry is sent is its Op, never its label.
 const (
 	OutboxAcknowledge = "acknowledge"     // Task change (status completed, owner, note)
 	OutboxAssessment  = "assessment"      // ClinicalImpression conditional create
@@ -25,6 +26,7 @@ const (
 	OutboxMarkRead    = "mark-read"       // Communication change (read-state extension)
 	OutboxEpisode     = "episode"         // EpisodeOfCare change
 	OutboxNote        = "note"            // Communication (handover-note) conditional create
+	OutboxEnrol       = "enrol"           // Patient, EpisodeOfCare, CarePlan…: one transaction Bundle
 )
 
 // SystemAssessmentDecision is the code system of the nurse's decision on
@@ -184,14 +186,14 @@ func focusRef(id string) *fhir.Reference {
 	return fhir.Ref("Observation", id)
 }
 
-// enqueueWithUUID adds a conditional create whose payload carries uuid as
-// its identifier.
-func (s *Service) enqueueWithUUID(tx *cache.Tx, uuid string, at time.Time, action, typ string, payload any) error {
+// enqueueWithUUID adds a conditional create (labelled label) whose
+// payload carries uuid as its identifier.
+func (s *Service) enqueueWithUUID(tx *cache.Tx, uuid string, at time.Time, label, typ string, payload any) error {
 	b, err := encode(payload)
 	if err != nil {
-		return fmt.Errorf("encode %s: %w", action, err)
+		return fmt.Errorf("encode %s: %w", label, err)
 	}
-	return tx.Enqueue(cache.OutboxEntry{UUID: uuid, Created: at, Action: action, ResourceType: typ, Payload: b})
+	return tx.Enqueue(cache.OutboxEntry{UUID: uuid, Created: at, Label: label, Op: outbox.CreateOp(typ, uuid), Payload: b})
 }
 
 // acknowledgeConsoleItem records the acknowledgement of a reading the
@@ -210,7 +212,7 @@ func (s *Service) acknowledgeConsoleItem(tx *cache.Tx, at time.Time, t domain.Ta
 		return err
 	}
 	assess.SupportingInfo = nil
-	var changes []engine.Change
+	var changes []outbox.Change
 	if t.Color != domain.Unclassified {
 		tUUID := s.newUUID()
 		code := fhir.Concept(fhir.SystemClinicalImpCode, fhir.CodeTriagingResult, "")
@@ -231,13 +233,13 @@ func (s *Service) acknowledgeConsoleItem(tx *cache.Tx, at time.Time, t domain.Ta
 		if err != nil {
 			return fmt.Errorf("encode triage: %w", err)
 		}
-		changes = append(changes, engine.Change{ResourceType: "ClinicalImpression", New: raw, FullURL: "urn:uuid:" + tUUID, Identifier: tUUID})
+		changes = append(changes, outbox.Change{ResourceType: "ClinicalImpression", New: raw, FullURL: "urn:uuid:" + tUUID, Identifier: tUUID})
 		assess.Previous = &fhir.Reference{Reference: "urn:uuid:" + tUUID}
 	}
 	raw, err := encode(assess)
 	if err != nil {
 		return fmt.Errorf("encode assessment: %w", err)
 	}
-	changes = append(changes, engine.Change{ResourceType: "ClinicalImpression", New: raw, FullURL: "urn:uuid:" + aUUID, Identifier: aUUID})
+	changes = append(changes, outbox.Change{ResourceType: "ClinicalImpression", New: raw, FullURL: "urn:uuid:" + aUUID, Identifier: aUUID})
 	return s.queueChangesAs(tx, aUUID, at, OutboxAssessment, changes...)
 }

@@ -12,13 +12,13 @@ import (
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/sync/engine"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 func outboxLines(es []cache.OutboxEntry) []string {
 	var out []string
 	for _, en := range es {
-		out = append(out, en.Action+" "+en.ResourceType+" "+en.ResourceID+" "+en.IfMatch)
+		out = append(out, en.Label+" "+en.ResourceType+" "+en.ResourceID+" "+en.IfMatch)
 	}
 	return out
 }
@@ -55,7 +55,18 @@ func TestAcknowledgeOfflineThenOnline(t *testing.T) {
 	if got := outboxLines(ob); !slices.Equal(got, want) {
 		t.Fatalf("outbox =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	cs, err := engine.DecodeChangeSet(ob[0].Payload)
+	// Each says how it is sent: the Task changes are made on the
+	// central's JSON of the Task (one PUT with If-Match each), the
+	// assessments and the receipt are conditional creates on their UUID.
+	for i, k := range []outbox.Kind{outbox.MergeUpdate, outbox.Create, outbox.MergeUpdate, outbox.Create, outbox.Create} {
+		if ob[i].Kind != k || ob[i].Kind.Method() != map[outbox.Kind]string{outbox.MergeUpdate: "PUT", outbox.Create: "POST"}[k] {
+			t.Errorf("entry %d (%s) is a %q, want %q", i, ob[i].Label, ob[i].Kind, k)
+		}
+		if k == outbox.Create && ob[i].IfNoneExist != "identifier=urn:ietf:rfc:3986|urn:uuid:"+ob[i].UUID {
+			t.Errorf("entry %d (%s) If-None-Exist %q, want its own UUID", i, ob[i].Label, ob[i].IfNoneExist)
+		}
+	}
+	cs, err := outbox.DecodeChangeSet(ob[0].Payload)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/sync/engine"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 // How a change of a server resource is queued (see docs/fhir-mapping.md,
@@ -20,36 +20,39 @@ import (
 
 // change is one resource change: typ/id at version ifMatch, from old to
 // new (values that encode as JSON objects).
-func change(typ, id, ifMatch string, old, new any) (engine.Change, error) {
+func change(typ, id, ifMatch string, old, new any) (outbox.Change, error) {
 	o, err := json.Marshal(old)
 	if err != nil {
-		return engine.Change{}, fmt.Errorf("encode %s %s: %w", typ, id, err)
+		return outbox.Change{}, fmt.Errorf("encode %s %s: %w", typ, id, err)
 	}
 	n, err := json.Marshal(new)
 	if err != nil {
-		return engine.Change{}, fmt.Errorf("encode %s %s: %w", typ, id, err)
+		return outbox.Change{}, fmt.Errorf("encode %s %s: %w", typ, id, err)
 	}
-	return engine.Change{ResourceType: typ, ID: id, IfMatch: ifMatch, Old: o, New: n}, nil
+	return outbox.Change{ResourceType: typ, ID: id, IfMatch: ifMatch, Old: o, New: n}, nil
 }
 
 // queueChanges adds one outbox entry (label for the sync-problems screen)
-// sending changes together, named after the first. It returns the entry's
-// UUID.
-func (s *Service) queueChanges(tx *cache.Tx, at time.Time, label string, changes ...engine.Change) (string, error) {
+// sending changes together, named after the first (outbox.ChangeSetOp). It
+// returns the entry's UUID.
+func (s *Service) queueChanges(tx *cache.Tx, at time.Time, label string, changes ...outbox.Change) (string, error) {
 	u := s.newUUID()
 	return u, s.queueChangesAs(tx, u, at, label, changes...)
 }
 
 // queueChangesAs is queueChanges with the entry's UUID given.
-func (s *Service) queueChangesAs(tx *cache.Tx, u string, at time.Time, label string, changes ...engine.Change) error {
+func (s *Service) queueChangesAs(tx *cache.Tx, u string, at time.Time, label string, changes ...outbox.Change) error {
 	if len(changes) == 0 {
 		return fmt.Errorf("queue %s: no changes", label)
 	}
-	b, err := json.Marshal(engine.ChangeSet{Changes: changes})
+	cs := outbox.ChangeSet{Changes: changes}
+	op, err := outbox.ChangeSetOp(cs)
+	if err != nil {
+		return fmt.Errorf("queue %s: %w", label, err)
+	}
+	b, err := json.Marshal(cs)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", label, err)
 	}
-	first := changes[0]
-	return tx.Enqueue(cache.OutboxEntry{UUID: u, Created: at, Action: label, ResourceType: first.ResourceType,
-		ResourceID: first.ID, Payload: b, IfMatch: first.IfMatch})
+	return tx.Enqueue(cache.OutboxEntry{UUID: u, Created: at, Label: label, Op: op, Payload: b})
 }

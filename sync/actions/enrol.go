@@ -12,11 +12,12 @@ import (
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/sync/engine"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
-// AuditEnrol is the audit action of an enrolment. Its outbox entry is an
-// engine.ActionTransaction named by ResourceType "Patient".
+// AuditEnrol is the audit action of an enrolment. Its outbox entry
+// (labelled OutboxEnrol) is an outbox.Transaction named by ResourceType
+// "Patient".
 const AuditEnrol = "enrol"
 
 // Enroller implements console.Enroller over the Service's cache: an
@@ -91,7 +92,7 @@ func (e *Enroller) Enrol(ctx context.Context, en domain.Enrolment) error {
 			return domain.Problems{&domain.FieldError{Field: "cpr", Code: domain.CodeEnrolled, Other: holder,
 				Msg: "already enrolled: held by " + holder}}
 		}
-		queued, err := tx.QueuedContaining(engine.ActionTransaction, `"value":"`+cpr.Number+`"`)
+		queued, err := tx.QueuedContaining(OutboxEnrol, `"value":"`+cpr.Number+`"`)
 		if err != nil {
 			return err
 		}
@@ -99,8 +100,8 @@ func (e *Enroller) Enrol(ctx context.Context, en domain.Enrolment) error {
 			return domain.Problems{&domain.FieldError{Field: "cpr", Code: domain.CodeEnrolled, Other: teamText(en.Team),
 				Msg: "an enrolment of this CPR number is already on its way to the central"}}
 		}
-		if err := tx.Enqueue(cache.OutboxEntry{UUID: en.ID, Created: at, Action: engine.ActionTransaction, ResourceType: "Patient",
-			Payload: bundle}); err != nil {
+		if err := tx.Enqueue(cache.OutboxEntry{UUID: en.ID, Created: at, Label: OutboxEnrol,
+			Op: outbox.TransactionOp("Patient", ""), Payload: bundle}); err != nil {
 			return err
 		}
 		return s.audit(tx, at, AuditEnrol, "", map[string]any{

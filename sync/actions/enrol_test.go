@@ -17,6 +17,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 const newCPR = "0101801233"
@@ -47,7 +48,8 @@ func TestEnrolCreatesTheCourseOnTheCentral(t *testing.T) {
 	if err := enroller(t, a).Enrol(context.Background(), enrolment(homeTeam)); err != nil {
 		t.Fatal(err)
 	}
-	if got := a.outbox(t); len(got) != 1 || got[0].Action != "transaction" {
+	if got := a.outbox(t); len(got) != 1 || got[0].Label != actions.OutboxEnrol || got[0].Kind != outbox.Transaction ||
+		got[0].Target() != "" || got[0].ResourceType != "Patient" {
 		t.Fatalf("outbox %+v", got)
 	}
 	if au := a.audit(t, "enrol"); len(au) != 1 || !strings.Contains(au[0].Detail, "010180-xxxx") || strings.Contains(au[0].Detail, newCPR) {

@@ -11,7 +11,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/sync/engine"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 // SetPause adds a pause to the patient's current regime: a new regime
@@ -131,7 +131,7 @@ func (s *Service) saveRegimeVersion(tx *cache.Tx, at time.Time, cur cache.Regime
 	if err != nil {
 		return err
 	}
-	changes := []engine.Change{ch}
+	changes := []outbox.Change{ch}
 	refs := map[domain.Kind]cache.ServiceRequestRef{}
 	for _, k := range domain.Kinds() {
 		n, inNew := newSRs[k]
@@ -151,7 +151,7 @@ func (s *Service) saveRegimeVersion(tx *cache.Tx, at time.Time, cur cache.Regime
 			if err != nil {
 				return fmt.Errorf("encode ServiceRequest: %w", err)
 			}
-			changes = append(changes, engine.Change{ResourceType: "ServiceRequest", New: raw,
+			changes = append(changes, outbox.Change{ResourceType: "ServiceRequest", New: raw,
 				FullURL: "urn:uuid:" + created[k], Identifier: created[k]})
 			refs[k] = cache.ServiceRequestRef{}
 			continue

@@ -12,7 +12,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/sync/engine"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 // validChange is a regime change of the patient's current version with a
@@ -261,7 +261,7 @@ func TestQueuedRegimeChangesChain(t *testing.T) {
 // ifMatch" ("create Type" for a new resource).
 func changeLines(t *testing.T, it cache.OutboxEntry) []string {
 	t.Helper()
-	cs, err := engine.DecodeChangeSet(it.Payload)
+	cs, err := outbox.DecodeChangeSet(it.Payload)
 	if err != nil {
 		t.Fatalf("outbox payload is not a change set: %v", err)
 	}

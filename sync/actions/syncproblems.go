@@ -13,7 +13,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
-	"github.com/telehjerte/telehjerte-tui/sync/engine"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 var _ console.SyncResolver = (*Service)(nil)
@@ -69,8 +69,8 @@ func (s *Service) SyncProblems(ctx context.Context) ([]console.SyncProblem, erro
 		if r.Outcome != cache.ResultAlreadyDone || r.ResourceType == "ClinicalImpression" {
 			continue
 		}
-		p, err := s.describe(ctx, cache.OutboxEntry{UUID: r.UUID, Action: OutboxAcknowledge, ResourceType: r.ResourceType,
-			ResourceID: r.ResourceID, Created: r.Recorded})
+		p, err := s.describe(ctx, cache.OutboxEntry{UUID: r.UUID, Label: OutboxAcknowledge,
+			Op: outbox.Op{ResourceType: r.ResourceType, ResourceID: r.ResourceID}, Created: r.Recorded})
 		if err != nil {
 			return nil, err
 		}
@@ -103,7 +103,7 @@ func (s *Service) practitionerName(ctx context.Context, ref string) (string, err
 // the reading or message it concerns.
 func (s *Service) describe(ctx context.Context, e cache.OutboxEntry) (console.SyncProblem, error) {
 	p := console.SyncProblem{UUID: e.UUID, ResourceType: e.ResourceType, At: e.Created, Change: console.SyncChangeOther}
-	switch e.Action {
+	switch e.Label {
 	case OutboxAcknowledge:
 		p.Change = console.SyncChangeAck
 	case OutboxResolve:
@@ -118,11 +118,12 @@ func (s *Service) describe(ctx context.Context, e cache.OutboxEntry) (console.Sy
 		p.Change = console.SyncChangeEpisode
 	case OutboxNote:
 		p.Change = console.SyncChangeNote
-	case engine.ActionTransaction, OutboxRegime:
+	case OutboxRegime:
 		if e.ResourceType == "CarePlan" {
 			p.Change = console.SyncChangeRegime
 		}
-		if e.ResourceType == "Patient" && e.Action == engine.ActionTransaction {
+	case OutboxEnrol:
+		if e.ResourceType == "Patient" {
 			p.Change, p.Title = console.SyncChangeEnrol, enrolledName(e.Payload)
 		}
 	}
@@ -167,7 +168,7 @@ func (s *Service) describe(ctx context.Context, e cache.OutboxEntry) (console.Sy
 // subject, patient or for reference of the resource, or of a transaction's
 // first entry.
 func payloadPatient(payload []byte) string {
-	if cs, err := engine.DecodeChangeSet(payload); err == nil {
+	if cs, err := outbox.DecodeChangeSet(payload); err == nil {
 		for _, c := range cs.Changes {
 			if id := payloadPatient(c.New); id != "" {
 				return id
@@ -245,7 +246,7 @@ func (s *Service) versions(ctx context.Context, p *console.SyncProblem, c cache.
 // rendering of a change set's first change, else the payload itself (a
 // PUT body or JSON Patch queued before change sets).
 func minePayload(payload []byte) []byte {
-	if cs, err := engine.DecodeChangeSet(payload); err == nil {
+	if cs, err := outbox.DecodeChangeSet(payload); err == nil {
 		return cs.Changes[0].New
 	}
 	return payload
@@ -255,7 +256,7 @@ func minePayload(payload []byte) []byte {
 // sets, a transaction Bundle) of a CarePlan and its ServiceRequests holds.
 func bundleRegime(payload []byte) (domain.Regime, bool) {
 	var resources [][]byte
-	if cs, err := engine.DecodeChangeSet(payload); err == nil {
+	if cs, err := outbox.DecodeChangeSet(payload); err == nil {
 		for _, c := range cs.Changes {
 			resources = append(resources, c.New)
 		}
@@ -482,7 +483,7 @@ func (s *Service) ResolveConflict(ctx context.Context, uuid string, keepMine boo
 	if found.ServerVersion == "" {
 		return errors.New("actions: keep mine: the central's version is not known; sync first")
 	}
-	if cs, err := engine.DecodeChangeSet(e.Payload); err == nil {
+	if cs, err := outbox.DecodeChangeSet(e.Payload); err == nil {
 		// The version is in the change itself: make it the central's.
 		for i, c := range cs.Changes {
 			if c.ResourceType == e.ResourceType && c.ID == e.ResourceID {

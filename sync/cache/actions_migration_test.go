@@ -1,5 +1,5 @@
 package cache
 
 // latestMigration is the newest migration embedded in the program
-// (00003_actions.sql).
-const latestMigration = 7
+// (00008_outbox_ops.sql).
+const latestMigration = 8

@@ -38,16 +38,16 @@ func (tx *Tx) CourseGoingOn(patientID string, now time.Time) (bool, error) {
 	return ok && !courseEnded(reg, now), nil
 }
 
-// QueuedContaining reports whether a pending outbox entry of action has a
-// payload containing text, e.g. an enrolment of the same CPR number still
-// on its way.
-func (tx *Tx) QueuedContaining(action, text string) (bool, error) {
+// QueuedContaining reports whether a pending outbox entry labelled label
+// has a payload containing text, e.g. an enrolment of the same CPR number
+// still on its way.
+func (tx *Tx) QueuedContaining(label, text string) (bool, error) {
 	var n int
 	esc := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(text)
-	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM outbox WHERE action = ? AND state = 'pending'
-	AND payload LIKE '%' || ? || '%' ESCAPE '\'`, action, esc).Scan(&n)
+	err := tx.tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM outbox WHERE label = ? AND state = 'pending'
+	AND payload LIKE '%' || ? || '%' ESCAPE '\'`, label, esc).Scan(&n)
 	if err != nil {
-		return false, fmt.Errorf("queued %s: %w", action, err)
+		return false, fmt.Errorf("queued %s: %w", label, err)
 	}
 	return n > 0, nil
 }

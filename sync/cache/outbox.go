@@ -6,7 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 // Outbox states. A change accepted by the central is deleted from the outbox.
@@ -16,19 +19,20 @@ const (
 	OutboxFailed   = "failed"   // refused for good; kept for the nurse to see
 )
 
-// OutboxEntry is one local change waiting for the central.
+// OutboxEntry is one local change waiting for the central. Its Op says
+// what it asks of the central (kind, resource, If-Match, If-None-Exist);
+// the engine sends it by that alone. Label says what the nurse did, for
+// the sync-problems screen, and never decides how the entry is sent.
 type OutboxEntry struct {
-	UUID         string // client-made id: makes a retried create idempotent
-	Created      time.Time
-	Action       string // e.g. "acknowledge", "mark-read"
-	ResourceType string // FHIR resource type, e.g. "Task"
-	ResourceID   string // empty for a create
-	Payload      json.RawMessage
-	IfMatch      string // the versionId the change was made against, for If-Match
-	Attempts     int
-	NextAttempt  time.Time
-	LastError    string
-	State        string
+	UUID    string // client-made id: makes a retried create idempotent
+	Created time.Time
+	Label   string // what the nurse did, e.g. "acknowledge", "mark-read"
+	outbox.Op
+	Payload     json.RawMessage
+	Attempts    int
+	NextAttempt time.Time
+	LastError   string
+	State       string
 	// Sent is when the engine first sent the entry (zero: never, or a
 	// conditional create, which needs no mark). Set before the request
 	// goes out: a sent entry may have been applied by the central even
@@ -36,11 +40,43 @@ type OutboxEntry struct {
 	Sent time.Time
 }
 
+// outboxColumns are the outbox columns scanOutbox reads, in its order.
+const outboxColumns = `uuid, created, label, kind, resource_type, resource_id, if_match, if_none_exist, payload,
+	attempts, next_attempt, last_error, state, sent`
+
+// prefixedOutboxColumns is outboxColumns of the table named p.
+func prefixedOutboxColumns(p string) string {
+	cols := strings.Split(outboxColumns, ",")
+	for i, c := range cols {
+		cols[i] = p + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(cols, ", ")
+}
+
+// scanOutbox reads outboxColumns, then any further columns into more.
+func scanOutbox(sc scanner, more ...any) (OutboxEntry, error) {
+	var e OutboxEntry
+	var created, next, sent int64
+	var payload, kind string
+	dest := append([]any{&e.UUID, &created, &e.Label, &kind, &e.ResourceType, &e.ResourceID, &e.IfMatch,
+		&e.IfNoneExist, &payload, &e.Attempts, &next, &e.LastError, &e.State, &sent}, more...)
+	if err := sc.Scan(dest...); err != nil {
+		return e, err
+	}
+	e.Kind = outbox.Kind(kind)
+	e.Created, e.NextAttempt, e.Payload = time.UnixMilli(created).UTC(), fromMsOrZero(next), json.RawMessage(payload)
+	e.Sent = fromMsOrZero(sent)
+	return e, nil
+}
+
 // Enqueue adds a change to the outbox in this transaction, so a nurse action
 // and its outbox entry commit together. State defaults to pending.
 func (tx *Tx) Enqueue(e OutboxEntry) error {
-	if e.UUID == "" || e.Action == "" || e.ResourceType == "" || e.Created.IsZero() {
-		return fmt.Errorf("enqueue: uuid, action, resource type and time created are required")
+	if e.UUID == "" || e.Label == "" || e.Created.IsZero() {
+		return fmt.Errorf("enqueue: uuid, label and time created are required")
+	}
+	if err := e.Op.Validate(); err != nil {
+		return fmt.Errorf("enqueue %s: %w", e.UUID, err)
 	}
 	if !json.Valid(e.Payload) {
 		return fmt.Errorf("enqueue %s: payload is not valid JSON", e.UUID)
@@ -48,10 +84,10 @@ func (tx *Tx) Enqueue(e OutboxEntry) error {
 	if e.State == "" {
 		e.State = OutboxPending
 	}
-	if _, err := tx.exec(`INSERT INTO outbox (uuid, created, action, resource_type, resource_id, payload,
-	if_match, attempts, next_attempt, last_error, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		e.UUID, e.Created.UnixMilli(), e.Action, e.ResourceType, e.ResourceID, string(e.Payload),
-		e.IfMatch, e.Attempts, msOrZero(e.NextAttempt), e.LastError, e.State); err != nil {
+	if _, err := tx.exec(`INSERT INTO outbox (uuid, created, label, kind, resource_type, resource_id, if_match,
+	if_none_exist, payload, attempts, next_attempt, last_error, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.UUID, e.Created.UnixMilli(), e.Label, string(e.Kind), e.ResourceType, e.ResourceID, e.IfMatch,
+		e.IfNoneExist, string(e.Payload), e.Attempts, msOrZero(e.NextAttempt), e.LastError, e.State); err != nil {
 		return fmt.Errorf("enqueue %s: %w", e.UUID, err)
 	}
 	return nil
@@ -100,8 +136,7 @@ func (tx *Tx) DeleteOutbox(uuid string) error {
 // them, otherwise those in that state; for OutboxPending only those due at
 // now (NextAttempt not after now).
 func (s *Store) Outbox(ctx context.Context, state string, now time.Time) ([]OutboxEntry, error) {
-	q := `SELECT uuid, created, action, resource_type, resource_id, payload, if_match, attempts,
-	next_attempt, last_error, state, sent FROM outbox`
+	q := `SELECT ` + outboxColumns + ` FROM outbox`
 	var args []any
 	switch state {
 	case "":
@@ -116,15 +151,10 @@ func (s *Store) Outbox(ctx context.Context, state string, now time.Time) ([]Outb
 	var out []OutboxEntry
 	err := s.read(ctx, func(tx *sql.Tx) error {
 		return eachRow(ctx, tx, q, args, func(sc scanner) error {
-			var e OutboxEntry
-			var created, next, sent int64
-			var payload string
-			if err := sc.Scan(&e.UUID, &created, &e.Action, &e.ResourceType, &e.ResourceID, &payload,
-				&e.IfMatch, &e.Attempts, &next, &e.LastError, &e.State, &sent); err != nil {
+			e, err := scanOutbox(sc)
+			if err != nil {
 				return err
 			}
-			e.Created, e.NextAttempt, e.Payload = time.UnixMilli(created).UTC(), fromMsOrZero(next), json.RawMessage(payload)
-			e.Sent = fromMsOrZero(sent)
 			out = append(out, e)
 			return nil
 		})

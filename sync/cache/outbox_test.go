@@ -6,15 +6,18 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 func TestOutboxLifecycle(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	a := OutboxEntry{UUID: "u-1", Created: day(0), Action: "acknowledge", ResourceType: "Task", ResourceID: "t1",
-		Payload: json.RawMessage(`{"status":"completed"}`), IfMatch: "3", State: OutboxPending}
-	b := OutboxEntry{UUID: "u-2", Created: day(0).Add(time.Second), Action: "message", ResourceType: "Communication",
-		Payload: json.RawMessage(`{}`), State: OutboxPending}
+	a := OutboxEntry{UUID: "u-1", Created: day(0), Label: "acknowledge",
+		Op:      outbox.Op{Kind: outbox.Update, ResourceType: "Task", ResourceID: "t1", IfMatch: "3"},
+		Payload: json.RawMessage(`{"status":"completed"}`), State: OutboxPending}
+	b := OutboxEntry{UUID: "u-2", Created: day(0).Add(time.Second), Label: "message",
+		Op: outbox.CreateOp("Communication", "u-2"), Payload: json.RawMessage(`{}`), State: OutboxPending}
 	mustWrite(t, s, func(tx *Tx) error {
 		if err := tx.Enqueue(a); err != nil {
 			return err
@@ -31,6 +34,29 @@ func TestOutboxLifecycle(t *testing.T) {
 		return tx.Enqueue(bad)
 	}); err == nil {
 		t.Error("invalid payload accepted")
+	}
+	// An entry must say what it asks of the central, completely.
+	for name, op := range map[string]outbox.Op{
+		"no kind":                    {ResourceType: "Task", ResourceID: "t1"},
+		"unknown kind":               {Kind: "put", ResourceType: "Task", ResourceID: "t1"},
+		"update without id":          {Kind: outbox.Update, ResourceType: "Task"},
+		"create without a condition": {Kind: outbox.Create, ResourceType: "Communication"},
+		"patch with If-None-Exist":   {Kind: outbox.Patch, ResourceType: "Task", ResourceID: "t1", IfNoneExist: "identifier=x"},
+	} {
+		if err := s.Write(ctx, func(tx *Tx) error {
+			bad := a
+			bad.UUID, bad.Op = "u-4", op
+			return tx.Enqueue(bad)
+		}); err == nil {
+			t.Errorf("entry with %s accepted", name)
+		}
+	}
+	if err := s.Write(ctx, func(tx *Tx) error {
+		bad := a
+		bad.UUID, bad.Label = "u-5", ""
+		return tx.Enqueue(bad)
+	}); err == nil {
+		t.Error("entry without a label accepted")
 	}
 	got, err := s.Outbox(ctx, OutboxPending, day(1))
 	if err != nil || !reflect.DeepEqual(got, []OutboxEntry{a, b}) {
@@ -69,8 +95,8 @@ func TestOutboxSentMark(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	mustWrite(t, s, func(tx *Tx) error {
-		return tx.Enqueue(OutboxEntry{UUID: "u-1", Created: day(0), Action: "acknowledge", ResourceType: "Task",
-			ResourceID: "t1", Payload: json.RawMessage(`[]`), IfMatch: "3"})
+		return tx.Enqueue(OutboxEntry{UUID: "u-1", Created: day(0), Label: "acknowledge",
+			Op: outbox.Op{Kind: outbox.Patch, ResourceType: "Task", ResourceID: "t1", IfMatch: "3"}, Payload: json.RawMessage(`[]`)})
 	})
 	if e, ok, err := s.NextOutbox(ctx); err != nil || !ok || !e.Sent.IsZero() {
 		t.Fatalf("new entry: %+v, %v, %v; want never sent", e, ok, err)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -48,22 +47,17 @@ func (s *Store) ServerJSON(ctx context.Context, typ, id string) (raw []byte, ver
 // transaction (so the engine can rebase them on a version it has just
 // stored, with no action slipping in between).
 func (tx *Tx) PendingOutbox() ([]OutboxEntry, error) {
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT uuid, created, action, resource_type, resource_id, payload, if_match,
-	attempts, next_attempt, last_error, state FROM outbox WHERE state = 'pending' ORDER BY seq`)
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT `+outboxColumns+` FROM outbox WHERE state = 'pending' ORDER BY seq`)
 	if err != nil {
 		return nil, fmt.Errorf("pending outbox: %w", err)
 	}
 	defer rows.Close()
 	var out []OutboxEntry
 	for rows.Next() {
-		var e OutboxEntry
-		var created, next int64
-		var payload string
-		if err := rows.Scan(&e.UUID, &created, &e.Action, &e.ResourceType, &e.ResourceID, &payload, &e.IfMatch,
-			&e.Attempts, &next, &e.LastError, &e.State); err != nil {
+		e, err := scanOutbox(rows)
+		if err != nil {
 			return nil, fmt.Errorf("pending outbox: %w", err)
 		}
-		e.Created, e.NextAttempt, e.Payload = time.UnixMilli(created).UTC(), fromMsOrZero(next), json.RawMessage(payload)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {

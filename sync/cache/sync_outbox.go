@@ -21,20 +21,15 @@ import (
 // pending.
 func (s *Store) NextOutbox(ctx context.Context) (e OutboxEntry, ok bool, err error) {
 	err = s.read(ctx, func(tx *sql.Tx) error {
-		var created, next, sent int64
-		var payload string
-		err := tx.QueryRowContext(ctx, `SELECT uuid, created, action, resource_type, resource_id, payload, if_match,
-	attempts, next_attempt, last_error, state, sent FROM outbox WHERE state = 'pending' ORDER BY seq LIMIT 1`).Scan(
-			&e.UUID, &created, &e.Action, &e.ResourceType, &e.ResourceID, &payload, &e.IfMatch, &e.Attempts, &next,
-			&e.LastError, &e.State, &sent)
+		var err error
+		e, err = scanOutbox(tx.QueryRowContext(ctx, `SELECT `+outboxColumns+` FROM outbox WHERE state = 'pending'
+	ORDER BY seq LIMIT 1`))
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
 		if err != nil {
 			return err
 		}
-		e.Created, e.NextAttempt, e.Payload = time.UnixMilli(created).UTC(), fromMsOrZero(next), json.RawMessage(payload)
-		e.Sent = fromMsOrZero(sent)
 		ok = true
 		return nil
 	})
@@ -150,20 +145,17 @@ func (s *Store) OutboxConflicts(ctx context.Context) ([]OutboxConflictView, erro
 		if ok, err := tableExists(ctx, tx, "outbox_conflicts"); err != nil || !ok {
 			return err
 		}
-		q := `SELECT o.uuid, o.created, o.action, o.resource_type, o.resource_id, o.payload, o.if_match, o.attempts,
-	o.next_attempt, o.last_error, o.state, coalesce(c.server_json, ''), coalesce(c.server_version, ''),
+		q := `SELECT ` + prefixedOutboxColumns("o") + `, coalesce(c.server_json, ''), coalesce(c.server_version, ''),
 	coalesce(c.detected, 0)
 FROM outbox o LEFT JOIN outbox_conflicts c ON c.uuid = o.uuid WHERE o.state = 'conflict' ORDER BY o.seq`
 		return eachRow(ctx, tx, q, nil, func(sc scanner) error {
 			var v OutboxConflictView
-			var created, next, detected int64
-			var payload, server string
-			e := &v.Entry
-			if err := sc.Scan(&e.UUID, &created, &e.Action, &e.ResourceType, &e.ResourceID, &payload,
-				&e.IfMatch, &e.Attempts, &next, &e.LastError, &e.State, &server, &v.ServerVersion, &detected); err != nil {
+			var detected int64
+			var server string
+			var err error
+			if v.Entry, err = scanOutbox(sc, &server, &v.ServerVersion, &detected); err != nil {
 				return err
 			}
-			e.Created, e.NextAttempt, e.Payload = time.UnixMilli(created).UTC(), fromMsOrZero(next), json.RawMessage(payload)
 			v.Detected = fromMsOrZero(detected)
 			if server != "" {
 				v.ServerJSON = json.RawMessage(server)

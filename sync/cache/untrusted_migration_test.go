@@ -42,17 +42,24 @@ func TestMigrationCleansUntrustedRows(t *testing.T) {
 		`INSERT INTO observations (id, patient_id, kind, taken, received, value, color) VALUES ('o-9999', 'p1', 'weight', ` +
 			strconv.FormatInt(future, 10) + `, ` + strconv.FormatInt(day(1).UnixMilli(), 10) + `, 99, 'red')`,
 		`UPDATE latest_readings SET observation_id = 'o-9999', taken = ` + strconv.FormatInt(future, 10) + `, value = 99 WHERE patient_id = 'p1'`,
-		`DELETE FROM goose_db_version WHERE version_id = 7`,
 	} {
 		if _, err := s.w.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
+	// The file as the older console left it: schema 6.
+	p, err := newProvider(s.w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
 	path := s.path
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s, err := Open(ctx, path)
+	s, err = Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}

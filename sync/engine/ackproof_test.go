@@ -66,7 +66,7 @@ func acknowledge(t testing.TB, con *console, tasks []taskRef) []ackAction {
 			if seen[e.UUID] {
 				continue
 			}
-			switch e.Action {
+			switch e.Label {
 			case actions.OutboxAcknowledge:
 				a.patch = e.UUID
 			case actions.OutboxAssessment:

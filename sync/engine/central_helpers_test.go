@@ -30,6 +30,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/sync/client"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
 	"github.com/telehjerte/telehjerte-tui/sync/faultproxy"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 // Bearer tokens of the test clinic.
@@ -459,8 +460,8 @@ func enqueueAck(t testing.TB, st *cache.Store, id, vid string) string {
 	t.Helper()
 	u := uuid.NewString()
 	err := st.Write(context.Background(), func(tx *cache.Tx) error {
-		return tx.Enqueue(cache.OutboxEntry{UUID: u, Action: "acknowledge", ResourceType: "Task", ResourceID: id, IfMatch: vid,
-			Payload: ackPatch, Created: time.Now()})
+		return tx.Enqueue(cache.OutboxEntry{UUID: u, Label: "acknowledge",
+			Op: outbox.Op{Kind: outbox.Patch, ResourceType: "Task", ResourceID: id, IfMatch: vid}, Payload: ackPatch, Created: time.Now()})
 	})
 	if err != nil {
 		t.Fatalf("enqueue ack: %v", err)
@@ -480,7 +481,8 @@ func enqueueMessage(t testing.TB, st *cache.Store, pid, text string) string {
 		t.Fatal(err)
 	}
 	err = st.Write(context.Background(), func(tx *cache.Tx) error {
-		return tx.Enqueue(cache.OutboxEntry{UUID: u, Action: "send-message", ResourceType: "Communication", Payload: body, Created: time.Now()})
+		return tx.Enqueue(cache.OutboxEntry{UUID: u, Label: "send-message", Op: outbox.CreateOp("Communication", u), Payload: body,
+			Created: time.Now()})
 	})
 	if err != nil {
 		t.Fatalf("enqueue message: %v", err)

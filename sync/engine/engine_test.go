@@ -20,6 +20,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 // testClock is a settable clock.
@@ -286,7 +287,7 @@ func TestPushCreateAfterLostResponseDoesNotDuplicate(t *testing.T) {
 		t.Fatal(err)
 	}
 	u := newUUID()
-	enqueue(t, r.store, cache.OutboxEntry{UUID: u, Action: "send-message", ResourceType: "Communication",
+	enqueue(t, r.store, cache.OutboxEntry{UUID: u, Label: "send-message", Op: outbox.CreateOp("Communication", u),
 		Payload: message("", "p1", "Husk at veje dig", u)})
 	// The server creates it, but the answer never arrives.
 	r.env.faults.add(fault{method: "POST", kind: "lost-response"})
@@ -325,7 +326,7 @@ func TestPushRetryAfterIsHonoured(t *testing.T) {
 	r := newRig(t, Options{BackoffMin: time.Second, BackoffMax: 2 * time.Second})
 	r.seedPatient("p1")
 	u := newUUID()
-	enqueue(t, r.store, cache.OutboxEntry{UUID: u, Action: ActionCreate, ResourceType: "Communication", Payload: message("", "p1", "x", u)})
+	enqueue(t, r.store, cache.OutboxEntry{UUID: u, Label: "create", Op: outbox.CreateOp("Communication", u), Payload: message("", "p1", "x", u)})
 	for _, tc := range []struct {
 		kind string
 		want time.Duration
@@ -361,7 +362,8 @@ func TestPushConflictIsKeptWithServerVersion(t *testing.T) {
 	local := fhir.MessageToCommunication(domain.Message{ID: "c1", PatientID: "p1", Body: "hej (rettet)", FromPatient: true, Sent: r.env.srv.now})
 	b, _ := fhir.Encode(local)
 	u := newUUID()
-	enqueue(t, r.store, cache.OutboxEntry{UUID: u, Action: "edit", ResourceType: "Communication", ResourceID: "c1", IfMatch: "1", Payload: b})
+	enqueue(t, r.store, cache.OutboxEntry{UUID: u, Label: "edit",
+		Op: outbox.Op{Kind: outbox.Update, ResourceType: "Communication", ResourceID: "c1", IfMatch: "1"}, Payload: b})
 	rep, err := r.eng.Once(ctx)
 	if err != nil || rep.Conflicts != 1 {
 		t.Fatalf("conflicts %d, %v", rep.Conflicts, err)
@@ -406,7 +408,8 @@ func TestAcknowledgingATaskSomeoneElseCompletedIsResolved(t *testing.T) {
 	r.env.srv.put(task)
 	patch, _ := json.Marshal([]map[string]any{{"op": "replace", "path": "/status", "value": "completed"}})
 	u := newUUID()
-	enqueue(t, r.store, cache.OutboxEntry{UUID: u, Action: "acknowledge", ResourceType: "Task", ResourceID: "t1", IfMatch: "1", Payload: patch})
+	enqueue(t, r.store, cache.OutboxEntry{UUID: u, Label: "acknowledge",
+		Op: outbox.Op{Kind: outbox.Patch, ResourceType: "Task", ResourceID: "t1", IfMatch: "1"}, Payload: patch})
 	rep, err := r.eng.Once(ctx)
 	if err != nil || rep.Resolved != 1 || rep.Conflicts != 0 {
 		t.Fatalf("report %+v, %v", rep, err)
@@ -434,7 +437,7 @@ func TestOutboxSurvivesReopeningTheCache(t *testing.T) {
 	r := newRig(t, Options{})
 	r.seedPatient("p1")
 	u := newUUID()
-	enqueue(t, r.store, cache.OutboxEntry{UUID: u, Action: ActionCreate, ResourceType: "Communication", Payload: message("", "p1", "x", u)})
+	enqueue(t, r.store, cache.OutboxEntry{UUID: u, Label: "create", Op: outbox.CreateOp("Communication", u), Payload: message("", "p1", "x", u)})
 	// The console dies before sending (the store is closed without a round).
 	if err := r.store.Close(); err != nil {
 		t.Fatal(err)

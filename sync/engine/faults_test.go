@@ -109,7 +109,7 @@ func faultyRun(t *testing.T, seed uint64) {
 	if err != nil || counts.Pending+counts.Conflict+counts.Failed != 0 {
 		cs, _ := con.store.OutboxConflicts(context.Background())
 		for _, c := range cs {
-			t.Logf("conflict: %s %s/%s server version %q: %s", c.Entry.Action, c.Entry.ResourceType, c.Entry.ResourceID, c.ServerVersion, c.Entry.LastError)
+			t.Logf("conflict: %s %s/%s server version %q: %s", c.Entry.Label, c.Entry.ResourceType, c.Entry.ResourceID, c.ServerVersion, c.Entry.LastError)
 		}
 		t.Fatalf("outbox after recovery: %+v, %v", counts, err)
 	}

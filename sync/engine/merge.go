@@ -9,70 +9,35 @@ import (
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
-// ActionMerge: the payload is a ChangeSet. Each change is made at push
-// time on the server's own JSON of the resource (fhir.MergeChange of the
-// console's old and new rendering), so elements the console does not model
-// are kept; one change is a PUT with If-Match, several are one transaction
-// Bundle. When it succeeds, later queued changes of the same resources made
-// against the same version are rebased on the version the server returned
-// (versionIds are opaque: nothing is computed from them).
-const ActionMerge = "merge"
+// How the merge kinds (outbox.MergeUpdate, MergeCreate, MergeTransaction)
+// are sent: each change is made at push time on the server's own JSON of
+// the resource (fhir.MergeChange of the console's old and new rendering),
+// so elements the console does not model are kept. When it succeeds, later
+// queued changes of the same resources made against the same version are
+// rebased on the version the server returned (versionIds are opaque:
+// nothing is computed from them).
 
-// Change is one resource the console changes (or creates).
-type Change struct {
-	ResourceType string `json:"resourceType"`
-	// ID is the server's id; empty for a resource to create.
-	ID string `json:"id,omitempty"`
-	// IfMatch is the server version the change was made against.
-	IfMatch string `json:"ifMatch,omitempty"`
-	// Old and New are the console's rendering of the resource (or of only
-	// the elements it changes) before and after. For a create, New is the
-	// resource.
-	Old json.RawMessage `json:"old,omitempty"`
-	New json.RawMessage `json:"new"`
-	// FullURL names a created resource inside a transaction (urn:uuid:…)
-	// so that the other entries can refer to it.
-	FullURL string `json:"fullUrl,omitempty"`
-	// Identifier is the client-made UUID a create is made idempotent with
-	// (If-None-Exist).
-	Identifier string `json:"identifier,omitempty"`
-}
-
-// ChangeSet is the payload of an ActionMerge entry: changes sent together
-// (all or nothing when more than one).
-type ChangeSet struct {
-	Changes []Change `json:"changes"`
-}
-
-// DecodeChangeSet reads an ActionMerge payload.
-func DecodeChangeSet(payload []byte) (ChangeSet, error) {
-	var cs ChangeSet
-	if err := json.Unmarshal(payload, &cs); err != nil {
-		return cs, fmt.Errorf("change set: %w", err)
-	}
-	if len(cs.Changes) == 0 {
-		return cs, errors.New("change set: no changes")
-	}
-	for _, c := range cs.Changes {
-		if c.ResourceType == "" || len(c.New) == 0 {
-			return cs, errors.New("change set: a change without type or new content")
-		}
-	}
-	return cs, nil
-}
-
-// errBadChangeSet marks a payload the engine cannot send (refused for good).
-var errBadChangeSet = errors.New("outbox entry cannot be sent")
+// errBadEntry marks an entry the engine cannot send (refused for good):
+// an unknown kind, or a payload that does not fit its kind.
+var errBadEntry = errors.New("outbox entry cannot be sent")
 
 // sendMerge builds each change on the server's JSON and sends the set. It
 // returns the resources the server returned (or, for a transaction that
 // answered without them, read afterwards), in change order where known.
 func (e *Engine) sendMerge(ctx context.Context, it cache.OutboxEntry) ([]*client.Response, error) {
-	cs, err := DecodeChangeSet(it.Payload)
+	cs, err := outbox.DecodeChangeSet(it.Payload)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errBadChangeSet, err)
+		return nil, fmt.Errorf("%w: %v", errBadEntry, err)
+	}
+	if err := fitsKind(it.Op, cs); err != nil {
+		return nil, err
+	}
+	if it.Kind == outbox.MergeUpdate {
+		// The entry's If-Match is the precondition sent.
+		cs.Changes[0].IfMatch = it.IfMatch
 	}
 	bodies := make([][]byte, len(cs.Changes))
 	for i, c := range cs.Changes {
@@ -89,21 +54,18 @@ func (e *Engine) sendMerge(ctx context.Context, it cache.OutboxEntry) ([]*client
 			old = json.RawMessage(`{}`)
 		}
 		if bodies[i], err = fhir.MergeChange(server, old, c.New); err != nil {
-			return nil, fmt.Errorf("%w: %v", errBadChangeSet, err)
+			return nil, fmt.Errorf("%w: %v", errBadEntry, err)
 		}
 	}
-	if len(cs.Changes) == 1 {
-		c := cs.Changes[0]
-		var r *client.Response
-		if c.ID == "" {
-			cond := ""
-			if c.Identifier != "" {
-				cond = client.IdentifierCondition(c.Identifier)
-			}
-			r, err = e.client.Create(ctx, c.ResourceType, bodies[0], cond)
-		} else {
-			r, err = e.client.Update(ctx, c.ResourceType, c.ID, bodies[0], c.IfMatch)
+	switch it.Kind {
+	case outbox.MergeCreate:
+		r, err := e.client.Create(ctx, it.ResourceType, bodies[0], it.IfNoneExist)
+		if err != nil {
+			return nil, err
 		}
+		return []*client.Response{r}, nil
+	case outbox.MergeUpdate:
+		r, err := e.client.Update(ctx, it.ResourceType, it.ResourceID, bodies[0], it.IfMatch)
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +78,7 @@ func (e *Engine) sendMerge(ctx context.Context, it cache.OutboxEntry) ([]*client
 		if c.ID == "" {
 			entry.Request = &fhir.BundleEntryRequest{Method: "POST", URL: c.ResourceType}
 			if c.Identifier != "" {
-				entry.Request.IfNoneExist = client.IdentifierCondition(c.Identifier)
+				entry.Request.IfNoneExist = outbox.IdentifierCondition(c.Identifier)
 			}
 		} else {
 			entry.Request = &fhir.BundleEntryRequest{Method: "PUT", URL: c.ResourceType + "/" + c.ID}
@@ -128,7 +90,7 @@ func (e *Engine) sendMerge(ctx context.Context, it cache.OutboxEntry) ([]*client
 	}
 	raw, err := json.Marshal(&b)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errBadChangeSet, err)
+		return nil, fmt.Errorf("%w: %v", errBadEntry, err)
 	}
 	resps, err := e.client.Transaction(ctx, raw)
 	if err != nil {
@@ -152,11 +114,31 @@ func (e *Engine) sendMerge(ctx context.Context, it cache.OutboxEntry) ([]*client
 	return resps, nil
 }
 
+// fitsKind checks that a change set is what its entry's kind says: one
+// change of the entry's resource (MergeUpdate), one create of its type
+// (MergeCreate), several changes (MergeTransaction).
+func fitsKind(op outbox.Op, cs outbox.ChangeSet) error {
+	first := cs.Changes[0]
+	ok := false
+	switch op.Kind {
+	case outbox.MergeUpdate:
+		ok = len(cs.Changes) == 1 && first.ID != "" && first.ID == op.ResourceID && first.ResourceType == op.ResourceType
+	case outbox.MergeCreate:
+		ok = len(cs.Changes) == 1 && first.ID == "" && first.ResourceType == op.ResourceType
+	case outbox.MergeTransaction:
+		ok = len(cs.Changes) > 1
+	}
+	if !ok {
+		return fmt.Errorf("%w: a change set of %d change(s) does not fit kind %s", errBadEntry, len(cs.Changes), op.Kind)
+	}
+	return nil
+}
+
 // serverJSON is the server's JSON of the resource a change is made on: the
 // cache's copy when it is the version the change was made against, else
 // the server's current one (if that is another version, the If-Match makes
 // the write a conflict, shown to the nurse).
-func (e *Engine) serverJSON(ctx context.Context, c Change) ([]byte, error) {
+func (e *Engine) serverJSON(ctx context.Context, c outbox.Change) ([]byte, error) {
 	raw, v, ok, err := e.store.ServerJSON(ctx, c.ResourceType, c.ID)
 	if err != nil {
 		return nil, err
@@ -186,7 +168,7 @@ func responseFor(resps []*client.Response, typ, id string) *client.Response {
 // write before them. A change made against another version is left alone
 // (it conflicts, as it should).
 func rebaseChained(tx *cache.Tx, done cache.OutboxEntry, resps []*client.Response) error {
-	cs, err := DecodeChangeSet(done.Payload)
+	cs, err := outbox.DecodeChangeSet(done.Payload)
 	if err != nil {
 		return nil
 	}
@@ -211,7 +193,7 @@ func rebaseChained(tx *cache.Tx, done cache.OutboxEntry, resps []*client.Respons
 		if p.UUID == done.UUID {
 			continue
 		}
-		if method(p) != ActionMerge {
+		if !p.Kind.Merges() {
 			if to, ok := moved[key{p.ResourceType, p.ResourceID, p.IfMatch}]; ok && p.ResourceID != "" {
 				if err := tx.RewriteOutbox(p.UUID, p.Payload, to); err != nil {
 					return err
@@ -219,7 +201,7 @@ func rebaseChained(tx *cache.Tx, done cache.OutboxEntry, resps []*client.Respons
 			}
 			continue
 		}
-		pcs, err := DecodeChangeSet(p.Payload)
+		pcs, err := outbox.DecodeChangeSet(p.Payload)
 		if err != nil {
 			continue
 		}

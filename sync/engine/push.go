@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,43 +12,8 @@ import (
 	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
-
-// Outbox actions the engine knows by name. Other action names (e.g.
-// "acknowledge", "mark-read") are labels for the UI: the request is then
-// inferred from the entry: no ResourceID means a conditional create; a
-// JSON array payload a PATCH; a resource payload a PUT.
-const (
-	ActionCreate = "create"
-	ActionUpdate = "update"
-	ActionPatch  = "patch"
-	// ActionTransaction: the payload is a transaction Bundle, posted to the
-	// base URL and applied by the server all or nothing; each entry carries
-	// its own ifMatch. ResourceType/ResourceID name the entry a conflict is
-	// shown against (e.g. the CarePlan of a regime change): on a 412 the
-	// server's current version of it is read and kept beside the entry.
-	ActionTransaction = "transaction"
-)
-
-// method returns how an entry is sent: ActionCreate, ActionUpdate or
-// ActionPatch.
-func method(it cache.OutboxEntry) string {
-	switch it.Action {
-	case ActionCreate, ActionUpdate, ActionPatch, ActionTransaction, ActionMerge:
-		return it.Action
-	}
-	p := bytes.TrimSpace(it.Payload)
-	switch {
-	case len(p) > 0 && p[0] == '[':
-		return ActionPatch
-	case bytes.HasPrefix(p, []byte(`{"changes":`)):
-		// A ChangeSet (json.Marshal writes its one field first).
-		return ActionMerge
-	case it.ResourceID == "":
-		return ActionCreate
-	}
-	return ActionUpdate
-}
 
 // push sends the outbox oldest first. It stops at the first entry that is
 // not due yet or fails in a way that may pass (the order of changes is
@@ -82,7 +46,7 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 	// sentBefore: an earlier attempt may have reached the central (the
 	// mark, or failed attempts counted by a cache from before the mark).
 	sentBefore := !it.Sent.IsZero() || it.Attempts > 0
-	if it.Sent.IsZero() && method(it) != ActionCreate {
+	if it.Sent.IsZero() && it.Kind != outbox.Create {
 		// From here on the central may apply the entry whatever becomes of
 		// its answer (lost, timed out, this process killed): the mark
 		// lets the next round recognise its own completed Task (conflict).
@@ -97,17 +61,19 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 	var resp *client.Response
 	var sendErr error
 	var more []*client.Response // every resource a transaction returned
-	switch method(it) {
-	case ActionTransaction:
+	switch it.Kind {
+	case outbox.Transaction:
 		more, sendErr = e.client.Transaction(ctx, it.Payload)
-	case ActionMerge:
+	case outbox.MergeUpdate, outbox.MergeCreate, outbox.MergeTransaction:
 		more, sendErr = e.sendMerge(ctx, it)
-	case ActionCreate:
-		resp, sendErr = e.client.Create(ctx, it.ResourceType, it.Payload, client.IdentifierCondition(it.UUID))
-	case ActionUpdate:
+	case outbox.Create:
+		resp, sendErr = e.client.Create(ctx, it.ResourceType, it.Payload, it.IfNoneExist)
+	case outbox.Update:
 		resp, sendErr = e.client.Update(ctx, it.ResourceType, it.ResourceID, it.Payload, it.IfMatch)
-	case ActionPatch:
+	case outbox.Patch:
 		resp, sendErr = e.client.Patch(ctx, it.ResourceType, it.ResourceID, it.Payload, it.IfMatch)
+	default:
+		sendErr = fmt.Errorf("%w: unknown kind %q", errBadEntry, it.Kind)
 	}
 	now := e.opts.Clock()
 	switch {
@@ -118,7 +84,7 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 					return err
 				}
 			}
-			if method(it) == ActionMerge {
+			if it.Kind.Merges() {
 				if err := rebaseChained(tx, it, more); err != nil {
 					return err
 				}
@@ -129,12 +95,12 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 			if _, err := tx.ApplyResource(resp.Raw); err != nil {
 				return err
 			}
-			if method(it) == ActionCreate && it.ResourceID != "" && it.ResourceID != resp.ID {
+			if it.Kind == outbox.Create && it.ResourceID != "" && it.ResourceID != resp.ID {
 				if err := tx.DropPlaceholder(it.ResourceType, it.ResourceID); err != nil {
 					return err
 				}
 			}
-			if method(it) == ActionCreate {
+			if it.Kind == outbox.Create {
 				// A message or note made here is now sent, under the
 				// central's id.
 				if err := tx.ConfirmLocal(it.UUID, resp.ID); err != nil {
@@ -207,7 +173,7 @@ func (e *Engine) conflict(ctx context.Context, it cache.OutboxEntry, sentBefore 
 	if ce != nil {
 		cur, readErr = ce.Current, ce.CurrentErr
 	}
-	if cur == nil && it.ResourceID != "" && method(it) != ActionCreate {
+	if cur == nil && it.ResourceID != "" && it.Kind != outbox.Create {
 		// The client could not fetch it with the 412; one more try.
 		cur, readErr = e.client.Read(ctx, it.ResourceType, it.ResourceID)
 	}
@@ -299,7 +265,7 @@ func (e *Engine) assessmentsOf(ctx context.Context, taskID string) ([]string, er
 	want := "Task/" + taskID
 	var out []string
 	for _, it := range all {
-		if it.ResourceType != "ClinicalImpression" || method(it) != ActionCreate {
+		if it.ResourceType != "ClinicalImpression" || it.Kind != outbox.Create {
 			continue
 		}
 		var ci struct {
@@ -322,8 +288,8 @@ func (e *Engine) assessmentsOf(ctx context.Context, taskID string) ([]string, er
 // completed: a PUT of a completed Task, or a patch that replaces or adds
 // /status "completed".
 func completesTask(it cache.OutboxEntry) bool {
-	switch method(it) {
-	case ActionPatch:
+	switch it.Kind {
+	case outbox.Patch:
 		var ops []struct {
 			Op    string          `json:"op"`
 			Path  string          `json:"path"`
@@ -338,13 +304,13 @@ func completesTask(it cache.OutboxEntry) bool {
 				return true
 			}
 		}
-	case ActionUpdate:
+	case outbox.Update:
 		var t struct {
 			Status string `json:"status"`
 		}
 		return json.Unmarshal(it.Payload, &t) == nil && t.Status == fhir.TaskStatusCompleted
-	case ActionMerge:
-		cs, err := DecodeChangeSet(it.Payload)
+	case outbox.MergeUpdate, outbox.MergeCreate, outbox.MergeTransaction:
+		cs, err := outbox.DecodeChangeSet(it.Payload)
 		if err != nil {
 			return false
 		}
@@ -385,8 +351,8 @@ func ownCompletion(it cache.OutboxEntry, t *fhir.Task) bool {
 // Task).
 func completionStamp(it cache.OutboxEntry) (owner string, end time.Time, ok bool) {
 	var endText string
-	switch method(it) {
-	case ActionPatch:
+	switch it.Kind {
+	case outbox.Patch:
 		var ops []struct {
 			Op    string          `json:"op"`
 			Path  string          `json:"path"`
@@ -414,10 +380,10 @@ func completionStamp(it cache.OutboxEntry) (owner string, end time.Time, ok bool
 				_ = json.Unmarshal(op.Value, &endText)
 			}
 		}
-	case ActionUpdate, ActionMerge:
+	case outbox.Update, outbox.MergeUpdate, outbox.MergeCreate, outbox.MergeTransaction:
 		body := []byte(it.Payload)
-		if method(it) == ActionMerge {
-			cs, err := DecodeChangeSet(it.Payload)
+		if it.Kind.Merges() {
+			cs, err := outbox.DecodeChangeSet(it.Payload)
 			if err != nil || cs.Changes[0].ResourceType != "Task" {
 				return "", time.Time{}, false
 			}
