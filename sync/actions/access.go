@@ -20,10 +20,14 @@ const (
 
 var _ console.ReadAccessGranter = (*Service)(nil)
 
-// ReadGrants are the grants the cache holds that name the patient and are
-// not revoked or over.
+// ReadGrants are the grants the cache holds that name the patient, or
+// her home team, and are not revoked or over.
 func (s *Service) ReadGrants(ctx context.Context, patientID string) ([]domain.ReadGrant, error) {
 	rows, err := s.store.GrantsJSON(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("actions: %w", err)
+	}
+	home, err := s.store.HomeTeam(ctx, patientID)
 	if err != nil {
 		return nil, fmt.Errorf("actions: %w", err)
 	}
@@ -35,7 +39,8 @@ func (s *Service) ReadGrants(ctx context.Context, patientID string) ([]domain.Re
 			continue
 		}
 		g, err := fhir.ReadGrantFromCareTeam(ct)
-		if err != nil || g.Revoked || !now.Before(g.To) || !slices.Contains(g.Patients, patientID) {
+		if err != nil || g.Revoked || !now.Before(g.To) ||
+			!slices.Contains(g.Patients, patientID) && (home == "" || !slices.Contains(g.Teams, home)) {
 			continue
 		}
 		out = append(out, g)
@@ -44,14 +49,22 @@ func (s *Service) ReadGrants(ctx context.Context, patientID string) ([]domain.Re
 }
 
 // GrantReadAccess queues a conditional create of the grant's CareTeam
-// (its client UUID as identifier) and audits it, in one transaction.
+// (its client UUID as identifier) and audits it, in one transaction. A
+// grant is for one patient or for all patients of one team (the central
+// lets only a member of that team grant it, and ends it at its end).
 func (s *Service) GrantReadAccess(ctx context.Context, g domain.ReadGrant) error {
 	g.GrantedBy = s.user.ID
 	if err := g.Validate(); err != nil {
 		return err
 	}
-	if len(g.Patients) != 1 {
-		return errors.New("actions: se-adgang is granted from the console for one patient at a time")
+	if len(g.Patients)+len(g.Teams) != 1 {
+		return errors.New("actions: se-adgang is granted from the console for one patient or one team at a time")
+	}
+	patient, scope := "", ""
+	if len(g.Patients) == 1 {
+		patient = g.Patients[0]
+	} else {
+		scope = " for all patients of CareTeam/" + g.Teams[0]
 	}
 	at := s.now()
 	uuid := s.newUUID()
@@ -62,8 +75,8 @@ func (s *Service) GrantReadAccess(ctx context.Context, g domain.ReadGrant) error
 		if err := s.enqueueWithUUID(tx, uuid, at, ActionGrantReadAccess, "CareTeam", ct); err != nil {
 			return err
 		}
-		return tx.Audit(domain.AuditEntry{At: at, User: s.user.ID, Action: ActionGrantReadAccess, PatientID: g.Patients[0],
-			Detail: fmt.Sprintf("se-adgang to Practitioner/%s until %s", g.Grantee, fhir.FormatInstant(g.To))})
+		return tx.Audit(domain.AuditEntry{At: at, User: s.user.ID, Action: ActionGrantReadAccess, PatientID: patient,
+			Detail: fmt.Sprintf("se-adgang to Practitioner/%s%s until %s: %s", g.Grantee, scope, fhir.FormatInstant(g.To), g.Reason)})
 	})
 	if err != nil {
 		return fmt.Errorf("actions: grant se-adgang: %w", err)

@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 )
 
@@ -32,4 +33,22 @@ func (s *Store) GrantsJSON(ctx context.Context) ([]GrantJSON, error) {
 		return nil, fmt.Errorf("cache: grants: %w", err)
 	}
 	return out, nil
+}
+
+// HomeTeam is the home team of the patient's episode in force ("" when the
+// cache holds none).
+func (s *Store) HomeTeam(ctx context.Context, patientID string) (string, error) {
+	var team string
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT home_team_id FROM episodes_of_care WHERE patient_id = ?
+	ORDER BY last_updated DESC, rowid DESC LIMIT 1`, patientID).Scan(&team)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("cache: home team of %s: %w", patientID, err)
+	}
+	return team, nil
 }
