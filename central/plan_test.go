@@ -30,6 +30,7 @@ func TestReadQueriesUseTheirIndexes(t *testing.T) {
 		{"a patient's readings since (slots, late arrivals, weight trend)", qReadingsSince, "readings_by_patient", []any{"p1", int64(0)}},
 		{"history of a patient's regime", qHistoryOf, "resources_by_patient", []any{"CarePlan", "p1"}},
 		{"a patient's readings that fill slots", qSlotReadings, "readings_by_patient", []any{"p1", int64(0)}},
+		{"a patient's regime stamp (regime cache)", qRegimeStamp, "resources_by_patient", []any{"p1"}},
 		{"every version of the se-adgang grants (access report)", qGrantHistory, "params_lookup", []any{"x"}},
 	}
 	for _, c := range cases {

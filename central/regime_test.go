@@ -81,3 +81,38 @@ func TestTriageAppliesWeightTrendRule(t *testing.T) {
 		}
 	}
 }
+
+// A regime saved after readings were triaged applies to the next reading:
+// nothing of the earlier triage (the store keeps patients' regimes between
+// transactions) outlives the change.
+func TestTriageFollowsARegimeChange(t *testing.T) {
+	e := newEnv(t)
+	post := func(taken time.Time) domain.Color {
+		t.Helper()
+		m := domain.Measurement{PatientID: "p1", Kind: domain.KindPulse, Value: 105, Taken: taken}
+		r := e.want(e.do(http.MethodPost, "/Observation", tokPatient1, fhir.MeasurementToObservation(m, nil)), http.StatusCreated)
+		o, _ := fhir.Decode[*fhir.Observation](r.body)
+		c, _ := fhir.ColourOf(o.Interpretation)
+		return c
+	}
+	e.clock.Set(t0.Add(time.Minute))
+	if got := post(t0); got != domain.Red {
+		t.Fatalf("pulse 105 under the first regime: %v, want red", got)
+	}
+	v2 := testRegime("p1")
+	v2.EffectiveFrom = t0.Add(2 * time.Minute)
+	v2.Thresholds.ByKind[domain.KindPulse] = domain.KindThresholds{Primary: domain.Limits{YellowHigh: domain.L(110), RedHigh: domain.L(120)}}
+	cp, srs := fhir.RegimeToFHIR(v2)
+	rs := []fhir.Resource{cp}
+	for _, sr := range srs {
+		rs = append(rs, sr)
+	}
+	e.clock.Set(t0.Add(2 * time.Minute))
+	if err := e.store.Put(context.Background(), rs...); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(t0.Add(4 * time.Minute))
+	if got := post(t0.Add(3 * time.Minute)); got != domain.Green {
+		t.Fatalf("pulse 105 after the regime allows up to 110: %v, want green", got)
+	}
+}

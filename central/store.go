@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -108,6 +109,12 @@ type Store struct {
 	// stmts are the statements run on every arrival, prepared once when
 	// the store opens (filled before first use, only read after).
 	stmts map[string]*sql.Stmt
+	// regimeCache holds patients' regimes between transactions
+	// (cachedRegimes).
+	regimeCache struct {
+		mu sync.Mutex
+		m  map[string]cachedRegime
+	}
 	// rdb is the read pool: look-ups that write nothing, and checkpoints.
 	rdb *sql.DB
 	// The writer (writer.go): jobs waiting for the write connection.
@@ -194,6 +201,10 @@ func openPool(path string, write bool) (*sql.DB, error) {
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
 	if write {
+		// A batch of arrivals dirties pages all over the indexes: a
+		// 64 MB page cache keeps them from spilling into the log before
+		// the commit and keeps the hot index pages in memory.
+		q.Add("_pragma", "cache_size(-65536)")
 		q.Add("_pragma", "wal_autocheckpoint(0)")
 		q.Add("_txlock", "immediate")
 	} else {

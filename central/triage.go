@@ -85,7 +85,7 @@ func (t *tx) regimes(patientID string) ([]domain.Regime, map[string]map[domain.K
 	if rs, ok := t.regimeMemo[patientID]; ok {
 		return rs.versions, rs.srIDs, nil
 	}
-	versions, srIDs, err := t.loadRegimes(patientID)
+	versions, srIDs, err := t.cachedRegimes(patientID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -93,6 +93,56 @@ func (t *tx) regimes(patientID string) ([]domain.Regime, map[string]map[domain.K
 		t.regimeMemo = map[string]regimeSet{}
 	}
 	t.regimeMemo[patientID] = regimeSet{versions, srIDs}
+	return versions, srIDs, nil
+}
+
+// qRegimeStamp fingerprints a patient's regime resources: any new
+// CarePlan or ServiceRequest, or new version of one, changes the count or
+// the sum of version ids (they only grow; nothing is deleted), and a
+// rolled-back write changes nothing.
+const qRegimeStamp = `SELECT COUNT(*), COALESCE(SUM(version_id), 0), COALESCE(MAX(last_updated), 0)
+	FROM resources WHERE type IN ('CarePlan', 'ServiceRequest') AND patient_id = ?`
+
+// regimeStamp is a row of qRegimeStamp.
+type regimeStamp struct{ n, versions, last int64 }
+
+// cachedRegime is a patient's regimes as loaded at stamp.
+type cachedRegime struct {
+	stamp regimeStamp
+	set   regimeSet
+}
+
+// maxCachedRegimes bounds the store's regime cache (it is emptied when
+// full).
+const maxCachedRegimes = 10000
+
+// cachedRegimes is loadRegimes through the store's cache: decoding a
+// patient's CarePlan and ServiceRequest versions is the largest part of
+// triaging a reading, and they rarely change. An entry is used only while
+// the patient's regime stamp is the one it was loaded at. What it returns
+// is shared: callers must not change it.
+func (t *tx) cachedRegimes(patientID string) ([]domain.Regime, map[string]map[domain.Kind]string, error) {
+	var st regimeStamp
+	if err := t.queryRow(qRegimeStamp, patientID).Scan(&st.n, &st.versions, &st.last); err != nil {
+		return nil, nil, fmt.Errorf("regime stamp: %w", err)
+	}
+	c := &t.s.regimeCache
+	c.mu.Lock()
+	e, ok := c.m[patientID]
+	c.mu.Unlock()
+	if ok && e.stamp == st {
+		return e.set.versions, e.set.srIDs, nil
+	}
+	versions, srIDs, err := t.loadRegimes(patientID)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= maxCachedRegimes {
+		c.m = map[string]cachedRegime{}
+	}
+	c.m[patientID] = cachedRegime{stamp: st, set: regimeSet{versions, srIDs}}
+	c.mu.Unlock()
 	return versions, srIDs, nil
 }
 
