@@ -3,7 +3,6 @@ package tui
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -22,9 +21,9 @@ type tasksMsg struct {
 // startWorklistAck loads the stored open tasks and then asks to confirm the
 // acknowledgement of scope: the scope is computed from the tasks, not from
 // the rows on screen.
-func (m *Model) startWorklistAck(scope domain.AckScope, name string) tea.Cmd {
-	ctx, act := m.ctx, m.opts.Actions
-	m.loading = true
+func (w *worklistScreen) startAck(scope domain.AckScope, name string) tea.Cmd {
+	ctx, act := w.ctx, w.opts.Actions
+	w.loading = true
 	return func() tea.Msg {
 		tasks, err := act.OpenTasks(ctx)
 		if err != nil {
@@ -35,42 +34,40 @@ func (m *Model) startWorklistAck(scope domain.AckScope, name string) tea.Cmd {
 }
 
 // tasksLoaded turns the loaded tasks into the confirm line.
-func (m *Model) tasksLoaded(msg tasksMsg) tea.Cmd {
-	m.loading = false
+func (w *worklistScreen) tasksLoaded(msg tasksMsg) (component, tea.Cmd) {
+	w.loading = false
 	if msg.err != nil {
-		m.err = msg.err.Error()
-		return nil
+		w.err = msg.err.Error()
+		return w, nil
 	}
-	a := domain.NewAcknowledgement(msg.scope, msg.tasks, "", false, m.opts.User, m.opts.Now())
+	a := domain.NewAcknowledgement(msg.scope, msg.tasks, "", false, w.opts.User, w.opts.Now())
 	sum := msg.scope.Describe(msg.tasks)
 	if len(a.TaskIDs) == 0 {
-		m.openDialog(&notice{text: m.t.A.NothingToAck})
-		return nil
+		return w.notice(w.t.A.NothingToAck), nil
 	}
-	q := m.t.ackQuestion(msg.scope, sum, msg.tasks, msg.name, "")
-	m.openDialog(&confirmLine{question: q, yes: func(m *Model) tea.Cmd {
-		return m.acknowledge(m.dlg, a, sum)
-	}})
-	return nil
+	q := w.t.ackQuestion(msg.scope, sum, msg.tasks, msg.name, "")
+	return w.confirm(q, func(c *confirmLine) tea.Cmd {
+		return c.acknowledge(c, a, sum)
+	}), nil
 }
 
 // acknowledge runs the acknowledgement (At is the moment of confirmation).
-func (m *Model) acknowledge(dlg dialog, a domain.Acknowledgement, sum domain.AckSummary) tea.Cmd {
-	a.At = m.opts.Now()
-	ctx, act, t := m.ctx, m.opts.Actions, m.t
+func (s *shared) acknowledge(from dialog, a domain.Acknowledgement, sum domain.AckSummary) tea.Cmd {
+	a.At = s.opts.Now()
+	ctx, act, t := s.ctx, s.opts.Actions, s.t
 	return func() tea.Msg {
 		if err := a.Validate(); err != nil {
-			return actionDoneMsg{dlg: dlg, err: err}
+			return actionDoneMsg{from: from, err: err}
 		}
 		res, err := act.Acknowledge(ctx, a)
 		if err != nil {
-			return actionDoneMsg{dlg: dlg, err: fmt.Errorf("acknowledge: %w", err)}
+			return actionDoneMsg{from: from, err: fmt.Errorf("acknowledge: %w", err)}
 		}
 		flash := fmt.Sprintf(t.A.Acked, len(res.Acknowledged))
 		if len(res.Skipped) > 0 {
 			flash += " " + fmt.Sprintf(t.A.AckSkipped, len(res.Skipped))
 		}
-		return actionDoneMsg{dlg: dlg, flash: flash}
+		return actionDoneMsg{from: from, flash: flash}
 	}
 }
 
@@ -133,23 +130,23 @@ func (t *texts) colourCounts(tasks []domain.Task) string {
 // taskSubject names one open item of the open patient with its value and
 // time: "Puls 104!! (tir 10.03 07:01)", "Spørgeskema !! Er du mere
 // forpustet end før?: Ja (tir 10.03 07:05)".
-func (m *Model) taskSubject(task domain.Task) string {
-	t := m.t
-	d := &m.pv.detail
+func (p *patientScreen) taskSubject(task domain.Task) string {
+	t := p.t
+	d := &p.detail
 	if task.Category == domain.TaskMissing {
-		return t.TaskCat[task.Category] + " " + t.KindShort[task.Kind] + " (" + t.Due + " " + m.dateTime(task.Due) + ")"
+		return t.TaskCat[task.Category] + " " + t.KindShort[task.Kind] + " (" + t.Due + " " + p.dateTime(task.Due) + ")"
 	}
 	for _, r := range d.Readings {
 		if r.ID == task.FocusID {
-			return t.KindShort[r.Kind] + " " + t.readingText(r) + " (" + m.dateTime(r.Taken) + ")"
+			return t.KindShort[r.Kind] + " " + t.readingText(r) + " (" + p.dateTime(r.Taken) + ")"
 		}
 	}
 	for _, q := range d.Questionnaires {
 		if q.ID == task.FocusID {
-			return t.questionnaireText(q) + " (" + m.dateTime(q.Taken) + ")"
+			return t.questionnaireText(q) + " (" + p.dateTime(q.Taken) + ")"
 		}
 	}
-	return t.TaskCat[task.Category] + " " + mark(task.Color, task.Implausible) + " (" + t.Arisen + " " + m.dateTime(task.Created) + ")"
+	return t.TaskCat[task.Category] + " " + mark(task.Color, task.Implausible) + " (" + t.Arisen + " " + p.dateTime(task.Created) + ")"
 }
 
 // questionnaireText names a questionnaire answer by its colour and its worst
@@ -168,26 +165,25 @@ func (t *texts) questionnaireText(q domain.ProResponse) string {
 
 // patientAckForm is the acknowledgement in the patient view: one item or
 // all the patient's, with an optional note and receipt.
-func (m *Model) patientAckForm(scope domain.AckScope) {
-	d := &m.pv.detail
+func (p *patientScreen) ackForm(scope domain.AckScope) dialog {
+	d := &p.detail
 	sum := scope.Describe(d.OpenTasks)
 	if sum.Tasks == 0 {
-		m.openDialog(&notice{text: m.t.A.NothingToAck})
-		return
+		return p.notice(p.t.A.NothingToAck)
 	}
 	subject := ""
 	if scope.Kind == domain.AckOne {
 		for _, task := range d.OpenTasks {
 			if task.ID == scope.TaskID {
-				subject = m.taskSubject(task)
+				subject = p.taskSubject(task)
 			}
 		}
 	}
-	a := &m.t.A
+	a := &p.t.A
 	note := newTextField("note", 50, "")
 	note.in.Placeholder = a.Optional
-	f := &form{
-		title:        m.t.ackQuestion(scope, sum, d.OpenTasks, d.Patient.Name, subject),
+	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
+		title:        p.t.ackQuestion(scope, sum, d.OpenTasks, d.Patient.Name, subject),
 		enterSubmits: true,
 		rows: []*formRow{
 			{label: a.Note, fields: []*field{note}},
@@ -195,21 +191,21 @@ func (m *Model) patientAckForm(scope domain.AckScope) {
 		},
 	}
 	tasks := append([]domain.Task(nil), d.OpenTasks...)
-	f.submit = func(m *Model, f *form) tea.Cmd {
-		ack := domain.NewAcknowledgement(scope, tasks, f.field("note").in.Value(), f.field("receipt").on, m.opts.User, m.opts.Now())
+	f.submit = func(f *form) tea.Cmd {
+		ack := domain.NewAcknowledgement(scope, tasks, f.field("note").in.Value(), f.field("receipt").on, p.opts.User, p.opts.Now())
 		if err := ack.Validate(); err != nil {
-			f.setProblems(m.t, domain.AsProblems(err))
+			f.setProblems(p.t, domain.AsProblems(err))
 			return nil
 		}
 		f.busy = true
-		return m.acknowledge(formDialog{f}, ack, sum)
+		return p.acknowledge(formDialog{f}, ack, sum)
 	}
-	m.openDialog(formDialog{f.start()})
+	return formDialog{f.start()}
 }
 
 // resolveForm resolves one missing measurement with a reason.
-func (m *Model) resolveForm(task domain.Task) {
-	a := &m.t.A
+func (p *patientScreen) resolveForm(task domain.Task) dialog {
+	a := &p.t.A
 	var labels, values []string
 	for _, r := range domain.MissingReasons() {
 		labels = append(labels, a.MissingReason[r])
@@ -217,39 +213,39 @@ func (m *Model) resolveForm(task domain.Task) {
 	}
 	text := newTextField("text", 50, "")
 	text.in.Placeholder = a.Optional
-	f := &form{
-		title:        fmt.Sprintf(a.ResolveTitle, m.t.KindShort[task.Kind], m.dateTime(task.Due)),
+	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
+		title:        fmt.Sprintf(a.ResolveTitle, p.t.KindShort[task.Kind], p.dateTime(task.Due)),
 		enterSubmits: true,
 		rows: []*formRow{
 			{label: a.Reason, fields: []*field{newChoiceField("reason", labels, values, 0)}},
 			{label: a.ReasonText, fields: []*field{text}},
 		},
 	}
-	f.submit = func(m *Model, f *form) tea.Cmd {
+	f.submit = func(f *form) tea.Cmd {
 		r := domain.MissingResolution{
 			TaskID: task.ID, PatientID: task.PatientID, Reason: domain.MissingReason(f.field("reason").value()),
-			Text: f.field("text").value(), By: m.opts.User, At: m.opts.Now(),
+			Text: f.field("text").value(), By: p.opts.User, At: p.opts.Now(),
 		}
-		ctx, act := m.ctx, m.opts.Actions
-		return m.submitForm(f, r.Validate(), m.t.A.Resolved, func() error { return act.ResolveMissing(ctx, r) })
+		ctx, act := p.ctx, p.opts.Actions
+		return p.submitForm(f, r.Validate(), p.t.A.Resolved, func() error { return act.ResolveMissing(ctx, r) })
 	}
-	m.openDialog(formDialog{f.start()})
+	return formDialog{f.start()}
 }
 
 // pauseForm pauses missing-measurement alarms for a period.
-func (m *Model) pauseForm() {
-	a := &m.t.A
+func (p *patientScreen) pauseForm() dialog {
+	a := &p.t.A
 	var labels, values []string
 	for _, r := range domain.PauseReasons() {
 		labels = append(labels, a.PauseReason[r])
 		values = append(values, string(r))
 	}
-	today := m.opts.Now().In(m.opts.Loc)
+	today := p.opts.Now().In(p.opts.Loc)
 	text := newTextField("text", 40, "")
 	text.in.Placeholder = a.Optional
-	f := &form{
-		title: fmt.Sprintf(a.PauseTitle, safetext.Sanitize(m.pv.detail.Patient.Name)),
-		intro: []string{m.st.dim.Render(a.PauseIntro)},
+	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
+		title: fmt.Sprintf(a.PauseTitle, safetext.Sanitize(p.detail.Patient.Name)),
+		intro: []string{p.st.dim.Render(a.PauseIntro)},
 		rows: []*formRow{
 			{label: a.From, fields: []*field{newTextField("from", 10, dateYear(today))}, hint: a.DateHint},
 			{label: a.To, fields: []*field{newTextField("to", 10, "")}, hint: a.ToHint},
@@ -257,13 +253,13 @@ func (m *Model) pauseForm() {
 			{label: a.ReasonText, fields: []*field{text}},
 		},
 	}
-	pid := m.pv.id
-	f.submit = func(m *Model, f *form) tea.Cmd {
-		var p domain.Problems
-		from := m.parseDateField(f, "from", &p, false)
-		to := m.parseDateField(f, "to", &p, false)
-		if len(p) > 0 {
-			f.setProblems(m.t, p)
+	pid := p.id
+	f.submit = func(f *form) tea.Cmd {
+		var probs domain.Problems
+		from := p.parseDateField(f, "from", &probs, false)
+		to := p.parseDateField(f, "to", &probs, false)
+		if len(probs) > 0 {
+			f.setProblems(p.t, probs)
 			return nil
 		}
 		// The end date is inclusive on screen: the pause runs to the end of
@@ -272,25 +268,8 @@ func (m *Model) pauseForm() {
 			to = to.AddDate(0, 0, 1)
 		}
 		period, err := domain.NewPause(from, to, domain.PauseReason(f.field("reason").value()), f.field("text").value())
-		ctx, act := m.ctx, m.opts.Actions
-		return m.submitForm(f, err, m.t.A.Paused, func() error { return act.SetPause(ctx, pid, period) })
+		ctx, act := p.ctx, p.opts.Actions
+		return p.submitForm(f, err, p.t.A.Paused, func() error { return act.SetPause(ctx, pid, period) })
 	}
-	m.openDialog(formDialog{f.start()})
-}
-
-// parseDateField reads a date field (local midnight); an empty optional
-// field gives the zero time. Problems are added to p.
-func (m *Model) parseDateField(f *form, id string, p *domain.Problems, optional bool) time.Time {
-	v := f.field(id).value()
-	if v == "" {
-		if !optional {
-			*p = append(*p, &domain.FieldError{Field: id, Code: domain.CodeRequired, Msg: "required"})
-		}
-		return time.Time{}
-	}
-	d, ok := parseDate(v, m.opts.Loc)
-	if !ok {
-		*p = append(*p, &domain.FieldError{Field: id, Code: codeDate, Msg: "not a date"})
-	}
-	return d
+	return formDialog{f.start()}
 }

@@ -24,14 +24,14 @@ func startActing(t *testing.T, w, h int) (*teatest.TestModel, *probe) {
 	}
 	p := &probe{Model: New(context.Background(), src, opts)}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(w, h), teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	waitModel(t, tm, p, func(m *Model) bool { return m.wl.loaded && !m.loading })
+	waitModel(t, tm, p, func(m *Model) bool { return m.worklist.loaded && !m.loading })
 	return tm, p
 }
 
 func TestGoldenAckConfirm80x24(t *testing.T) {
 	tm, p := startActing(t, 80, 24)
 	press(tm, char('X'))
-	waitModel(t, tm, p, func(m *Model) bool { _, ok := m.dlg.(*confirmLine); return ok })
+	waitModel(t, tm, p, func(m *Model) bool { _, ok := m.dialog.(*confirmLine); return ok })
 	golden.RequireEqual(t, finalScreen(t, tm))
 }
 
@@ -41,7 +41,7 @@ func TestGoldenComposer80x24(t *testing.T) {
 	press(tm, char('4'), char('r'))
 	tm.Type("Tak. Ring venligst i dag.")
 	press(tm, tea.KeyPressMsg{Code: 't', Mod: tea.ModCtrl})
-	waitModel(t, tm, p, func(m *Model) bool { c, ok := m.dlg.(*composer); return ok && c.focus == compCanned })
+	waitModel(t, tm, p, func(m *Model) bool { c, ok := m.dialog.(*composer); return ok && c.focus == compCanned })
 	golden.RequireEqual(t, finalScreen(t, tm))
 }
 
@@ -49,12 +49,12 @@ func TestGoldenRegimeForm80x24(t *testing.T) {
 	tm, p := startActing(t, 80, 24)
 	openAnna(t, tm, p)
 	press(tm, char('e'))
-	waitModel(t, tm, p, func(m *Model) bool { _, ok := m.dlg.(formDialog); return ok })
+	waitModel(t, tm, p, func(m *Model) bool { _, ok := m.dialog.(formDialog); return ok })
 	tm.Type("Titrering")
 	press(tm, keyTab, keyTab, keyTab, keyTab)
 	tm.Type("x") // start date "15.01.2026x": not a date
 	press(tm, tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	waitModel(t, tm, p, func(m *Model) bool { fd, ok := m.dlg.(formDialog); return ok && len(fd.errs) > 0 })
+	waitModel(t, tm, p, func(m *Model) bool { fd, ok := m.dialog.(formDialog); return ok && len(fd.errs) > 0 })
 	golden.RequireEqual(t, finalScreen(t, tm))
 }
 
@@ -62,12 +62,12 @@ func TestGoldenCoverForm80x24(t *testing.T) {
 	tm, p := startActing(t, 80, 24)
 	openAnna(t, tm, p)
 	press(tm, char('t'))
-	waitModel(t, tm, p, func(m *Model) bool { _, ok := m.dlg.(formDialog); return ok })
+	waitModel(t, tm, p, func(m *Model) bool { _, ok := m.dialog.(formDialog); return ok })
 	press(tm, keyTab, tea.KeyPressMsg{Code: tea.KeyRight}, keyTab)
 	tm.Type("07.07.2026")
 	press(tm, keyTab)
 	tm.Type("01.07.2026")
 	press(tm, tea.KeyPressMsg{Code: 's', Mod: tea.ModCtrl})
-	waitModel(t, tm, p, func(m *Model) bool { fd, ok := m.dlg.(formDialog); return ok && len(fd.errs) > 0 })
+	waitModel(t, tm, p, func(m *Model) bool { fd, ok := m.dialog.(formDialog); return ok && len(fd.errs) > 0 })
 	golden.RequireEqual(t, finalScreen(t, tm))
 }

@@ -110,7 +110,7 @@ func actingModel(t *testing.T, w, h int) (*Model, *recordingActions) {
 	m := New(context.Background(), src, opts)
 	send(m, tea.WindowSizeMsg{Width: w, Height: h})
 	drive(m, m.Init())
-	if !m.wl.loaded || m.err != "" {
+	if !m.worklist.loaded || m.err != "" {
 		t.Fatalf("worklist not loaded: %q", m.err)
 	}
 	return m, act
@@ -121,9 +121,9 @@ func keyCtrl(r rune) tea.KeyPressMsg { return tea.KeyPressMsg{Code: r, Mod: tea.
 // selectPatient moves the worklist cursor to the patient with id.
 func selectPatient(t *testing.T, m *Model, id string) {
 	t.Helper()
-	for i, idx := range m.wl.visible {
-		if m.wl.rows[idx].Patient.ID == id {
-			m.wl.cursor = i
+	for i, idx := range m.worklist.visible {
+		if m.worklist.rows[idx].Patient.ID == id {
+			m.worklist.cursor = i
 			return
 		}
 	}
@@ -134,7 +134,7 @@ func openPatient(t *testing.T, m *Model, id string) {
 	t.Helper()
 	selectPatient(t, m, id)
 	send(m, keyEnter)
-	if !m.pv.loaded || m.pv.id != id {
+	if !m.patient.loaded || m.patient.id != id {
 		t.Fatalf("patient %s not loaded: %q", id, m.err)
 	}
 }
@@ -150,9 +150,9 @@ func typeText(m *Model, s string) {
 func TestAckAllGreenScope(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	send(m, char('X'))
-	c, ok := m.dlg.(*confirmLine)
+	c, ok := m.dialog.(*confirmLine)
 	if !ok {
-		t.Fatalf("no confirm line: %T %q", m.dlg, m.err)
+		t.Fatalf("no confirm line: %T %q", m.dialog, m.err)
 	}
 	// Erik has the fixture's only green tasks: three readings.
 	if c.question != "Kvitter 3 grønne målinger for 1 borger?" {
@@ -170,8 +170,8 @@ func TestAckAllGreenScope(t *testing.T) {
 	if a.Scope.Kind != domain.AckAllGreen || len(a.TaskIDs) != 3 || len(a.PatientIDs) != 1 || a.PatientIDs[0] != "p-erik" || a.By != testUser {
 		t.Fatalf("acknowledgement = %+v", a)
 	}
-	if m.dlg != nil || !strings.Contains(m.flash, "3 kvitteret") {
-		t.Fatalf("after: dlg %T flash %q", m.dlg, m.flash)
+	if m.dialog != nil || !strings.Contains(m.flash, "3 kvitteret") {
+		t.Fatalf("after: dialog %T flash %q", m.dialog, m.flash)
 	}
 }
 
@@ -180,7 +180,7 @@ func TestAckCancelled(t *testing.T) {
 	for _, no := range []tea.KeyPressMsg{char('n'), keyEsc} {
 		send(m, char('X'))
 		send(m, no)
-		if m.dlg != nil {
+		if m.dialog != nil {
 			t.Fatalf("%s did not cancel", no)
 		}
 	}
@@ -195,9 +195,9 @@ func TestAckPatientFromWorklist(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	selectPatient(t, m, "p-anna")
 	send(m, char('x'))
-	c, ok := m.dlg.(*confirmLine)
+	c, ok := m.dialog.(*confirmLine)
 	if !ok || c.question != "Kvitter 2 målinger (1 rød, 1 gul) for Anna Andersen?" {
-		t.Fatalf("confirm = %#v", m.dlg)
+		t.Fatalf("confirm = %#v", m.dialog)
 	}
 	send(m, keyEnter)
 	a := act.recorded()[0].(domain.Acknowledgement)
@@ -207,8 +207,8 @@ func TestAckPatientFromWorklist(t *testing.T) {
 	// Carla has only a missing measurement: nothing to acknowledge.
 	selectPatient(t, m, "p-carla")
 	send(m, char('x'))
-	if _, ok := m.dlg.(*notice); !ok {
-		t.Fatalf("want a notice, got %T", m.dlg)
+	if _, ok := m.dialog.(*notice); !ok {
+		t.Fatalf("want a notice, got %T", m.dialog)
 	}
 }
 
@@ -217,10 +217,10 @@ func TestReadOnlyHasNoActions(t *testing.T) {
 	m, _ := loaded(t, testOptions(), 100, 30)
 	send(m, char('X'))
 	send(m, char('x'))
-	if m.dlg != nil {
-		t.Fatalf("read-only opened %T", m.dlg)
+	if m.dialog != nil {
+		t.Fatalf("read-only opened %T", m.dialog)
 	}
-	for _, b := range m.activeKeys().short {
+	for _, b := range keysNow(m).ShortHelp() {
 		if b.Help().Key == "x" || b.Help().Key == "X" {
 			t.Fatalf("read-only help shows %q", b.Help().Key)
 		}
@@ -228,11 +228,11 @@ func TestReadOnlyHasNoActions(t *testing.T) {
 	openPatient(t, m, "p-anna")
 	for _, r := range "xXrnuetNp" {
 		send(m, char(r))
-		if m.dlg != nil {
-			t.Fatalf("read-only key %q opened %T", r, m.dlg)
+		if m.dialog != nil {
+			t.Fatalf("read-only key %q opened %T", r, m.dialog)
 		}
 	}
-	for _, g := range m.activeKeys().full {
+	for _, g := range keysNow(m).FullHelp() {
 		for _, b := range g {
 			if strings.ContainsAny(b.Help().Key, "xXrnetNp") && len(b.Help().Key) == 1 {
 				t.Errorf("read-only patient help shows %q", b.Help().Key)
@@ -247,9 +247,9 @@ func TestAckOneWithNoteAndReceipt(t *testing.T) {
 	openPatient(t, m, "p-anna")
 	send(m, char('5'), keyDown) // the second open item: the red pulse
 	send(m, char('x'))
-	fd, ok := m.dlg.(formDialog)
+	fd, ok := m.dialog.(formDialog)
 	if !ok || fd.title != "Kvitter Puls 104!! (tir 10.03 07:01) for Anna Andersen?" {
-		t.Fatalf("dialog = %#v", m.dlg)
+		t.Fatalf("dialog = %#v", m.dialog)
 	}
 	typeText(m, "Ringet op")
 	send(m, keyTab, char(' '), keyEnter)
@@ -258,7 +258,7 @@ func TestAckOneWithNoteAndReceipt(t *testing.T) {
 		t.Fatalf("calls = %#v (form errors %v %q)", calls, fd.errs, fd.general)
 	}
 	a := calls[0].(domain.Acknowledgement)
-	want := m.pv.detail.OpenTasks[1].ID
+	want := m.patient.detail.OpenTasks[1].ID
 	if a.Scope.Kind != domain.AckOne || len(a.TaskIDs) != 1 || a.TaskIDs[0] != want || a.Note != "Ringet op" || !a.Receipt {
 		t.Fatalf("acknowledgement = %+v, want task %s with note and receipt", a, want)
 	}
@@ -268,9 +268,9 @@ func TestResolveMissingNeedsText(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-carla")
 	send(m, char('5'), char('x'))
-	fd, ok := m.dlg.(formDialog)
+	fd, ok := m.dialog.(formDialog)
 	if !ok {
-		t.Fatalf("dialog = %T", m.dlg)
+		t.Fatalf("dialog = %T", m.dialog)
 	}
 	// "other" is the last reason: left from the first wraps to it.
 	send(m, tea.KeyPressMsg{Code: tea.KeyLeft}, keyEnter)
@@ -289,7 +289,7 @@ func TestPauseEndBeforeStart(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
 	send(m, char('p'))
-	fd := m.dlg.(formDialog)
+	fd := m.dialog.(formDialog)
 	send(m, keyTab)
 	typeText(m, "01.03.2026") // before the start (today, 10.03.2026)
 	send(m, keyCtrl('s'))
@@ -312,9 +312,9 @@ func TestComposerValidationAndSend(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
 	send(m, char('4'), char('r'))
-	c, ok := m.dlg.(*composer)
+	c, ok := m.dialog.(*composer)
 	if !ok {
-		t.Fatalf("dialog = %T", m.dlg)
+		t.Fatalf("dialog = %T", m.dialog)
 	}
 	if c.title.Value() != "Sv: Svimmel" || c.replyTo == "" {
 		t.Fatalf("reply title %q to %q", c.title.Value(), c.replyTo)
@@ -368,20 +368,20 @@ func TestComposerEscConfirmsDiscard(t *testing.T) {
 	send(m, keyTab)
 	typeText(m, "Hej")
 	send(m, keyEsc)
-	if c, ok := m.dlg.(*composer); !ok || !c.confirmQuit {
-		t.Fatalf("esc with text did not ask: %T", m.dlg)
+	if c, ok := m.dialog.(*composer); !ok || !c.confirmQuit {
+		t.Fatalf("esc with text did not ask: %T", m.dialog)
 	}
 	send(m, char('n')) // keep writing
-	if _, ok := m.dlg.(*composer); !ok {
+	if _, ok := m.dialog.(*composer); !ok {
 		t.Fatal("n closed the composer")
 	}
 	send(m, keyEsc, char('y'))
-	if m.dlg != nil || len(act.recorded()) != 0 {
-		t.Fatalf("discard: dlg %T calls %v", m.dlg, act.recorded())
+	if m.dialog != nil || len(act.recorded()) != 0 {
+		t.Fatalf("discard: dialog %T calls %v", m.dialog, act.recorded())
 	}
 	// An empty composer closes on esc at once.
 	send(m, char('n'), keyEsc)
-	if m.dlg != nil {
+	if m.dialog != nil {
 		t.Fatal("empty composer did not close")
 	}
 }
@@ -400,9 +400,9 @@ func TestRegimeFormThresholdOutOfOrder(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
 	send(m, char('e'))
-	fd, ok := m.dlg.(formDialog)
+	fd, ok := m.dialog.(formDialog)
 	if !ok {
-		t.Fatalf("dialog = %T", m.dlg)
+		t.Fatalf("dialog = %T", m.dialog)
 	}
 	fd.field("reason").in.SetValue("Titrering")
 	fd.field("pulse.yellow-high").in.SetValue("120") // above red high 100
@@ -444,11 +444,11 @@ func TestRegimeFormKeepsUnchangedInstants(t *testing.T) {
 	openPatient(t, m, "p-anna")
 	start := time.Date(2026, 1, 15, 10, 37, 55, 0, time.UTC)
 	reeval := time.Date(2026, 4, 15, 8, 30, 0, 0, time.UTC)
-	m.pv.detail.Regime.Start, m.pv.detail.Regime.Reevaluation = start, reeval
+	m.patient.detail.Regime.Start, m.patient.detail.Regime.Reevaluation = start, reeval
 	send(m, char('e'))
-	fd, ok := m.dlg.(formDialog)
+	fd, ok := m.dialog.(formDialog)
 	if !ok {
-		t.Fatalf("dialog = %T", m.dlg)
+		t.Fatalf("dialog = %T", m.dialog)
 	}
 	fd.field("reason").in.SetValue("Titrering")
 	fd.field("pulse.yellow-high").in.SetValue("95")
@@ -466,22 +466,22 @@ func TestRegimeFormKeepsUnchangedInstants(t *testing.T) {
 func TestRegimeConflictShownSideBySide(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
-	theirs := m.pv.detail.Regime
+	theirs := m.patient.detail.Regime
 	theirs.Version, theirs.Author, theirs.Reason = "2", "Sygeplejerske Mette", "Øget puls"
 	act.errs["SaveRegime"] = &console.RegimeConflictError{Theirs: theirs}
 	send(m, char('e'))
-	m.dlg.(formDialog).field("reason").in.SetValue("Titrering")
+	m.dialog.(formDialog).field("reason").in.SetValue("Titrering")
 	send(m, keyCtrl('s'))
-	if _, ok := m.dlg.(*conflictView); !ok {
-		t.Fatalf("dialog = %T (%q)", m.dlg, m.err)
+	if _, ok := m.dialog.(*conflictView); !ok {
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
 	}
 	v := m.View().Content
 	if !strings.Contains(v, "Din ændring") || !strings.Contains(v, "Gemt af Sygeplejerske Mette") || !strings.Contains(v, "Intet er overskrevet") {
 		t.Fatalf("conflict view:\n%s", v)
 	}
 	send(m, keyEsc)
-	if fd, ok := m.dlg.(formDialog); !ok || fd.field("reason").value() != "Titrering" {
-		t.Fatalf("back to the form lost the input: %T", m.dlg)
+	if fd, ok := m.dialog.(formDialog); !ok || fd.field("reason").value() != "Titrering" {
+		t.Fatalf("back to the form lost the input: %T", m.dialog)
 	}
 }
 
@@ -489,9 +489,9 @@ func TestCoverPlanAndTransfer(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
 	send(m, char('t'))
-	fd, ok := m.dlg.(formDialog)
+	fd, ok := m.dialog.(formDialog)
 	if !ok {
-		t.Fatalf("dialog = %T (%q)", m.dlg, m.err)
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
 	}
 	// Holiday cover by Klinik Vest for all of team A's patients; the end
 	// date typed first before the start.
@@ -515,7 +515,7 @@ func TestCoverPlanAndTransfer(t *testing.T) {
 	}
 	// Permanent transfer needs a handover note.
 	send(m, char('t'))
-	fd = m.dlg.(formDialog)
+	fd = m.dialog.(formDialog)
 	send(m, char(' ')) // mode: transfer
 	send(m, keyCtrl('s'))
 	if len(act.recorded()) != 1 || fd.errs["note"] == "" {
@@ -533,7 +533,7 @@ func TestAddNote(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
 	send(m, char('N'))
-	fd := m.dlg.(formDialog)
+	fd := m.dialog.(formDialog)
 	send(m, keyCtrl('s'))
 	if len(act.recorded()) != 0 || fd.errs["text"] == "" {
 		t.Fatalf("empty note: %v", fd.errs)
@@ -553,8 +553,8 @@ func TestAddNote(t *testing.T) {
 func TestNotesAndPlannedCoverShown(t *testing.T) {
 	m, _ := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
-	m.pv.detail.Notes = []domain.Note{{Text: "Vigtigt: høreapparat", Important: true, Author: "Mette", Created: ago(time.Hour)}}
-	m.pv.detail.Responsibility.Planned = []domain.Cover{{Team: domain.Team{Name: "Klinik Vest"}, Period: domain.Period{From: time.Date(2026, 7, 7, 0, 0, 0, 0, cph), To: time.Date(2026, 7, 26, 0, 0, 0, 0, cph)}}}
+	m.patient.detail.Notes = []domain.Note{{Text: "Vigtigt: høreapparat", Important: true, Author: "Mette", Created: ago(time.Hour)}}
+	m.patient.detail.Responsibility.Planned = []domain.Cover{{Team: domain.Team{Name: "Klinik Vest"}, Period: domain.Period{From: time.Date(2026, 7, 7, 0, 0, 0, 0, cph), To: time.Date(2026, 7, 26, 0, 0, 0, 0, cph)}}}
 	v := m.View().Content
 	for _, want := range []string{"✎ Vigtig note: Vigtigt: høreapparat", "planlagt: Klinik Vest dækker 07.07–25.07"} {
 		if !strings.Contains(v, want) {
@@ -598,19 +598,19 @@ func TestStatusBar(t *testing.T) {
 func TestRegimeFormWaitsForTheReloadAfterAnAction(t *testing.T) {
 	m, _ := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
-	fresh := m.pv.detail
+	fresh := m.patient.detail
 	fresh.Regime.Version = "2"
 	fresh.Regime.Physician = "Overlæge Ny"
 	// An action was saved; its reload is on its way (not delivered yet).
 	m.Update(actionDoneMsg{})
 	m.Update(char('e'))
-	if _, ok := m.dlg.(formDialog); ok {
+	if _, ok := m.dialog.(formDialog); ok {
 		t.Fatal("the regime form opened on the data from before the action")
 	}
 	send(m, patientMsg{id: "p-anna", detail: fresh})
-	fd, ok := m.dlg.(formDialog)
+	fd, ok := m.dialog.(formDialog)
 	if !ok {
-		t.Fatalf("the regime form did not open when the reload arrived: dialog %T", m.dlg)
+		t.Fatalf("the regime form did not open when the reload arrived: dialog %T", m.dialog)
 	}
 	if got := fd.field("physician").in.Value(); got != "Overlæge Ny" {
 		t.Errorf("form pre-filled from the old version: physician %q", got)

@@ -48,7 +48,7 @@ func BenchmarkWorklistOpenCache(b *testing.B) {
 		if m.View().Content == "" {
 			b.Fatal("empty view")
 		}
-		rows = len(m.wl.rows)
+		rows = len(m.worklist.rows)
 	}
 	b.ReportMetric(float64(rows), "rows")
 }

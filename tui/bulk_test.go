@@ -32,13 +32,13 @@ func TestAckAllGreenFollowsSearch(t *testing.T) {
 	send(m, char('/'))
 	typeText(m, "dorte")
 	send(m, keyEnter)
-	if len(m.wl.visible) != 1 {
-		t.Fatalf("search shows %d patients", len(m.wl.visible))
+	if len(m.worklist.visible) != 1 {
+		t.Fatalf("search shows %d patients", len(m.worklist.visible))
 	}
 	send(m, char('X'))
-	c, ok := m.dlg.(*confirmLine)
+	c, ok := m.dialog.(*confirmLine)
 	if !ok {
-		t.Fatalf("no confirm line: %T %q", m.dlg, m.err)
+		t.Fatalf("no confirm line: %T %q", m.dialog, m.err)
 	}
 	if want := "Kvitter 1 grøn måling for 1 borger – kun dem søgningen »dorte« viser?"; c.question != want {
 		t.Fatalf("question = %q, want %q", c.question, want)
@@ -51,7 +51,7 @@ func TestAckAllGreenFollowsSearch(t *testing.T) {
 
 	// Without a search: every green item of the worklist.
 	send(m, keyEsc, char('X'))
-	c = m.dlg.(*confirmLine)
+	c = m.dialog.(*confirmLine)
 	if want := "Kvitter 4 grønne målinger for 2 borgere?"; c.question != want {
 		t.Fatalf("question = %q, want %q", c.question, want)
 	}
@@ -59,7 +59,7 @@ func TestAckAllGreenFollowsSearch(t *testing.T) {
 	send(m, keyEsc, char('/'))
 	typeText(m, "zzz")
 	send(m, keyEnter, char('X'))
-	if _, ok := m.dlg.(*notice); !ok {
-		t.Fatalf("search with no patients: %T", m.dlg)
+	if _, ok := m.dialog.(*notice); !ok {
+		t.Fatalf("search with no patients: %T", m.dialog)
 	}
 }

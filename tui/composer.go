@@ -24,6 +24,8 @@ const (
 // composer writes a message to the patient: a title, a multi-line body with
 // a character counter, canned replies, ctrl+s sends through the outbox.
 type composer struct {
+	*shared
+	box
 	patientID, threadID, replyTo string
 	// replyUnread: the message answered is from the patient and unread;
 	// answering it marks it read.
@@ -40,13 +42,13 @@ type composer struct {
 }
 
 // openComposer opens the composer, as a reply to reply when it is set.
-func (m *Model) openComposer(reply *domain.Message) {
-	d := &m.pv.detail
-	c := &composer{patientID: d.Patient.ID, patientName: safetext.Sanitize(d.Patient.Name), canned: m.opts.CannedReplies}
+func (p *patientScreen) composer(reply *domain.Message) dialog {
+	d := &p.detail
+	c := &composer{shared: p.shared, patientID: d.Patient.ID, patientName: safetext.Sanitize(d.Patient.Name), canned: p.opts.CannedReplies}
 	c.title = textinput.New()
 	c.title.Prompt = ""
 	c.title.CharLimit = 2 * domain.MaxTitle
-	c.title.Placeholder = m.t.A.TitlePh
+	c.title.Placeholder = p.t.A.TitlePh
 	st := c.title.Styles()
 	st.Cursor.Blink = false
 	c.title.SetStyles(st)
@@ -54,7 +56,7 @@ func (m *Model) openComposer(reply *domain.Message) {
 	c.body.ShowLineNumbers = false
 	c.body.Prompt = "│ "
 	c.body.CharLimit = 2 * domain.MaxBody // typing past the limit shows the error
-	c.body.Placeholder = m.t.A.BodyPh
+	c.body.Placeholder = p.t.A.BodyPh
 	bst := c.body.Styles()
 	bst.Cursor.Blink = false
 	c.body.SetStyles(bst)
@@ -65,7 +67,7 @@ func (m *Model) openComposer(reply *domain.Message) {
 		c.focus = compBody
 	}
 	c.setFocus(c.focus)
-	m.openDialog(c)
+	return c
 }
 
 func (c *composer) setFocus(i int) {
@@ -89,6 +91,28 @@ func (c *composer) dirty() bool {
 }
 
 func (c *composer) inline() bool { return false }
+
+// Update handles a key, a paste, and the end of the send: a failure
+// keeps the message with the error next to what it concerns.
+func (c *composer) Update(msg tea.Msg) (component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case actionDoneMsg:
+		if msg.err == nil {
+			return nil, nil
+		}
+		c.busy = false
+		if p := domain.AsProblems(msg.err); p != nil {
+			c.setProblems(c.t, p)
+		} else {
+			c.general = safetext.Sanitize(msg.err.Error())
+		}
+	case tea.PasteMsg:
+		return c, c.paste(msg)
+	case tea.KeyPressMsg:
+		return c.update(msg)
+	}
+	return c, nil
+}
 
 func (c *composer) paste(msg tea.PasteMsg) tea.Cmd {
 	var cmd tea.Cmd
@@ -122,38 +146,38 @@ func (c *composer) setProblems(t *texts, p domain.Problems) {
 	}
 }
 
-func (c *composer) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	k := m.keys
+func (c *composer) update(msg tea.KeyPressMsg) (component, tea.Cmd) {
+	k := c.keys
 	if c.busy {
-		return false, nil
+		return c, nil
 	}
 	if c.confirmQuit {
 		switch {
 		case key.Matches(msg, k.Yes):
-			return true, nil
+			return nil, nil
 		case key.Matches(msg, k.No):
 			c.confirmQuit = false
 		}
-		return false, nil
+		return c, nil
 	}
 	switch {
 	case key.Matches(msg, k.Cancel):
 		if c.dirty() {
 			c.confirmQuit = true
-			return false, nil
+			return c, nil
 		}
-		return true, nil
+		return nil, nil
 	case key.Matches(msg, k.Save):
-		return false, c.send(m)
+		return c, c.send()
 	case key.Matches(msg, k.NextField):
 		c.setFocus(c.focus + 1)
-		return false, nil
+		return c, nil
 	case key.Matches(msg, k.PrevField):
 		c.setFocus(c.focus - 1)
-		return false, nil
+		return c, nil
 	case key.Matches(msg, k.Canned) && len(c.canned) > 0:
 		c.setFocus(compCanned)
-		return false, nil
+		return c, nil
 	}
 	var cmd tea.Cmd
 	// An error next to the title or the text goes when that is changed.
@@ -170,7 +194,7 @@ func (c *composer) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 	case compTitle:
 		if key.Matches(msg, k.Open) {
 			c.setFocus(compBody)
-			return false, nil
+			return c, nil
 		}
 		c.title, cmd = c.title.Update(msg)
 	case compBody:
@@ -191,27 +215,27 @@ func (c *composer) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
 			c.setFocus(compBody)
 		}
 	}
-	return false, cmd
+	return c, cmd
 }
 
 // send validates and queues the message; nothing is sent while invalid.
-func (c *composer) send(m *Model) tea.Cmd {
+func (c *composer) send() tea.Cmd {
 	out := domain.OutgoingMessage{
-		ID: m.opts.NewID(), PatientID: c.patientID, ThreadID: c.threadID, InReplyTo: c.replyTo,
+		ID: c.opts.NewID(), PatientID: c.patientID, ThreadID: c.threadID, InReplyTo: c.replyTo,
 		Title: strings.TrimSpace(c.title.Value()), Body: strings.TrimRight(c.body.Value(), " \n"),
-		Author: m.opts.User, Created: m.opts.Now(),
+		Author: c.opts.User, Created: c.opts.Now(),
 	}
 	c.errs, c.general = nil, ""
 	if err := out.Validate(); err != nil {
-		c.setProblems(m.t, domain.AsProblems(err))
+		c.setProblems(c.t, domain.AsProblems(err))
 		return nil
 	}
 	c.busy = true
-	ctx, act, a := m.ctx, m.opts.Actions, &m.t.A
+	ctx, act, a := c.ctx, c.opts.Actions, &c.t.A
 	markRead := c.replyUnread
 	return func() tea.Msg {
 		if err := act.SendMessage(ctx, out); err != nil {
-			return actionDoneMsg{dlg: c, err: fmt.Errorf("send message: %w", err)}
+			return actionDoneMsg{from: c, err: fmt.Errorf("send message: %w", err)}
 		}
 		flash := a.MessageQueued
 		if markRead {
@@ -222,14 +246,15 @@ func (c *composer) send(m *Model) tea.Cmd {
 				flash += " " + fmt.Sprintf(a.MarkReadFailed, err)
 			}
 		}
-		return actionDoneMsg{dlg: c, flash: flash}
+		return actionDoneMsg{from: c, flash: flash}
 	}
 }
 
-func (c *composer) lines(m *Model, w, h int) []string {
-	t, a := m.t, &m.t.A
-	out := []string{m.st.title.Render(fmt.Sprintf(a.ComposeTitle, c.patientName))}
-	out = append(out, m.st.dim.Render(t.NotAcute))
+func (c *composer) View() string {
+	w, h := c.w, c.h
+	t, a := c.t, &c.t.A
+	out := []string{c.st.title.Render(fmt.Sprintf(a.ComposeTitle, c.patientName))}
+	out = append(out, c.st.dim.Render(t.NotAcute))
 	mark := func(i int) string {
 		if c.focus == i {
 			return "> "
@@ -239,19 +264,19 @@ func (c *composer) lines(m *Model, w, h int) []string {
 	c.title.SetWidth(max(10, w-14))
 	out = append(out, mark(compTitle)+fit(a.TitleLabel, 8, false)+" "+c.title.View())
 	if e, ok := c.errs["title"]; ok {
-		out = append(out, m.st.err.Render("  "+SymImplausible+" "+e))
+		out = append(out, c.st.err.Render("  "+SymImplausible+" "+e))
 	}
 	n := utf8.RuneCountInString(c.body.Value())
 	counter := fmt.Sprintf("%d/%d", n, domain.MaxBody)
 	if n > domain.MaxBody {
-		counter = m.st.err.Render(counter + " " + SymImplausible)
+		counter = c.st.err.Render(counter + " " + SymImplausible)
 	} else {
-		counter = m.st.dim.Render(counter)
+		counter = c.st.dim.Render(counter)
 	}
 	out = append(out, spread(mark(compBody)+a.BodyLabel, counter, w))
 	var tail []string
 	if e, ok := c.errs["body"]; ok {
-		tail = append(tail, m.st.err.Render("  "+SymImplausible+" "+e))
+		tail = append(tail, c.st.err.Render("  "+SymImplausible+" "+e))
 	}
 	if len(c.canned) > 0 {
 		tail = append(tail, mark(compCanned)+a.CannedLabel)
@@ -260,31 +285,31 @@ func (c *composer) lines(m *Model, w, h int) []string {
 		for i := first; i < first+show; i++ {
 			line := "    " + safetext.Sanitize(c.canned[i])
 			if c.focus == compCanned && i == c.cannedSel {
-				line = m.st.selected.Render("  > " + safetext.Sanitize(c.canned[i]))
+				line = c.st.selected.Render("  > " + safetext.Sanitize(c.canned[i]))
 			}
 			tail = append(tail, truncate(line, w))
 		}
 	}
 	if c.general != "" {
-		tail = append(tail, m.st.err.Render(SymImplausible+" "+c.general))
+		tail = append(tail, c.st.err.Render(SymImplausible+" "+c.general))
 	}
 	switch {
 	case c.busy:
-		tail = append(tail, m.st.dim.Render(a.Saving))
+		tail = append(tail, c.st.dim.Render(a.Saving))
 	case c.confirmQuit:
-		tail = append(tail, m.st.bold.Render(a.DiscardMsgQ))
+		tail = append(tail, c.st.bold.Render(a.DiscardMsgQ+" "+c.confirmHint()))
 	}
 	bh := max(3, h-len(out)-len(tail))
 	c.body.SetWidth(max(20, w-2))
 	c.body.SetHeight(bh)
 	out = append(out, strings.Split(c.body.View(), "\n")...)
-	return append(out, tail...)
+	return strings.Join(append(out, tail...), "\n")
 }
 
-func (c *composer) keys(m *Model) helpKeys {
-	k := m.keys
+func (c *composer) ShortHelp() []key.Binding {
+	k := c.keys
 	if c.confirmQuit {
-		return helpKeys{short: []key.Binding{k.Yes, k.No}, full: [][]key.Binding{{k.Yes, k.No}}}
+		return c.confirmKeys()
 	}
 	short := []key.Binding{k.Save, k.NextField}
 	if len(c.canned) > 0 {
@@ -293,6 +318,12 @@ func (c *composer) keys(m *Model) helpKeys {
 			short = append(short, k.Insert)
 		}
 	}
-	short = append(short, k.Cancel)
-	return helpKeys{short: short, full: [][]key.Binding{short, {k.ForceQuit}}}
+	return append(short, k.Cancel)
+}
+
+func (c *composer) FullHelp() [][]key.Binding {
+	if c.confirmQuit {
+		return [][]key.Binding{c.confirmKeys()}
+	}
+	return [][]key.Binding{c.ShortHelp(), {c.keys.ForceQuit}}
 }

@@ -89,12 +89,9 @@ func (t *texts) courseSummary(flags []domain.CourseFlag) string {
 // courseHeaderLine is the patient header's line of course reminders (the
 // "new patient" one ends as the nurse opens the patient, so it is left
 // out), "" when there are none.
-func (m *Model) courseHeaderLine() string {
+func (p *patientScreen) courseHeaderLine() string {
 	var flags []domain.CourseFlag
-	for _, r := range m.wl.rows {
-		if r.Patient.ID != m.pv.id {
-			continue
-		}
+	if r, ok := p.known(p.id); ok {
 		for _, f := range r.Course {
 			if f.Kind != domain.FlagNewPatient {
 				flags = append(flags, f)
@@ -104,14 +101,14 @@ func (m *Model) courseHeaderLine() string {
 	if len(flags) == 0 {
 		return ""
 	}
-	return m.st.bold.Render(m.t.C.Reminders+": ") + m.t.courseSummary(flags)
+	return p.st.bold.Render(p.t.C.Reminders+": ") + p.t.courseSummary(flags)
 }
 
 // opened drops the "new patient" reminder of patient id from the rows
 // shown, and the row itself from the worklist of open items when nothing
 // else keeps it there: the audited look-up that ends the reminder has just
 // been written, and the worklist is not reloaded when the nurse goes back.
-func (w *worklist) opened(id string) {
+func (w *worklistScreen) opened(id string) {
 	rows := make([]domain.WorklistRow, 0, len(w.rows))
 	changed := false
 	for _, r := range w.rows {

@@ -87,12 +87,12 @@ func TestCourseRemindersOnTheWorklist(t *testing.T) {
 		t.Errorf("new patient: %q", got)
 	}
 	openPatient(t, m, quiet[0].Patient.ID)
-	for _, r := range m.wl.rows {
+	for _, r := range m.worklist.rows {
 		if r.Patient.ID == quiet[0].Patient.ID && strings.Contains(m.t.courseSummary(r.Course), "ny borger") {
 			t.Errorf("still a new patient after being opened: %v", r.Course)
 		}
 	}
-	head := strings.Join(m.patientHeader(), "\n")
+	head := strings.Join(m.patient.patientHeader(), "\n")
 	if !containsAll(head, "opstart slut: sæt individuelle grænser", "revurdering 2 d over tid") || strings.Contains(head, "ny borger") {
 		t.Errorf("patient header:\n%s", head)
 	}

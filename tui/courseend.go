@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -16,53 +17,36 @@ import (
 // The course after enrolment: the re-evaluation (R) and the end (A) in the
 // patient view, and the list of ended courses (F on the worklist).
 
-func (m *Model) reevalKey() key.Binding {
-	return key.NewBinding(key.WithKeys("R"), key.WithHelp("R", m.t.C.KeyReeval))
-}
-
-func (m *Model) endKey() key.Binding {
-	return key.NewBinding(key.WithKeys("A"), key.WithHelp("A", m.t.C.KeyEnd))
-}
-
-func (m *Model) endedKey() key.Binding {
-	return key.NewBinding(key.WithKeys("F"), key.WithHelp("F", m.t.C.KeyEnded))
-}
-
-// canKeep reports whether the re-evaluation and the end are offered.
-func (m *Model) canKeep() bool { return m.canAct() && m.opts.Keeper != nil }
-
 // courseOpen reports whether the patient shown has a course that has not
 // ended.
-func (m *Model) courseOpen() bool {
-	return m.pv.loaded && m.pv.detail.Regime.ID != "" && m.pv.detail.Regime.Phase != domain.PhaseEnded
+func (p *patientScreen) courseOpen() bool {
+	return p.loaded && p.detail.Regime.ID != "" && p.detail.Regime.Phase != domain.PhaseEnded
 }
 
 // courseKeys are the course keys of the patient view that work now.
-func (m *Model) courseKeys() []key.Binding {
-	if !m.canKeep() || !m.courseOpen() {
+func (p *patientScreen) courseKeys() []key.Binding {
+	if !p.canKeep() || !p.courseOpen() {
 		return nil
 	}
-	return []key.Binding{m.reevalKey(), m.endKey()}
+	return []key.Binding{p.keys.Reevaluation, p.keys.EndCourse}
 }
 
-func (m *Model) isCourseKey(msg tea.KeyPressMsg) bool {
-	return m.courseOpen() && (key.Matches(msg, m.reevalKey()) || key.Matches(msg, m.endKey()))
+func (p *patientScreen) isCourseKey(msg tea.KeyPressMsg) bool {
+	return p.courseOpen() && (key.Matches(msg, p.keys.Reevaluation) || key.Matches(msg, p.keys.EndCourse))
 }
 
-func (m *Model) courseAction(msg tea.KeyPressMsg) tea.Cmd {
-	if key.Matches(msg, m.reevalKey()) {
-		m.reevalForm()
-	} else {
-		m.endForm()
+func (p *patientScreen) courseAction(msg tea.KeyPressMsg) dialog {
+	if key.Matches(msg, p.keys.Reevaluation) {
+		return p.reevalForm()
 	}
-	return nil
+	return p.endForm()
 }
 
 // reevalForm records a re-evaluation: the outcome, the next date (continue
 // or change), a note.
-func (m *Model) reevalForm() {
-	c := &m.t.C
-	d := &m.pv.detail
+func (p *patientScreen) reevalForm() dialog {
+	c := &p.t.C
+	d := &p.detail
 	var labels, values []string
 	for _, o := range domain.ReevalOutcomes() {
 		labels = append(labels, c.OutcomeName[o])
@@ -70,64 +54,63 @@ func (m *Model) reevalForm() {
 	}
 	outcome := newChoiceField("outcome", labels, values, 0)
 	hasNext := func() bool { return outcome.value() != string(domain.ReevalEnd) }
-	next := m.opts.Now().In(m.opts.Loc).AddDate(0, 0, 90)
+	next := p.opts.Now().In(p.opts.Loc).AddDate(0, 0, 90)
 	note := newTextField("note", 50, "")
-	note.in.Placeholder = m.t.A.Optional
-	f := &form{
+	note.in.Placeholder = p.t.A.Optional
+	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
 		title: fmt.Sprintf(c.ReevalTitle, safetext.Sanitize(d.Patient.Name)),
 		rows: []*formRow{
 			{label: c.Outcome, fields: []*field{outcome}},
-			{label: c.Next, fields: []*field{newTextField("next", 10, dateYear(next))}, hint: m.t.A.DateHint, show: hasNext},
+			{label: c.Next, fields: []*field{newTextField("next", 10, dateYear(next))}, hint: p.t.A.DateHint, show: hasNext},
 			{label: c.Note, fields: []*field{note}},
 		},
 	}
 	if !d.Regime.Reevaluation.IsZero() {
-		f.intro = []string{m.t.Reevaluation + ": " + dateYear(d.Regime.Reevaluation.In(m.opts.Loc))}
+		f.intro = []string{p.t.Reevaluation + ": " + dateYear(d.Regime.Reevaluation.In(p.opts.Loc))}
 	}
 	pid := d.Patient.ID
-	f.submit = func(m *Model, f *form) tea.Cmd {
-		var p domain.Problems
+	f.submit = func(f *form) tea.Cmd {
+		var probs domain.Problems
 		r := domain.Reevaluation{PatientID: pid, Outcome: domain.ReevalOutcome(f.field("outcome").value()),
-			Note: f.field("note").value(), By: m.opts.User, At: m.opts.Now()}
+			Note: f.field("note").value(), By: p.opts.User, At: p.opts.Now()}
 		if hasNext() {
-			r.Next = m.parseDateField(f, "next", &p, false)
+			r.Next = p.parseDateField(f, "next", &probs, false)
 		}
-		if len(p) > 0 {
-			f.setProblems(m.t, p)
+		if len(probs) > 0 {
+			f.setProblems(p.t, probs)
 			return nil
 		}
-		if err := r.Validate(m.opts.Now().In(m.opts.Loc)); err != nil {
-			f.setProblems(m.t, domain.AsProblems(err))
+		if err := r.Validate(p.opts.Now().In(p.opts.Loc)); err != nil {
+			f.setProblems(p.t, domain.AsProblems(err))
 			return nil
 		}
-		ctx, keeper := m.ctx, m.opts.Keeper
+		ctx, keeper := p.ctx, p.opts.Keeper
 		switch r.Outcome {
 		case domain.ReevalEnd:
 			// The decision is recorded and the end form follows.
 			if err := keeper.RecordReevaluation(ctx, r); err != nil {
-				f.setProblems(m.t, domain.AsProblems(err))
+				f.setProblems(p.t, domain.AsProblems(err))
 				if f.general == "" && len(f.errs) == 0 {
 					f.general = err.Error()
 				}
 				return nil
 			}
-			m.closeDialog()
-			m.endForm()
+			f.next = p.endForm()
 			return nil
 		case domain.ReevalChange:
-			return m.submitForm(f, nil, c.ReevalChangeDone, func() error { return keeper.RecordReevaluation(ctx, r) })
+			return p.submitForm(f, nil, c.ReevalChangeDone, func() error { return keeper.RecordReevaluation(ctx, r) })
 		}
-		return m.submitForm(f, nil, c.ReevalDone, func() error { return keeper.RecordReevaluation(ctx, r) })
+		return p.submitForm(f, nil, c.ReevalDone, func() error { return keeper.RecordReevaluation(ctx, r) })
 	}
-	m.openDialog(formDialog{f.start()})
+	return formDialog{f.start()}
 }
 
 // endForm ends the course: reason, end date, who holds treatment
 // responsibility afterwards, a closing note, and the open items closed
 // with it when the nurse says so.
-func (m *Model) endForm() {
-	c := &m.t.C
-	d := &m.pv.detail
+func (p *patientScreen) endForm() dialog {
+	c := &p.t.C
+	d := &p.detail
 	var rl, rv []string
 	for _, r := range domain.EndReasons() {
 		rl = append(rl, c.ReasonName[r])
@@ -135,11 +118,11 @@ func (m *Model) endForm() {
 	}
 	open := append([]domain.Task(nil), d.OpenTasks...)
 	closeOpen := newToggleField("open", false)
-	f := &form{
+	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
 		title: fmt.Sprintf(c.EndTitle, safetext.Sanitize(d.Patient.Name)),
 		rows: []*formRow{
 			{label: c.Reason, fields: []*field{newChoiceField("reason", rl, rv, 0)}},
-			{label: c.EndDate, fields: []*field{newTextField("end", 10, dateYear(m.opts.Now().In(m.opts.Loc)))}, hint: m.t.A.DateHint},
+			{label: c.EndDate, fields: []*field{newTextField("end", 10, dateYear(p.opts.Now().In(p.opts.Loc)))}, hint: p.t.A.DateHint},
 			{label: c.After, fields: []*field{newChoiceField("after", []string{c.AfterGP, c.AfterClinic},
 				[]string{string(domain.AfterGP), string(domain.AfterClinic)}, 0)}},
 			{label: c.EndNote, fields: []*field{newTextField("note", 50, "")}},
@@ -150,23 +133,23 @@ func (m *Model) endForm() {
 		f.intro = []string{fmt.Sprintf(c.ProbOpen, len(open))}
 	}
 	pid, start := d.Patient.ID, d.Regime.Start
-	f.submit = func(m *Model, f *form) tea.Cmd {
-		var p domain.Problems
-		endDay := m.parseDateField(f, "end", &p, false)
-		if len(p) > 0 {
-			f.setProblems(m.t, p)
+	f.submit = func(f *form) tea.Cmd {
+		var probs domain.Problems
+		endDay := p.parseDateField(f, "end", &probs, false)
+		if len(probs) > 0 {
+			f.setProblems(p.t, probs)
 			return nil
 		}
 		e := domain.CourseEnd{PatientID: pid, Reason: domain.EndReason(f.field("reason").value()), End: endDay,
 			After: domain.AfterCare(f.field("after").value()), Note: f.field("note").value(),
-			OpenItems: len(open), CloseOpen: closeOpen.on, By: m.opts.User, At: m.opts.Now()}
-		if err := e.Validate(m.opts.Now().In(m.opts.Loc), start); err != nil {
-			f.setProblems(m.t, domain.AsProblems(err))
+			OpenItems: len(open), CloseOpen: closeOpen.on, By: p.opts.User, At: p.opts.Now()}
+		if err := e.Validate(p.opts.Now().In(p.opts.Loc), start); err != nil {
+			f.setProblems(p.t, domain.AsProblems(err))
 			return nil
 		}
-		ctx, act, keeper, now, user := m.ctx, m.opts.Actions, m.opts.Keeper, m.opts.Now(), m.opts.User
+		ctx, act, keeper, now, user := p.ctx, p.opts.Actions, p.opts.Keeper, p.opts.Now(), p.opts.User
 		closing := c.ClosedNote
-		return m.submitForm(f, nil, c.Ended, func() error {
+		return p.submitForm(f, nil, c.Ended, func() error {
 			if e.CloseOpen {
 				if err := closeAll(ctx, act, open, closing, user, now); err != nil {
 					return err
@@ -175,7 +158,7 @@ func (m *Model) endForm() {
 			return keeper.EndCourse(ctx, e)
 		})
 	}
-	m.openDialog(formDialog{f.start()})
+	return formDialog{f.start()}
 }
 
 // closeAll acknowledges the open readings and closes the missing
@@ -209,76 +192,81 @@ type endedMsg struct {
 }
 
 // startEnded loads the ended courses and shows them.
-func (m *Model) startEnded() tea.Cmd {
-	ctx, cr, now := m.ctx, m.opts.Course, m.opts.Now()
-	m.loading = true
+func (w *worklistScreen) startEnded() tea.Cmd {
+	ctx, cr, now := w.ctx, w.opts.Course, w.opts.Now()
+	w.loading = true
 	return func() tea.Msg {
 		items, err := cr.EndedCourses(ctx, now)
 		return endedMsg{items: items, err: err}
 	}
 }
 
-func (m *Model) endedLoaded(msg endedMsg) tea.Cmd {
-	m.loading = false
+func (w *worklistScreen) endedLoaded(msg endedMsg) (component, tea.Cmd) {
+	w.loading = false
 	if msg.err != nil {
-		m.err = fmt.Errorf("ended courses: %w", msg.err).Error()
-		return nil
+		w.err = fmt.Errorf("ended courses: %w", msg.err).Error()
+		return w, nil
 	}
-	if m.screen != screenWorklist || m.dlg != nil {
-		return nil
-	}
-	m.openDialog(&endedList{items: msg.items})
-	return nil
+	return &endedList{shared: w.shared, items: msg.items}, nil
 }
 
 // endedList is the list of ended courses; enter opens one (its data stay
 // readable).
 type endedList struct {
+	*shared
+	box
 	items  []domain.EndedCourse
 	cursor int
 }
 
 func (l *endedList) inline() bool { return false }
 
-func (l *endedList) keys(m *Model) helpKeys {
-	k := m.keys
-	return helpKeys{short: []key.Binding{k.Move, k.Open, k.Cancel}, full: [][]key.Binding{{k.Up, k.Down, k.Open, k.Cancel}}}
+func (l *endedList) ShortHelp() []key.Binding {
+	return []key.Binding{l.keys.Move, l.keys.Open, l.keys.Cancel}
 }
 
-func (l *endedList) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	k := m.keys
+func (l *endedList) FullHelp() [][]key.Binding {
+	k := l.keys
+	return [][]key.Binding{{k.Up, k.Down, k.Open, k.Cancel}}
+}
+
+func (l *endedList) Update(m tea.Msg) (component, tea.Cmd) {
+	msg, ok := m.(tea.KeyPressMsg)
+	if !ok {
+		return l, nil
+	}
+	k := l.keys
 	switch {
-	case key.Matches(msg, k.Cancel), msg.String() == "q", msg.String() == "F":
-		return true, nil
+	case key.Matches(msg, k.Cancel), key.Matches(msg, k.Quit), key.Matches(msg, k.EndedCourses):
+		return nil, nil
 	case key.Matches(msg, k.Up):
 		l.cursor = max(0, l.cursor-1)
 	case key.Matches(msg, k.Down):
 		l.cursor = min(len(l.items)-1, l.cursor+1)
 	case key.Matches(msg, k.Open):
 		if l.cursor < 0 || l.cursor >= len(l.items) {
-			return false, nil
+			return l, nil
 		}
-		id := l.items[l.cursor].Patient.ID
-		m.screen = screenPatient
-		m.pv = patientView{id: id}
-		m.loading = true
-		return true, m.loadPatient(id)
+		p := newPatientScreen(l.shared, l.items[l.cursor].Patient.ID)
+		l.loading = true
+		return p, p.load()
 	}
-	return false, nil
+	return l, nil
 }
 
-func (l *endedList) lines(m *Model, w, h int) []string {
-	c := &m.t.C
-	out := []string{m.st.title.Render(c.EndedTitle), ""}
+func (l *endedList) View() string {
+	c := &l.t.C
+	w, h := l.w, l.h
+	out := []string{l.st.title.Render(c.EndedTitle), ""}
 	if len(l.items) == 0 {
-		return append(out, m.st.dim.Render(c.NoEnded))
+		return strings.Join(append(out, l.st.dim.Render(c.NoEnded)), "\n")
 	}
 	for i, e := range l.items {
 		line := fmt.Sprintf("%-22s %s  %s  %s", fit(safetext.Sanitize(e.Patient.Name), 22, false), domain.MaskCPR(e.Patient.CPR),
-			fmt.Sprintf(c.EndedOn, dateYear(e.End.In(m.opts.Loc))), safetext.Sanitize(e.Reason))
+			fmt.Sprintf(c.EndedOn, dateYear(e.End.In(l.opts.Loc))), safetext.Sanitize(e.Reason))
 		line = fit(line, max(10, w-2), false)
 		if i == l.cursor {
-			out = append(out, m.st.selected.Render("> "+line))
+			out = append(out, l.st.selected.Render("> "+line))
 		} else {
 			out = append(out, "  "+line)
 		}
@@ -286,5 +274,5 @@ func (l *endedList) lines(m *Model, w, h int) []string {
 			break
 		}
 	}
-	return out
+	return strings.Join(out, "\n")
 }

@@ -48,13 +48,13 @@ func TestEndCourseForm(t *testing.T) {
 	keeper := &recordingKeeper{}
 	m.opts.Keeper = keeper
 	openPatient(t, m, "p-anna")
-	if len(m.pv.detail.OpenTasks) == 0 {
+	if len(m.patient.detail.OpenTasks) == 0 {
 		t.Fatal("the fixture patient has no open items")
 	}
 	send(m, char('A'))
-	fd, ok := m.dlg.(formDialog)
+	fd, ok := m.dialog.(formDialog)
 	if !ok || !strings.Contains(fd.title, "Afslut forløb") {
-		t.Fatalf("dialog %T", m.dlg)
+		t.Fatalf("dialog %T", m.dialog)
 	}
 	send(m, keyCtrl('s'))
 	if len(keeper.ends) != 0 || !strings.Contains(fd.errs["open"], "åbne opgaver skal kvitteres eller lukkes") {
@@ -102,7 +102,7 @@ func TestReevaluationForm(t *testing.T) {
 	m.opts.Keeper = keeper
 	openPatient(t, m, "p-anna")
 	send(m, char('R'))
-	fd := m.dlg.(formDialog)
+	fd := m.dialog.(formDialog)
 	fd.field("next").in.SetValue(dateYear(testNow.In(cph)))
 	send(m, keyCtrl('s'))
 	if len(keeper.reevals) != 0 || fd.errs["next"] == "" {
@@ -122,16 +122,17 @@ func TestEndedCoursesList(t *testing.T) {
 	p := rows[0].Patient
 	m.opts.Course = endedCourses{fakeCourse: fakeCourse{}, ended: []domain.EndedCourse{{Patient: p, End: testNow, Reason: "afsluttet: stable"}}}
 	send(m, char('F'))
-	drive(m, m.startEnded())
-	if _, ok := m.dlg.(*endedList); !ok {
-		t.Fatalf("dialog %T (%q)", m.dlg, m.err)
+	drive(m, m.worklist.startEnded())
+	if _, ok := m.dialog.(*endedList); !ok {
+		t.Fatalf("dialog %T (%q)", m.dialog, m.err)
 	}
-	view := strings.Join(m.dlg.lines(m, 120, 30), "\n")
+	m.dialog.SetSize(120, 30)
+	view := m.dialog.View()
 	if !containsAll(view, "Afsluttede forløb", domain.MaskCPR(p.CPR), "afsluttet: stable") || strings.Contains(view, "\x1b]0;") {
 		t.Fatalf("list (%q):\n%s", p.Name, view)
 	}
 	send(m, keyEnter)
-	if m.screen != screenPatient || m.pv.id != p.ID {
-		t.Fatalf("enter did not open the patient: %v %q", m.screen, m.pv.id)
+	if m.patient == nil || m.patient.id != p.ID {
+		t.Fatalf("enter did not open the patient: %v %q", m.patient != nil, m.patient.id)
 	}
 }

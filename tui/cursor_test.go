@@ -63,9 +63,9 @@ func TestTaskCursorFollowsEveryMovementKey(t *testing.T) {
 	addWeightTasks(t, m, 30)
 	openPatient(t, m, "p-anna")
 	send(m, char('5'))
-	tasks := m.pv.detail.OpenTasks
-	if len(tasks) < 30 || m.paneHeight() >= len(tasks) {
-		t.Fatalf("the open items must not fit the pane: %d items, pane %d", len(tasks), m.paneHeight())
+	tasks := m.patient.detail.OpenTasks
+	if len(tasks) < 30 || m.patient.paneHeight() >= len(tasks) {
+		t.Fatalf("the open items must not fit the pane: %d items, pane %d", len(tasks), m.patient.paneHeight())
 	}
 	steps := []struct {
 		name string
@@ -75,23 +75,23 @@ func TestTaskCursorFollowsEveryMovementKey(t *testing.T) {
 		{"G", char('G'), len(tasks) - 1},
 		{"g", char('g'), 0},
 		{"end", tea.KeyPressMsg{Code: tea.KeyEnd}, len(tasks) - 1},
-		{"pgup", tea.KeyPressMsg{Code: tea.KeyPgUp}, len(tasks) - 1 - m.paneHeight()},
+		{"pgup", tea.KeyPressMsg{Code: tea.KeyPgUp}, len(tasks) - 1 - m.patient.paneHeight()},
 		{"home", tea.KeyPressMsg{Code: tea.KeyHome}, 0},
-		{"pgdown", tea.KeyPressMsg{Code: tea.KeyPgDown}, m.paneHeight()},
-		{"space", char(' '), min(2*m.paneHeight(), len(tasks)-1)},
-		{"b", char('b'), min(2*m.paneHeight(), len(tasks)-1) - m.paneHeight()},
-		{"k", char('k'), min(2*m.paneHeight(), len(tasks)-1) - m.paneHeight() - 1},
+		{"pgdown", tea.KeyPressMsg{Code: tea.KeyPgDown}, m.patient.paneHeight()},
+		{"space", char(' '), min(2*m.patient.paneHeight(), len(tasks)-1)},
+		{"b", char('b'), min(2*m.patient.paneHeight(), len(tasks)-1) - m.patient.paneHeight()},
+		{"k", char('k'), min(2*m.patient.paneHeight(), len(tasks)-1) - m.patient.paneHeight() - 1},
 	}
 	for _, s := range steps {
 		send(m, s.key)
-		if m.pv.taskCursor != s.want {
-			t.Fatalf("%s: cursor on item %d, want %d", s.name, m.pv.taskCursor, s.want)
+		if m.patient.taskCursor != s.want {
+			t.Fatalf("%s: cursor on item %d, want %d", s.name, m.patient.taskCursor, s.want)
 		}
 		hl := highlightedTask(t, m)
-		task := m.selectedTask()
+		task := m.patient.selectedTask()
 		// The highlighted line names the selected item's reading.
 		var val string
-		for _, r := range m.pv.detail.Readings {
+		for _, r := range m.patient.detail.Readings {
 			if r.ID == task.FocusID {
 				val = m.t.readingText(r)
 			}
@@ -102,13 +102,13 @@ func TestTaskCursorFollowsEveryMovementKey(t *testing.T) {
 	}
 	// x acknowledges exactly the highlighted item, and says which it is.
 	send(m, char('G'))
-	last := m.pv.detail.OpenTasks[len(tasks)-1]
+	last := m.patient.detail.OpenTasks[len(tasks)-1]
 	send(m, char('x'))
-	fd, ok := m.dlg.(formDialog)
+	fd, ok := m.dialog.(formDialog)
 	if !ok {
-		t.Fatalf("dialog = %T", m.dlg)
+		t.Fatalf("dialog = %T", m.dialog)
 	}
-	if want := m.taskSubject(last); !strings.Contains(fd.title, want) {
+	if want := m.patient.taskSubject(last); !strings.Contains(fd.title, want) {
 		t.Fatalf("confirm %q does not name the highlighted item %q", fd.title, want)
 	}
 	send(m, keyEnter)
@@ -124,13 +124,13 @@ func TestAckConfirmationNamesWhat(t *testing.T) {
 	m, _ := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
 	send(m, char('5'), char('x'))
-	fd := m.dlg.(formDialog)
+	fd := m.dialog.(formDialog)
 	if fd.title != "Kvitter Vægt 84,3! (tir 10.03 07:00) for Anna Andersen?" {
 		t.Fatalf("one item: %q", fd.title)
 	}
 	send(m, keyEsc)
 	send(m, char('X'))
-	fd = m.dlg.(formDialog)
+	fd = m.dialog.(formDialog)
 	if fd.title != "Kvitter 2 målinger (1 rød, 1 gul) for Anna Andersen?" {
 		t.Fatalf("all of the patient's: %q", fd.title)
 	}
@@ -153,7 +153,7 @@ func TestQuestionnaireTaskNamed(t *testing.T) {
 		t.Fatalf("questionnaire item: %q", hl)
 	}
 	send(m, char('x'))
-	fd := m.dlg.(formDialog)
+	fd := m.dialog.(formDialog)
 	if !strings.Contains(fd.title, "Spørgeskema !! Er du mere forpustet end før?: Ja, ved let aktivitet (tir 10.03 07:05)") {
 		t.Fatalf("confirm: %q", fd.title)
 	}
@@ -165,16 +165,16 @@ func TestMessageCursorFollowsHomeEnd(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
 	send(m, char('4'), char('g'))
-	if m.pv.msgCursor != 0 {
-		t.Fatalf("g: message cursor %d", m.pv.msgCursor)
+	if m.patient.msgCursor != 0 {
+		t.Fatalf("g: message cursor %d", m.patient.msgCursor)
 	}
 	send(m, char('u'))
 	rc := act.recorded()[0].(readCall)
-	if rc.id != m.pv.detail.Messages[0].ID || rc.read {
+	if rc.id != m.patient.detail.Messages[0].ID || rc.read {
 		t.Fatalf("u after g marked %+v, want the first message unread", rc)
 	}
 	send(m, char('G'))
-	if m.pv.msgCursor != len(m.pv.detail.Messages)-1 {
-		t.Fatalf("G: message cursor %d", m.pv.msgCursor)
+	if m.patient.msgCursor != len(m.patient.detail.Messages)-1 {
+		t.Fatalf("G: message cursor %d", m.patient.msgCursor)
 	}
 }

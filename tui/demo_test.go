@@ -31,8 +31,8 @@ func TestDemoClinic80x24(t *testing.T) {
 	m := New(ctx, st, opts)
 	send(m, tea.WindowSizeMsg{Width: 80, Height: 24})
 	drive(m, m.Init())
-	if m.err != "" || len(m.wl.visible) == 0 {
-		t.Fatalf("demo worklist: err %q, %d rows", m.err, len(m.wl.visible))
+	if m.err != "" || len(m.worklist.visible) == 0 {
+		t.Fatalf("demo worklist: err %q, %d rows", m.err, len(m.worklist.visible))
 	}
 	check := func(what string) {
 		t.Helper()
@@ -54,7 +54,7 @@ func TestDemoClinic80x24(t *testing.T) {
 	send(m, char('G'))
 	check("worklist end")
 	send(m, char('g'), keyEnter)
-	if !m.pv.loaded {
+	if !m.patient.loaded {
 		t.Fatalf("patient did not load: %q", m.err)
 	}
 	for p := 1; p <= paneCount; p++ {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
@@ -21,17 +20,10 @@ type enrolTeamsMsg struct {
 	err   error
 }
 
-func (m *Model) enrolKey() key.Binding {
-	return key.NewBinding(key.WithKeys("n"), key.WithHelp("n", m.t.C.KeyEnrol))
-}
-
-// canEnrol reports whether the console may enrol patients.
-func (m *Model) canEnrol() bool { return m.canAct() && m.opts.Enroller != nil }
-
 // startEnrol loads the teams and opens the enrolment form.
-func (m *Model) startEnrol() tea.Cmd {
-	ctx, act := m.ctx, m.opts.Actions
-	m.loading = true
+func (w *worklistScreen) startEnrol() tea.Cmd {
+	ctx, act := w.ctx, w.opts.Actions
+	w.loading = true
 	return func() tea.Msg {
 		ts, err := act.Teams(ctx)
 		if err != nil {
@@ -41,25 +33,21 @@ func (m *Model) startEnrol() tea.Cmd {
 	}
 }
 
-func (m *Model) enrolTeamsLoaded(msg enrolTeamsMsg) tea.Cmd {
-	m.loading = false
+func (w *worklistScreen) enrolTeamsLoaded(msg enrolTeamsMsg) (component, tea.Cmd) {
+	w.loading = false
 	if msg.err != nil {
-		m.err = msg.err.Error()
-		return nil
+		w.err = msg.err.Error()
+		return w, nil
 	}
-	if m.screen != screenWorklist || m.dlg != nil {
-		return nil
-	}
-	m.enrolForm(msg.teams)
-	return nil
+	return w.enrolForm(msg.teams), nil
 }
 
 // templateLine summarises the start-up regime the patient will start on.
-func (m *Model) templateLine(tm domain.RegimeTemplate) string {
-	c := &m.t.C
+func (sh *shared) templateLine(tm domain.RegimeTemplate) string {
+	c := &sh.t.C
 	var parts []string
 	for _, s := range tm.Schedules {
-		p := m.t.KindLong[s.Kind]
+		p := sh.t.KindLong[s.Kind]
 		if s.Freq.Kind == domain.Daily {
 			p += " " + c.Daily
 		}
@@ -87,11 +75,11 @@ func (m *Model) templateLine(tm domain.RegimeTemplate) string {
 				return "–"
 			}
 			if k == domain.KindWeight {
-				return m.t.signed(x.V)
+				return sh.t.signed(x.V)
 			}
-			return m.t.number(x.V, decimalsFor(x.V))
+			return sh.t.number(x.V, decimalsFor(x.V))
 		}
-		lims = append(lims, fmt.Sprintf("%s %s/%s/%s/%s", m.t.KindShort[k], v(l.RedHigh), v(l.YellowHigh), v(l.YellowLow), v(l.RedLow)))
+		lims = append(lims, fmt.Sprintf("%s %s/%s/%s/%s", sh.t.KindShort[k], v(l.RedHigh), v(l.YellowHigh), v(l.YellowLow), v(l.RedLow)))
 	}
 	what := strings.Join(parts, ", ")
 	if len(lims) > 0 {
@@ -101,11 +89,10 @@ func (m *Model) templateLine(tm domain.RegimeTemplate) string {
 }
 
 // enrolForm opens the enrolment form.
-func (m *Model) enrolForm(teams []domain.Team) {
-	c := &m.t.C
+func (w *worklistScreen) enrolForm(teams []domain.Team) dialog {
+	c := &w.t.C
 	if len(teams) == 0 {
-		m.openDialog(&notice{text: c.NoTeams})
-		return
+		return w.notice(c.NoTeams)
 	}
 	var labels, ids []string
 	byID := map[string]domain.Team{}
@@ -118,15 +105,15 @@ func (m *Model) enrolForm(teams []domain.Team) {
 		ids = append(ids, tm.ID)
 		byID[tm.ID] = tm
 	}
-	tmpl := m.opts.Enroller.Template()
-	today := m.opts.Now().In(m.opts.Loc)
+	tmpl := w.opts.Enroller.Template()
+	today := w.opts.Now().In(w.opts.Loc)
 	cpr := newTextField("cpr", 11, "")
 	cpr.in.Placeholder = c.CPRHint
 	contact := newTextField("contact", 20, "")
-	contact.in.Placeholder = m.t.A.Optional
-	f := &form{
+	contact.in.Placeholder = w.t.A.Optional
+	f := &form{shared: w.shared,
 		title: c.Title,
-		intro: []string{c.Template + ": " + m.templateLine(tmpl)},
+		intro: []string{c.Template + ": " + w.templateLine(tmpl)},
 		rows: []*formRow{
 			{label: c.CPR, fields: []*field{cpr}, hint: c.CPRHint},
 			{label: c.Name, fields: []*field{newTextField("name", 30, "")}},
@@ -138,35 +125,35 @@ func (m *Model) enrolForm(teams []domain.Team) {
 			{label: c.Titration, fields: []*field{newToggleField("titration", false)}},
 			{label: c.Able, fields: []*field{newToggleField("able", false)}, hint: c.AbleHint},
 			{label: c.Consent, fields: []*field{newToggleField("consent", false)}},
-			{label: c.CDay, fields: []*field{newTextField("consent-date", 10, dateYear(today))}, hint: m.t.A.DateHint},
+			{label: c.CDay, fields: []*field{newTextField("consent-date", 10, dateYear(today))}, hint: w.t.A.DateHint},
 		},
 	}
 	warned := ""
-	f.submit = func(m *Model, f *form) tea.Cmd {
+	f.submit = func(f *form) tea.Cmd {
 		var p domain.Problems
-		w := 0.0
+		weight := 0.0
 		if v := f.field("refweight").value(); v != "" {
 			n, ok := parseNumber(v)
 			if !ok {
 				p = append(p, &domain.FieldError{Field: "refweight", Code: codeNumber, Msg: "not a number"})
 			}
-			w = n
+			weight = n
 		}
-		consentDay := m.parseDateField(f, "consent-date", &p, true)
+		consentDay := w.parseDateField(f, "consent-date", &p, true)
 		e := domain.Enrolment{
-			ID: m.opts.NewID(), CPR: f.field("cpr").value(), Name: f.field("name").value(),
+			ID: w.opts.NewID(), CPR: f.field("cpr").value(), Name: f.field("name").value(),
 			Contact: f.field("contact").value(), Team: byID[f.field("team").value()],
-			Physician: f.field("physician").value(), ReferenceWeight: w,
+			Physician: f.field("physician").value(), ReferenceWeight: weight,
 			Inclusion: domain.Inclusion{ReducedEF: f.field("ef").on, Titration: f.field("titration").on,
 				AbleOrHelped: f.field("able").on, Consent: f.field("consent").on},
-			ConsentDate: consentDay, By: m.opts.User, At: m.opts.Now(),
+			ConsentDate: consentDay, By: w.opts.User, At: w.opts.Now(),
 		}
-		parsed, err := e.Validate(m.opts.Now().In(m.opts.Loc))
+		parsed, err := e.Validate(w.opts.Now().In(w.opts.Loc))
 		if err != nil {
 			p = append(p, domain.AsProblems(err)...)
 		}
 		if len(p) > 0 {
-			f.setProblems(m.t, p)
+			f.setProblems(w.t, p)
 			return nil
 		}
 		// The modulus-11 check is a warning only: shown once per number,
@@ -176,8 +163,8 @@ func (m *Model) enrolForm(teams []domain.Team) {
 			f.general = c.Mod11Warn
 			return nil
 		}
-		ctx, en := m.ctx, m.opts.Enroller
-		return m.submitForm(f, nil, c.Enrolled, func() error { return en.Enrol(ctx, e) })
+		ctx, en := w.ctx, w.opts.Enroller
+		return w.submitForm(f, nil, c.Enrolled, func() error { return en.Enrol(ctx, e) })
 	}
-	m.openDialog(formDialog{f.start()})
+	return formDialog{f.start()}
 }

@@ -40,11 +40,11 @@ func enrolModel(t *testing.T) (*Model, *recordingEnroller) {
 func TestEnrolForm(t *testing.T) {
 	m, en := enrolModel(t)
 	send(m, char('n'))
-	fd, ok := m.dlg.(formDialog)
+	fd, ok := m.dialog.(formDialog)
 	if !ok {
-		t.Fatalf("dialog = %T (%q)", m.dlg, m.err)
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
 	}
-	view := strings.Join(fd.lines(m, 120, 40), "\n")
+	view := strings.Join(fd.lines(120, 40), "\n")
 	if !containsAll(view, "Opret borger", "Opstart hjertesvigt", "BT uden grænser", "14 dage", "Informeret samtykke", "Vægt +3/+2/-2/-3") {
 		t.Fatalf("form:\n%s", view)
 	}
@@ -70,8 +70,8 @@ func TestEnrolForm(t *testing.T) {
 	if e.CPR != "010180-1234" || e.ReferenceWeight != 82.5 || e.Team.ID != "team-a" || !e.Inclusion.Consent || e.ConsentDate.IsZero() {
 		t.Errorf("enrolment %+v", e)
 	}
-	if m.dlg != nil || !strings.Contains(m.flash, "Borger oprettet") {
-		t.Errorf("dialog %T flash %q", m.dlg, m.flash)
+	if m.dialog != nil || !strings.Contains(m.flash, "Borger oprettet") {
+		t.Errorf("dialog %T flash %q", m.dialog, m.flash)
 	}
 }
 
@@ -81,7 +81,7 @@ func TestEnrolFormShowsWhoHoldsThePatient(t *testing.T) {
 	m, en := enrolModel(t)
 	en.err = domain.Problems{&domain.FieldError{Field: "cpr", Code: domain.CodeEnrolled, Other: "Klinik Nord (Sygehus Nord)"}}
 	send(m, char('n'))
-	fd := m.dlg.(formDialog)
+	fd := m.dialog.(formDialog)
 	fd.field("cpr").in.SetValue("0101801233")
 	fd.field("name").in.SetValue("Ny Borger")
 	fd.field("physician").in.SetValue("Dr. Hansen")
@@ -97,7 +97,7 @@ func TestEnrolFormShowsWhoHoldsThePatient(t *testing.T) {
 func TestNoEnrolWithoutEnroller(t *testing.T) {
 	m, _ := actingModel(t, 120, 40)
 	send(m, char('n'))
-	if fd, ok := m.dlg.(formDialog); ok && fd.title == "Opret borger" {
+	if fd, ok := m.dialog.(formDialog); ok && fd.title == "Opret borger" {
 		t.Fatal("enrolment offered without an Enroller")
 	}
 }

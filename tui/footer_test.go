@@ -41,11 +41,11 @@ func TestSlashStartsFreshSearch(t *testing.T) {
 	send(m, keyEnter, char('/'))
 	typeText(m, "bent")
 	send(m, keyEnter)
-	if v := m.wl.filter.Value(); v != "bent" {
+	if v := m.worklist.filter.Value(); v != "bent" {
 		t.Fatalf("search = %q, want bent", v)
 	}
-	if len(m.wl.visible) != 1 || m.wl.rows[m.wl.visible[0]].Patient.ID != "p-bent" {
-		t.Fatalf("search shows %v", m.wl.visible)
+	if len(m.worklist.visible) != 1 || m.worklist.rows[m.worklist.visible[0]].Patient.ID != "p-bent" {
+		t.Fatalf("search shows %v", m.worklist.visible)
 	}
 }
 
@@ -53,11 +53,11 @@ func TestSlashStartsFreshSearch(t *testing.T) {
 // pane how many lines it has beyond the screen.
 func TestMoreRowsHint(t *testing.T) {
 	m, _ := loaded(t, testOptions(), 100, 10)
-	h := m.worklistBodyHeight()
-	if h >= len(m.wl.visible) {
-		t.Fatalf("all %d rows fit %d lines", len(m.wl.visible), h)
+	h := m.worklist.bodyHeight()
+	if h >= len(m.worklist.visible) {
+		t.Fatalf("all %d rows fit %d lines", len(m.worklist.visible), h)
 	}
-	below := len(m.wl.visible) - h
+	below := len(m.worklist.visible) - h
 	if l := screenLine(t, m, "rød"); !strings.Contains(l, "↓ "+itoa(below)+" flere") {
 		t.Errorf("no hint of the %d rows below: %q", below, l)
 	}
@@ -65,7 +65,7 @@ func TestMoreRowsHint(t *testing.T) {
 	if l := screenLine(t, m, "rød"); !strings.Contains(l, "↑ "+itoa(below)+" over") || strings.Contains(l, "flere") {
 		t.Errorf("at the end: %q", l)
 	}
-	m.wl.filter.SetValue("")
+	m.worklist.filter.SetValue("")
 	openPatient(t, m, "p-anna")
 	if l := screenLine(t, m, "Vægtkurve"); !strings.Contains(l, "linje 1–") {
 		t.Errorf("measurements pane longer than the screen without a hint: %q", l)
@@ -83,7 +83,7 @@ func TestHeaderTeamUserAndSingular(t *testing.T) {
 		t.Errorf("header: %q", l)
 	}
 	var b strings.Builder
-	if err := WriteWorklistTable(&b, m.wl.rows[:1], opts, 100); err != nil {
+	if err := WriteWorklistTable(&b, m.worklist.rows[:1], opts, 100); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), "1 borger\n") {
@@ -97,7 +97,7 @@ func TestFieldErrorClearsWhenFixed(t *testing.T) {
 	m, _ := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
 	send(m, char('p'))
-	fd := m.dlg.(formDialog)
+	fd := m.dialog.(formDialog)
 	send(m, keyTab)
 	typeText(m, "01.03.2026") // before the start
 	send(m, keyCtrl('s'))
@@ -110,7 +110,7 @@ func TestFieldErrorClearsWhenFixed(t *testing.T) {
 	}
 	// The composer too.
 	send(m, keyEsc, char('y'), char('n'))
-	c := m.dlg.(*composer)
+	c := m.dialog.(*composer)
 	typeText(m, "Vægt")
 	send(m, keyTab)
 	c.body.SetValue(strings.Repeat("a", 2001))
@@ -127,7 +127,7 @@ func TestFieldErrorClearsWhenFixed(t *testing.T) {
 // At 80 columns the group counts go compact to make room for the hint.
 func TestMoreRowsHintAt80(t *testing.T) {
 	m, _ := loaded(t, testOptions(), 80, 10)
-	below := len(m.wl.visible) - m.worklistBodyHeight()
+	below := len(m.worklist.visible) - m.worklist.bodyHeight()
 	if below <= 0 {
 		t.Fatalf("all rows fit")
 	}

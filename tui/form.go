@@ -63,19 +63,29 @@ func (r *formRow) visible() bool { return r.show == nil || r.show() }
 // submit parses and validates; it returns a command to run the action, or
 // nil after setting problems.
 type form struct {
-	title        string
-	intro        []string
-	rows         []*formRow
-	focus        int
-	errs         map[string]string // field id -> message
-	general      string
-	enterSubmits bool
-	busy         bool
-	confirmQuit  bool
-	offset       int
-	initial      string
-	submit       func(m *Model, f *form) tea.Cmd
+	*shared
+	box
+	// patientID, patientName: the patient the form acts on, if any (a
+	// cover overlap found without a patient names this one).
+	patientID, patientName string
+	title                  string
+	intro                  []string
+	rows                   []*formRow
+	focus                  int
+	errs                   map[string]string // field id -> message
+	general                string
+	enterSubmits           bool
+	busy                   bool
+	confirmQuit            bool
+	offset                 int
+	initial                string
+	// next, when a submit sets it, replaces the form (see submitted).
+	next   dialog
+	submit func(f *form) tea.Cmd
 }
+
+// newForm is an empty form over the shared context.
+func (s *shared) newForm(title string) *form { return &form{shared: s, title: title} }
 
 // newTextField is a text input of w cells with an optional initial value.
 func newTextField(id string, w int, value string) *field {
@@ -203,42 +213,42 @@ func (f *form) rowOf(fl *field) *formRow {
 	return &formRow{}
 }
 
-// update handles a key in the form. It returns done when the form is to be
-// closed (cancelled) and the command to run.
-func (f *form) update(m *Model, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
-	k := m.keys
+// update handles a key in the form d shows: d stays open, nil when the
+// form is cancelled; the command runs the action.
+func (f *form) update(d formDialog, msg tea.KeyPressMsg) (component, tea.Cmd) {
+	k := f.keys
 	if f.busy {
-		return false, nil
+		return d, nil
 	}
 	if f.confirmQuit {
 		switch {
 		case key.Matches(msg, k.Yes):
-			return true, nil
+			return nil, nil
 		case key.Matches(msg, k.No):
 			f.confirmQuit = false
 		}
-		return false, nil
+		return d, nil
 	}
 	cur := f.current()
 	switch {
 	case key.Matches(msg, k.Cancel):
 		if f.dirty() {
 			f.confirmQuit = true
-			return false, nil
+			return d, nil
 		}
-		return true, nil
+		return nil, nil
 	case key.Matches(msg, k.Save), f.enterSubmits && key.Matches(msg, k.Open):
 		f.errs, f.general = nil, ""
-		return false, f.submit(m, f)
+		return f.submitted(d)
 	case key.Matches(msg, k.NextField), key.Matches(msg, k.Open), msg.String() == "down":
 		f.setFocus(f.focus + 1)
-		return false, nil
+		return d, nil
 	case key.Matches(msg, k.PrevField), msg.String() == "up":
 		f.setFocus(f.focus - 1)
-		return false, nil
+		return d, nil
 	}
 	if cur == nil {
-		return false, nil
+		return d, nil
 	}
 	// An error shown next to a field goes as soon as the nurse changes
 	// that field: it described the old value (the next save checks again).
@@ -271,16 +281,27 @@ func (f *form) update(m *Model, msg tea.KeyPressMsg) (done bool, cmd tea.Cmd) {
 	default:
 		var c tea.Cmd
 		cur.in, c = cur.in.Update(msg)
-		return false, c
+		return d, c
 	}
-	return false, nil
+	return d, nil
+}
+
+// submitted runs the form's submit; a form may hand over to another
+// dialog (next), e.g. the re-evaluation deciding to end the course.
+func (f *form) submitted(d formDialog) (component, tea.Cmd) {
+	f.next = nil
+	cmd := f.submit(f)
+	if f.next != nil {
+		return f.next, cmd
+	}
+	return d, cmd
 }
 
 // lines renders the form in at most h lines of width w, scrolled so the
 // focused field is visible.
-func (f *form) lines(m *Model, w, h int) []string {
-	t := m.t
-	head := []string{m.st.title.Render(f.title)}
+func (f *form) lines(w, h int) []string {
+	t := f.t
+	head := []string{f.st.title.Render(f.title)}
 	head = append(head, f.intro...)
 	cur := f.current()
 	var body []string
@@ -298,33 +319,33 @@ func (f *form) lines(m *Model, w, h int) []string {
 				gutter = "> "
 				focusLine = len(body)
 			}
-			cells = append(cells, m.fieldView(fl, fl == cur))
+			cells = append(cells, f.fieldView(fl, fl == cur))
 			if e, ok := f.errs[fl.id]; ok {
 				errs = append(errs, e)
 			}
 		}
 		label := fit(r.label, labelW, false)
 		if gutter == "> " {
-			label = m.st.bold.Render(label)
+			label = f.st.bold.Render(label)
 		}
 		line := gutter + label + " " + strings.Join(cells, " ")
 		if r.hint != "" {
-			line += " " + m.st.dim.Render(r.hint)
+			line += " " + f.st.dim.Render(r.hint)
 		}
 		body = append(body, line)
 		for _, e := range errs {
-			body = append(body, m.st.err.Render(strings.Repeat(" ", labelW+3)+SymImplausible+" "+e))
+			body = append(body, f.st.err.Render(strings.Repeat(" ", labelW+3)+SymImplausible+" "+e))
 		}
 	}
 	var foot []string
 	if f.general != "" {
-		foot = append(foot, m.st.err.Render(SymImplausible+" "+f.general))
+		foot = append(foot, f.st.err.Render(SymImplausible+" "+f.general))
 	}
 	switch {
 	case f.busy:
-		foot = append(foot, m.st.dim.Render(t.A.Saving))
+		foot = append(foot, f.st.dim.Render(t.A.Saving))
 	case f.confirmQuit:
-		foot = append(foot, m.st.bold.Render(t.A.DiscardQ))
+		foot = append(foot, f.st.bold.Render(t.A.DiscardQ+" "+f.confirmHint()))
 	}
 	room := max(1, h-len(head)-len(foot))
 	if focusLine < f.offset {
@@ -340,7 +361,7 @@ func (f *form) lines(m *Model, w, h int) []string {
 }
 
 // fieldView renders one field.
-func (m *Model) fieldView(fl *field, focused bool) string {
+func (s *shared) fieldView(fl *field, focused bool) string {
 	switch fl.kind {
 	case fieldChoice:
 		label := ""
@@ -348,7 +369,7 @@ func (m *Model) fieldView(fl *field, focused bool) string {
 			label = fl.labels[fl.sel]
 		}
 		if focused {
-			return m.st.selected.Render("‹ " + label + " ›")
+			return s.st.selected.Render("‹ " + label + " ›")
 		}
 		return "  " + label + "  "
 	case fieldToggle:
@@ -357,7 +378,7 @@ func (m *Model) fieldView(fl *field, focused bool) string {
 			box = "[x]"
 		}
 		if focused {
-			return m.st.selected.Render(box)
+			return s.st.selected.Render(box)
 		}
 		return box
 	}
@@ -365,7 +386,7 @@ func (m *Model) fieldView(fl *field, focused bool) string {
 	if !focused {
 		v = fit(fl.in.Value(), fl.width, false)
 		if fl.in.Value() == "" {
-			v = m.st.dim.Render(fit(fl.in.Placeholder, fl.width, false))
+			v = s.st.dim.Render(fit(fl.in.Placeholder, fl.width, false))
 		}
 	}
 	return "[" + v + "]"

@@ -61,7 +61,7 @@ func startProgram(t *testing.T, opts Options, w, h int) (*teatest.TestModel, *pr
 		teatest.WithInitialTermSize(w, h),
 		teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)),
 	)
-	waitModel(t, tm, p, func(m *Model) bool { return m.wl.loaded && !m.loading })
+	waitModel(t, tm, p, func(m *Model) bool { return m.worklist.loaded && !m.loading })
 	return tm, p
 }
 
@@ -143,7 +143,7 @@ func TestGoldenFilterCPR(t *testing.T) {
 func TestGoldenAllToggle(t *testing.T) {
 	tm, p := startProgram(t, testOptions(), 100, 30)
 	press(tm, char('a'))
-	waitModel(t, tm, p, func(m *Model) bool { return m.wl.all && !m.loading })
+	waitModel(t, tm, p, func(m *Model) bool { return m.worklist.all && !m.loading })
 	golden.RequireEqual(t, finalScreen(t, tm))
 }
 
@@ -165,7 +165,7 @@ func TestGoldenEnglish(t *testing.T) {
 func openAnna(t *testing.T, tm *teatest.TestModel, p *probe) {
 	t.Helper()
 	press(tm, keyDown, keyEnter)
-	waitModel(t, tm, p, func(m *Model) bool { return m.pv.loaded && m.pv.id == "p-anna" })
+	waitModel(t, tm, p, func(m *Model) bool { return m.patient.loaded && m.patient.id == "p-anna" })
 }
 
 func TestGoldenPatientPanes(t *testing.T) {

@@ -1,29 +1,50 @@
 package tui
 
 import (
+	"strings"
+
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 )
 
-// helpLines is the full help overlay: the keys of the screen underneath and
-// the legend of the status symbols.
-func (m *Model) helpLines(h int) []string {
-	t := m.t
-	m.showHelp = false
-	keys := m.activeKeys() // the keys of the screen under the overlay
-	m.showHelp = true
-	groups := keys.full
+// helpOverlay is the full help (?): the keys of the component underneath,
+// from its key map, and the legend of the status symbols.
+type helpOverlay struct {
+	*shared
+	box
+	under help.KeyMap // the key map of the component under the overlay
+}
+
+func (o *helpOverlay) Update(msg tea.Msg) (component, tea.Cmd) {
+	if msg, ok := msg.(tea.KeyPressMsg); ok && key.Matches(msg, o.keys.CloseHelp) {
+		return nil, nil
+	}
+	return o, nil
+}
+
+func (o *helpOverlay) ShortHelp() []key.Binding {
+	return []key.Binding{o.keys.CloseHelp, o.keys.ForceQuit}
+}
+func (o *helpOverlay) FullHelp() [][]key.Binding {
+	return [][]key.Binding{o.ShortHelp()}
+}
+
+func (o *helpOverlay) View() string {
+	t := o.t
+	groups := o.under.FullHelp()
 	if n := len(groups); n > 0 {
 		last := append([]key.Binding(nil), groups[n-1]...)
-		groups = append(groups[:n-1:n-1], append(last, m.keys.CloseHelp))
+		groups = append(groups[:n-1:n-1], append(last, o.keys.CloseHelp))
 	}
-	out := []string{m.st.title.Render(t.HelpTitle), ""}
-	out = append(out, splitLines(m.help.FullHelpView(groups))...)
-	out = append(out, "", m.st.title.Render(t.LegendTitle))
+	out := []string{o.st.title.Render(t.HelpTitle), ""}
+	out = append(out, splitLines(o.help.FullHelpView(groups))...)
+	out = append(out, "", o.st.title.Render(t.LegendTitle))
 	for _, e := range t.Legend {
 		out = append(out, "  "+fit(e.Symbol, 9, false)+" "+e.Meaning)
 	}
-	if len(out) > h {
-		out = out[:max(0, h)]
+	if len(out) > o.h {
+		out = out[:max(0, o.h)]
 	}
-	return out
+	return strings.Join(out, "\n")
 }

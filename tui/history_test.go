@@ -67,9 +67,9 @@ func TestCoverOverlapNamesTheCover(t *testing.T) {
 	m, act := actingModel(t, 140, 30)
 	openPatient(t, m, "p-bent") // covered by team B 05.03–14.03
 	send(m, char('t'))
-	fd, ok := m.dlg.(formDialog)
+	fd, ok := m.dialog.(formDialog)
 	if !ok {
-		t.Fatalf("dialog = %T (%q)", m.dlg, m.err)
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
 	}
 	for i, v := range fd.field("team").values {
 		if v == "team-c" {

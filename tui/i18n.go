@@ -101,7 +101,7 @@ type actionTexts struct {
 	Questionnaire, QuestionnaireShort                  string
 	Acked, AckSkipped                                  string // "%d kvitteret", "(%d allerede kvitteret)"
 	NothingToAck                                       string
-	YesNo, Saving                                      string
+	Saving                                             string
 	Note, Receipt                                      string
 	Optional                                           string
 	DiscardQ, DiscardMsgQ                              string
@@ -296,13 +296,12 @@ func danishActionTexts() actionTexts {
 		Acked:              "%d kvitteret.",
 		AckSkipped:         "(%d var allerede kvitteret)",
 		NothingToAck:       "Intet at kvittere (manglende målinger kræver en årsag).",
-		YesNo:              "(y/enter = ja, n/esc = nej)",
 		Saving:             "Gemmer …",
 		Note:               "Note",
 		Receipt:            "Kvittering til borger",
 		Optional:           "valgfri",
-		DiscardQ:           "Kassér det indtastede? (y = ja, n = nej)",
-		DiscardMsgQ:        "Kassér beskeden? (y = ja, n = nej)",
+		DiscardQ:           "Kassér det indtastede?",
+		DiscardMsgQ:        "Kassér beskeden?",
 		ResolveTitle:       "Manglende måling: %s, frist %s",
 		Resolved:           "Manglende måling afsluttet.",
 		Reason:             "Årsag",
@@ -545,13 +544,12 @@ func englishActionTexts() actionTexts {
 		Acked:              "%d acknowledged.",
 		AckSkipped:         "(%d were already acknowledged)",
 		NothingToAck:       "Nothing to acknowledge (missing measurements need a reason).",
-		YesNo:              "(y/enter = yes, n/esc = no)",
 		Saving:             "Saving …",
 		Note:               "Note",
 		Receipt:            "Receipt to patient",
 		Optional:           "optional",
-		DiscardQ:           "Discard what you typed? (y = yes, n = no)",
-		DiscardMsgQ:        "Discard the message? (y = yes, n = no)",
+		DiscardQ:           "Discard what you typed?",
+		DiscardMsgQ:        "Discard the message?",
 		ResolveTitle:       "Missing measurement: %s, due %s",
 		Resolved:           "Missing measurement resolved.",
 		Reason:             "Reason",

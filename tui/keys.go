@@ -4,8 +4,9 @@ import (
 	"charm.land/bubbles/v2/key"
 )
 
-// keyMap holds every key binding of the console; which of them work depends
-// on the state (see Model.activeKeys).
+// keyMap holds every key binding of the console, shared by the components;
+// each component's ShortHelp and FullHelp say which of them work there and
+// now.
 type keyMap struct {
 	Up, Down, Move, Home, End, Open, Filter, Clear, Apply, All key.Binding
 	Help, CloseHelp, Quit, ForceQuit, Back, SyncNow            key.Binding
@@ -19,12 +20,34 @@ type keyMap struct {
 	History                                                               key.Binding
 	// Confirm lines, forms and the composer.
 	Yes, No, Save, Cancel, NextField, PrevField, Cycle, Canned, Insert key.Binding
+
+	screenKeys
 }
 
-func newKeyMap(t *texts) keyMap {
+// screenKeys are the bindings of one screen or dialog each (KeyBindings
+// lists them after the others).
+type screenKeys struct {
+	// SyncProblems opens the sync-problems screen (where the console has a
+	// resolver).
+	SyncProblems key.Binding
+	// SyncKeepMine and SyncKeepTheirs settle a sync problem (their help
+	// reads "retry" and "discard" for a failed change).
+	SyncKeepMine, SyncKeepTheirs key.Binding
+	// Enrol and EndedCourses are the worklist's course keys.
+	Enrol, EndedCourses key.Binding
+	// Reevaluation and EndCourse are the patient view's course keys.
+	Reevaluation, EndCourse key.Binding
+	// ConfirmForm sends a short form with enter (ctrl+s works too).
+	ConfirmForm key.Binding
+	// BackToForm leaves the regime conflict for the form.
+	BackToForm key.Binding
+}
+
+func newKeyMap(t *texts, lang string) keyMap {
 	b := func(keys []string, help, desc string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
+	sync := syncCatalog(lang)
 	return keyMap{
 		// Arrows and vim's j/k move. Acknowledging is x ("tick
 		// off"), not k, so j/k stay free for movement. Text inputs and
@@ -73,14 +96,17 @@ func newKeyMap(t *texts) keyMap {
 		Cycle:      b([]string{"left", "right", "space"}, "←→/space", t.A.KeyCycle),
 		Canned:     b([]string{"ctrl+t"}, "ctrl+t", t.A.KeyCanned),
 		Insert:     b([]string{"enter"}, "enter", t.A.KeyInsert),
+
+		screenKeys: screenKeys{
+			SyncProblems:   b([]string{"S"}, "S", sync.Key),
+			SyncKeepMine:   b([]string{"m"}, "m", sync.KeepMine),
+			SyncKeepTheirs: b([]string{"t"}, "t", sync.KeepTheirs),
+			Enrol:          b([]string{"n"}, "n", t.C.KeyEnrol),
+			EndedCourses:   b([]string{"F"}, "F", t.C.KeyEnded),
+			Reevaluation:   b([]string{"R"}, "R", t.C.KeyReeval),
+			EndCourse:      b([]string{"A"}, "A", t.C.KeyEnd),
+			ConfirmForm:    b([]string{"enter", "ctrl+s"}, "enter", t.A.KeyConfirm),
+			BackToForm:     b([]string{"esc"}, "esc", t.A.KeyBackToForm),
+		},
 	}
 }
-
-// helpKeys adapts a set of active bindings to help.KeyMap.
-type helpKeys struct {
-	short []key.Binding
-	full  [][]key.Binding
-}
-
-func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
-func (h helpKeys) FullHelp() [][]key.Binding { return h.full }

@@ -52,8 +52,8 @@ const (
 	styleGroup
 )
 
-// wlLayout is the column layout of the worklist for one width.
-type wlLayout struct {
+// worklistLayout is the column layout of the worklist for one width.
+type worklistLayout struct {
 	cols    []column
 	width   int
 	now     time.Time
@@ -65,7 +65,7 @@ const colGap = 1
 // layoutWorklist chooses columns and widths for the given terminal width:
 // optional columns are dropped (SpO2, then team, waiting time, CPR) until the
 // minimum widths fit; the spare width goes to name, open items and team.
-func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width int, now time.Time) wlLayout {
+func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width int, now time.Time) worklistLayout {
 	hasSpO2 := false
 	longest, shortest, longName, longTeam := 0, 0, 0, 0
 	for _, i := range visible {
@@ -138,7 +138,7 @@ func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width in
 			}
 		}
 	}
-	l := wlLayout{cols: cols, width: width, now: now}
+	l := worklistLayout{cols: cols, width: width, now: now}
 	for _, c := range cols {
 		if c.id == colOpen {
 			l.longSum = c.width >= longest
@@ -148,7 +148,7 @@ func layoutWorklist(t *texts, rows []domain.WorklistRow, visible []int, width in
 }
 
 // heading is the column-title line.
-func (l wlLayout) heading() string {
+func (l worklistLayout) heading() string {
 	cells := make([]cell, len(l.cols))
 	for i, c := range l.cols {
 		cells[i] = cell{text: c.title}
@@ -157,7 +157,7 @@ func (l wlLayout) heading() string {
 }
 
 // cells computes the text of every column for one patient.
-func (l wlLayout) cells(t *texts, r *domain.WorklistRow) []cell {
+func (l worklistLayout) cells(t *texts, r *domain.WorklistRow) []cell {
 	out := make([]cell, len(l.cols))
 	g := r.Group()
 	openAt := -1
@@ -255,7 +255,7 @@ func fit(s string, w int, right bool) string {
 
 // plainRow joins cells without colours; cursor marks the selected row with
 // a ">" in the gutter so it shows without reverse video too.
-func (l wlLayout) plainRow(cells []cell, cursor bool) string {
+func (l worklistLayout) plainRow(cells []cell, cursor bool) string {
 	var b strings.Builder
 	if cursor {
 		b.WriteString(">")
@@ -272,7 +272,7 @@ func (l wlLayout) plainRow(cells []cell, cursor bool) string {
 }
 
 // styledRow joins cells with their colours.
-func (l wlLayout) styledRow(st styles, cells []cell) string {
+func (l worklistLayout) styledRow(st styles, cells []cell) string {
 	var b strings.Builder
 	b.WriteString(" ")
 	for i, c := range l.cols {

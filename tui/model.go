@@ -2,59 +2,30 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"strings"
-	"time"
 
-	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
 
 	"github.com/telehjerte/telehjerte-tui/console"
-	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/tui/safetext"
 )
 
-type screen int
-
-const (
-	screenWorklist screen = iota
-	screenPatient
-)
-
-// Model is the console's bubbletea model. Create it with New.
+// Model is the console's bubbletea model, the root of its components (see
+// shared.go). It routes: the global keys (quit, help, sync now, the sync
+// problems), the window size, and results addressed to a component; it
+// keeps the worklist, the open patient view and the open dialog, and hands
+// the help the active component's key map. Create it with New.
 type Model struct {
-	ctx  context.Context
-	src  console.Source
-	opts Options
-	t    *texts
-	st   styles
-	keys keyMap
-	help help.Model
+	*shared
 
-	width, height int
-	screen        screen
-	showHelp      bool
-	loading       bool
-	err           string
+	worklist *worklistScreen
+	patient  *patientScreen // the open patient, nil on the worklist
+	dialog   dialog         // the open dialog, nil when none
+	overlay  *helpOverlay   // the full help, nil when closed
 
-	wl worklist
-	pv patientView
-
-	dlg   dialog // an open action dialog, or nil
-	flash string // the outcome of the last action, until the next key
-
-	// wantAll is the worklist mode last asked for (the all/open toggle),
-	// which a background refresh keeps even before that load arrives.
-	wantAll bool
-
-	sp syncProblemsState // sync problems seen (syncview.go)
-
+	problems   syncProblems       // sync problems seen (syncview.go)
 	lastStatus console.SyncStatus // the status at the last redraw tick (status.go)
-	// wlSynced is the sync status when the worklist on screen was loaded.
-	wlSynced console.SyncStatus
 }
 
 // RefreshMsg asks the console to reload what it shows from its Source,
@@ -70,261 +41,215 @@ type Model struct {
 // are audited as before.
 type RefreshMsg struct{}
 
-// worklistMsg carries a loaded worklist.
-type worklistMsg struct {
-	rows    []domain.WorklistRow
-	all     bool
-	err     error
-	refresh bool // a background refresh (RefreshMsg)
-	// synced is the sync status when the load began: the rows show the
-	// cache as that sync left it (see syncStatus).
-	synced console.SyncStatus
-}
-
-// patientMsg carries a loaded patient.
-type patientMsg struct {
-	id      string
-	detail  domain.PatientDetail
-	err     error
-	refresh bool // a background refresh (RefreshMsg)
-}
-
 // New returns the console model reading from src. The worklist (patients
 // with open items) is loaded when the program starts.
 func New(ctx context.Context, src console.Source, opts Options) *Model {
-	opts = opts.withDefaults()
-	t := catalog(opts.Lang)
-	t.loc = opts.Loc
-	m := &Model{
-		ctx:    ctx,
-		src:    src,
-		opts:   opts,
-		t:      t,
-		st:     newStyles(),
-		keys:   newKeyMap(t),
-		help:   help.New(),
-		width:  80,
-		height: 24,
-	}
-	m.help.Styles = help.Styles{
-		ShortKey: m.st.bold, FullKey: m.st.bold,
-		ShortDesc: lipgloss.NewStyle(), FullDesc: lipgloss.NewStyle(),
-		ShortSeparator: m.st.dim, FullSeparator: m.st.dim, Ellipsis: m.st.dim,
-	}
-	m.wl.filter = textinput.New()
-	m.wl.filter.Prompt = t.FilterPr
-	m.wl.filter.Placeholder = t.FilterPh
-	m.wl.filter.CharLimit = 40
-	m.wl.filter.SetVirtualCursor(false)
+	s := newShared(ctx, src, opts)
+	m := &Model{shared: s, worklist: newWorklistScreen(s)}
+	s.known = m.worklist.row
+	m.resize()
 	return m
 }
 
 // Init loads the worklist.
 func (m *Model) Init() tea.Cmd {
 	m.loading = true
-	return tea.Batch(m.loadWorklist(false), m.loadSyncProblems(false), m.statusTick())
-}
-
-// loadWorklist audits the look-up and then reads the worklist. The audit
-// entry is written first: a look-up that cannot be logged is not made.
-func (m *Model) loadWorklist(all bool) tea.Cmd {
-	m.wantAll = all
-	ctx, src, e := m.ctx, m.src, domain.AuditEntry{At: m.opts.Now(), User: m.opts.User, Action: ActionViewWorklist}
-	course, now, loc, status := m.opts.Course, m.opts.Now, m.opts.Loc, m.opts.Status
-	if all {
-		e.Detail = "all"
-	}
-	return func() tea.Msg {
-		synced := statusNow(status)
-		if err := src.Audit(ctx, e); err != nil {
-			return worklistMsg{all: all, err: fmt.Errorf("audit worklist look-up: %w", err)}
-		}
-		rows, err := worklistWithCourse(ctx, src, course, now(), loc, all)
-		if err != nil {
-			return worklistMsg{all: all, err: fmt.Errorf("load worklist: %w", err)}
-		}
-		return worklistMsg{rows: rows, all: all, synced: synced}
-	}
-}
-
-// loadPatient audits and reads one patient for the view's window of days.
-func (m *Model) loadPatient(id string) tea.Cmd {
-	now := m.opts.Now()
-	ctx, src := m.ctx, m.src
-	e := domain.AuditEntry{At: now, User: m.opts.User, Action: ActionViewPatient, PatientID: id}
-	since := m.windowStart(now)
-	return func() tea.Msg {
-		if err := src.Audit(ctx, e); err != nil {
-			return patientMsg{id: id, err: fmt.Errorf("audit patient look-up: %w", err)}
-		}
-		d, err := src.Patient(ctx, id, since)
-		if err != nil {
-			return patientMsg{id: id, err: fmt.Errorf("load patient: %w", err)}
-		}
-		return patientMsg{id: id, detail: d}
-	}
+	return tea.Batch(m.worklist.load(false), m.loadSyncProblems(false), m.statusTick())
 }
 
 // refresh reloads the worklist in its current mode and, when a patient
 // view is open, that patient, without audit entries (see RefreshMsg).
 func (m *Model) refresh() tea.Cmd {
-	ctx, src, all := m.ctx, m.src, m.wantAll
-	course, now, loc, status := m.opts.Course, m.opts.Now, m.opts.Loc, m.opts.Status
-	cmds := []tea.Cmd{func() tea.Msg {
-		synced := statusNow(status)
-		rows, err := worklistWithCourse(ctx, src, course, now(), loc, all)
-		if err != nil {
-			return worklistMsg{all: all, refresh: true, err: fmt.Errorf("refresh worklist: %w", err)}
-		}
-		return worklistMsg{rows: rows, all: all, refresh: true, synced: synced}
-	}}
-	if m.screen == screenPatient && m.pv.id != "" {
-		id, since := m.pv.id, m.windowStart(m.opts.Now())
-		cmds = append(cmds, func() tea.Msg {
-			d, err := src.Patient(ctx, id, since)
-			if err != nil {
-				return patientMsg{id: id, refresh: true, err: fmt.Errorf("refresh patient: %w", err)}
-			}
-			return patientMsg{id: id, detail: d, refresh: true}
-		})
+	cmds := []tea.Cmd{m.worklist.refresh()}
+	if m.patient != nil && m.patient.id != "" {
+		cmds = append(cmds, m.patient.refresh())
 	}
 	return tea.Batch(cmds...)
 }
 
-// windowStart is local midnight Days-1 days before now: the window holds
-// Days calendar days including today.
-func (m *Model) windowStart(now time.Time) time.Time {
-	l := now.In(m.opts.Loc)
-	return time.Date(l.Year(), l.Month(), l.Day()-(m.opts.Days-1), 0, 0, 0, 0, m.opts.Loc)
+// reload reloads what is on screen after an action.
+func (m *Model) reload() tea.Cmd {
+	if m.patient != nil && m.patient.id != "" {
+		return tea.Batch(m.patient.load(), m.worklist.load(m.worklist.all))
+	}
+	return m.worklist.load(m.worklist.all)
 }
 
-// Update handles one message.
+// top is the component the keys go to: the dialog, else the screen.
+func (m *Model) top() component {
+	if m.dialog != nil {
+		return m.dialog
+	}
+	return m.screen()
+}
+
+// screen is the screen shown: the patient view, else the worklist.
+func (m *Model) screen() component {
+	if m.patient != nil {
+		return m.patient
+	}
+	return m.worklist
+}
+
+// patientOrClosed is the open patient view, or one for no patient that
+// only takes note of loads that arrive after the nurse went back.
+func (m *Model) patientOrClosed() *patientScreen {
+	if m.patient != nil {
+		return m.patient
+	}
+	return newPatientScreen(m.shared, "")
+}
+
+// route gives msg to c and puts what c answers in its place: nil closes
+// c, a dialog opens over a screen or replaces a dialog, a patient view
+// opens. A component that is not on top (a load that arrived after the
+// nurse moved on) opens nothing.
+func (m *Model) route(c component, msg tea.Msg) tea.Cmd {
+	onTop := c == m.top()
+	next, cmd := c.Update(msg)
+	if next == c {
+		return cmd
+	}
+	switch n := next.(type) {
+	case nil:
+		switch {
+		case m.dialog != nil && c == component(m.dialog):
+			m.dialog = nil
+		case m.patient != nil && c == component(m.patient):
+			m.patient = nil
+		}
+	case *patientScreen:
+		if onTop {
+			m.dialog, m.patient = nil, n
+		}
+	case dialog:
+		switch {
+		case m.dialog != nil && c == component(m.dialog):
+			m.dialog = n
+		case onTop:
+			m.dialog = n
+			m.flash = ""
+		}
+	}
+	return cmd
+}
+
+// Update routes one message.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	m.resize()
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = max(msg.Width, 20), max(msg.Height, 6)
 		m.help.SetWidth(m.width)
-		m.wl.filter.SetWidth(max(10, m.width-len(m.t.FilterPr)-24))
-		m.wl.clamp(m.worklistBodyHeight())
-		return m, nil // pane scroll offsets are clamped when drawn and moved
+		return nil // pane scroll offsets are clamped when drawn and moved
 	case RefreshMsg:
-		return m, tea.Batch(m.refresh(), m.loadSyncProblems(false))
+		return tea.Batch(m.refresh(), m.loadSyncProblems(false))
 	case syncProblemsMsg:
-		return m, m.syncProblemsLoaded(msg)
+		return m.syncProblemsLoaded(msg)
 	case statusTickMsg:
-		return m, m.statusTicked()
-	case worklistMsg:
-		if msg.refresh && (msg.all != m.wantAll || !m.wl.loaded) {
-			// The nurse toggled (or the first load is on its way): that
-			// load, not this refresh, decides what is shown.
-			return m, nil
-		}
-		if !msg.refresh {
-			m.loading = false
-		}
-		if msg.err != nil {
-			m.err = msg.err.Error()
-			return m, nil
-		}
-		m.err = ""
-		m.wlSynced = msg.synced
-		m.wl.setRows(msg.rows, msg.all)
-		m.wl.clamp(m.worklistBodyHeight())
-		return m, nil
+		return m.statusTicked()
+	case worklistMsg, tasksMsg, enrolTeamsMsg, endedMsg:
+		return m.route(m.worklist, msg)
 	case patientMsg:
-		if m.screen != screenPatient || msg.id != m.pv.id || (msg.refresh && !m.pv.loaded) {
-			// The nurse went back before it arrived, or the audited load
-			// of this patient is still on its way.
-			if !msg.refresh {
-				m.loading = false
-			}
-			return m, nil
+		cmd := m.route(m.patientOrClosed(), msg)
+		if !msg.refresh && msg.err == nil && m.patient != nil && m.patient.id == msg.id {
+			// The audited look-up ends the "new patient" reminder.
+			m.worklist.opened(msg.id)
 		}
-		m.loading = false
-		openRegime := !msg.refresh && m.pv.regimeWhenLoaded
-		if !msg.refresh {
-			m.pv.stale, m.pv.regimeWhenLoaded = false, false
-		}
-		if msg.err != nil {
-			m.err = msg.err.Error()
-			return m, nil
-		}
-		m.err = ""
-		if msg.refresh {
-			m.pv.refreshDetail(msg.detail)
-		} else {
-			m.pv.setDetail(msg.detail)
-			m.wl.opened(msg.id)
-		}
-		if openRegime && m.dlg == nil && m.canAct() {
-			m.regimeForm()
-		}
-		return m, nil
+		return cmd
+	case teamsMsg, historyMsg:
+		return m.route(m.patientOrClosed(), msg)
 	case actionDoneMsg:
-		return m, m.actionDone(msg)
-	case tasksMsg:
-		return m, m.tasksLoaded(msg)
-	case teamsMsg:
-		return m, m.teamsLoaded(msg)
-	case enrolTeamsMsg:
-		return m, m.enrolTeamsLoaded(msg)
-	case endedMsg:
-		return m, m.endedLoaded(msg)
-	case historyMsg:
-		m.historyLoaded(msg)
-		return m, nil
-	case tea.PasteMsg:
-		if c, ok := m.dlg.(*composer); ok {
-			return m, c.paste(msg)
-		}
-		if fd, ok := m.dlg.(formDialog); ok {
-			if f := fd.current(); f != nil && f.kind == fieldText {
-				var cmd tea.Cmd
-				f.in, cmd = f.in.Update(msg)
-				return m, cmd
-			}
-		}
+		return m.actionDone(msg)
 	case tea.KeyPressMsg:
 		return m.updateKey(msg)
 	}
-	if m.wl.filtering {
-		var cmd tea.Cmd
-		m.wl.filter, cmd = m.wl.filter.Update(msg)
-		return m, cmd
-	}
-	return m, nil
+	return m.route(m.top(), msg)
 }
 
-func (m *Model) updateKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	if key.Matches(msg, m.keys.ForceQuit) {
-		return m, tea.Quit
+func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
+	k := m.keys
+	if key.Matches(msg, k.ForceQuit) {
+		return tea.Quit
 	}
-	if m.showHelp {
-		if key.Matches(msg, m.keys.CloseHelp) {
-			m.showHelp = false
+	if m.overlay != nil {
+		if next, _ := m.overlay.Update(msg); next == nil {
+			m.overlay = nil
 		}
-		return m, nil
+		return nil
 	}
 	m.flash = ""
-	if m.opts.SyncNow != nil && key.Matches(msg, m.keys.SyncNow) {
+	if m.opts.SyncNow != nil && key.Matches(msg, k.SyncNow) {
 		m.opts.SyncNow()
-		return m, nil
+		return nil
 	}
-	if m.dlg != nil {
-		d := m.dlg
-		done, cmd := d.update(m, msg)
-		if done && m.dlg == d {
-			m.closeDialog()
+	if m.dialog != nil {
+		return m.route(m.dialog, msg)
+	}
+	screen := m.screen()
+	if tc, ok := screen.(textCapture); !ok || !tc.capturesText() {
+		switch {
+		case m.opts.Resolver != nil && key.Matches(msg, k.SyncProblems):
+			return m.loadSyncProblems(true)
+		case key.Matches(msg, k.Help):
+			m.overlay = &helpOverlay{shared: m.shared, under: screen}
+			return nil
 		}
-		return m, cmd
 	}
-	if cmd, ok := m.openSyncProblems(msg); ok {
-		return m, cmd
+	return m.route(screen, msg)
+}
+
+// actionDone handles the end of an action: on success the dialog closes
+// and the data are reloaded; a failure goes to the dialog that started it
+// (which keeps what the nurse typed), or to the footer.
+func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
+	if msg.from != m.dialog {
+		// The dialog was replaced meanwhile (should not happen: dialogs
+		// are busy while an action runs); still reload.
+		return m.reload()
 	}
-	if m.screen == screenPatient {
-		return m.updatePatientKey(msg)
+	if msg.err == nil {
+		m.dialog = nil
+		m.flash = msg.flash
+		if m.patient != nil {
+			m.patient.stale = true
+		}
+		return m.reload()
 	}
-	return m.updateWorklistKey(msg)
+	if m.dialog == nil {
+		m.err = msg.err.Error()
+		return nil
+	}
+	return m.route(m.dialog, msg)
+}
+
+// resize gives every component its room: the lines between the banner and
+// the footer.
+func (m *Model) resize() {
+	banner := 0
+	if m.opts.Demo {
+		banner = 1
+	}
+	body := m.height - banner - m.footerHeight()
+	m.worklist.SetSize(m.width, body)
+	if m.patient != nil {
+		m.patient.SetSize(m.width, body)
+	}
+	if m.dialog != nil {
+		if m.dialog.inline() {
+			m.dialog.SetSize(m.width, 2)
+		} else {
+			m.dialog.SetSize(m.width, body)
+		}
+	}
+	if m.overlay != nil {
+		m.overlay.SetSize(m.width, m.height-banner-1)
+	}
 }
 
 // View renders the current screen.
@@ -336,21 +261,21 @@ func (m *Model) View() tea.View {
 	var body []string
 	var cursor *tea.Cursor
 	switch {
-	case m.showHelp:
-		body = m.helpLines(m.height - len(lines) - 1)
-	case m.dlg != nil && !m.dlg.inline():
-		body = m.dialogBodyLines(m.height - len(lines) - m.footerHeight())
-	case m.screen == screenPatient:
-		body = m.patientLines(m.height - len(lines) - m.footerHeight())
+	case m.overlay != nil:
+		body = viewLines(m.overlay)
+	case m.dialog != nil && !m.dialog.inline():
+		body = viewLines(m.dialog)
+	case m.patient != nil:
+		body = viewLines(m.patient)
 	default:
-		body, cursor = m.worklistLines(m.height - len(lines) - m.footerHeight())
+		body, cursor = m.worklist.render()
 		if cursor != nil {
 			cursor.Y += len(lines)
 		}
 	}
 	lines = append(lines, body...)
 	footer := m.footerLines()
-	if m.showHelp {
+	if m.overlay != nil {
 		footer = []string{m.st.dim.Render(m.t.HelpClose)}
 	}
 	// Pad so the footer sits on the last line.
@@ -371,14 +296,28 @@ func (m *Model) View() tea.View {
 	return v
 }
 
-// footerHeight is the number of lines under the body.
-func (m *Model) footerHeight() int { return len(m.footerLines()) }
+// footerHeight is the number of lines under the body (footerLines
+// without drawing them).
+func (m *Model) footerHeight() int {
+	n := 1 // the key help
+	if m.dialog != nil && m.dialog.inline() {
+		n += len(viewLines(m.dialog))
+	}
+	if m.flash != "" || m.err != "" || m.loading {
+		n++
+	}
+	if m.opts.Status != nil {
+		n++ // the sync status bar
+	}
+	return n
+}
 
-// footerLines are the status line (loading or error) and the short help.
+// footerLines are an inline dialog, the status line (loading or error),
+// the sync status bar and the short help of the component on top.
 func (m *Model) footerLines() []string {
 	var f []string
-	if m.dlg != nil && m.dlg.inline() {
-		f = append(f, m.dlg.lines(m, m.width, 2)...)
+	if m.dialog != nil && m.dialog.inline() {
+		f = append(f, viewLines(m.dialog)...)
 	}
 	switch {
 	case m.flash != "":
@@ -391,7 +330,7 @@ func (m *Model) footerLines() []string {
 	if s := m.statusLine(); s != "" {
 		f = append(f, s)
 	}
-	f = append(f, m.help.ShortHelpView(m.fitShortHelp(m.activeKeys().short)))
+	f = append(f, m.help.ShortHelpView(m.fitShortHelp(m.top().ShortHelp())))
 	return f
 }
 
@@ -420,72 +359,4 @@ func (m *Model) fitShortHelp(short []key.Binding) []key.Binding {
 		short = append(short[:drop:drop], short[drop+1:]...)
 	}
 	return short
-}
-
-// activeKeys are the bindings that work in the current state, for the short
-// and the full help.
-func (m *Model) activeKeys() helpKeys {
-	k := m.keys
-	switch {
-	case m.showHelp:
-		return helpKeys{short: []key.Binding{k.CloseHelp, k.ForceQuit}}
-	case m.dlg != nil:
-		return m.dlg.keys(m)
-	case m.screen == screenPatient:
-		nav := []key.Binding{k.NextPane, k.PrevPane, k.Pane}
-		scroll := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown}
-		gen := []key.Binding{k.Back, k.Help, k.ForceQuit}
-		if m.opts.SyncNow != nil {
-			gen = append(gen, k.SyncNow)
-		}
-		short := []key.Binding{k.NextPane, k.Pane, k.Move}
-		full := [][]key.Binding{nav, scroll}
-		if act := m.patientActionKeys(); len(act) > 0 {
-			short = append(short, act[:min(len(act), 3)]...)
-			full = append(full, act)
-		} else if m.historyAvailable() {
-			full = append(full, []key.Binding{k.History})
-		}
-		gen = append(gen, m.syncProblemKeys()...)
-		short = append(short, m.syncShortKeys()...)
-		short = append(short, k.Back, k.Help)
-		return helpKeys{short: short, full: append(full, gen)}
-	case m.wl.filtering:
-		return helpKeys{
-			// j and k are letters of the search here: only the arrows move.
-			short: []key.Binding{k.Apply, k.Clear, k.ArrowMove, k.ForceQuit},
-			full:  [][]key.Binding{{k.Apply, k.Clear}, {k.ArrowMove}, {k.ForceQuit}},
-		}
-	}
-	move := []key.Binding{k.Up, k.Down, k.Home, k.End}
-	act := []key.Binding{k.Open, k.Filter, k.All}
-	if m.wl.filter.Value() != "" {
-		act = append(act, k.Clear)
-	}
-	if m.canAct() && len(m.wl.visible) > 0 {
-		act = append(act, k.Ack, k.AckAll)
-	}
-	if m.canEnrol() {
-		act = append(act, m.enrolKey())
-	}
-	if m.opts.Course != nil {
-		act = append(act, m.endedKey())
-	}
-	gen := []key.Binding{k.Help, k.Quit, k.ForceQuit}
-	if m.opts.SyncNow != nil {
-		gen = append(gen, k.SyncNow)
-	}
-	if len(m.wl.visible) == 0 {
-		move = nil
-	}
-	short := []key.Binding{k.Move}
-	if len(m.wl.visible) == 0 {
-		short = nil
-		act = act[1:] // nothing to open
-	}
-	short = append(short, act...)
-	gen = append(gen, m.syncProblemKeys()...)
-	short = append(short, m.syncShortKeys()...)
-	short = append(short, k.Help, k.Quit)
-	return helpKeys{short: short, full: [][]key.Binding{move, act, gen}}
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -28,6 +29,15 @@ func drive(m *Model, cmd tea.Cmd) {
 	}
 }
 
+// keysNow is the key map the footer and the help show now: the help's,
+// else the dialog's, else the screen's.
+func keysNow(m *Model) help.KeyMap {
+	if m.overlay != nil {
+		return m.overlay
+	}
+	return m.top()
+}
+
 func send(m *Model, msgs ...tea.Msg) {
 	for _, msg := range msgs {
 		_, cmd := m.Update(msg)
@@ -42,7 +52,7 @@ func loaded(t *testing.T, opts Options, w, h int) (*Model, *recordingSource) {
 	m := New(context.Background(), src, opts)
 	send(m, tea.WindowSizeMsg{Width: w, Height: h})
 	drive(m, m.Init())
-	if !m.wl.loaded || m.err != "" {
+	if !m.worklist.loaded || m.err != "" {
 		t.Fatalf("worklist not loaded: %q", m.err)
 	}
 	return m, src
@@ -50,27 +60,27 @@ func loaded(t *testing.T, opts Options, w, h int) (*Model, *recordingSource) {
 
 func TestCursorBounds(t *testing.T) {
 	m, _ := loaded(t, testOptions(), 100, 30)
-	n := len(m.wl.visible)
+	n := len(m.worklist.visible)
 	if n != 8 {
 		t.Fatalf("visible rows = %d, want 8", n)
 	}
 	send(m, keyUpMsg(), keyUpMsg())
-	if m.wl.cursor != 0 {
-		t.Errorf("cursor above the top: %d", m.wl.cursor)
+	if m.worklist.cursor != 0 {
+		t.Errorf("cursor above the top: %d", m.worklist.cursor)
 	}
 	for i := 0; i < 20; i++ {
 		send(m, keyDown)
 	}
-	if m.wl.cursor != n-1 {
-		t.Errorf("cursor past the end: %d, want %d", m.wl.cursor, n-1)
+	if m.worklist.cursor != n-1 {
+		t.Errorf("cursor past the end: %d, want %d", m.worklist.cursor, n-1)
 	}
 	send(m, char('g'))
-	if m.wl.cursor != 0 {
-		t.Errorf("g: cursor %d", m.wl.cursor)
+	if m.worklist.cursor != 0 {
+		t.Errorf("g: cursor %d", m.worklist.cursor)
 	}
 	send(m, char('G'))
-	if m.wl.cursor != n-1 {
-		t.Errorf("G: cursor %d", m.wl.cursor)
+	if m.worklist.cursor != n-1 {
+		t.Errorf("G: cursor %d", m.worklist.cursor)
 	}
 }
 
@@ -80,12 +90,12 @@ func TestScrollKeepsCursorVisibleOnResize(t *testing.T) {
 	m, _ := loaded(t, testOptions(), 100, 30)
 	send(m, char('G'))
 	send(m, tea.WindowSizeMsg{Width: 80, Height: 8})
-	h := m.worklistBodyHeight()
-	if h >= len(m.wl.visible) {
+	h := m.worklist.bodyHeight()
+	if h >= len(m.worklist.visible) {
 		t.Fatalf("body height %d should be smaller than the rows", h)
 	}
-	if m.wl.cursor < m.wl.offset || m.wl.cursor >= m.wl.offset+h {
-		t.Fatalf("cursor %d not in view [%d,%d)", m.wl.cursor, m.wl.offset, m.wl.offset+h)
+	if m.worklist.cursor < m.worklist.offset || m.worklist.cursor >= m.worklist.offset+h {
+		t.Fatalf("cursor %d not in view [%d,%d)", m.worklist.cursor, m.worklist.offset, m.worklist.offset+h)
 	}
 	v := m.View().Content
 	if got := strings.Count(v, "\n") + 1; got != 8 {
@@ -126,50 +136,50 @@ func TestMatchFilter(t *testing.T) {
 func TestFilterTypingAndEsc(t *testing.T) {
 	m, _ := loaded(t, testOptions(), 100, 30)
 	send(m, char('/'))
-	if !m.wl.filtering {
+	if !m.worklist.filtering {
 		t.Fatal("/ did not start the filter")
 	}
 	for _, r := range "christ" {
 		send(m, char(r))
 	}
-	if len(m.wl.visible) != 1 || m.wl.selectedID() != "p-carla" {
-		t.Fatalf("filter christ: visible %v selected %q", m.wl.visible, m.wl.selectedID())
+	if len(m.worklist.visible) != 1 || m.worklist.selectedID() != "p-carla" {
+		t.Fatalf("filter christ: visible %v selected %q", m.worklist.visible, m.worklist.selectedID())
 	}
 	// q is text while filtering, not quit.
 	send(m, char('q'))
-	if len(m.wl.visible) != 0 || !strings.Contains(m.View().Content, danishTexts().NoMatch) {
+	if len(m.worklist.visible) != 0 || !strings.Contains(m.View().Content, danishTexts().NoMatch) {
 		t.Errorf("christq should match nothing and say so")
 	}
 	send(m, keyEsc)
-	if m.wl.filtering || m.wl.filter.Value() != "" || len(m.wl.visible) != 8 {
-		t.Errorf("esc did not clear the filter: %v %q %d", m.wl.filtering, m.wl.filter.Value(), len(m.wl.visible))
+	if m.worklist.filtering || m.worklist.filter.Value() != "" || len(m.worklist.visible) != 8 {
+		t.Errorf("esc did not clear the filter: %v %q %d", m.worklist.filtering, m.worklist.filter.Value(), len(m.worklist.visible))
 	}
 }
 
 func TestEnterOpensPatientAndEscReturns(t *testing.T) {
 	m, src := loaded(t, testOptions(), 100, 30)
 	send(m, keyDown, keyEnter)
-	if m.screen != screenPatient || m.pv.id != "p-anna" || !m.pv.loaded {
-		t.Fatalf("enter: screen %v id %q loaded %v err %q", m.screen, m.pv.id, m.pv.loaded, m.err)
+	if m.patient == nil || m.patient.id != "p-anna" || !m.patient.loaded {
+		t.Fatalf("enter: patient open %v id %q loaded %v err %q", m.patient != nil, m.patient.id, m.patient.loaded, m.err)
 	}
 	if !strings.Contains(m.View().Content, "Anna Andersen") {
 		t.Error("patient name not shown")
 	}
 	send(m, keyTab, keyTab)
-	if m.pv.pane != paneAnswers {
-		t.Errorf("tab tab: pane %d", m.pv.pane)
+	if m.patient.pane != paneAnswers {
+		t.Errorf("tab tab: pane %d", m.patient.pane)
 	}
 	send(m, tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})
-	if m.pv.pane != paneChart {
-		t.Errorf("shift+tab: pane %d", m.pv.pane)
+	if m.patient.pane != paneChart {
+		t.Errorf("shift+tab: pane %d", m.patient.pane)
 	}
 	send(m, keyEsc)
-	if m.screen != screenWorklist || m.wl.selectedID() != "p-anna" {
-		t.Errorf("esc: screen %v selected %q", m.screen, m.wl.selectedID())
+	if m.patient != nil || m.worklist.selectedID() != "p-anna" {
+		t.Errorf("esc: screen %v selected %q", m.patient != nil, m.worklist.selectedID())
 	}
 	// q on the patient view goes back too; q on the worklist quits.
 	send(m, keyEnter, char('q'))
-	if m.screen != screenWorklist {
+	if m.patient != nil {
 		t.Error("q on the patient view did not go back")
 	}
 	if _, cmd := m.Update(char('q')); cmd == nil || cmd() != tea.Quit() {
@@ -203,12 +213,12 @@ func TestEnterOpensPatientAndEscReturns(t *testing.T) {
 func TestAllToggleReloadsAndAudits(t *testing.T) {
 	m, src := loaded(t, testOptions(), 100, 30)
 	send(m, char('a'))
-	if !m.wl.all || len(m.wl.rows) != 9 {
-		t.Fatalf("a: all=%v rows=%d", m.wl.all, len(m.wl.rows))
+	if !m.worklist.all || len(m.worklist.rows) != 9 {
+		t.Fatalf("a: all=%v rows=%d", m.worklist.all, len(m.worklist.rows))
 	}
 	send(m, char('a'))
-	if m.wl.all || len(m.wl.rows) != 8 {
-		t.Fatalf("a again: all=%v rows=%d", m.wl.all, len(m.wl.rows))
+	if m.worklist.all || len(m.worklist.rows) != 8 {
+		t.Fatalf("a again: all=%v rows=%d", m.worklist.all, len(m.worklist.rows))
 	}
 	e := src.entries()
 	if len(e) != 3 || e[1].Action != ActionViewWorklist || e[1].Detail != "all" {
@@ -227,7 +237,7 @@ func TestCtrlCAlwaysQuits(t *testing.T) {
 	} {
 		setup()
 		if _, cmd := m.Update(ctrlC); cmd == nil || cmd() != tea.Quit() {
-			t.Errorf("ctrl+c did not quit (screen %v help %v filtering %v)", m.screen, m.showHelp, m.wl.filtering)
+			t.Errorf("ctrl+c did not quit (screen %v help %v filtering %v)", m.patient != nil, (m.overlay != nil), m.worklist.filtering)
 		}
 	}
 }
@@ -246,8 +256,8 @@ func (f failingSource) Worklist(ctx context.Context, all bool) ([]domain.Worklis
 func TestNoLookUpWithoutAudit(t *testing.T) {
 	m := New(context.Background(), failingSource{newClinic(t)}, testOptions())
 	drive(m, m.Init())
-	if m.wl.loaded || !strings.Contains(m.err, "audit") {
-		t.Fatalf("loaded=%v err=%q", m.wl.loaded, m.err)
+	if m.worklist.loaded || !strings.Contains(m.err, "audit") {
+		t.Fatalf("loaded=%v err=%q", m.worklist.loaded, m.err)
 	}
 	if !strings.Contains(m.View().Content, "disk full") {
 		t.Error("error not shown")
@@ -272,7 +282,7 @@ func TestHelpShowsOnlyActiveKeys(t *testing.T) {
 		}
 		return false
 	}
-	wl := helpNames(m.activeKeys().short)
+	wl := helpNames(keysNow(m).ShortHelp())
 	for _, k := range []string{"enter", "/", "a", "?", "q"} {
 		if !has(wl, k) {
 			t.Errorf("worklist help lacks %q: %v", k, wl)
@@ -284,22 +294,22 @@ func TestHelpShowsOnlyActiveKeys(t *testing.T) {
 		}
 	}
 	send(m, char('/'))
-	fl := helpNames(m.activeKeys().short)
+	fl := helpNames(keysNow(m).ShortHelp())
 	if has(fl, "q") || has(fl, "a") || !has(fl, "esc") {
 		t.Errorf("filter help: %v", fl)
 	}
 	send(m, char('x'), char('y'), char('z'), keyEnter)
-	nm := helpNames(m.activeKeys().short)
+	nm := helpNames(keysNow(m).ShortHelp())
 	if has(nm, "enter") || has(nm, "↑↓") || !has(nm, "esc") {
 		t.Errorf("no-match help should offer clearing, not opening: %v", nm)
 	}
 	send(m, keyEsc, keyEnter)
-	pv := helpNames(m.activeKeys().short)
+	pv := helpNames(keysNow(m).ShortHelp())
 	if !has(pv, "tab") || !has(pv, "esc/q") || has(pv, "/") || has(pv, "a") {
 		t.Errorf("patient help: %v", pv)
 	}
 	send(m, char('?'))
-	hv := helpNames(m.activeKeys().short)
+	hv := helpNames(keysNow(m).ShortHelp())
 	if len(hv) != 2 || !strings.Contains(m.View().Content, SymImplausible) {
 		t.Errorf("help overlay keys %v or legend missing", hv)
 	}

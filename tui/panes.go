@@ -30,10 +30,10 @@ func (t *texts) readingText(r domain.Reading) string {
 
 // measurementLines is pane 1: the thresholds in force, then one row per day
 // (newest first) with the day's most severe reading of each kind.
-func (m *Model) measurementLines() []string {
-	t := m.t
-	d := &m.pv.detail
-	out := m.thresholdLines()
+func (p *patientScreen) measurementLines() []string {
+	t := p.t
+	d := &p.detail
+	out := p.thresholdLines()
 	out = append(out, "")
 
 	present := map[domain.Kind]bool{}
@@ -45,7 +45,7 @@ func (m *Model) measurementLines() []string {
 	count := map[dayKey]int{}
 	for _, r := range d.Readings {
 		present[r.Kind] = true
-		k := dayKey{r.Taken.In(m.opts.Loc).Format(time.DateOnly), r.Kind}
+		k := dayKey{r.Taken.In(p.opts.Loc).Format(time.DateOnly), r.Kind}
 		count[k]++
 		if w, ok := worst[k]; !ok || severity(r) > severity(w) || (severity(r) == severity(w) && !r.Taken.Before(w.Taken)) {
 			worst[k] = r
@@ -65,15 +65,15 @@ func (m *Model) measurementLines() []string {
 	for _, k := range kinds {
 		head += " " + fit(t.KindShort[k], widths[k], true)
 	}
-	out = append(out, m.st.header.Render(head))
+	out = append(out, p.st.header.Render(head))
 
-	now := m.opts.Now().In(m.opts.Loc)
-	start := m.windowStart(now)
+	now := p.opts.Now().In(p.opts.Loc)
+	start := p.windowStart(now)
 	if rs := d.Regime.Start; !rs.IsZero() && rs.After(start) {
-		start = rs.In(m.opts.Loc)
+		start = rs.In(p.opts.Loc)
 	}
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, m.opts.Loc)
-	for ; !day.Before(time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, m.opts.Loc)); day = day.AddDate(0, 0, -1) {
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, p.opts.Loc)
+	for ; !day.Before(time.Date(start.Year(), start.Month(), start.Day(), 0, 0, 0, 0, p.opts.Loc)); day = day.AddDate(0, 0, -1) {
 		var b strings.Builder
 		b.WriteString(fit(t.date(day), 10, false))
 		for _, k := range kinds {
@@ -90,7 +90,7 @@ func (m *Model) measurementLines() []string {
 			} else {
 				txt += " "
 			}
-			b.WriteString(m.st.color(readingColor(r.Color, r.Implausible != "")).Render(fit(txt, widths[k], true)))
+			b.WriteString(p.st.color(readingColor(r.Color, r.Implausible != "")).Render(fit(txt, widths[k], true)))
 		}
 		out = append(out, b.String())
 	}
@@ -99,11 +99,11 @@ func (m *Model) measurementLines() []string {
 
 // thresholdLines shows the thresholds of the regime in force: per kind the
 // four limits; weight both relative to the reference weight and absolute.
-func (m *Model) thresholdLines() []string {
-	t := m.t
-	reg := &m.pv.detail.Regime
+func (p *patientScreen) thresholdLines() []string {
+	t := p.t
+	reg := &p.detail.Regime
 	phase := t.PhaseName[reg.Phase]
-	out := []string{m.st.bold.Render(fmt.Sprintf(t.Thresholds, phase))}
+	out := []string{p.st.bold.Render(fmt.Sprintf(t.Thresholds, phase))}
 	const labelW = 24
 	head := fit("", labelW, false)
 	for _, h := range t.LimitHead {
@@ -157,15 +157,15 @@ func (m *Model) thresholdLines() []string {
 	if len(rows) == 0 {
 		return append(out, t.NoneSet)
 	}
-	out = append(out, m.st.dim.Render(head))
+	out = append(out, p.st.dim.Render(head))
 	return append(out, rows...)
 }
 
 // chartLines is pane 2: the weight trend over the window with the band of
 // the weight limits in force.
-func (m *Model) chartLines(width, height int) []string {
-	t := m.t
-	d := &m.pv.detail
+func (p *patientScreen) chartLines(width, height int) []string {
+	t := p.t
+	d := &p.detail
 	var pts []chart.Point
 	for _, r := range d.Readings {
 		if r.Kind == domain.KindWeight && r.Implausible == "" {
@@ -186,26 +186,26 @@ func (m *Model) chartLines(width, height int) []string {
 			}
 		}
 	}
-	now := m.opts.Now()
+	now := p.opts.Now()
 	c := chart.Chart{
 		Width:   min(width-1, 100),
 		Height:  max(4, height-1),
-		From:    m.windowStart(now),
+		From:    p.windowStart(now),
 		To:      now,
 		Points:  pts,
 		Limits:  limits,
 		Decimal: t.Decimal,
-		Loc:     m.opts.Loc,
-		Style: func(p chart.Part, s string) string {
-			switch p {
+		Loc:     p.opts.Loc,
+		Style: func(part chart.Part, s string) string {
+			switch part {
 			case chart.PartData:
-				return m.st.bold.Render(s)
+				return p.st.bold.Render(s)
 			case chart.PartYellow:
-				return m.st.yellow.Render(s)
+				return p.st.yellow.Render(s)
 			case chart.PartRed:
-				return m.st.red.Render(s)
+				return p.st.red.Render(s)
 			}
-			return m.st.dim.Render(s)
+			return p.st.dim.Render(s)
 		},
 	}
 	out := c.Render()
@@ -213,9 +213,9 @@ func (m *Model) chartLines(width, height int) []string {
 }
 
 // answerLines is pane 3: questionnaire answers, newest first.
-func (m *Model) answerLines() []string {
-	t := m.t
-	qs := m.pv.detail.Questionnaires
+func (p *patientScreen) answerLines() []string {
+	t := p.t
+	qs := p.detail.Questionnaires
 	if len(qs) == 0 {
 		return []string{t.NoAnswers}
 	}
@@ -223,10 +223,10 @@ func (m *Model) answerLines() []string {
 	for i := len(qs) - 1; i >= 0; i-- {
 		q := qs[i]
 		c := q.Color()
-		out = append(out, m.st.color(c).Render(fit(ColorSymbol(c), 2, false)+" "+m.dateTime(q.Taken)))
+		out = append(out, p.st.color(c).Render(fit(ColorSymbol(c), 2, false)+" "+p.dateTime(q.Taken)))
 		for _, a := range q.Answers {
 			line := "   " + fit(ColorSymbol(a.Severity), 2, false) + " " + safetext.Sanitize(a.Question) + ": " + safetext.Sanitize(a.Answer)
-			out = append(out, m.st.color(a.Severity).Render(line))
+			out = append(out, p.st.color(a.Severity).Render(line))
 		}
 		out = append(out, "")
 	}
@@ -234,9 +234,9 @@ func (m *Model) answerLines() []string {
 }
 
 // taskLines is pane 5: the open items, oldest first.
-func (m *Model) taskLines() []string {
-	t := m.t
-	d := &m.pv.detail
+func (p *patientScreen) taskLines() []string {
+	t := p.t
+	d := &p.detail
 	if len(d.OpenTasks) == 0 {
 		return []string{t.NoTasks}
 	}
@@ -248,7 +248,7 @@ func (m *Model) taskLines() []string {
 	for _, q := range d.Questionnaires {
 		questionnaires[q.ID] = q
 	}
-	now := m.opts.Now()
+	now := p.opts.Now()
 	var out []string
 	for i, task := range d.OpenTasks {
 		sym, c := mark(task.Color, task.Implausible), readingColor(task.Color, task.Implausible)
@@ -258,7 +258,7 @@ func (m *Model) taskLines() []string {
 			sym, c = SymMissing, domain.Unclassified
 			parts = append(parts, t.KindShort[task.Kind])
 			if !task.Due.IsZero() {
-				parts = append(parts, t.Due+" "+m.dateTime(task.Due))
+				parts = append(parts, t.Due+" "+p.dateTime(task.Due))
 			}
 		default:
 			if r, ok := readings[task.FocusID]; ok {
@@ -275,20 +275,20 @@ func (m *Model) taskLines() []string {
 		if task.ByConsole {
 			parts = append(parts, t.ByConsoleNote)
 		}
-		parts = append(parts, t.Arisen+" "+m.dateTime(task.Created)+" ("+t.age(task.Created, now)+")")
+		parts = append(parts, t.Arisen+" "+p.dateTime(task.Created)+" ("+t.age(task.Created, now)+")")
 		line := fit(sym, 2, false) + " " + strings.Join(parts, " · ")
-		if m.canAct() {
+		if p.canAct() {
 			// With actions the pane has a cursor: x acts on that item.
-			if i == m.pv.taskCursor {
-				out = append(out, m.st.selected.Render("> "+line))
+			if i == p.taskCursor {
+				out = append(out, p.st.selected.Render("> "+line))
 				continue
 			}
 			line = "  " + line
 		}
 		if task.Category == domain.TaskMissing {
-			out = append(out, m.st.missing.Render(line))
+			out = append(out, p.st.missing.Render(line))
 		} else {
-			out = append(out, m.st.color(c).Render(line))
+			out = append(out, p.st.color(c).Render(line))
 		}
 	}
 	return out

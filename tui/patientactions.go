@@ -15,34 +15,34 @@ import (
 
 // patientActionKeys are the action keys of the patient view that work now
 // (none without Actions).
-func (m *Model) patientActionKeys() []key.Binding {
-	if !m.canAct() || !m.pv.loaded {
+func (p *patientScreen) actionKeys() []key.Binding {
+	if !p.canAct() || !p.loaded {
 		return nil
 	}
-	k := m.keys
+	k := p.keys
 	var out []key.Binding
-	if m.pv.pane == paneTasks && len(m.pv.detail.OpenTasks) > 0 {
+	if p.pane == paneTasks && len(p.detail.OpenTasks) > 0 {
 		out = append(out, k.Ack)
 	}
-	if m.pv.pane == paneMessages {
+	if p.pane == paneMessages {
 		out = append(out, k.Reply, k.NewMsg)
-		if m.selectedMessage() != nil {
+		if p.selectedMessage() != nil {
 			out = append(out, k.ReadToggle)
 		}
 	} else {
 		out = append(out, k.NewMsg)
 	}
 	out = append(out, k.AckAll, k.Regime)
-	if m.historyAvailable() {
+	if p.historyAvailable() {
 		out = append(out, k.History)
 	}
 	out = append(out, k.Pause, k.Transfer, k.Note)
-	return append(out, m.courseKeys()...)
+	return append(out, p.courseKeys()...)
 }
 
 // isActionKey reports whether msg is one of the patient view's action keys.
-func (m *Model) isActionKey(msg tea.KeyPressMsg) bool {
-	k := m.keys
+func (s *shared) isActionKey(msg tea.KeyPressMsg) bool {
+	k := s.keys
 	for _, b := range []key.Binding{k.Ack, k.AckAll, k.Reply, k.NewMsg, k.ReadToggle, k.Regime, k.Transfer, k.Note, k.Pause} {
 		if key.Matches(msg, b) {
 			return true
@@ -51,76 +51,74 @@ func (m *Model) isActionKey(msg tea.KeyPressMsg) bool {
 	return false
 }
 
-// patientAction starts the action of key msg in the patient view.
-func (m *Model) patientAction(msg tea.KeyPressMsg) tea.Cmd {
-	k := m.keys
-	p := &m.pv
+// action starts the action of key msg: the dialog it opens, or a command.
+func (p *patientScreen) action(msg tea.KeyPressMsg) (component, tea.Cmd) {
+	k := p.keys
 	switch {
 	case key.Matches(msg, k.Ack):
 		if p.pane != paneTasks {
 			p.pane = paneTasks // x acts on the item under the cursor there
-			return nil
+			return p, nil
 		}
-		if t := m.selectedTask(); t != nil {
+		if t := p.selectedTask(); t != nil {
 			if t.Category == domain.TaskMissing {
-				m.resolveForm(*t)
-			} else {
-				m.patientAckForm(domain.AckScope{Kind: domain.AckOne, TaskID: t.ID})
+				return p.resolveForm(*t), nil
 			}
+			return p.ackForm(domain.AckScope{Kind: domain.AckOne, TaskID: t.ID}), nil
 		}
 	case key.Matches(msg, k.AckAll):
-		m.patientAckForm(domain.AckScope{Kind: domain.AckPatient, PatientID: p.id})
+		return p.ackForm(domain.AckScope{Kind: domain.AckPatient, PatientID: p.id}), nil
 	case key.Matches(msg, k.Reply):
-		m.openComposer(m.replyTarget())
+		return p.composer(p.replyTarget()), nil
 	case key.Matches(msg, k.NewMsg):
-		m.openComposer(nil)
+		return p.composer(nil), nil
 	case key.Matches(msg, k.ReadToggle):
 		if p.pane == paneMessages {
-			return m.toggleRead()
+			return p, p.toggleRead()
 		}
 	case key.Matches(msg, k.Regime):
 		if p.stale {
 			p.regimeWhenLoaded = true
-			return nil
+			return p, nil
 		}
-		m.regimeForm()
+		return p.regimeForm(), nil
 	case key.Matches(msg, k.Transfer):
-		return m.startTransfer()
+		return p, p.startTransfer()
 	case key.Matches(msg, k.Note):
-		m.noteForm()
+		return p.noteForm(), nil
 	case key.Matches(msg, k.Pause):
-		m.pauseForm()
+		return p.pauseForm(), nil
 	}
-	return nil
+	return p, nil
 }
 
-func (m *Model) selectedTask() *domain.Task {
-	ts := m.pv.detail.OpenTasks
-	if m.pv.taskCursor < 0 || m.pv.taskCursor >= len(ts) {
+func (p *patientScreen) selectedTask() *domain.Task {
+	ts := p.detail.OpenTasks
+	if p.taskCursor < 0 || p.taskCursor >= len(ts) {
 		return nil
 	}
-	return &ts[m.pv.taskCursor]
+	return &ts[p.taskCursor]
 }
 
 // selectedMessage is the message under the cursor when it is from the
 // patient (only those have a read state the nurse sets).
-func (m *Model) selectedMessage() *domain.Message {
-	ms := m.pv.detail.Messages
-	if m.pv.msgCursor < 0 || m.pv.msgCursor >= len(ms) || !ms[m.pv.msgCursor].FromPatient {
+func (p *patientScreen) selectedMessage() *domain.Message {
+	ms := p.detail.Messages
+	if p.msgCursor < 0 || p.msgCursor >= len(ms) || !ms[p.msgCursor].FromPatient {
 		return nil
 	}
-	return &ms[m.pv.msgCursor]
+	return &ms[p.msgCursor]
 }
 
 // replyTarget is the message a reply answers: the selected one in the
 // messages pane, else the newest from the patient.
-func (m *Model) replyTarget() *domain.Message {
-	if m.pv.pane == paneMessages {
-		if s := m.selectedMessage(); s != nil {
+func (p *patientScreen) replyTarget() *domain.Message {
+	if p.pane == paneMessages {
+		if s := p.selectedMessage(); s != nil {
 			return s
 		}
 	}
-	ms := m.pv.detail.Messages
+	ms := p.detail.Messages
 	for i := len(ms) - 1; i >= 0; i-- {
 		if ms[i].FromPatient {
 			return &ms[i]
@@ -130,18 +128,18 @@ func (m *Model) replyTarget() *domain.Message {
 }
 
 // toggleRead marks the selected message read or unread.
-func (m *Model) toggleRead() tea.Cmd {
-	msg := m.selectedMessage()
+func (p *patientScreen) toggleRead() tea.Cmd {
+	msg := p.selectedMessage()
 	if msg == nil {
 		return nil
 	}
 	id, read := msg.ID, !msg.Read
-	flash := m.t.A.MarkedUnread
+	flash := p.t.A.MarkedUnread
 	if read {
-		flash = m.t.A.MarkedRead
+		flash = p.t.A.MarkedRead
 	}
-	ctx, act := m.ctx, m.opts.Actions
-	return m.runAction(m.dlg, flash, func() error {
+	ctx, act := p.ctx, p.opts.Actions
+	return p.runAction(nil, flash, func() error {
 		if err := act.MarkRead(ctx, id, read); err != nil {
 			return fmt.Errorf("mark message read: %w", err)
 		}
@@ -152,17 +150,17 @@ func (m *Model) toggleRead() tea.Cmd {
 // cursorKey is how far a movement key moves an item cursor: ±1 for the
 // arrows and j/k, ±a page for pgup/pgdn, to the first or last item for g/G
 // (±cursorEnd); 0 for any other key.
-func (m *Model) cursorKey(msg tea.KeyPressMsg) int {
-	k := m.keys
+func (p *patientScreen) cursorKey(msg tea.KeyPressMsg) int {
+	k := p.keys
 	switch {
 	case key.Matches(msg, k.Up):
 		return -1
 	case key.Matches(msg, k.Down):
 		return 1
 	case key.Matches(msg, k.PageUp):
-		return -m.paneHeight()
+		return -p.paneHeight()
 	case key.Matches(msg, k.PageDown):
-		return m.paneHeight()
+		return p.paneHeight()
 	case key.Matches(msg, k.Home):
 		return -cursorEnd
 	case key.Matches(msg, k.End):
@@ -176,11 +174,10 @@ const cursorEnd = 1 << 30
 
 // moveTaskCursor moves the open-items cursor by d within the list and
 // scrolls the pane so it stays on screen.
-func (m *Model) moveTaskCursor(d int) {
-	p := &m.pv
+func (p *patientScreen) moveTaskCursor(d int) {
 	n := len(p.detail.OpenTasks)
 	p.taskCursor = min(max(p.taskCursor+d, 0), max(0, n-1))
-	p.scroll[paneTasks] = taskScroll(p.taskCursor, p.scroll[paneTasks], m.paneHeight())
+	p.scroll[paneTasks] = taskScroll(p.taskCursor, p.scroll[paneTasks], p.paneHeight())
 }
 
 // taskScroll is the scroll offset of the open-items pane (one line per
@@ -197,12 +194,11 @@ func taskScroll(cursor, off, h int) int {
 
 // moveMsgCursor moves the message cursor by d and scrolls the thread so the
 // selected message's heading is on screen.
-func (m *Model) moveMsgCursor(d int) {
-	p := &m.pv
+func (p *patientScreen) moveMsgCursor(d int) {
 	n := len(p.detail.Messages)
 	p.msgCursor = min(max(p.msgCursor+d, 0), max(0, n-1))
-	lines, at := m.messageLinesAt(m.width)
-	h := m.paneHeight()
+	lines, at := p.messageLinesAt(p.width)
+	h := p.paneHeight()
 	top := min(p.scroll[paneMessages], max(0, len(lines)-h))
 	if at >= 0 && at < top+1 {
 		top = max(0, at-1)
@@ -213,20 +209,15 @@ func (m *Model) moveMsgCursor(d int) {
 	p.scroll[paneMessages] = max(0, top)
 }
 
-// historyAvailable reports whether the version history can be shown.
-func (m *Model) historyAvailable() bool {
-	return m.opts.History != nil
-}
-
 // noteHeaderLine is the handover note shown in the patient header: the
 // newest flagged (important or due) note, else the newest note, with the
 // number of further notes.
-func (m *Model) noteHeaderLine() string {
-	notes := m.pv.detail.Notes
+func (p *patientScreen) noteHeaderLine() string {
+	notes := p.detail.Notes
 	if len(notes) == 0 {
 		return ""
 	}
-	now := m.opts.Now()
+	now := p.opts.Now()
 	pick := len(notes) - 1
 	for i := len(notes) - 1; i >= 0; i-- {
 		if domain.NoteFlagged(notes[i], now) {
@@ -235,7 +226,7 @@ func (m *Model) noteHeaderLine() string {
 		}
 	}
 	n := notes[pick]
-	a := &m.t.A
+	a := &p.t.A
 	label := a.NoteLabel
 	switch {
 	case n.Important:
@@ -245,7 +236,7 @@ func (m *Model) noteHeaderLine() string {
 	}
 	lead := SymNote + " " + label + ": "
 	text := strings.Join(strings.Fields(safetext.Sanitize(n.Text)), " ") // one line
-	tail := " (" + safetext.Sanitize(n.Author) + ", " + m.t.date(n.Created.In(m.opts.Loc)) + ")"
+	tail := " (" + safetext.Sanitize(n.Author) + ", " + p.t.date(n.Created.In(p.opts.Loc)) + ")"
 	if n.Sync == domain.SyncPending {
 		tail += " " + a.SyncMark[domain.SyncPending]
 	}
@@ -253,14 +244,14 @@ func (m *Model) noteHeaderLine() string {
 		tail += " " + fmt.Sprintf(a.MoreNotes, more)
 	}
 	line := lead + text + tail
-	if displayWidth(line) > m.width {
+	if displayWidth(line) > p.width {
 		// Cut the text, not who wrote it, and say where the rest is.
 		tail += " · " + a.NotesPane
-		text = truncate(text, max(10, m.width-displayWidth(lead+tail)))
+		text = truncate(text, max(10, p.width-displayWidth(lead+tail)))
 		line = lead + text + tail
 	}
 	if domain.NoteFlagged(n, now) {
-		return m.st.yellow.Render(line)
+		return p.st.yellow.Render(line)
 	}
 	return line
 }
@@ -288,28 +279,28 @@ func (t *texts) periodText(p domain.Period, loc *time.Location) string {
 // noteLines is pane 6: every handover note, newest first, in full (the
 // header shows only one, cut to the width), with author, date, whether it
 // is important or a reminder, and its sync state.
-func (m *Model) noteLines(width int) []string {
-	notes := m.pv.detail.Notes
+func (p *patientScreen) noteLines(width int) []string {
+	notes := p.detail.Notes
 	if len(notes) == 0 {
-		return []string{m.t.NoNotes}
+		return []string{p.t.NoNotes}
 	}
-	a := &m.t.A
-	now := m.opts.Now()
+	a := &p.t.A
+	now := p.opts.Now()
 	var out []string
 	for i := len(notes) - 1; i >= 0; i-- {
 		n := notes[i]
-		head := "── " + m.dateTime(n.Created) + " · " + safetext.Sanitize(n.Author)
+		head := "── " + p.dateTime(n.Created) + " · " + safetext.Sanitize(n.Author)
 		switch {
 		case n.Important:
 			head += " · " + SymNote + " " + a.NoteImportant
 		case !n.Remind.IsZero():
-			head += " · " + a.NoteDue + " " + m.t.date(n.Remind.In(m.opts.Loc))
+			head += " · " + a.NoteDue + " " + p.t.date(n.Remind.In(p.opts.Loc))
 		}
 		if mark, ok := a.SyncMark[n.Sync]; ok && n.Sync != domain.SyncNone {
 			head += " · " + mark
 		}
 		if domain.NoteFlagged(n, now) {
-			head = m.st.yellow.Render(head)
+			head = p.st.yellow.Render(head)
 		}
 		out = append(out, head)
 		body := ansi.Wrap(safetext.SanitizeMultiline(n.Text), max(20, width-2), "")

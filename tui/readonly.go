@@ -33,11 +33,6 @@ func readOnlyExplanation(lang string) string {
 	return "SE-ADGANG: du har kun læseadgang til borgeren. Kvittering, beskeder, notater og ændringer foretages af borgerens monitoreringsansvarlige sygeplejersker."
 }
 
-// explainReadOnly answers an action key of a read-only user.
-func (m *Model) explainReadOnly() {
-	m.openDialog(&notice{text: readOnlyExplanation(m.opts.Lang)})
-}
-
 // grantTexts are the texts of granting se-adgang in the responsibility
 // form.
 type grantText struct {
@@ -58,13 +53,13 @@ func grantTexts(lang string) grantText {
 
 // submitGrant grants se-adgang to the patient until the day typed (in
 // full), or revokes the grant chosen.
-func (m *Model) submitGrant(f *form, patientID string, revoke bool) tea.Cmd {
-	gt := grantTexts(m.opts.Lang)
-	ctx, gr := m.ctx, m.opts.Granter
+func (s *shared) submitGrant(f *form, patientID string, revoke bool) tea.Cmd {
+	gt := grantTexts(s.opts.Lang)
+	ctx, gr := s.ctx, s.opts.Granter
 	if revoke {
 		id := f.field("grant").value()
 		label := f.field("grant").labels[f.field("grant").sel]
-		return m.submitForm(f, nil, fmt.Sprintf(gt.Revoked, label), func() error { return gr.RevokeReadAccess(ctx, id, patientID) })
+		return s.submitForm(f, nil, fmt.Sprintf(gt.Revoked, label), func() error { return gr.RevokeReadAccess(ctx, id, patientID) })
 	}
 	var p domain.Problems
 	grantee := f.field("grantee").value()
@@ -77,8 +72,8 @@ func (m *Model) submitGrant(f *form, patientID string, revoke bool) tea.Cmd {
 	if reason == "" {
 		p = append(p, &domain.FieldError{Field: "reason", Code: domain.CodeRequired, Msg: "required"})
 	}
-	until := m.parseDateField(f, "until", &p, false)
-	now := m.opts.Now()
+	until := s.parseDateField(f, "until", &p, false)
+	now := s.opts.Now()
 	to := until.AddDate(0, 0, 1) // the last day typed is granted in full
 	if !until.IsZero() {
 		if !to.After(now) {
@@ -88,11 +83,11 @@ func (m *Model) submitGrant(f *form, patientID string, revoke bool) tea.Cmd {
 		}
 	}
 	if len(p) > 0 {
-		f.setProblems(m.t, p)
+		f.setProblems(s.t, p)
 		return nil
 	}
 	g := domain.ReadGrant{Grantee: grantee, Patients: []string{patientID}, From: now, To: to, Reason: reason}
-	return m.submitForm(f, g.Validate(), fmt.Sprintf(gt.Granted, safetext.Sanitize(grantee)), func() error { return gr.GrantReadAccess(ctx, g) })
+	return s.submitForm(f, g.Validate(), fmt.Sprintf(gt.Granted, safetext.Sanitize(grantee)), func() error { return gr.GrantReadAccess(ctx, g) })
 }
 
 // codeInvalid is a problem shown as "invalid value".

@@ -16,12 +16,12 @@ func TestReadOnlyUserIsToldWhy(t *testing.T) {
 	opts := testOptions()
 	opts.Actions, opts.Enroller, opts.ReadOnly = nil, nil, true
 	m, _ := loaded(t, opts, 100, 30)
-	for _, k := range helpNames(m.activeKeys().short) {
+	for _, k := range helpNames(keysNow(m).ShortHelp()) {
 		if k == "x" || k == "X" || k == "n" {
 			t.Errorf("worklist help offers action key %q", k)
 		}
 	}
-	for _, full := range m.activeKeys().full {
+	for _, full := range keysNow(m).FullHelp() {
 		for _, k := range helpNames(full) {
 			if k == "x" || k == "X" || k == "n" {
 				t.Errorf("full worklist help offers action key %q", k)
@@ -34,12 +34,12 @@ func TestReadOnlyUserIsToldWhy(t *testing.T) {
 			t.Errorf("%c on the worklist: no explanation:\n%s", c, v)
 		}
 		send(m, keyEsc)
-		if m.dlg != nil {
+		if m.dialog != nil {
 			t.Fatalf("the explanation does not close")
 		}
 	}
 	send(m, keyDown, keyEnter)
-	if !m.pv.loaded {
+	if !m.patient.loaded {
 		t.Fatal("patient view not loaded")
 	}
 	for _, c := range []rune{'x', 'X', 'r', 'n', 'u', 'e', 't', 'N', 'p'} {
@@ -79,9 +79,9 @@ func TestGrantAndRevokeReadAccessInTheForm(t *testing.T) {
 	m.opts.Granter = gr
 	openPatient(t, m, "p-anna")
 	send(m, char('t'))
-	fd, ok := m.dlg.(formDialog)
+	fd, ok := m.dialog.(formDialog)
 	if !ok {
-		t.Fatalf("dialog = %T (%q)", m.dlg, m.err)
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
 	}
 	send(m, char(' '), char(' ')) // cover → transfer → se-adgang
 	if fd.field("mode").value() != "grant" {
@@ -117,7 +117,7 @@ func TestGrantAndRevokeReadAccessInTheForm(t *testing.T) {
 	}
 	// Revoke.
 	send(m, char('t'))
-	fd = m.dlg.(formDialog)
+	fd = m.dialog.(formDialog)
 	send(m, char(' '), char(' '), char(' '))
 	if fd.field("mode").value() != "revoke" {
 		t.Fatalf("mode %q", fd.field("mode").value())

@@ -53,31 +53,31 @@ func addUnread(t *testing.T, src *recordingSource, pid, id string) {
 func TestRefreshKeepsModeFilterCursorAndIsNotAudited(t *testing.T) {
 	m, src := loaded(t, testOptions(), 120, 30)
 	send(m, char('a'))
-	if !m.wl.all {
+	if !m.worklist.all {
 		t.Fatal("a did not switch to all patients")
 	}
 	send(m, char('/'), char('e'), keyEnter) // names with an "e"
-	if m.wl.filter.Value() != "e" || len(m.wl.visible) < 2 {
-		t.Fatalf("filter %q shows %d rows", m.wl.filter.Value(), len(m.wl.visible))
+	if m.worklist.filter.Value() != "e" || len(m.worklist.visible) < 2 {
+		t.Fatalf("filter %q shows %d rows", m.worklist.filter.Value(), len(m.worklist.visible))
 	}
 	send(m, keyDown)
-	sel := m.wl.selectedID()
+	sel := m.worklist.selectedID()
 	audits := len(src.entries())
 
 	// Dorte (not on the open worklist before: another team's patient with
 	// nothing open) gets a message; the selection must not move.
 	addUnread(t, src, "p-dorte", "p-dorte-msg-new")
 	refreshNow(m)
-	if !m.wl.all || m.wl.filter.Value() != "e" || m.wl.selectedID() != sel {
-		t.Errorf("after refresh: all=%v filter=%q selected %q, want true, \"e\", %q", m.wl.all, m.wl.filter.Value(), m.wl.selectedID(), sel)
+	if !m.worklist.all || m.worklist.filter.Value() != "e" || m.worklist.selectedID() != sel {
+		t.Errorf("after refresh: all=%v filter=%q selected %q, want true, \"e\", %q", m.worklist.all, m.worklist.filter.Value(), m.worklist.selectedID(), sel)
 	}
 	if n := len(src.entries()); n != audits {
 		t.Errorf("refresh wrote %d audit entries, want none", n-audits)
 	}
 	var dorte *domain.WorklistRow
-	for i := range m.wl.rows {
-		if m.wl.rows[i].Patient.ID == "p-dorte" {
-			dorte = &m.wl.rows[i]
+	for i := range m.worklist.rows {
+		if m.worklist.rows[i].Patient.ID == "p-dorte" {
+			dorte = &m.worklist.rows[i]
 		}
 	}
 	if dorte == nil || dorte.Open.Unread == 0 {
@@ -85,8 +85,8 @@ func TestRefreshKeepsModeFilterCursorAndIsNotAudited(t *testing.T) {
 	}
 	// Toggling is still a look-up and is audited.
 	send(m, char('a'))
-	if n := len(src.entries()); n != audits+1 || m.wl.all {
-		t.Errorf("toggle after refresh: %d new audit entries, all=%v", n-audits, m.wl.all)
+	if n := len(src.entries()); n != audits+1 || m.worklist.all {
+		t.Errorf("toggle after refresh: %d new audit entries, all=%v", n-audits, m.worklist.all)
 	}
 }
 
@@ -98,7 +98,7 @@ func TestRefreshDoesNotUndoAToggleInFlight(t *testing.T) {
 	_, toggle := m.Update(char('a')) // asks for all; not yet arrived
 	driveAll(m, refresh)             // the open-only refresh arrives first
 	driveAll(m, toggle)
-	if !m.wl.all {
+	if !m.worklist.all {
 		t.Error("a refresh started before the toggle undid it")
 	}
 }
@@ -109,19 +109,19 @@ func TestRefreshUpdatesOpenPatientView(t *testing.T) {
 	m, src := loaded(t, testOptions(), 120, 40)
 	selectPatient(t, m, "p-anna")
 	send(m, keyEnter)
-	if m.screen != screenPatient || !m.pv.loaded {
+	if m.patient == nil || !m.patient.loaded {
 		t.Fatal("patient view not open")
 	}
 	send(m, keyTab)
-	pane := m.pv.pane
-	before := len(m.pv.detail.Messages)
+	pane := m.patient.pane
+	before := len(m.patient.detail.Messages)
 	audits := len(src.entries())
 	addUnread(t, src, "p-anna", "p-anna-msg-new")
 	refreshNow(m)
-	if m.screen != screenPatient || m.pv.id != "p-anna" || m.pv.pane != pane {
-		t.Fatalf("refresh moved the nurse: screen %v id %s pane %v", m.screen, m.pv.id, m.pv.pane)
+	if m.patient == nil || m.patient.id != "p-anna" || m.patient.pane != pane {
+		t.Fatalf("refresh moved the nurse: screen %v id %s pane %v", m.patient != nil, m.patient.id, m.patient.pane)
 	}
-	if got := len(m.pv.detail.Messages); got != before+1 {
+	if got := len(m.patient.detail.Messages); got != before+1 {
 		t.Errorf("messages after refresh = %d, want %d", got, before+1)
 	}
 	if n := len(src.entries()); n != audits {

@@ -23,11 +23,11 @@ var freqValues = []string{"", string(domain.Daily), string(domain.TimesPerWeek),
 
 // regimeForm opens the form for a new version of the regime in force,
 // pre-filled with it. Nothing is saved while any field is invalid.
-func (m *Model) regimeForm() {
-	t, a := m.t, &m.t.A
-	cur := m.pv.detail.Regime
-	loc := m.opts.Loc
-	today := m.opts.Now().In(loc)
+func (p *patientScreen) regimeForm() dialog {
+	t, a := p.t, &p.t.A
+	cur := p.detail.Regime
+	loc := p.opts.Loc
+	today := p.opts.Now().In(loc)
 	date := func(d time.Time) string {
 		if d.IsZero() {
 			return ""
@@ -127,43 +127,43 @@ func (m *Model) regimeForm() {
 	}, hint: a.TrendHint})
 	// The header row of the limits has no fields; drop it from focus by
 	// giving it none (it still renders).
-	f := &form{title: fmt.Sprintf(a.RegimeTitle, safetext.Sanitize(m.pv.detail.Patient.Name), m.versionLabel(cur.Version)), rows: rows}
+	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name, title: fmt.Sprintf(a.RegimeTitle, safetext.Sanitize(p.detail.Patient.Name), p.versionLabel(cur.Version)), rows: rows}
 	base := cur
-	f.submit = func(m *Model, f *form) tea.Cmd {
-		c, p := m.readRegimeForm(f, base)
-		if len(p) == 0 {
-			p = domain.AsProblems(c.Validate())
+	f.submit = func(f *form) tea.Cmd {
+		c, probs := p.readRegimeForm(f, base)
+		if len(probs) == 0 {
+			probs = domain.AsProblems(c.Validate())
 		}
-		if len(p) > 0 {
-			f.setProblems(m.t, p)
+		if len(probs) > 0 {
+			f.setProblems(p.t, probs)
 			return nil
 		}
 		f.busy = true
-		ctx, act := m.ctx, m.opts.Actions
-		return m.runAction(formDialog{f}, m.t.A.RegimeSaved, func() error { return act.SaveRegime(ctx, c) })
+		ctx, act := p.ctx, p.opts.Actions
+		return p.runAction(formDialog{f}, p.t.A.RegimeSaved, func() error { return act.SaveRegime(ctx, c) })
 	}
-	m.openDialog(formDialog{f.start()})
+	return formDialog{f.start()}
 }
 
 // readRegimeForm parses the form into a change; input it cannot read is
 // reported next to its field.
-func (m *Model) readRegimeForm(f *form, base domain.Regime) (domain.RegimeChange, domain.Problems) {
+func (sh *shared) readRegimeForm(f *form, base domain.Regime) (domain.RegimeChange, domain.Problems) {
 	var p domain.Problems
 	bad := func(id, code string) { p = append(p, &domain.FieldError{Field: id, Code: code, Msg: code}) }
 	r := domain.Regime{
 		ID: base.ID, PatientID: base.PatientID, Pauses: append([]domain.Period(nil), base.Pauses...),
-		Author: m.opts.User, Reason: f.field("reason").value(), Physician: f.field("physician").value(),
+		Author: sh.opts.User, Reason: f.field("reason").value(), Physician: f.field("physician").value(),
 		Phase: domain.Phase(f.field("phase").value()),
 	}
-	r.EffectiveFrom = m.parseDateField(f, "effective-from", &p, false)
+	r.EffectiveFrom = sh.parseDateField(f, "effective-from", &p, false)
 	// The form shows days; a day the nurse left as it was keeps the
 	// regime's exact instant, so saving writes nothing she did not change.
-	r.Start = m.sameDayAs(m.parseDateField(f, "start", &p, false), base.Start)
-	r.End = m.sameDayAs(m.parseDateField(f, "end", &p, true), base.End)
-	r.Reevaluation = m.sameDayAs(m.parseDateField(f, "reevaluation", &p, true), base.Reevaluation)
+	r.Start = sh.sameDayAs(sh.parseDateField(f, "start", &p, false), base.Start)
+	r.End = sh.sameDayAs(sh.parseDateField(f, "end", &p, true), base.End)
+	r.Reevaluation = sh.sameDayAs(sh.parseDateField(f, "reevaluation", &p, true), base.Reevaluation)
 	// A change made today applies from now, not from midnight: readings
 	// already classified today keep their colour.
-	if now := m.opts.Now(); !r.EffectiveFrom.IsZero() && r.EffectiveFrom.Before(now) && now.Sub(r.EffectiveFrom) < 24*time.Hour {
+	if now := sh.opts.Now(); !r.EffectiveFrom.IsZero() && r.EffectiveFrom.Before(now) && now.Sub(r.EffectiveFrom) < 24*time.Hour {
 		r.EffectiveFrom = now
 	}
 	for _, k := range regimeKinds {
@@ -187,7 +187,7 @@ func (m *Model) readRegimeForm(f *form, base domain.Regime) (domain.RegimeChange
 			}
 			s.Freq.N = n
 		case domain.OnWeekdays, domain.Weekly:
-			wds, ok := m.t.parseWeekdays(detail)
+			wds, ok := sh.t.parseWeekdays(detail)
 			if !ok {
 				bad(id+".detail", domain.CodeInvalid)
 			}
@@ -248,7 +248,7 @@ func (m *Model) readRegimeForm(f *form, base domain.Regime) (domain.RegimeChange
 		}
 		r.TrendRule = &domain.TrendRule{GainKg: gain, Days: days, Color: c}
 	}
-	return domain.RegimeChange{PatientID: base.PatientID, BaseVersion: base.Version, Regime: r, At: m.opts.Now()}, p
+	return domain.RegimeChange{PatientID: base.PatientID, BaseVersion: base.Version, Regime: r, At: sh.opts.Now()}, p
 }
 
 // parseWeekdays reads "man,tor" (or English "mon,thu") into weekdays.
@@ -276,44 +276,48 @@ func (t *texts) parseWeekdays(s string) ([]time.Weekday, bool) {
 // meanwhile; nothing is overwritten. esc goes back to the form (now based
 // on the other version, so saving again is a deliberate choice).
 type conflictView struct {
+	*shared
+	box
 	form *form
 	c    *console.RegimeConflictError
 }
 
 func (v *conflictView) inline() bool { return false }
-func (v *conflictView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	if key.Matches(msg, m.keys.Cancel) || key.Matches(msg, m.keys.Back) {
-		m.dlg = formDialog{v.form}
-		return false, nil
+func (v *conflictView) Update(msg tea.Msg) (component, tea.Cmd) {
+	if msg, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(msg, v.keys.Cancel) || key.Matches(msg, v.keys.Back)) {
+		return formDialog{v.form}, nil
 	}
-	return false, nil
+	return v, nil
 }
-func (v *conflictView) keys(m *Model) helpKeys {
-	b := key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", m.t.A.KeyBackToForm))
-	return helpKeys{short: []key.Binding{b, m.keys.ForceQuit}, full: [][]key.Binding{{b, m.keys.ForceQuit}}}
+func (v *conflictView) ShortHelp() []key.Binding {
+	return []key.Binding{v.keys.BackToForm, v.keys.ForceQuit}
 }
-func (v *conflictView) lines(m *Model, w, h int) []string {
-	a := &m.t.A
-	out := []string{m.st.err.Render(SymRed + " " + fmt.Sprintf(a.ConflictTitle, safetext.Sanitize(v.c.Theirs.Author), m.versionLabel(v.c.Theirs.Version)))}
+func (v *conflictView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{{v.keys.BackToForm, v.keys.ForceQuit}}
+}
+func (v *conflictView) View() string {
+	a := &v.t.A
+	w, h := v.w, v.h
+	out := []string{v.st.err.Render(SymRed + " " + fmt.Sprintf(a.ConflictTitle, safetext.Sanitize(v.c.Theirs.Author), v.versionLabel(v.c.Theirs.Version)))}
 	colW := max(20, (w-3)/2)
-	left := append([]string{m.st.bold.Render(a.Mine)}, m.regimeSummary(v.c.Mine.Regime)...)
-	right := append([]string{m.st.bold.Render(fmt.Sprintf(a.Theirs, safetext.Sanitize(v.c.Theirs.Author)))}, m.regimeSummary(v.c.Theirs)...)
+	left := append([]string{v.st.bold.Render(a.Mine)}, v.regimeSummary(v.c.Mine.Regime)...)
+	right := append([]string{v.st.bold.Render(fmt.Sprintf(a.Theirs, safetext.Sanitize(v.c.Theirs.Author)))}, v.regimeSummary(v.c.Theirs)...)
 	out = append(out, sideBySide(left, right, colW)...)
-	out = append(out, "", m.st.dim.Render(a.ConflictHint))
+	out = append(out, "", v.st.dim.Render(a.ConflictHint))
 	if len(out) > h {
 		out = out[:h]
 	}
-	return out
+	return strings.Join(out, "\n")
 }
 
 // regimeSummary lists a regime's main values, one per line, for the
 // side-by-side comparison.
-func (m *Model) regimeSummary(r domain.Regime) []string {
-	t := m.t
+func (s *shared) regimeSummary(r domain.Regime) []string {
+	t := s.t
 	out := []string{
 		t.A.FieldName["reason"] + ": " + safetext.Sanitize(r.Reason),
 		t.Phase + ": " + t.PhaseName[r.Phase],
-		t.A.FieldName["effective-from"] + ": " + dateYear(r.EffectiveFrom.In(m.opts.Loc)),
+		t.A.FieldName["effective-from"] + ": " + dateYear(r.EffectiveFrom.In(s.opts.Loc)),
 	}
 	if r.Thresholds.ReferenceWeight > 0 {
 		out = append(out, t.RefWeight+": "+t.number(r.Thresholds.ReferenceWeight, 1))
@@ -342,11 +346,11 @@ type historyMsg struct {
 }
 
 // startHistory audits the look-up and loads the regime's versions.
-func (m *Model) startHistory() tea.Cmd {
-	h := m.opts.History
-	ctx, src, id := m.ctx, m.src, m.pv.id
-	e := domain.AuditEntry{At: m.opts.Now(), User: m.opts.User, Action: ActionViewRegimeHistory, PatientID: id}
-	m.loading = true
+func (p *patientScreen) startHistory() tea.Cmd {
+	h := p.opts.History
+	ctx, src, id := p.ctx, p.src, p.id
+	e := domain.AuditEntry{At: p.opts.Now(), User: p.opts.User, Action: ActionViewRegimeHistory, PatientID: id}
+	p.loading = true
 	return func() tea.Msg {
 		if err := src.Audit(ctx, e); err != nil {
 			return historyMsg{id: id, err: fmt.Errorf("audit regime history look-up: %w", err)}
@@ -359,56 +363,65 @@ func (m *Model) startHistory() tea.Cmd {
 	}
 }
 
-func (m *Model) historyLoaded(msg historyMsg) {
-	m.loading = false
+func (p *patientScreen) historyLoaded(msg historyMsg) component {
+	p.loading = false
 	if msg.err != nil {
-		m.err = msg.err.Error()
-		return
+		p.err = msg.err.Error()
+		return p
 	}
-	if m.screen != screenPatient || msg.id != m.pv.id {
-		return
+	if msg.id != p.id {
+		return p
 	}
-	m.openDialog(&historyView{versions: msg.versions})
+	return &historyView{shared: p.shared, name: p.detail.Patient.Name, versions: msg.versions}
 }
 
 // historyView lists the regime's versions, newest first, each with author,
 // time, reason, physician and what changed from the version before.
 type historyView struct {
+	*shared
+	box
+	name     string // the patient's
 	versions []domain.Regime
 	scroll   int
 }
 
 func (v *historyView) inline() bool { return false }
-func (v *historyView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
+func (v *historyView) Update(msg tea.Msg) (component, tea.Cmd) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return v, nil
+	}
 	switch {
-	case key.Matches(msg, m.keys.Back):
-		return true, nil
-	case key.Matches(msg, m.keys.Up):
+	case key.Matches(k, v.keys.Back):
+		return nil, nil
+	case key.Matches(k, v.keys.Up):
 		v.scroll = max(0, v.scroll-1)
-	case key.Matches(msg, m.keys.Down):
+	case key.Matches(k, v.keys.Down):
 		v.scroll++
-	case key.Matches(msg, m.keys.PageDown):
+	case key.Matches(k, v.keys.PageDown):
 		v.scroll += 10
-	case key.Matches(msg, m.keys.PageUp):
+	case key.Matches(k, v.keys.PageUp):
 		v.scroll = max(0, v.scroll-10)
 	}
-	return false, nil
+	return v, nil
 }
-func (v *historyView) keys(m *Model) helpKeys {
-	k := m.keys
-	return helpKeys{short: []key.Binding{k.Move, k.Back}, full: [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.ForceQuit}}}
+func (v *historyView) ShortHelp() []key.Binding { return []key.Binding{v.keys.Move, v.keys.Back} }
+func (v *historyView) FullHelp() [][]key.Binding {
+	k := v.keys
+	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.ForceQuit}}
 }
-func (v *historyView) lines(m *Model, w, h int) []string {
-	t, a := m.t, &m.t.A
-	head := []string{m.st.title.Render(fmt.Sprintf(a.HistoryTitle, safetext.Sanitize(m.pv.detail.Patient.Name)))}
+func (v *historyView) View() string {
+	t, a := v.t, &v.t.A
+	h := v.h
+	head := []string{v.st.title.Render(fmt.Sprintf(a.HistoryTitle, safetext.Sanitize(v.name)))}
 	var body []string
 	if len(v.versions) == 0 {
 		body = append(body, a.NoHistory)
 	}
 	for i := len(v.versions) - 1; i >= 0; i-- {
 		r := v.versions[i]
-		line := fmt.Sprintf(a.VersionLine, m.versionLabel(r.Version), dateYear(r.EffectiveFrom.In(m.opts.Loc)), safetext.Sanitize(r.Author))
-		body = append(body, m.st.bold.Render(line))
+		line := fmt.Sprintf(a.VersionLine, v.versionLabel(r.Version), dateYear(r.EffectiveFrom.In(v.opts.Loc)), safetext.Sanitize(r.Author))
+		body = append(body, v.st.bold.Render(line))
 		var l2 []string
 		if s := safetext.Sanitize(r.Reason); s != "" {
 			l2 = append(l2, a.FieldName["reason"]+": "+s)
@@ -420,7 +433,7 @@ func (v *historyView) lines(m *Model, w, h int) []string {
 			body = append(body, "  "+strings.Join(l2, " · "))
 		}
 		if i > 0 {
-			for _, d := range domain.DiffRegimesIn(v.versions[i-1], r, m.opts.Loc) {
+			for _, d := range domain.DiffRegimesIn(v.versions[i-1], r, v.opts.Loc) {
 				old, nw := localDates(d.Field, d.Old), localDates(d.Field, d.New)
 				if old == "" {
 					old = "–"
@@ -437,7 +450,7 @@ func (v *historyView) lines(m *Model, w, h int) []string {
 	}
 	room := max(1, h-len(head))
 	v.scroll = min(v.scroll, max(0, len(body)-room))
-	return append(head, body[v.scroll:min(len(body), v.scroll+room)]...)
+	return strings.Join(append(head, body[v.scroll:min(len(body), v.scroll+room)]...), "\n")
 }
 
 // sideBySide sets two versions next to each other, colW columns each, with
@@ -468,33 +481,4 @@ func localDates(field, v string) string {
 		v = strings.ReplaceAll(v, "..", "–")
 	}
 	return v
-}
-
-// versionLabel is how a regime version is named on screen: "v" and the
-// central's version id (opaque: a number on some servers, a UUID on others,
-// shortened), or "new, not sent yet" for a version saved here that the
-// central has not answered.
-func (m *Model) versionLabel(v string) string {
-	if domain.IsPendingVersion(v) {
-		return m.t.A.PendingVersion
-	}
-	v = safetext.Sanitize(v)
-	if r := []rune(v); len(r) > 12 {
-		v = string(r[:8]) + "…"
-	}
-	return "v" + v
-}
-
-// sameDayAs is was when day (a date read from a form, local midnight) is
-// its calendar day, else day.
-func (m *Model) sameDayAs(day, was time.Time) time.Time {
-	if day.IsZero() || was.IsZero() {
-		return day
-	}
-	y1, m1, d1 := day.In(m.opts.Loc).Date()
-	y2, m2, d2 := was.In(m.opts.Loc).Date()
-	if y1 == y2 && m1 == m2 && d1 == d2 {
-		return was
-	}
-	return day
 }

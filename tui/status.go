@@ -43,12 +43,12 @@ func (m *Model) statusTicked() tea.Cmd {
 // (the reload that follows it is on its way), the first sync is reported
 // as still running: the status bar never says "online, data from now"
 // above a list that does not hold those data yet.
-func (m *Model) syncStatus() (console.SyncStatus, bool) {
-	if m.opts.Status == nil {
+func (w *worklistScreen) syncStatus() (console.SyncStatus, bool) {
+	if w.opts.Status == nil {
 		return console.SyncStatus{}, false
 	}
-	s := m.opts.Status()
-	if m.wl.loaded && !s.FirstSync && !s.LastSync.IsZero() && (m.wlSynced.FirstSync || m.wlSynced.LastSync.IsZero()) {
+	s := w.opts.Status()
+	if w.loaded && !s.FirstSync && !s.LastSync.IsZero() && (w.synced.FirstSync || w.synced.LastSync.IsZero()) {
 		s.FirstSync = true
 	}
 	return s, true
@@ -65,23 +65,23 @@ func statusNow(status func() console.SyncStatus) console.SyncStatus {
 
 // neverSynced reports that the cache holds no complete sync yet, so an
 // empty worklist does not mean "no patients".
-func (m *Model) neverSynced() (console.SyncStatus, bool) {
-	s, ok := m.syncStatus()
+func (w *worklistScreen) neverSynced() (console.SyncStatus, bool) {
+	s, ok := w.syncStatus()
 	return s, ok && (s.FirstSync || s.LastSync.IsZero())
 }
 
 // stateText is the connection state in words, with its symbol, and
 // whether it is a problem.
-func (m *Model) stateText(s console.SyncStatus) (string, bool) {
-	a := &m.t.A
-	state := s.State
+func (s *shared) stateText(st console.SyncStatus) (string, bool) {
+	a := &s.t.A
+	state := st.State
 	if state == console.ConnUnknown {
 		switch {
-		case s.Online:
+		case st.Online:
 			state = console.ConnOnline
-		case s.LastAttempt.IsZero() && (s.Syncing || s.FirstSync):
+		case st.LastAttempt.IsZero() && (st.Syncing || st.FirstSync):
 			return "… " + a.Connecting, false
-		case s.LastAttempt.IsZero() && s.LastSync.IsZero():
+		case st.LastAttempt.IsZero() && st.LastSync.IsZero():
 			return "… " + a.Connecting, false
 		default:
 			state = console.ConnOffline
@@ -105,20 +105,20 @@ func (m *Model) stateText(s console.SyncStatus) (string, bool) {
 
 // dataAge is "data fra 09:31, 3 t gamle" (a day before today: with the
 // date), or "aldrig synkroniseret".
-func (m *Model) dataAge(last time.Time) string {
-	a := &m.t.A
+func (s *shared) dataAge(last time.Time) string {
+	a := &s.t.A
 	if last.IsZero() {
 		return a.NeverSynced
 	}
-	now := m.opts.Now()
-	l, n := last.In(m.opts.Loc), now.In(m.opts.Loc)
+	now := s.opts.Now()
+	l, n := last.In(s.opts.Loc), now.In(s.opts.Loc)
 	at := l.Format("15:04")
 	if l.YearDay() != n.YearDay() || l.Year() != n.Year() {
-		at = m.dateTime(last)
+		at = s.dateTime(last)
 	}
 	age := a.JustNow
 	if now.Sub(last) >= time.Minute {
-		age = fmt.Sprintf(a.AgeOld, m.t.age(last, now))
+		age = fmt.Sprintf(a.AgeOld, s.t.age(last, now))
 	}
 	return fmt.Sprintf(a.DataFrom, at, age)
 }
@@ -129,7 +129,7 @@ func (m *Model) dataAge(last time.Time) string {
 // (or first-sync progress). When it does not fit the width, the state's
 // explanation goes first, then the reason.
 func (m *Model) statusLine() string {
-	s, ok := m.syncStatus()
+	s, ok := m.worklist.syncStatus()
 	if !ok {
 		return ""
 	}
@@ -175,32 +175,32 @@ func (m *Model) statusLine() string {
 
 // emptyWorklistText is what an empty worklist says: never "no patients"
 // while the cache has not been synced once.
-func (m *Model) emptyWorklistText() string {
-	s, never := m.neverSynced()
+func (w *worklistScreen) emptyWorklistText() string {
+	s, never := w.neverSynced()
 	if !never {
-		return m.t.NoRows
+		return w.t.NoRows
 	}
-	a := &m.t.A
+	a := &w.t.A
 	if s.FirstSync || s.Syncing {
 		return fmt.Sprintf(a.FirstSyncRunning, s.Resources, s.Patients)
 	}
-	state, _ := m.stateText(s)
+	state, _ := w.stateText(s)
 	return fmt.Sprintf(a.NoDataYet, state)
 }
 
 // patientCount is the header's patient count; while the cache has never
 // been synced it says so instead of "0 borgere".
-func (m *Model) patientCount(n int) string {
-	s, never := m.neverSynced()
+func (w *worklistScreen) patientCount(n int) string {
+	s, never := w.neverSynced()
 	switch {
 	case !never:
-		return m.t.Patients(n)
+		return w.t.Patients(n)
 	case (s.FirstSync || s.Syncing) && n == 0:
-		return m.t.A.FirstSyncShort
+		return w.t.A.FirstSyncShort
 	case s.FirstSync || s.Syncing:
-		return m.t.Patients(n) + " …" // more are coming
+		return w.t.Patients(n) + " …" // more are coming
 	case n == 0:
-		return m.t.A.NoDataShort
+		return w.t.A.NoDataShort
 	}
-	return m.t.Patients(n)
+	return w.t.Patients(n)
 }

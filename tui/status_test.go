@@ -39,7 +39,7 @@ func statusModel(t *testing.T, src console.Source, lang string, w, h int, st fun
 	m := New(context.Background(), src, opts)
 	send(m, tea.WindowSizeMsg{Width: w, Height: h})
 	drive(m, m.Init())
-	if !m.wl.loaded || m.err != "" {
+	if !m.worklist.loaded || m.err != "" {
 		t.Fatalf("worklist not loaded: %q", m.err)
 	}
 	return m
@@ -168,7 +168,7 @@ func TestFirstSyncShowsPatientsAsTheyArrive(t *testing.T) {
 	opts.StatusEvery = 10 * time.Millisecond
 	p := &probe{Model: New(context.Background(), src, opts)}
 	tm := teatest.NewTestModel(t, p, teatest.WithInitialTermSize(100, 30), teatest.WithProgramOptions(tea.WithColorProfile(colorprofile.Ascii)))
-	waitModel(t, tm, p, func(m *Model) bool { return m.wl.loaded && len(m.wl.rows) == 0 })
+	waitModel(t, tm, p, func(m *Model) bool { return m.worklist.loaded && len(m.worklist.rows) == 0 })
 
 	if err := src.Write(context.Background(), fillClinic); err != nil {
 		t.Fatal(err)
@@ -176,7 +176,7 @@ func TestFirstSyncShowsPatientsAsTheyArrive(t *testing.T) {
 	mu.Lock()
 	st.Resources, st.Patients = 120, 9
 	mu.Unlock()
-	waitModel(t, tm, p, func(m *Model) bool { return len(m.wl.rows) == 8 })
+	waitModel(t, tm, p, func(m *Model) bool { return len(m.worklist.rows) == 8 })
 	mu.Lock()
 	st = console.SyncStatus{State: console.ConnOnline, LastSync: testNow}
 	mu.Unlock()

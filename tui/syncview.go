@@ -2,7 +2,7 @@ package tui
 
 import (
 	"fmt"
-	"time"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -15,12 +15,12 @@ import (
 // nurse's explicit choice to keep hers or theirs. Opened with S when
 // Options.Actions implements console.SyncResolver.
 
-// syncProblemsState is what the model keeps about sync problems: the
-// already-done outcomes seen (flashed once), and the last count.
-type syncProblemsState struct {
+// syncProblems is what the console keeps about sync problems: the
+// already-done outcomes seen (flashed once); the number of unsettled ones
+// is shared (status.syncProblems) for the components' key help.
+type syncProblems struct {
 	seeded bool
 	seen   map[string]bool
-	count  int
 }
 
 // syncProblemsMsg carries loaded problems; open shows them in the screen.
@@ -30,35 +30,29 @@ type syncProblemsMsg struct {
 	open     bool
 }
 
-func (m *Model) resolver() console.SyncResolver { return m.opts.Resolver }
-
-func (m *Model) syncKey() key.Binding {
-	return key.NewBinding(key.WithKeys("S"), key.WithHelp("S", syncCatalog(m.opts.Lang).Key))
-}
-
 // syncProblemKeys is the S binding when the screen is available.
-func (m *Model) syncProblemKeys() []key.Binding {
-	if m.resolver() == nil {
+func (s *shared) syncProblemKeys() []key.Binding {
+	if s.opts.Resolver == nil {
 		return nil
 	}
-	return []key.Binding{m.syncKey()}
+	return []key.Binding{s.keys.SyncProblems}
 }
 
 // syncShortKeys is the S binding for the footer while problems are known.
-func (m *Model) syncShortKeys() []key.Binding {
-	if m.resolver() == nil || m.sp.count == 0 {
+func (s *shared) syncShortKeys() []key.Binding {
+	if s.opts.Resolver == nil || s.syncProblems == 0 {
 		return nil
 	}
-	return []key.Binding{m.syncKey()}
+	return []key.Binding{s.keys.SyncProblems}
 }
 
 // loadSyncProblems reads the problems in the background.
-func (m *Model) loadSyncProblems(open bool) tea.Cmd {
-	r := m.resolver()
+func (s *shared) loadSyncProblems(open bool) tea.Cmd {
+	r := s.opts.Resolver
 	if r == nil {
 		return nil
 	}
-	ctx := m.ctx
+	ctx := s.ctx
 	return func() tea.Msg {
 		ps, err := r.SyncProblems(ctx)
 		if err != nil {
@@ -68,16 +62,9 @@ func (m *Model) loadSyncProblems(open bool) tea.Cmd {
 	}
 }
 
-// openSyncProblems handles S outside dialogs.
-func (m *Model) openSyncProblems(msg tea.KeyPressMsg) (tea.Cmd, bool) {
-	if m.resolver() == nil || !key.Matches(msg, m.syncKey()) || m.wl.filtering {
-		return nil, false
-	}
-	return m.loadSyncProblems(true), true
-}
-
-// syncProblemsLoaded flashes new already-done outcomes (not those found at
-// start) and updates an open screen.
+// syncProblemsLoaded counts the problems, flashes new already-done
+// outcomes (not those found at start) and updates an open screen, or
+// opens it when asked (S).
 func (m *Model) syncProblemsLoaded(msg syncProblemsMsg) tea.Cmd {
 	if msg.err != nil {
 		if msg.open {
@@ -85,63 +72,47 @@ func (m *Model) syncProblemsLoaded(msg syncProblemsMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if m.sp.seen == nil {
-		m.sp.seen = map[string]bool{}
+	sp := &m.problems
+	if sp.seen == nil {
+		sp.seen = map[string]bool{}
 	}
-	m.sp.count = 0
+	m.syncProblems = 0
 	st := syncCatalog(m.opts.Lang)
 	for _, p := range msg.problems {
 		if p.State != console.SyncAlreadyDone {
-			m.sp.count++
+			m.syncProblems++
 			continue
 		}
-		if !m.sp.seen[p.UUID] && m.sp.seeded {
+		if !sp.seen[p.UUID] && sp.seeded {
 			m.flash = fmt.Sprintf(st.AlreadyDoneFlash, safetext.Sanitize(p.By), m.clock(p.DoneAt))
 		}
-		m.sp.seen[p.UUID] = true
+		sp.seen[p.UUID] = true
 	}
-	m.sp.seeded = true
-	switch v := m.dlg.(type) {
-	case *syncListView:
-		v.set(msg.problems)
-	case *syncDetailView:
-		// A background refresh does not move the nurse: she stays on the
-		// change she is reading while it is still unsettled; a choice she
-		// was asked to confirm is asked again if the central's version
-		// changed meanwhile. Settled elsewhere: back to the list.
-		v.list.set(msg.problems)
-		if p, ok := findProblem(msg.problems, v.p.UUID); ok {
-			if p.Theirs.Version != v.p.Theirs.Version {
-				v.confirm = 0
-			}
-			v.p = p
-		} else {
-			m.dlg = v.list
-		}
-	default:
-		if msg.open && m.dlg == nil {
-			l := &syncListView{}
-			l.set(msg.problems)
-			m.dlg = l
-		}
+	sp.seeded = true
+	switch m.dialog.(type) {
+	case *syncListView, *syncDetailView:
+		return m.route(m.dialog, msg)
+	}
+	if msg.open && m.dialog == nil {
+		l := &syncListView{shared: m.shared}
+		l.set(msg.problems)
+		m.dialog = l
 	}
 	return nil
 }
 
-func (m *Model) clock(t time.Time) string { return t.In(m.opts.Loc).Format("15:04") }
-
 // what phrases what the nurse did.
-func (m *Model) syncWhat(p console.SyncProblem) string {
-	st := syncCatalog(m.opts.Lang)
-	reading := m.t.KindShort[p.Kind]
+func (s *shared) syncWhat(p console.SyncProblem) string {
+	st := syncCatalog(s.opts.Lang)
+	reading := s.t.KindShort[p.Kind]
 	if p.HasValue {
-		reading += " " + m.t.value(p.Kind, p.Value, p.Value2)
+		reading += " " + s.t.value(p.Kind, p.Value, p.Value2)
 	}
 	switch p.Change {
 	case console.SyncChangeAck, console.SyncChangeAssessment:
 		return fmt.Sprintf(st.WhatAck, reading)
 	case console.SyncChangeResolve:
-		return fmt.Sprintf(st.WhatResolve, m.t.KindShort[p.Kind])
+		return fmt.Sprintf(st.WhatResolve, s.t.KindShort[p.Kind])
 	case console.SyncChangeRegime:
 		return st.WhatRegime
 	case console.SyncChangeMessage:
@@ -153,25 +124,27 @@ func (m *Model) syncWhat(p console.SyncProblem) string {
 	case console.SyncChangeNote:
 		return st.WhatNote
 	case console.SyncChangeEnrol:
-		return fmt.Sprintf(m.t.C.WhatEnrol, safetext.Sanitize(p.Title))
+		return fmt.Sprintf(s.t.C.WhatEnrol, safetext.Sanitize(p.Title))
 	}
 	return fmt.Sprintf(st.WhatOther, safetext.Sanitize(p.ResourceType))
 }
 
 // syncState phrases a problem's state.
-func (m *Model) syncState(p console.SyncProblem) string {
-	st := syncCatalog(m.opts.Lang)
+func (s *shared) syncState(p console.SyncProblem) string {
+	st := syncCatalog(s.opts.Lang)
 	switch p.State {
 	case console.SyncConflict:
-		return m.st.err.Render(st.StateConflict)
+		return s.st.err.Render(st.StateConflict)
 	case console.SyncFailed:
-		return m.st.err.Render(st.StateFailed)
+		return s.st.err.Render(st.StateFailed)
 	}
-	return fmt.Sprintf(st.AlreadyDoneFlash, safetext.Sanitize(p.By), m.clock(p.DoneAt))
+	return fmt.Sprintf(st.AlreadyDoneFlash, safetext.Sanitize(p.By), s.clock(p.DoneAt))
 }
 
 // syncListView lists the problems.
 type syncListView struct {
+	*shared
+	box
 	problems []console.SyncProblem
 	cursor   int
 }
@@ -205,30 +178,41 @@ func findProblem(ps []console.SyncProblem, uuid string) (console.SyncProblem, bo
 
 func (v *syncListView) inline() bool { return false }
 
-func (v *syncListView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
-	switch {
-	case key.Matches(msg, m.keys.Back):
-		return true, nil
-	case key.Matches(msg, m.keys.Up):
-		v.cursor = max(0, v.cursor-1)
-	case key.Matches(msg, m.keys.Down):
-		v.cursor = min(max(0, len(v.problems)-1), v.cursor+1)
-	case key.Matches(msg, m.keys.Open) && len(v.problems) > 0:
-		m.dlg = &syncDetailView{list: v, p: v.problems[v.cursor]}
+// Update moves in the list, opens a problem, and shows a reloaded list.
+func (v *syncListView) Update(msg tea.Msg) (component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case syncProblemsMsg:
+		v.set(msg.problems)
+	case tea.KeyPressMsg:
+		k := v.keys
+		switch {
+		case key.Matches(msg, k.Back):
+			return nil, nil
+		case key.Matches(msg, k.Up):
+			v.cursor = max(0, v.cursor-1)
+		case key.Matches(msg, k.Down):
+			v.cursor = min(max(0, len(v.problems)-1), v.cursor+1)
+		case key.Matches(msg, k.Open) && len(v.problems) > 0:
+			return &syncDetailView{shared: v.shared, list: v, p: v.problems[v.cursor]}, nil
+		}
 	}
-	return false, nil
+	return v, nil
 }
 
-func (v *syncListView) keys(m *Model) helpKeys {
-	b := []key.Binding{m.keys.Move, m.keys.Open, m.keys.Back}
-	return helpKeys{short: b, full: [][]key.Binding{b, {m.keys.ForceQuit}}}
+func (v *syncListView) ShortHelp() []key.Binding {
+	return []key.Binding{v.keys.Move, v.keys.Open, v.keys.Back}
 }
 
-func (v *syncListView) lines(m *Model, w, h int) []string {
-	st := syncCatalog(m.opts.Lang)
-	out := []string{m.st.bold.Render(st.Title), ""}
+func (v *syncListView) FullHelp() [][]key.Binding {
+	return [][]key.Binding{v.ShortHelp(), {v.keys.ForceQuit}}
+}
+
+func (v *syncListView) View() string {
+	h := v.h
+	st := syncCatalog(v.opts.Lang)
+	out := []string{v.st.bold.Render(st.Title), ""}
 	if len(v.problems) == 0 {
-		return append(out, m.st.dim.Render(st.None))
+		return strings.Join(append(out, v.st.dim.Render(st.None)), "\n")
 	}
 	// Two lines per problem; scroll so the cursor shows.
 	per := max(1, (h-2)/2)
@@ -243,119 +227,151 @@ func (v *syncListView) lines(m *Model, w, h int) []string {
 		if name == "" {
 			name = safetext.Sanitize(p.PatientID)
 		}
-		out = append(out, mark+m.st.bold.Render(name)+" · "+m.syncWhat(p)+" · "+m.dateTime(p.At))
-		out = append(out, "    "+m.syncState(p))
+		out = append(out, mark+v.st.bold.Render(name)+" · "+v.syncWhat(p)+" · "+v.dateTime(p.At))
+		out = append(out, "    "+v.syncState(p))
 	}
-	return out
+	return strings.Join(out, "\n")
 }
 
 // syncDetailView shows one problem, the nurse's version beside the
 // central's, and asks before keeping either.
 type syncDetailView struct {
+	*shared
+	box
 	list    *syncListView
 	p       console.SyncProblem
 	scroll  int
 	confirm int // 0 none, 1 keep mine, 2 keep theirs
-	err     string
 }
 
 func (v *syncDetailView) inline() bool { return false }
 
 func (v *syncDetailView) actionable() bool { return v.p.State != console.SyncAlreadyDone }
 
-func (v *syncDetailView) mineKey(m *Model) key.Binding {
-	st := syncCatalog(m.opts.Lang)
-	desc := st.KeepMine
+// mineKey keeps the nurse's change ("retry" for a failed one).
+func (v *syncDetailView) mineKey() key.Binding {
+	b := v.keys.SyncKeepMine
 	if v.p.State == console.SyncFailed {
-		desc = st.Retry
+		b.SetHelp(b.Help().Key, syncCatalog(v.opts.Lang).Retry)
 	}
-	return key.NewBinding(key.WithKeys("m"), key.WithHelp("m", desc))
+	return b
 }
 
-func (v *syncDetailView) theirsKey(m *Model) key.Binding {
-	st := syncCatalog(m.opts.Lang)
-	desc := st.KeepTheirs
+// theirsKey keeps the central's version ("discard" for a failed change).
+func (v *syncDetailView) theirsKey() key.Binding {
+	b := v.keys.SyncKeepTheirs
 	if v.p.State == console.SyncFailed {
-		desc = st.Discard
+		b.SetHelp(b.Help().Key, syncCatalog(v.opts.Lang).Discard)
 	}
-	return key.NewBinding(key.WithKeys("t"), key.WithHelp("t", desc))
+	return b
 }
 
-func (v *syncDetailView) update(m *Model, msg tea.KeyPressMsg) (bool, tea.Cmd) {
+// Update scrolls, asks before keeping either version, settles the
+// problem, and follows a reloaded list: a background refresh does not move
+// the nurse: she stays on the change she is reading while it is still
+// unsettled; a choice she was asked to confirm is asked again if the
+// central's version changed meanwhile. Settled elsewhere: back to the list.
+func (v *syncDetailView) Update(msg tea.Msg) (component, tea.Cmd) {
+	switch msg := msg.(type) {
+	case syncProblemsMsg:
+		v.list.set(msg.problems)
+		p, ok := findProblem(msg.problems, v.p.UUID)
+		if !ok {
+			return v.list, nil
+		}
+		if p.Theirs.Version != v.p.Theirs.Version {
+			v.confirm = 0
+		}
+		v.p = p
+		return v, nil
+	case tea.KeyPressMsg:
+		return v.updateKey(msg)
+	}
+	return v, nil
+}
+
+func (v *syncDetailView) updateKey(msg tea.KeyPressMsg) (component, tea.Cmd) {
+	k := v.keys
 	if v.confirm != 0 {
 		switch {
-		case key.Matches(msg, m.keys.Yes):
+		case key.Matches(msg, k.Yes):
 			keep := v.confirm == 1
 			v.confirm = 0
-			r, ctx, id := m.resolver(), m.ctx, v.p.UUID
-			return false, func() tea.Msg {
+			r, ctx, id := v.opts.Resolver, v.ctx, v.p.UUID
+			return v, func() tea.Msg {
 				if err := r.ResolveConflict(ctx, id, keep); err != nil {
 					return syncProblemsMsg{err: fmt.Errorf("resolve sync problem: %w", err), open: true}
 				}
 				ps, err := r.SyncProblems(ctx)
 				return syncProblemsMsg{problems: ps, err: err, open: true}
 			}
-		case key.Matches(msg, m.keys.No):
+		case key.Matches(msg, k.No):
 			v.confirm = 0
 		}
-		return false, nil
+		return v, nil
 	}
 	switch {
-	case key.Matches(msg, m.keys.Back):
-		m.dlg = v.list
-	case key.Matches(msg, m.keys.Up):
+	case key.Matches(msg, k.Back):
+		return v.list, nil
+	case key.Matches(msg, k.Up):
 		v.scroll = max(0, v.scroll-1)
-	case key.Matches(msg, m.keys.Down):
+	case key.Matches(msg, k.Down):
 		v.scroll++
-	case v.actionable() && key.Matches(msg, v.mineKey(m)):
+	case v.actionable() && key.Matches(msg, v.mineKey()):
 		v.confirm = 1
-	case v.actionable() && key.Matches(msg, v.theirsKey(m)):
+	case v.actionable() && key.Matches(msg, v.theirsKey()):
 		v.confirm = 2
 	}
-	return false, nil
+	return v, nil
 }
 
-func (v *syncDetailView) keys(m *Model) helpKeys {
+func (v *syncDetailView) ShortHelp() []key.Binding {
 	if v.confirm != 0 {
-		b := []key.Binding{m.keys.Yes, m.keys.No}
-		return helpKeys{short: b, full: [][]key.Binding{b}}
+		return v.confirmKeys()
 	}
-	b := []key.Binding{m.keys.Move}
+	b := []key.Binding{v.keys.Move}
 	if v.actionable() {
-		b = append(b, v.mineKey(m), v.theirsKey(m))
+		b = append(b, v.mineKey(), v.theirsKey())
 	}
-	b = append(b, m.keys.Back)
-	return helpKeys{short: b, full: [][]key.Binding{b, {m.keys.ForceQuit}}}
+	return append(b, v.keys.Back)
 }
 
-func (v *syncDetailView) lines(m *Model, w, h int) []string {
-	st := syncCatalog(m.opts.Lang)
+func (v *syncDetailView) FullHelp() [][]key.Binding {
+	if v.confirm != 0 {
+		return [][]key.Binding{v.confirmKeys()}
+	}
+	return [][]key.Binding{v.ShortHelp(), {v.keys.ForceQuit}}
+}
+
+func (v *syncDetailView) View() string {
+	w, h := v.w, v.h
+	st := syncCatalog(v.opts.Lang)
 	p := v.p
 	name := safetext.Sanitize(p.PatientName)
 	if name == "" {
 		name = safetext.Sanitize(p.PatientID)
 	}
 	head := []string{
-		m.st.bold.Render(name) + " · " + m.syncWhat(p) + " · " + m.dateTime(p.At),
-		m.syncState(p),
+		v.st.bold.Render(name) + " · " + v.syncWhat(p) + " · " + v.dateTime(p.At),
+		v.syncState(p),
 	}
 	if p.Error != "" {
-		head = append(head, m.st.dim.Render(safetext.Sanitize(p.Error)))
+		head = append(head, v.st.dim.Render(safetext.Sanitize(p.Error)))
 	}
 	var body []string
 	if p.State == console.SyncConflict {
 		colW := max(20, (w-3)/2)
-		left := append([]string{m.st.bold.Render(fmt.Sprintf(st.Mine, safetext.Sanitize(p.Mine.Version)))}, m.syncSide(p.Mine)...)
-		right := append([]string{m.st.bold.Render(fmt.Sprintf(st.Theirs, safetext.Sanitize(p.Theirs.Author), safetext.Sanitize(p.Theirs.Version)))},
-			m.syncSide(p.Theirs)...)
+		left := append([]string{v.st.bold.Render(fmt.Sprintf(st.Mine, safetext.Sanitize(p.Mine.Version)))}, v.syncSide(p.Mine)...)
+		right := append([]string{v.st.bold.Render(fmt.Sprintf(st.Theirs, safetext.Sanitize(p.Theirs.Author), safetext.Sanitize(p.Theirs.Version)))},
+			v.syncSide(p.Theirs)...)
 		body = append(body, sideBySide(left, right, colW)...)
 	}
 	var foot []string
 	switch v.confirm {
 	case 1:
-		foot = []string{m.st.err.Render(st.ConfirmMine)}
+		foot = []string{v.st.err.Render(st.ConfirmMine + " " + v.confirmHint())}
 	case 2:
-		foot = []string{m.st.err.Render(st.ConfirmTheirs)}
+		foot = []string{v.st.err.Render(st.ConfirmTheirs + " " + v.confirmHint())}
 	}
 	room := max(1, h-len(head)-len(foot)-1)
 	v.scroll = min(v.scroll, max(0, len(body)-room))
@@ -366,21 +382,21 @@ func (v *syncDetailView) lines(m *Model, w, h int) []string {
 	if len(out) > h {
 		out = out[:h]
 	}
-	return out
+	return strings.Join(out, "\n")
 }
 
 // syncSide renders one version: a regime as the regime form's summary,
 // otherwise its lines.
-func (m *Model) syncSide(s console.SyncVersion) []string {
-	if s.Regime != nil {
-		return m.regimeSummary(*s.Regime)
+func (s *shared) syncSide(ver console.SyncVersion) []string {
+	if ver.Regime != nil {
+		return s.regimeSummary(*ver.Regime)
 	}
-	out := make([]string, 0, len(s.Lines))
-	for _, l := range s.Lines {
+	out := make([]string, 0, len(ver.Lines))
+	for _, l := range ver.Lines {
 		out = append(out, safetext.Sanitize(l))
 	}
 	if len(out) == 0 {
-		out = append(out, m.st.dim.Render("–"))
+		out = append(out, s.st.dim.Render("–"))
 	}
 	return out
 }

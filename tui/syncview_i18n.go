@@ -20,8 +20,8 @@ var syncDa = syncTexts{
 	AlreadyDoneFlash: "Allerede kvitteret af %s kl. %s",
 	Mine:             "Min version (på v%s)", Theirs: "Serverens (%s, v%s)",
 	KeepMine: "behold min", KeepTheirs: "behold serverens", Retry: "prøv igen", Discard: "kassér min",
-	ConfirmMine:   "Send min ændring oven på serverens version? (j/enter = ja, n/esc = nej)",
-	ConfirmTheirs: "Kassér min ændring og behold serverens? (j/enter = ja, n/esc = nej)",
+	ConfirmMine:   "Send min ændring oven på serverens version?",
+	ConfirmTheirs: "Kassér min ændring og behold serverens?",
 }
 
 var syncEn = syncTexts{
@@ -33,8 +33,8 @@ var syncEn = syncTexts{
 	AlreadyDoneFlash: "Already acknowledged by %s at %s",
 	Mine:             "My version (on v%s)", Theirs: "Server (%s, v%s)",
 	KeepMine: "keep mine", KeepTheirs: "keep server's", Retry: "retry", Discard: "discard mine",
-	ConfirmMine:   "Send my change on top of the server's version? (y/enter = yes, n/esc = no)",
-	ConfirmTheirs: "Discard my change and keep the server's? (y/enter = yes, n/esc = no)",
+	ConfirmMine:   "Send my change on top of the server's version?",
+	ConfirmTheirs: "Discard my change and keep the server's?",
 }
 
 // syncCatalog returns the sync screen's texts for lang ("en", else Danish).

@@ -111,13 +111,13 @@ func TestSyncProblemsKeepMineAsksFirst(t *testing.T) {
 	a := syncFixture()
 	m := newSyncModel(t, a)
 	run(m, char('S'))
-	l, ok := m.dlg.(*syncListView)
+	l, ok := m.dialog.(*syncListView)
 	if !ok || len(l.problems) != 2 {
-		t.Fatalf("after S dialog = %T %+v", m.dlg, m.dlg)
+		t.Fatalf("after S dialog = %T %+v", m.dialog, m.dialog)
 	}
 	run(m, tea.KeyPressMsg{Code: tea.KeyEnter})
-	if _, ok := m.dlg.(*syncDetailView); !ok {
-		t.Fatalf("after enter dialog = %T", m.dlg)
+	if _, ok := m.dialog.(*syncDetailView); !ok {
+		t.Fatalf("after enter dialog = %T", m.dialog)
 	}
 	run(m, char('m'))
 	if len(a.resolved) != 0 {
@@ -129,12 +129,12 @@ func TestSyncProblemsKeepMineAsksFirst(t *testing.T) {
 	if len(a.resolved) != 1 || a.resolved[0] != "u1:mine" {
 		t.Fatalf("resolved = %v; want u1:mine", a.resolved)
 	}
-	if l, ok := m.dlg.(*syncListView); !ok || len(l.problems) != 1 {
-		t.Errorf("after resolving: %T; want the list with one left", m.dlg)
+	if l, ok := m.dialog.(*syncListView); !ok || len(l.problems) != 1 {
+		t.Errorf("after resolving: %T; want the list with one left", m.dialog)
 	}
 	run(m, tea.KeyPressMsg{Code: tea.KeyEscape})
-	if m.dlg != nil {
-		t.Errorf("esc left %T open", m.dlg)
+	if m.dialog != nil {
+		t.Errorf("esc left %T open", m.dialog)
 	}
 }
 
@@ -208,17 +208,17 @@ func TestSyncDetailSurvivesRefresh(t *testing.T) {
 	m := newSyncModel(t, a)
 	run(m, char('S'))
 	run(m, tea.KeyPressMsg{Code: tea.KeyEnter})
-	d, ok := m.dlg.(*syncDetailView)
+	d, ok := m.dialog.(*syncDetailView)
 	if !ok || d.p.UUID != "u1" {
-		t.Fatalf("detail = %T", m.dlg)
+		t.Fatalf("detail = %T", m.dialog)
 	}
 	// Another change comes in ahead of it.
 	a.mu.Lock()
 	a.problems = append([]console.SyncProblem{{UUID: "u0", State: console.SyncFailed, Change: console.SyncChangeNote, PatientName: "Cai Dam", At: syncT0}}, a.problems...)
 	a.mu.Unlock()
 	run(m, RefreshMsg{})
-	if d2, ok := m.dlg.(*syncDetailView); !ok || d2.p.UUID != "u1" {
-		t.Fatalf("after a refresh: %T, want the detail of u1", m.dlg)
+	if d2, ok := m.dialog.(*syncDetailView); !ok || d2.p.UUID != "u1" {
+		t.Fatalf("after a refresh: %T, want the detail of u1", m.dialog)
 	}
 	if l := d.list; l.problems[l.cursor].UUID != "u1" {
 		t.Errorf("list cursor moved to %s", l.problems[l.cursor].UUID)

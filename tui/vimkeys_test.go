@@ -13,33 +13,33 @@ func TestVimKeysMoveWorklistCursor(t *testing.T) {
 	ro, _ := loaded(t, testOptions(), 100, 30)
 	acting, _ := actingModel(t, 100, 30)
 	for name, m := range map[string]*Model{"read-only": ro, "actions": acting} {
-		n := len(m.wl.visible)
+		n := len(m.worklist.visible)
 		send(m, char('j'))
-		if m.wl.cursor != 1 {
-			t.Errorf("%s: j: cursor %d, want 1", name, m.wl.cursor)
+		if m.worklist.cursor != 1 {
+			t.Errorf("%s: j: cursor %d, want 1", name, m.worklist.cursor)
 		}
 		send(m, char('j'), char('j'))
-		if m.wl.cursor != 3 {
-			t.Errorf("%s: jj: cursor %d, want 3", name, m.wl.cursor)
+		if m.worklist.cursor != 3 {
+			t.Errorf("%s: jj: cursor %d, want 3", name, m.worklist.cursor)
 		}
 		send(m, char('k'))
-		if m.wl.cursor != 2 {
-			t.Errorf("%s: k: cursor %d, want 2", name, m.wl.cursor)
+		if m.worklist.cursor != 2 {
+			t.Errorf("%s: k: cursor %d, want 2", name, m.worklist.cursor)
 		}
 		for i := 0; i < n+5; i++ {
 			send(m, char('j'))
 		}
-		if m.wl.cursor != n-1 {
-			t.Errorf("%s: j past the end: cursor %d, want %d", name, m.wl.cursor, n-1)
+		if m.worklist.cursor != n-1 {
+			t.Errorf("%s: j past the end: cursor %d, want %d", name, m.worklist.cursor, n-1)
 		}
 		for i := 0; i < n+5; i++ {
 			send(m, char('k'))
 		}
-		if m.wl.cursor != 0 {
-			t.Errorf("%s: k above the top: cursor %d", name, m.wl.cursor)
+		if m.worklist.cursor != 0 {
+			t.Errorf("%s: k above the top: cursor %d", name, m.worklist.cursor)
 		}
-		if m.dlg != nil || m.screen != screenWorklist {
-			t.Errorf("%s: j/k opened %T (screen %v)", name, m.dlg, m.screen)
+		if m.dialog != nil || m.patient != nil {
+			t.Errorf("%s: j/k opened %T (patient open %v)", name, m.dialog, m.patient != nil)
 		}
 	}
 }
@@ -48,35 +48,35 @@ func TestVimKeysMoveWorklistCursor(t *testing.T) {
 func TestVimKeysMovePatientCursors(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")
-	if len(m.pv.detail.OpenTasks) < 2 || len(m.pv.detail.Messages) < 2 {
-		t.Fatalf("fixture: %d open items, %d messages; want 2 or more of each", len(m.pv.detail.OpenTasks), len(m.pv.detail.Messages))
+	if len(m.patient.detail.OpenTasks) < 2 || len(m.patient.detail.Messages) < 2 {
+		t.Fatalf("fixture: %d open items, %d messages; want 2 or more of each", len(m.patient.detail.OpenTasks), len(m.patient.detail.Messages))
 	}
 	send(m, char('5'))
-	start := m.pv.taskCursor
+	start := m.patient.taskCursor
 	send(m, char('j'))
-	if m.pv.taskCursor != start+1 {
-		t.Errorf("open items: j: cursor %d, want %d", m.pv.taskCursor, start+1)
+	if m.patient.taskCursor != start+1 {
+		t.Errorf("open items: j: cursor %d, want %d", m.patient.taskCursor, start+1)
 	}
 	send(m, char('k'))
-	if m.pv.taskCursor != start {
-		t.Errorf("open items: k: cursor %d, want %d", m.pv.taskCursor, start)
+	if m.patient.taskCursor != start {
+		t.Errorf("open items: k: cursor %d, want %d", m.patient.taskCursor, start)
 	}
 
 	send(m, char('4'))
-	last := len(m.pv.detail.Messages) - 1
-	if m.pv.msgCursor != last {
-		t.Fatalf("messages: cursor starts at %d, want the newest %d", m.pv.msgCursor, last)
+	last := len(m.patient.detail.Messages) - 1
+	if m.patient.msgCursor != last {
+		t.Fatalf("messages: cursor starts at %d, want the newest %d", m.patient.msgCursor, last)
 	}
 	send(m, char('k'))
-	if m.pv.msgCursor != last-1 {
-		t.Errorf("messages: k: cursor %d, want %d", m.pv.msgCursor, last-1)
+	if m.patient.msgCursor != last-1 {
+		t.Errorf("messages: k: cursor %d, want %d", m.patient.msgCursor, last-1)
 	}
 	send(m, char('j'))
-	if m.pv.msgCursor != last {
-		t.Errorf("messages: j: cursor %d, want %d", m.pv.msgCursor, last)
+	if m.patient.msgCursor != last {
+		t.Errorf("messages: j: cursor %d, want %d", m.patient.msgCursor, last)
 	}
-	if m.dlg != nil || len(act.recorded()) != 0 {
-		t.Errorf("j/k started an action: dlg %T calls %v", m.dlg, act.recorded())
+	if m.dialog != nil || len(act.recorded()) != 0 {
+		t.Errorf("j/k started an action: dialog %T calls %v", m.dialog, act.recorded())
 	}
 }
 
@@ -105,10 +105,10 @@ func TestVimKeysScrollPane(t *testing.T) {
 func TestConfirmLineJIsYesNotMove(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	selectPatient(t, m, "p-anna")
-	at := m.wl.cursor
+	at := m.worklist.cursor
 	send(m, char('x'))
-	if _, ok := m.dlg.(*confirmLine); !ok {
-		t.Fatalf("x: no confirm line: %T %q", m.dlg, m.err)
+	if _, ok := m.dialog.(*confirmLine); !ok {
+		t.Fatalf("x: no confirm line: %T %q", m.dialog, m.err)
 	}
 	send(m, char('j'))
 	calls := act.recorded()
@@ -120,19 +120,19 @@ func TestConfirmLineJIsYesNotMove(t *testing.T) {
 	}
 	// The test double leaves the cache as it was, so the reloaded
 	// worklist has the same rows: the cursor must not have moved.
-	if m.wl.cursor != at || m.wl.selectedID() != "p-anna" {
-		t.Errorf("cursor moved from %d to %d (%s)", at, m.wl.cursor, m.wl.selectedID())
+	if m.worklist.cursor != at || m.worklist.selectedID() != "p-anna" {
+		t.Errorf("cursor moved from %d to %d (%s)", at, m.worklist.cursor, m.worklist.selectedID())
 	}
 
 	// The composer's "discard?" line: j discards, and moves nothing.
 	openPatient(t, m, "p-anna")
 	send(m, char('4'))
-	msgAt := m.pv.msgCursor
+	msgAt := m.patient.msgCursor
 	send(m, char('n'), keyTab)
 	typeText(m, "Hej")
 	send(m, keyEsc, char('j'))
-	if m.dlg != nil || m.pv.msgCursor != msgAt || len(act.recorded()) != 1 {
-		t.Errorf("j in the discard line: dlg %T, msg cursor %d (was %d), calls %d", m.dlg, m.pv.msgCursor, msgAt, len(act.recorded()))
+	if m.dialog != nil || m.patient.msgCursor != msgAt || len(act.recorded()) != 1 {
+		t.Errorf("j in the discard line: dialog %T, msg cursor %d (was %d), calls %d", m.dialog, m.patient.msgCursor, msgAt, len(act.recorded()))
 	}
 }
 
@@ -142,8 +142,8 @@ func TestVimKeysAreLettersInTextInputs(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	send(m, char('/'))
 	typeText(m, "jk")
-	if v := m.wl.filter.Value(); v != "jk" || m.wl.cursor != 0 {
-		t.Errorf("filter = %q cursor %d, want \"jk\" and 0", v, m.wl.cursor)
+	if v := m.worklist.filter.Value(); v != "jk" || m.worklist.cursor != 0 {
+		t.Errorf("filter = %q cursor %d, want \"jk\" and 0", v, m.worklist.cursor)
 	}
 	if v := m.View().Content; strings.Contains(v, "/jk") || !strings.Contains(v, "↑↓") {
 		t.Errorf("the filter's footer should offer only the arrows:\n%s", v)
@@ -152,9 +152,9 @@ func TestVimKeysAreLettersInTextInputs(t *testing.T) {
 
 	openPatient(t, m, "p-anna")
 	send(m, char('n'))
-	c, ok := m.dlg.(*composer)
+	c, ok := m.dialog.(*composer)
 	if !ok {
-		t.Fatalf("n: dialog %T", m.dlg)
+		t.Fatalf("n: dialog %T", m.dialog)
 	}
 	typeText(m, "jk")
 	send(m, keyTab)
@@ -163,13 +163,13 @@ func TestVimKeysAreLettersInTextInputs(t *testing.T) {
 		t.Errorf("composer title %q body %q, want \"jk\" and \"kj\"", c.title.Value(), c.body.Value())
 	}
 	send(m, keyEsc, char('y'))
-	if m.dlg != nil {
-		t.Fatalf("composer not discarded: %T", m.dlg)
+	if m.dialog != nil {
+		t.Fatalf("composer not discarded: %T", m.dialog)
 	}
 
 	send(m, char('N'))
-	if _, ok := m.dlg.(formDialog); !ok {
-		t.Fatalf("N: dialog %T", m.dlg)
+	if _, ok := m.dialog.(formDialog); !ok {
+		t.Fatalf("N: dialog %T", m.dialog)
 	}
 	typeText(m, "jk ok")
 	send(m, keyCtrl('s'))

@@ -64,8 +64,8 @@ func TestWorklistColumnsWithHostileNames(t *testing.T) {
 			t.Errorf("row %d cells wide: %q", w, l)
 		}
 	}
-	if rows != len(m.wl.visible) || rows < 12 {
-		t.Fatalf("%d rows on screen, %d on the worklist", rows, len(m.wl.visible))
+	if rows != len(m.worklist.visible) || rows < 12 {
+		t.Fatalf("%d rows on screen, %d on the worklist", rows, len(m.worklist.visible))
 	}
 }
 

@@ -66,12 +66,12 @@ func TestWorklistShowsWorstOpenReading(t *testing.T) {
 		t.Errorf("Dorte's red row shows no red value: %q", dorte)
 	}
 	// Every red row carries a red value on screen.
-	for _, idx := range m.wl.visible {
-		r := &m.wl.rows[idx]
+	for _, idx := range m.worklist.visible {
+		r := &m.worklist.rows[idx]
 		if r.Open.Group() != domain.GroupRed {
 			continue
 		}
-		lay := m.wl.layout(m.t, m.width, m.opts.Now())
+		lay := m.worklist.layout(m.t, m.width, m.opts.Now())
 		red := false
 		for _, c := range lay.cells(m.t, r) {
 			red = red || (c.style == styleReading && c.color == domain.Red && strings.Contains(c.text, SymRed))

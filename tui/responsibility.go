@@ -19,9 +19,9 @@ type teamsMsg struct {
 }
 
 // startTransfer loads the teams and opens the responsibility form.
-func (m *Model) startTransfer() tea.Cmd {
-	ctx, act, gr, id := m.ctx, m.opts.Actions, m.opts.Granter, m.pv.id
-	m.loading = true
+func (p *patientScreen) startTransfer() tea.Cmd {
+	ctx, act, gr, id := p.ctx, p.opts.Actions, p.opts.Granter, p.id
+	p.loading = true
 	return func() tea.Msg {
 		ts, err := act.Teams(ctx)
 		if err != nil {
@@ -37,25 +37,24 @@ func (m *Model) startTransfer() tea.Cmd {
 	}
 }
 
-func (m *Model) teamsLoaded(msg teamsMsg) tea.Cmd {
-	m.loading = false
+func (p *patientScreen) teamsLoaded(msg teamsMsg) component {
+	p.loading = false
 	if msg.err != nil {
-		m.err = msg.err.Error()
-		return nil
+		p.err = msg.err.Error()
+		return p
 	}
-	if m.screen != screenPatient || msg.id != m.pv.id {
-		return nil
+	if msg.id != p.id {
+		return p
 	}
-	m.responsibilityForm(msg.teams, msg.grants)
-	return nil
+	return p.responsibilityForm(msg.teams, msg.grants)
 }
 
 // responsibilityForm transfers responsibility permanently (team and
 // handover note) or plans holiday cover (team, period, this patient or all
 // patients of the home team).
-func (m *Model) responsibilityForm(teams []domain.Team, grants []domain.ReadGrant) {
-	t, a := m.t, &m.t.A
-	d := &m.pv.detail
+func (p *patientScreen) responsibilityForm(teams []domain.Team, grants []domain.ReadGrant) dialog {
+	t, a := p.t, &p.t.A
+	d := &p.detail
 	home := d.Responsibility.Home
 	var labels, ids []string
 	byID := map[string]domain.Team{}
@@ -67,16 +66,15 @@ func (m *Model) responsibilityForm(teams []domain.Team, grants []domain.ReadGran
 		ids = append(ids, tm.ID)
 		byID[tm.ID] = tm
 	}
-	if len(ids) == 0 && m.opts.Granter == nil {
-		m.openDialog(&notice{text: a.NoTeams})
-		return
+	if len(ids) == 0 && p.opts.Granter == nil {
+		return p.notice(a.NoTeams)
 	}
-	gt := grantTexts(m.opts.Lang)
+	gt := grantTexts(p.opts.Lang)
 	var modeLabels, modeValues []string
 	if len(ids) > 0 {
 		modeLabels, modeValues = []string{a.ModeCover, a.ModeTransfer}, []string{"cover", "transfer"}
 	}
-	if m.opts.Granter != nil {
+	if p.opts.Granter != nil {
 		modeLabels, modeValues = append(modeLabels, gt.ModeGrant), append(modeValues, "grant")
 		if len(grants) > 0 {
 			modeLabels, modeValues = append(modeLabels, gt.ModeRevoke), append(modeValues, "revoke")
@@ -91,16 +89,16 @@ func (m *Model) responsibilityForm(teams []domain.Team, grants []domain.ReadGran
 	note := newTextField("note", 50, "")
 	var grantLabels, grantIDs []string
 	for _, g := range grants {
-		grantLabels = append(grantLabels, safetext.Sanitize(g.Grantee)+" "+gt.Until+" "+dateYear(g.To.Add(-time.Nanosecond).In(m.opts.Loc)))
+		grantLabels = append(grantLabels, safetext.Sanitize(g.Grantee)+" "+gt.Until+" "+dateYear(g.To.Add(-time.Nanosecond).In(p.opts.Loc)))
 		grantIDs = append(grantIDs, g.ID)
 	}
-	f := &form{
+	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
 		title: fmt.Sprintf(a.RespTitle, safetext.Sanitize(d.Patient.Name)),
-		intro: []string{t.Responsible + ": " + t.teamLabel(d.Responsibility, m.opts.Now())},
+		intro: []string{t.Responsible + ": " + t.teamLabel(d.Responsibility, p.opts.Now())},
 		rows: []*formRow{
 			{label: a.Mode, fields: []*field{mode}},
 			{label: gt.Grantee, fields: []*field{newTextField("grantee", 30, "")}, hint: gt.GranteeHint, show: isGrant},
-			{label: gt.Until, fields: []*field{newTextField("until", 10, dateYear(m.opts.Now().In(m.opts.Loc).AddDate(0, 3, 0)))}, hint: a.DateHint, show: isGrant},
+			{label: gt.Until, fields: []*field{newTextField("until", 10, dateYear(p.opts.Now().In(p.opts.Loc).AddDate(0, 3, 0)))}, hint: a.DateHint, show: isGrant},
 			{label: gt.Reason, fields: []*field{newTextField("reason", 50, "")}, show: isGrant},
 			{label: gt.Grant, fields: []*field{newChoiceField("grant", grantLabels, grantIDs, 0)}, show: isRevoke},
 			{label: a.ToTeam, fields: []*field{newChoiceField("team", labels, ids, 0)}, show: onTeam},
@@ -112,76 +110,76 @@ func (m *Model) responsibilityForm(teams []domain.Team, grants []domain.ReadGran
 			{label: a.Handover, fields: []*field{note}, show: isTransfer},
 		},
 	}
-	if pl := t.plannedCover(d.Responsibility, m.opts.Now(), m.opts.Loc); pl != "" {
+	if pl := t.plannedCover(d.Responsibility, p.opts.Now(), p.opts.Loc); pl != "" {
 		f.intro = append(f.intro, pl)
 	}
 	pid := d.Patient.ID
 	existing := d.Responsibility.Covers()
-	f.submit = func(m *Model, f *form) tea.Cmd {
+	f.submit = func(f *form) tea.Cmd {
 		if isGrant() || isRevoke() {
-			return m.submitGrant(f, pid, isRevoke())
+			return p.submitGrant(f, pid, isRevoke())
 		}
 		team := byID[f.field("team").value()]
-		ctx, act := m.ctx, m.opts.Actions
+		ctx, act := p.ctx, p.opts.Actions
 		if isTransfer() {
-			tr := domain.Transfer{PatientID: pid, From: home, To: team, Note: f.field("note").value(), By: m.opts.User, At: m.opts.Now()}
-			return m.submitForm(f, tr.Validate(), fmt.Sprintf(m.t.A.Transferred, safetext.Sanitize(team.Name)), func() error { return act.Transfer(ctx, tr) })
+			tr := domain.Transfer{PatientID: pid, From: home, To: team, Note: f.field("note").value(), By: p.opts.User, At: p.opts.Now()}
+			return p.submitForm(f, tr.Validate(), fmt.Sprintf(p.t.A.Transferred, safetext.Sanitize(team.Name)), func() error { return act.Transfer(ctx, tr) })
 		}
-		var p domain.Problems
-		from := m.parseDateField(f, "from", &p, false)
-		to := m.parseDateField(f, "to", &p, false)
-		if len(p) > 0 {
-			f.setProblems(m.t, p)
+		var probs domain.Problems
+		from := p.parseDateField(f, "from", &probs, false)
+		to := p.parseDateField(f, "to", &probs, false)
+		if len(probs) > 0 {
+			f.setProblems(p.t, probs)
 			return nil
 		}
 		plan := domain.CoverPlan{
-			ID: m.opts.NewID(), Scope: domain.CoverScope(f.field("scope").value()), Home: home, Covering: team,
+			ID: p.opts.NewID(), Scope: domain.CoverScope(f.field("scope").value()), Home: home, Covering: team,
 			// The last day typed is covered in full.
 			Period: domain.Period{From: from, To: to.AddDate(0, 0, 1), Reason: "holiday"},
-			By:     m.opts.User, At: m.opts.Now(),
+			By:     p.opts.User, At: p.opts.Now(),
 		}
 		if plan.Scope == domain.CoverPatient {
 			plan.PatientID = pid
 		}
 		// A team-wide plan is checked against this patient's covers here;
 		// the storage side checks the rest of the team's patients.
-		flash := fmt.Sprintf(m.t.A.CoverPlanned, safetext.Sanitize(team.Name), m.t.periodText(plan.Period, m.opts.Loc))
-		return m.submitForm(f, plan.Validate(existing), flash, func() error { return act.PlanCover(ctx, plan) })
+		flash := fmt.Sprintf(p.t.A.CoverPlanned, safetext.Sanitize(team.Name), p.t.periodText(plan.Period, p.opts.Loc))
+		return p.submitForm(f, plan.Validate(existing), flash, func() error { return act.PlanCover(ctx, plan) })
 	}
-	m.openDialog(formDialog{f.start()})
+	return formDialog{f.start()}
 }
 
 // noteForm adds a handover note: text, important or normal, an optional
 // reminder date.
-func (m *Model) noteForm() {
-	a := &m.t.A
+func (p *patientScreen) noteForm() dialog {
+	a := &p.t.A
 	remind := newTextField("remind", 10, "")
 	remind.in.Placeholder = a.Optional
-	f := &form{
-		title: fmt.Sprintf(a.NoteTitle, safetext.Sanitize(m.pv.detail.Patient.Name)),
+	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
+		title: fmt.Sprintf(a.NoteTitle, safetext.Sanitize(p.detail.Patient.Name)),
 		rows: []*formRow{
 			{label: a.NoteText, fields: []*field{newTextField("text", 50, "")}},
 			{label: a.Important, fields: []*field{newToggleField("important", false)}},
 			{label: a.Remind, fields: []*field{remind}, hint: a.DateHint},
 		},
 	}
-	pid := m.pv.id
-	f.submit = func(m *Model, f *form) tea.Cmd {
-		var p domain.Problems
-		rem := m.parseDateField(f, "remind", &p, true)
-		if len(p) > 0 {
-			f.setProblems(m.t, p)
+	pid := p.id
+	f.submit = func(f *form) tea.Cmd {
+		var probs domain.Problems
+		rem := p.parseDateField(f, "remind", &probs, true)
+		if len(probs) > 0 {
+			f.setProblems(p.t, probs)
 			return nil
 		}
 		if !rem.IsZero() {
 			rem = rem.Add(8 * time.Hour) // due from the morning of that day
 		}
 		n := domain.Note{
-			ID: m.opts.NewID(), PatientID: pid, Author: m.opts.User, Text: f.field("text").value(),
-			Important: f.field("important").on, Remind: rem, Created: m.opts.Now(), Sync: domain.SyncPending,
+			ID: p.opts.NewID(), PatientID: pid, Author: p.opts.User, Text: f.field("text").value(),
+			Important: f.field("important").on, Remind: rem, Created: p.opts.Now(), Sync: domain.SyncPending,
 		}
-		ctx, act := m.ctx, m.opts.Actions
-		return m.submitForm(f, n.Validate(), m.t.A.NoteAdded, func() error { return act.AddNote(ctx, n) })
+		ctx, act := p.ctx, p.opts.Actions
+		return p.submitForm(f, n.Validate(), p.t.A.NoteAdded, func() error { return act.AddNote(ctx, n) })
 	}
-	m.openDialog(formDialog{f.start()})
+	return formDialog{f.start()}
 }
