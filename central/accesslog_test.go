@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -156,4 +157,103 @@ func TestAccessReportHonoursRevocation(t *testing.T) {
 		return
 	}
 	t.Fatal("municipal-m is not in the report")
+}
+
+// Who may run the access report over the API ($access-report), and what
+// each gets: a monitoring nurse her teams' part (their members, the
+// grants to their patients, anyone who looked their patients up, and
+// only those look-ups); an administrator everything; a read-only user
+// and a patient nothing (403). Every run is audited with its caller.
+func TestAccessReportOperationMatrix(t *testing.T) {
+	e := rolesEnv(t)
+	// Look-ups: nurse-a and nurse-c (cover) of p1, municipal-n of p2.
+	e.want(e.do(http.MethodGet, "/Patient/p1", tokNurseA, nil), http.StatusOK)
+	e.want(e.do(http.MethodGet, "/Patient/p1", tokNurseC, nil), http.StatusOK)
+	e.want(e.do(http.MethodGet, "/Patient/p2", tokMunicipN, nil), http.StatusOK)
+	e.want(e.do(http.MethodGet, "/Patient/p2", tokNurseB, nil), http.StatusOK)
+	since := "?since=" + fhir.FormatInstant(t0.Add(-time.Hour))
+	type want struct {
+		status int
+		users  string // the users listed, sorted
+		// lookups per user listed (only the look-ups of the caller's teams' patients)
+		lookups map[string]int
+	}
+	cases := []struct {
+		who, tok string
+		want     want
+	}{
+		{"nurse-a (team-a)", tokNurseA, want{http.StatusOK, "municipal-m,municipal-x,nurse-a,nurse-c", map[string]int{"nurse-a": 1, "nurse-c": 1, "municipal-m": 0}}},
+		{"nurse-b (team-b)", tokNurseB, want{http.StatusOK, "municipal-n,nurse-b", map[string]int{"nurse-b": 1, "municipal-n": 1}}},
+		{"nurse-c (team-c, covering)", tokNurseC, want{http.StatusOK, "nurse-c", map[string]int{"nurse-c": 0}}},
+		{"administrator", tokAdmin, want{http.StatusOK, "admin-1,municipal-m,municipal-n,municipal-x,nurse-a,nurse-b,nurse-c", map[string]int{"nurse-a": 1, "municipal-n": 1}}},
+		{"read-only", tokMunicip, want{status: http.StatusForbidden}},
+		{"patient", tokPatient1, want{status: http.StatusForbidden}},
+	}
+	for _, c := range cases {
+		t.Run(c.who, func(t *testing.T) {
+			r := e.do(http.MethodGet, "/$access-report"+since, c.tok, nil)
+			if r.status != c.want.status {
+				t.Fatalf("status %d, want %d: %s", r.status, c.want.status, r.body)
+			}
+			if c.want.status != http.StatusOK {
+				return
+			}
+			var p fhir.Parameters
+			r.decode(t, &p)
+			lines, err := fhir.AccessReportFromParameters(&p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var users []string
+			got := map[string]int{}
+			for _, l := range lines {
+				users = append(users, l.User)
+				got[l.User] = l.LookUps
+			}
+			slices.Sort(users)
+			if strings.Join(users, ",") != c.want.users {
+				t.Errorf("users %v, want %s", users, c.want.users)
+			}
+			for u, n := range c.want.lookups {
+				if got[u] != n {
+					t.Errorf("%s: %d look-ups, want %d", u, got[u], n)
+				}
+			}
+		})
+	}
+	// nurse-c's look-up of p1 is in team-a's report as a cover.
+	r := e.want(e.do(http.MethodGet, "/$access-report"+since, tokNurseA, nil), http.StatusOK)
+	var p fhir.Parameters
+	r.decode(t, &p)
+	lines, _ := fhir.AccessReportFromParameters(&p)
+	for _, l := range lines {
+		if l.User == "nurse-c" && (len(l.Outside) != 1 || l.Outside[0].Via != "cover" || l.Outside[0].Patient != "p1") {
+			t.Errorf("nurse-c in team-a's report: %+v", l)
+		}
+		if l.User == "municipal-m" && (len(l.Grants) != 1 || l.Grants[0].ID != "grant-m") {
+			t.Errorf("municipal-m's grants in team-a's report: %+v", l.Grants)
+		}
+	}
+	// Each run is audited with its caller (nurse-a ran it twice).
+	n := 0
+	err := e.store.inTx(context.Background(), func(t *tx) error {
+		rows, err := t.query(`SELECT json FROM resources WHERE type = 'AuditEvent'`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var js string
+			if err := rows.Scan(&js); err != nil {
+				return err
+			}
+			if strings.Contains(js, "access report since=") && strings.Contains(js, "Practitioner/nurse-a") && strings.Contains(js, "teams team-a") {
+				n++
+			}
+		}
+		return rows.Err()
+	})
+	if err != nil || n != 2 {
+		t.Errorf("audited runs of nurse-a: %d, want 2 (%v)", n, err)
+	}
 }

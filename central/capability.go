@@ -23,7 +23,9 @@ func Capability() *fhir.CapabilityStatement {
 	}
 	rest := fhir.CapabilityRest{Mode: "server", Interaction: []fhir.CapabilityInteraction{{Code: "transaction"}},
 		// GET [base]/$whoami: who the token belongs to (roles.go).
-		Operation: []fhir.CapabilityOperation{{Name: "whoami", Definition: "http://telehjerte.example/fhir/OperationDefinition/whoami"}}}
+		// GET [base]/$access-report: the authorisation report (report.go).
+		Operation: []fhir.CapabilityOperation{{Name: "whoami", Definition: "http://telehjerte.example/fhir/OperationDefinition/whoami"},
+			{Name: "access-report", Definition: "http://telehjerte.example/fhir/OperationDefinition/access-report"}}}
 	for _, t := range servedTypes {
 		ia := []fhir.CapabilityInteraction{{Code: "read"}, {Code: "vread"}, {Code: "search-type"}, {Code: "create"}, {Code: "update"}}
 		if patchable[t] {

@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -79,10 +80,13 @@ type UserAccess struct {
 }
 
 // OutsideLookUp is a look-up of a patient outside the user's own teams.
-type OutsideLookUp struct {
-	Patient string
-	Via     string // "se-adgang <grant id> until <date>", "cover", or "none found"
-	Count   int
+type OutsideLookUp = domain.OutsideLookUp
+
+// Line is the report line as the domain has it (for the $access-report
+// operation).
+func (u UserAccess) Line() domain.AccessLine {
+	return domain.AccessLine{User: u.ID, Name: u.Name, Role: u.Role, Teams: u.Teams, Grants: u.Grants, LastLogin: u.LastLogin,
+		LastLookUp: u.LastLookUp, LookUps: u.LookUps, Patients: u.Patients, Outside: u.Outside, Unused: u.Unused}
 }
 
 // AccessReport is the half-yearly authorisation check: per user her role,
@@ -90,6 +94,18 @@ type OutsideLookUp struct {
 // patients, look-ups outside her own teams with what allowed them, and
 // whether she had access but did not use it.
 func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess, error) {
+	return s.AccessReportFor(ctx, since, nil)
+}
+
+// AccessReportFor is the access report limited to the teams given (nil:
+// every team): the users who are members of one of them, hold a grant to
+// one of their patients (or to one of them) or looked one of their
+// patients up (a covering nurse), only those grants, and only the
+// look-ups of the teams' patients (a patient belongs to the home
+// teams of her episodes, ended ones included). A team lead gets her
+// team's part of the authorisation check, and nothing of other teams'
+// patients.
+func (s *Store) AccessReportFor(ctx context.Context, since time.Time, teams []string) ([]UserAccess, error) {
 	users, err := s.Users(ctx)
 	if err != nil {
 		return nil, err
@@ -165,6 +181,25 @@ func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess
 	if err != nil {
 		return nil, err
 	}
+	var scope map[string]bool // nil: every team
+	if teams != nil {
+		scope = map[string]bool{}
+		for _, t := range teams {
+			scope[t] = true
+		}
+	}
+	inScope := func(pid string) bool { return scope == nil || anyIn(homeOf[pid], scope) }
+	grantInScope := func(g domain.ReadGrant) bool {
+		if scope == nil || anyIn(g.Teams, scope) {
+			return true
+		}
+		for _, pid := range g.Patients {
+			if inScope(pid) {
+				return true
+			}
+		}
+		return false
+	}
 	out := make([]UserAccess, 0, len(users))
 	for _, u := range users {
 		ua := UserAccess{User: u}
@@ -178,7 +213,7 @@ func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess
 			ua.Teams = append(ua.Teams, n)
 		}
 		for _, g := range grants {
-			if g.Grantee == u.ID {
+			if g.Grantee == u.ID && grantInScope(g) {
 				ua.Grants = append(ua.Grants, g)
 			}
 		}
@@ -187,6 +222,18 @@ func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess
 		for _, a := range log {
 			if a.Who != "Practitioner/"+u.ID {
 				continue
+			}
+			if scope != nil {
+				var kept []string
+				for _, pid := range a.Patients {
+					if inScope(pid) {
+						kept = append(kept, pid)
+					}
+				}
+				if len(kept) == 0 {
+					continue // another team's look-up
+				}
+				a.Patients = kept
 			}
 			ua.LookUps++
 			if a.At.After(ua.LastLookUp) {
@@ -216,6 +263,9 @@ func (s *Store) AccessReport(ctx context.Context, since time.Time) ([]UserAccess
 			}
 			return ua.Outside[i].Via < ua.Outside[j].Via
 		})
+		if scope != nil && !anyIn(teamsOf[u.ID], scope) && len(ua.Grants) == 0 && ua.LookUps == 0 {
+			continue // nothing to do with the teams asked for
+		}
 		hasAccess := len(ua.Teams) > 0 || len(activeGrants(ua.Grants, time.Now())) > 0
 		ua.Unused = hasAccess && ua.LookUps == 0
 		out = append(out, ua)
@@ -368,4 +418,69 @@ func (s *Store) AuditReportRun(ctx context.Context, by, detail string) error {
 		_, err := t.write(ae, 0)
 		return err
 	})
+}
+
+// DefaultReportPeriod is the period of $access-report without since: the
+// half year of the authorisation check.
+const DefaultReportPeriod = 183 * 24 * time.Hour
+
+// accessReport answers GET [base]/$access-report?since=<instant>: the
+// authorisation report from the central's own records. Who may run it:
+// an administrator gets every user; a monitoring nurse gets her teams'
+// part (AccessReportFor her teams: their members, the grants to their
+// patients, the look-ups of their patients); a read-only user, a patient
+// and a nurse in no team get 403. Each run is recorded as an AuditEvent
+// naming the caller.
+func (s *Server) accessReport(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	if p.Patient != "" || p.Practitioner == "" || p.readOnly() {
+		s.fail(w, forbidden("the access report is for the members of a team and administrators"))
+		return
+	}
+	since := s.now().Add(-DefaultReportPeriod)
+	if v := r.URL.Query().Get("since"); v != "" {
+		t, err := fhir.ParseDateTime(v)
+		if err != nil {
+			s.fail(w, errorf(http.StatusBadRequest, "invalid", "since: %v", err))
+			return
+		}
+		since = t
+	}
+	var teams []string // nil: every team (an administrator)
+	if p.Role != domain.RoleAdmin {
+		err := s.store.inTx(r.Context(), func(t *tx) error {
+			rows, err := t.query(`SELECT DISTINCT team_id FROM members WHERE practitioner_id = ? ORDER BY team_id`, p.Practitioner)
+			if err != nil {
+				return fmt.Errorf("teams: %w", err)
+			}
+			teams, err = collectIDs(rows)
+			return err
+		})
+		if err != nil {
+			s.fail(w, err)
+			return
+		}
+		if len(teams) == 0 {
+			s.fail(w, forbidden("the access report is for the members of a team and administrators"))
+			return
+		}
+	}
+	scope := "all teams"
+	if teams != nil {
+		scope = "teams " + strings.Join(teams, ",")
+	}
+	if err := s.store.AuditReportRun(r.Context(), p.Practitioner, fmt.Sprintf("since=%s %s via %s", fhir.FormatInstant(since), scope, fhir.OpAccessReport)); err != nil {
+		s.fail(w, err)
+		return
+	}
+	rep, err := s.store.AccessReportFor(r.Context(), since, teams)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	lines := make([]domain.AccessLine, 0, len(rep))
+	for _, u := range rep {
+		lines = append(lines, u.Line())
+	}
+	writeJSON(w, http.StatusOK, fhir.AccessReportToParameters(lines))
 }

@@ -85,6 +85,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /metadata", s.metadata)
 	mux.HandleFunc("GET /{type}", s.auth(s.searchType))
 	mux.HandleFunc("GET /"+fhir.OpWhoAmI, s.auth(s.whoami))
+	mux.HandleFunc("GET /"+fhir.OpAccessReport, s.auth(s.accessReport))
 	mux.HandleFunc("POST /{type}", s.auth(s.create))
 	mux.HandleFunc("POST /{$}", s.auth(s.transaction))
 	mux.HandleFunc("GET /{type}/{id}", s.auth(s.read))

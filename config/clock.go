@@ -147,3 +147,25 @@ func cannedReplies(v any) ([]string, error) {
 	}
 	return out, nil
 }
+
+// ParsePeriod reads how far back a report goes: 6mo (30-day months), 90d,
+// 2w, 1y (365 days) or a Go duration (4380h); it must be positive.
+func ParsePeriod(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	day := 24 * time.Hour
+	for _, u := range []struct {
+		suffix string
+		unit   time.Duration
+	}{{"mo", 30 * day}, {"d", day}, {"w", 7 * day}, {"y", 365 * day}} {
+		if n, ok := strings.CutSuffix(s, u.suffix); ok {
+			if k, err := strconv.ParseUint(n, 10, 16); err == nil && k > 0 {
+				return time.Duration(k) * u.unit, nil
+			}
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%q is not a period (e.g. 6mo, 90d, 2w, 1y or 4380h)", s)
+	}
+	return d, nil
+}

@@ -143,3 +143,17 @@ func TestPrintShowsOffsetAndCanned(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePeriod(t *testing.T) {
+	day := 24 * time.Hour
+	for in, want := range map[string]time.Duration{"6mo": 180 * day, "90d": 90 * day, "2w": 14 * day, "1y": 365 * day, "4380h": 4380 * time.Hour} {
+		if got, err := ParsePeriod(in); err != nil || got != want {
+			t.Errorf("ParsePeriod(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "0d", "-3d", "soon", "mo", "-1h", "6 mo"} {
+		if _, err := ParsePeriod(bad); err == nil {
+			t.Errorf("ParsePeriod(%q) accepted", bad)
+		}
+	}
+}

@@ -96,3 +96,29 @@ func (g ReadGrant) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// AccessLine is one user's line of the authorisation report ("who has
+// access, what access, and the use of it"), as the central computes it
+// from its own records for the period asked.
+type AccessLine struct {
+	User, Name string
+	Role       Role
+	Teams      []string    // team names
+	Grants     []ReadGrant // her se-adgang grants, with their ends
+	LastLogin  time.Time
+	LastLookUp time.Time
+	LookUps    int // look-ups of patient data in the period
+	Patients   int // distinct patients looked up
+	// Outside are look-ups of patients outside her own teams, with what
+	// allowed them (a grant, a cover, or "none found").
+	Outside []OutsideLookUp
+	Unused  bool // access but no look-up: a candidate for removal
+}
+
+// OutsideLookUp is a user's look-ups of one patient outside her own teams,
+// explained by one grant or cover.
+type OutsideLookUp struct {
+	Patient string
+	Via     string // "se-adgang <grant id> until <date>", "cover", or "none found"
+	Count   int
+}

@@ -127,6 +127,11 @@ type ParametersParameter struct {
 	ValueReference *Reference `json:"valueReference,omitempty"`
 	ValueCode      string     `json:"valueCode,omitempty"`
 	ValueString    string     `json:"valueString,omitempty"`
+	ValueInteger   *int       `json:"valueInteger,omitempty"`
+	ValueBoolean   *bool      `json:"valueBoolean,omitempty"`
+	ValueDateTime  string     `json:"valueDateTime,omitempty"`
+	// Part are the parameter's own parameters (a structured value).
+	Part []ParametersParameter `json:"part,omitempty"`
 }
 
 // WhoAmIToParameters is the answer of $whoami: fhirUser (the Practitioner,

@@ -34,7 +34,7 @@ the odd message every few seconds.`,
 	root.Flags().DurationVar(&f.demoEvery, "demo-every", defaultDemoEvery,
 		"demo: pause between simulated patient events (0 turns the simulator off)")
 	root.Flags().Uint64Var(&f.demoSeed, "demo-seed", 1, "demo: seed of the patient simulator")
-	root.AddCommand(newWorklistCmd(e), newSyncCmd(e), newAuditCmd(e), newConfigCmd(e), newSeedCmd(e), newVersionCmd(e), newLoginCmd(e))
+	root.AddCommand(newWorklistCmd(e), newSyncCmd(e), newAuditCmd(e), newReportCmd(e), newConfigCmd(e), newSeedCmd(e), newVersionCmd(e), newLoginCmd(e))
 	return root
 }
 

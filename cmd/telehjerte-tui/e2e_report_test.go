@@ -1,0 +1,76 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The access report from the console (`report access`) on the real
+// binaries: a nurse of the clinic gets her team's part (her colleagues,
+// with her own look-ups from a sync round), the cover team's nurse gets
+// her own team's part and nothing of the clinic's patients; table and CSV
+// carry the same lines.
+func TestE2EAccessReportFromTheConsole(t *testing.T) {
+	c := newActCentral(t)
+	bin := buildBinary(t)
+	envFor := func(nurse string) []string {
+		return isolatedEnv(t,
+			"TELEHJERTE_CENTRAL_URL="+c.url,
+			"TELEHJERTE_CENTRAL_TOKEN="+c.nurseToken(nurse),
+			"TELEHJERTE_USER="+nurse,
+			"TELEHJERTE_CACHE_PATH="+filepath.Join(t.TempDir(), "replica.sqlite"),
+		)
+	}
+	nurse := envFor(actNurse)
+	if out, errOut, err := runBinary(t, bin, nurse, "sync", "--once"); err != nil {
+		t.Fatalf("sync --once: %v\n%s%s", err, out, errOut)
+	}
+	report := func(env []string, args ...string) []map[string]any {
+		t.Helper()
+		out, errOut, err := runBinary(t, bin, env, append([]string{"report", "access", "--since", "30d", "--format", "json"}, args...)...)
+		if err != nil {
+			t.Fatalf("report access: %v\n%s", err, errOut)
+		}
+		var rows []map[string]any
+		if err := json.Unmarshal([]byte(out), &rows); err != nil {
+			t.Fatalf("report JSON: %v\n%s", err, out)
+		}
+		return rows
+	}
+	byUser := func(rows []map[string]any) map[string]map[string]any {
+		m := map[string]map[string]any{}
+		for _, r := range rows {
+			m[r["user"].(string)] = r
+		}
+		return m
+	}
+	clinic := byUser(report(nurse))
+	me, ok := clinic[actNurse]
+	if !ok || me["lookups"].(float64) < 1 || me["last_lookup"] == "" {
+		t.Errorf("the nurse's own line: %v", me)
+	}
+	if _, ok := clinic["prac-demo-nurse-2"]; !ok {
+		t.Errorf("her colleague is missing: %v", clinic)
+	}
+	if _, ok := clinic[actCoverNurse]; ok {
+		t.Errorf("the cover team's nurse, who looked nothing of the clinic up, is in the clinic's report: %v", clinic[actCoverNurse])
+	}
+	cover := byUser(report(envFor(actCoverNurse)))
+	if _, ok := cover[actNurse]; ok || len(cover) != 1 {
+		t.Errorf("the cover team's report: %v", cover)
+	}
+	out, errOut, err := runBinary(t, bin, nurse, "report", "access", "--format", "csv")
+	if err != nil || !strings.HasPrefix(out, "user,name,role,teams,grants,last_login,last_lookup,lookups,patients,outside_own_teams,unused\n") ||
+		!strings.Contains(out, actNurse) {
+		t.Errorf("CSV: %v %s\n%s", err, errOut, out)
+	}
+	out, _, err = runBinary(t, bin, nurse, "report", "access")
+	if err != nil || !strings.Contains(out, "prac-demo-nurse-2") {
+		t.Errorf("table: %v\n%s", err, out)
+	}
+	if _, errOut, err := runBinary(t, bin, nurse, "report", "access", "--since", "soon"); err == nil || !strings.Contains(errOut, "not a period") {
+		t.Errorf("a bad --since: %v %s", err, errOut)
+	}
+}
