@@ -7,6 +7,7 @@ import (
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -95,5 +96,44 @@ func TestCourseRemindersOnTheWorklist(t *testing.T) {
 	head := strings.Join(m.patient.patientHeader(), "\n")
 	if !containsAll(head, "opstart slut: sæt individuelle grænser", "revurdering 2 d over tid") || strings.Contains(head, "ny borger") {
 		t.Errorf("patient header:\n%s", head)
+	}
+}
+
+// A row with nothing open but a course reminder leads with the reminder
+// symbol (colour is never alone, and a blank status says nothing).
+func TestReminderOnlyRowHasAStatusSymbol(t *testing.T) {
+	src := newClinic(t)
+	rows, err := src.Worklist(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var quiet *domain.WorklistRow
+	for i := range rows {
+		if !rows[i].Open.Any() {
+			quiet = &rows[i]
+			break
+		}
+	}
+	if quiet == nil {
+		t.Fatal("the fixture has no patient with nothing open")
+	}
+	enrolled := testNow.Add(-time.Hour)
+	opts := testOptions()
+	opts.Course = fakeCourse{quiet.Patient.ID: {Regime: domain.Regime{Phase: domain.PhaseStartUp}, Enrolled: enrolled}}
+	m := New(context.Background(), src, opts)
+	send(m, tea.WindowSizeMsg{Width: 160, Height: 50})
+	drive(m, m.Init())
+	line := lineOf(ansi.Strip(m.View().Content), quiet.Patient.Name)
+	if !strings.Contains(line, "ny borger") || !strings.HasPrefix(strings.TrimLeft(line, " >│"), SymReminder+" ") {
+		t.Errorf("the reminder-only row has no status symbol: %q", line)
+	}
+	var b strings.Builder
+	r := *quiet
+	r.Course = []domain.CourseFlag{{Kind: domain.FlagNewPatient}}
+	if err := WriteWorklistTable(&b, []domain.WorklistRow{r}, testOptions(), 120); err != nil {
+		t.Fatal(err)
+	}
+	if l := lineOf(b.String(), quiet.Patient.Name); !strings.HasPrefix(strings.TrimLeft(l, " "), SymReminder+" ") {
+		t.Errorf("the worklist table's row: %q", l)
 	}
 }

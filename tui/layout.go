@@ -179,7 +179,11 @@ func (l worklistLayout) cells(t *texts, r *domain.WorklistRow) []cell {
 	for i, c := range l.cols {
 		switch c.id {
 		case colStatus:
-			out[i] = cell{text: GroupSymbol(g), style: styleGroup, group: g}
+			sym := GroupSymbol(g)
+			if g == domain.GroupNone && len(r.Course) > 0 {
+				sym = SymReminder // only course reminders: never a blank status
+			}
+			out[i] = cell{text: sym, style: styleGroup, group: g}
 		case colName:
 			out[i] = cell{text: safetext.Sanitize(r.Patient.Name)}
 		case colCPR:

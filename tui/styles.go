@@ -21,6 +21,9 @@ const (
 	SymImplausible  = "✗"
 	SymSeveral      = "+"
 	SymNote         = "✎" // an important handover note or a due reminder
+	// SymReminder leads a row with nothing open but a course reminder
+	// (ny borger, opstart slut, revurdering, ikke set, mangler målinger).
+	SymReminder = "↻"
 )
 
 // GroupSymbol is the worklist status symbol of a group.

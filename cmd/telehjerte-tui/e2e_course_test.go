@@ -173,8 +173,8 @@ func rowOf(scr, name string) string {
 }
 
 // openByName searches the worklist for name and opens the patient (a row
-// with only reminders has no status symbol, so openPatient's row pattern
-// does not see it).
+// with only reminders leads with ↻, which openPatient's row pattern does
+// not know).
 func openByName(con *actConsole, name string) string {
 	con.t.Helper()
 	con.send("/")
@@ -201,7 +201,10 @@ func TestE2ECourseReminders(t *testing.T) {
 	scr := con.waitFor("the new patient announced", func(s string) bool {
 		return strings.Contains(rowOf(s, courseName), "ny borger")
 	})
-	_ = scr
+	// Nothing open, only the reminder: the row still leads with a symbol.
+	if row := rowOf(scr, courseName); !strings.HasPrefix(strings.TrimLeft(row, " >"), "↻ ") {
+		t.Errorf("the reminder-only row has no status symbol: %q", row)
+	}
 	openByName(con, courseName)
 	con.send("Escape")
 	con.waitFor("the worklist again", func(s string) bool { return strings.Contains(s, "borgere (kun åbne)") })
