@@ -1,6 +1,7 @@
 package central
 
 import (
+	"net/http"
 	"net/url"
 	"sort"
 	"strings"
@@ -9,8 +10,14 @@ import (
 )
 
 // The central's own access log, for the half-yearly authorisation check: every read, vread and search
-// that returns patient data is recorded as an AuditEvent in the same
-// transaction, whether or not the client sends one. It names who (the
+// that returns patient data is recorded as an AuditEvent, whether or not
+// the client sends one. The look-up itself runs on the read pool; its
+// AuditEvent is then written through the writer (grouped with other
+// writes), and the response with the data is sent only once that
+// AuditEvent is committed: when it cannot be written the client gets an
+// error and no data, so no look-up is answered unrecorded. (The record and
+// the look-up are two transactions: the AuditEvent's time is when it was
+// written, a moment after the read.) It names who (the
 // token's principal), what (the resource read, or the type searched and
 // the names of the search parameters: never their values, which may be a
 // CPR number), when and which patients; nothing else of the data. Reads of
@@ -25,6 +32,17 @@ const (
 	// AccessLogSite is the source.site of the central's access log.
 	AccessLogSite = "telehjerte-central access log"
 )
+
+// audit records a look-up of the request's principal (auditAccess) in a
+// write transaction of its own, returning once it is committed.
+func (s *Server) audit(r *http.Request, sub, typ, what string, q url.Values, patients []string) error {
+	if len(patients) == 0 || typ == "AuditEvent" {
+		return nil
+	}
+	return s.store.inTx(r.Context(), func(t *tx) error {
+		return t.auditAccess(principalOf(r), sub, typ, what, q, patients)
+	})
+}
 
 // auditAccess records one look-up by p of the given patients (nothing
 // when none). what is the resource read ("Observation/1") or "" for a

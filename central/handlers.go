@@ -15,13 +15,14 @@ func (s *Server) read(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var st Stored
-	err := s.store.inTx(r.Context(), func(t *tx) error {
+	err := s.store.readTx(r.Context(), func(t *tx) error {
 		var err error
-		if st, err = t.readIn(principalOf(r), typ, id); err != nil {
-			return err
-		}
-		return t.auditAccess(principalOf(r), "read", typ, typ+"/"+id, nil, patientsOf([]Stored{st}))
+		st, err = t.readIn(principalOf(r), typ, id)
+		return err
 	})
+	if err == nil {
+		err = s.audit(r, "read", typ, typ+"/"+id, nil, patientsOf([]Stored{st}))
+	}
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -41,16 +42,17 @@ func (s *Server) vread(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var st Stored
-	err = s.store.inTx(r.Context(), func(t *tx) error {
+	err = s.store.readTx(r.Context(), func(t *tx) error {
 		if _, err := t.readIn(principalOf(r), typ, id); err != nil {
 			return err
 		}
 		var err error
-		if st, err = t.version(typ, id, vid); err != nil {
-			return err
-		}
-		return t.auditAccess(principalOf(r), "vread", typ, fmt.Sprintf("%s/%s/_history/%d", typ, id, vid), nil, patientsOf([]Stored{st}))
+		st, err = t.version(typ, id, vid)
+		return err
 	})
+	if err == nil {
+		err = s.audit(r, "vread", typ, fmt.Sprintf("%s/%s/_history/%d", typ, id, vid), nil, patientsOf([]Stored{st}))
+	}
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -66,19 +68,17 @@ func (s *Server) searchType(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	var res searchResult
-	err := s.store.inTx(r.Context(), func(t *tx) error {
+	err := s.store.readTx(r.Context(), func(t *tx) error {
 		var err error
-		if res, err = t.search(principalOf(r), typ, q); err != nil {
-			return err
-		}
-		if idsOnly(res.elements) {
-			// A list of ids (the console's check of which patients it
-			// may still see, every sync round) shows no patient data:
-			// logging it would bury the look-ups.
-			return nil
-		}
-		return t.auditAccess(principalOf(r), "search-type", typ, "", q, patientsOf(res.entries))
+		res, err = t.search(principalOf(r), typ, q)
+		return err
 	})
+	// A list of ids (the console's check of which patients it may still
+	// see, every sync round) shows no patient data: logging it would bury
+	// the look-ups.
+	if err == nil && !idsOnly(res.elements) {
+		err = s.audit(r, "search-type", typ, "", q, patientsOf(res.entries))
+	}
 	if err != nil {
 		s.fail(w, err)
 		return

@@ -42,6 +42,9 @@ func (s *Store) prepare(ctx context.Context) error {
 // stmt is the transaction's handle on a prepared statement; nil when q is
 // not one of hotStatements.
 func (t *tx) stmt(q string) *sql.Stmt {
+	if t.read {
+		return nil
+	}
 	if st, ok := t.s.stmts[q]; ok {
 		return t.sql.StmtContext(t.ctx, st)
 	}

@@ -289,6 +289,9 @@ type tx struct {
 	// and the late-arrival check of one reading both need them); a write
 	// of a CarePlan or ServiceRequest clears it.
 	regimeMemo map[string]regimeSet
+	// read marks a transaction on the read pool (readTx): the prepared
+	// statements belong to the write connection.
+	read bool
 }
 
 // inTx runs fn in a write transaction, committing on nil error; it
@@ -321,6 +324,21 @@ func (s *Store) inTx(ctx context.Context, fn func(*tx) error) error {
 		panic(j.panicked)
 	}
 	return j.err
+}
+
+// readTx runs fn in a read transaction on the read pool: it sees the last
+// commit, never waits for the writer and may not write (the connection is
+// query_only).
+func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
+	if s.rdb == nil {
+		return s.inTx(ctx, fn)
+	}
+	t, err := s.rdb.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	defer func() { _ = t.Rollback() }()
+	return fn(&tx{s: s, sql: t, ctx: ctx, read: true})
 }
 
 // runTx runs fn alone in one immediate transaction.

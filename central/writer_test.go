@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"errors"
+	"net/http"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -119,5 +120,38 @@ func TestWriterBatchKeepsEachJobsOutcome(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestListOfIDsDoesNotWaitForTheWriter: a search that writes no audit
+// record (a list of ids, as each console sync round asks for) is answered
+// from the read pool while a write transaction holds the write connection.
+func TestListOfIDsDoesNotWaitForTheWriter(t *testing.T) {
+	e := newEnv(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- e.store.inTx(context.Background(), func(*tx) error {
+			close(started)
+			<-release
+			return nil
+		})
+	}()
+	<-started
+	defer func() {
+		close(release)
+		if err := <-held; err != nil {
+			t.Error(err)
+		}
+	}()
+	done := make(chan resp, 1)
+	go func() { done <- e.do(http.MethodGet, "/Patient?_elements=id", tokNurseA, nil) }()
+	select {
+	case r := <-done:
+		if r.status != http.StatusOK {
+			t.Fatalf("status %d: %s", r.status, r.body)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("a list of ids waited for the write connection")
 	}
 }
