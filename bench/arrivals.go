@@ -4,8 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -97,12 +99,14 @@ func arrivalsMain(args []string) error {
 		}
 	}
 	for _, res := range results {
-		fmt.Printf("%d patients × %3d days: %6d readings stored, %5.0f bytes/reading; arrivals %6.1f/s, p50 %6.1f ms, p99 %6.1f ms (%d concurrent × %d; fastest of %d)\n",
-			*patients, res.days, res.readings, res.bytesPerReading, res.rate, ms(res.p50), ms(res.p99), *concurrent, *each, max(1, *reps))
+		fmt.Printf("%d patients × %3d days: %6d readings stored, %5.0f bytes/reading (file %.1f MB); arrivals %6.1f/s, p50 %6.1f ms, p99 %6.1f ms (%d concurrent × %d; fastest of %d)\n",
+			*patients, res.days, res.readings, res.bytesPerReading, float64(res.dbBytes)/1e6, res.rate, ms(res.p50), ms(res.p99), *concurrent, *each, max(1, *reps))
+		fmt.Printf("    a nurse's read round during the burst (list of ids + audited search of the new readings): %d rounds, p50 %6.1f ms, max %6.1f ms\n",
+			res.readRounds, ms(res.readP50), ms(res.readMax))
 	}
 	e, p := results[0], results[1]
-	fmt.Printf("populated / one-day database: arrivals/s %.2f, p50 %.2f, p99 %.2f (1.00 = flat as the database grows)\n",
-		p.rate/e.rate, float64(p.p50)/float64(e.p50), float64(p.p99)/float64(e.p99))
+	fmt.Printf("populated / one-day database: arrivals/s %.2f, p50 %.2f, p99 %.2f, read round p50 %.2f (1.00 = flat as the database grows)\n",
+		p.rate/e.rate, float64(p.p50)/float64(e.p50), float64(p.p99)/float64(e.p99), float64(p.readP50)/float64(e.readP50))
 	fmt.Printf("load average at end: %s\n", loadAvg())
 	return nil
 }
@@ -113,6 +117,32 @@ type arrivalResult struct {
 	bytesPerReading float64
 	rate            float64
 	p50, p99        time.Duration
+	dbBytes         int64
+	// A nurse's read rounds during the burst.
+	readRounds       int
+	readP50, readMax time.Duration
+}
+
+// nurseGet reads url with the bench nurse's token and checks the answer.
+func nurseGet(ctx context.Context, url string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer tok-bench-nurse")
+	req.Header.Set("Accept", central.ContentType)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return nil
 }
 
 // seededCentral returns the demo clinic's patient ids in a central
@@ -160,7 +190,7 @@ func measureArrivals(ctx context.Context, path string, pids []string, each int) 
 		return res, err
 	}
 	defer st.Close()
-	tokens := map[string]string{}
+	tokens := map[string]string{"tok-bench-nurse": "Practitioner/" + demo.NurseA}
 	for i, pid := range pids {
 		tokens[fmt.Sprintf("tok-bench-patient-%03d", i)] = "Patient/" + pid
 	}
@@ -179,7 +209,7 @@ func measureArrivals(ctx context.Context, path string, pids []string, each int) 
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: time.Minute}
 	go func() { _ = hs.Serve(ln) }()
 	defer hs.Close()
-	url := "http://" + ln.Addr().String()
+	base := "http://" + ln.Addr().String()
 
 	var (
 		mu    sync.Mutex
@@ -189,7 +219,7 @@ func measureArrivals(ctx context.Context, path string, pids []string, each int) 
 	)
 	gate := make(chan struct{})
 	for i, pid := range pids {
-		cl, err := client.New(client.Options{BaseURL: url, Token: fmt.Sprintf("tok-bench-patient-%03d", i), Timeout: 5 * time.Minute})
+		cl, err := client.New(client.Options{BaseURL: base, Token: fmt.Sprintf("tok-bench-patient-%03d", i), Timeout: 5 * time.Minute})
 		if err != nil {
 			return res, err
 		}
@@ -222,18 +252,55 @@ func measureArrivals(ctx context.Context, path string, pids []string, each int) 
 			}
 		}()
 	}
+	// A nurse's console reads during the burst, round after round: the
+	// list of ids of the patients she may see (no audit record) and the
+	// readings that arrived since the burst began (an audited search).
+	burstDone := make(chan struct{})
+	readsDone := make(chan error, 1)
+	var rounds []time.Duration
+	go func() {
+		readsDone <- func() error {
+			<-gate
+			since := url.QueryEscape(fhir.FormatInstant(time.Now().Add(-time.Second)))
+			for {
+				select {
+				case <-burstDone:
+					return nil
+				default:
+				}
+				t0 := time.Now()
+				for _, path := range []string{"/Patient?_elements=id&_count=1000", "/Observation?_lastUpdated=gt" + since + "&_count=200"} {
+					if err := nurseGet(ctx, base+path); err != nil {
+						return err
+					}
+				}
+				rounds = append(rounds, time.Since(t0))
+			}
+		}()
+	}()
 	start := time.Now()
 	close(gate)
 	wg.Wait()
 	wall := time.Since(start)
+	close(burstDone)
+	if err := <-readsDone; err != nil {
+		return res, fmt.Errorf("nurse reads during the burst: %w", err)
+	}
 	if first != nil {
 		return res, first
+	}
+	if len(rounds) > 0 {
+		slices.Sort(rounds)
+		res.readRounds, res.readP50, res.readMax = len(rounds), rounds[len(rounds)/2], rounds[len(rounds)-1]
 	}
 	slices.Sort(lats)
 	res.rate = float64(len(lats)) / wall.Seconds()
 	res.p50 = lats[len(lats)/2]
 	res.p99 = lats[min(len(lats)-1, len(lats)*99/100)]
 	res.readings, res.bytesPerReading, err = st.SizePerReading(ctx)
+	if fi, serr := os.Stat(path); serr == nil {
+		res.dbBytes = fi.Size()
+	}
 	return res, err
 }
 
