@@ -98,7 +98,17 @@ func (p *patientScreen) reevalForm() dialog {
 			f.next = p.endForm()
 			return nil
 		case domain.ReevalChange:
-			return p.submitForm(f, nil, c.ReevalChangeDone, func() error { return keeper.RecordReevaluation(ctx, r) })
+			// Recorded, then the regime form of the version it made
+			// opens (after the patient's reload).
+			cmd := p.submitForm(f, nil, c.ReevalChangeDone, func() error { return keeper.RecordReevaluation(ctx, r) })
+			return func() tea.Msg {
+				msg := cmd()
+				if done, ok := msg.(actionDoneMsg); ok {
+					done.openRegime = true
+					return done
+				}
+				return msg
+			}
 		}
 		return p.submitForm(f, nil, c.ReevalDone, func() error { return keeper.RecordReevaluation(ctx, r) })
 	}

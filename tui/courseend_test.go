@@ -115,6 +115,40 @@ func TestReevaluationForm(t *testing.T) {
 	}
 }
 
+// R with the outcome "change the regime" records the re-evaluation and
+// then opens the regime form of that patient, on the version the
+// re-evaluation made (after the reload).
+func TestReevaluationChangeOpensTheRegimeForm(t *testing.T) {
+	m, _ := actingModel(t, 120, 40)
+	keeper := &recordingKeeper{}
+	m.opts.Keeper = keeper
+	openPatient(t, m, "p-anna")
+	send(m, char('R'))
+	fd := m.dialog.(formDialog)
+	fd.field("outcome").sel = 1 // change the regime
+	if fd.field("outcome").value() != string(domain.ReevalChange) {
+		t.Fatalf("outcome %q", fd.field("outcome").value())
+	}
+	fd.field("next").in.SetValue(dateYear(testNow.In(cph).AddDate(0, 0, 60)))
+	_, cmd := m.Update(keyCtrl('s'))
+	driveAll(m, cmd) // the action, then the reloads it asks for
+	if len(keeper.reevals) != 1 || keeper.reevals[0].Outcome != domain.ReevalChange {
+		t.Fatalf("re-evaluation %+v", keeper.reevals)
+	}
+	rf, ok := m.dialog.(formDialog)
+	if !ok || !strings.Contains(rf.title, "Måleregime for") || rf.patientID != "p-anna" {
+		t.Fatalf("after the change outcome the dialog is %T %v, want the regime form of p-anna", m.dialog, m.dialog)
+	}
+	// Continue does not open it.
+	send(m, keyEsc)
+	send(m, char('R'))
+	_, cmd = m.Update(keyCtrl('s'))
+	driveAll(m, cmd)
+	if len(keeper.reevals) != 2 || m.dialog != nil {
+		t.Errorf("continue: %+v, dialog %T", keeper.reevals, m.dialog)
+	}
+}
+
 // F on the worklist lists the ended courses; enter opens one.
 func TestEndedCoursesList(t *testing.T) {
 	m, _ := actingModel(t, 120, 40)

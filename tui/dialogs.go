@@ -154,4 +154,8 @@ type actionDoneMsg struct {
 	from  dialog // the dialog that started it (nil: none)
 	err   error
 	flash string // what to say on success
+	// openRegime asks for the regime form of the patient shown once the
+	// reload after a successful action arrives (a re-evaluation whose
+	// outcome is to change the regime).
+	openRegime bool
 }

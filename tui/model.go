@@ -218,6 +218,7 @@ func (m *Model) actionDone(msg actionDoneMsg) tea.Cmd {
 		m.flash = msg.flash
 		if m.patient != nil {
 			m.patient.stale = true
+			m.patient.regimeWhenLoaded = m.patient.regimeWhenLoaded || msg.openRegime
 		}
 		return m.reload()
 	}

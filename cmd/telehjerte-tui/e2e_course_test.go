@@ -277,3 +277,62 @@ func TestE2ECourseReminders(t *testing.T) {
 	}
 	over.quit()
 }
+
+// R on the real console against the real central, each outcome:
+// continue writes a regime version with the next date; change the
+// regime records it and opens the regime form of that patient; end
+// records it and opens the end form.
+func TestE2EReevaluationOutcomes(t *testing.T) {
+	requireTmux(t)
+	c := newActCentral(t)
+	con := startActConsole(t, c, actNurse, "0")
+	onlineWorklist(con)
+	enrolPatient(con)
+	var pid string
+	eventually(t, "the patient on the central", func() (bool, string) {
+		ps := c.search(actNurse, "Patient", url.Values{"identifier": {"urn:oid:1.2.208.176.1.2|" + courseCPR}})
+		if len(ps) == 1 {
+			pid = ps[0].ID
+		}
+		return len(ps) == 1, fmt.Sprint(len(ps))
+	})
+	planSays := func(what string) {
+		t.Helper()
+		eventually(t, "the central's plan says "+what, func() (bool, string) {
+			cps := c.search(actNurse, "CarePlan", url.Values{"patient": {pid}})
+			if len(cps) != 1 {
+				return false, fmt.Sprint(len(cps))
+			}
+			return strings.Contains(string(cps[0].Raw), what), string(cps[0].Raw)
+		})
+	}
+	con.waitFor("the enrolled patient on the worklist", func(s string) bool { return rowOf(s, courseName) != "" })
+	openByName(con, courseName)
+	reeval := func(outcome int) {
+		t.Helper()
+		con.send("R")
+		con.waitFor("the re-evaluation form", func(s string) bool { return strings.Contains(s, "Revurdering af "+courseName) })
+		for range outcome {
+			con.send("Right")
+		}
+		con.send("C-s")
+	}
+
+	reeval(0) // continue
+	con.waitFor("the re-evaluation recorded", func(s string) bool { return strings.Contains(s, "Revurdering registreret") })
+	planSays("revurdering: continue")
+
+	reeval(1) // change the regime
+	con.waitFor("the regime form of the patient", func(s string) bool {
+		return strings.Contains(s, "Måleregime for "+courseName)
+	})
+	planSays("revurdering: change")
+	con.send("Escape")
+	con.waitFor("back on the patient", func(s string) bool {
+		return !strings.Contains(s, "Måleregime for ") && strings.Contains(s, "Vægtkurve")
+	})
+
+	reeval(2) // end
+	con.waitFor("the end form", func(s string) bool { return strings.Contains(s, "Afslut forløb for "+courseName) })
+	con.quit()
+}
