@@ -47,6 +47,7 @@ func syncMain(args []string) error {
 	dir := fs.String("dir", "", "where to keep the seeded databases (default: a temporary directory, removed)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's initial syncs (only those) to this file")
 	skipInc := fs.Bool("no-incremental", false, "measure the initial sync only")
+	incProfile := fs.String("inc-cpuprofile", "", "write a CPU profile of the larger clinic's incremental rounds to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -76,7 +77,11 @@ func syncMain(args []string) error {
 		if _, err := seededCentral(ctx, p, n, *incDays); err != nil {
 			return err
 		}
-		c, err := incrementalRounds(ctx, p, base, *rounds)
+		prof := ""
+		if i == 1 {
+			prof = *incProfile
+		}
+		c, err := incrementalRounds(ctx, p, base, *rounds, prof)
 		if err != nil {
 			return err
 		}
@@ -435,7 +440,7 @@ type roundCost struct{ idle, twenty time.Duration }
 
 // incrementalRounds syncs a fresh console with the central at path, then
 // times rounds with nothing new and rounds after 20 new readings.
-func incrementalRounds(ctx context.Context, path, dir string, rounds int) (roundCost, error) {
+func incrementalRounds(ctx context.Context, path, dir string, rounds int, cpuProfile string) (roundCost, error) {
 	var c roundCost
 	srv, url, stop, err := serveCentral(ctx, path, nil)
 	if err != nil {
@@ -456,6 +461,17 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int) (round
 	}
 	if len(pats) == 0 {
 		return c, fmt.Errorf("no patients synced from %s", path)
+	}
+	if cpuProfile != "" {
+		f, err := os.Create(cpuProfile)
+		if err != nil {
+			return c, fmt.Errorf("cpu profile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return c, fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	var idle, twenty []time.Duration
 	for range rounds {

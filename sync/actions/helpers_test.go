@@ -160,6 +160,13 @@ type nurseConsole struct {
 // newConsole opens a fresh cache for the nurse with token and syncs it
 // once.
 func (e *env) newConsole(user actions.User, token string) *nurseConsole {
+	e.t.Helper()
+	return e.newConsoleWith(user, token, engine.Options{}, nil)
+}
+
+// newConsoleWith is newConsole with engine options (clock, logger and
+// jitter are set here) and, when not nil, the HTTP client's transport.
+func (e *env) newConsoleWith(user actions.User, token string, opts engine.Options, rt http.RoundTripper) *nurseConsole {
 	t := e.t
 	t.Helper()
 	ctx := context.Background()
@@ -168,11 +175,16 @@ func (e *env) newConsole(user actions.User, token string) *nurseConsole {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	cl, err := client.New(client.Options{BaseURL: e.url, Token: token, Timeout: 30 * time.Second})
+	copts := client.Options{BaseURL: e.url, Token: token, Timeout: 30 * time.Second}
+	if rt != nil {
+		copts.HTTPClient = &http.Client{Transport: rt}
+	}
+	cl, err := client.New(copts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	eng := engine.New(st, cl, engine.Options{Clock: e.clock.Now, Logger: quiet, Rand: func() float64 { return 0.5 }})
+	opts.Clock, opts.Logger, opts.Rand = e.clock.Now, quiet, func() float64 { return 0.5 }
+	eng := engine.New(st, cl, opts)
 	act, err := actions.New(st, user, e.clock.Now, uuid.NewString)
 	if err != nil {
 		t.Fatal(err)

@@ -3,12 +3,16 @@ package actions_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
+	"github.com/telehjerte/telehjerte-tui/sync/engine"
 )
 
 // patientDetail reads what the patient view would show from the cache.
@@ -149,3 +153,110 @@ func TestTransferReconcilesBothConsoles(t *testing.T) {
 }
 
 var userOther = actions.User{ID: otherNurse, Name: "Ole Nord"}
+
+// patientLists counts the listings of the visible patients passing
+// through it: searches Patient?_elements=id from the beginning (a listing
+// may go on from a later _lastUpdated).
+type patientLists struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (p *patientLists) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Patient") && r.URL.Query().Get("_elements") == "id" &&
+		!r.URL.Query().Has("_lastUpdated") {
+		p.mu.Lock()
+		p.n++
+		p.mu.Unlock()
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func (p *patientLists) count() int { p.mu.Lock(); defer p.mu.Unlock(); return p.n }
+
+// A round in which nothing that moves visibility happened does not list
+// the visible patients (that list grows with the clinic); every
+// ReconcileRounds-th round does, as does the first round of an engine and
+// a round that pushed something. A patient transferred away by a
+// colleague's console (nothing this console can see changes) leaves this
+// cache at that safety-net round.
+func TestVisibilityListedOnlyWhenSomethingMayHaveMoved(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	lists := &patientLists{}
+	const every = 3
+	b := e.newConsoleWith(userB, tokB, engine.Options{ReconcileRounds: every, ReconcileEvery: 24 * time.Hour}, lists)
+	if lists.count() == 0 {
+		t.Fatal("the engine's first round did not list the visible patients")
+	}
+	listed := lists.count()
+	if rep := b.sync(t); rep.Appeared+rep.Removed != 0 || lists.count() != listed {
+		t.Fatalf("a round with nothing new listed the patients (%d lists, report %+v)", lists.count()-listed, rep)
+	}
+
+	// Nurse A of the same team transfers p1 away.
+	a := e.newConsole(userA, tokA)
+	tr := domain.Transfer{PatientID: "p1", From: homeTeam, To: otherTeam, Note: "Overdragelse", By: userA.Name, At: e.clock.Now()}
+	if err := a.act.Transfer(ctx, tr); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	// B's rounds see nothing of it until the safety net lists again.
+	removed := 0
+	for i := 0; i < every && removed == 0; i++ {
+		removed += b.sync(t).Removed
+	}
+	if removed != 1 {
+		t.Fatalf("p1 not removed from B's cache within %d rounds", every)
+	}
+	if _, err := patientDetail(t, b, "p1"); !errors.Is(err, cache.ErrNotFound) {
+		t.Errorf("p1 still in B's cache: %v", err)
+	}
+	if lists.count() != listed+1 {
+		t.Errorf("%d listings in %d rounds, want the one safety-net listing", lists.count()-listed, every+1)
+	}
+
+	// A round that pushed something lists at once.
+	listed = lists.count()
+	if err := b.act.SendMessage(ctx, domain.OutgoingMessage{PatientID: "p2", Title: "Hej", Body: "Husk at måle", Author: userB.Name}); err != nil {
+		t.Fatal(err)
+	}
+	if rep := b.sync(t); rep.Pushed != 1 || lists.count() != listed+1 {
+		t.Errorf("a round that pushed: %+v, %d listings, want 1", rep, lists.count()-listed)
+	}
+}
+
+// The covering console knows when the cover it holds ends (the episode's
+// cover period): the round after that instant purges the covered
+// patients, even with the safety net out of reach.
+func TestCoverEndPurgesAtItsInstant(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.newConsole(userA, tokA)
+	cv := e.newConsoleWith(userOther, tokOther, engine.Options{ReconcileRounds: 1000, ReconcileEvery: 365 * 24 * time.Hour}, nil)
+	now := e.clock.Now()
+	from, to := now.Add(time.Hour), now.Add(50*time.Hour)
+	plan := domain.CoverPlan{Scope: domain.CoverTeam, Home: homeTeam, Covering: otherTeam,
+		Period: domain.Period{From: from, To: to, Reason: "kursus"}, By: userA.Name, At: now}
+	if err := a.act.PlanCover(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	a.sync(t)
+	e.clock.Set(from.Add(time.Minute))
+	// The covered patients' episodes changed after this console's
+	// watermark: it sees them arrive and lists.
+	if rep := cv.sync(t); rep.Appeared != 2 {
+		t.Fatalf("round inside the cover: %+v, want p1 and p2 appeared", rep)
+	}
+	e.clock.Set(to.Add(-time.Minute))
+	if rep := cv.sync(t); rep.Removed != 0 {
+		t.Fatalf("round before the cover ends: %+v", rep)
+	}
+	e.clock.Set(to.Add(time.Second))
+	if rep := cv.sync(t); rep.Removed != 2 {
+		t.Fatalf("round after the cover ended: %+v, want p1 and p2 removed", rep)
+	}
+	if ids, err := cv.store.PatientIDs(ctx); err != nil || len(ids) != 1 || ids[0] != "p3" {
+		t.Errorf("patients left: %v (%v)", ids, err)
+	}
+}

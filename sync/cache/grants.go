@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 )
 
 // GrantJSON is one se-adgang grant as the server sent it.
@@ -51,4 +52,31 @@ func (s *Store) HomeTeam(ctx context.Context, patientID string) (string, error) 
 		return "", fmt.Errorf("cache: home team of %s: %w", patientID, err)
 	}
 	return team, nil
+}
+
+// CoverEdges returns every instant after `after` at which a holiday cover
+// the cache knows of (the one in force and the planned ones, of every
+// cached episode) begins or ends, earliest first. Visibility at the
+// server follows these instants without any resource changing.
+func (s *Store) CoverEdges(ctx context.Context, after time.Time) ([]time.Time, error) {
+	var out []time.Time
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		return eachRow(ctx, tx, `SELECT x FROM (
+	SELECT cover_from AS x FROM episodes_of_care
+	UNION SELECT cover_to FROM episodes_of_care
+	UNION SELECT json_extract(j.value, '$.from') FROM episodes_of_care e, json_each(e.planned_covers) j
+	UNION SELECT json_extract(j.value, '$.to') FROM episodes_of_care e, json_each(e.planned_covers) j)
+WHERE x > ? ORDER BY x`, []any{after.UnixMilli()}, func(sc scanner) error {
+			var ms int64
+			if err := sc.Scan(&ms); err != nil {
+				return err
+			}
+			out = append(out, time.UnixMilli(ms))
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cache: cover edges: %w", err)
+	}
+	return out, nil
 }

@@ -686,22 +686,60 @@ ON CONFLICT (resource_type) DO UPDATE SET watermark = max(sync_state.watermark, 
 // (errText "") last_success = at and last_error cleared; otherwise the
 // error. The watermark is not touched.
 func (s *Store) RecordPull(ctx context.Context, resourceType string, at time.Time, errText string) error {
+	return s.RecordPulls(ctx, at, []PullOutcome{{Type: resourceType, Error: errText}})
+}
+
+// PullOutcome is how the pull of one resource type ended, for RecordPulls:
+// Error "" for success.
+type PullOutcome struct {
+	Type  string
+	Error string
+}
+
+// RecordPulls is RecordPull of several types at at, in one transaction.
+func (s *Store) RecordPulls(ctx context.Context, at time.Time, outcomes []PullOutcome) error {
+	if len(outcomes) == 0 {
+		return nil
+	}
 	err := s.Write(ctx, func(tx *Tx) error {
-		_, err := tx.exec(`INSERT INTO sync_state (resource_type, last_success, last_error) VALUES (?, ?, ?)
+		for _, o := range outcomes {
+			var success any
+			if o.Error == "" {
+				success = at.UnixMilli()
+			}
+			if _, err := tx.exec(`INSERT INTO sync_state (resource_type, last_success, last_error) VALUES (?, ?, ?)
 ON CONFLICT (resource_type) DO UPDATE SET
 	last_success = CASE WHEN excluded.last_error = '' THEN excluded.last_success ELSE sync_state.last_success END,
-	last_error = excluded.last_error`, resourceType, func() any {
-			if errText == "" {
-				return at.UnixMilli()
+	last_error = excluded.last_error`, o.Type, success, o.Error); err != nil {
+				return fmt.Errorf("%s: %w", o.Type, err)
 			}
-			return nil
-		}(), errText)
-		return err
+		}
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("cache: record pull %s: %w", resourceType, err)
+		return fmt.Errorf("cache: record pulls: %w", err)
 	}
 	return nil
+}
+
+// Watermarks are the pull watermarks of every resource type pulled so far.
+func (s *Store) Watermarks(ctx context.Context) (map[string]time.Time, error) {
+	wms := map[string]time.Time{}
+	err := s.read(ctx, func(tx *sql.Tx) error {
+		return eachRow(ctx, tx, `SELECT resource_type, watermark FROM sync_state`, nil, func(sc scanner) error {
+			var typ string
+			var wm sql.NullInt64
+			if err := sc.Scan(&typ, &wm); err != nil {
+				return err
+			}
+			wms[typ] = fromMsOrZero(wm.Int64)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("cache: watermarks: %w", err)
+	}
+	return wms, nil
 }
 
 // Watermark is the pull watermark of a resource type (zero: never pulled).

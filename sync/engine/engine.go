@@ -37,6 +37,11 @@ const (
 	DefaultMaxPages   = 10000
 	DefaultBackoffMin = 2 * time.Second
 	DefaultBackoffMax = 10 * time.Minute
+	// DefaultReconcileEvery and DefaultReconcileRounds bound the time and
+	// the rounds between two full comparisons of the patients the server
+	// lets us see with the cache (reconcile.go).
+	DefaultReconcileEvery  = 2 * time.Minute
+	DefaultReconcileRounds = 8
 )
 
 // Options configures an Engine. Zero values take the defaults.
@@ -65,10 +70,17 @@ type Options struct {
 	BackoffMin, BackoffMax time.Duration
 	// Rand returns a float in [0,1) for jitter (math/rand/v2.Float64).
 	Rand func() float64
-	// NoReconcile skips the per-round comparison of the patients the
-	// server lets us see with those in the cache (see reconcile.go). It is
-	// also skipped when Types has no Patient.
+	// NoReconcile skips the comparison of the patients the server lets us
+	// see with those in the cache (see reconcile.go). It is also skipped
+	// when Types has no Patient.
 	NoReconcile bool
+	// ReconcileEvery and ReconcileRounds are the longest time (by Clock)
+	// and the most rounds between two full comparisons of the patients the
+	// server lets us see with the cache (DefaultReconcileEvery,
+	// DefaultReconcileRounds); rounds in between compare only after a
+	// change that can move visibility (reconcile.go).
+	ReconcileEvery  time.Duration
+	ReconcileRounds int
 }
 
 // Engine syncs one cache with one server. Its methods are safe for
@@ -81,6 +93,7 @@ type Engine struct {
 
 	round   sync.Mutex // one round at a time
 	trigger chan struct{}
+	vis     visibility // guarded by round
 
 	mu     sync.Mutex
 	status Status
@@ -219,6 +232,12 @@ func New(store *cache.Store, c *client.Client, opts Options) *Engine {
 	}
 	if opts.Rand == nil {
 		opts.Rand = rand.Float64
+	}
+	if opts.ReconcileEvery <= 0 {
+		opts.ReconcileEvery = DefaultReconcileEvery
+	}
+	if opts.ReconcileRounds <= 0 {
+		opts.ReconcileRounds = DefaultReconcileRounds
 	}
 	return &Engine{store: store, client: c, opts: opts, log: opts.Logger.With("component", "sync"),
 		trigger: make(chan struct{}, 1)}
@@ -376,6 +395,9 @@ func (e *Engine) once(ctx context.Context, tryAll bool) (Report, error) {
 		} else if n > 0 {
 			rep.Pulled["(parked)"] += n
 		}
+	}
+	if err == nil {
+		err = e.refreshEdge(ctx)
 	}
 	now := e.opts.Clock()
 	counts, cerr := e.store.OutboxCounts(ctx)

@@ -39,21 +39,30 @@ import (
 // that is not being written faster than we read), raises the bound, or
 // raises _count (bounded); MaxPagesPerType caps a round regardless. A page
 // that is too large for the client's body limit halves _count.
-func (e *Engine) pullAll(ctx context.Context, rep *Report) error {
+func (e *Engine) pullAll(ctx context.Context, rep *Report) (err error) {
+	wms, err := e.store.Watermarks(ctx)
+	if err != nil {
+		return err
+	}
+	// Each type's outcome (last success, last error) is recorded for all
+	// types at once when the pull ends, however it ends.
+	var outcomes []cache.PullOutcome
+	defer func() {
+		if rerr := e.store.RecordPulls(ctx, e.opts.Clock(), outcomes); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}()
 	var errs []error
 	for _, typ := range e.opts.Types {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		err := e.pullType(ctx, typ, rep)
-		now := e.opts.Clock()
+		err := e.pullType(ctx, typ, wms[typ], rep)
 		text := ""
 		if err != nil {
 			text = err.Error()
 		}
-		if rerr := e.store.RecordPull(ctx, typ, now, text); rerr != nil {
-			return errors.Join(err, rerr)
-		}
+		outcomes = append(outcomes, cache.PullOutcome{Type: typ, Error: text})
 		if err != nil {
 			e.log.Warn("pull failed", "type", typ, "error_kind", ErrorKind(err))
 			if isOffline(err) || errors.Is(err, client.ErrUnauthorized) {
@@ -73,11 +82,7 @@ type pageResult struct {
 	allAt    bool // every resource had lastUpdated == the bound
 }
 
-func (e *Engine) pullType(ctx context.Context, typ string, rep *Report) error {
-	wm, err := e.store.Watermark(ctx, typ)
-	if err != nil {
-		return err
-	}
+func (e *Engine) pullType(ctx context.Context, typ string, wm time.Time, rep *Report) error {
 	bound := wm
 	if !bound.IsZero() && e.opts.Overlap > 0 {
 		bound = bound.Add(-e.opts.Overlap)
@@ -247,6 +252,9 @@ func (f *prefetch) abandon() {
 // type's watermark alone: it saw only one patient's resources.
 func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, pulled []cache.Pulled, bound time.Time, watermark bool, rep *Report) (pageResult, error) {
 	res := pageResult{n: len(page.Resources), allAt: !bound.IsZero() && len(page.Resources) > 0}
+	if len(page.Resources) == 0 {
+		return res, nil // nothing to store, no watermark to move
+	}
 	applied, parked, known := 0, 0, 0
 	err := e.store.Write(ctx, func(tx *cache.Tx) error {
 		applied, parked, known = 0, 0, 0

@@ -20,7 +20,7 @@ import (
 // The incremental pull only sees resources that changed. When a holiday
 // cover begins or ends, or a patient is transferred, nothing changes on the
 // server for the covering (or giving) console: visibility follows the
-// server's clock and other teams' episodes. So each round lists the
+// server's clock and other teams' episodes. So the engine lists the
 // patients the server lets us see (Patient search, _elements=id, every
 // page, paged as the pull is, without relying on next links) and compares
 // with the cache:
@@ -37,6 +37,50 @@ import (
 //
 // Nothing is purged unless the list was complete: any error listing stops
 // the step before it changes anything.
+//
+// Listing costs a request and a page per 200 patients, so it is not done
+// every round but (visibility.due) when:
+//
+//   - this engine has not listed yet, or the last listing failed;
+//   - the round pushed something (a transfer, a cover, a grant, an
+//     enrolment change who sees whom), pulled a changed Patient,
+//     EpisodeOfCare or CareTeam (team membership, se-adgang grants), or
+//     parked a resource (typically of a patient not in the cache: one that
+//     has just become visible);
+//   - the clock has passed an instant at which a cover the cache knows of
+//     begins or ends, or a se-adgang grant it holds begins or ends;
+//   - Options.ReconcileEvery has passed since the last listing (or the
+//     clock went back), or Options.ReconcileRounds rounds have: the safety
+//     net for what no console can see coming, e.g. a colleague transferring
+//     a patient away, another team's cover beginning, or a grant running
+//     out by a server clock that differs from ours. With the defaults
+//     (every 2 minutes, every 8th round: 2 minutes at the default 15 s
+//     interval) such a change reaches the cache within about 2 minutes; the
+//     server refuses every read and write the console makes meanwhile for
+//     a patient no longer visible.
+
+// visibility is when the engine last listed the visible patients and the
+// next instant it knows visibility may change.
+type visibility struct {
+	listed    time.Time // Clock at the last complete listing; zero: none yet
+	rounds    int       // rounds since that listing
+	nextEdge  time.Time // zero: none known
+	edgeStale bool      // nextEdge is still to be read (refreshEdge)
+}
+
+// due reports whether the round (rep, at now) must list the visible
+// patients.
+func (v visibility) due(now time.Time, every time.Duration, rounds int, rep *Report) bool {
+	switch {
+	case v.listed.IsZero(), now.Before(v.listed), now.Sub(v.listed) >= every, v.rounds >= rounds:
+		return true
+	case !v.nextEdge.IsZero() && !now.Before(v.nextEdge):
+		return true
+	case rep.Pushed > 0, rep.Parked > 0:
+		return true
+	}
+	return rep.Pulled["Patient"]+rep.Pulled["EpisodeOfCare"]+rep.Pulled["CareTeam"] > 0
+}
 
 // compartmentTypes are pulled for a patient that appears, in this order
 // (the cache's foreign keys want the episode first).
@@ -50,6 +94,71 @@ func (e *Engine) reconcile(ctx context.Context, rep *Report) error {
 	if e.opts.NoReconcile || !slices.Contains(e.opts.Types, "Patient") {
 		return nil
 	}
+	now := e.opts.Clock()
+	e.vis.rounds++
+	if !e.vis.due(now, e.opts.ReconcileEvery, e.opts.ReconcileRounds, rep) {
+		return nil
+	}
+	if err := e.reconcileAll(ctx, rep); err != nil {
+		// Listed again next round.
+		e.vis = visibility{}
+		return err
+	}
+	// The edges are read once the round has also stored what it parked
+	// (refreshEdge): a newly visible patient's episode may be among it.
+	e.vis = visibility{listed: now, edgeStale: true}
+	return nil
+}
+
+// refreshEdge reads the next visibility edge after a round that listed.
+func (e *Engine) refreshEdge(ctx context.Context) error {
+	if !e.vis.edgeStale {
+		return nil
+	}
+	edge, err := e.nextVisibilityEdge(ctx, e.vis.listed)
+	if err != nil {
+		e.vis = visibility{}
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	e.vis.nextEdge, e.vis.edgeStale = edge, false
+	return nil
+}
+
+// nextVisibilityEdge is the first instant after now at which a cover the
+// cache knows of, or a se-adgang grant it holds, begins or ends (zero: none).
+func (e *Engine) nextVisibilityEdge(ctx context.Context, now time.Time) (time.Time, error) {
+	edges, err := e.store.CoverEdges(ctx, now)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var next time.Time
+	if len(edges) > 0 {
+		next = edges[0]
+	}
+	grants, err := e.store.GrantsJSON(ctx)
+	if err != nil {
+		return time.Time{}, err
+	}
+	for _, g := range grants {
+		ct, err := fhir.Decode[*fhir.CareTeam](g.JSON)
+		if err != nil || ct.Period == nil {
+			continue // kept raw as the server sent it; nothing to schedule
+		}
+		for _, s := range []string{ct.Period.Start, ct.Period.End} {
+			t, err := fhir.ParseDateTime(s)
+			if s == "" || err != nil || !t.After(now) {
+				continue
+			}
+			if next.IsZero() || t.Before(next) {
+				next = t
+			}
+		}
+	}
+	return next, nil
+}
+
+// reconcileAll lists the visible patients and brings the cache in line.
+func (e *Engine) reconcileAll(ctx context.Context, rep *Report) error {
 	visible, err := e.visiblePatients(ctx)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
