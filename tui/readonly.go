@@ -38,22 +38,27 @@ func readOnlyExplanation(lang string) string {
 type grantText struct {
 	ModeGrant, ModeRevoke, Grantee, GranteeHint, Until, Reason, Grant string
 	Granted, Revoked                                                  string // flashes, %s the user
+	// Scope: this patient, or every patient of the home team (%s).
+	Scope, ScopePatient, ScopeTeam, WholeTeam string
 }
 
 func grantTexts(lang string) grantText {
 	if lang == "en" {
 		return grantText{ModeGrant: "Give se-adgang (read-only)", ModeRevoke: "Revoke se-adgang", Grantee: "User",
 			GranteeHint: "practitioner id", Until: "until", Reason: "Reason", Grant: "Se-adgang",
-			Granted: "Se-adgang for %s queued", Revoked: "Se-adgang of %s revoked (queued)"}
+			Granted: "Se-adgang for %s queued", Revoked: "Se-adgang of %s revoked (queued)",
+			Scope: "For", ScopePatient: "this patient", ScopeTeam: "every patient of %s", WholeTeam: "whole team"}
 	}
 	return grantText{ModeGrant: "Giv se-adgang (kun læse)", ModeRevoke: "Fjern se-adgang", Grantee: "Bruger",
 		GranteeHint: "behandler-id", Until: "til", Reason: "Begrundelse", Grant: "Se-adgang",
-		Granted: "Se-adgang for %s lagt i kø", Revoked: "Se-adgang for %s fjernet (lagt i kø)"}
+		Granted: "Se-adgang for %s lagt i kø", Revoked: "Se-adgang for %s fjernet (lagt i kø)",
+		Scope: "Omfang", ScopePatient: "denne borger", ScopeTeam: "alle borgere i %s", WholeTeam: "hele teamet"}
 }
 
-// submitGrant grants se-adgang to the patient until the day typed (in
+// submitGrant grants se-adgang to the patient, or to every patient of her
+// home team (homeTeamID) when the nurse chose so, until the day typed (in
 // full), or revokes the grant chosen.
-func (s *shared) submitGrant(f *form, patientID string, revoke bool) tea.Cmd {
+func (s *shared) submitGrant(f *form, patientID, homeTeamID string, revoke bool) tea.Cmd {
 	gt := grantTexts(s.opts.Lang)
 	ctx, gr := s.ctx, s.opts.Granter
 	if revoke {
@@ -87,6 +92,9 @@ func (s *shared) submitGrant(f *form, patientID string, revoke bool) tea.Cmd {
 		return nil
 	}
 	g := domain.ReadGrant{Grantee: grantee, Patients: []string{patientID}, From: now, To: to, Reason: reason}
+	if sc := f.field("grant-scope"); sc != nil && sc.value() == "team" && homeTeamID != "" {
+		g.Patients, g.Teams = nil, []string{homeTeamID}
+	}
 	return s.submitForm(f, g.Validate(), fmt.Sprintf(gt.Granted, safetext.Sanitize(grantee)), func() error { return gr.GrantReadAccess(ctx, g) })
 }
 

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
@@ -125,5 +127,45 @@ func TestGrantAndRevokeReadAccessInTheForm(t *testing.T) {
 	send(m, keyCtrl('s'))
 	if len(gr.revoked) != 1 || gr.revoked[0] != "g-1" {
 		t.Errorf("revoked %v", gr.revoked)
+	}
+}
+
+// Se-adgang for the whole team from the responsibility form: the scope
+// row offers every patient of the patient's home team; the grant names
+// the team, not the patient; a team grant is marked in the revoke list.
+func TestGrantReadAccessToTheWholeTeam(t *testing.T) {
+	m, _ := actingModel(t, 100, 30)
+	gr := &fakeGranter{}
+	m.opts.Granter = gr
+	openPatient(t, m, "p-anna")
+	home := m.patient.detail.Responsibility.Home
+	send(m, char('t'))
+	fd := m.dialog.(formDialog)
+	send(m, char(' '), char(' ')) // cover → transfer → se-adgang
+	if fd.field("mode").value() != "grant" {
+		t.Fatalf("mode %q", fd.field("mode").value())
+	}
+	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "Omfang") || !strings.Contains(v, "denne borger") {
+		t.Fatalf("no scope row:\n%s", v)
+	}
+	if l := fd.field("grant-scope").labels; len(l) != 2 || l[1] != "alle borgere i "+home.Name {
+		t.Fatalf("scope choices %q", l)
+	}
+	fd.field("grant-scope").sel = 1
+	fd.field("grantee").in.SetValue("muni-1")
+	fd.field("reason").in.SetValue("kommunal opfølgning")
+	send(m, keyCtrl('s'))
+	if len(gr.granted) != 1 {
+		t.Fatalf("granted %v, errs %v %q", gr.granted, fd.errs, fd.general)
+	}
+	if g := gr.granted[0]; len(g.Patients) != 0 || len(g.Teams) != 1 || g.Teams[0] != home.ID {
+		t.Errorf("team grant %+v, want the team %s only", g, home.ID)
+	}
+	gr.grants = []domain.ReadGrant{{ID: "g-team", Grantee: "muni-1", Teams: []string{home.ID}, To: testNow.AddDate(0, 1, 0)}}
+	send(m, char('t'))
+	fd = m.dialog.(formDialog)
+	send(m, char(' '), char(' '), char(' '))
+	if l := fd.field("grant").labels[0]; !strings.Contains(l, "hele teamet") {
+		t.Errorf("the team grant's label %q", l)
 	}
 }

@@ -89,7 +89,11 @@ func (p *patientScreen) responsibilityForm(teams []domain.Team, grants []domain.
 	note := newTextField("note", 50, "")
 	var grantLabels, grantIDs []string
 	for _, g := range grants {
-		grantLabels = append(grantLabels, safetext.Sanitize(g.Grantee)+" "+gt.Until+" "+dateYear(g.To.Add(-time.Nanosecond).In(p.opts.Loc)))
+		label := safetext.Sanitize(g.Grantee) + " " + gt.Until + " " + dateYear(g.To.Add(-time.Nanosecond).In(p.opts.Loc))
+		if len(g.Teams) > 0 {
+			label += " (" + gt.WholeTeam + ")"
+		}
+		grantLabels = append(grantLabels, label)
 		grantIDs = append(grantIDs, g.ID)
 	}
 	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
@@ -99,6 +103,8 @@ func (p *patientScreen) responsibilityForm(teams []domain.Team, grants []domain.
 			{label: a.Mode, fields: []*field{mode}},
 			{label: gt.Grantee, fields: []*field{newTextField("grantee", 30, "")}, hint: gt.GranteeHint, show: isGrant},
 			{label: gt.Until, fields: []*field{newTextField("until", 10, dateYear(p.opts.Now().In(p.opts.Loc).AddDate(0, 3, 0)))}, hint: a.DateHint, show: isGrant},
+			{label: gt.Scope, fields: []*field{newChoiceField("grant-scope",
+				[]string{gt.ScopePatient, fmt.Sprintf(gt.ScopeTeam, safetext.Sanitize(home.Name))}, []string{"patient", "team"}, 0)}, show: isGrant},
 			{label: gt.Reason, fields: []*field{newTextField("reason", 50, "")}, show: isGrant},
 			{label: gt.Grant, fields: []*field{newChoiceField("grant", grantLabels, grantIDs, 0)}, show: isRevoke},
 			{label: a.ToTeam, fields: []*field{newChoiceField("team", labels, ids, 0)}, show: onTeam},
@@ -117,7 +123,7 @@ func (p *patientScreen) responsibilityForm(teams []domain.Team, grants []domain.
 	existing := d.Responsibility.Covers()
 	f.submit = func(f *form) tea.Cmd {
 		if isGrant() || isRevoke() {
-			return p.submitGrant(f, pid, isRevoke())
+			return p.submitGrant(f, pid, home.ID, isRevoke())
 		}
 		team := byID[f.field("team").value()]
 		ctx, act := p.ctx, p.opts.Actions

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/telehjerte/telehjerte-tui/demo"
 )
 
 // The real binaries, issue 11's proof: a municipal nurse (read-only) whose
@@ -170,4 +172,92 @@ func TestE2EReadOnlyMunicipalNurse(t *testing.T) {
 func consoleLog(env []string) string {
 	b, _ := os.ReadFile(filepath.Join(envValue(env, "XDG_STATE_HOME"), "telehjerte", "telehjerte.log"))
 	return string(b)
+}
+
+// Se-adgang for a whole team, given from the console on the real binary:
+// the nurse chooses "alle borgere i <team>" in the responsibility form;
+// the municipal nurse then syncs every patient of that team, and only
+// those.
+func TestE2ETeamReadAccessFromTheConsole(t *testing.T) {
+	requireTmux(t)
+	c := newActCentral(t)
+	const muni = "muni-team"
+	for _, args := range [][]string{{"user", "add", "--id", muni, "--name", "Mette Kommune", "--role", "read-only"}} {
+		if out, err := exec.Command(c.bin, append([]string{"admin", "--db", c.db, "--by", "e2e-admin"}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("admin %v: %v\n%s", args, err, out)
+		}
+	}
+	out, err := exec.Command(c.bin, "admin", "--db", c.db, "--by", "e2e-admin", "token", "add", "--tokens", c.tokens, "--user", muni).CombinedOutput()
+	if err != nil {
+		t.Fatalf("token: %v\n%s", err, out)
+	}
+	c.token["Practitioner/"+muni] = strings.TrimSpace(string(out))
+	c.restart("0")
+	// The clinic team's patients, as the nurse sees them.
+	team := map[string]bool{}
+	for _, ep := range c.search(actNurse, "EpisodeOfCare", url.Values{"status": {"active"}}) {
+		if strings.Contains(string(ep.Raw), "CareTeam/"+demo.TeamDemoID) {
+			var e struct {
+				Patient struct{ Reference string } `json:"patient"`
+			}
+			_ = json.Unmarshal(ep.Raw, &e)
+			team[strings.TrimPrefix(e.Patient.Reference, "Patient/")] = true
+		}
+	}
+	if len(team) < 2 {
+		t.Fatalf("the clinic team's patients: %v", team)
+	}
+
+	con := startActConsole(t, c, actNurse, "0")
+	onlineWorklist(con)
+	con.send("Enter")
+	con.waitFor("a patient view", func(s string) bool { return strings.Contains(s, "Vægtkurve") })
+	con.send("t")
+	con.waitFor("the responsibility form", func(s string) bool { return strings.Contains(s, "Monitoreringsansvar for") })
+	con.send("Space")
+	con.send("Space")
+	con.waitFor("se-adgang chosen", func(s string) bool { return strings.Contains(s, "Giv se-adgang") && strings.Contains(s, "Omfang") })
+	con.send("Tab")
+	con.send("-l", muni)
+	con.send("Tab", "Tab") // the proposed end stays
+	con.send("Space")      // every patient of the team
+	con.waitFor("the whole team chosen", func(s string) bool { return strings.Contains(s, "alle borgere i ") })
+	con.send("Tab")
+	con.send("-l", "kommunal opfølgning")
+	con.send("C-s")
+	con.waitFor("the grant queued", func(s string) bool { return strings.Contains(s, "Se-adgang for "+muni) })
+
+	env := isolatedEnv(t,
+		"TELEHJERTE_CENTRAL_URL="+c.url,
+		"TELEHJERTE_CENTRAL_TOKEN="+c.token["Practitioner/"+muni],
+		"TELEHJERTE_USER="+muni,
+		"TELEHJERTE_CACHE_PATH="+filepath.Join(t.TempDir(), "muni.sqlite"),
+	)
+	eventually(t, "the municipal nurse's cache holds the team's patients", func() (bool, string) {
+		if _, errOut, err := runBinary(t, con.bin, env, "sync", "--once"); err != nil {
+			return false, errOut
+		}
+		out, errOut, err := runBinary(t, con.bin, env, "worklist", "--format", "json", "--all")
+		if err != nil {
+			return false, errOut
+		}
+		var rows []jsonRow
+		if err := json.Unmarshal([]byte(out), &rows); err != nil {
+			return false, out
+		}
+		got := map[string]bool{}
+		for _, r := range rows {
+			got[r.PatientID] = true
+		}
+		if len(got) != len(team) {
+			return false, fmt.Sprint(len(got), " of ", len(team))
+		}
+		for id := range got {
+			if !team[id] {
+				t.Fatalf("she sees %s, not a patient of the team", id)
+			}
+		}
+		return true, ""
+	})
+	con.quit()
 }
