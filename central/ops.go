@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
@@ -20,19 +22,35 @@ func (t *tx) conditional(p Principal, typ, query string) ([]string, error) {
 	if !ok || name != "identifier" || value == "" {
 		return nil, errorf(http.StatusBadRequest, "not-supported", "If-None-Exist supports identifier=system|value only")
 	}
-	vis, vargs := visibleClause(p, t.accessNow(), "r.patient_id")
+	q, args := conditionalQuery(p, t.accessNow(), typ, value)
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find %s by identifier: %w", typ, err)
+	}
+	ids, err := collectIDs(rows)
+	if err != nil {
+		return nil, fmt.Errorf("find %s by identifier: %w", typ, err)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
+// conditionalQuery finds the resources of typ with the identifier token
+// value that p may see: from the token's rows in params to each resource
+// (CROSS JOIN keeps that order). Sorting and de-duplicating are left to
+// the caller: asked for in SQL (DISTINCT … ORDER BY id), SQLite walks
+// every resource of the type in id order instead, probing params for
+// each.
+func conditionalQuery(p Principal, now time.Time, typ, value string) (string, []any) {
+	vis, vargs := visibleClause(p, now, "r.patient_id")
 	where := []string{"x.type = ?", "x.name = 'identifier'", "x.value = ?", vis}
 	args := append([]any{typ, value}, vargs...)
 	if staff, sargs := staffOnlyClause(p, typ); staff != "" {
 		where = append(where, staff)
 		args = append(args, sargs...)
 	}
-	rows, err := t.query(`SELECT DISTINCT r.id FROM params x JOIN resources r ON r.type = x.type AND r.id = x.id
-		WHERE `+strings.Join(where, " AND ")+` ORDER BY r.id`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("find %s by identifier: %w", typ, err)
-	}
-	return collectIDs(rows)
+	return `SELECT r.id FROM params x CROSS JOIN resources r ON r.type = x.type AND r.id = x.id
+		WHERE ` + strings.Join(where, " AND "), args
 }
 
 // create stores a new resource (a fresh server id), triaging measurements

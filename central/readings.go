@@ -10,8 +10,9 @@ import (
 // schemaVersion is the database's PRAGMA user_version once upgrade has run:
 // 1 = the readings table is filled; 2 = readings carry void (a reading
 // marked entered-in-error or cancelled); 3 = history holds superseded
-// versions only, packed (history.go).
-const schemaVersion = 3
+// versions only, packed (history.go); 4 = params is a WITHOUT ROWID table
+// keyed in look-up order.
+const schemaVersion = 4
 
 // upgrade brings a database made by an older central up to schemaVersion.
 // Each step can be interrupted and run again: user_version is raised only
@@ -38,6 +39,11 @@ func (s *Store) upgrade(ctx context.Context) error {
 	}
 	if v < 3 {
 		if err := s.compactHistory(ctx); err != nil {
+			return err
+		}
+	}
+	if v < 4 {
+		if err := s.runTx(ctx, func(t *tx) error { return t.rebuildParams() }); err != nil {
 			return err
 		}
 	}
@@ -110,6 +116,37 @@ func (s *Store) compactHistory(ctx context.Context) error {
 			return fmt.Errorf("checkpoint: %w", err)
 		}
 	}
+}
+
+// rebuildParams moves a rowid params table (with its params_lookup index,
+// a third copy of every row) into the WITHOUT ROWID layout of the schema;
+// nothing when it is already there.
+func (t *tx) rebuildParams() error {
+	var withoutRowid int
+	if err := t.queryRow(`SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'params' AND sql LIKE '%WITHOUT ROWID%'`).Scan(&withoutRowid); err != nil {
+		return fmt.Errorf("params layout: %w", err)
+	}
+	if withoutRowid > 0 {
+		return nil
+	}
+	for _, q := range []string{
+		`CREATE TABLE params_v4 (
+			type  TEXT NOT NULL,
+			name  TEXT NOT NULL,
+			value TEXT NOT NULL,
+			id    TEXT NOT NULL,
+			PRIMARY KEY (type, name, value, id)
+		) WITHOUT ROWID`,
+		`INSERT OR IGNORE INTO params_v4(type, name, value, id) SELECT type, name, value, id FROM params ORDER BY type, name, value, id`,
+		`DROP TABLE params`, // and its indexes
+		`ALTER TABLE params_v4 RENAME TO params`,
+		`CREATE INDEX params_owner ON params(type, id)`,
+	} {
+		if _, err := t.exec(q); err != nil {
+			return fmt.Errorf("rebuild params: %w", err)
+		}
+	}
+	return nil
 }
 
 // addColumn adds a column to a table made before it existed.

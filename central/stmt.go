@@ -14,7 +14,7 @@ const (
 	qCurrent       = `SELECT ` + storedCols + ` FROM resources WHERE type = ? AND id = ?`
 	qByPatient     = `SELECT ` + storedCols + ` FROM resources WHERE type = ? AND patient_id = ? ORDER BY last_updated, id`
 	qDeleteParams  = `DELETE FROM params WHERE type = ? AND id = ?`
-	qPutParam      = `INSERT INTO params(type, id, name, value) VALUES (?, ?, ?, ?)`
+	qPutParam      = `INSERT OR IGNORE INTO params(type, id, name, value) VALUES (?, ?, ?, ?)`
 	qDeleteReading = `DELETE FROM readings WHERE id = ?`
 	qPutReading    = `INSERT INTO readings(id, patient_id, kind, taken_ms, void) VALUES (?, ?, ?, ?, ?)`
 	qPutCurrent    = `INSERT INTO resources(type, id, version_id, last_updated, patient_id, json) VALUES (?, ?, ?, ?, ?, ?)

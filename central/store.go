@@ -39,14 +39,17 @@ CREATE TABLE IF NOT EXISTS history (
 	json         TEXT NOT NULL,
 	PRIMARY KEY (type, id, version_id)
 );
--- Token search parameters extracted from the current version.
+-- Token search parameters extracted from the current version, stored in
+-- their look-up order (a token search is a range of the primary key), and
+-- found by owner when a resource is reindexed. (Before schema version 4 a
+-- rowid table with the look-up as a third copy; upgrade rebuilds it.)
 CREATE TABLE IF NOT EXISTS params (
 	type  TEXT NOT NULL,
-	id    TEXT NOT NULL,
 	name  TEXT NOT NULL,
-	value TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS params_lookup ON params(type, name, value);
+	value TEXT NOT NULL,
+	id    TEXT NOT NULL,
+	PRIMARY KEY (type, name, value, id)
+) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS params_owner ON params(type, id);
 -- Who may see which patient: teams from EpisodeOfCare (home team open-ended,
 -- cover with its period) and team members from CareTeam.
@@ -534,7 +537,7 @@ func (t *tx) reindex(typ, id string, ix index) error {
 	return nil
 }
 
-// qFindByParam looks a token up through params_lookup. Sorting and
+// qFindByParam looks a token up through the params primary key. Sorting and
 // de-duplicating are done on the few ids found: asked to in SQL, SQLite
 // walks params_owner instead to get ids in order, reading every parameter
 // row of the type.

@@ -14,14 +14,15 @@ import (
 // qHistoryOf lists every version of the patient's resources of a type:
 // the superseded ones in history, found through resources_by_patient and
 // then their versions (a cross join, so SQLite does not start from every
-// version of the type), and the current ones in resources.
+// version of the type), and the current ones in resources. The few rows
+// are sorted by the caller: asked to order the union, SQLite merges it by
+// walking every resource of the type in id order.
 const qHistoryOf = `SELECT h.type, h.id, h.version_id, h.last_updated, r.patient_id, h.json
 		FROM resources r CROSS JOIN history h ON h.type = r.type AND h.id = r.id
 		WHERE r.type = ?1 AND r.patient_id = ?2
 	UNION ALL
 	SELECT type, id, version_id, last_updated, patient_id, json FROM resources
-		WHERE type = ?1 AND patient_id = ?2
-	ORDER BY 2, 3`
+		WHERE type = ?1 AND patient_id = ?2`
 
 // qReadingsSince lists the patient's readings taken at or after ?2 (unix
 // ms), through readings_by_patient.
@@ -41,7 +42,17 @@ func (t *tx) historyOf(typ, patientID string) ([]Stored, error) {
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", typ, err)
 	}
-	return collectStored(rows)
+	out, err := collectStored(rows)
+	if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", typ, err)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].ID != out[j].ID {
+			return out[i].ID < out[j].ID
+		}
+		return out[i].VersionID < out[j].VersionID
+	})
+	return out, nil
 }
 
 // MaxFutureSkew is how far past the server's clock a reading may be dated
