@@ -137,7 +137,7 @@ func (s *Service) describe(ctx context.Context, e cache.OutboxEntry) (console.Sy
 		}
 	}
 	if p.PatientID == "" {
-		p.PatientID = payloadPatient(e.Payload)
+		p.PatientID = entryPatient(e)
 	}
 	if p.PatientID == "" && e.ResourceID != "" {
 		id, err := s.store.Name(ctx, e.ResourceType, e.ResourceID)
@@ -164,18 +164,28 @@ func (s *Service) describe(ctx context.Context, e cache.OutboxEntry) (console.Sy
 	return p, nil
 }
 
-// payloadPatient finds the patient an outbox payload concerns: the
-// subject, patient or for reference of the resource, or of a transaction's
-// first entry.
-func payloadPatient(payload []byte) string {
-	if cs, err := outbox.DecodeChangeSet(payload); err == nil {
-		for _, c := range cs.Changes {
-			if id := payloadPatient(c.New); id != "" {
-				return id
-			}
-		}
+// entryPatient finds the patient an outbox entry concerns, from its
+// payload as its kind says it is: the first change of a change set that
+// names one, else the resource or Bundle.
+func entryPatient(e cache.OutboxEntry) string {
+	if !e.Kind.Merges() {
+		return payloadPatient(e.Payload)
+	}
+	cs, err := outbox.DecodeChangeSet(e.Payload)
+	if err != nil {
 		return ""
 	}
+	for _, c := range cs.Changes {
+		if id := payloadPatient(c.New); id != "" {
+			return id
+		}
+	}
+	return ""
+}
+
+// payloadPatient finds the patient a resource concerns: its subject,
+// patient or for reference, or that of a transaction Bundle's first entry.
+func payloadPatient(payload []byte) string {
 	var r struct {
 		ResourceType string             `json:"resourceType"`
 		Subject      *fhir.Reference    `json:"subject"`
@@ -203,7 +213,7 @@ func (s *Service) versions(ctx context.Context, p *console.SyncProblem, c cache.
 	p.Theirs.Version = c.ServerVersion
 	switch {
 	case p.Change == console.SyncChangeRegime:
-		if r, ok := bundleRegime(c.Entry.Payload); ok {
+		if r, ok := bundleRegime(c.Entry); ok {
 			p.Mine.Regime, p.Mine.Author = &r, r.Author
 		}
 		// The central's CarePlan alone lacks the thresholds (they are in
@@ -223,21 +233,21 @@ func (s *Service) versions(ctx context.Context, p *console.SyncProblem, c cache.
 			}
 		}
 	case c.Entry.ResourceType == "Task":
-		p.Mine.Lines = taskChangeLines(minePayload(c.Entry.Payload))
+		p.Mine.Lines = taskChangeLines(minePayload(c.Entry))
 		p.Theirs.Lines = taskLines(c.ServerJSON)
 		if t, err := fhir.Decode[*fhir.Task](c.ServerJSON); err == nil && t.Owner != nil {
 			p.Theirs.Author = t.Owner.Display
 		}
 	case c.Entry.ResourceType == "EpisodeOfCare":
 		var err error
-		if p.Mine.Lines, err = s.episodeLines(ctx, minePayload(c.Entry.Payload)); err != nil {
+		if p.Mine.Lines, err = s.episodeLines(ctx, minePayload(c.Entry)); err != nil {
 			return err
 		}
 		if p.Theirs.Lines, err = s.episodeLines(ctx, c.ServerJSON); err != nil {
 			return err
 		}
 	default:
-		p.Mine.Lines, p.Theirs.Lines = fieldDiff(minePayload(c.Entry.Payload), c.ServerJSON)
+		p.Mine.Lines, p.Theirs.Lines = fieldDiff(minePayload(c.Entry), c.ServerJSON)
 	}
 	return nil
 }
@@ -245,26 +255,38 @@ func (s *Service) versions(ctx context.Context, p *console.SyncProblem, c cache.
 // minePayload is what the nurse's change sets a resource to: the new
 // rendering of a change set's first change, else the payload itself (a
 // PUT body or JSON Patch queued before change sets).
-func minePayload(payload []byte) []byte {
-	if cs, err := outbox.DecodeChangeSet(payload); err == nil {
+func minePayload(e cache.OutboxEntry) []byte {
+	if !e.Kind.Merges() {
+		return e.Payload
+	}
+	if cs, err := outbox.DecodeChangeSet(e.Payload); err == nil {
 		return cs.Changes[0].New
 	}
-	return payload
+	return nil
 }
 
 // bundleRegime reads the regime a change set (or, queued before change
 // sets, a transaction Bundle) of a CarePlan and its ServiceRequests holds.
-func bundleRegime(payload []byte) (domain.Regime, bool) {
+func bundleRegime(e cache.OutboxEntry) (domain.Regime, bool) {
 	var resources [][]byte
-	if cs, err := outbox.DecodeChangeSet(payload); err == nil {
+	switch {
+	case e.Kind.Merges():
+		cs, err := outbox.DecodeChangeSet(e.Payload)
+		if err != nil {
+			return domain.Regime{}, false
+		}
 		for _, c := range cs.Changes {
 			resources = append(resources, c.New)
 		}
-	} else if b, err := fhir.Decode[*fhir.Bundle](payload); err == nil {
-		for _, e := range b.Entry {
-			resources = append(resources, e.Resource)
+	case e.Kind == outbox.Transaction:
+		b, err := fhir.Decode[*fhir.Bundle](e.Payload)
+		if err != nil {
+			return domain.Regime{}, false
 		}
-	} else {
+		for _, be := range b.Entry {
+			resources = append(resources, be.Resource)
+		}
+	default:
 		return domain.Regime{}, false
 	}
 	var cp *fhir.CarePlan
@@ -483,8 +505,12 @@ func (s *Service) ResolveConflict(ctx context.Context, uuid string, keepMine boo
 	if found.ServerVersion == "" {
 		return errors.New("actions: keep mine: the central's version is not known; sync first")
 	}
-	if cs, err := outbox.DecodeChangeSet(e.Payload); err == nil {
+	if e.Kind.Merges() {
 		// The version is in the change itself: make it the central's.
+		cs, err := outbox.DecodeChangeSet(e.Payload)
+		if err != nil {
+			return fmt.Errorf("actions: keep mine: the queued change cannot be read: %w", err)
+		}
 		for i, c := range cs.Changes {
 			if c.ResourceType == e.ResourceType && c.ID == e.ResourceID {
 				cs.Changes[i].IfMatch = found.ServerVersion
@@ -511,7 +537,7 @@ func (s *Service) ResolveConflict(ctx context.Context, uuid string, keepMine boo
 // conflicted entry: the new entry carries fresh If-Match values for the
 // CarePlan and every ServiceRequest.
 func (s *Service) keepMyRegime(ctx context.Context, e cache.OutboxEntry, patientID string, at time.Time, detail map[string]any) error {
-	mine, ok := bundleRegime(e.Payload)
+	mine, ok := bundleRegime(e)
 	if !ok {
 		return errors.New("actions: keep mine: the queued regime change cannot be read")
 	}

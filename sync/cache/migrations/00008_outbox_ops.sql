@@ -89,6 +89,9 @@ ALTER TABLE outbox_typed RENAME TO outbox;
 CREATE INDEX outbox_pending ON outbox (next_attempt, seq) WHERE state = 'pending';
 
 -- +goose Down
+-- Back to the action column: each entry keeps its request (the engine
+-- names for the kinds; a change set of any size is "merge"), the nurse's
+-- labels are lost.
 CREATE TABLE outbox_untyped (
     seq           INTEGER PRIMARY KEY,
     uuid          TEXT NOT NULL UNIQUE,
