@@ -19,6 +19,7 @@ import (
 
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
+	"github.com/telehjerte/telehjerte-tui/sync/outbox"
 )
 
 var updateOutboxGolden = flag.Bool("update-outbox-golden", false,
@@ -228,4 +229,71 @@ func (r *requestRecorder) String() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.log.String()
+}
+
+// TestPushRefusesChangeSetNotFittingItsKind: the engine sends an entry as
+// its kind says and never lets the payload choose another request. A
+// change set that does not fit its kind (two changes in a merge-update, an
+// update in a merge-create, another resource than the entry names) is
+// refused without a request, and the push goes on with the next entry.
+func TestPushRefusesChangeSetNotFittingItsKind(t *testing.T) {
+	ctx := context.Background()
+	st, err := cache.Open(ctx, filepath.Join(t.TempDir(), "cache.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	rec := &requestRecorder{}
+	srv := httptest.NewServer(rec)
+	t.Cleanup(srv.Close)
+	c, err := client.New(client.Options{BaseURL: srv.URL, Token: "tok", Timeout: 5 * time.Second, MaxBodyBytes: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk := &testClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
+	eng := New(st, c, Options{Clock: clk.Now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+
+	two := `{"changes":[{"resourceType":"Task","id":"t1","ifMatch":"1","new":{"status":"completed"}},` +
+		`{"resourceType":"Task","id":"t2","ifMatch":"1","new":{"status":"completed"}}]}`
+	update := `{"changes":[{"resourceType":"Task","id":"t1","ifMatch":"1","new":{"status":"completed"}}]}`
+	bad := []cache.OutboxEntry{
+		{UUID: "u1", Label: "acknowledge", Op: outbox.Op{Kind: outbox.MergeUpdate, ResourceType: "Task", ResourceID: "t1", IfMatch: "1"}, Payload: []byte(two)},
+		{UUID: "u2", Label: "assessment", Op: outbox.Op{Kind: outbox.MergeCreate, ResourceType: "Task"}, Payload: []byte(update)},
+		{UUID: "u3", Label: "acknowledge", Op: outbox.Op{Kind: outbox.MergeUpdate, ResourceType: "Task", ResourceID: "t9", IfMatch: "1"}, Payload: []byte(update)},
+		{UUID: "u4", Label: "regime", Op: outbox.Op{Kind: outbox.MergeTransaction, ResourceType: "Task", ResourceID: "t1"}, Payload: []byte(update)},
+	}
+	msg := outbox.CreateOp("Communication", "u5")
+	all := append(bad, cache.OutboxEntry{UUID: "u5", Label: "message", Op: msg, Payload: []byte(`{"resourceType":"Communication"}`)})
+	if err := st.Write(ctx, func(tx *cache.Tx) error {
+		for _, e := range all {
+			e.Created = clk.Now()
+			if err := tx.Enqueue(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var rep Report
+	if err := eng.push(ctx, &rep, true); err != nil {
+		t.Fatalf("push: %v", err)
+	}
+	want := "POST /Communication\nIf-None-Exist: " + msg.IfNoneExist + "\nContent-Type: application/fhir+json\n" +
+		`{"resourceType":"Communication"}` + "\n\n"
+	if got := rec.String(); got != want {
+		t.Errorf("requests:\n%s\nwant only the message's:\n%s", got, want)
+	}
+	failed, err := st.Outbox(ctx, cache.OutboxFailed, clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failed) != len(all) {
+		t.Fatalf("%d failed, want %d (the four misfits, and the message the recorder refuses)", len(failed), len(all))
+	}
+	for _, f := range failed[:len(bad)] {
+		if !strings.Contains(f.LastError, "does not fit kind "+string(f.Kind)) {
+			t.Errorf("%s (%s) failed with %q", f.UUID, f.Kind, f.LastError)
+		}
+	}
 }
