@@ -61,6 +61,9 @@ func (e *Engine) pushOne(ctx context.Context, it cache.OutboxEntry, rep *Report)
 	var resp *client.Response
 	var sendErr error
 	var more []*client.Response // every resource a transaction returned
+	// The request is the entry's Op: its kind alone decides the method and
+	// the target, with the preconditions it carries; the payload never
+	// chooses the request.
 	switch it.Kind {
 	case outbox.Transaction:
 		more, sendErr = e.client.Transaction(ctx, it.Payload)
