@@ -66,6 +66,11 @@ type worklistRow struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
 	} `json:"team"`
+	Reminders []struct {
+		Kind string `json:"kind"`
+		Days int    `json:"days"`
+		Of   int    `json:"of"`
+	} `json:"reminders"`
 }
 
 func interopWorklist(t *testing.T, bin string, env []string) map[string]worklistRow {
@@ -149,8 +154,14 @@ func TestInteropSyncOnceAndWorklist(t *testing.T) {
 		if red.CPR != "010150-xxxx" || red.Team.ID != c.teamHome || red.Team.Name != teamHomeName {
 			t.Errorf("the red patient's CPR or team: %+v", red)
 		}
-		if green.Name != nameGreen || green.Status != "messages" || green.Open.Unread != 1 || green.Open.Green != 1 || green.Latest["pulse"].Color != "green" {
-			t.Errorf("the green patient's row (an unread message, a green reading): %+v", green)
+		// Her regime has expected a daily reading for 30 days and she sent
+		// only today's: the console's course rule flags her as failing to
+		// measure (7 of the last 7 days; 6 when run just after midnight, as
+		// her readings of the last hours then fill yesterday), which ranks
+		// above her message.
+		failing := len(green.Reminders) == 1 && green.Reminders[0].Kind == "failing-to-measure" && green.Reminders[0].Days >= 6 && green.Reminders[0].Of == 7
+		if green.Name != nameGreen || green.Status != "missing" || !failing || green.Open.Unread != 1 || green.Open.Green != 1 || green.Latest["pulse"].Color != "green" {
+			t.Errorf("the green patient's row (failing to measure, an unread message, a green reading): %+v", green)
 		}
 		if untri.Name != nameUntriaged || untri.Latest["pulse"].Value != 38 {
 			t.Errorf("the third patient's row: %+v", untri)
