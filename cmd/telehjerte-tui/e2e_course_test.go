@@ -107,8 +107,10 @@ func TestE2EEnrolRedPulseAndEnd(t *testing.T) {
 	if out := c.submit(pid, "bp", 150); strings.Contains(out, "green") {
 		t.Fatalf("blood pressure without thresholds must not be green: %s", out)
 	}
-	scr := con.waitFor("the new patient red on the worklist", func(s string) bool {
-		return worklistRows(s)[courseName] == "!!" && strings.Contains(s, "101!!")
+	// Both readings must be in the console before the course is ended:
+	// the end form counts the open items it knows (2 new, in "Åbent").
+	scr := con.waitFor("the new patient red on the worklist with both readings open", func(s string) bool {
+		return worklistRows(s)[courseName] == "!!" && strings.Contains(s, "101!!") && strings.Contains(rowOf(s, courseName), " 2n ")
 	})
 	if !strings.Contains(scr, "010180-xxxx") {
 		t.Errorf("the CPR is not masked on the worklist:\n%s", scr)
