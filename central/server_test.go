@@ -274,6 +274,40 @@ func TestQuestionnaireTriage(t *testing.T) {
 	}
 }
 
+// The regime's questionnaire severities decide an answer's colour on
+// arrival: an answer the physician made red for this patient is red
+// (stored in the response, and the task asap), whatever the app said.
+func TestQuestionnaireTriageUsesTheRegimesSeverities(t *testing.T) {
+	e := newEnv(t)
+	reg := testRegime("p1")
+	reg.Version, reg.EffectiveFrom = "", t0.Add(-time.Hour)
+	reg.ID = "cp-p1-pro"
+	reg.ProRules = []domain.ProRule{{Question: "Åndenød?", Answer: "Mere end før", Severity: domain.Red}}
+	cp, srs := fhir.RegimeToFHIR(reg)
+	rs := []fhir.Resource{cp}
+	for _, sr := range srs {
+		sr.ID = sr.ID + "-pro"
+		rs = append(rs, sr)
+	}
+	if err := e.store.Put(context.Background(), rs...); err != nil {
+		t.Fatal(err)
+	}
+	q := fhir.ProToQuestionnaireResponse(domain.ProResponse{PatientID: "p1", Taken: t0, Answers: []domain.ProAnswer{
+		{Question: "Åndenød?", Answer: "Mere end før", Severity: domain.Yellow}, {Question: "Hævede ben?", Answer: "Nej", Severity: domain.Green}}})
+	r := e.want(e.do(http.MethodPost, "/QuestionnaireResponse", tokPatient1, q), http.StatusCreated)
+	got, _ := fhir.Decode[*fhir.QuestionnaireResponse](r.body)
+	pro, err := fhir.QuestionnaireResponseToPro(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pro.Answers[0].Severity != domain.Red || pro.Answers[1].Severity != domain.Green {
+		t.Errorf("stored answers %+v", pro.Answers)
+	}
+	if task := findTask(t, e, "QuestionnaireResponse/"+got.ID); task.Priority != "asap" {
+		t.Errorf("priority %q, want asap (red)", task.Priority)
+	}
+}
+
 func TestAcknowledgeByPatchAndAssessment(t *testing.T) {
 	e := newEnv(t)
 	r := e.want(e.do(http.MethodPost, "/Observation", tokPatient1, weightObs("p1", 82.5, t0, "")), http.StatusCreated)

@@ -358,11 +358,22 @@ func (t *tx) resolveLate(patientID string, now time.Time, loc *time.Location) ([
 }
 
 // triageQuestionnaire writes the triage and review Task for a newly created
-// QuestionnaireResponse (colour = its worst answer).
+// QuestionnaireResponse (colour = its worst answer, each answer's severity
+// from the regime's questionnaire rules where it has one).
 func (t *tx) triageQuestionnaire(q *fhir.QuestionnaireResponse, now time.Time) ([]fhir.Resource, error) {
 	pro, err := fhir.QuestionnaireResponseToPro(q)
 	if err != nil {
 		return nil, err
+	}
+	// The patient's regime in force when it was answered may give answers
+	// their own severity; the stored response shows the one triaged.
+	versions, _, err := t.regimes(pro.PatientID)
+	if err != nil {
+		return nil, err
+	}
+	if reg, ok := domain.RegimeAt(versions, pro.Taken); ok && len(reg.ProRules) > 0 {
+		pro = domain.ClassifyPro(pro, reg.ProRules)
+		fhir.SetProSeverities(q, pro)
 	}
 	task := domain.ArriveQuestionnaire(pro)
 	task.Created = now

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strconv"
 	"strings"
 	"time"
 )
@@ -182,4 +183,70 @@ type PatientDetail struct {
 	Messages       []Message     // oldest first
 	OpenTasks      []Task        // oldest first
 	Notes          []Note        // handover notes, oldest first
+}
+
+// ProRule is the severity of one answer to one question of the symptom
+// questionnaire for one patient, set in her regime (the physician decides
+// the thresholds of PRO, as of the measurements).
+type ProRule struct {
+	Question, Answer string
+	Severity         Color // Green, Yellow or Red
+}
+
+// proKey is how a rule matches an answer: question and answer, ignoring
+// case and surrounding space.
+func proKey(q, a string) string {
+	return strings.ToLower(strings.TrimSpace(q)) + "\x00" + strings.ToLower(strings.TrimSpace(a))
+}
+
+// Matches reports whether the rule is for this question and answer.
+func (r ProRule) Matches(question, answer string) bool {
+	return proKey(r.Question, r.Answer) == proKey(question, answer)
+}
+
+// ClassifyPro gives each answer the severity of the regime's rule for it,
+// when there is one; an answer without a rule keeps the severity the
+// questionnaire gave it. The response's colour (Color) is its worst answer.
+func ClassifyPro(p ProResponse, rules []ProRule) ProResponse {
+	if len(rules) == 0 {
+		return p
+	}
+	out := p
+	out.Answers = make([]ProAnswer, len(p.Answers))
+	for i, a := range p.Answers {
+		for _, r := range rules {
+			if r.Matches(a.Question, a.Answer) {
+				a.Severity = r.Severity
+				break
+			}
+		}
+		out.Answers[i] = a
+	}
+	return out
+}
+
+// MaxProRules bounds a regime's questionnaire rules.
+const MaxProRules = 200
+
+// ValidateProRules checks rules: a question and an answer each, a
+// severity of green, yellow or red, no answer twice. Fields: "pro.<i>".
+func ValidateProRules(rules []ProRule) error {
+	var p Problems
+	if len(rules) > MaxProRules {
+		p.add("pro", CodeTooLong, "at most %d questionnaire rules", MaxProRules).Max = MaxProRules
+	}
+	seen := map[string]bool{}
+	for i, r := range rules {
+		field := "pro." + strconv.Itoa(i)
+		switch {
+		case strings.TrimSpace(r.Question) == "" || strings.TrimSpace(r.Answer) == "":
+			p.add(field, CodeRequired, "a questionnaire rule needs its question and answer")
+		case r.Severity != Green && r.Severity != Yellow && r.Severity != Red:
+			p.add(field, CodeInvalid, "a questionnaire answer is green, yellow or red")
+		case seen[proKey(r.Question, r.Answer)]:
+			p.add(field, CodeInvalid, "the answer %q to %q has two severities", r.Answer, r.Question)
+		}
+		seen[proKey(r.Question, r.Answer)] = true
+	}
+	return p.err()
 }

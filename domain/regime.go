@@ -82,6 +82,9 @@ type Regime struct {
 	StartUpEnd time.Time
 	// ReviewDays is the agreed review interval in days (0: none agreed).
 	ReviewDays int
+	// ProRules are the severities the physician gave answers of the
+	// symptom questionnaire for this patient (see ClassifyPro).
+	ProRules []ProRule
 }
 
 // TrendRule flags a weight gain over a few days.

@@ -116,6 +116,7 @@ func (c RegimeChange) Validate() error {
 	default:
 		p.add("phase", CodeInvalid, "unknown phase %q", r.Phase)
 	}
+	p = append(p, AsProblems(ValidateProRules(r.ProRules))...)
 	p = append(p, scheduleProblems(r.Schedules)...)
 	p = append(p, thresholdProblems(r.Thresholds)...)
 	if tr := r.TrendRule; tr != nil {
@@ -312,6 +313,7 @@ func DiffRegimesIn(old, new Regime, loc *time.Location) []RegimeDiff {
 	}
 	cmp("trend", trendText(old.TrendRule), trendText(new.TrendRule))
 	cmp("pauses", pausesText(old.Pauses), pausesText(new.Pauses))
+	cmp("pro", ProRulesText(old.ProRules), ProRulesText(new.ProRules))
 	cmp("physician", old.Physician, new.Physician)
 	return out
 }
@@ -406,4 +408,14 @@ func pausesIn(ps []Period, loc *time.Location) string {
 		parts[i] = dateIn(p.From, loc) + ".." + last
 	}
 	return strings.Join(parts, ", ")
+}
+
+// ProRulesText is a neutral notation of questionnaire rules:
+// "question=answer:red; ..." in the order given ("" for none).
+func ProRulesText(rules []ProRule) string {
+	parts := make([]string, 0, len(rules))
+	for _, r := range rules {
+		parts = append(parts, r.Question+"="+r.Answer+":"+r.Severity.String())
+	}
+	return strings.Join(parts, "; ")
 }

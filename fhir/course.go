@@ -18,6 +18,11 @@ const (
 	ExtAfterCare      = OurExtBase + "after-care"      // valueCode on EpisodeOfCare: gp or clinic
 	ExtEndNote        = OurExtBase + "end-note"        // valueString on EpisodeOfCare
 	ExtReviewInterval = OurExtBase + "review-interval" // valueInteger (days) on CarePlan
+	// ExtProSeverity (repeated, on CarePlan): the severity of one answer
+	// of the symptom questionnaire for this patient, with sub-extensions
+	// question and answer (valueString) and severity (valueCode red,
+	// yellow or green).
+	ExtProSeverity = OurExtBase + "pro-severity"
 
 	// SystemConsentCategory is FUT's consent category system; PITEOC is the
 	// category of consent to a telemedicine course.
@@ -116,6 +121,11 @@ func courseExtensions(r domain.Regime) []Extension {
 	if r.ReviewDays > 0 {
 		out = append(out, Extension{URL: ExtReviewInterval, ValueInteger: intp(r.ReviewDays)})
 	}
+	for _, pr := range r.ProRules {
+		q, a, c := pr.Question, pr.Answer, pr.Severity.String()
+		out = append(out, Extension{URL: ExtProSeverity, Extension: []Extension{
+			{URL: "question", ValueString: &q}, {URL: "answer", ValueString: &a}, {URL: "severity", ValueCode: &c}}})
+	}
 	return out
 }
 
@@ -129,6 +139,31 @@ func readCourseExtensions(cp *CarePlan, r *domain.Regime) error {
 			return malformed("CarePlan %s: review interval %d days", cp.ID, *e.ValueInteger)
 		}
 		r.ReviewDays = *e.ValueInteger
+	}
+	r.ProRules = nil
+	for _, e := range cp.Extension {
+		if e.URL != ExtProSeverity {
+			continue
+		}
+		var pr domain.ProRule
+		for _, sub := range e.Extension {
+			switch {
+			case sub.URL == "question" && sub.ValueString != nil:
+				pr.Question = *sub.ValueString
+			case sub.URL == "answer" && sub.ValueString != nil:
+				pr.Answer = *sub.ValueString
+			case sub.URL == "severity" && sub.ValueCode != nil:
+				c, err := domain.ParseColor(*sub.ValueCode)
+				if err != nil {
+					return malformed("CarePlan %s: questionnaire severity: %v", cp.ID, err)
+				}
+				pr.Severity = c
+			}
+		}
+		r.ProRules = append(r.ProRules, pr)
+	}
+	if err := domain.ValidateProRules(r.ProRules); err != nil {
+		return malformed("CarePlan %s: %v", cp.ID, err)
 	}
 	return nil
 }

@@ -342,3 +342,23 @@ func coverFromExt(id string, ext Extension) (domain.Cover, error) {
 	c.Period.Reason = extString(ext.Extension, "reason")
 	return c, nil
 }
+
+// SetProSeverities writes each answer's severity (p from
+// QuestionnaireResponseToPro of q, then classified) into the answer's
+// colour extension, so the stored response shows the severity it was
+// triaged with.
+func SetProSeverities(q *QuestionnaireResponse, p domain.ProResponse) {
+	for i := range q.Item {
+		if i >= len(p.Answers) || len(q.Item[i].Answer) == 0 {
+			continue
+		}
+		ans := &q.Item[i].Answer[0]
+		var kept []Extension
+		for _, e := range ans.Extension {
+			if e.URL != ExtColour {
+				kept = append(kept, e)
+			}
+		}
+		ans.Extension = append(kept, codeExt(ExtColour, p.Answers[i].Severity.String()))
+	}
+}

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -614,5 +616,50 @@ func TestRegimeFormWaitsForTheReloadAfterAnAction(t *testing.T) {
 	}
 	if got := fd.field("physician").in.Value(); got != "Overlæge Ny" {
 		t.Errorf("form pre-filled from the old version: physician %q", got)
+	}
+}
+
+// The regime form carries the questionnaire's severities: one choice per
+// answer the patient has given, "as the questionnaire" by default (no
+// rule), or the regime's rule; what the nurse chooses is saved with the
+// version, and nothing else becomes a rule.
+func TestRegimeFormQuestionnaireSeverities(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	first := domain.ProAnswer{Question: "Er du mere forpustet end du plejer?", Answer: "Ja, ved anstrengelse", Severity: domain.Yellow}
+	second := domain.ProAnswer{Question: "Er du mere træt end du plejer?", Answer: "Nej", Severity: domain.Green}
+	m.patient.detail.Questionnaires = append(m.patient.detail.Questionnaires,
+		domain.ProResponse{ID: "qr-x", PatientID: "p-anna", Taken: testNow, Answers: []domain.ProAnswer{first, second}})
+	m.patient.detail.Regime.ProRules = []domain.ProRule{{Question: second.Question, Answer: second.Answer, Severity: domain.Yellow}}
+	send(m, char('e'))
+	fd := m.dialog.(formDialog)
+	idx := func(q, a string) string {
+		for i, pr := range fd.proPairs {
+			if pr.Matches(q, a) {
+				return fmt.Sprintf("pro.%d", i)
+			}
+		}
+		t.Fatalf("no field for %q=%q in %+v", q, a, fd.proPairs)
+		return ""
+	}
+	if v := fd.field(idx(first.Question, first.Answer)).value(); v != "" {
+		t.Errorf("an answer without a rule shows %q, want as the questionnaire", v)
+	}
+	if v := fd.field(idx(second.Question, second.Answer)).value(); v != "yellow" {
+		t.Errorf("the rule's answer shows %q, want yellow", v)
+	}
+	fd.field(idx(first.Question, first.Answer)).sel = 3 // red
+	fd.field("reason").in.SetValue("PRO individuelt")
+	send(m, keyCtrl('s'))
+	calls := act.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("not saved: %v %q", fd.errs, fd.general)
+	}
+	got := calls[0].(domain.RegimeChange).Regime.ProRules
+	want := []domain.ProRule{{Question: first.Question, Answer: first.Answer, Severity: domain.Red},
+		{Question: second.Question, Answer: second.Answer, Severity: domain.Yellow}}
+	if len(got) != 2 || !slices.ContainsFunc(got, func(r domain.ProRule) bool { return r == want[0] }) ||
+		!slices.ContainsFunc(got, func(r domain.ProRule) bool { return r == want[1] }) {
+		t.Errorf("rules saved %+v, want %+v", got, want)
 	}
 }

@@ -79,6 +79,9 @@ type form struct {
 	confirmQuit            bool
 	offset                 int
 	initial                string
+	// proPairs are the questionnaire answers of the regime form, in the
+	// order of its fields pro.<i> (see regimeForm).
+	proPairs []domain.ProRule
 	// next, when a submit sets it, replaces the form (see submitted).
 	next   dialog
 	submit func(f *form) tea.Cmd

@@ -126,6 +126,11 @@ type actionTexts struct {
 	// Regime.
 	RegimeTitle, RegimeSaved, Physician, EffectiveFrom string
 	StartEnd, Measured, Trend, TrendHint               string
+	// The questionnaire's severities in the regime form: the section's
+	// label and hint, and the choices (the questionnaire's own, green,
+	// yellow, red).
+	ProHead, ProHint                                   string
+	ProSeverity                                        []string
 	FreqName                                           []string
 	ConflictTitle, Mine, Theirs, ConflictHint          string
 	HistoryTitle, NoHistory, VersionLine, FirstVersion string
@@ -343,6 +348,9 @@ func danishActionTexts() actionTexts {
 		Measured:       "måles",
 		Trend:          "Vægtstigning",
 		TrendHint:      "kg · dage · farve (tom = ingen)",
+		ProHead:        "Spørgeskema",
+		ProHint:        "alvor pr. svar for denne borger",
+		ProSeverity:    []string{"som spørgeskemaet", "grøn", "gul", "rød"},
 		FreqName:       []string{"nej", "dagligt", "N pr. uge", "ugedage", "ugentligt"},
 		ConflictTitle:  "%s har ændret måleregimet imens (%s). Intet er overskrevet.",
 		Mine:           "Din ændring",
@@ -356,7 +364,7 @@ func danishActionTexts() actionTexts {
 		FieldName: map[string]string{
 			"reason": "Årsag", "physician": "Ansvarlig læge", "effective-from": "Gælder fra", "start": "start",
 			"end": "slut", "reevaluation": "Reevaluering", "reference-weight": "Referencevægt", "phase": "Fase",
-			"trend": "Vægtstigning", "from": "fra-datoen", "now": "i dag", "home": "hjemmeteamet",
+			"trend": "Vægtstigning", "pro": "Spørgeskema", "from": "fra-datoen", "now": "i dag", "home": "hjemmeteamet",
 			"weight": "Vægt", "pulse": "Puls", "bp": "BT sys", "bp-dia": "BT dia", "spo2": "SpO2", "steps": "Skridt",
 			"schedule.weight": "Vægt måles", "schedule.pulse": "Puls måles", "schedule.bp": "BT måles",
 			"schedule.steps": "Skridt måles", "schedule.spo2": "SpO2 måles", "pauses": "Pauser", "text": "Tekst",
@@ -592,6 +600,9 @@ func englishActionTexts() actionTexts {
 		Measured:       "measured",
 		Trend:          "Weight gain",
 		TrendHint:      "kg · days · colour (empty = none)",
+		ProHead:        "Questionnaire",
+		ProHint:        "severity per answer for this patient",
+		ProSeverity:    []string{"as the questionnaire", "green", "yellow", "red"},
 		FreqName:       []string{"no", "daily", "N per week", "weekdays", "weekly"},
 		ConflictTitle:  "%s changed the regime meanwhile (%s). Nothing was overwritten.",
 		Mine:           "Your change",
@@ -605,7 +616,7 @@ func englishActionTexts() actionTexts {
 		FieldName: map[string]string{
 			"reason": "Reason", "physician": "Responsible physician", "effective-from": "Applies from", "start": "start",
 			"end": "end", "reevaluation": "Re-evaluation", "reference-weight": "Reference weight", "phase": "Phase",
-			"trend": "Weight gain", "from": "the start date", "now": "today", "home": "the home team",
+			"trend": "Weight gain", "pro": "Questionnaire", "from": "the start date", "now": "today", "home": "the home team",
 			"weight": "Weight", "pulse": "Pulse", "bp": "BP sys", "bp-dia": "BP dia", "spo2": "SpO2", "steps": "Steps",
 			"schedule.weight": "Weight measured", "schedule.pulse": "Pulse measured", "schedule.bp": "BP measured",
 			"schedule.steps": "Steps measured", "schedule.spo2": "SpO2 measured", "pauses": "Pauses", "text": "Text",

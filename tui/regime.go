@@ -125,9 +125,31 @@ func (p *patientScreen) regimeForm() dialog {
 		newTextField("trend", 4, gain), newTextField("trend.days", 3, days),
 		newChoiceField("trend.color", []string{t.Group[domain.GroupYellow], t.Group[domain.GroupRed]}, []string{"yellow", "red"}, color),
 	}, hint: a.TrendHint})
-	// The header row of the limits has no fields; drop it from focus by
-	// giving it none (it still renders).
-	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name, title: fmt.Sprintf(a.RegimeTitle, safetext.Sanitize(p.detail.Patient.Name), p.versionLabel(cur.Version)), rows: rows}
+	// The questionnaire's answers: one row per answer the patient has
+	// given or the regime has a severity for, under its question.
+	pairs := proPairs(cur.ProRules, p.detail.Questionnaires)
+	if len(pairs) > 0 {
+		rows = append(rows, &formRow{label: a.ProHead, hint: a.ProHint})
+		question := ""
+		for i, pr := range pairs {
+			if pr.Question != question {
+				question = pr.Question
+				rows = append(rows, &formRow{label: "", hint: safetext.Sanitize(question)})
+			}
+			sel := 0
+			for j, c := range []domain.Color{domain.Green, domain.Yellow, domain.Red} {
+				if pr.Severity == c {
+					sel = j + 1
+				}
+			}
+			rows = append(rows, &formRow{label: "  " + safetext.Sanitize(pr.Answer), fields: []*field{
+				newChoiceField(fmt.Sprintf("pro.%d", i), a.ProSeverity, []string{"", "green", "yellow", "red"}, sel)}})
+		}
+	}
+	// The header rows (limits, questions) have no fields; drop them from
+	// focus by giving them none (they still render).
+	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name, title: fmt.Sprintf(a.RegimeTitle, safetext.Sanitize(p.detail.Patient.Name), p.versionLabel(cur.Version)), rows: rows,
+		proPairs: pairs}
 	base := cur
 	f.submit = func(f *form) tea.Cmd {
 		c, probs := p.readRegimeForm(f, base)
@@ -248,7 +270,56 @@ func (sh *shared) readRegimeForm(f *form, base domain.Regime) (domain.RegimeChan
 		}
 		r.TrendRule = &domain.TrendRule{GainKg: gain, Days: days, Color: c}
 	}
+	for i, pr := range f.proPairs {
+		fl := f.field(fmt.Sprintf("pro.%d", i))
+		if fl == nil || fl.value() == "" {
+			continue // as the questionnaire says
+		}
+		c, err := domain.ParseColor(fl.value())
+		if err != nil {
+			bad(fl.id, domain.CodeInvalid)
+			continue
+		}
+		r.ProRules = append(r.ProRules, domain.ProRule{Question: pr.Question, Answer: pr.Answer, Severity: c})
+	}
 	return domain.RegimeChange{PatientID: base.PatientID, BaseVersion: base.Version, Regime: r, At: sh.opts.Now()}, p
+}
+
+// proPairs are the questionnaire answers the regime form offers a
+// severity for: those the regime has a rule for (Severity set), and those
+// the patient has given (Severity Unclassified: no rule), grouped by
+// question in the order first met, each answer once.
+func proPairs(rules []domain.ProRule, qs []domain.ProResponse) []domain.ProRule {
+	var questions []string
+	byQ := map[string][]domain.ProRule{}
+	add := func(r domain.ProRule) {
+		for _, rs := range byQ {
+			for _, x := range rs {
+				if x.Matches(r.Question, r.Answer) {
+					return
+				}
+			}
+		}
+		if _, ok := byQ[r.Question]; !ok {
+			questions = append(questions, r.Question)
+		}
+		byQ[r.Question] = append(byQ[r.Question], r)
+	}
+	for _, r := range rules {
+		add(r)
+	}
+	for _, q := range qs {
+		for _, a := range q.Answers {
+			if strings.TrimSpace(a.Question) != "" && strings.TrimSpace(a.Answer) != "" {
+				add(domain.ProRule{Question: a.Question, Answer: a.Answer, Severity: domain.Unclassified})
+			}
+		}
+	}
+	var out []domain.ProRule
+	for _, q := range questions {
+		out = append(out, byQ[q]...)
+	}
+	return out
 }
 
 // parseWeekdays reads "man,tor" (or English "mon,thu") into weekdays.

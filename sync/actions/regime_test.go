@@ -1,8 +1,10 @@
 package actions_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
 	"github.com/telehjerte/telehjerte-tui/sync/actions"
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/outbox"
@@ -309,5 +312,56 @@ func TestMarkReadQueuesAPatchWithIfMatch(t *testing.T) {
 	d, _ := c.store.Patient(ctx, "p1", time.Time{})
 	if d.Messages[0].Read || d.Messages[0].Sync != domain.SyncNone {
 		t.Errorf("cached message = %+v", d.Messages[0])
+	}
+}
+
+// The questionnaire severities saved with a regime version reach the
+// central (on the CarePlan) and come back to the cache; the central then
+// triages the patient's questionnaire with them, and the console shows
+// the answer with that severity.
+func TestRegimeProSeveritiesClassifyQuestionnaires(t *testing.T) {
+	e := newEnv(t)
+	c := e.newConsole(userA, tokA)
+	ctx := context.Background()
+	ch := validChange(t, c, "p1")
+	ch.Regime.ProRules = []domain.ProRule{{Question: "Åndenød?", Answer: "Mere end før", Severity: domain.Red}}
+	if err := c.act.SaveRegime(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if rep := c.sync(t); rep.Pushed != 1 || rep.Conflicts != 0 || rep.Failed != 0 {
+		t.Fatalf("round = %+v", rep)
+	}
+	if st := e.centralRegime(t, "p1"); len(st.ProRules) != 1 || st.ProRules[0].Severity != domain.Red {
+		t.Fatalf("central regime rules %+v", st.ProRules)
+	}
+	hist, _ := c.store.RegimeHistory(ctx, "p1")
+	if last := hist[len(hist)-1]; len(last.ProRules) != 1 || last.ProRules[0] != ch.Regime.ProRules[0] {
+		t.Fatalf("cached rules %+v", last.ProRules)
+	}
+	e.clock.Set(e.now0.Add(time.Hour))
+	q := fhir.ProToQuestionnaireResponse(domain.ProResponse{PatientID: "p1", Taken: e.now0.Add(30 * time.Minute), Answers: []domain.ProAnswer{
+		{Question: "Åndenød?", Answer: "Mere end før", Severity: domain.Yellow}}})
+	body, err := fhir.Encode(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, e.url+"/QuestionnaireResponse", bytes.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+tokP1)
+	req.Header.Set("Content-Type", "application/fhir+json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("questionnaire: %s", resp.Status)
+	}
+	c.sync(t)
+	d, err := c.store.Patient(ctx, "p1", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(d.Questionnaires); n == 0 || d.Questionnaires[n-1].Color() != domain.Red {
+		t.Errorf("the questionnaire in the console: %+v", d.Questionnaires)
 	}
 }

@@ -1,5 +1,5 @@
 package cache
 
 // latestMigration is the newest migration embedded in the program
-// (00008_outbox_ops.sql).
-const latestMigration = 8
+// (00009_pro_rules.sql).
+const latestMigration = 9

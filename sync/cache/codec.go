@@ -185,8 +185,8 @@ func fromMsPtr(p *int64) time.Time {
 
 // regimeJSON holds the JSON columns of one regimes row.
 type regimeJSON struct {
-	schedules, thresholds, pauses string
-	trend                         sql.NullString
+	schedules, thresholds, pauses, proRules string
+	trend                                   sql.NullString
 }
 
 func encodeRegime(r domain.Regime) (regimeJSON, error) {
@@ -210,7 +210,7 @@ func encodeRegime(r domain.Regime) (regimeJSON, error) {
 	for _, x := range []struct {
 		v   any
 		dst *string
-	}{{scheds, &out.schedules}, {byKind, &out.thresholds}, {pauses, &out.pauses}} {
+	}{{scheds, &out.schedules}, {byKind, &out.thresholds}, {pauses, &out.pauses}, {proRulesJSON(r.ProRules), &out.proRules}} {
 		b, err := json.Marshal(x.v)
 		if err != nil {
 			return out, fmt.Errorf("encode regime: %w", err)
@@ -264,6 +264,20 @@ func decodeRegime(r *domain.Regime, j regimeJSON) error {
 	for _, p := range pauses {
 		r.Pauses = append(r.Pauses, domain.Period{From: fromMsPtr(p.From), To: fromMsPtr(p.To), Reason: p.Reason})
 	}
+	r.ProRules = nil
+	if j.proRules != "" {
+		var rules []proAnswerJSON
+		if err := strictUnmarshal([]byte(j.proRules), &rules); err != nil {
+			return fmt.Errorf("decode stored questionnaire rules: %w", err)
+		}
+		for _, x := range rules {
+			c, err := parseColor(x.Severity)
+			if err != nil {
+				return err
+			}
+			r.ProRules = append(r.ProRules, domain.ProRule{Question: x.Question, Answer: x.Answer, Severity: c})
+		}
+	}
 	r.TrendRule = nil
 	if j.trend.Valid {
 		var t trendJSON
@@ -312,4 +326,13 @@ func decodeAnswers(s string) ([]domain.ProAnswer, error) {
 		out = append(out, domain.ProAnswer{Question: a.Question, Answer: a.Answer, Severity: c})
 	}
 	return out, nil
+}
+
+// proRulesJSON is the stored form of a regime's questionnaire rules.
+func proRulesJSON(rules []domain.ProRule) []proAnswerJSON {
+	out := make([]proAnswerJSON, 0, len(rules))
+	for _, r := range rules {
+		out = append(out, proAnswerJSON{Question: r.Question, Answer: r.Answer, Severity: r.Severity.String()})
+	}
+	return out
 }

@@ -50,8 +50,8 @@ func (tx *Tx) PutRegimeRefs(r domain.Regime, m Meta, refs map[domain.Kind]Servic
 	}
 	const q = `INSERT INTO regimes (id, version_id, last_updated, patient_id, effective_from, start, "end",
 	phase, reevaluation, reference_weight, schedules, thresholds, trend_rule, pauses,
-	author, physician, reason, service_requests, startup_end, review_days)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	author, physician, reason, service_requests, startup_end, review_days, pro_rules)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id, version_id) DO UPDATE SET last_updated = excluded.last_updated,
 	patient_id = excluded.patient_id, effective_from = excluded.effective_from,
 	start = excluded.start, "end" = excluded."end", phase = excluded.phase,
@@ -59,14 +59,14 @@ ON CONFLICT (id, version_id) DO UPDATE SET last_updated = excluded.last_updated,
 	schedules = excluded.schedules, thresholds = excluded.thresholds,
 	trend_rule = excluded.trend_rule, pauses = excluded.pauses, author = excluded.author,
 	physician = excluded.physician, reason = excluded.reason,
-	startup_end = excluded.startup_end, review_days = excluded.review_days,
+	startup_end = excluded.startup_end, review_days = excluded.review_days, pro_rules = excluded.pro_rules,
 	service_requests = CASE WHEN excluded.service_requests = '{}'
 		THEN regimes.service_requests ELSE excluded.service_requests END
 WHERE excluded.last_updated >= regimes.last_updated`
 	if _, err := tx.exec(q, id, version, msOrZero(m.LastUpdated), r.PatientID, ms(r.EffectiveFrom),
 		ms(r.Start), ms(r.End), string(r.Phase), ms(r.Reevaluation), r.Thresholds.ReferenceWeight,
 		j.schedules, j.thresholds, j.trend, j.pauses, r.Author, r.Physician, r.Reason, srs,
-		ms(r.StartUpEnd), r.ReviewDays); err != nil {
+		ms(r.StartUpEnd), r.ReviewDays, j.proRules); err != nil {
 		return fmt.Errorf("put regime %s/%s: %w", id, version, err)
 	}
 	return nil
