@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -160,6 +161,39 @@ func TestE2EEnrolRedPulseAndEnd(t *testing.T) {
 	con.send("Enter")
 	con.waitFor("the ended course readable", func(s string) bool {
 		return strings.Contains(s, courseName) && strings.Contains(s, "Fase: afsluttet")
+	})
+
+	// Enrolled again: a new course of the same record; the ended course
+	// stays in the list of ended courses.
+	for range 4 {
+		scr := con.screen()
+		if onWorklist(scr) {
+			break
+		}
+		con.send("Escape")
+		con.waitFor("the escape to be taken", func(s string) bool { return s != scr })
+	}
+	enrolPatient(con)
+	eventually(t, "a new course of the same record on the central", func() (bool, string) {
+		ps := c.search(actNurse, "Patient", url.Values{"identifier": {"urn:oid:1.2.208.176.1.2|" + courseCPR}})
+		eps := c.search(actNurse, "EpisodeOfCare", url.Values{"patient": {pid}})
+		var st []string
+		for _, e := range eps {
+			st = append(st, e.Status)
+		}
+		slices.Sort(st)
+		return len(ps) == 1 && ps[0].ID == pid && strings.Join(st, ",") == "active,finished", fmt.Sprint(len(ps), st)
+	})
+	scr = con.screen()
+	if !strings.Contains(scr, "borgere (alle)") {
+		con.send("a")
+	}
+	con.waitFor("the patient back on the worklist", func(s string) bool {
+		return strings.Contains(s, "borgere (alle)") && rowOf(s, courseName) != ""
+	})
+	con.send("F")
+	con.waitFor("the ended course still listed", func(s string) bool {
+		return strings.Contains(s, "Afsluttede forløb") && strings.Contains(s, courseName)
 	})
 	con.quit()
 }
