@@ -9,7 +9,8 @@
 //
 // `bench arrivals` measures readings arriving at the central (see
 // arrivals.go); `bench sync` the console's initial sync against the
-// decode-then-insert limit and incremental rounds (see syncbench.go).
+// decode-then-insert limit and incremental rounds (see syncbench.go);
+// `bench idle` the console's CPU while nobody touches it (idle.go).
 package main
 
 import (
@@ -38,6 +39,13 @@ func main() {
 	if len(os.Args) > 1 && os.Args[1] == "sync" {
 		if err := syncMain(os.Args[2:]); err != nil {
 			fmt.Fprintln(os.Stderr, "bench sync:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "idle" {
+		if err := idleMain(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "bench idle:", err)
 			os.Exit(1)
 		}
 		return

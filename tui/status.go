@@ -21,7 +21,33 @@ func (m *Model) statusTick() tea.Cmd {
 	if m.opts.Status == nil || m.opts.StatusEvery < 0 {
 		return nil
 	}
-	return tea.Tick(m.opts.StatusEvery, func(time.Time) tea.Msg { return statusTickMsg{} })
+	return tea.Tick(m.nextStatusChange(m.opts.Status()), func(time.Time) tea.Msg { return statusTickMsg{} })
+}
+
+// idleRedraw is the longest an idle console leaves the screen undrawn:
+// the worklist's ages of open items ("45 min") and the data's age are in
+// whole minutes, so they are at most this much behind.
+const idleRedraw = 10 * time.Second
+
+// nextStatusChange is when the status bar (given status s) and the clock
+// texts on screen are next to be redrawn: while no sync has completed, or
+// one runs, every StatusEvery (its progress changes by the second);
+// otherwise when the words for the data's age change (at each whole
+// minute since the last sync), when the clock's minute turns, and at
+// least every idleRedraw: an idle console redraws 6 to 8 times a minute,
+// not every second. A round's end redraws by itself (the console's synced
+// message). Never more often than StatusEvery.
+func (m *Model) nextStatusChange(s console.SyncStatus) time.Duration {
+	every := m.opts.StatusEvery
+	if s.LastSync.IsZero() || s.FirstSync || s.Syncing {
+		return every
+	}
+	now := m.opts.Now()
+	d := min(idleRedraw, time.Minute-time.Duration(now.UnixNano()%int64(time.Minute)))
+	if since := now.Sub(s.LastSync); since >= 0 {
+		d = min(d, time.Minute-since%time.Minute)
+	}
+	return max(d, every)
 }
 
 // statusTicked reloads the worklist while the first sync stores patients
@@ -31,7 +57,7 @@ func (m *Model) statusTicked() tea.Cmd {
 	s := m.opts.Status()
 	prev := m.lastStatus
 	m.lastStatus = s
-	cmds := []tea.Cmd{m.statusTick()}
+	cmds := []tea.Cmd{tea.Tick(m.nextStatusChange(s), func(time.Time) tea.Msg { return statusTickMsg{} })}
 	if (prev.FirstSync && !s.FirstSync) || (s.FirstSync && s.Patients != prev.Patients) {
 		cmds = append(cmds, m.refresh())
 	}

@@ -219,3 +219,40 @@ func TestOnlineOnlyOnceTheListHoldsTheFirstSync(t *testing.T) {
 		t.Errorf("after the reload: %q", line)
 	}
 }
+
+// Idle, synced and online, the status bar is redrawn only when what it
+// shows can change, and every 10 s for the minutes on screen: over ten
+// simulated minutes the console wakes at most 8 times a minute (not every
+// second), and the bar drawn at each wake-up is the one a redraw at any
+// second until the next would show.
+func TestIdleStatusRedrawsOnlyWhenItsTextChanges(t *testing.T) {
+	src := newClinic(t)
+	now := testNow.Add(17 * time.Second)
+	st := console.SyncStatus{State: console.ConnOnline, Online: true, LastSync: testNow.Add(-3*time.Hour - 29*time.Minute - 41*time.Second)}
+	m := statusModel(t, src, "da", 120, 24, func() console.SyncStatus { return st })
+	m.opts.StatusEvery = time.Second
+	m.opts.Now = func() time.Time { return now }
+	end := now.Add(10 * time.Minute)
+	wakes := 0
+	for now.Before(end) {
+		drawn := m.statusLine()
+		next := now.Add(m.nextStatusChange(st))
+		for now = now.Add(time.Second); now.Before(next); now = now.Add(time.Second) {
+			if l := m.statusLine(); l != drawn {
+				t.Fatalf("at %s the bar reads %q, but the one drawn (%q) stays until %s", now.Format(time.TimeOnly), l, drawn, next.Format(time.TimeOnly))
+			}
+		}
+		now = next
+		wakes++
+	}
+	if wakes > 8*10+1 {
+		t.Errorf("%d redraws in 10 idle minutes, want at most 8 a minute", wakes)
+	}
+	// While a sync runs (or none has completed), its progress is redrawn
+	// every StatusEvery.
+	for _, s := range []console.SyncStatus{{FirstSync: true, Syncing: true}, {State: console.ConnOffline}, {LastSync: testNow, Syncing: true}} {
+		if d := m.nextStatusChange(s); d != time.Second {
+			t.Errorf("status %+v: next redraw in %s, want 1s", s, d)
+		}
+	}
+}

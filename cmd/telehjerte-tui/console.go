@@ -92,7 +92,12 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		// The program exists before the nurse can settle anything.
 		s.refresh = func() { p.Send(syncedMsg{changed: true}) }
 	}
-	p = tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: banner, training: tr.banner}, tea.WithContext(ctx))
+	// The renderer wakes at its frame rate whether or not anything changed
+	// (Bubble Tea's default 60 a second was nearly all of an idle
+	// console's CPU, see docs/benchmarks.md); 20 frames a second keep a
+	// key's echo within 50 ms.
+	p = tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: banner, training: tr.banner}, tea.WithContext(ctx),
+		tea.WithFPS(20))
 
 	bg, stopBG := context.WithCancel(ctx)
 	var wg sync.WaitGroup
