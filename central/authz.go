@@ -357,11 +357,17 @@ func (t *tx) authorizeEpisode(p Principal, e *fhir.EpisodeOfCare, cur *Stored) e
 // member of each home team it names.
 func (t *tx) authorizeEnrolment(p Principal, e *fhir.EpisodeOfCare, pid string) error {
 	refuse := forbidden("access to a patient is granted only by the team responsible for her now")
+	eps, err := t.byPatient("EpisodeOfCare", pid)
+	if err != nil {
+		return err
+	}
 	active, err := t.hasActiveEpisode(pid)
 	if err != nil {
 		return err
 	}
-	if active || len(e.Team) == 0 {
+	// A new course is a course going on: an ended one made by another
+	// team would only be a way into the old record.
+	if active || len(e.Team) == 0 || len(eps) > 0 && !episodeActive(e) {
 		return refuse
 	}
 	if _, err := t.current("Patient", pid); err != nil {

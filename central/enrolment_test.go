@@ -12,7 +12,8 @@ import (
 
 // A new course continues the record of a patient whose courses have all
 // ended, also for a team that cannot see her: only inside a transaction
-// whose new EpisodeOfCare makes her visible to the caller. A Patient
+// whose new, active EpisodeOfCare makes her visible to the caller and
+// that records her consent. A Patient
 // matched by CPR number without it is refused and tells nothing more; a
 // patient whose course goes on is never continued.
 func TestNewCourseContinuesAnEndedRecord(t *testing.T) {
@@ -26,6 +27,22 @@ func TestNewCourseContinuesAnEndedRecord(t *testing.T) {
 			t.Fatal(err)
 		}
 		return js
+	}
+	consent := func() json.RawMessage {
+		c := &fhir.Consent{Base: fhir.Base{ResourceType: "Consent"}, Status: "active",
+			Scope:    fhir.Concept(fhir.SystemConsentScope, "treatment", "Treatment"),
+			Category: []fhir.CodeableConcept{fhir.Concept(fhir.SystemConsentCategory, fhir.ConsentPITEOC, "")},
+			Patient:  &fhir.Reference{Reference: "urn:uuid:8a1e0000-0000-4000-8000-000000000001"}, DateTime: "2026-03-01"}
+		js, err := fhir.Encode(c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return js
+	}
+	withConsent := func(b *fhir.Bundle) *fhir.Bundle {
+		b.Entry = append(b.Entry, fhir.BundleEntry{FullURL: "urn:uuid:8a1e0000-0000-4000-8000-000000000003", Resource: consent(),
+			Request: &fhir.BundleEntryRequest{Method: "POST", URL: "Consent"}})
+		return b
 	}
 	bundle := func(withEpisode bool) *fhir.Bundle {
 		b := &fhir.Bundle{Base: fhir.Base{ResourceType: "Bundle"}, Type: fhir.BundleTransaction,
@@ -60,12 +77,28 @@ func TestNewCourseContinuesAnEndedRecord(t *testing.T) {
 	}
 	e.wantOutcome(e.do(http.MethodGet, "/Patient/p1", tokNurseB, nil), http.StatusNotFound)
 	// A read-only user continues nothing.
-	e.wantOutcome(e.do(http.MethodPost, "/", tokMunicipN, bundle(true)), http.StatusForbidden)
-	// With the new course: the same record, now team-b's too.
-	r := e.want(e.do(http.MethodPost, "/", tokNurseB, bundle(true)), http.StatusOK)
+	e.wantOutcome(e.do(http.MethodPost, "/", tokMunicipN, withConsent(bundle(true))), http.StatusForbidden)
+	// A new course without the patient's consent continues nothing.
+	oo = e.wantOutcome(e.do(http.MethodPost, "/", tokNurseB, bundle(true)), http.StatusUnprocessableEntity)
+	if !strings.Contains(diag(oo), "already-registered") {
+		t.Errorf("without consent: %s", diag(oo))
+	}
+	// Nor does an ended "course" made by another team (a way into the
+	// old record).
+	finished := bundle(true)
+	var fep fhir.EpisodeOfCare
+	if err := json.Unmarshal(finished.Entry[1].Resource, &fep); err != nil {
+		t.Fatal(err)
+	}
+	fep.Status = "finished"
+	finished.Entry[1].Resource, _ = fhir.Encode(&fep)
+	e.wantOutcome(e.do(http.MethodPost, "/", tokNurseB, withConsent(finished)), http.StatusForbidden)
+	e.wantOutcome(e.do(http.MethodGet, "/Patient/p1", tokNurseB, nil), http.StatusNotFound)
+	// With the new course and consent: the same record, now team-b's too.
+	r := e.want(e.do(http.MethodPost, "/", tokNurseB, withConsent(bundle(true))), http.StatusOK)
 	var out fhir.Bundle
 	r.decode(t, &out)
-	if len(out.Entry) != 2 || !strings.HasSuffix(out.Entry[0].FullURL, "/Patient/p1") || out.Entry[0].Response.Status != "200 OK" {
+	if len(out.Entry) != 3 || !strings.HasSuffix(out.Entry[0].FullURL, "/Patient/p1") || out.Entry[0].Response.Status != "200 OK" {
 		t.Fatalf("continued record: %s", r.body)
 	}
 	e.want(e.do(http.MethodGet, "/Patient/p1", tokNurseB, nil), http.StatusOK)

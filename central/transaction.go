@@ -117,6 +117,7 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		// Pass 2: rewrite references and apply.
+		consented := map[string]bool{} // patients given a new Consent here
 		for i, te := range entries {
 			raw := te.raw
 			for from, to := range refs {
@@ -125,6 +126,9 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request) {
 			res, err := decodeFor(te.typ, raw)
 			if err != nil {
 				return &entryError{i, err}
+			}
+			if c, ok := res.(*fhir.Consent); ok && te.method == http.MethodPost && c.Patient != nil {
+				consented[patientOf(c.Patient)] = true
 			}
 			var st Stored
 			var created bool
@@ -160,11 +164,13 @@ func (s *Server) transaction(w http.ResponseWriter, r *http.Request) {
 			if !te.continued {
 				continue
 			}
+			// The new course is a real enrolment: it gives the caller the
+			// record, so it comes with the patient's consent.
 			ok, err := t.canSee(p, te.id)
 			if err != nil {
 				return &entryError{i, err}
 			}
-			if !ok {
+			if !ok || !consented[te.id] {
 				return &entryError{i, errAlreadyRegistered}
 			}
 		}
