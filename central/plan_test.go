@@ -38,6 +38,7 @@ func TestReadQueriesUseTheirIndexes(t *testing.T) {
 		{"history of a patient's regime", qHistoryOf, "resources_by_patient", []any{"CarePlan", "p1"}},
 		{"a patient's readings that fill slots", qSlotReadings, "readings_by_patient", []any{"p1", int64(0)}},
 		{"a patient's regime stamp (regime cache)", qRegimeStamp, "resources_by_patient", []any{"p1"}},
+		{"a patient's resources of a type (her episode of care for each new task)", qByPatient, "resources_by_patient", []any{"EpisodeOfCare", "p1"}},
 		{"every version of the se-adgang grants (access report)", qGrantHistory, "PRIMARY KEY", []any{"x"}},
 	}
 	for _, c := range cases {

@@ -12,7 +12,7 @@ const (
 	qClock         = `SELECT ms FROM clock WHERE k = 1`
 	qSetClock      = `INSERT INTO clock(k, ms) VALUES (1, ?) ON CONFLICT(k) DO UPDATE SET ms = excluded.ms`
 	qCurrent       = `SELECT ` + storedCols + ` FROM resources WHERE type = ? AND id = ?`
-	qByPatient     = `SELECT ` + storedCols + ` FROM resources WHERE type = ? AND patient_id = ? ORDER BY last_updated, id`
+	qByPatient     = `SELECT ` + storedCols + ` FROM resources WHERE type = ? AND patient_id = ?`
 	qDeleteParams  = `DELETE FROM params WHERE type = ? AND id = ?`
 	qPutParam      = `INSERT OR IGNORE INTO params(type, id, name, value) VALUES (?, ?, ?, ?)`
 	qDeleteReading = `DELETE FROM readings WHERE id = ?`

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -559,13 +560,25 @@ func (t *tx) findByParam(typ, name, value string) ([]string, error) {
 }
 
 // byPatient returns every current resource of typ in the patient's
-// compartment.
+// compartment, oldest first. They are found through resources_by_patient
+// and sorted here: asked to order them, SQLite walks every resource of the
+// type in time order instead.
 func (t *tx) byPatient(typ, patientID string) ([]Stored, error) {
 	rows, err := t.query(qByPatient, typ, patientID)
 	if err != nil {
 		return nil, fmt.Errorf("list %s of patient: %w", typ, err)
 	}
-	return collectStored(rows)
+	out, err := collectStored(rows)
+	if err != nil {
+		return nil, fmt.Errorf("list %s of patient: %w", typ, err)
+	}
+	slices.SortFunc(out, func(a, b Stored) int {
+		if c := a.LastUpdated.Compare(b.LastUpdated); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out, nil
 }
 
 // patientsWithType lists the patient ids that have at least one typ.
