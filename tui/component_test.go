@@ -307,3 +307,31 @@ func TestKeyBindingsListsScreenKeysLast(t *testing.T) {
 		t.Errorf("last bindings %v, want %v", tail, want)
 	}
 }
+
+// The root opens what a load asks for only while the component that
+// started the load is on top: acknowledging from the worklist whose tasks
+// arrive after the nurse opened a patient asks nothing over the patient.
+func TestRootDropsDialogOfComponentNotOnTop(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	_, loadTasks := m.Update(char('x'))
+	if loadTasks == nil || !m.loading {
+		t.Fatal("x did not start loading the tasks")
+	}
+	send(m, keyEnter)
+	if m.patient == nil || !m.patient.loaded {
+		t.Fatalf("patient not opened: %q", m.err)
+	}
+	drive(m, loadTasks)
+	if m.dialog != nil || m.patient == nil || m.loading {
+		t.Fatalf("the worklist's confirm line opened over the patient view: dialog %T, loading %v", m.dialog, m.loading)
+	}
+	if calls := act.recorded(); len(calls) != 0 {
+		t.Fatalf("actions run: %v", calls)
+	}
+	// On top, the same load asks.
+	send(m, keyEsc)
+	send(m, char('x'))
+	if _, ok := m.dialog.(*confirmLine); !ok {
+		t.Fatalf("x on the worklist: dialog %T", m.dialog)
+	}
+}
