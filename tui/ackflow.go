@@ -43,7 +43,7 @@ func (w *worklistScreen) tasksLoaded(msg tasksMsg) (component, tea.Cmd) {
 	a := domain.NewAcknowledgement(msg.scope, msg.tasks, "", false, w.opts.User, w.opts.Now())
 	sum := msg.scope.Describe(msg.tasks)
 	if len(a.TaskIDs) == 0 {
-		return w.notice(w.t.A.NothingToAck), nil
+		return w.notice(w.t.Act.NothingToAck), nil
 	}
 	q := w.t.ackQuestion(msg.scope, sum, msg.tasks, msg.name, "")
 	return w.confirm(q, func(c *confirmLine) tea.Cmd {
@@ -63,9 +63,9 @@ func (s *shared) acknowledge(from dialog, a domain.Acknowledgement, sum domain.A
 		if err != nil {
 			return actionDoneMsg{from: from, err: fmt.Errorf("acknowledge: %w", err)}
 		}
-		flash := fmt.Sprintf(t.A.Acked, len(res.Acknowledged))
+		flash := fmt.Sprintf(t.Act.Acked, len(res.Acknowledged))
 		if len(res.Skipped) > 0 {
-			flash += " " + fmt.Sprintf(t.A.AckSkipped, len(res.Skipped))
+			flash += " " + fmt.Sprintf(t.Act.AckSkipped, len(res.Skipped))
 		}
 		return actionDoneMsg{from: from, flash: flash}
 	}
@@ -82,19 +82,19 @@ func (t *texts) ackQuestion(scope domain.AckScope, sum domain.AckSummary, tasks 
 		if name != "" {
 			// name is the search: say plainly that only what it shows
 			// is covered.
-			return fmt.Sprintf(t.A.AckQFiltered, t.A.GreenReadings(sum.Tasks), t.A.Patients(sum.Patients), safetext.Sanitize(name))
+			return fmt.Sprintf(t.Act.AckQFiltered, t.Act.GreenReadings(sum.Tasks), t.Act.Patients(sum.Patients), safetext.Sanitize(name))
 		}
-		return fmt.Sprintf(t.A.AckQ, t.A.GreenReadings(sum.Tasks), t.A.Patients(sum.Patients))
+		return fmt.Sprintf(t.Act.AckQ, t.Act.GreenReadings(sum.Tasks), t.Act.Patients(sum.Patients))
 	case domain.AckOne:
 		if subject != "" {
-			return fmt.Sprintf(t.A.AckQ, subject, safetext.Sanitize(name))
+			return fmt.Sprintf(t.Act.AckQ, subject, safetext.Sanitize(name))
 		}
 	}
-	what := t.A.Readings(sum.Tasks)
+	what := t.Act.Readings(sum.Tasks)
 	if c := t.colourCounts(scope.Select(tasks)); c != "" {
 		what += " (" + c + ")"
 	}
-	return fmt.Sprintf(t.A.AckQ, what, safetext.Sanitize(name))
+	return fmt.Sprintf(t.Act.AckQ, what, safetext.Sanitize(name))
 }
 
 // colourCounts is the exact number of tasks per colour, most severe first:
@@ -119,7 +119,7 @@ func (t *texts) colourCounts(tasks []domain.Task) string {
 	for _, c := range []struct {
 		n    int
 		name func(int) string
-	}{{red, t.A.RedN}, {yellow, t.A.YellowN}, {impl, t.A.ImplausibleN}, {green, t.A.GreenN}, {uncl, t.A.UnclassifiedN}} {
+	}{{red, t.Act.RedN}, {yellow, t.Act.YellowN}, {impl, t.Act.ImplausibleN}, {green, t.Act.GreenN}, {uncl, t.Act.UnclassifiedN}} {
 		if c.n > 0 {
 			parts = append(parts, c.name(c.n))
 		}
@@ -153,7 +153,7 @@ func (p *patientScreen) taskSubject(task domain.Task) string {
 // answer: "Spørgeskema !! Er du mere forpustet end før?: Ja".
 func (t *texts) questionnaireText(q domain.ProResponse) string {
 	c := q.Color()
-	s := t.A.Questionnaire + " " + ColorSymbol(c)
+	s := t.Act.Questionnaire + " " + ColorSymbol(c)
 	for _, a := range q.Answers {
 		if a.Severity == c {
 			s += " " + safetext.Sanitize(a.Question) + ": " + safetext.Sanitize(a.Answer)
@@ -169,7 +169,7 @@ func (p *patientScreen) ackForm(scope domain.AckScope) dialog {
 	d := &p.detail
 	sum := scope.Describe(d.OpenTasks)
 	if sum.Tasks == 0 {
-		return p.notice(p.t.A.NothingToAck)
+		return p.notice(p.t.Act.NothingToAck)
 	}
 	subject := ""
 	if scope.Kind == domain.AckOne {
@@ -179,7 +179,7 @@ func (p *patientScreen) ackForm(scope domain.AckScope) dialog {
 			}
 		}
 	}
-	a := &p.t.A
+	a := &p.t.Act
 	note := newTextField("note", 50, "")
 	note.in.Placeholder = a.Optional
 	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
@@ -205,7 +205,7 @@ func (p *patientScreen) ackForm(scope domain.AckScope) dialog {
 
 // resolveForm resolves one missing measurement with a reason.
 func (p *patientScreen) resolveForm(task domain.Task) dialog {
-	a := &p.t.A
+	a := &p.t.Act
 	var labels, values []string
 	for _, r := range domain.MissingReasons() {
 		labels = append(labels, a.MissingReason[r])
@@ -227,14 +227,14 @@ func (p *patientScreen) resolveForm(task domain.Task) dialog {
 			Text: f.field("text").value(), By: p.opts.User, At: p.opts.Now(),
 		}
 		ctx, act := p.ctx, p.opts.Actions
-		return p.submitForm(f, r.Validate(), p.t.A.Resolved, func() error { return act.ResolveMissing(ctx, r) })
+		return p.submitForm(f, r.Validate(), p.t.Act.Resolved, func() error { return act.ResolveMissing(ctx, r) })
 	}
 	return formDialog{f.start()}
 }
 
 // pauseForm pauses missing-measurement alarms for a period.
 func (p *patientScreen) pauseForm() dialog {
-	a := &p.t.A
+	a := &p.t.Act
 	var labels, values []string
 	for _, r := range domain.PauseReasons() {
 		labels = append(labels, a.PauseReason[r])
@@ -269,7 +269,7 @@ func (p *patientScreen) pauseForm() dialog {
 		}
 		period, err := domain.NewPause(from, to, domain.PauseReason(f.field("reason").value()), f.field("text").value())
 		ctx, act := p.ctx, p.opts.Actions
-		return p.submitForm(f, err, p.t.A.Paused, func() error { return act.SetPause(ctx, pid, period) })
+		return p.submitForm(f, err, p.t.Act.Paused, func() error { return act.SetPause(ctx, pid, period) })
 	}
 	return formDialog{f.start()}
 }

@@ -48,7 +48,7 @@ func (p *patientScreen) composer(reply *domain.Message) dialog {
 	c.title = textinput.New()
 	c.title.Prompt = ""
 	c.title.CharLimit = 2 * domain.MaxTitle
-	c.title.Placeholder = p.t.A.TitlePh
+	c.title.Placeholder = p.t.Act.TitlePh
 	st := c.title.Styles()
 	st.Cursor.Blink = false
 	c.title.SetStyles(st)
@@ -56,7 +56,7 @@ func (p *patientScreen) composer(reply *domain.Message) dialog {
 	c.body.ShowLineNumbers = false
 	c.body.Prompt = "│ "
 	c.body.CharLimit = 2 * domain.MaxBody // typing past the limit shows the error
-	c.body.Placeholder = p.t.A.BodyPh
+	c.body.Placeholder = p.t.Act.BodyPh
 	bst := c.body.Styles()
 	bst.Cursor.Blink = false
 	c.body.SetStyles(bst)
@@ -231,7 +231,7 @@ func (c *composer) send() tea.Cmd {
 		return nil
 	}
 	c.busy = true
-	ctx, act, a := c.ctx, c.opts.Actions, &c.t.A
+	ctx, act, a := c.ctx, c.opts.Actions, &c.t.Act
 	markRead := c.replyUnread
 	return func() tea.Msg {
 		if err := act.SendMessage(ctx, out); err != nil {
@@ -252,7 +252,7 @@ func (c *composer) send() tea.Cmd {
 
 func (c *composer) View() string {
 	w, h := c.w, c.h
-	t, a := c.t, &c.t.A
+	t, a := c.t, &c.t.Act
 	out := []string{c.st.title.Render(fmt.Sprintf(a.ComposeTitle, c.patientName))}
 	out = append(out, c.st.dim.Render(t.NotAcute))
 	mark := func(i int) string {

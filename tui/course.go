@@ -47,7 +47,7 @@ func worklistWithCourse(ctx context.Context, src console.Source, cr console.Cour
 
 // courseFlagText says one flag in words.
 func (t *texts) courseFlagText(f domain.CourseFlag) string {
-	c := &t.C
+	c := &t.Course
 	switch f.Kind {
 	case domain.FlagNewPatient:
 		return c.FlagNew
@@ -101,7 +101,7 @@ func (p *patientScreen) courseHeaderLine() string {
 	if len(flags) == 0 {
 		return ""
 	}
-	return p.st.bold.Render(p.t.C.Reminders+": ") + p.t.courseSummary(flags)
+	return p.st.bold.Render(p.t.Course.Reminders+": ") + p.t.courseSummary(flags)
 }
 
 // opened drops the "new patient" reminder of patient id from the rows

@@ -45,7 +45,7 @@ func (p *patientScreen) courseAction(msg tea.KeyPressMsg) dialog {
 // reevalForm records a re-evaluation: the outcome, the next date (continue
 // or change), a note.
 func (p *patientScreen) reevalForm() dialog {
-	c := &p.t.C
+	c := &p.t.Course
 	d := &p.detail
 	var labels, values []string
 	for _, o := range domain.ReevalOutcomes() {
@@ -56,12 +56,12 @@ func (p *patientScreen) reevalForm() dialog {
 	hasNext := func() bool { return outcome.value() != string(domain.ReevalEnd) }
 	next := p.opts.Now().In(p.opts.Loc).AddDate(0, 0, 90)
 	note := newTextField("note", 50, "")
-	note.in.Placeholder = p.t.A.Optional
+	note.in.Placeholder = p.t.Act.Optional
 	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
 		title: fmt.Sprintf(c.ReevalTitle, safetext.Sanitize(d.Patient.Name)),
 		rows: []*formRow{
 			{label: c.Outcome, fields: []*field{outcome}},
-			{label: c.Next, fields: []*field{newTextField("next", 10, dateYear(next))}, hint: p.t.A.DateHint, show: hasNext},
+			{label: c.Next, fields: []*field{newTextField("next", 10, dateYear(next))}, hint: p.t.Act.DateHint, show: hasNext},
 			{label: c.Note, fields: []*field{note}},
 		},
 	}
@@ -119,7 +119,7 @@ func (p *patientScreen) reevalForm() dialog {
 // responsibility afterwards, a closing note, and the open items closed
 // with it when the nurse says so.
 func (p *patientScreen) endForm() dialog {
-	c := &p.t.C
+	c := &p.t.Course
 	d := &p.detail
 	var rl, rv []string
 	for _, r := range domain.EndReasons() {
@@ -132,7 +132,7 @@ func (p *patientScreen) endForm() dialog {
 		title: fmt.Sprintf(c.EndTitle, safetext.Sanitize(d.Patient.Name)),
 		rows: []*formRow{
 			{label: c.Reason, fields: []*field{newChoiceField("reason", rl, rv, 0)}},
-			{label: c.EndDate, fields: []*field{newTextField("end", 10, dateYear(p.opts.Now().In(p.opts.Loc)))}, hint: p.t.A.DateHint},
+			{label: c.EndDate, fields: []*field{newTextField("end", 10, dateYear(p.opts.Now().In(p.opts.Loc)))}, hint: p.t.Act.DateHint},
 			{label: c.After, fields: []*field{newChoiceField("after", []string{c.AfterGP, c.AfterClinic},
 				[]string{string(domain.AfterGP), string(domain.AfterClinic)}, 0)}},
 			{label: c.EndNote, fields: []*field{newTextField("note", 50, "")}},
@@ -265,7 +265,7 @@ func (l *endedList) Update(m tea.Msg) (component, tea.Cmd) {
 }
 
 func (l *endedList) View() string {
-	c := &l.t.C
+	c := &l.t.Course
 	w, h := l.w, l.h
 	out := []string{l.st.title.Render(c.EndedTitle), ""}
 	if len(l.items) == 0 {

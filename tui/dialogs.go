@@ -120,7 +120,7 @@ func (c *confirmLine) Update(msg tea.Msg) (component, tea.Cmd) {
 
 func (c *confirmLine) View() string {
 	if c.busy {
-		return c.st.dim.Render(c.question + " " + c.t.A.Saving)
+		return c.st.dim.Render(c.question + " " + c.t.Act.Saving)
 	}
 	return c.st.bold.Render(c.question) + " " + c.st.dim.Render(c.confirmHint())
 }

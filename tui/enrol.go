@@ -44,7 +44,7 @@ func (w *worklistScreen) enrolTeamsLoaded(msg enrolTeamsMsg) (component, tea.Cmd
 
 // templateLine summarises the start-up regime the patient will start on.
 func (sh *shared) templateLine(tm domain.RegimeTemplate) string {
-	c := &sh.t.C
+	c := &sh.t.Course
 	var parts []string
 	for _, s := range tm.Schedules {
 		p := sh.t.KindLong[s.Kind]
@@ -90,7 +90,7 @@ func (sh *shared) templateLine(tm domain.RegimeTemplate) string {
 
 // enrolForm opens the enrolment form.
 func (w *worklistScreen) enrolForm(teams []domain.Team) dialog {
-	c := &w.t.C
+	c := &w.t.Course
 	if len(teams) == 0 {
 		return w.notice(c.NoTeams)
 	}
@@ -110,7 +110,7 @@ func (w *worklistScreen) enrolForm(teams []domain.Team) dialog {
 	cpr := newTextField("cpr", 11, "")
 	cpr.in.Placeholder = c.CPRHint
 	contact := newTextField("contact", 20, "")
-	contact.in.Placeholder = w.t.A.Optional
+	contact.in.Placeholder = w.t.Act.Optional
 	f := &form{shared: w.shared,
 		title: c.Title,
 		intro: []string{c.Template + ": " + w.templateLine(tmpl)},
@@ -125,7 +125,7 @@ func (w *worklistScreen) enrolForm(teams []domain.Team) dialog {
 			{label: c.Titration, fields: []*field{newToggleField("titration", false)}},
 			{label: c.Able, fields: []*field{newToggleField("able", false)}, hint: c.AbleHint},
 			{label: c.Consent, fields: []*field{newToggleField("consent", false)}},
-			{label: c.CDay, fields: []*field{newTextField("consent-date", 10, dateYear(today))}, hint: w.t.A.DateHint},
+			{label: c.CDay, fields: []*field{newTextField("consent-date", 10, dateYear(today))}, hint: w.t.Act.DateHint},
 		},
 	}
 	warned := ""

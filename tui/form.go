@@ -346,9 +346,9 @@ func (f *form) lines(w, h int) []string {
 	}
 	switch {
 	case f.busy:
-		foot = append(foot, f.st.dim.Render(t.A.Saving))
+		foot = append(foot, f.st.dim.Render(t.Act.Saving))
 	case f.confirmQuit:
-		foot = append(foot, f.st.bold.Render(t.A.DiscardQ+" "+f.confirmHint()))
+		foot = append(foot, f.st.bold.Render(t.Act.DiscardQ+" "+f.confirmHint()))
 	}
 	room := max(1, h-len(head)-len(foot))
 	if focusLine < f.offset {

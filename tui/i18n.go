@@ -77,10 +77,11 @@ type texts struct {
 	KeyForceQuit, KeyMove                                         string
 	KeySync                                                       string
 
-	// A holds the texts of the nurse actions.
-	A actionTexts
-	// C holds the texts of the patient's course (enrolment, reminders).
-	C courseTexts
+	// Act holds the texts of the nurse actions.
+	Act actionTexts
+	// Course holds the texts of the patient's course (enrolment,
+	// reminders).
+	Course courseTexts
 
 	// loc is the clinic's time zone for dates inside texts (problems);
 	// set by New, UTC when unset.
@@ -281,7 +282,7 @@ func danishTexts() *texts {
 		KeyPrevPane: "forrige fane", KeyPane: "vælg fane", KeyPageUp: "side op", KeyPageDown: "side ned",
 		KeyCloseHelp: "luk hjælp", KeyForceQuit: "afslut altid", KeyMove: "flyt",
 		KeySync: "synkronisér nu",
-		A:       danishActionTexts(),
+		Act:     danishActionTexts(),
 	}
 }
 
@@ -533,7 +534,7 @@ func englishTexts() *texts {
 		KeyPrevPane: "previous pane", KeyPane: "choose pane", KeyPageUp: "page up", KeyPageDown: "page down",
 		KeyCloseHelp: "close help", KeyForceQuit: "always quit", KeyMove: "move",
 		KeySync: "sync now",
-		A:       englishActionTexts(),
+		Act:     englishActionTexts(),
 	}
 }
 
@@ -694,13 +695,13 @@ func englishActionTexts() actionTexts {
 func catalog(lang string) *texts {
 	if lang == "en" {
 		t := englishTexts()
-		t.C = courseEn
-		t.PhaseName[domain.PhaseEnded] = t.C.PhaseEnded
+		t.Course = courseEn
+		t.PhaseName[domain.PhaseEnded] = t.Course.PhaseEnded
 		return t
 	}
 	t := danishTexts()
-	t.C = courseDa
-	t.PhaseName[domain.PhaseEnded] = t.C.PhaseEnded
+	t.Course = courseDa
+	t.PhaseName[domain.PhaseEnded] = t.Course.PhaseEnded
 	return t
 }
 

@@ -407,7 +407,7 @@ func (t *texts) redHint(r *domain.WorklistRow) string {
 			return SymRed + " " + t.KindShort[k] + " " + t.value(k, w.Value, w.Value2)
 		}
 	}
-	return SymRed + " " + t.A.QuestionnaireShort
+	return SymRed + " " + t.Act.QuestionnaireShort
 }
 
 // needsRedHint reports whether a red row's red item has no reading column

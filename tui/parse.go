@@ -68,7 +68,7 @@ func parseNumber(s string) (float64, bool) {
 
 // problem translates a validation problem for display next to its field.
 func (t *texts) problem(e *domain.FieldError) string {
-	a := &t.A
+	a := &t.Act
 	num := func(v float64) string { return t.number(v, decimalsFor(v)) }
 	switch e.Code {
 	case domain.CodeRequired:
@@ -101,18 +101,18 @@ func (t *texts) problem(e *domain.FieldError) string {
 	case codeNumber:
 		return a.ProbNumber
 	case domain.CodeEnrolled:
-		return fmt.Sprintf(t.C.ProbEnrolled, safetext.Sanitize(e.Other))
+		return fmt.Sprintf(t.Course.ProbEnrolled, safetext.Sanitize(e.Other))
 	case domain.CodeConsent:
-		return t.C.ProbConsent
+		return t.Course.ProbConsent
 	case domain.CodeOpenItems:
-		return fmt.Sprintf(t.C.ProbOpen, int(e.Max))
+		return fmt.Sprintf(t.Course.ProbOpen, int(e.Max))
 	}
 	return a.ProbInvalid
 }
 
 // fieldLabel names a field in a problem message ("gul høj puls").
 func (t *texts) fieldLabel(id string) string {
-	if l, ok := t.A.FieldName[id]; ok {
+	if l, ok := t.Act.FieldName[id]; ok {
 		return l
 	}
 	kind, limit, ok := strings.Cut(id, ".")

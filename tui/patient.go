@@ -366,7 +366,7 @@ func (p *patientScreen) messageLinesAt(width int) ([]string, int) {
 		if s := safetext.Sanitize(msg.Sender); s != "" {
 			head += " · " + s
 		}
-		if mark, ok := t.A.SyncMark[msg.Sync]; ok && msg.Sync != domain.SyncNone {
+		if mark, ok := t.Act.SyncMark[msg.Sync]; ok && msg.Sync != domain.SyncNone {
 			head += " · " + mark
 		}
 		if msg.FromPatient && !msg.Read {

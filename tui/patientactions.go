@@ -134,9 +134,9 @@ func (p *patientScreen) toggleRead() tea.Cmd {
 		return nil
 	}
 	id, read := msg.ID, !msg.Read
-	flash := p.t.A.MarkedUnread
+	flash := p.t.Act.MarkedUnread
 	if read {
-		flash = p.t.A.MarkedRead
+		flash = p.t.Act.MarkedRead
 	}
 	ctx, act := p.ctx, p.opts.Actions
 	return p.runAction(nil, flash, func() error {
@@ -226,7 +226,7 @@ func (p *patientScreen) noteHeaderLine() string {
 		}
 	}
 	n := notes[pick]
-	a := &p.t.A
+	a := &p.t.Act
 	label := a.NoteLabel
 	switch {
 	case n.Important:
@@ -264,7 +264,7 @@ func (t *texts) plannedCover(r domain.Responsibility, now time.Time, loc *time.L
 	if !ok {
 		return ""
 	}
-	return t.A.Planned + ": " + fmt.Sprintf(t.A.CoversPeriod, safetext.Sanitize(c.Team.Name), t.periodText(c.Period, loc))
+	return t.Act.Planned + ": " + fmt.Sprintf(t.Act.CoversPeriod, safetext.Sanitize(c.Team.Name), t.periodText(c.Period, loc))
 }
 
 // periodText is "07.07–25.07" for [7 July, 26 July).
@@ -284,7 +284,7 @@ func (p *patientScreen) noteLines(width int) []string {
 	if len(notes) == 0 {
 		return []string{p.t.NoNotes}
 	}
-	a := &p.t.A
+	a := &p.t.Act
 	now := p.opts.Now()
 	var out []string
 	for i := len(notes) - 1; i >= 0; i-- {

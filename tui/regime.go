@@ -24,7 +24,7 @@ var freqValues = []string{"", string(domain.Daily), string(domain.TimesPerWeek),
 // regimeForm opens the form for a new version of the regime in force,
 // pre-filled with it. Nothing is saved while any field is invalid.
 func (p *patientScreen) regimeForm() dialog {
-	t, a := p.t, &p.t.A
+	t, a := p.t, &p.t.Act
 	cur := p.detail.Regime
 	loc := p.opts.Loc
 	today := p.opts.Now().In(loc)
@@ -162,7 +162,7 @@ func (p *patientScreen) regimeForm() dialog {
 		}
 		f.busy = true
 		ctx, act := p.ctx, p.opts.Actions
-		return p.runAction(formDialog{f}, p.t.A.RegimeSaved, func() error { return act.SaveRegime(ctx, c) })
+		return p.runAction(formDialog{f}, p.t.Act.RegimeSaved, func() error { return act.SaveRegime(ctx, c) })
 	}
 	return formDialog{f.start()}
 }
@@ -367,7 +367,7 @@ func (v *conflictView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{v.keys.BackToForm, v.keys.ForceQuit}}
 }
 func (v *conflictView) View() string {
-	a := &v.t.A
+	a := &v.t.Act
 	w, h := v.w, v.h
 	out := []string{v.st.err.Render(SymRed + " " + fmt.Sprintf(a.ConflictTitle, safetext.Sanitize(v.c.Theirs.Author), v.versionLabel(v.c.Theirs.Version)))}
 	colW := max(20, (w-3)/2)
@@ -386,9 +386,9 @@ func (v *conflictView) View() string {
 func (s *shared) regimeSummary(r domain.Regime) []string {
 	t := s.t
 	out := []string{
-		t.A.FieldName["reason"] + ": " + safetext.Sanitize(r.Reason),
+		t.Act.FieldName["reason"] + ": " + safetext.Sanitize(r.Reason),
 		t.Phase + ": " + t.PhaseName[r.Phase],
-		t.A.FieldName["effective-from"] + ": " + dateYear(r.EffectiveFrom.In(s.opts.Loc)),
+		t.Act.FieldName["effective-from"] + ": " + dateYear(r.EffectiveFrom.In(s.opts.Loc)),
 	}
 	if r.Thresholds.ReferenceWeight > 0 {
 		out = append(out, t.RefWeight+": "+t.number(r.Thresholds.ReferenceWeight, 1))
@@ -482,7 +482,7 @@ func (v *historyView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.ForceQuit}}
 }
 func (v *historyView) View() string {
-	t, a := v.t, &v.t.A
+	t, a := v.t, &v.t.Act
 	h := v.h
 	head := []string{v.st.title.Render(fmt.Sprintf(a.HistoryTitle, safetext.Sanitize(v.name)))}
 	var body []string

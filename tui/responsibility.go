@@ -53,7 +53,7 @@ func (p *patientScreen) teamsLoaded(msg teamsMsg) component {
 // handover note) or plans holiday cover (team, period, this patient or all
 // patients of the home team).
 func (p *patientScreen) responsibilityForm(teams []domain.Team, grants []domain.ReadGrant) dialog {
-	t, a := p.t, &p.t.A
+	t, a := p.t, &p.t.Act
 	d := &p.detail
 	home := d.Responsibility.Home
 	var labels, ids []string
@@ -129,7 +129,7 @@ func (p *patientScreen) responsibilityForm(teams []domain.Team, grants []domain.
 		ctx, act := p.ctx, p.opts.Actions
 		if isTransfer() {
 			tr := domain.Transfer{PatientID: pid, From: home, To: team, Note: f.field("note").value(), By: p.opts.User, At: p.opts.Now()}
-			return p.submitForm(f, tr.Validate(), fmt.Sprintf(p.t.A.Transferred, safetext.Sanitize(team.Name)), func() error { return act.Transfer(ctx, tr) })
+			return p.submitForm(f, tr.Validate(), fmt.Sprintf(p.t.Act.Transferred, safetext.Sanitize(team.Name)), func() error { return act.Transfer(ctx, tr) })
 		}
 		var probs domain.Problems
 		from := p.parseDateField(f, "from", &probs, false)
@@ -149,7 +149,7 @@ func (p *patientScreen) responsibilityForm(teams []domain.Team, grants []domain.
 		}
 		// A team-wide plan is checked against this patient's covers here;
 		// the storage side checks the rest of the team's patients.
-		flash := fmt.Sprintf(p.t.A.CoverPlanned, safetext.Sanitize(team.Name), p.t.periodText(plan.Period, p.opts.Loc))
+		flash := fmt.Sprintf(p.t.Act.CoverPlanned, safetext.Sanitize(team.Name), p.t.periodText(plan.Period, p.opts.Loc))
 		return p.submitForm(f, plan.Validate(existing), flash, func() error { return act.PlanCover(ctx, plan) })
 	}
 	return formDialog{f.start()}
@@ -158,7 +158,7 @@ func (p *patientScreen) responsibilityForm(teams []domain.Team, grants []domain.
 // noteForm adds a handover note: text, important or normal, an optional
 // reminder date.
 func (p *patientScreen) noteForm() dialog {
-	a := &p.t.A
+	a := &p.t.Act
 	remind := newTextField("remind", 10, "")
 	remind.in.Placeholder = a.Optional
 	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
@@ -185,7 +185,7 @@ func (p *patientScreen) noteForm() dialog {
 			Important: f.field("important").on, Remind: rem, Created: p.opts.Now(), Sync: domain.SyncPending,
 		}
 		ctx, act := p.ctx, p.opts.Actions
-		return p.submitForm(f, n.Validate(), p.t.A.NoteAdded, func() error { return act.AddNote(ctx, n) })
+		return p.submitForm(f, n.Validate(), p.t.Act.NoteAdded, func() error { return act.AddNote(ctx, n) })
 	}
 	return formDialog{f.start()}
 }

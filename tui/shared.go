@@ -173,7 +173,7 @@ func (s *shared) parseDateField(f *form, id string, p *domain.Problems, optional
 // central has not answered.
 func (s *shared) versionLabel(v string) string {
 	if domain.IsPendingVersion(v) {
-		return s.t.A.PendingVersion
+		return s.t.Act.PendingVersion
 	}
 	v = safetext.Sanitize(v)
 	if r := []rune(v); len(r) > 12 {

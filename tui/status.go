@@ -99,7 +99,7 @@ func (w *worklistScreen) neverSynced() (console.SyncStatus, bool) {
 // stateText is the connection state in words, with its symbol, and
 // whether it is a problem.
 func (s *shared) stateText(st console.SyncStatus) (string, bool) {
-	a := &s.t.A
+	a := &s.t.Act
 	state := st.State
 	if state == console.ConnUnknown {
 		switch {
@@ -132,7 +132,7 @@ func (s *shared) stateText(st console.SyncStatus) (string, bool) {
 // dataAge is "data fra 09:31, 3 t gamle" (a day before today: with the
 // date), or "aldrig synkroniseret".
 func (s *shared) dataAge(last time.Time) string {
-	a := &s.t.A
+	a := &s.t.Act
 	if last.IsZero() {
 		return a.NeverSynced
 	}
@@ -159,7 +159,7 @@ func (m *Model) statusLine() string {
 	if !ok {
 		return ""
 	}
-	a := &m.t.A
+	a := &m.t.Act
 	var counts []string
 	if s.Pending > 0 {
 		counts = append(counts, fmt.Sprintf(a.PendingN, s.Pending))
@@ -206,7 +206,7 @@ func (w *worklistScreen) emptyWorklistText() string {
 	if !never {
 		return w.t.NoRows
 	}
-	a := &w.t.A
+	a := &w.t.Act
 	if s.FirstSync || s.Syncing {
 		return fmt.Sprintf(a.FirstSyncRunning, s.Resources, s.Patients)
 	}
@@ -222,11 +222,11 @@ func (w *worklistScreen) patientCount(n int) string {
 	case !never:
 		return w.t.Patients(n)
 	case (s.FirstSync || s.Syncing) && n == 0:
-		return w.t.A.FirstSyncShort
+		return w.t.Act.FirstSyncShort
 	case s.FirstSync || s.Syncing:
 		return w.t.Patients(n) + " …" // more are coming
 	case n == 0:
-		return w.t.A.NoDataShort
+		return w.t.Act.NoDataShort
 	}
 	return w.t.Patients(n)
 }

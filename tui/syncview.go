@@ -124,7 +124,7 @@ func (s *shared) syncWhat(p console.SyncProblem) string {
 	case console.SyncChangeNote:
 		return st.WhatNote
 	case console.SyncChangeEnrol:
-		return fmt.Sprintf(s.t.C.WhatEnrol, safetext.Sanitize(p.Title))
+		return fmt.Sprintf(s.t.Course.WhatEnrol, safetext.Sanitize(p.Title))
 	}
 	return fmt.Sprintf(st.WhatOther, safetext.Sanitize(p.ResourceType))
 }

@@ -336,7 +336,7 @@ func (w *worklistScreen) updateKey(msg tea.KeyPressMsg) (component, tea.Cmd) {
 		// Exactly what the nurse sees: the green items of the patients
 		// on screen (under a search, only those it shows).
 		if len(w.visible) == 0 {
-			next = w.notice(w.t.A.NothingToAck)
+			next = w.notice(w.t.Act.NothingToAck)
 			break
 		}
 		only := make([]string, len(w.visible))
