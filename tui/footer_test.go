@@ -6,6 +6,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/telehjerte/telehjerte-tui/console"
 )
 
 // footer is the last line of the screen, without escapes.
@@ -133,5 +135,43 @@ func TestMoreRowsHintAt80(t *testing.T) {
 	}
 	if l := screenLine(t, m, "!! "); !strings.Contains(l, "↓ "+itoa(below)+" flere") {
 		t.Errorf("no hint at 80 columns: %q", l)
+	}
+}
+
+// The components are sized from the footer's height, counted without
+// drawing it: the count is the footer drawn, in every state of the footer
+// (nothing, loading, an error, a flash, an inline dialog, the status bar),
+// and the screen fills exactly the terminal's height.
+func TestFooterHeightIsTheFooterDrawn(t *testing.T) {
+	for _, withStatus := range []bool{false, true} {
+		opts := testOptions()
+		if withStatus {
+			opts.Status = func() console.SyncStatus { return console.SyncStatus{Online: true, LastSync: testNow} }
+			opts.StatusEvery = -1
+		}
+		m, _ := actingModel(t, 90, 20)
+		m.opts.Status = opts.Status
+		check := func(state string) {
+			t.Helper()
+			if got, want := m.footerHeight(), len(m.footerLines()); got != want {
+				t.Errorf("status %v, %s: footerHeight %d, footer drawn %d lines", withStatus, state, got, want)
+			}
+			if n := len(strings.Split(m.View().Content, "\n")); n != m.height {
+				t.Errorf("status %v, %s: %d lines on a screen of %d", withStatus, state, n, m.height)
+			}
+		}
+		check("worklist")
+		m.loading = true
+		check("loading")
+		m.loading, m.err = false, "boom"
+		check("error")
+		m.err, m.flash = "", "gemt"
+		check("flash")
+		m.flash = ""
+		send(m, char('x'))
+		if _, ok := m.dialog.(*confirmLine); !ok {
+			t.Fatalf("no confirm line: %T", m.dialog)
+		}
+		check("inline confirm")
 	}
 }
