@@ -72,9 +72,8 @@ func (m *Model) syncProblemsLoaded(msg syncProblemsMsg) tea.Cmd {
 		}
 		return nil
 	}
-	sp := &m.problems
-	if sp.seen == nil {
-		sp.seen = map[string]bool{}
+	if m.problems.seen == nil {
+		m.problems.seen = map[string]bool{}
 	}
 	m.syncProblems = 0
 	st := syncCatalog(m.opts.Lang)
@@ -83,12 +82,12 @@ func (m *Model) syncProblemsLoaded(msg syncProblemsMsg) tea.Cmd {
 			m.syncProblems++
 			continue
 		}
-		if !sp.seen[p.UUID] && sp.seeded {
+		if !m.problems.seen[p.UUID] && m.problems.seeded {
 			m.flash = fmt.Sprintf(st.AlreadyDoneFlash, safetext.Sanitize(p.By), m.clock(p.DoneAt))
 		}
-		sp.seen[p.UUID] = true
+		m.problems.seen[p.UUID] = true
 	}
-	sp.seeded = true
+	m.problems.seeded = true
 	switch m.dialog.(type) {
 	case *syncListView, *syncDetailView:
 		return m.route(m.dialog, msg)
