@@ -24,7 +24,7 @@ const (
 
 // hotStatements are prepared when the store opens.
 var hotStatements = []string{qClock, qSetClock, qCurrent, qByPatient, qDeleteParams, qPutParam, qDeleteReading, qPutReading,
-	qPutCurrent, qPutHistory, qFindByParam, qReadingsSince, qSlotReadings, qHistoryOf, qRegimeStamp}
+	qPutCurrent, qPutHistory, qFindByParam, qReadingsSince, qSlotReadings, qHistoryOf, qRegimeStamp, qSavepoint, qRollbackTo, qRelease}
 
 // prepare prepares hotStatements.
 func (s *Store) prepare(ctx context.Context) error {

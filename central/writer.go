@@ -2,6 +2,7 @@ package central
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -77,20 +78,25 @@ func (s *Store) runBatch(batch []*job) {
 		}
 		return
 	}
+	if len(batch) == 1 {
+		// Alone: no savepoint needed, the transaction is the job's.
+		s.runAlone(sqlTx, batch[0])
+		return
+	}
 	ran := 0 // jobs whose work is in the transaction
 	for _, j := range batch {
 		if err := j.ctx.Err(); err != nil {
 			j.err = err
 			continue
 		}
-		if _, err := sqlTx.ExecContext(bg, `SAVEPOINT job`); err != nil {
+		if _, err := s.execIn(sqlTx, qSavepoint); err != nil {
 			j.err = fmt.Errorf("savepoint: %w", err)
 			continue
 		}
 		t := &tx{s: s, sql: sqlTx, ctx: context.WithoutCancel(j.ctx)}
 		j.panicked, j.err = runJob(t, j.fn)
 		if j.err != nil || j.panicked != nil {
-			if _, err := sqlTx.ExecContext(bg, `ROLLBACK TO job`); err != nil {
+			if _, err := s.execIn(sqlTx, qRollbackTo); err != nil {
 				// The transaction is no longer sound: keep nothing.
 				_ = sqlTx.Rollback()
 				for _, o := range batch {
@@ -101,7 +107,7 @@ func (s *Store) runBatch(batch []*job) {
 				return
 			}
 		}
-		if _, err := sqlTx.ExecContext(bg, `RELEASE job`); err != nil {
+		if _, err := s.execIn(sqlTx, qRelease); err != nil {
 			_ = sqlTx.Rollback()
 			for _, o := range batch {
 				if o.err == nil && o.panicked == nil {
@@ -127,6 +133,43 @@ func (s *Store) runBatch(batch []*job) {
 		return
 	}
 	s.committed()
+}
+
+// runAlone runs a batch of one job: its transaction commits or rolls
+// back with it.
+func (s *Store) runAlone(sqlTx *sql.Tx, j *job) {
+	if err := j.ctx.Err(); err != nil {
+		j.err = err
+		_ = sqlTx.Rollback()
+		return
+	}
+	t := &tx{s: s, sql: sqlTx, ctx: context.WithoutCancel(j.ctx)}
+	j.panicked, j.err = runJob(t, j.fn)
+	if j.err != nil || j.panicked != nil {
+		_ = sqlTx.Rollback()
+		return
+	}
+	if err := sqlTx.Commit(); err != nil {
+		j.err = fmt.Errorf("commit: %w", err)
+		return
+	}
+	s.committed()
+}
+
+// Savepoint statements of a batch, prepared with the others.
+const (
+	qSavepoint  = `SAVEPOINT job`
+	qRollbackTo = `ROLLBACK TO job`
+	qRelease    = `RELEASE job`
+)
+
+// execIn runs one of the prepared statements in sqlTx.
+func (s *Store) execIn(sqlTx *sql.Tx, q string) (sql.Result, error) {
+	bg := context.Background()
+	if st, ok := s.stmts[q]; ok {
+		return sqlTx.StmtContext(bg, st).ExecContext(bg)
+	}
+	return sqlTx.ExecContext(bg, q)
 }
 
 // runJob calls fn, turning a panic into a value to re-raise in the
