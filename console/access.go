@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -20,4 +21,12 @@ type ReadAccessGranter interface {
 	// RevokeReadAccess ends the grant now (patientID: the patient it was
 	// revoked from, for the audit log; "" for none).
 	RevokeReadAccess(ctx context.Context, grantID, patientID string) error
+}
+
+// AccessReporter fetches the authorisation report ("who has access, what
+// access, and the use of it") from the central for the signed-in user:
+// the central decides what she may see (her teams' part, or everything for
+// an administrator) and records the run. sync/client.Client implements it.
+type AccessReporter interface {
+	AccessReport(ctx context.Context, since time.Time) ([]domain.AccessLine, error)
 }

@@ -299,10 +299,10 @@ func TestKeyBindingsListsScreenKeysLast(t *testing.T) {
 		seen[b.Name] = true
 	}
 	var tail []string
-	for _, b := range bs[len(bs)-9:] {
+	for _, b := range bs[len(bs)-10:] {
 		tail = append(tail, b.Name)
 	}
-	want := []string{"SyncProblems", "SyncKeepMine", "SyncKeepTheirs", "Enrol", "EndedCourses", "Reevaluation", "EndCourse", "ConfirmForm", "BackToForm"}
+	want := []string{"SyncProblems", "SyncKeepMine", "SyncKeepTheirs", "Enrol", "EndedCourses", "AccessReport", "Reevaluation", "EndCourse", "ConfirmForm", "BackToForm"}
 	if !slices.Equal(tail, want) {
 		t.Errorf("last bindings %v, want %v", tail, want)
 	}

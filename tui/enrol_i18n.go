@@ -20,16 +20,19 @@ type courseTexts struct {
 	Reminders                                            string
 
 	// Re-evaluation, end and the ended courses.
-	KeyReeval, KeyEnd, KeyEnded                     string
-	ReevalTitle, Outcome, Next, Note                string
-	OutcomeName                                     map[domain.ReevalOutcome]string
-	ReevalDone, ReevalChangeDone                    string
-	EndTitle, Reason, EndDate, After, EndNote       string
-	ReasonName                                      map[domain.EndReason]string
-	AfterGP, AfterClinic, CloseOpen, ProbOpen       string
-	Ended, ClosedNote, EndedTitle, NoEnded, EndedOn string
-	PhaseEnded                                      string
-	WhatEnrol                                       string // sync problems: "Oprettelse af borger '%s'"
+	KeyReeval, KeyEnd, KeyEnded string
+	// The access report (U on the worklist).
+	KeyAccessReport, ReportTitle, ReportHead, ReportUnused, ReportNone, ReportLoading string
+	ReportOutside                                                                     string // %d look-ups outside her teams
+	ReevalTitle, Outcome, Next, Note                                                  string
+	OutcomeName                                                                       map[domain.ReevalOutcome]string
+	ReevalDone, ReevalChangeDone                                                      string
+	EndTitle, Reason, EndDate, After, EndNote                                         string
+	ReasonName                                                                        map[domain.EndReason]string
+	AfterGP, AfterClinic, CloseOpen, ProbOpen                                         string
+	Ended, ClosedNote, EndedTitle, NoEnded, EndedOn                                   string
+	PhaseEnded                                                                        string
+	WhatEnrol                                                                         string // sync problems: "Oprettelse af borger '%s'"
 }
 
 var courseDa = courseTexts{
@@ -51,7 +54,11 @@ var courseDa = courseTexts{
 	FlagReevalOverdue: "revurdering %d d over tid", FlagNotSeen: "ikke set i %d dage",
 	FlagFailing: "mangler målinger %d af %d dage", Reminders: "Forløb",
 	KeyReeval: "revurdering", KeyEnd: "afslut forløb", KeyEnded: "afsluttede forløb",
-	ReevalTitle: "Revurdering af %s", Outcome: "Udfald", Next: "Næste revurdering", Note: "Notat",
+	KeyAccessReport: "adgangsrapport", ReportTitle: "Adgangsrapport · seneste halve år (fra centralen)",
+	ReportHead:   "Bruger · rolle · opslag · borgere · seneste opslag · se-adgang",
+	ReportUnused: "UBRUGT", ReportNone: "Ingen brugere i rapporten.", ReportLoading: "Henter adgangsrapporten …",
+	ReportOutside: "%d uden for egne teams",
+	ReevalTitle:   "Revurdering af %s", Outcome: "Udfald", Next: "Næste revurdering", Note: "Notat",
 	OutcomeName: map[domain.ReevalOutcome]string{domain.ReevalContinue: "fortsæt", domain.ReevalChange: "ændr måleregime",
 		domain.ReevalEnd: "afslut forløb"},
 	ReevalDone: "Revurdering registreret", ReevalChangeDone: "Revurdering registreret: ret måleregimet",
@@ -86,7 +93,11 @@ var courseEn = courseTexts{
 	FlagReevalOverdue: "re-evaluation %d d overdue", FlagNotSeen: "not seen for %d days",
 	FlagFailing: "missing measurements %d of %d days", Reminders: "Course",
 	KeyReeval: "re-evaluation", KeyEnd: "end course", KeyEnded: "ended courses",
-	ReevalTitle: "Re-evaluation of %s", Outcome: "Outcome", Next: "Next re-evaluation", Note: "Note",
+	KeyAccessReport: "access report", ReportTitle: "Access report · last half year (from the central)",
+	ReportHead:   "User · role · look-ups · patients · last look-up · se-adgang",
+	ReportUnused: "UNUSED", ReportNone: "No users in the report.", ReportLoading: "Fetching the access report …",
+	ReportOutside: "%d outside own teams",
+	ReevalTitle:   "Re-evaluation of %s", Outcome: "Outcome", Next: "Next re-evaluation", Note: "Note",
 	OutcomeName: map[domain.ReevalOutcome]string{domain.ReevalContinue: "continue", domain.ReevalChange: "change the regime",
 		domain.ReevalEnd: "end the course"},
 	ReevalDone: "Re-evaluation recorded", ReevalChangeDone: "Re-evaluation recorded: change the regime",

@@ -35,6 +35,8 @@ type screenKeys struct {
 	SyncKeepMine, SyncKeepTheirs key.Binding
 	// Enrol and EndedCourses are the worklist's course keys.
 	Enrol, EndedCourses key.Binding
+	// AccessReport opens the central's access report (with a Reporter).
+	AccessReport key.Binding
 	// Reevaluation and EndCourse are the patient view's course keys.
 	Reevaluation, EndCourse key.Binding
 	// ConfirmForm sends a short form with enter (ctrl+s works too).
@@ -103,6 +105,7 @@ func newKeyMap(t *texts, lang string) keyMap {
 			SyncKeepTheirs: b([]string{"t"}, "t", sync.KeepTheirs),
 			Enrol:          b([]string{"n"}, "n", t.Course.KeyEnrol),
 			EndedCourses:   b([]string{"F"}, "F", t.Course.KeyEnded),
+			AccessReport:   b([]string{"U"}, "U", t.Course.KeyAccessReport),
 			Reevaluation:   b([]string{"R"}, "R", t.Course.KeyReeval),
 			EndCourse:      b([]string{"A"}, "A", t.Course.KeyEnd),
 			ConfirmForm:    b([]string{"enter", "ctrl+s"}, "enter", t.Act.KeyConfirm),

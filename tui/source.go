@@ -32,6 +32,10 @@ type Options struct {
 	// Granter, when set (with Actions), lets a monitoring nurse grant and
 	// revoke se-adgang to the patient (in the responsibility form, t).
 	Granter console.ReadAccessGranter
+	// Reporter, when set, offers the access report of the central (U on
+	// the worklist: the half-yearly authorisation check for her teams);
+	// nil hides it.
+	Reporter console.AccessReporter
 	// Actions, when set, lets the nurse act (acknowledge, write, change the
 	// regime, transfer, add notes); nil is read-only access ("se-adgang").
 	Actions console.Actions

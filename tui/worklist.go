@@ -128,6 +128,8 @@ func (w *worklistScreen) Update(msg tea.Msg) (component, tea.Cmd) {
 		return w.enrolTeamsLoaded(msg)
 	case endedMsg:
 		return w.endedLoaded(msg)
+	case accessReportMsg:
+		return w.accessReportLoaded(msg)
 	case tea.KeyPressMsg:
 		return w.updateKey(msg)
 	}
@@ -330,6 +332,8 @@ func (w *worklistScreen) updateKey(msg tea.KeyPressMsg) (component, tea.Cmd) {
 		}
 	case w.opts.Course != nil && key.Matches(msg, k.EndedCourses):
 		cmd = w.startEnded()
+	case w.opts.Reporter != nil && key.Matches(msg, k.AccessReport):
+		cmd = w.startAccessReport()
 	case w.canEnrol() && key.Matches(msg, k.Enrol):
 		cmd = w.startEnrol()
 	case w.canAct() && key.Matches(msg, k.AckAll):
@@ -524,6 +528,9 @@ func (w *worklistScreen) helpKeys() ([]key.Binding, [][]key.Binding) {
 	}
 	if w.opts.Course != nil {
 		act = append(act, k.EndedCourses)
+	}
+	if w.opts.Reporter != nil {
+		act = append(act, k.AccessReport)
 	}
 	gen := []key.Binding{k.Help, k.Quit, k.ForceQuit}
 	if w.opts.SyncNow != nil {

@@ -47,6 +47,11 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 		opts.User, opts.UserName, opts.Team = d.identity.ID, d.identity.Name, teamNames(d.identity.Teams)
 		opts.ReadOnly = d.identity.ReadOnly()
 	}
+	if d.client != nil && !d.identity.ReadOnly() {
+		// The access report (U), from the configured central, which
+		// decides what she may see.
+		opts.Reporter = d.client
+	}
 	if d.mode == config.ModeCache || d.identity.ReadOnly() {
 		// A cache without a central, or a read-only user (se-adgang): no
 		// actions, no outbox.

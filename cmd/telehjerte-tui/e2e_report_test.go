@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// The access report from the console (`report access`) on the real
-// binaries: a nurse of the clinic gets her team's part (her colleagues,
+// The access report from the console (`report access`, and U on the
+// worklist) on the real binaries: a nurse of the clinic gets her team's part (her colleagues,
 // with her own look-ups from a sync round), the cover team's nurse gets
 // her own team's part and nothing of the clinic's patients; table and CSV
 // carry the same lines.
@@ -73,4 +73,19 @@ func TestE2EAccessReportFromTheConsole(t *testing.T) {
 	if _, errOut, err := runBinary(t, bin, nurse, "report", "access", "--since", "soon"); err == nil || !strings.Contains(errOut, "not a period") {
 		t.Errorf("a bad --since: %v %s", err, errOut)
 	}
+
+	// The same report on the console's screen (U on the worklist).
+	requireTmux(t)
+	con := startActConsole(t, c, actNurse, "0")
+	onlineWorklist(con)
+	con.send("U")
+	scr := con.waitFor("the access report on screen", func(s string) bool {
+		return strings.Contains(s, "Adgangsrapport") && strings.Contains(s, "prac-demo-nurse-2")
+	})
+	if strings.Contains(scr, actCoverNurse) {
+		t.Errorf("the cover team's nurse is in the clinic's report:\n%s", scr)
+	}
+	con.send("Escape")
+	con.waitFor("the worklist again", onWorklist)
+	con.quit()
 }

@@ -1,0 +1,85 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+)
+
+type fakeReporter struct {
+	lines []domain.AccessLine
+	err   error
+	since time.Time
+}
+
+func (f *fakeReporter) AccessReport(_ context.Context, since time.Time) ([]domain.AccessLine, error) {
+	f.since = since
+	return f.lines, f.err
+}
+
+// U on the worklist shows the central's access report for the last half
+// year: per user her look-ups, patients, last look-up, grants, look-ups
+// outside her teams and UBRUGT; esc closes it; a refusal is said in the
+// footer. Without a Reporter the key does nothing and is not offered.
+func TestAccessReportScreen(t *testing.T) {
+	rep := &fakeReporter{lines: []domain.AccessLine{
+		{User: "nurse-1", Name: "Karen Holm", Role: domain.RoleNurse, LookUps: 12, Patients: 4, LastLookUp: testNow.Add(-time.Hour)},
+		{User: "muni-1", Name: "Mette \x1b[31mKommune", Role: domain.RoleReadOnly, Grants: []domain.ReadGrant{{ID: "g1", To: testNow.AddDate(0, 2, 0)}},
+			Outside: []domain.OutsideLookUp{{Patient: "p1", Via: "se-adgang g1", Count: 2}}, LookUps: 2, Patients: 1},
+		{User: "nurse-2", Name: "Jens Berg", Role: domain.RoleNurse, Unused: true},
+	}}
+	opts := testOptions()
+	opts.Reporter = rep
+	m, _ := loaded(t, opts, 120, 30)
+	if !containsKey(keysNow(m), "U") {
+		t.Errorf("U is not offered on the worklist")
+	}
+	send(m, char('U'))
+	v := ansi.Strip(m.View().Content)
+	for _, want := range []string{"Adgangsrapport", "Karen Holm", "12", "Mette Kommune", "1 uden for egne teams", "Jens Berg", "UBRUGT"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the report lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(m.View().Content, "\x1b[31mKommune") {
+		t.Error("a raw control sequence from the central reached the screen")
+	}
+	if got := testNow.Sub(rep.since); got != accessReportPeriod {
+		t.Errorf("asked since %v before now, want half a year", got)
+	}
+	send(m, keyEsc)
+	if v := ansi.Strip(m.View().Content); strings.Contains(v, "Adgangsrapport") {
+		t.Errorf("esc did not close the report:\n%s", v)
+	}
+	rep.err = errors.New("403 Forbidden: the access report is for the members of a team and administrators")
+	send(m, char('U'))
+	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "403") || strings.Contains(v, "Adgangsrapport ·") {
+		t.Errorf("the refusal is not said:\n%s", v)
+	}
+
+	plain, _ := loaded(t, testOptions(), 120, 30)
+	send(plain, char('U'))
+	if strings.Contains(ansi.Strip(plain.View().Content), "Adgangsrapport") || containsKey(keysNow(plain), "U") {
+		t.Error("the report without a Reporter")
+	}
+}
+
+// containsKey reports whether the key map offers k.
+func containsKey(km help.KeyMap, k string) bool {
+	for _, g := range km.FullHelp() {
+		for _, b := range g {
+			if slices.Contains(b.Keys(), k) && b.Enabled() {
+				return true
+			}
+		}
+	}
+	return false
+}
