@@ -116,3 +116,32 @@ func TestTriageFollowsARegimeChange(t *testing.T) {
 		t.Fatalf("pulse 105 after the regime allows up to 110: %v, want green", got)
 	}
 }
+
+// A weight marked entered-in-error is no part of the weight trend: a later
+// weight is compared with the valid weights only.
+func TestWeightTrendLeavesOutVoidWeights(t *testing.T) {
+	e := newEnv(t)
+	v2 := testRegime("p1")
+	v2.Version = "2"
+	v2.EffectiveFrom = t0.Add(-48 * time.Hour)
+	v2.TrendRule = &domain.TrendRule{GainKg: 2, Days: 3, Color: domain.Yellow}
+	cp, srs := fhir.RegimeToFHIR(v2)
+	rs := []fhir.Resource{cp}
+	for _, sr := range srs {
+		rs = append(rs, sr)
+	}
+	e.clock.Set(t0.Add(time.Second))
+	if err := e.store.Put(context.Background(), rs...); err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Set(t0.Add(time.Minute))
+	r := e.want(e.do(http.MethodPost, "/Observation", tokPatient1, weightObs("p1", 79.0, t0.Add(-48*time.Hour), "")), http.StatusCreated)
+	wrong, _ := fhir.Decode[*fhir.Observation](r.body)
+	wrong.Status = "entered-in-error"
+	e.want(e.do(http.MethodPut, "/Observation/"+wrong.ID, tokNurseA, wrong), http.StatusOK)
+	r = e.want(e.do(http.MethodPost, "/Observation", tokPatient1, weightObs("p1", 81.0, t0, "")), http.StatusCreated)
+	o, _ := fhir.Decode[*fhir.Observation](r.body)
+	if got, _ := fhir.ColourOf(o.Interpretation); got != domain.Green {
+		t.Fatalf("81.0 kg after a void 79.0 kg: %v, want green (no valid earlier weight)", got)
+	}
+}

@@ -25,10 +25,11 @@ const qHistoryOf = `SELECT h.type, h.id, h.version_id, h.last_updated, r.patient
 		WHERE type = ?1 AND patient_id = ?2`
 
 // qReadingsSince lists the patient's readings taken at or after ?2 (unix
-// ms), through readings_by_patient.
+// ms) that are not void (entered-in-error or cancelled), through
+// readings_by_patient.
 const qReadingsSince = `SELECT r.type, r.id, r.version_id, r.last_updated, r.patient_id, r.json
 		FROM readings g JOIN resources r ON r.type = 'Observation' AND r.id = g.id
-		WHERE g.patient_id = ? AND g.taken_ms >= ?`
+		WHERE g.patient_id = ? AND g.taken_ms >= ? AND g.void = 0`
 
 // qSlotReadings lists the patient's readings that fill slots (not void),
 // taken at or after ?2 (unix ms), through readings_by_patient: all slot
