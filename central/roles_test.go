@@ -124,6 +124,26 @@ func TestReadOnlyGrantExpires(t *testing.T) {
 	}
 }
 
+// A team-wide grant ends at its end too: inside its period the grantee
+// sees every patient of the team, after
+// it none.
+func TestReadOnlyTeamGrantExpires(t *testing.T) {
+	e := rolesEnv(t)
+	to := inside.Add(24 * time.Hour)
+	g := domain.ReadGrant{Grantee: "municipal-n", Teams: []string{"team-a"}, From: inside, To: to, Reason: "kommunal opfølgning"}
+	e.want(e.do(http.MethodPost, "/CareTeam", tokNurseA, grantBody(g)), http.StatusCreated)
+	if ids := patientIDs(t, e, tokMunicipN); strings.Join(ids, ",") != "p1,p2" {
+		t.Fatalf("inside the team grant municipal-n sees %v, want p1,p2", ids)
+	}
+	e.clock.Set(to.Add(-time.Minute))
+	e.want(e.do(http.MethodGet, "/Patient/p1", tokMunicipN, nil), http.StatusOK)
+	e.clock.Set(to)
+	e.wantOutcome(e.do(http.MethodGet, "/Patient/p1", tokMunicipN, nil), http.StatusNotFound)
+	if ids := patientIDs(t, e, tokMunicipN); strings.Join(ids, ",") != "p2" {
+		t.Errorf("after the team grant's end municipal-n sees %v, want p2 (her own grant)", ids)
+	}
+}
+
 // $whoami says who a token belongs to, with role and teams, and records
 // the login.
 func TestWhoAmI(t *testing.T) {
