@@ -125,8 +125,8 @@ func TestReadOnlyGrantExpires(t *testing.T) {
 }
 
 // A team-wide grant ends at its end too: inside its period the grantee
-// sees every patient of the team, after
-// it none.
+// sees every patient of the team, after it none but those of her own
+// grants.
 func TestReadOnlyTeamGrantExpires(t *testing.T) {
 	e := rolesEnv(t)
 	to := inside.Add(24 * time.Hour)
