@@ -121,6 +121,10 @@ type Store struct {
 	}
 	// rdb is the read pool: look-ups that write nothing, and checkpoints.
 	rdb *sql.DB
+	// path is the database file; walLimit the size of its write-ahead
+	// log past which the writer checkpoints it itself (writer.go).
+	path     string
+	walLimit int64
 	// The writer (writer.go): jobs waiting for the write connection.
 	jobs       chan *job
 	queued     atomic.Int32 // jobs waiting to be taken
@@ -163,7 +167,7 @@ func OpenStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 		db.Close()
 		return nil, err
 	}
-	st := &Store{db: db, now: now}
+	st := &Store{db: db, now: now, path: path, walLimit: defaultWALLimit}
 	if err := st.upgrade(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("upgrade %s: %w", path, err)
@@ -210,6 +214,9 @@ func openPool(path string, write bool) (*sql.DB, error) {
 		// the commit and keeps the hot index pages in memory.
 		q.Add("_pragma", "cache_size(-65536)")
 		q.Add("_pragma", "wal_autocheckpoint(0)")
+		// A log that grew under a long burst is cut back to this size
+		// once it starts over.
+		q.Add("_pragma", fmt.Sprintf("journal_size_limit(%d)", defaultWALLimit))
 		q.Add("_txlock", "immediate")
 	} else {
 		q.Add("_pragma", "query_only(1)")

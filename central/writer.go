@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 )
 
 // The writer owns the write connection. Every inTx call becomes a job; the
@@ -65,7 +66,27 @@ func (s *Store) writer() {
 		for _, j := range batch {
 			close(j.done)
 		}
+		s.boundWAL()
 	}
+}
+
+// defaultWALLimit is the write-ahead log size past which the writer
+// checkpoints between two batches.
+const defaultWALLimit = 64 << 20
+
+// boundWAL checkpoints the log on the write connection when it has grown
+// past walLimit. The background checkpointer copies pages while writes go
+// on, but under a sustained burst it never catches up with the last
+// frame, and the log only starts over once a checkpoint has copied all of
+// it: here, between two batches, no write is running, so the checkpoint
+// completes (most pages are already copied) and the next write starts the
+// log over.
+func (s *Store) boundWAL() {
+	fi, err := os.Stat(s.path + "-wal")
+	if err != nil || fi.Size() <= s.walLimit {
+		return
+	}
+	_, _ = s.db.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
 }
 
 // runBatch runs the jobs in one transaction and sets each one's result.

@@ -3,8 +3,11 @@ package central
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -153,5 +156,49 @@ func TestListOfIDsDoesNotWaitForTheWriter(t *testing.T) {
 		}
 	case <-time.After(time.Minute):
 		t.Fatal("a list of ids waited for the write connection")
+	}
+}
+
+// TestWALStaysBoundedUnderSustainedWrites: under writes that never pause,
+// the write-ahead log does not grow with the writes (it would, were it
+// checkpointed only beside them: such a checkpoint never reaches the last
+// frame, and the log starts over only after one that does).
+func TestWALStaysBoundedUnderSustainedWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "central.db")
+	st, err := OpenStore(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	const limit = 256 << 10
+	st.walLimit = limit
+	var mu sync.Mutex
+	var most int64
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 300 {
+				pr := &fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: fmt.Sprintf("p-%d-%d", w, i)},
+					Name: []fhir.HumanName{{Text: strings.Repeat("x", 2000)}}}
+				if err := st.Put(ctx, pr); err != nil {
+					t.Error(err)
+					return
+				}
+				if fi, err := os.Stat(path + "-wal"); err == nil {
+					mu.Lock()
+					most = max(most, fi.Size())
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	// 1,200 writes of more than 2 kB each: several MB of log if it never
+	// started over.
+	if most > 8*limit {
+		t.Fatalf("the write-ahead log reached %d bytes; its limit is %d", most, limit)
 	}
 }
