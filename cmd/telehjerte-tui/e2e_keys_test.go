@@ -51,6 +51,7 @@ var elsewhere = []struct{ test, screen, binding, key string }{
 	{"TestE2ESyncProblemsOnTheRealBinary", "sync problem", "SyncKeepTheirs", "t"},
 	{"TestE2ESyncProblemsOnTheRealBinary", "sync problems", "Open", "enter"},
 	{"TestE2ESyncProblemsOnTheRealBinary", "regime conflict", "BackToForm", "esc"},
+	{"TestE2EAccessReportFromTheConsole", "worklist", "AccessReport", "U"},
 }
 
 // keyGaps are bindings without an end-to-end step yet, each with why.
