@@ -42,6 +42,11 @@ func TestAccessReportScreen(t *testing.T) {
 	if !containsKey(keysNow(m), "U") {
 		t.Errorf("U is not offered on the worklist")
 	}
+	for _, b := range keysNow(m).ShortHelp() {
+		if slices.Contains(b.Keys(), "U") {
+			t.Error("U is in the footer, where it pushes the quit key out of a narrow terminal")
+		}
+	}
 	send(m, char('U'))
 	v := ansi.Strip(m.View().Content)
 	for _, want := range []string{"Adgangsrapport", "Karen Holm", "12", "Mette Kommune", "1 uden for egne teams", "Jens Berg", "UBRUGT"} {

@@ -529,10 +529,12 @@ func (w *worklistScreen) helpKeys() ([]key.Binding, [][]key.Binding) {
 	if w.opts.Course != nil {
 		act = append(act, k.EndedCourses)
 	}
-	if w.opts.Reporter != nil {
-		act = append(act, k.AccessReport)
-	}
 	gen := []key.Binding{k.Help, k.Quit, k.ForceQuit}
+	if w.opts.Reporter != nil {
+		// A twice-yearly task: in the help (?), not in the footer, where
+		// it would push the quit key out of a narrow terminal.
+		gen = append(gen, k.AccessReport)
+	}
 	if w.opts.SyncNow != nil {
 		gen = append(gen, k.SyncNow)
 	}
