@@ -349,6 +349,9 @@ func (tx *Tx) applyDecoded(r fhir.Resource, raw []byte, m Meta) error {
 		if err != nil {
 			return err
 		}
+		if q, err = tx.classifyPro(q); err != nil {
+			return err
+		}
 		return tx.PutQuestionnaire(q, m)
 	case *fhir.Task:
 		return tx.applyTask(v, m)
@@ -794,4 +797,28 @@ func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("cache: last sync %q: %w", v, err)
 	}
 	return time.UnixMilli(ms), nil
+}
+
+// classifyPro gives a questionnaire's answers the severities of the
+// patient's own rules (domain.ProRule) in the regime version in force when
+// she answered, as the reference central does on arrival: a server that
+// does not know the rules (any FHIR server without our triage) sends the
+// app's severities, and the nurse who set "this answer is red" must see it
+// red. An answer no rule names keeps the severity it came with. Pending
+// (unsent) regime versions do not count: the central has not got them.
+func (tx *Tx) classifyPro(q domain.ProResponse) (domain.ProResponse, error) {
+	versions, err := regimeHistory(tx.ctx, tx.tx, q.PatientID)
+	if err != nil {
+		return q, fmt.Errorf("regime of questionnaire %s: %w", q.ID, err)
+	}
+	central := versions[:0]
+	for _, r := range versions {
+		if !domain.IsPendingVersion(r.Version) {
+			central = append(central, r)
+		}
+	}
+	if r, ok := domain.RegimeAt(central, q.Taken); ok {
+		q = domain.ClassifyPro(q, r.ProRules)
+	}
+	return q, nil
 }
