@@ -395,7 +395,7 @@ func txBundle(t *testing.T, method, typ, id string, r fhir.Resource) *fhir.Bundl
 		Entry: []fhir.BundleEntry{{Resource: js, Request: &fhir.BundleEntryRequest{Method: method, URL: u}}}}
 }
 
-// The attacks of the probe (issue 8), each a row on a fresh central.
+// The attacks of the security probe, each a row on a fresh central.
 func TestAuthorisationIssueCases(t *testing.T) {
 	type tc struct {
 		name string
@@ -580,7 +580,7 @@ func TestAuthorisationIssueCases(t *testing.T) {
 				p := fhir.PatientToFHIR(domain.Patient{CPR: cpr, Name: "Ny", Synthetic: true})
 				return e.do(http.MethodPost, "/Patient", tok, p, "If-None-Exist", fhir.IdentifierQuery(p.Identifier[0]))
 			}
-			// Issue 12: a patient is enrolled once; the nurse is told who
+			// A patient is enrolled once; the nurse is told who
 			// holds a CPR number enrolled elsewhere (the team and its
 			// organisation), nothing else, and no second record is made.
 			// The If-None-Exist match itself never returns the hidden one.

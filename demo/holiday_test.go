@@ -9,7 +9,7 @@ import (
 )
 
 // The demo's planned holiday cover is named after the season it falls in:
-// a cover in December is not "Sommerferie" (issue 7).
+// a cover in December is not "Sommerferie".
 func TestCoverNamedForItsSeason(t *testing.T) {
 	loc, err := time.LoadLocation("Europe/Copenhagen")
 	if err != nil {

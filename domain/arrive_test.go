@@ -179,7 +179,7 @@ func TestMissingTasksFromEvaluation(t *testing.T) {
 }
 
 // Steps are information only unless the regime asks for review of them
-// (issue 7: step counts became to-dos that kept patients on the list).
+// (the defect: step counts became to-dos that kept patients on the list).
 func TestReviewNeeded(t *testing.T) {
 	at := time.Date(2026, 3, 10, 8, 0, 0, 0, time.UTC)
 	plain := domain.Regime{Version: "1", EffectiveFrom: at.AddDate(0, 0, -10), Thresholds: domain.DefaultThresholds(80)}

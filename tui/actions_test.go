@@ -440,7 +440,7 @@ func TestRegimeFormThresholdOutOfOrder(t *testing.T) {
 // Saving the regime form writes nothing the nurse did not change: a start
 // and re-evaluation stored with a time of day (as another server may hold
 // them) keep their exact instants when their days were left as they were
-// (issue 9: the write changed period.start beyond what the action changes).
+// (the defect: the write changed period.start beyond what the action changes).
 func TestRegimeFormKeepsUnchangedInstants(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")

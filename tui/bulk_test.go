@@ -10,8 +10,8 @@ import (
 )
 
 // X under a search acknowledges the green items of the patients the search
-// shows, and says so; not every green item of the clinic (issue 7, defect
-// 5: with 1 of 27 patients shown, X offered all 21 green patients).
+// shows, and says so; not every green item of the clinic (the defect:
+// with 1 of 27 patients shown, X offered all 21 green patients).
 func TestAckAllGreenFollowsSearch(t *testing.T) {
 	m, act := actingModel(t, 100, 30)
 	st := m.src.(*recordingSource).Store

@@ -56,7 +56,7 @@ func highlightedTask(t *testing.T, m *Model) string {
 }
 
 // The item x acts on is always the one highlighted on screen, whatever key
-// moved the pane (issue 7, defect 3: G scrolled the pane but left the
+// moved the pane (the defect: G scrolled the pane but left the
 // cursor on an old, hidden row, and x acknowledged that one).
 func TestTaskCursorFollowsEveryMovementKey(t *testing.T) {
 	m, act := actingModel(t, 80, 24)

@@ -17,7 +17,7 @@ func footer(m *Model) string {
 }
 
 // At 80×24 the footer keeps "? hjælp" (and quit or back) visible, dropping
-// less important keys instead (issue 7: the footer cut "? hjælp" off).
+// less important keys instead (the defect: the footer cut "? hjælp" off).
 func TestFooterKeepsHelpAt80(t *testing.T) {
 	m, _ := actingModel(t, 80, 24)
 	f := footer(m)
@@ -35,7 +35,7 @@ func TestFooterKeepsHelpAt80(t *testing.T) {
 	}
 }
 
-// "/" starts a new search; it does not append to the last one (issue 7).
+// "/" starts a new search; it does not append to the last one.
 func TestSlashStartsFreshSearch(t *testing.T) {
 	m, _ := loaded(t, testOptions(), 100, 30)
 	send(m, char('/'))
@@ -94,7 +94,7 @@ func TestHeaderTeamUserAndSingular(t *testing.T) {
 }
 
 // An error next to a field goes when the nurse changes the field; it does
-// not stay after the field is fixed (issue 7).
+// not stay after the field is fixed.
 func TestFieldErrorClearsWhenFixed(t *testing.T) {
 	m, _ := actingModel(t, 100, 30)
 	openPatient(t, m, "p-anna")

@@ -14,7 +14,7 @@ import (
 
 // The version history shows the clinic's calendar days in the console's
 // date format: a version from Copenhagen midnight on 10 March is
-// 10.03.2026, not 2026-03-09 (issue 7: dates one day early, in ISO form).
+// 10.03.2026, not 2026-03-09 (the defect: dates one day early, in ISO form).
 func TestHistoryDatesLocal(t *testing.T) {
 	m, _ := actingModel(t, 120, 40)
 	st := m.src.(*recordingSource).Store
@@ -62,7 +62,7 @@ func TestWorklistCoverDateLocal(t *testing.T) {
 }
 
 // An overlapping cover says which cover (team and period) and whose it
-// overlaps (issue 7: "overlapper en anden afløsning" said neither).
+// overlaps (the defect: "overlapper en anden afløsning" said neither).
 func TestCoverOverlapNamesTheCover(t *testing.T) {
 	m, act := actingModel(t, 140, 30)
 	openPatient(t, m, "p-bent") // covered by team B 05.03–14.03

@@ -13,7 +13,7 @@ import (
 
 // An important note too long for the header is cut there, keeping who
 // wrote it and pointing to the notes pane, which shows every note in full,
-// newest first (issue 7: the note could not be read in full).
+// newest first (the defect: the note could not be read in full).
 func TestNotesPaneShowsFullText(t *testing.T) {
 	m, _ := loaded(t, testOptions(), 80, 30)
 	long := "Borgeren er startet på ny vanddrivende behandling; ring til datteren Lise på 12345678 hvis vægten stiger mere end 1 kg, og aftal tid hos egen læge inden fredag. Husk at spørge ind til svimmelhed."

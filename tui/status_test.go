@@ -46,7 +46,7 @@ func statusModel(t *testing.T, src console.Source, lang string, w, h int, st fun
 }
 
 // Every connection state is shown distinctly, in words, with the age of
-// the data, in both languages (issue 7, defect 2's screen part: a refused
+// the data, in both languages (the defect: a refused
 // token showed "● online").
 func TestStatusBarStatesInWords(t *testing.T) {
 	src := newClinic(t)
@@ -119,7 +119,7 @@ func TestStatusBarPlural(t *testing.T) {
 }
 
 // While the first sync runs, the console says so with its progress and
-// never "no patients" or "0 borgere" (issue 7, defect 6); before any sync
+// never "no patients" or "0 borgere"; before any sync
 // succeeded it says there are no data yet, and why.
 func TestFirstSyncNeverSaysNoPatients(t *testing.T) {
 	src := emptyCache(t)

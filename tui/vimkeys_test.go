@@ -7,7 +7,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
-// j and k move the worklist cursor like ↓ and ↑ (issue 2), within the
+// j and k move the worklist cursor like ↓ and ↑, within the
 // rows, with and without actions; neither opens a dialog.
 func TestVimKeysMoveWorklistCursor(t *testing.T) {
 	ro, _ := loaded(t, testOptions(), 100, 30)

@@ -38,7 +38,7 @@ func putPatient(t *testing.T, src *recordingSource, id, name string, w float64) 
 
 // Names with emoji joined by zero-width joiners, combining marks and
 // extreme lengths do not shift the worklist's columns: every row's CPR
-// starts in the same column (issue 8, item 14).
+// starts in the same column.
 func TestWorklistColumnsWithHostileNames(t *testing.T) {
 	m, src := loaded(t, testOptions(), 120, 40)
 	putPatient(t, src, "p-zwj", "Familie 👨\u200d👩\u200d👧\u200d👦 Hansen", 90)
@@ -82,7 +82,7 @@ func TestPatientHeaderLongName(t *testing.T) {
 }
 
 // An absurd weight keeps its colour flag: -1e308 is shown with its symbol,
-// not cut off (issue 8, item 14).
+// not cut off.
 func TestAbsurdWeightKeepsFlag(t *testing.T) {
 	m, src := loaded(t, testOptions(), 120, 40)
 	putPatient(t, src, "p-absurd", "Absurd Vægt", -1e308)

@@ -25,8 +25,8 @@ func screenLine(t *testing.T, m *Model, s string) string {
 }
 
 // Each worklist cell shows the most severe open reading of its kind, marked
-// when more are open, and a red row always shows a red value (issue 7,
-// defect 4: a red weight followed by a yellow one showed only the yellow).
+// when more are open, and a red row always shows a red value (the defect:
+// a red weight followed by a yellow one showed only the yellow).
 func TestWorklistShowsWorstOpenReading(t *testing.T) {
 	m, _ := loaded(t, testOptions(), 120, 30)
 	st := m.src.(*recordingSource).Store

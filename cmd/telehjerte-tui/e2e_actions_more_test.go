@@ -1,7 +1,7 @@
 package main
 
 // End-to-end tests of writing a message, changing a threshold, planning
-// holiday cover and refusing bad input in the forms (issue 4), through the
+// holiday cover and refusing bad input in the forms, through the
 // real console in tmux against the real telehjerte-central (rig in
 // e2e_actions_rig_test.go).
 

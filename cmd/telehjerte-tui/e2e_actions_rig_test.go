@@ -1,6 +1,6 @@
 package main
 
-// The rig for the end-to-end tests of the nurse actions (issue 4): the real
+// The rig for the end-to-end tests of the nurse actions: the real
 // telehjerte-central (seeded, served on loopback, restartable with a moved
 // clock) and the real console in tmux syncing with it.
 

@@ -1,6 +1,6 @@
 package main
 
-// End-to-end tests of the nurse actions (issue 4): the real console in
+// End-to-end tests of the nurse actions: the real console in
 // tmux, syncing every second with the real telehjerte-central; each test
 // asserts on the screen and on the central (read over HTTP with the
 // nurse's token).

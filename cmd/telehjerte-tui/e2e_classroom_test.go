@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// Issue 13's proof on the real binaries: a classroom with 3 trainees; two
+// The classroom on the real binaries: a classroom with 3 trainees; two
 // trainees' consoles in tmux show ØVELSE and the session clock; trainee 1
 // acknowledges her red patient, trainee 2 does not; the instructor's view
 // shows 1 done and 1 not started; advancing the session clock a day makes

@@ -1,6 +1,6 @@
 package main
 
-// End-to-end proof of the patient's course (issue 12) with the real
+// End-to-end proof of the patient's course with the real
 // console in tmux against the real central.
 
 import (

@@ -1,7 +1,7 @@
 package main
 
 // Every key binding of the console, pressed on the real binary in tmux
-// against the real telehjerte-central (issue 7: the tests drove the tui
+// against the real telehjerte-central (the defect: the tests drove the tui
 // model with doubles and missed what the wired binary did). The journey
 // below is table-driven: each step names the screen, the binding(s) and the
 // key it exercises, what must change on the screen and, for keys that act,

@@ -1,6 +1,6 @@
 package main
 
-// End-to-end proof of the OAuth login (issue 9 item 7): the real
+// End-to-end proof of the OAuth login: the real
 // telehjerte-central with its OpenID Connect server on loopback, the
 // console's `login` (device authorization grant, approved on the central's
 // page), `sync --once` with the access token, a transparent refresh after

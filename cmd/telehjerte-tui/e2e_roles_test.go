@@ -13,7 +13,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/demo"
 )
 
-// The real binaries, issue 11's proof: a municipal nurse (read-only) whose
+// The real binaries: a municipal nurse (read-only) whose
 // token and se-adgang to one patient are made with `telehjerte-central
 // admin` logs in to the console; she sees only that patient, under
 // SE-ADGANG, and an action key only tells her why she cannot act; when the

@@ -1,6 +1,6 @@
 package main
 
-// Issue 7 item 2 on the real binary against the real central: a refused
+// On the real binary against the real central: a refused
 // token is not shown as online (it was "● online · aldrig synkroniseret"
 // for as long as one watched), and a console restarted with the central
 // down still says how old its data are.

@@ -1,6 +1,6 @@
 package main
 
-// Issue 7 item 1 on the real binary: a real 412 regime conflict from a
+// On the real binary: a real 412 regime conflict from a
 // direct FHIR write on the real telehjerte-central is counted on the
 // status bar, shown on the Synk-problemer screen (S) with both versions,
 // settled both ways (keep mine, keep the central's), and an

@@ -26,7 +26,7 @@ var (
 
 // In the real binary, G in the open items moves the cursor to the last item
 // and x acknowledges that highlighted item, and its confirmation names it
-// (issue 7, defect 3: G scrolled while x acknowledged an old, hidden row).
+// (the defect: G scrolled while x acknowledged an old, hidden row).
 func TestE2EEndKeyAcknowledgesTheHighlightedItem(t *testing.T) {
 	requireTmux(t)
 	c := newActCentral(t)
@@ -88,7 +88,7 @@ func TestE2EEndKeyAcknowledgesTheHighlightedItem(t *testing.T) {
 }
 
 // In the real binary, X under a search acknowledges the green items of the
-// patients the search shows only, and says so (issue 7, defect 5).
+// patients the search shows only, and says so.
 func TestE2EBulkAcknowledgementFollowsTheSearch(t *testing.T) {
 	requireTmux(t)
 	c := newActCentral(t)
@@ -146,7 +146,7 @@ func TestE2EBulkAcknowledgementFollowsTheSearch(t *testing.T) {
 
 // On a first start with a new cache, the real binary never claims there
 // are no patients while the first sync runs: every frame until the
-// patients are on screen is checked (issue 7, defect 6).
+// patients are on screen is checked.
 func TestE2EFirstSyncNeverSaysNoPatients(t *testing.T) {
 	requireTmux(t)
 	c := newActCentral(t)

@@ -1,6 +1,6 @@
 package main
 
-// Issue 9 item 1 against an independent server: changes queued offline to
+// Against an independent server: changes queued offline to
 // one resource are chained on the versionIds the server returns (opaque
 // UUIDs on Medplum), not on version arithmetic.
 

@@ -1,6 +1,6 @@
 package main
 
-// The interoperability suite (issue 9, Proof): the real console binary —
+// The interoperability suite: the real console binary —
 // `sync --once`, `worklist --format json`, and the console in tmux
 // acknowledging, messaging, editing a regime and planning cover — against
 // an independent FHIR R4 server (Medplum's FHIR router, in memory) and
@@ -10,7 +10,7 @@ package main
 // what the nurse did, once each, and nothing else changed.
 //
 // Assertions that need console fixes not landed yet are tied to their
-// issue 9 item (interopPending) and make the test skip, naming the item,
+// interop item (interopPending) and make the test skip, naming the item,
 // instead of fail.
 
 import (

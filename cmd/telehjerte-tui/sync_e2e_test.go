@@ -1,6 +1,6 @@
 package main
 
-// Binary-level proofs of the sync (issue 3): the real console binary's
+// Binary-level proofs of the sync: the real console binary's
 // `sync --once` against the real central (in this process, on loopback,
 // behind a fault-injecting proxy), killed with SIGKILL in the middle of a
 // push, and run again until a faulty network lets every action through.

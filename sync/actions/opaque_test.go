@@ -539,7 +539,7 @@ func TestUntriagedReadingIsClassifiedByTheConsole(t *testing.T) {
 }
 
 // An untriaged step count is information only: the console classifies it
-// but lists no item for it (issue 7: steps became to-dos).
+// but lists no item for it (the defect: steps became to-dos).
 func TestUntriagedStepsAreNoItem(t *testing.T) {
 	c := newOpaqueClinic(t)
 	ctx := context.Background()

@@ -338,7 +338,7 @@ func TestTwoStoresOnOneFile(t *testing.T) {
 
 // The worklist carries the most severe open reading of each kind, with the
 // number of open ones, not only the latest: a red weight followed by a
-// yellow one the same day stays visible as red (issue 7, defect 4).
+// yellow one the same day stays visible as red.
 func TestWorklistWorstOpenReading(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
