@@ -32,71 +32,13 @@ import (
 	"time"
 )
 
-// interopPending lists the issue 9 items whose console-side fixes have not
-// landed yet. An assertion tied to a pending item that fails makes its test
-// skip (naming the item) instead of fail; once the fix lands, delete the
-// item here and the assertion is strict. A pending assertion that already
-// holds is logged, as a reminder to delete the item.
-var interopPending = map[int]string{}
-
-// pendingChecks collects the failures of assertions tied to pending
-// issue 9 items within one test.
-type pendingChecks struct {
-	t      *testing.T
-	failed map[int][]string
-}
-
-func newPendingChecks(t *testing.T) *pendingChecks {
-	return &pendingChecks{t: t, failed: map[int][]string{}}
-}
-
-// check records an assertion for issue 9 item: ok false is an error when
-// the item is not pending, and remembered for the final skip when it is.
-func (p *pendingChecks) check(item int, ok bool, format string, args ...any) {
-	p.t.Helper()
-	msg := fmt.Sprintf(format, args...)
-	if _, pending := interopPending[item]; !pending {
-		if !ok {
-			p.t.Errorf("issue 9 item %d: %s", item, msg)
-		}
-		return
+// expect is one assertion of the suite: an error with its message when it
+// does not hold.
+func expect(t *testing.T, ok bool, format string, args ...any) {
+	t.Helper()
+	if !ok {
+		t.Errorf(format, args...)
 	}
-	if ok {
-		p.t.Logf("issue 9 item %d is marked pending but this check holds (%s): remove it from interopPending", item, firstLine(msg))
-		return
-	}
-	p.failed[item] = append(p.failed[item], msg)
-}
-
-// finish skips the test when assertions of pending items failed (and
-// nothing else did), naming the items.
-func (p *pendingChecks) finish() {
-	p.t.Helper()
-	if len(p.failed) == 0 {
-		return
-	}
-	var items []int
-	for i := range p.failed {
-		items = append(items, i)
-	}
-	sort.Ints(items)
-	var b strings.Builder
-	for _, i := range items {
-		fmt.Fprintf(&b, "needs issue 9 item %d (%s):\n", i, interopPending[i])
-		for _, m := range p.failed[i] {
-			fmt.Fprintf(&b, "  - %s\n", m)
-		}
-	}
-	if p.t.Failed() {
-		p.t.Log(b.String())
-		return
-	}
-	p.t.Skip(b.String())
-}
-
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
 }
 
 // Tokens of the suite's two nurses (the home team's and the covering
