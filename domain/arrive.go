@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // RegimeAt returns the regime version in force at t: the one with the latest
 // EffectiveFrom at or before t. versions may be in any order; of two versions
@@ -155,5 +158,22 @@ func ArriveWithTrend(m Measurement, versions []Regime, earlier []Reading) (Readi
 const ConsoleTriageWindow = 7 * 24 * time.Hour
 
 // ConsoleTriageID is the id of the worklist item the console makes for a
-// reading the central did not triage.
-func ConsoleTriageID(readingID string) string { return "console-" + readingID }
+// reading or questionnaire answer the central did not triage, from the
+// item's focus id (a reading's id, or QuestionnaireFocus of an answer's).
+func ConsoleTriageID(focusID string) string { return "console-" + focusID }
+
+// questionnaireFocusPrefix is how a server's review Task states its focus
+// on a questionnaire answer (a reference; a bare focus id is a reading).
+const questionnaireFocusPrefix = "QuestionnaireResponse/"
+
+// QuestionnaireFocus is the focus id of a review task about the
+// questionnaire answer id, as a server's Task states it:
+// "QuestionnaireResponse/<id>".
+func QuestionnaireFocus(id string) string { return questionnaireFocusPrefix + id }
+
+// QuestionnaireOfFocus is the questionnaire answer a review task's focus
+// names: the id in "QuestionnaireResponse/<id>", or a bare focus id as
+// ArriveQuestionnaire gives it (the caller tells it from a reading's).
+func QuestionnaireOfFocus(focusID string) string {
+	return strings.TrimPrefix(focusID, questionnaireFocusPrefix)
+}

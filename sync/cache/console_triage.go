@@ -17,6 +17,15 @@ import (
 // completed when an assessment of the reading arrives (another console
 // acknowledged it), and the colour becomes the central's when its triage
 // ClinicalImpression arrives.
+//
+// A questionnaire answer (QuestionnaireResponse) the central sends without
+// a review Task, triage or assessment gets the same local item when recent
+// (consoleQuestionnaire): focus domain.QuestionnaireFocus, as a server's
+// Task states it, coloured by its worst answer under the patient's own
+// answer rules (classifyPro). Its Task arriving later removes the item
+// (applyTask; a Task whose focus is the triage ClinicalImpression is linked
+// to the answer first), an assessment of the answer completes it
+// (applyImpression).
 
 // consoleTriage classifies a reading the Observation came without triage
 // for. task reports whether the console must list it as its own item.
@@ -70,6 +79,45 @@ VALUES (?, ?, ?, ?, ?, ?, 'ready', ?, 1) ON CONFLICT (id) DO UPDATE SET color = 
 	return nil
 }
 
+// consoleQuestionnaire lists a questionnaire answer the central made no
+// review Task for as the console's own item (kept, e.g. completed, if it is
+// there already; its colour follows the answers): when it was answered
+// within domain.ConsoleTriageWindow and no ClinicalImpression about it says
+// the central triaged it or someone assessed it.
+func (tx *Tx) consoleQuestionnaire(q domain.ProResponse) error {
+	if q.Taken.Before(tx.clock().Add(-domain.ConsoleTriageWindow)) {
+		return nil
+	}
+	focus := domain.QuestionnaireFocus(q.ID)
+	st, err := tx.stmt(`SELECT count(*) FROM tasks WHERE focus_id = ? AND by_console = 0 AND category = ?`)
+	if err != nil {
+		return err
+	}
+	var serverTask int
+	if err := st.QueryRowContext(tx.ctx, focus, string(domain.TaskMeasurement)).Scan(&serverTask); err != nil {
+		return fmt.Errorf("tasks of questionnaire %s: %w", q.ID, err)
+	}
+	if serverTask > 0 {
+		return nil
+	}
+	cis, err := tx.impressionsAbout(focus)
+	if err != nil {
+		return err
+	}
+	for _, ci := range cis {
+		if isCode(ci.Code, fhir.CodeMeasurementAssessment) || isCode(ci.Code, fhir.CodeTriagingResult) && !byConsole(ci) {
+			return nil
+		}
+	}
+	if _, err := tx.exec(`INSERT INTO tasks (id, patient_id, category, focus_id, color, implausible, status, created, by_console)
+VALUES (?, ?, ?, ?, ?, 0, 'ready', ?, 1) ON CONFLICT (id) DO UPDATE SET color = excluded.color`,
+		domain.ConsoleTriageID(focus), q.PatientID, string(domain.TaskMeasurement), focus, q.Color().String(),
+		ms(q.Taken)); err != nil {
+		return fmt.Errorf("console item for questionnaire %s: %w", q.ID, err)
+	}
+	return nil
+}
+
 // impressionColour is a triage ClinicalImpression's colour finding.
 func impressionColour(ci *fhir.ClinicalImpression) (domain.Color, bool) {
 	if ci == nil {
@@ -115,7 +163,7 @@ func (tx *Tx) applyConsoleTriage(ci *fhir.ClinicalImpression, obs string) error 
 		_, err = tx.exec(`UPDATE latest_readings SET color = ? WHERE observation_id = ?`, col.String(), obs)
 		return err
 	case isCode(ci.Code, fhir.CodeMeasurementAssessment):
-		if _, err := tx.exec(`UPDATE tasks SET status = 'completed' WHERE id = ? AND by_console = 1`, domain.ConsoleTriageID(obs)); err != nil {
+		if err := tx.completeConsoleItem(obs); err != nil {
 			return err
 		}
 		_, err := tx.exec(`UPDATE observations SET acknowledged = 1 WHERE id = ? AND EXISTS (
@@ -123,4 +171,11 @@ func (tx *Tx) applyConsoleTriage(ci *fhir.ClinicalImpression, obs string) error 
 		return err
 	}
 	return nil
+}
+
+// completeConsoleItem completes the console's own item about focus (a
+// reading's id or domain.QuestionnaireFocus): someone assessed it.
+func (tx *Tx) completeConsoleItem(focus string) error {
+	_, err := tx.exec(`UPDATE tasks SET status = 'completed' WHERE id = ? AND by_console = 1`, domain.ConsoleTriageID(focus))
+	return err
 }

@@ -35,12 +35,33 @@ func impressionReading(ci *fhir.ClinicalImpression) string {
 	return ""
 }
 
+// impressionQuestionnaire is the first QuestionnaireResponse a
+// ClinicalImpression's investigation points at ("" when none).
+func impressionQuestionnaire(ci *fhir.ClinicalImpression) string {
+	for _, inv := range ci.Investigation {
+		for i := range inv.Item {
+			if id, ok := fhir.RefID(&inv.Item[i], "QuestionnaireResponse"); ok {
+				return id
+			}
+		}
+	}
+	return ""
+}
+
 // applyImpression links what waits for this ClinicalImpression: Tasks
 // stored with it as focus (pulled before it) get its reading as focus, and
-// the reading of a completed one is acknowledged.
+// the reading of a completed one is acknowledged. One about a
+// questionnaire answer does the same for the answer (its console item
+// completed by an assessment, removed by a Task of the server's now linked
+// to it).
 func (tx *Tx) applyImpression(ci *fhir.ClinicalImpression) error {
 	obs := impressionReading(ci)
 	if obs == "" {
+		if qr := impressionQuestionnaire(ci); qr != "" {
+			if err := tx.applyQuestionnaireImpression(ci, domain.QuestionnaireFocus(qr)); err != nil {
+				return fmt.Errorf("ClinicalImpression %s: %w", ci.ID, err)
+			}
+		}
 		return nil
 	}
 	if err := tx.applyConsoleTriage(ci, obs); err != nil {
@@ -56,8 +77,66 @@ func (tx *Tx) applyImpression(ci *fhir.ClinicalImpression) error {
 	return nil
 }
 
+// applyQuestionnaireImpression is applyImpression of one about the
+// questionnaire answer focus (domain.QuestionnaireFocus).
+func (tx *Tx) applyQuestionnaireImpression(ci *fhir.ClinicalImpression, focus string) error {
+	if isCode(ci.Code, fhir.CodeMeasurementAssessment) {
+		if err := tx.completeConsoleItem(focus); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.exec(`UPDATE tasks SET focus_id = ? WHERE focus_id = ?`, focus, focusImpressionPrefix+ci.ID); err != nil {
+		return err
+	}
+	_, err := tx.exec(`DELETE FROM tasks WHERE id = ? AND by_console = 1 AND EXISTS (
+	SELECT 1 FROM tasks WHERE focus_id = ? AND by_console = 0 AND category = ?)`,
+		domain.ConsoleTriageID(focus), focus, string(domain.TaskMeasurement))
+	return err
+}
+
+// impressionsAbout are the cached ClinicalImpressions whose investigation
+// points at ref ("Type/id"; a reference may be absolute).
+func (tx *Tx) impressionsAbout(ref string) ([]*fhir.ClinicalImpression, error) {
+	st, err := tx.stmt(`SELECT DISTINCT r.id FROM sync_resources r, json_each(r.json, '$.investigation') inv,
+	json_each(inv.value, '$.item') item
+WHERE r.resource_type = 'ClinicalImpression'
+	AND (json_extract(item.value, '$.reference') = ?1 OR json_extract(item.value, '$.reference') LIKE '%/' || ?1)`)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	rows, err := st.QueryContext(tx.ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("impressions about %s: %w", ref, err)
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("impressions about %s: %w", ref, err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("impressions about %s: %w", ref, err)
+	}
+	var cis []*fhir.ClinicalImpression
+	for _, id := range ids {
+		ci, err := tx.impression(id)
+		if err != nil {
+			return nil, err
+		}
+		if ci != nil {
+			cis = append(cis, ci)
+		}
+	}
+	return cis, nil
+}
+
 // readingOfFocus is the Task focus the cache stores: a focus on a
-// ClinicalImpression the cache holds becomes that impression's reading;
+// ClinicalImpression the cache holds becomes that impression's reading (or
+// questionnaire answer, domain.QuestionnaireFocus);
 // anything else is kept as it is (an impression not pulled yet is linked
 // when it arrives, see applyImpression).
 func (tx *Tx) readingOfFocus(focus string) (string, error) {
@@ -71,6 +150,9 @@ func (tx *Tx) readingOfFocus(focus string) (string, error) {
 	}
 	if obs := impressionReading(ci); obs != "" {
 		return obs, nil
+	}
+	if qr := impressionQuestionnaire(ci); qr != "" {
+		return domain.QuestionnaireFocus(qr), nil
 	}
 	return focus, nil
 }

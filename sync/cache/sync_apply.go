@@ -352,7 +352,10 @@ func (tx *Tx) applyDecoded(r fhir.Resource, raw []byte, m Meta) error {
 		if q, err = tx.classifyPro(q); err != nil {
 			return err
 		}
-		return tx.PutQuestionnaire(q, m)
+		if err := tx.PutQuestionnaire(q, m); err != nil {
+			return err
+		}
+		return tx.consoleQuestionnaire(q)
 	case *fhir.Task:
 		return tx.applyTask(v, m)
 	case *fhir.Communication:
