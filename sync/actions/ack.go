@@ -196,14 +196,15 @@ func (s *Service) enqueueWithUUID(tx *cache.Tx, uuid string, at time.Time, label
 	return tx.Enqueue(cache.OutboxEntry{UUID: uuid, Created: at, Label: label, Op: outbox.CreateOp(typ, uuid), Payload: b})
 }
 
-// acknowledgeConsoleItem records the acknowledgement of a reading the
-// central did not triage (the console classified it; its worklist item is
-// the console's own, there is no Task on the central): in one transaction
-// the triage ClinicalImpression the central would have made (TriagingResult,
-// the console's colour, investigation → the reading, marked
-// classified-by console) and the assessment with previous → that triage. A
-// reading the console could not classify (no thresholds) gets the
-// assessment only.
+// acknowledgeConsoleItem records the acknowledgement of a reading or a
+// questionnaire answer the central did not triage (the console classified
+// it; its worklist item is the console's own, there is no Task on the
+// central): in one transaction the triage ClinicalImpression the central
+// would have made (TriagingResult, the console's colour, investigation →
+// the item's focus: the Observation, or the QuestionnaireResponse its
+// focus names, marked classified-by console) and the assessment with
+// previous → that triage. A reading the console could not classify (no
+// thresholds), or an answer without a severity, gets the assessment only.
 func (s *Service) acknowledgeConsoleItem(tx *cache.Tx, at time.Time, t domain.Task, note string) error {
 	atText := fhir.FormatInstant(at)
 	aUUID := s.newUUID()
@@ -226,7 +227,7 @@ func (s *Service) acknowledgeConsoleItem(tx *cache.Tx, at time.Time, t domain.Ta
 			Subject:    *fhir.Ref("Patient", t.PatientID),
 			Date:       atText,
 			Investigation: []fhir.ClinicalImpressionInvestigation{{
-				Code: fhir.CodeableConcept{Text: "measurement"}, Item: []fhir.Reference{*fhir.Ref("Observation", t.FocusID)}}},
+				Code: fhir.CodeableConcept{Text: "measurement"}, Item: []fhir.Reference{*focusRef(t.FocusID)}}},
 			Finding: []fhir.ClinicalImpressionFinding{{ItemCodeableConcept: &colour}},
 		}
 		raw, err := encode(triage)

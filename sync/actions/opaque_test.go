@@ -538,6 +538,97 @@ func TestUntriagedReadingIsClassifiedByTheConsole(t *testing.T) {
 	}
 }
 
+// No server-side triage, no alarm, for questionnaires: an answer with a red
+// reply posted to a server that makes no review Task for it is listed as
+// the console's own red item. Acknowledging it records on the server the
+// triage the server would have made and the assessment, both about the
+// QuestionnaireResponse (never an Observation of its id), creating no
+// Task; another console that pulls them sees the answer assessed.
+func TestUntriagedQuestionnaireIsAcknowledgedByTheConsole(t *testing.T) {
+	c := newOpaqueClinic(t)
+	ctx := context.Background()
+	s := c.srv
+	q := domain.ProResponse{PatientID: c.patient, Taken: c.now.Add(-time.Hour), Answers: []domain.ProAnswer{
+		{Question: "Er du mere forpustet end før?", Answer: "Ja", Severity: domain.Red},
+		{Question: "Hævede ben?", Answer: "Nej", Severity: domain.Green}}}
+	qr := s.seedJSON(fhir.ProToQuestionnaireResponse(q), nil)
+	focus := domain.QuestionnaireFocus(qr)
+	tasksBefore := len(s.all("Task"))
+
+	clock := func() time.Time { return c.now }
+	n := c.console(t, clock)
+	rows, err := n.store.Worklist(ctx, false)
+	if err != nil || len(rows) != 1 {
+		t.Fatalf("worklist = %+v, %v", rows, err)
+	}
+	if o := rows[0].Open; o.ByConsole != 1 || o.Red != 2 {
+		t.Errorf("open items = %+v; want the untriaged answer red and the console's (and the triaged 120 red)", o)
+	}
+	d, err := n.store.Patient(ctx, c.patient, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var item domain.Task
+	for _, ot := range d.OpenTasks {
+		if ot.FocusID == focus {
+			item = ot
+		}
+	}
+	if !item.ByConsole || item.Color != domain.Red {
+		t.Fatalf("the console's item for the questionnaire = %+v; open %+v", item, d.OpenTasks)
+	}
+
+	ack := domain.Acknowledgement{TaskIDs: []string{item.ID}, Scope: domain.AckScope{Kind: domain.AckOne, TaskID: item.ID},
+		Note: "ringet op", By: c.nurse.Name, At: c.now}
+	if res, err := n.act.Acknowledge(ctx, ack); err != nil || len(res.Acknowledged) != 1 {
+		t.Fatalf("acknowledge = %+v, %v", res, err)
+	}
+	if rep := n.sync(t); rep.Conflicts+rep.Failed != 0 || rep.Pushed != 1 {
+		t.Fatalf("round = %+v", rep)
+	}
+	if got := len(s.all("Task")); got != tasksBefore {
+		t.Errorf("Tasks on the server = %d, want %d (the console creates none)", got, tasksBefore)
+	}
+	var triageID string
+	var assessment map[string]any
+	for _, ci := range s.all("ClinicalImpression") {
+		if inv := str(ci["investigation"]); strings.Contains(inv, "Observation/") {
+			t.Errorf("a ClinicalImpression refers to an Observation: %v", ci)
+		} else if !strings.Contains(inv, "QuestionnaireResponse/"+qr) {
+			t.Errorf("a ClinicalImpression is not about the questionnaire: %v", ci)
+		}
+		switch {
+		case strings.Contains(str(ci["code"]), fhir.CodeTriagingResult):
+			if !strings.Contains(str(ci["extension"]), "console") || !strings.Contains(str(ci["finding"]), "red") {
+				t.Errorf("triage = %v", ci)
+			}
+			triageID = str(ci["id"])
+		case strings.Contains(str(ci["code"]), fhir.CodeMeasurementAssessment):
+			assessment = ci
+		}
+	}
+	if triageID == "" || assessment == nil || len(s.all("ClinicalImpression")) != 2 {
+		t.Fatalf("server ClinicalImpressions = %v", s.all("ClinicalImpression"))
+	}
+	if p, _ := assessment["previous"].(map[string]any); p["reference"] != "ClinicalImpression/"+triageID {
+		t.Errorf("assessment previous = %v, want the triage %s", assessment["previous"], triageID)
+	}
+	if _, ok := assessment["supportingInfo"]; ok {
+		t.Errorf("assessment refers to a Task: %v", assessment["supportingInfo"])
+	}
+	for _, con := range []*nurseConsole{n, c.console(t, clock)} {
+		d, err := con.store.Patient(ctx, c.patient, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ot := range d.OpenTasks {
+			if ot.FocusID == focus {
+				t.Errorf("the acknowledged questionnaire is still open: %+v", ot)
+			}
+		}
+	}
+}
+
 // An untriaged step count is information only: the console classifies it
 // but lists no item for it (the defect: steps became to-dos).
 func TestUntriagedStepsAreNoItem(t *testing.T) {
