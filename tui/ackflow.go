@@ -142,7 +142,7 @@ func (p *patientScreen) taskSubject(task domain.Task) string {
 		}
 	}
 	for _, q := range d.Questionnaires {
-		if q.ID == task.FocusID {
+		if q.ID == domain.QuestionnaireOfFocus(task.FocusID) {
 			return t.questionnaireText(q) + " (" + p.dateTime(q.Taken) + ")"
 		}
 	}

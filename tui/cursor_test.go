@@ -137,25 +137,33 @@ func TestAckConfirmationNamesWhat(t *testing.T) {
 }
 
 // A questionnaire item is named by the questionnaire's worst answer, in
-// the open-items pane and in the confirmation.
+// the open-items pane and in the confirmation, whether its focus is the
+// bare id (as domain.ArriveQuestionnaire gives it) or the reference a
+// server's Task states and the console's own item for an untriaged answer
+// uses ("QuestionnaireResponse/<id>"; before, such an item was shown as an
+// anonymous measurement).
 func TestQuestionnaireTaskNamed(t *testing.T) {
-	m, _ := actingModel(t, 120, 30)
-	st := m.src.(*recordingSource).Store
-	if err := st.Write(context.Background(), func(tx *cache.Tx) error {
-		return tx.PutTask(domain.Task{ID: "p-anna-q-task", PatientID: "p-anna", Category: domain.TaskMeasurement, FocusID: "q-anna-1", Color: domain.Red, Created: daysAgo(0, 7).Add(5 * time.Minute)}, meta)
-	}); err != nil {
-		t.Fatal(err)
-	}
-	openPatient(t, m, "p-anna")
-	send(m, char('5'), char('G'))
-	hl := highlightedTask(t, m)
-	if !strings.Contains(hl, "Spørgeskema !! Er du mere forpustet end før?: Ja, ved let aktivitet") {
-		t.Fatalf("questionnaire item: %q", hl)
-	}
-	send(m, char('x'))
-	fd := m.dialog.(formDialog)
-	if !strings.Contains(fd.title, "Spørgeskema !! Er du mere forpustet end før?: Ja, ved let aktivitet (tir 10.03 07:05)") {
-		t.Fatalf("confirm: %q", fd.title)
+	for _, focus := range []string{"q-anna-1", domain.QuestionnaireFocus("q-anna-1")} {
+		t.Run(focus, func(t *testing.T) {
+			m, _ := actingModel(t, 120, 30)
+			st := m.src.(*recordingSource).Store
+			if err := st.Write(context.Background(), func(tx *cache.Tx) error {
+				return tx.PutTask(domain.Task{ID: "p-anna-q-task", PatientID: "p-anna", Category: domain.TaskMeasurement, FocusID: focus, Color: domain.Red, Created: daysAgo(0, 7).Add(5 * time.Minute)}, meta)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			openPatient(t, m, "p-anna")
+			send(m, char('5'), char('G'))
+			hl := highlightedTask(t, m)
+			if !strings.Contains(hl, "Spørgeskema !! Er du mere forpustet end før?: Ja, ved let aktivitet") {
+				t.Fatalf("questionnaire item: %q", hl)
+			}
+			send(m, char('x'))
+			fd := m.dialog.(formDialog)
+			if !strings.Contains(fd.title, "Spørgeskema !! Er du mere forpustet end før?: Ja, ved let aktivitet (tir 10.03 07:05)") {
+				t.Fatalf("confirm: %q", fd.title)
+			}
+		})
 	}
 }
 

@@ -266,7 +266,7 @@ func (p *patientScreen) taskLines() []string {
 				if r.Implausible != "" {
 					parts = append(parts, t.Implausible)
 				}
-			} else if q, ok := questionnaires[task.FocusID]; ok {
+			} else if q, ok := questionnaires[domain.QuestionnaireOfFocus(task.FocusID)]; ok {
 				// Named by the questionnaire and its worst answer, not
 				// as an anonymous measurement.
 				parts = []string{t.questionnaireText(q)}
