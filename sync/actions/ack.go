@@ -204,7 +204,9 @@ func (s *Service) enqueueWithUUID(tx *cache.Tx, uuid string, at time.Time, label
 // the item's focus: the Observation, or the QuestionnaireResponse its
 // focus names, marked classified-by console) and the assessment with
 // previous → that triage. A reading the console could not classify (no
-// thresholds), or an answer without a severity, gets the assessment only.
+// thresholds), or an answer without a severity, gets the assessment only;
+// so does an item the server has triaged after all (without a Task), its
+// previous → the server's triage.
 func (s *Service) acknowledgeConsoleItem(tx *cache.Tx, at time.Time, t domain.Task, note string) error {
 	atText := fhir.FormatInstant(at)
 	aUUID := s.newUUID()
@@ -214,7 +216,20 @@ func (s *Service) acknowledgeConsoleItem(tx *cache.Tx, at time.Time, t domain.Ta
 	}
 	assess.SupportingInfo = nil
 	var changes []outbox.Change
-	if t.Color != domain.Unclassified {
+	focus := focusRef(t.FocusID)
+	if focus == nil {
+		return fmt.Errorf("the console's item %s has no focus", t.ID)
+	}
+	serverTriage, triaged, err := tx.ServerTriageOf(focus.Reference)
+	if err != nil {
+		return err
+	}
+	switch {
+	case triaged:
+		// The server triaged it after all (it made no Task): the
+		// assessment refers to that triage, and the console adds none.
+		assess.Previous = fhir.Ref("ClinicalImpression", serverTriage)
+	case t.Color != domain.Unclassified:
 		tUUID := s.newUUID()
 		code := fhir.Concept(fhir.SystemClinicalImpCode, fhir.CodeTriagingResult, "")
 		colour := fhir.ColourConcept(t.Color)
@@ -227,7 +242,7 @@ func (s *Service) acknowledgeConsoleItem(tx *cache.Tx, at time.Time, t domain.Ta
 			Subject:    *fhir.Ref("Patient", t.PatientID),
 			Date:       atText,
 			Investigation: []fhir.ClinicalImpressionInvestigation{{
-				Code: fhir.CodeableConcept{Text: "measurement"}, Item: []fhir.Reference{*focusRef(t.FocusID)}}},
+				Code: fhir.CodeableConcept{Text: "measurement"}, Item: []fhir.Reference{*focus}}},
 			Finding: []fhir.ClinicalImpressionFinding{{ItemCodeableConcept: &colour}},
 		}
 		raw, err := encode(triage)

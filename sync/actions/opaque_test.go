@@ -629,6 +629,61 @@ func TestUntriagedQuestionnaireIsAcknowledgedByTheConsole(t *testing.T) {
 	}
 }
 
+// A server that triages a questionnaire (its triage ClinicalImpression)
+// but makes no review Task for it: the console's item stays, and
+// acknowledging it records the assessment with previous → the server's
+// triage, adding no triage of the console's beside it.
+func TestQuestionnaireTriagedButNoTaskIsAcknowledgedOnTheServersTriage(t *testing.T) {
+	c := newOpaqueClinic(t)
+	ctx := context.Background()
+	s := c.srv
+	q := domain.ProResponse{PatientID: c.patient, Taken: c.now.Add(-time.Hour), Answers: []domain.ProAnswer{
+		{Question: "Er du mere forpustet end før?", Answer: "Ja", Severity: domain.Red}}}
+	qr := s.seedJSON(fhir.ProToQuestionnaireResponse(q), nil)
+	focus := domain.QuestionnaireFocus(qr)
+	triage := triageImpression(c.patient, "", domain.Red)
+	triage.Investigation[0].Item = []fhir.Reference{*fhir.Ref("QuestionnaireResponse", qr)}
+	serverTriage := s.seedJSON(triage, nil)
+
+	n := c.console(t, func() time.Time { return c.now })
+	d, err := n.store.Patient(ctx, c.patient, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var item domain.Task
+	for _, ot := range d.OpenTasks {
+		if ot.FocusID == focus {
+			item = ot
+		}
+	}
+	if !item.ByConsole || item.Color != domain.Red {
+		t.Fatalf("the console's item for the triaged questionnaire without a Task = %+v", item)
+	}
+	ack := domain.Acknowledgement{TaskIDs: []string{item.ID}, Scope: domain.AckScope{Kind: domain.AckOne, TaskID: item.ID},
+		By: c.nurse.Name, At: c.now}
+	if _, err := n.act.Acknowledge(ctx, ack); err != nil {
+		t.Fatal(err)
+	}
+	if rep := n.sync(t); rep.Conflicts+rep.Failed != 0 || rep.Pushed != 1 {
+		t.Fatalf("round = %+v", rep)
+	}
+	cis := s.all("ClinicalImpression")
+	if len(cis) != 2 {
+		t.Fatalf("server ClinicalImpressions = %v, want the server's triage and the assessment", cis)
+	}
+	for _, ci := range cis {
+		if str(ci["id"]) == serverTriage {
+			continue
+		}
+		if !strings.Contains(str(ci["code"]), fhir.CodeMeasurementAssessment) || !strings.Contains(str(ci["investigation"]), focus) {
+			t.Errorf("the console sent %v", ci)
+		}
+		if p, _ := ci["previous"].(map[string]any); p["reference"] != "ClinicalImpression/"+serverTriage {
+			t.Errorf("assessment previous = %v, want the server's triage %s", ci["previous"], serverTriage)
+		}
+	}
+}
+
 // An untriaged step count is information only: the console classifies it
 // but lists no item for it (the defect: steps became to-dos).
 func TestUntriagedStepsAreNoItem(t *testing.T) {

@@ -19,7 +19,7 @@ import (
 // ClinicalImpression arrives.
 //
 // A questionnaire answer (QuestionnaireResponse) the central sends without
-// a review Task, triage or assessment gets the same local item when recent
+// a review Task or assessment gets the same local item when recent
 // (consoleQuestionnaire): focus domain.QuestionnaireFocus, as a server's
 // Task states it, coloured by its worst answer under the patient's own
 // answer rules (classifyPro). Its Task arriving later removes the item
@@ -82,8 +82,11 @@ VALUES (?, ?, ?, ?, ?, ?, 'ready', ?, 1) ON CONFLICT (id) DO UPDATE SET color = 
 // consoleQuestionnaire lists a questionnaire answer the central made no
 // review Task for as the console's own item (kept, e.g. completed, if it is
 // there already; its colour follows the answers): when it was answered
-// within domain.ConsoleTriageWindow and no ClinicalImpression about it says
-// the central triaged it or someone assessed it.
+// within domain.ConsoleTriageWindow and no one has assessed it. A triage
+// of the server's without a Task does not keep it off the worklist (the
+// answer is pulled before its ClinicalImpressions, so whether the item is
+// listed would otherwise depend on the order they arrived in);
+// acknowledging it then refers to that triage (sync/actions).
 func (tx *Tx) consoleQuestionnaire(q domain.ProResponse) error {
 	if q.Taken.Before(tx.clock().Add(-domain.ConsoleTriageWindow)) {
 		return nil
@@ -105,7 +108,7 @@ func (tx *Tx) consoleQuestionnaire(q domain.ProResponse) error {
 		return err
 	}
 	for _, ci := range cis {
-		if isCode(ci.Code, fhir.CodeMeasurementAssessment) || isCode(ci.Code, fhir.CodeTriagingResult) && !byConsole(ci) {
+		if isCode(ci.Code, fhir.CodeMeasurementAssessment) {
 			return nil
 		}
 	}
@@ -178,4 +181,21 @@ func (tx *Tx) applyConsoleTriage(ci *fhir.ClinicalImpression, obs string) error 
 func (tx *Tx) completeConsoleItem(focus string) error {
 	_, err := tx.exec(`UPDATE tasks SET status = 'completed' WHERE id = ? AND by_console = 1`, domain.ConsoleTriageID(focus))
 	return err
+}
+
+// ServerTriageOf returns the id of a triage ClinicalImpression the server
+// made (not classified-by console) about ref ("Observation/<id>",
+// "QuestionnaireResponse/<id>"), as pulled; ok is false when the cache has
+// none.
+func (tx *Tx) ServerTriageOf(ref string) (id string, ok bool, err error) {
+	cis, err := tx.impressionsAbout(ref)
+	if err != nil {
+		return "", false, err
+	}
+	for _, ci := range cis {
+		if isCode(ci.Code, fhir.CodeTriagingResult) && !byConsole(ci) {
+			return ci.ID, true, nil
+		}
+	}
+	return "", false, nil
 }

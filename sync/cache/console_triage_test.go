@@ -194,4 +194,15 @@ func TestUntriagedQuestionnaireIsTheConsolesItem(t *testing.T) {
 	if tk, ok := openItems()[domain.QuestionnaireFocus("q2")]; ok {
 		t.Errorf("questionnaire q2 reopened by a new version: %+v", tk)
 	}
+	// A triage of the server's without a Task keeps no answer off the
+	// worklist, whichever arrives first (here the triage).
+	applyJSON(t, s, &fhir.ClinicalImpression{Base: fhir.Base{ResourceType: "ClinicalImpression", ID: "ci-q4"}, Status: "completed",
+		Code: &code, Subject: *fhir.Ref("Patient", "p1"),
+		Investigation: []fhir.ClinicalImpressionInvestigation{{Code: fhir.CodeableConcept{Text: "questionnaire"},
+			Item: []fhir.Reference{*fhir.Ref("QuestionnaireResponse", "q4")}}},
+		Finding: []fhir.ClinicalImpressionFinding{{ItemCodeableConcept: &red}}})
+	applyJSON(t, s, fhir.ProToQuestionnaireResponse(domain.ProResponse{ID: "q4", PatientID: "p1", Taken: now.Add(-4 * time.Hour), Answers: answers}))
+	if tk := openItems()[domain.QuestionnaireFocus("q4")]; !tk.ByConsole || tk.Color != domain.Red {
+		t.Errorf("the console's item for q4, triaged by the server without a Task = %+v", tk)
+	}
 }
