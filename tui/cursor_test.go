@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -141,14 +142,19 @@ func TestAckConfirmationNamesWhat(t *testing.T) {
 // bare id (as domain.ArriveQuestionnaire gives it) or the reference a
 // server's Task states and the console's own item for an untriaged answer
 // uses ("QuestionnaireResponse/<id>"; before, such an item was shown as an
-// anonymous measurement).
+// anonymous measurement). The console's own item says the central did not
+// triage the answers (not "the measurement").
 func TestQuestionnaireTaskNamed(t *testing.T) {
-	for _, focus := range []string{"q-anna-1", domain.QuestionnaireFocus("q-anna-1")} {
-		t.Run(focus, func(t *testing.T) {
-			m, _ := actingModel(t, 120, 30)
+	for _, tc := range []struct {
+		focus     string
+		byConsole bool
+	}{{"q-anna-1", false}, {domain.QuestionnaireFocus("q-anna-1"), false}, {domain.QuestionnaireFocus("q-anna-1"), true}} {
+		t.Run(fmt.Sprintf("%s/%v", tc.focus, tc.byConsole), func(t *testing.T) {
+			m, _ := actingModel(t, 200, 30)
 			st := m.src.(*recordingSource).Store
 			if err := st.Write(context.Background(), func(tx *cache.Tx) error {
-				return tx.PutTask(domain.Task{ID: "p-anna-q-task", PatientID: "p-anna", Category: domain.TaskMeasurement, FocusID: focus, Color: domain.Red, Created: daysAgo(0, 7).Add(5 * time.Minute)}, meta)
+				return tx.PutTask(domain.Task{ID: "p-anna-q-task", PatientID: "p-anna", Category: domain.TaskMeasurement, FocusID: tc.focus, Color: domain.Red,
+					Created: daysAgo(0, 7).Add(5 * time.Minute), ByConsole: tc.byConsole}, meta)
 			}); err != nil {
 				t.Fatal(err)
 			}
@@ -157,6 +163,9 @@ func TestQuestionnaireTaskNamed(t *testing.T) {
 			hl := highlightedTask(t, m)
 			if !strings.Contains(hl, "Spørgeskema !! Er du mere forpustet end før?: Ja, ved let aktivitet") {
 				t.Fatalf("questionnaire item: %q", hl)
+			}
+			if note := "centralen har ikke triageret besvarelsen"; tc.byConsole != strings.Contains(hl, note) || strings.Contains(hl, "målingen") {
+				t.Fatalf("questionnaire item: %q; want the note %q only on the console's own item", hl, note)
 			}
 			send(m, char('x'))
 			fd := m.dialog.(formDialog)

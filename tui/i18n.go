@@ -40,9 +40,11 @@ type texts struct {
 	New, Missing, Messages        func(n int) string
 	NewAbbr, MissingAbbr, MsgAbbr string // suffixes: "3n"
 	// ByConsole counts open readings the console classified itself (the
-	// central sent no triage); ByConsoleNote marks such an item.
+	// central sent no triage); ByConsoleNote marks such an item,
+	// ByConsoleNoteAnswers such a questionnaire answer.
 	ByConsole                       func(n int) string
 	ByConsoleAbbr, ByConsoleNote    string
+	ByConsoleNoteAnswers            string
 	Minutes, Hours, Days            string // unit suffixes: "2 t"
 	Covering                        string // "covering for %s"
 	CoverShort                      string // "cover", in the worklist's team column
@@ -222,7 +224,8 @@ func danishTexts() *texts {
 		NewAbbr: "n", MissingAbbr: "m", MsgAbbr: "✉",
 		ByConsole:     plural("klassificeret af konsollen", "klassificeret af konsollen"),
 		ByConsoleAbbr: "k", ByConsoleNote: "klassificeret af konsollen – centralen har ikke triageret målingen",
-		Minutes: "min", Hours: "t", Days: "d",
+		ByConsoleNoteAnswers: "klassificeret af konsollen – centralen har ikke triageret besvarelsen",
+		Minutes:              "min", Hours: "t", Days: "d",
 		Covering:     "dækker for %s",
 		CoverShort:   "afløsning",
 		Weekdays:     [7]string{"søn", "man", "tir", "ons", "tor", "fre", "lør"},
@@ -474,7 +477,8 @@ func englishTexts() *texts {
 		NewAbbr: "n", MissingAbbr: "m", MsgAbbr: "✉",
 		ByConsole:     plural("classified by the console", "classified by the console"),
 		ByConsoleAbbr: "c", ByConsoleNote: "classified by the console – the central did not triage the reading",
-		Minutes: "min", Hours: "h", Days: "d",
+		ByConsoleNoteAnswers: "classified by the console – the central did not triage the answers",
+		Minutes:              "min", Hours: "h", Days: "d",
 		Covering:     "covering for %s",
 		CoverShort:   "cover",
 		Weekdays:     [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},

@@ -253,6 +253,7 @@ func (p *patientScreen) taskLines() []string {
 	for i, task := range d.OpenTasks {
 		sym, c := mark(task.Color, task.Implausible), readingColor(task.Color, task.Implausible)
 		parts := []string{t.TaskCat[task.Category]}
+		byConsole := t.ByConsoleNote
 		switch task.Category {
 		case domain.TaskMissing:
 			sym, c = SymMissing, domain.Unclassified
@@ -270,10 +271,11 @@ func (p *patientScreen) taskLines() []string {
 				// Named by the questionnaire and its worst answer, not
 				// as an anonymous measurement.
 				parts = []string{t.questionnaireText(q)}
+				byConsole = t.ByConsoleNoteAnswers
 			}
 		}
 		if task.ByConsole {
-			parts = append(parts, t.ByConsoleNote)
+			parts = append(parts, byConsole)
 		}
 		parts = append(parts, t.Arisen+" "+p.dateTime(task.Created)+" ("+t.age(task.Created, now)+")")
 		line := fit(sym, 2, false) + " " + strings.Join(parts, " · ")
