@@ -166,10 +166,12 @@ type Task struct {
 	DoneBy      string
 	DoneAt      time.Time
 	Note        string
-	// ByConsole: the central sent no triage for the reading, so the
-	// console classified it itself (against the thresholds in force when
-	// it was taken) and made this worklist item; the central has no Task
-	// for it.
+	// ByConsole: the central sent no triage for the reading (or
+	// questionnaire answer), so the console classified it itself (against
+	// the thresholds or answer rules in force when it was taken) and made
+	// this worklist item; the central has no Task for it. The read models
+	// give false once the central's triage of the reading has arrived
+	// (the item stays the console's own; acknowledging it goes by that).
 	ByConsole bool
 }
 

@@ -684,6 +684,69 @@ func TestQuestionnaireTriagedButNoTaskIsAcknowledgedOnTheServersTriage(t *testin
 	}
 }
 
+// The server's triage of a reading arrives after the console listed the
+// reading as its own item, and no Task with it: the colour becomes the
+// server's and the item no longer says the console classified it, but it
+// stays the console's own. Acknowledging it records the assessment only
+// (previous → the server's triage) and asks nothing about a Task: before,
+// the item passed for the server's, and acknowledging it asked the server
+// for a Task it never had (a failed sync entry) and sent an assessment
+// referring to that Task.
+func TestServerTriageAfterTheConsolesItemIsAcknowledgedWithoutATask(t *testing.T) {
+	c := newOpaqueClinic(t)
+	ctx := context.Background()
+	s := c.srv
+	low := domain.Measurement{PatientID: c.patient, Kind: domain.KindPulse, Value: 38, Taken: c.now.Add(-time.Hour), Received: c.now.Add(-time.Hour)}
+	obs := s.seedJSON(fhir.MeasurementToObservation(low, nil), nil)
+	n := c.console(t, func() time.Time { return c.now })
+	serverTriage := s.seedJSON(triageImpression(c.patient, obs, domain.Yellow), nil)
+	n.sync(t)
+	d, err := n.store.Patient(ctx, c.patient, time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var item domain.Task
+	for _, ot := range d.OpenTasks {
+		if ot.FocusID == obs {
+			item = ot
+		}
+	}
+	if item.ID == "" || item.Color != domain.Yellow || item.ByConsole {
+		t.Fatalf("the item after the server's triage = %+v, want yellow, not marked as the console's classification", item)
+	}
+	rows, err := n.store.Worklist(ctx, false)
+	if err != nil || len(rows) != 1 || rows[0].Open.ByConsole != 0 || rows[0].Open.Yellow < 1 {
+		t.Fatalf("worklist = %+v, %v", rows, err)
+	}
+	ack := domain.Acknowledgement{TaskIDs: []string{item.ID}, Scope: domain.AckScope{Kind: domain.AckOne, TaskID: item.ID},
+		By: c.nurse.Name, At: c.now}
+	if _, err := n.act.Acknowledge(ctx, ack); err != nil {
+		t.Fatal(err)
+	}
+	if rep := n.sync(t); rep.Conflicts+rep.Failed != 0 || rep.Pushed != 1 {
+		probs, _ := n.act.SyncProblems(ctx)
+		t.Fatalf("round = %+v; problems %+v", rep, probs)
+	}
+	cis := s.all("ClinicalImpression")
+	if len(cis) != 2 {
+		t.Fatalf("server ClinicalImpressions = %v, want the server's triage and the assessment", cis)
+	}
+	for _, ci := range cis {
+		if str(ci["id"]) == serverTriage {
+			continue
+		}
+		if !strings.Contains(str(ci["code"]), fhir.CodeMeasurementAssessment) || !strings.Contains(str(ci["investigation"]), "Observation/"+obs) {
+			t.Errorf("the console sent %v", ci)
+		}
+		if p, _ := ci["previous"].(map[string]any); p["reference"] != "ClinicalImpression/"+serverTriage {
+			t.Errorf("assessment previous = %v, want the server's triage %s", ci["previous"], serverTriage)
+		}
+		if _, ok := ci["supportingInfo"]; ok {
+			t.Errorf("assessment refers to a Task: %v", ci["supportingInfo"])
+		}
+	}
+}
+
 // An untriaged step count is information only: the console classifies it
 // but lists no item for it (the defect: steps became to-dos).
 func TestUntriagedStepsAreNoItem(t *testing.T) {

@@ -16,7 +16,9 @@ import (
 // it). The item goes when the central's Task for the reading arrives, is
 // completed when an assessment of the reading arrives (another console
 // acknowledged it), and the colour becomes the central's when its triage
-// ClinicalImpression arrives.
+// ClinicalImpression arrives (the item stays the console's own: the
+// central has no Task; the read models then no longer mark it as the
+// console's classification, see taskByConsole).
 //
 // A questionnaire answer (QuestionnaireResponse) the central sends without
 // a review Task or assessment gets the same local item when recent
@@ -26,6 +28,14 @@ import (
 // (applyTask; a Task whose focus is the triage ClinicalImpression is linked
 // to the answer first), an assessment of the answer completes it
 // (applyImpression).
+
+// taskByConsole is a tasks row's by_console as the read models give it
+// (domain.Task.ByConsole, "classified by the console"): the console's own
+// item, unless its reading has taken the central's triage since. The
+// column itself says whether the item is the console's own, which is what
+// acknowledging it goes by (TaskForUpdate).
+const taskByConsole = `CASE WHEN tasks.by_console = 1 THEN NOT EXISTS (
+	SELECT 1 FROM observations o WHERE o.id = tasks.focus_id AND o.by_console = 0) ELSE 0 END`
 
 // consoleTriage classifies a reading the Observation came without triage
 // for. task reports whether the console must list it as its own item.
@@ -160,7 +170,10 @@ func (tx *Tx) applyConsoleTriage(ci *fhir.ClinicalImpression, obs string) error 
 		if err != nil || n == 0 {
 			return err
 		}
-		if _, err := tx.exec(`UPDATE tasks SET color = ?, by_console = 0 WHERE id = ?`, col.String(), domain.ConsoleTriageID(obs)); err != nil {
+		// The item stays the console's own (by_console: the central has
+		// no Task for it, acknowledging it sends none); it is read as
+		// classified by the central now (taskByConsole).
+		if _, err := tx.exec(`UPDATE tasks SET color = ? WHERE id = ? AND by_console = 1`, col.String(), domain.ConsoleTriageID(obs)); err != nil {
 			return err
 		}
 		_, err = tx.exec(`UPDATE latest_readings SET color = ? WHERE observation_id = ?`, col.String(), obs)

@@ -166,7 +166,7 @@ FROM communications WHERE patient_id = ? ORDER BY sent, id`, []any{patientID}, f
 func openTasks(ctx context.Context, tx *sql.Tx, patientID string) ([]domain.Task, error) {
 	var out []domain.Task
 	err := eachRow(ctx, tx, `SELECT id, patient_id, category, focus_id, kind, color, implausible, status,
-	created, due, done_by, done_at, note, by_console
+	created, due, done_by, done_at, note, `+taskByConsole+`
 FROM tasks WHERE patient_id = ? AND `+openTaskWhere+` ORDER BY created, id`, []any{patientID}, func(sc scanner) error {
 		t, err := scanTask(sc)
 		out = append(out, t)

@@ -40,7 +40,7 @@ func worklist(ctx context.Context, tx *sql.Tx, all bool) ([]domain.WorklistRow, 
 		}
 		return o
 	}
-	if err := eachRow(ctx, tx, `SELECT patient_id, category, color, implausible, created, by_console FROM tasks
+	if err := eachRow(ctx, tx, `SELECT patient_id, category, color, implausible, created, `+taskByConsole+` FROM tasks
 WHERE `+openTaskWhere, nil, func(sc scanner) error {
 		var t domain.Task
 		var category, color string
