@@ -2,6 +2,7 @@ package cache
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
@@ -113,7 +114,9 @@ func (tx *Tx) consoleQuestionnaire(q domain.ProResponse) error {
 	if serverTask > 0 {
 		return nil
 	}
-	cis, err := tx.impressionsAbout(focus)
+	// Only an assessment made after she answered counts; a day's margin
+	// for the clock of her device.
+	cis, err := tx.impressionsAbout(focus, q.Taken.Add(-24*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -201,7 +204,7 @@ func (tx *Tx) completeConsoleItem(focus string) error {
 // "QuestionnaireResponse/<id>"), as pulled; ok is false when the cache has
 // none.
 func (tx *Tx) ServerTriageOf(ref string) (id string, ok bool, err error) {
-	cis, err := tx.impressionsAbout(ref)
+	cis, err := tx.impressionsAbout(ref, time.Time{})
 	if err != nil {
 		return "", false, err
 	}

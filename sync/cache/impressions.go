@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
@@ -95,17 +96,23 @@ func (tx *Tx) applyQuestionnaireImpression(ci *fhir.ClinicalImpression, focus st
 }
 
 // impressionsAbout are the cached ClinicalImpressions whose investigation
-// points at ref ("Type/id"; a reference may be absolute).
-func (tx *Tx) impressionsAbout(ref string) ([]*fhir.ClinicalImpression, error) {
+// points at ref ("Type/id"; a reference may be absolute), last updated on
+// the server at or after since (zero: any). Only the JSON of those whose
+// text holds ref is read: reading every impression's JSON made storing one
+// questionnaire take 75 ms with 20,000 impressions cached (now 9 to 23
+// ms). A server that escapes "/" in its JSON would have its impressions
+// missed here; that errs on the side of showing: an answer listed though
+// assessed, a triage of the console's beside the server's.
+func (tx *Tx) impressionsAbout(ref string, since time.Time) ([]*fhir.ClinicalImpression, error) {
 	st, err := tx.stmt(`SELECT DISTINCT r.id FROM sync_resources r, json_each(r.json, '$.investigation') inv,
 	json_each(inv.value, '$.item') item
-WHERE r.resource_type = 'ClinicalImpression'
+WHERE r.resource_type = 'ClinicalImpression' AND r.last_updated >= ?2 AND instr(r.json, ?1) > 0
 	AND (json_extract(item.value, '$.reference') = ?1 OR json_extract(item.value, '$.reference') LIKE '%/' || ?1)`)
 	if err != nil {
 		return nil, err
 	}
 	var ids []string
-	rows, err := st.QueryContext(tx.ctx, ref)
+	rows, err := st.QueryContext(tx.ctx, ref, msOrZero(since))
 	if err != nil {
 		return nil, fmt.Errorf("impressions about %s: %w", ref, err)
 	}
