@@ -68,16 +68,7 @@ func (s *Store) SeedPatient(ctx context.Context, p PatientSeed, now time.Time) e
 	for _, m := range p.Messages {
 		rs = append(rs, fhir.MessageToCommunication(m))
 	}
-	questionnaires := map[string]bool{}
-	for _, q := range p.Questionnaires {
-		questionnaires[q.ID] = true
-	}
 	for _, t := range p.Tasks {
-		if questionnaires[t.FocusID] {
-			// domain.ArriveQuestionnaire gives a bare id; the Task must say
-			// what it points at.
-			t.FocusID = "QuestionnaireResponse/" + t.FocusID
-		}
 		ft := fhir.TaskToFHIR(t)
 		team, _ := p.Responsibility.HolderAt(now)
 		ft.Extension = append(ft.Extension,

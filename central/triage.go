@@ -378,7 +378,6 @@ func (t *tx) triageQuestionnaire(q *fhir.QuestionnaireResponse, now time.Time) (
 	}
 	task := domain.ArriveQuestionnaire(pro)
 	task.Created = now
-	task.FocusID = "QuestionnaireResponse/" + q.ID
 	ci := triageImpression("triage-"+q.ID, pro.PatientID, fhir.Ref("QuestionnaireResponse", q.ID), task.Color, "", now)
 	ft, err := t.taskFor(task, now)
 	if err != nil {

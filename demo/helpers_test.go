@@ -94,7 +94,7 @@ func lastOfKind(t *testing.T, r PatientRecord, k domain.Kind) domain.Reading {
 func taskFor(t *testing.T, r PatientRecord, focus string) domain.Task {
 	t.Helper()
 	for _, tk := range r.Tasks {
-		if tk.FocusID == focus {
+		if tk.FocusID == focus || tk.FocusID == domain.QuestionnaireFocus(focus) {
 			return tk
 		}
 	}

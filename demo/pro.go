@@ -72,7 +72,7 @@ func (c *clock) questionnaires(p *profile, pinned map[string]bool) []domain.ProR
 			q.Answers[i] = domain.ProAnswer{Question: pq.q, Answer: pq.answers[a], Severity: sev[i]}
 		}
 		if story {
-			pinned[q.ID] = true
+			pinned[domain.QuestionnaireFocus(q.ID)] = true
 		}
 		out = append(out, q)
 	}

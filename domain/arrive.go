@@ -75,14 +75,16 @@ func ReviewNeeded(r Reading, versions []Regime) bool {
 }
 
 // ArriveQuestionnaire is the open review task for a submitted questionnaire:
-// ID "task-"+q.ID, Category TaskMeasurement, FocusID q.ID, the colour of its
-// worst answer, Created when it was taken.
+// ID "task-"+q.ID, Category TaskMeasurement, FocusID
+// QuestionnaireFocus(q.ID) (the reference a Task states, never a bare id,
+// which means a reading), the colour of its worst answer, Created when it
+// was taken.
 func ArriveQuestionnaire(q ProResponse) Task {
 	return Task{
 		ID:        "task-" + q.ID,
 		PatientID: q.PatientID,
 		Category:  TaskMeasurement,
-		FocusID:   q.ID,
+		FocusID:   QuestionnaireFocus(q.ID),
 		Color:     q.Color(),
 		Created:   q.Taken,
 	}
@@ -172,8 +174,8 @@ const questionnaireFocusPrefix = "QuestionnaireResponse/"
 func QuestionnaireFocus(id string) string { return questionnaireFocusPrefix + id }
 
 // QuestionnaireOfFocus is the questionnaire answer a review task's focus
-// names: the id in "QuestionnaireResponse/<id>", or a bare focus id as
-// ArriveQuestionnaire gives it (the caller tells it from a reading's).
+// names: the id in "QuestionnaireResponse/<id>", or a bare focus id (the
+// caller tells it from a reading's).
 func QuestionnaireOfFocus(focusID string) string {
 	return strings.TrimPrefix(focusID, questionnaireFocusPrefix)
 }

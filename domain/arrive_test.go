@@ -113,7 +113,7 @@ func TestArriveQuestionnaire(t *testing.T) {
 	q := domain.ProResponse{ID: "q1", PatientID: "p1", Taken: taken, Answers: []domain.ProAnswer{
 		{Question: "breathless", Severity: domain.Yellow}, {Question: "tired", Severity: domain.Green},
 	}}
-	want := domain.Task{ID: "task-q1", PatientID: "p1", Category: domain.TaskMeasurement, FocusID: "q1", Color: domain.Yellow, Created: taken}
+	want := domain.Task{ID: "task-q1", PatientID: "p1", Category: domain.TaskMeasurement, FocusID: "QuestionnaireResponse/q1", Color: domain.Yellow, Created: taken}
 	if got := domain.ArriveQuestionnaire(q); got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
