@@ -212,32 +212,10 @@ func TestE2EThresholdChangeColoursTheNextReading(t *testing.T) {
 	con.openPatient(name)
 	con.waitFor("the green reading", func(s string) bool { return countMark(s, "85✓") == 1 })
 
-	con.send("e")
-	con.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+name) })
-	con.send("-l", "Puls ligger lavt, tidligere reaktion")
-	// reason, physician, effective from, phase, start, end, re-evaluation,
-	// 5×(frequency, detail, deadline), reference weight, 4 weight limits,
-	// then the pulse limits: red low, yellow low, yellow high (the 30th).
-	tabs := make([]string, 29)
-	for i := range tabs {
-		tabs[i] = "Tab"
-	}
-	con.send(tabs...)
-	pulseRow := func(s string) string {
-		for _, l := range strings.Split(s, "\n") {
-			if strings.HasPrefix(l, "> Puls") {
-				return l
-			}
-		}
-		return ""
-	}
-	con.waitFor("the focus on the pulse limits", func(s string) bool { return pulseRow(s) != "" })
+	con.toPulseYellowHigh(name, "Puls ligger lavt, tidligere reaktion")
 	con.send("End", "C-u")
 	con.send("-l", "80")
-	con.waitFor("the new pulse limits", func(s string) bool {
-		f := strings.Fields(strings.NewReplacer("[", " ", "]", " ", "█", " ").Replace(pulseRow(s)))
-		return strings.Join(f, " ") == "> Puls 40 45 80 100"
-	})
+	con.waitFor("the new pulse limits", func(s string) bool { return pulseRow(s) == "> Puls 40 45 80 100" })
 	con.send("C-s")
 	con.waitFor("the regime saved", func(s string) bool { return strings.Contains(s, "Ny version af måleregimet gemt.") })
 
@@ -297,6 +275,36 @@ func clinicDate(t *testing.T, days int) string {
 	return time.Now().In(loc).AddDate(0, 0, days).Format("02.01.2006")
 }
 
+// toPulseYellowHigh opens the regime form of the open patient name, types
+// reason and moves the focus to the pulse yellow-high limit: reason,
+// physician, effective from, phase, start, end, re-evaluation,
+// 5×(frequency, detail, deadline), reference weight, 4 weight limits, then
+// the pulse limits: red low, yellow low, yellow high (the 30th field).
+func (a *actConsole) toPulseYellowHigh(name, reason string) {
+	a.t.Helper()
+	a.send("e")
+	a.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+name) })
+	a.send("-l", reason)
+	tabs := make([]string, 29)
+	for i := range tabs {
+		tabs[i] = "Tab"
+	}
+	a.send(tabs...)
+	a.waitFor("the focus on the pulse limits", func(s string) bool { return pulseRow(s) != "" })
+}
+
+// pulseRow is the focused pulse row of the regime form as its words ("> Puls"
+// and the four limits, without brackets and cursor), or "" when the focus
+// is elsewhere.
+func pulseRow(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "> Puls") {
+			return strings.Join(strings.Fields(strings.NewReplacer("[", " ", "]", " ", "█", " ").Replace(l)), " ")
+		}
+	}
+	return ""
+}
+
 // discard leaves a form or the composer with something typed in it.
 func (a *actConsole) discard(question string) {
 	a.t.Helper()
@@ -319,15 +327,7 @@ func TestE2EBadInputSavesNothing(t *testing.T) {
 	con.openPatient(name)
 
 	// Regime: pulse yellow high 30, below yellow low 45.
-	con.send("e")
-	con.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+name) })
-	con.send("-l", "Forkert grænse")
-	tabs := make([]string, 29) // to the pulse yellow high, see the threshold test
-	for i := range tabs {
-		tabs[i] = "Tab"
-	}
-	con.send(tabs...)
-	con.waitFor("the focus on the pulse limits", func(s string) bool { return strings.Contains(s, "> Puls") })
+	con.toPulseYellowHigh(name, "Forkert grænse")
 	con.send("End", "C-u")
 	con.send("-l", "30")
 	con.send("C-s")

@@ -61,27 +61,11 @@ func carePlanOf(c *actCentral, pid string) fhirRes {
 // of the open patient name and saves it (in the cache and its outbox).
 func (a *actConsole) setPulseYellowHigh(name, value string) {
 	a.t.Helper()
-	a.send("e")
-	a.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+name) })
-	a.send("-l", "Ændret offline")
-	tabs := make([]string, 29)
-	for i := range tabs {
-		tabs[i] = "Tab"
-	}
-	a.send(tabs...)
-	pulseRow := func(s string) string {
-		for _, l := range strings.Split(s, "\n") {
-			if strings.HasPrefix(l, "> Puls") {
-				return l
-			}
-		}
-		return ""
-	}
-	a.waitFor("the focus on the pulse limits", func(s string) bool { return pulseRow(s) != "" })
+	a.toPulseYellowHigh(name, "Ændret offline")
 	a.send("End", "C-u")
 	a.send("-l", value)
 	a.waitFor("the new pulse limit", func(s string) bool {
-		f := strings.Fields(strings.NewReplacer("[", " ", "]", " ", "█", " ").Replace(pulseRow(s)))
+		f := strings.Fields(pulseRow(s))
 		return len(f) == 6 && f[4] == value
 	})
 	a.send("C-s")

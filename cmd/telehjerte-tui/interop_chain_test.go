@@ -29,25 +29,9 @@ var pulseRowRE = regexp.MustCompile(`^> Puls 40 45 (\d+) 110$`)
 // saved).
 func editPulseYellowHigh(con *actConsole, name, v string) (string, string) {
 	con.t.Helper()
-	con.send("e")
-	con.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+name) })
-	con.send("-l", "Puls ligger lavt "+v)
-	tabs := make([]string, 29)
-	for i := range tabs {
-		tabs[i] = "Tab"
-	}
-	con.send(tabs...)
-	pulseRow := func(s string) string {
-		for _, l := range strings.Split(s, "\n") {
-			if strings.HasPrefix(l, "> Puls") {
-				f := strings.Fields(strings.NewReplacer("[", " ", "]", " ", "█", " ").Replace(l))
-				return strings.Join(f, " ")
-			}
-		}
-		return ""
-	}
+	con.toPulseYellowHigh(name, "Puls ligger lavt "+v)
 	var shown string
-	con.waitFor("the focus on the pulse limits", func(s string) bool {
+	con.waitFor("the limits the form opened with", func(s string) bool {
 		m := pulseRowRE.FindStringSubmatch(pulseRow(s))
 		if m != nil {
 			shown = m[1]

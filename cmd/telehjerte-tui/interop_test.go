@@ -287,29 +287,10 @@ func TestInteropConsoleActions(t *testing.T) {
 
 		// 2. Lower the pulse yellow-high limit from 100 to 80 (the 30th
 		// field of the regime form, as in the central's e2e test).
-		con.send("e")
-		con.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+nameRed) })
-		con.send("-l", "Puls ligger lavt")
-		tabs := make([]string, 29)
-		for i := range tabs {
-			tabs[i] = "Tab"
-		}
-		con.send(tabs...)
-		pulseRow := func(s string) string {
-			for _, l := range strings.Split(s, "\n") {
-				if strings.HasPrefix(l, "> Puls") {
-					return l
-				}
-			}
-			return ""
-		}
-		con.waitFor("the focus on the pulse limits", func(s string) bool { return pulseRow(s) != "" })
+		con.toPulseYellowHigh(nameRed, "Puls ligger lavt")
 		con.send("End", "C-u")
 		con.send("-l", "80")
-		con.waitFor("the new pulse limits", func(s string) bool {
-			f := strings.Fields(strings.NewReplacer("[", " ", "]", " ", "█", " ").Replace(pulseRow(s)))
-			return strings.Join(f, " ") == "> Puls 40 45 80 110"
-		})
+		con.waitFor("the new pulse limits", func(s string) bool { return pulseRow(s) == "> Puls 40 45 80 110" })
 		con.send("C-s")
 		con.waitFor("the regime saved", func(s string) bool { return strings.Contains(s, "Ny version af måleregimet gemt.") })
 		eventually(t, "the new limit on the server", func() (bool, string) {
