@@ -66,6 +66,21 @@ func enrolPatient(con *actConsole) {
 	con.waitFor("the enrolment stored", func(s string) bool { return strings.Contains(s, "Borger oprettet") })
 }
 
+// enrolledPatientID waits until the central holds the one patient enrolled
+// with courseCPR and returns its id.
+func enrolledPatientID(t *testing.T, c *actCentral) string {
+	t.Helper()
+	var pid string
+	eventually(t, "the patient on the central", func() (bool, string) {
+		ps := c.search(actNurse, "Patient", url.Values{"identifier": {"urn:oid:1.2.208.176.1.2|" + courseCPR}})
+		if len(ps) == 1 {
+			pid = ps[0].ID
+		}
+		return len(ps) == 1, fmt.Sprint(len(ps))
+	})
+	return pid
+}
+
 // A patient enrolled from the console reaches the central with an active
 // EpisodeOfCare, a PITEOC Consent and the start-up regime; their first
 // pulse of 101 is red under the template's thresholds and puts them on the
@@ -80,14 +95,7 @@ func TestE2EEnrolRedPulseAndEnd(t *testing.T) {
 	onlineWorklist(con)
 	enrolPatient(con)
 
-	var pid string
-	eventually(t, "the patient on the central", func() (bool, string) {
-		ps := c.search(actNurse, "Patient", url.Values{"identifier": {"urn:oid:1.2.208.176.1.2|" + courseCPR}})
-		if len(ps) == 1 {
-			pid = ps[0].ID
-		}
-		return len(ps) == 1, fmt.Sprint(len(ps))
-	})
+	pid := enrolledPatientID(t, c)
 	eps := c.search(actNurse, "EpisodeOfCare", url.Values{"patient": {pid}})
 	if len(eps) != 1 || eps[0].Status != "active" {
 		t.Fatalf("episodes %+v", eps)
@@ -324,14 +332,7 @@ func TestE2EReevaluationOutcomes(t *testing.T) {
 	con := startActConsole(t, c, actNurse, "0")
 	onlineWorklist(con)
 	enrolPatient(con)
-	var pid string
-	eventually(t, "the patient on the central", func() (bool, string) {
-		ps := c.search(actNurse, "Patient", url.Values{"identifier": {"urn:oid:1.2.208.176.1.2|" + courseCPR}})
-		if len(ps) == 1 {
-			pid = ps[0].ID
-		}
-		return len(ps) == 1, fmt.Sprint(len(ps))
-	})
+	pid := enrolledPatientID(t, c)
 	planSays := func(what string) {
 		t.Helper()
 		eventually(t, "the central's plan says "+what, func() (bool, string) {
