@@ -319,6 +319,16 @@ func (t *tx) isMember(practitioner, teamID string) (bool, error) {
 	return one == 1, nil
 }
 
+// teamsOf returns the ids of the teams the practitioner is a member of,
+// in order.
+func (t *tx) teamsOf(practitioner string) ([]string, error) {
+	rows, err := t.query(`SELECT DISTINCT team_id FROM members WHERE practitioner_id = ? ORDER BY team_id`, practitioner)
+	if err != nil {
+		return nil, fmt.Errorf("teams: %w", err)
+	}
+	return collectIDs(rows)
+}
+
 // authorizeEpisode: access to a patient is granted, moved or changed only
 // by the team responsible for her now (a home team of the episode; a
 // covering team is not), and every cover is bounded. A patient who never

@@ -449,11 +449,8 @@ func (s *Server) accessReport(w http.ResponseWriter, r *http.Request) {
 	var teams []string // nil: every team (an administrator)
 	if p.Role != domain.RoleAdmin {
 		err := s.store.inTx(r.Context(), func(t *tx) error {
-			rows, err := t.query(`SELECT DISTINCT team_id FROM members WHERE practitioner_id = ? ORDER BY team_id`, p.Practitioner)
-			if err != nil {
-				return fmt.Errorf("teams: %w", err)
-			}
-			teams, err = collectIDs(rows)
+			var err error
+			teams, err = t.teamsOf(p.Practitioner)
 			return err
 		})
 		if err != nil {

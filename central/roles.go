@@ -218,11 +218,7 @@ func (s *Server) whoami(w http.ResponseWriter, r *http.Request) {
 				id.Name = practitionerName(pr)
 			}
 		}
-		rows, err := t.query(`SELECT DISTINCT team_id FROM members WHERE practitioner_id = ? ORDER BY team_id`, p.Practitioner)
-		if err != nil {
-			return fmt.Errorf("teams: %w", err)
-		}
-		teams, err := collectIDs(rows)
+		teams, err := t.teamsOf(p.Practitioner)
 		if err != nil {
 			return err
 		}
