@@ -28,7 +28,7 @@ type Access struct {
 // first.
 func (s *Store) AccessLog(ctx context.Context, since time.Time) ([]Access, error) {
 	var out []Access
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.readTx(ctx, func(t *tx) error {
 		rows, err := t.query(`SELECT `+storedCols+` FROM resources WHERE type = 'AuditEvent' AND last_updated >= ? ORDER BY last_updated, rowid`,
 			since.UnixMilli())
 		if err != nil {
@@ -123,7 +123,7 @@ func (s *Store) AccessReportFor(ctx context.Context, since time.Time, teams []st
 	homeOf := map[string][]string{} // patient -> home team ids
 	coverOf := map[string][]string{}
 	teamName := map[string]string{}
-	err = s.inTx(ctx, func(t *tx) error {
+	err = s.readTx(ctx, func(t *tx) error {
 		rows, err := t.query(`SELECT m.practitioner_id, m.team_id FROM members m ORDER BY m.team_id`)
 		if err != nil {
 			return fmt.Errorf("report: members: %w", err)
@@ -448,7 +448,7 @@ func (s *Server) accessReport(w http.ResponseWriter, r *http.Request) {
 	}
 	var teams []string // nil: every team (an administrator)
 	if p.Role != domain.RoleAdmin {
-		err := s.store.inTx(r.Context(), func(t *tx) error {
+		err := s.store.readTx(r.Context(), func(t *tx) error {
 			var err error
 			teams, err = t.teamsOf(p.Practitioner)
 			return err
