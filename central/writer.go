@@ -120,21 +120,13 @@ func (s *Store) runBatch(batch []*job) {
 			if _, err := s.execIn(sqlTx, qRollbackTo); err != nil {
 				// The transaction is no longer sound: keep nothing.
 				_ = sqlTx.Rollback()
-				for _, o := range batch {
-					if o.err == nil && o.panicked == nil {
-						o.err = fmt.Errorf("roll back a failed write: %w", err)
-					}
-				}
+				failUnanswered(batch, fmt.Errorf("roll back a failed write: %w", err))
 				return
 			}
 		}
 		if _, err := s.execIn(sqlTx, qRelease); err != nil {
 			_ = sqlTx.Rollback()
-			for _, o := range batch {
-				if o.err == nil && o.panicked == nil {
-					o.err = fmt.Errorf("release savepoint: %w", err)
-				}
-			}
+			failUnanswered(batch, fmt.Errorf("release savepoint: %w", err))
 			return
 		}
 		if j.err == nil && j.panicked == nil {
@@ -146,14 +138,20 @@ func (s *Store) runBatch(batch []*job) {
 		return
 	}
 	if err := sqlTx.Commit(); err != nil {
-		for _, j := range batch {
-			if j.err == nil && j.panicked == nil {
-				j.err = fmt.Errorf("commit: %w", err)
-			}
-		}
+		failUnanswered(batch, fmt.Errorf("commit: %w", err))
 		return
 	}
 	s.committed()
+}
+
+// failUnanswered gives err to every job of the batch that has no result
+// of its own yet: the transaction holding their work is gone.
+func failUnanswered(batch []*job, err error) {
+	for _, j := range batch {
+		if j.err == nil && j.panicked == nil {
+			j.err = err
+		}
+	}
 }
 
 // runAlone runs a batch of one job: its transaction commits or rolls
