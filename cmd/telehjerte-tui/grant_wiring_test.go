@@ -11,30 +11,39 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
-// A monitoring nurse grants se-adgang from the console: through the
-// outbox to the central, where the municipal nurse then sees the patient;
-// revoked from the console, she no longer does; both are in the cache's
-// audit log. The capability is its own console option.
-func TestConsoleGrantsAndRevokesReadAccess(t *testing.T) {
+// grantingNurse is a monitoring nurse's console after one sync round with
+// the identity central at url; her options must have the se-adgang action.
+func grantingNurse(t *testing.T) (url string, d *data, opts tui.Options) {
+	t.Helper()
 	isolate(t)
-	ctx := context.Background()
-	url, _, _ := identityCentral(t)
+	url, _, _ = identityCentral(t)
 	d, cfg, err := openIdentity(t, filepath.Join(t.TempDir(), "replica.sqlite"), url, idNurseToken)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.engine.Once(ctx); err != nil {
+	if _, err := d.engine.Once(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	opts, err := consoleOptions(d, cfg, envOnly(t))
+	opts, err = consoleOptions(d, cfg, envOnly(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if opts.Granter == nil {
 		t.Fatal("no se-adgang action for a monitoring nurse")
 	}
+	return url, d, opts
+}
+
+// A monitoring nurse grants se-adgang from the console: through the
+// outbox to the central, where the municipal nurse then sees the patient;
+// revoked from the console, she no longer does; both are in the cache's
+// audit log. The capability is its own console option.
+func TestConsoleGrantsAndRevokesReadAccess(t *testing.T) {
+	ctx := context.Background()
+	url, d, opts := grantingNurse(t)
 	ids, err := d.store.PatientIDs(ctx)
 	if err != nil || len(ids) == 0 {
 		t.Fatalf("no patients: %v", err)
@@ -101,20 +110,8 @@ func TestConsoleGrantsAndRevokesReadAccess(t *testing.T) {
 // patients, with its reason in the audit log; revoked from there, she
 // sees none of them.
 func TestConsoleGrantsReadAccessToATeam(t *testing.T) {
-	isolate(t)
 	ctx := context.Background()
-	url, _, _ := identityCentral(t)
-	d, cfg, err := openIdentity(t, filepath.Join(t.TempDir(), "replica.sqlite"), url, idNurseToken)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := d.engine.Once(ctx); err != nil {
-		t.Fatal(err)
-	}
-	opts, err := consoleOptions(d, cfg, envOnly(t))
-	if err != nil {
-		t.Fatal(err)
-	}
+	url, d, opts := grantingNurse(t)
 	ids, err := d.store.PatientIDs(ctx)
 	if err != nil || len(ids) < 2 {
 		t.Fatalf("patients: %v %v", ids, err)
