@@ -198,3 +198,19 @@ func must2(t *testing.T, args ...string) string {
 	}
 	return out
 }
+
+// The report's period is read like the console's (config.ParsePeriod): an
+// empty period (0d) or a text that is no period is refused, before the
+// database is opened, naming the flag.
+func TestReportAccessRefusesAnEmptyPeriod(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	for _, since := range []string{"0d", "0mo", "6 months"} {
+		out, err := run(t, "report", "access", "--db", db, "--since", since, "--by", "lead-1")
+		if err == nil || !strings.Contains(err.Error(), "--since") {
+			t.Errorf("--since %q: %v\n%s", since, err, out)
+		}
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("a refused report opened the database: %v", err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/telehjerte/telehjerte-tui/central"
+	"github.com/telehjerte/telehjerte-tui/config"
 )
 
 // reportCmd prints the half-yearly authorisation check from the central's
@@ -24,9 +24,9 @@ func reportCmd() *cobra.Command {
 		Use:   "access",
 		Short: "Who has access, what access, and the use of it (per user, or every access to one patient with --patient)",
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			d, err := parseSince(since)
+			d, err := config.ParsePeriod(since)
 			if err != nil {
-				return err
+				return fmt.Errorf("--since: %w", err)
 			}
 			from := time.Now().Add(-d)
 			store, err := central.OpenStore(cmd.Context(), dbPath, nil)
@@ -87,31 +87,6 @@ func reportCmd() *cobra.Command {
 	access.Flags().StringVar(&by, "by", os.Getenv("USER"), "who runs the report (recorded in the audit)")
 	r.AddCommand(access)
 	return r
-}
-
-var sinceRE = regexp.MustCompile(`^(\d+)(mo|d|w|y)$`)
-
-// parseSince reads 6mo, 90d, 2w, 1y or a Go duration.
-func parseSince(s string) (time.Duration, error) {
-	if m := sinceRE.FindStringSubmatch(s); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		day := 24 * time.Hour
-		switch m[2] {
-		case "d":
-			return time.Duration(n) * day, nil
-		case "w":
-			return time.Duration(n) * 7 * day, nil
-		case "mo":
-			return time.Duration(n) * 30 * day, nil
-		case "y":
-			return time.Duration(n) * 365 * day, nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
-		return 0, fmt.Errorf("--since %q: expected e.g. 6mo, 90d, 2w, 1y or 4380h", s)
-	}
-	return d, nil
 }
 
 type reportUserJSON struct {
