@@ -76,6 +76,9 @@ func (s *Service) SaveRegime(ctx context.Context, c domain.RegimeChange) error {
 		}
 		next := c.Regime
 		next.PatientID = c.PatientID
+		// Who wrote the version is who the console acts as (as for a
+		// pause, an enrolment and an end), never what the change says.
+		next.Author = s.user.Name
 		if err := s.saveRegimeVersion(tx, at, cur, next); err != nil {
 			return err
 		}

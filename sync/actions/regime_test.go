@@ -365,3 +365,30 @@ func TestRegimeProSeveritiesClassifyQuestionnaires(t *testing.T) {
 		t.Errorf("the questionnaire in the console: %+v", d.Questionnaires)
 	}
 }
+
+// The author of a regime version is who the console acts as, whatever the
+// change says: the console's own user setting (the operating system's
+// user name by default, "root" on a clinic workstation) is not the
+// practitioner the token belongs to, and the central refuses a regime
+// authored by anyone but the signed-in user. The DEMO's regime changes
+// all failed with 403 this way.
+func TestSaveRegimeIsAuthoredByTheActingUser(t *testing.T) {
+	e := newEnv(t)
+	c := e.newConsole(userA, tokA)
+	ctx := context.Background()
+	ch := validChange(t, c, "p1")
+	ch.Regime.Author = "root"
+	if err := c.act.SaveRegime(ctx, ch); err != nil {
+		t.Fatal(err)
+	}
+	if rep := c.sync(t); rep.Pushed != 1 || rep.Failed != 0 || rep.Conflicts != 0 {
+		t.Fatalf("round = %+v, want the regime version pushed", rep)
+	}
+	hist, err := c.store.RegimeHistory(ctx, "p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := hist[len(hist)-1]; last.Author != userA.Name {
+		t.Errorf("the saved version's author = %q, want %q", last.Author, userA.Name)
+	}
+}
