@@ -72,16 +72,13 @@ func (a *actConsole) setPulseYellowHigh(name, value string) {
 	a.waitFor("the regime saved", func(s string) bool { return strings.Contains(s, "Ny version af måleregimet gemt.") })
 }
 
-var alreadyDoneRE = regexp.MustCompile(`Allerede kvitteret af .+ kl\. \d\d:\d\d`)
-
-func TestE2ESyncProblemsOnTheRealBinary(t *testing.T) {
-	requireTmux(t)
-	c := newActCentral(t)
-	// The console reaches the central through a proxy that can cut it off;
-	// the other nurse writes to the central directly.
-	var offline atomic.Bool
-	px, err := faultproxy.New(c.url, faultproxy.Options{Choose: func(*http.Request) faultproxy.Kind {
-		if offline.Load() {
+// switchableProxy serves target at addr until down is set: then
+// it refuses every connection (the network is gone) until down is cleared.
+func switchableProxy(t *testing.T, target string) (addr string, down *atomic.Bool) {
+	t.Helper()
+	down = new(atomic.Bool)
+	px, err := faultproxy.New(target, faultproxy.Options{Choose: func(*http.Request) faultproxy.Kind {
+		if down.Load() {
 			return faultproxy.Refuse
 		}
 		return ""
@@ -89,9 +86,20 @@ func TestE2ESyncProblemsOnTheRealBinary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps := httptest.NewServer(px)
-	t.Cleanup(ps.Close)
-	con := startActConsoleAt(t, c, actNurse, ps.URL)
+	front := httptest.NewServer(px)
+	t.Cleanup(front.Close)
+	return front.URL, down
+}
+
+var alreadyDoneRE = regexp.MustCompile(`Allerede kvitteret af .+ kl\. \d\d:\d\d`)
+
+func TestE2ESyncProblemsOnTheRealBinary(t *testing.T) {
+	requireTmux(t)
+	c := newActCentral(t)
+	// The console reaches the central through a proxy that can cut it off;
+	// the other nurse writes to the central directly.
+	front, offline := switchableProxy(t, c.url)
+	con := startActConsoleAt(t, c, actNurse, front)
 	onlineWorklist(con)
 
 	// Two patients with open tasks (both on the worklist of open items).

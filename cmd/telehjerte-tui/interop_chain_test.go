@@ -8,16 +8,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/telehjerte/telehjerte-tui/sync/faultproxy"
 )
 
 var pulseRowRE = regexp.MustCompile(`^> Puls 40 45 (\d+) 110$`)
@@ -92,20 +88,9 @@ func TestInteropChainedOfflineChanges(t *testing.T) {
 	forEachServer(t, func(t *testing.T, srv *interopServer) {
 		c := seedClinic(t, srv)
 		r := srv.as(t, interopNurseToken)
-		var down atomic.Bool
-		proxy, err := faultproxy.New(srv.url, faultproxy.Options{Choose: func(*http.Request) faultproxy.Kind {
-			if down.Load() {
-				return faultproxy.Refuse
-			}
-			return ""
-		}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		front := httptest.NewServer(proxy)
-		t.Cleanup(front.Close)
+		front, down := switchableProxy(t, srv.url)
 		viaProxy := *c
-		viaProxy.srv = &interopServer{name: srv.name, url: front.URL}
+		viaProxy.srv = &interopServer{name: srv.name, url: front}
 
 		cachePath := filepath.Join(t.TempDir(), "replica.sqlite")
 		env := interopEnv(t, &viaProxy, cachePath, "TELEHJERTE_SYNC_INTERVAL=1s")
