@@ -471,17 +471,11 @@ func (t *tx) slotTasks(reg domain.Regime, patientID string, now time.Time, loc *
 // slotsOpen is when the earliest slot domain.EvaluateSlots(reg, …, from,
 // now, loc) evaluates opens; false when it evaluates none.
 func slotsOpen(reg domain.Regime, from, now time.Time, loc *time.Location) (time.Time, bool) {
-	if loc == nil {
-		loc = time.UTC
-	}
-	to := now.In(loc).AddDate(0, 0, 7) // as EvaluateSlots
 	var first time.Time
 	found := false
-	for _, s := range reg.Schedules {
-		for _, sl := range domain.ExpectedSlots(reg, s, from, to, loc) {
-			if !found || sl.Opens.Before(first) {
-				first, found = sl.Opens, true
-			}
+	for _, sl := range domain.EvaluatedSlots(reg, from, now, loc) {
+		if !found || sl.Opens.Before(first) {
+			first, found = sl.Opens, true
 		}
 	}
 	return first, found

@@ -197,6 +197,21 @@ func kindRank(k Kind) int {
 	return len(kindOrder)
 }
 
+// EvaluatedSlots lists the slots EvaluateSlots(r, …, from, now, loc)
+// evaluates, unsorted: every schedule's slots from from to a week past
+// now, in loc (UTC when nil).
+func EvaluatedSlots(r Regime, from, now time.Time, loc *time.Location) []Slot {
+	if loc == nil {
+		loc = time.UTC
+	}
+	to := now.In(loc).AddDate(0, 0, 7)
+	var slots []Slot
+	for _, s := range r.Schedules {
+		slots = append(slots, ExpectedSlots(r, s, from, to, loc)...)
+	}
+	return slots
+}
+
 // EvaluateSlots matches the measurements ms (any order, any kinds) against
 // the slots of every schedule in r whose Due lies in [from, now+1 week), and
 // says what became of each: on time, late, missing, paused or still pending.
@@ -221,14 +236,7 @@ func kindRank(k Kind) int {
 //   - A Paused slot takes no readings: during a pause nothing is expected,
 //     so readings then are extras.
 func EvaluateSlots(r Regime, ms []Measurement, from, now time.Time, loc *time.Location) []SlotResult {
-	if loc == nil {
-		loc = time.UTC
-	}
-	to := now.In(loc).AddDate(0, 0, 7)
-	var slots []Slot
-	for _, s := range r.Schedules {
-		slots = append(slots, ExpectedSlots(r, s, from, to, loc)...)
-	}
+	slots := EvaluatedSlots(r, from, now, loc)
 	sort.SliceStable(slots, func(i, j int) bool {
 		a, b := slots[i], slots[j]
 		if !a.Due.Equal(b.Due) {
