@@ -58,9 +58,23 @@ func (tx *Tx) consoleTriage(m domain.Measurement) (c domain.Classification, task
 		m.ID, string(domain.TaskMeasurement)).Scan(&serverTask); err != nil {
 		return c, false, fmt.Errorf("tasks of reading %s: %w", m.ID, err)
 	}
-	versions, err := regimeHistory(tx.ctx, tx.tx, m.PatientID)
+	central, err := tx.centralRegimeHistory(m.PatientID)
 	if err != nil {
 		return c, false, fmt.Errorf("regime of reading %s: %w", m.ID, err)
+	}
+	rd, _ := domain.Arrive(m, central)
+	rd.ByConsole = true
+	recent := !m.Taken.Before(tx.clock().Add(-domain.ConsoleTriageWindow))
+	return rd.Classification, serverTask == 0 && recent && domain.ReviewNeeded(rd, central), nil
+}
+
+// centralRegimeHistory is the patient's regime history (regimeHistory)
+// without the pending (unsent) versions: what the central triages by, as
+// it has not got those.
+func (tx *Tx) centralRegimeHistory(patientID string) ([]domain.Regime, error) {
+	versions, err := regimeHistory(tx.ctx, tx.tx, patientID)
+	if err != nil {
+		return nil, err
 	}
 	var central []domain.Regime
 	for _, r := range versions {
@@ -68,10 +82,7 @@ func (tx *Tx) consoleTriage(m domain.Measurement) (c domain.Classification, task
 			central = append(central, r)
 		}
 	}
-	rd, _ := domain.Arrive(m, central)
-	rd.ByConsole = true
-	recent := !m.Taken.Before(tx.clock().Add(-domain.ConsoleTriageWindow))
-	return rd.Classification, serverTask == 0 && recent && domain.ReviewNeeded(rd, central), nil
+	return central, nil
 }
 
 // putConsoleTask lists a reading the console classified as its own open

@@ -810,15 +810,9 @@ func (s *Store) LastSync(ctx context.Context) (time.Time, error) {
 // red. An answer no rule names keeps the severity it came with. Pending
 // (unsent) regime versions do not count: the central has not got them.
 func (tx *Tx) classifyPro(q domain.ProResponse) (domain.ProResponse, error) {
-	versions, err := regimeHistory(tx.ctx, tx.tx, q.PatientID)
+	central, err := tx.centralRegimeHistory(q.PatientID)
 	if err != nil {
 		return q, fmt.Errorf("regime of questionnaire %s: %w", q.ID, err)
-	}
-	central := versions[:0]
-	for _, r := range versions {
-		if !domain.IsPendingVersion(r.Version) {
-			central = append(central, r)
-		}
 	}
 	if r, ok := domain.RegimeAt(central, q.Taken); ok {
 		q = domain.ClassifyPro(q, r.ProRules)
