@@ -70,8 +70,16 @@ func (tx *Tx) consoleTriage(m domain.Measurement) (c domain.Classification, task
 
 // centralRegimeHistory is the patient's regime history (regimeHistory)
 // without the pending (unsent) versions: what the central triages by, as
-// it has not got those.
+// it has not got those. A page of readings or questionnaire answers stores
+// no regime, so under its look-ups (tx.hints) each patient's history is
+// read once for the page, not once per resource.
 func (tx *Tx) centralRegimeHistory(patientID string) ([]domain.Regime, error) {
+	h := tx.hints
+	if h != nil && h.regimes != nil {
+		if central, ok := h.regimes[patientID]; ok {
+			return central, nil
+		}
+	}
 	versions, err := regimeHistory(tx.ctx, tx.tx, patientID)
 	if err != nil {
 		return nil, err
@@ -81,6 +89,9 @@ func (tx *Tx) centralRegimeHistory(patientID string) ([]domain.Regime, error) {
 		if !domain.IsPendingVersion(r.Version) {
 			central = append(central, r)
 		}
+	}
+	if h != nil && h.regimes != nil {
+		h.regimes[patientID] = central
 	}
 	return central, nil
 }

@@ -42,6 +42,9 @@ type pageHints struct {
 	parked  map[string]string // id -> parked version_id
 	ack     map[string]bool   // Observation pages: acknowledged reading, or a completed review task for it
 	touched map[string]bool   // ids stored by this page so far
+	// regimes: Observation and QuestionnaireResponse pages, which store no
+	// regime: each patient's centralRegimeHistory, kept once read.
+	regimes map[string][]domain.Regime
 }
 
 type storedVersion struct {
@@ -171,6 +174,9 @@ func (tx *Tx) loadHints(typ string, page []Pulled) (*pageHints, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("parked %s: %w", typ, err)
+	}
+	if typ == "Observation" || typ == "QuestionnaireResponse" {
+		h.regimes = map[string][]domain.Regime{}
 	}
 	if typ == "Observation" {
 		h.ack = map[string]bool{}
