@@ -63,15 +63,10 @@ func (s *Store) checkpointer() {
 	}
 }
 
-// checkpoint runs one passive checkpoint on a reading connection and
-// records how many frames it copied.
+// checkpoint runs one passive checkpoint on a reading connection.
 func (s *Store) checkpoint(ctx context.Context) error {
 	var busy, logFrames, ckpt int64
-	if err := s.rdb.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logFrames, &ckpt); err != nil {
-		return err
-	}
-	s.ckptFrames.Store(ckpt)
-	return nil
+	return s.rdb.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &logFrames, &ckpt)
 }
 
 // stopCheckpointer ends the checkpointer (once; nothing when it never

@@ -130,11 +130,10 @@ type Store struct {
 	queued     atomic.Int32 // jobs waiting to be taken
 	writerDone chan struct{}
 	// The checkpointer (checkpoint.go).
-	commits    atomic.Int64
-	kick       chan struct{}
-	stop       chan struct{}
-	ckptDone   chan struct{}
-	ckptFrames atomic.Int64 // frames of the log checkpointed by the last run
+	commits  atomic.Int64
+	kick     chan struct{}
+	stop     chan struct{}
+	ckptDone chan struct{}
 	// access is the clock for cover periods in access checks: the
 	// Server's Now (see Server.accessClock); nil means now.
 	access atomic.Pointer[func() time.Time]
