@@ -1,9 +1,7 @@
 package main
 
 import (
-	"crypto/rand"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -386,11 +384,10 @@ func addToken(out io.Writer, path, who string, ttl time.Duration) error {
 	if err != nil {
 		return err
 	}
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return fmt.Errorf("make token: %w", err)
+	tok, err := newToken()
+	if err != nil {
+		return err
 	}
-	tok := hex.EncodeToString(b)
 	spec := central.TokenSpec{Principal: who}
 	if ttl > 0 {
 		spec.Expires = time.Now().Add(ttl).UTC().Format(time.RFC3339)

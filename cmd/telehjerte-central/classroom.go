@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/csv"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -124,11 +122,10 @@ func classroomStartCmd() *cobra.Command {
 			tokens := map[string]central.TokenSpec{}
 			logins := make([]string, len(sess.Trainees))
 			for i, t := range sess.Trainees {
-				b := make([]byte, 24)
-				if _, err := rand.Read(b); err != nil {
-					return fmt.Errorf("make token: %w", err)
+				tok, err := newToken()
+				if err != nil {
+					return err
 				}
-				tok := hex.EncodeToString(b)
 				tokens[tok] = central.TokenSpec{Principal: "Practitioner/" + t.Practitioner}
 				logins[i] = tok
 			}

@@ -296,17 +296,26 @@ func clearForSeed(ctx context.Context, path string, replace bool) error {
 	return nil
 }
 
+// newToken returns a fresh random bearer token (24 bytes, hex).
+func newToken() (string, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("make token: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
 func writeTokens(path string, who []string, expires time.Time) error {
 	m := map[string]any{}
 	for _, w := range who {
-		b := make([]byte, 24)
-		if _, err := rand.Read(b); err != nil {
-			return fmt.Errorf("make token: %w", err)
+		tok, err := newToken()
+		if err != nil {
+			return err
 		}
 		if expires.IsZero() {
-			m[hex.EncodeToString(b)] = w
+			m[tok] = w
 		} else {
-			m[hex.EncodeToString(b)] = central.TokenSpec{Principal: w, Expires: expires.UTC().Format(time.RFC3339)}
+			m[tok] = central.TokenSpec{Principal: w, Expires: expires.UTC().Format(time.RFC3339)}
 		}
 	}
 	js, err := json.MarshalIndent(m, "", "  ")
