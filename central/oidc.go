@@ -530,12 +530,21 @@ func (s *oidcStorage) SetUserinfoFromScopes(context.Context, *oidc.UserInfo, str
 	return nil
 }
 
+// validAccess is the unexpired access token tokenID issued to subject;
+// s.mu must be held.
+func (s *oidcStorage) validAccess(tokenID, subject string) (*accessGrant, error) {
+	a, ok := s.access[tokenID]
+	if !ok || a.subject != subject || !time.Now().Before(a.expires) {
+		return nil, errors.New("the access token is not valid")
+	}
+	return a, nil
+}
+
 func (s *oidcStorage) SetUserinfoFromToken(_ context.Context, info *oidc.UserInfo, tokenID, subject, _ string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.access[tokenID]
-	if !ok || a.subject != subject || !time.Now().Before(a.expires) {
-		return errors.New("the access token is not valid")
+	if _, err := s.validAccess(tokenID, subject); err != nil {
+		return err
 	}
 	info.Subject = subject
 	return nil
@@ -544,9 +553,9 @@ func (s *oidcStorage) SetUserinfoFromToken(_ context.Context, info *oidc.UserInf
 func (s *oidcStorage) SetIntrospectionFromToken(_ context.Context, resp *oidc.IntrospectionResponse, tokenID, subject, clientID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	a, ok := s.access[tokenID]
-	if !ok || a.subject != subject || !time.Now().Before(a.expires) {
-		return errors.New("the access token is not valid")
+	a, err := s.validAccess(tokenID, subject)
+	if err != nil {
+		return err
 	}
 	resp.Active, resp.Subject, resp.ClientID = true, subject, a.clientID
 	resp.Expiration = oidc.FromTime(a.expires)
