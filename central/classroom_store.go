@@ -16,7 +16,7 @@ import (
 // typ about patientID (for a Patient, the Patient itself).
 func (s *Store) PatientResources(ctx context.Context, typ, patientID string) ([]Stored, error) {
 	var out []Stored
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.readTx(ctx, func(t *tx) error {
 		var err error
 		if typ == "Patient" {
 			st, err := t.current(typ, patientID)
@@ -39,7 +39,7 @@ func (s *Store) PatientResources(ctx context.Context, typ, patientID string) ([]
 // patientID, oldest first per resource.
 func (s *Store) ResourceHistory(ctx context.Context, typ, patientID string) ([]Stored, error) {
 	var out []Stored
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.readTx(ctx, func(t *tx) error {
 		var err error
 		out, err = t.historyOf(typ, patientID)
 		return err
