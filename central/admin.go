@@ -64,7 +64,7 @@ func (s *Store) SetUser(ctx context.Context, u User, by string) error {
 // login, sorted by id.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	var out []User
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.readTx(ctx, func(t *tx) error {
 		rows, err := t.query(`SELECT r.id, r.json, COALESCE(u.role, ''), COALESCE(u.last_login_ms, 0)
 			FROM resources r LEFT JOIN users u ON u.practitioner_id = r.id WHERE r.type = 'Practitioner' ORDER BY r.id`)
 		if err != nil {
@@ -194,7 +194,7 @@ func (s *Store) PutGrant(ctx context.Context, g domain.ReadGrant, by string) err
 // Grants lists every se-adgang grant, sorted by grantee then end.
 func (s *Store) Grants(ctx context.Context) ([]domain.ReadGrant, error) {
 	var out []domain.ReadGrant
-	err := s.inTx(ctx, func(t *tx) error {
+	err := s.readTx(ctx, func(t *tx) error {
 		rows, err := t.query(`SELECT `+storedCols+` FROM resources WHERE type = 'CareTeam' AND id IN
 			(SELECT id FROM params WHERE type = 'CareTeam' AND name = 'category' AND value = ?)`, fhir.SystemCareTeamKind+"|"+fhir.CodeReadAccess)
 		if err != nil {
