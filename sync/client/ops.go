@@ -373,37 +373,3 @@ func outcomeText(body []byte) string {
 	}
 	return Sanitize(strings.Join(parts, "; "))
 }
-
-// TestData reports whether the server declares that everything it holds is
-// test data (training and tests): its CapabilityStatement (GET metadata)
-// carries the meta tag v3-ActReason HTEST. A console on a moved clock
-// writes only to such a server.
-func (c *Client) TestData(ctx context.Context) (bool, error) {
-	req := request{method: http.MethodGet, url: c.resolve("metadata")}
-	rep, err := c.do(ctx, req)
-	if err != nil {
-		return false, err
-	}
-	if rep.status != http.StatusOK {
-		return false, c.statusError(req, rep)
-	}
-	var cs struct {
-		ResourceType string `json:"resourceType"`
-		Meta         struct {
-			Tag      []fhir.Coding `json:"tag"`
-			Security []fhir.Coding `json:"security"`
-		} `json:"meta"`
-	}
-	if err := json.Unmarshal(rep.body, &cs); err != nil || cs.ResourceType != "CapabilityStatement" {
-		if err == nil {
-			err = fmt.Errorf("got a %q", cs.ResourceType)
-		}
-		return false, &Error{Method: req.method, Path: req.url.Path, Status: rep.status, kind: ErrMalformed, err: err}
-	}
-	for _, cd := range append(cs.Meta.Tag, cs.Meta.Security...) {
-		if cd.System == fhir.SystemActReason && cd.Code == fhir.CodeTestData {
-			return true, nil
-		}
-	}
-	return false, nil
-}
