@@ -688,13 +688,6 @@ ON CONFLICT (resource_type) DO UPDATE SET watermark = max(sync_state.watermark, 
 	return nil
 }
 
-// RecordPull stores the outcome of pulling a resource type: on success
-// (errText "") last_success = at and last_error cleared; otherwise the
-// error. The watermark is not touched.
-func (s *Store) RecordPull(ctx context.Context, resourceType string, at time.Time, errText string) error {
-	return s.RecordPulls(ctx, at, []PullOutcome{{Type: resourceType, Error: errText}})
-}
-
 // PullOutcome is how the pull of one resource type ended, for RecordPulls:
 // Error "" for success.
 type PullOutcome struct {
@@ -702,7 +695,9 @@ type PullOutcome struct {
 	Error string
 }
 
-// RecordPulls is RecordPull of several types at at, in one transaction.
+// RecordPulls stores, in one transaction, how the pull of each resource
+// type ended at at: on success last_success = at and last_error cleared;
+// otherwise the error. The watermark is not touched.
 func (s *Store) RecordPulls(ctx context.Context, at time.Time, outcomes []PullOutcome) error {
 	if len(outcomes) == 0 {
 		return nil
