@@ -122,6 +122,21 @@ func (e *env) seed() {
 	}
 }
 
+// putRegime stores reg (its CarePlan and ServiceRequests) with the
+// server's clock at at.
+func (e *env) putRegime(reg domain.Regime, at time.Time) {
+	e.t.Helper()
+	cp, srs := fhir.RegimeToFHIR(reg)
+	rs := []fhir.Resource{cp}
+	for _, sr := range srs {
+		rs = append(rs, sr)
+	}
+	e.clock.Set(at)
+	if err := e.store.Put(context.Background(), rs...); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 type resp struct {
 	status int
 	header http.Header

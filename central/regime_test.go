@@ -1,7 +1,6 @@
 package central
 
 import (
-	"context"
 	"net/http"
 	"testing"
 	"time"
@@ -17,15 +16,7 @@ func TestTriageUsesVersionInForceWhenTaken(t *testing.T) {
 	v2 := testRegime("p1")
 	v2.EffectiveFrom = t0.Add(-time.Hour)
 	v2.Thresholds.ByKind[domain.KindPulse] = domain.KindThresholds{Primary: domain.Limits{YellowHigh: domain.L(110), RedHigh: domain.L(120)}}
-	cp, srs := fhir.RegimeToFHIR(v2)
-	rs := []fhir.Resource{cp}
-	for _, sr := range srs {
-		rs = append(rs, sr)
-	}
-	e.clock.Set(t0.Add(time.Second))
-	if err := e.store.Put(context.Background(), rs...); err != nil {
-		t.Fatal(err)
-	}
+	e.putRegime(v2, t0.Add(time.Second))
 	e.clock.Set(t0.Add(time.Minute))
 	for _, c := range []struct {
 		taken time.Time
@@ -49,15 +40,7 @@ func TestTriageAppliesWeightTrendRule(t *testing.T) {
 	v2.Version = "2"
 	v2.EffectiveFrom = t0.Add(-48 * time.Hour)
 	v2.TrendRule = &domain.TrendRule{GainKg: 2, Days: 3, Color: domain.Yellow}
-	cp, srs := fhir.RegimeToFHIR(v2)
-	rs := []fhir.Resource{cp}
-	for _, sr := range srs {
-		rs = append(rs, sr)
-	}
-	e.clock.Set(t0.Add(time.Second))
-	if err := e.store.Put(context.Background(), rs...); err != nil {
-		t.Fatal(err)
-	}
+	e.putRegime(v2, t0.Add(time.Second))
 	e.clock.Set(t0.Add(time.Minute))
 	for i, c := range []struct {
 		kg   float64
@@ -102,15 +85,7 @@ func TestTriageFollowsARegimeChange(t *testing.T) {
 	v2 := testRegime("p1")
 	v2.EffectiveFrom = t0.Add(2 * time.Minute)
 	v2.Thresholds.ByKind[domain.KindPulse] = domain.KindThresholds{Primary: domain.Limits{YellowHigh: domain.L(110), RedHigh: domain.L(120)}}
-	cp, srs := fhir.RegimeToFHIR(v2)
-	rs := []fhir.Resource{cp}
-	for _, sr := range srs {
-		rs = append(rs, sr)
-	}
-	e.clock.Set(t0.Add(2 * time.Minute))
-	if err := e.store.Put(context.Background(), rs...); err != nil {
-		t.Fatal(err)
-	}
+	e.putRegime(v2, t0.Add(2*time.Minute))
 	e.clock.Set(t0.Add(4 * time.Minute))
 	if got := post(t0.Add(3 * time.Minute)); got != domain.Green {
 		t.Fatalf("pulse 105 after the regime allows up to 110: %v, want green", got)
@@ -125,15 +100,7 @@ func TestWeightTrendLeavesOutVoidWeights(t *testing.T) {
 	v2.Version = "2"
 	v2.EffectiveFrom = t0.Add(-48 * time.Hour)
 	v2.TrendRule = &domain.TrendRule{GainKg: 2, Days: 3, Color: domain.Yellow}
-	cp, srs := fhir.RegimeToFHIR(v2)
-	rs := []fhir.Resource{cp}
-	for _, sr := range srs {
-		rs = append(rs, sr)
-	}
-	e.clock.Set(t0.Add(time.Second))
-	if err := e.store.Put(context.Background(), rs...); err != nil {
-		t.Fatal(err)
-	}
+	e.putRegime(v2, t0.Add(time.Second))
 	e.clock.Set(t0.Add(time.Minute))
 	r := e.want(e.do(http.MethodPost, "/Observation", tokPatient1, weightObs("p1", 79.0, t0.Add(-48*time.Hour), "")), http.StatusCreated)
 	wrong, _ := fhir.Decode[*fhir.Observation](r.body)
