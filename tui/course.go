@@ -15,10 +15,12 @@ import (
 // its domain.CourseFlags, and a patient with a reminder belongs on the
 // worklist of open items even with nothing else open.
 
-// worklistWithCourse reads the worklist and adds the course flags. Without
-// a CourseReader it is the source's worklist as it is.
+// WorklistWithCourse reads the worklist and adds the course flags. Without
+// a CourseReader it is the source's worklist as it is. The console's
+// worklist and the worklist subcommand both read it this way, so they list
+// the same patients.
 // It runs in a command: it is given what it reads, never the Model.
-func worklistWithCourse(ctx context.Context, src console.Source, cr console.CourseReader, now time.Time, loc *time.Location, all bool) ([]domain.WorklistRow, error) {
+func WorklistWithCourse(ctx context.Context, src console.Source, cr console.CourseReader, now time.Time, loc *time.Location, all bool) ([]domain.WorklistRow, error) {
 	if cr == nil {
 		return src.Worklist(ctx, all)
 	}

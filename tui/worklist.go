@@ -81,7 +81,7 @@ func (w *worklistScreen) load(all bool) tea.Cmd {
 		if err := src.Audit(ctx, e); err != nil {
 			return worklistMsg{all: all, err: fmt.Errorf("audit worklist look-up: %w", err)}
 		}
-		rows, err := worklistWithCourse(ctx, src, course, now(), loc, all)
+		rows, err := WorklistWithCourse(ctx, src, course, now(), loc, all)
 		if err != nil {
 			return worklistMsg{all: all, err: fmt.Errorf("load worklist: %w", err)}
 		}
@@ -96,7 +96,7 @@ func (w *worklistScreen) refresh() tea.Cmd {
 	course, now, loc, status := w.opts.Course, w.opts.Now, w.opts.Loc, w.opts.Status
 	return func() tea.Msg {
 		synced := statusNow(status)
-		rows, err := worklistWithCourse(ctx, src, course, now(), loc, all)
+		rows, err := WorklistWithCourse(ctx, src, course, now(), loc, all)
 		if err != nil {
 			return worklistMsg{all: all, refresh: true, err: fmt.Errorf("refresh worklist: %w", err)}
 		}

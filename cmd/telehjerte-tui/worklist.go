@@ -13,7 +13,6 @@ import (
 	"github.com/telehjerte/telehjerte-tui/cmd/telehjerte-tui/internal/export"
 	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/domain"
-	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/tui"
 )
 
@@ -95,7 +94,10 @@ func runWorklist(ctx context.Context, e *env, cfg config.Config, f worklistFlags
 		fmt.Fprintln(e.stderr, "telehjerte-tui:", d.note)
 	}
 
-	rows, err := worklistWithReminders(ctx, d.store, now, e.loc, f.all)
+	// The worklist as the console shows it: with the course reminders, so a
+	// patient with only a reminder is listed and one whose course has
+	// ended is not.
+	rows, err := tui.WorklistWithCourse(ctx, d.store, d.store, now, e.loc, f.all)
 	if err != nil {
 		return fmt.Errorf("worklist: %w", err)
 	}
@@ -134,25 +136,6 @@ func runWorklist(ctx context.Context, e *env, cfg config.Config, f worklistFlags
 	}
 	log.Info("worklist printed", "format", f.format, "all", f.all, "rows", len(rows), "duration", time.Since(start))
 	return nil
-}
-
-// worklistWithReminders is the worklist as the console shows it: the cache's rows
-// with the course reminders (domain.WithCourse), so a patient with only a
-// reminder is listed and one whose course has ended is not.
-func worklistWithReminders(ctx context.Context, store *cache.Store, now time.Time, loc *time.Location, all bool) ([]domain.WorklistRow, error) {
-	rows, err := store.Worklist(ctx, true)
-	if err != nil {
-		return nil, err
-	}
-	states, err := store.CourseStates(ctx, now, loc)
-	if err != nil {
-		return nil, err
-	}
-	ended, err := store.EndedCourses(ctx, now)
-	if err != nil {
-		return nil, err
-	}
-	return domain.WithCourse(rows, states, ended, now, loc, all), nil
 }
 
 func terminalWidth() int {
