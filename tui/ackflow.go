@@ -206,18 +206,13 @@ func (p *patientScreen) ackForm(scope domain.AckScope) dialog {
 // resolveForm resolves one missing measurement with a reason.
 func (p *patientScreen) resolveForm(task domain.Task) dialog {
 	a := &p.t.Act
-	var labels, values []string
-	for _, r := range domain.MissingReasons() {
-		labels = append(labels, a.MissingReason[r])
-		values = append(values, string(r))
-	}
 	text := newTextField("text", 50, "")
 	text.in.Placeholder = a.Optional
 	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
 		title:        fmt.Sprintf(a.ResolveTitle, p.t.KindShort[task.Kind], p.dateTime(task.Due)),
 		enterSubmits: true,
 		rows: []*formRow{
-			{label: a.Reason, fields: []*field{newChoiceField("reason", labels, values, 0)}},
+			{label: a.Reason, fields: []*field{newNamedChoiceField("reason", domain.MissingReasons(), a.MissingReason)}},
 			{label: a.ReasonText, fields: []*field{text}},
 		},
 	}
@@ -235,11 +230,6 @@ func (p *patientScreen) resolveForm(task domain.Task) dialog {
 // pauseForm pauses missing-measurement alarms for a period.
 func (p *patientScreen) pauseForm() dialog {
 	a := &p.t.Act
-	var labels, values []string
-	for _, r := range domain.PauseReasons() {
-		labels = append(labels, a.PauseReason[r])
-		values = append(values, string(r))
-	}
 	today := p.opts.Now().In(p.opts.Loc)
 	text := newTextField("text", 40, "")
 	text.in.Placeholder = a.Optional
@@ -249,7 +239,7 @@ func (p *patientScreen) pauseForm() dialog {
 		rows: []*formRow{
 			{label: a.From, fields: []*field{newTextField("from", 10, dateYear(today))}, hint: a.DateHint},
 			{label: a.To, fields: []*field{newTextField("to", 10, "")}, hint: a.ToHint},
-			{label: a.Reason, fields: []*field{newChoiceField("reason", labels, values, 0)}},
+			{label: a.Reason, fields: []*field{newNamedChoiceField("reason", domain.PauseReasons(), a.PauseReason)}},
 			{label: a.ReasonText, fields: []*field{text}},
 		},
 	}

@@ -47,12 +47,7 @@ func (p *patientScreen) courseAction(msg tea.KeyPressMsg) dialog {
 func (p *patientScreen) reevalForm() dialog {
 	c := &p.t.Course
 	d := &p.detail
-	var labels, values []string
-	for _, o := range domain.ReevalOutcomes() {
-		labels = append(labels, c.OutcomeName[o])
-		values = append(values, string(o))
-	}
-	outcome := newChoiceField("outcome", labels, values, 0)
+	outcome := newNamedChoiceField("outcome", domain.ReevalOutcomes(), c.OutcomeName)
 	hasNext := func() bool { return outcome.value() != string(domain.ReevalEnd) }
 	next := p.opts.Now().In(p.opts.Loc).AddDate(0, 0, 90)
 	note := newTextField("note", 50, "")
@@ -121,17 +116,12 @@ func (p *patientScreen) reevalForm() dialog {
 func (p *patientScreen) endForm() dialog {
 	c := &p.t.Course
 	d := &p.detail
-	var rl, rv []string
-	for _, r := range domain.EndReasons() {
-		rl = append(rl, c.ReasonName[r])
-		rv = append(rv, string(r))
-	}
 	open := append([]domain.Task(nil), d.OpenTasks...)
 	closeOpen := newToggleField("open", false)
 	f := &form{shared: p.shared, patientID: p.id, patientName: p.detail.Patient.Name,
 		title: fmt.Sprintf(c.EndTitle, safetext.Sanitize(d.Patient.Name)),
 		rows: []*formRow{
-			{label: c.Reason, fields: []*field{newChoiceField("reason", rl, rv, 0)}},
+			{label: c.Reason, fields: []*field{newNamedChoiceField("reason", domain.EndReasons(), c.ReasonName)}},
 			{label: c.EndDate, fields: []*field{newTextField("end", 10, dateYear(p.opts.Now().In(p.opts.Loc)))}, hint: p.t.Act.DateHint},
 			{label: c.After, fields: []*field{newChoiceField("after", []string{c.AfterGP, c.AfterClinic},
 				[]string{string(domain.AfterGP), string(domain.AfterClinic)}, 0)}},

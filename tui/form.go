@@ -107,6 +107,16 @@ func newChoiceField(id string, labels, values []string, sel int) *field {
 	return &field{id: id, kind: fieldChoice, labels: labels, values: values, sel: sel}
 }
 
+// newNamedChoiceField is a choice of the values of an enumeration, in
+// their order, each labelled with its name; the first is chosen.
+func newNamedChoiceField[E ~string](id string, all []E, name map[E]string) *field {
+	labels, values := make([]string, len(all)), make([]string, len(all))
+	for i, v := range all {
+		labels[i], values[i] = name[v], string(v)
+	}
+	return newChoiceField(id, labels, values, 0)
+}
+
 func newToggleField(id string, on bool) *field { return &field{id: id, kind: fieldToggle, on: on} }
 
 // fields lists the focusable fields of the visible rows in order.
