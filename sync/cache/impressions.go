@@ -25,23 +25,20 @@ const focusImpressionPrefix = "ClinicalImpression/"
 
 // impressionReading is the first Observation a ClinicalImpression's
 // investigation points at ("" when none).
-func impressionReading(ci *fhir.ClinicalImpression) string {
-	for _, inv := range ci.Investigation {
-		for i := range inv.Item {
-			if id, ok := fhir.RefID(&inv.Item[i], "Observation"); ok {
-				return id
-			}
-		}
-	}
-	return ""
-}
+func impressionReading(ci *fhir.ClinicalImpression) string { return impressionItem(ci, "Observation") }
 
 // impressionQuestionnaire is the first QuestionnaireResponse a
 // ClinicalImpression's investigation points at ("" when none).
 func impressionQuestionnaire(ci *fhir.ClinicalImpression) string {
+	return impressionItem(ci, "QuestionnaireResponse")
+}
+
+// impressionItem is the id of the first resource of type typ a
+// ClinicalImpression's investigation points at ("" when none).
+func impressionItem(ci *fhir.ClinicalImpression, typ string) string {
 	for _, inv := range ci.Investigation {
 		for i := range inv.Item {
-			if id, ok := fhir.RefID(&inv.Item[i], "QuestionnaireResponse"); ok {
+			if id, ok := fhir.RefID(&inv.Item[i], typ); ok {
 				return id
 			}
 		}
