@@ -53,9 +53,8 @@ func (tx *Tx) consoleTriage(m domain.Measurement) (c domain.Classification, task
 			return domain.Classification{Color: col, ByConsole: byConsole(ci)}, false, nil
 		}
 	}
-	var serverTask int
-	if err := tx.tx.QueryRowContext(tx.ctx, `SELECT count(*) FROM tasks WHERE focus_id = ? AND by_console = 0 AND category = ?`,
-		m.ID, string(domain.TaskMeasurement)).Scan(&serverTask); err != nil {
+	serverTask, err := tx.hasServerReviewTask(m.ID)
+	if err != nil {
 		return c, false, fmt.Errorf("tasks of reading %s: %w", m.ID, err)
 	}
 	central, err := tx.centralRegimeHistory(m.PatientID)
@@ -65,7 +64,7 @@ func (tx *Tx) consoleTriage(m domain.Measurement) (c domain.Classification, task
 	rd, _ := domain.Arrive(m, central)
 	rd.ByConsole = true
 	recent := !m.Taken.Before(tx.clock().Add(-domain.ConsoleTriageWindow))
-	return rd.Classification, serverTask == 0 && recent && domain.ReviewNeeded(rd, central), nil
+	return rd.Classification, !serverTask && recent && domain.ReviewNeeded(rd, central), nil
 }
 
 // centralRegimeHistory is the patient's regime history (regimeHistory)
@@ -94,6 +93,21 @@ func (tx *Tx) centralRegimeHistory(patientID string) ([]domain.Regime, error) {
 		h.regimes[patientID] = central
 	}
 	return central, nil
+}
+
+// hasServerReviewTask reports whether the cache holds a review Task of the
+// central's (not the console's own item) about focus: a reading's id or
+// domain.QuestionnaireFocus.
+func (tx *Tx) hasServerReviewTask(focus string) (bool, error) {
+	st, err := tx.stmt(`SELECT count(*) FROM tasks WHERE focus_id = ? AND by_console = 0 AND category = ?`)
+	if err != nil {
+		return false, err
+	}
+	var n int
+	if err := st.QueryRowContext(tx.ctx, focus, string(domain.TaskMeasurement)).Scan(&n); err != nil {
+		return false, err
+	}
+	return n > 0, nil
 }
 
 // putConsoleTask lists a reading the console classified as its own open
@@ -125,15 +139,9 @@ func (tx *Tx) consoleQuestionnaire(q domain.ProResponse) error {
 		return nil
 	}
 	focus := domain.QuestionnaireFocus(q.ID)
-	st, err := tx.stmt(`SELECT count(*) FROM tasks WHERE focus_id = ? AND by_console = 0 AND category = ?`)
-	if err != nil {
-		return err
-	}
-	var serverTask int
-	if err := st.QueryRowContext(tx.ctx, focus, string(domain.TaskMeasurement)).Scan(&serverTask); err != nil {
+	if serverTask, err := tx.hasServerReviewTask(focus); err != nil {
 		return fmt.Errorf("tasks of questionnaire %s: %w", q.ID, err)
-	}
-	if serverTask > 0 {
+	} else if serverTask {
 		return nil
 	}
 	// Only an assessment made after she answered counts; a day's margin
