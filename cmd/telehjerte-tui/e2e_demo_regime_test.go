@@ -3,6 +3,7 @@ package main
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // A regime change in the DEMO, as a nurse makes it, reaches the embedded
@@ -31,21 +32,23 @@ func TestE2EDemoRegimeChangeReachesTheCentral(t *testing.T) {
 	s.waitFor("the version saved", func(scr string) bool { return strings.Contains(scr, "Ny version af måleregimet gemt.") })
 	// The history shows the versions as they were when it opened: until
 	// the push has been answered it rightly says "ny, ikke sendt endnu".
-	// It is opened again, after the status bar has nothing waiting, until
-	// the central's version is there (a refused push never gets there).
+	// It is opened again, each time after the status bar says online with
+	// nothing waiting, until the central's version is there; a refused
+	// push never gets there (the deadline ends the test).
+	deadline := time.Now().Add(90 * time.Second)
 	var scr string
-	for attempt := 0; ; attempt++ {
+	for {
 		s.send("v")
 		scr = s.waitFor("the history", func(scr string) bool { return strings.Contains(scr, "Årsag: "+reason) })
 		if !strings.Contains(scr, "ny, ikke sendt endnu") {
 			break
 		}
-		if attempt == 5 {
+		if time.Now().After(deadline) {
 			t.Fatalf("the regime version was not sent:\n%s", scr)
 		}
 		s.send("Escape")
-		s.waitFor("the patient view with nothing waiting", func(scr string) bool {
-			return strings.Contains(scr, "Vægtkurve") && !strings.Contains(scr, "afventer")
+		s.waitFor("the patient view, online with nothing waiting", func(scr string) bool {
+			return strings.Contains(scr, "Vægtkurve") && strings.Contains(scr, "online") && !strings.Contains(scr, "afventer")
 		})
 	}
 	if strings.Contains(scr, "fejlet") {
