@@ -313,12 +313,18 @@ func (a *actConsole) quit() {
 		a.waitFor("the escape to be taken", func(s string) bool { return s != scr })
 	}
 	a.waitFor("the worklist", onWorklist)
+	a.pressQuit()
+}
+
+// pressQuit presses q on the worklist and checks the console exited
+// cleanly. The worklist may be drawn before the terminal handed the
+// program the last escape (the screen changes for other reasons too, the
+// status bar's clock): an escape and the q read together are alt+q, which
+// quits nothing. The q is sent again while the worklist stays, at most
+// twice, each after the console had 15 seconds to exit.
+func (a *actConsole) pressQuit() {
+	a.t.Helper()
 	a.send("q")
-	// The worklist may be drawn before the terminal handed the program the
-	// last escape (the screen changes for other reasons too, the status
-	// bar's clock): an escape and the q read together are alt+q, which
-	// quits nothing. The q is sent again while the worklist stays, at most
-	// twice, each after the console had 15 seconds to exit.
 	for range 2 {
 		deadline := time.Now().Add(15 * time.Second)
 		for time.Now().Before(deadline) && !strings.Contains(a.screen(), "EXITED") {

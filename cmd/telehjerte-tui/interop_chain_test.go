@@ -207,9 +207,5 @@ func interopQuit(con *actConsole) {
 		}
 	}
 	con.waitFor("the plain worklist", plain)
-	con.send("q")
-	scr := con.waitFor("the console to exit", func(s string) bool { return strings.Contains(s, "EXITED") })
-	if !strings.Contains(scr, "EXITED 0") {
-		con.t.Errorf("console did not exit cleanly:\n%s", scr)
-	}
+	con.pressQuit()
 }
