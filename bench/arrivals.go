@@ -236,7 +236,7 @@ func measureArrivals(ctx context.Context, path string, pids []string, each int) 
 				body, err := fhir.Encode(o)
 				if err == nil {
 					t0 := time.Now()
-					_, err = cl.Create(ctx, "Observation", body, client.IdentifierCondition(ident))
+					_, err = cl.Create(ctx, "Observation", body, fhir.ClientIdentifierCondition(ident))
 					mu.Lock()
 					lats = append(lats, time.Since(t0))
 					mu.Unlock()

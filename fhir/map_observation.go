@@ -17,6 +17,13 @@ func IdentifierQuery(id Identifier) string {
 	return "identifier=" + id.System + "|" + id.Value
 }
 
+// ClientIdentifierCondition is the If-None-Exist value of a create that
+// carries the client-made identifier urn:uuid:<uuid>, so that a retried
+// create finds the resource the first attempt made.
+func ClientIdentifierCondition(uuid string) string {
+	return IdentifierQuery(ClientIdentifier(uuid))
+}
+
 // MeasurementToObservation maps a reading, and its classification when cls
 // is not nil, to an Observation. The classification's absolute limits go
 // into referenceRange (type RAL/GAL; for blood pressure on each component),

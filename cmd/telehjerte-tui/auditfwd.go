@@ -76,7 +76,7 @@ func (f *auditForwarder) forward(ctx context.Context) (int, error) {
 			if err != nil {
 				return sent, err
 			}
-			_, err = f.client.Create(ctx, "AuditEvent", body, client.IdentifierCondition(id))
+			_, err = f.client.Create(ctx, "AuditEvent", body, fhir.ClientIdentifierCondition(id))
 			if errors.Is(err, client.ErrBadRequest) {
 				// A server that cannot search AuditEvents by identifier
 				// refuses the condition: the entry is sent plainly (a

@@ -113,7 +113,7 @@ func TestConditionalCreateAndIfMatchHeaders(t *testing.T) {
 		}
 	})
 	ctx := context.Background()
-	resp, err := c.Create(ctx, "Communication", []byte(`{"resourceType":"Communication","status":"completed"}`), IdentifierCondition("0b6f1c1e-1111-4aaa-8bbb-123456789abc"))
+	resp, err := c.Create(ctx, "Communication", []byte(`{"resourceType":"Communication","status":"completed"}`), fhir.ClientIdentifierCondition("0b6f1c1e-1111-4aaa-8bbb-123456789abc"))
 	if err != nil || resp.ID != "c1" || resp.VersionID != "1" || resp.Status != 201 {
 		t.Fatalf("create: %+v %v", resp, err)
 	}

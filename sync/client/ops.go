@@ -179,14 +179,8 @@ func (c *Client) Read(ctx context.Context, typ, id string) (*Response, error) {
 	return c.resourceCall(ctx, req, typ)
 }
 
-// IdentifierCondition is the If-None-Exist value for a client-made UUID:
-// identifier=urn:ietf:rfc:3986|urn:uuid:<uuid>.
-func IdentifierCondition(uuid string) string {
-	return fhir.IdentifierQuery(fhir.ClientIdentifier(uuid))
-}
-
 // Create POSTs body as a new typ. With ifNoneExist (see
-// IdentifierCondition) it is a conditional create: when a resource matches,
+// fhir.ClientIdentifierCondition) it is a conditional create: when a resource matches,
 // the server returns it (200) instead of creating another, so a retried
 // create never duplicates. When the server sends no body, the resource is
 // read from Location.

@@ -113,7 +113,7 @@ func TestBurstOfArrivalsWhileSyncing(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				resp, err := cl.Create(ctx, "Observation", body, client.IdentifierCondition(ident))
+				resp, err := cl.Create(ctx, "Observation", body, fhir.ClientIdentifierCondition(ident))
 				mu.Lock()
 				if err != nil {
 					failure = append(failure, fmt.Sprintf("patient %s reading %d: status %d: %v", pid, j, client.StatusOf(err), err))

@@ -78,7 +78,7 @@ func (e *Engine) sendMerge(ctx context.Context, it cache.OutboxEntry) ([]*client
 		if c.ID == "" {
 			entry.Request = &fhir.BundleEntryRequest{Method: "POST", URL: c.ResourceType}
 			if c.Identifier != "" {
-				entry.Request.IfNoneExist = outbox.IdentifierCondition(c.Identifier)
+				entry.Request.IfNoneExist = fhir.ClientIdentifierCondition(c.Identifier)
 			}
 		} else {
 			entry.Request = &fhir.BundleEntryRequest{Method: "PUT", URL: c.ResourceType + "/" + c.ID}

@@ -100,7 +100,7 @@ type Op struct {
 	// of a conflict shows.
 	IfMatch string
 	// IfNoneExist is the search a create is conditional on (sent as
-	// If-None-Exist; see IdentifierCondition). Only creates have one.
+	// If-None-Exist; see fhir.ClientIdentifierCondition). Only creates have one.
 	IfNoneExist string
 }
 
@@ -142,16 +142,10 @@ func (o Op) Validate() error {
 	return nil
 }
 
-// IdentifierCondition is the If-None-Exist search for a resource carrying
-// the client-made identifier urn:uuid:<uuid>.
-func IdentifierCondition(uuid string) string {
-	return fhir.IdentifierQuery(fhir.ClientIdentifier(uuid))
-}
-
 // CreateOp is a conditional create of a typ whose payload carries the
 // client-made identifier uuid (the entry's UUID).
 func CreateOp(typ, uuid string) Op {
-	return Op{Kind: Create, ResourceType: typ, IfNoneExist: IdentifierCondition(uuid)}
+	return Op{Kind: Create, ResourceType: typ, IfNoneExist: fhir.ClientIdentifierCondition(uuid)}
 }
 
 // TransactionOp is a transaction Bundle about typ/id (id may be empty,
@@ -179,7 +173,7 @@ func ChangeSetOp(cs ChangeSet) (Op, error) {
 	}
 	op.Kind = MergeCreate
 	if first.Identifier != "" {
-		op.IfNoneExist = IdentifierCondition(first.Identifier)
+		op.IfNoneExist = fhir.ClientIdentifierCondition(first.Identifier)
 	}
 	return op, nil
 }
