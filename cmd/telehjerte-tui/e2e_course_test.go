@@ -171,8 +171,8 @@ func TestE2EEnrolRedPulseAndEnd(t *testing.T) {
 		return strings.Contains(s, courseName) && strings.Contains(s, "Fase: afsluttet")
 	})
 
-	// Enrolled again: a new course of the same record; the ended course
-	// stays in the list of ended courses.
+	// Enrolled again: a new course of the same record, announced as a new
+	// patient; the ended course stays in the list of ended courses.
 	for range 4 {
 		scr := con.screen()
 		if onWorklist(scr) {
@@ -196,8 +196,10 @@ func TestE2EEnrolRedPulseAndEnd(t *testing.T) {
 	if !strings.Contains(scr, "borgere (alle)") {
 		con.send("a")
 	}
-	con.waitFor("the patient back on the worklist", func(s string) bool {
-		return strings.Contains(s, "borgere (alle)") && rowOf(s, courseName) != ""
+	// She was opened in her first course on this console; the new course
+	// announces her again until she is opened in it.
+	con.waitFor("the patient back on the worklist as a new patient", func(s string) bool {
+		return strings.Contains(s, "borgere (alle)") && strings.Contains(rowOf(s, courseName), "ny borger")
 	})
 	con.send("F")
 	con.waitFor("the ended course still listed", func(s string) bool {

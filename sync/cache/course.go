@@ -59,9 +59,10 @@ const AuditViewPatient = "view-patient"
 
 // CourseStates returns, per patient with a regime in force at now, what
 // domain.CourseFlags reads: the regime in force, when the course began
-// (the first regime version's start), whether anyone opened the patient
-// since (this cache's audit log, or a reading acknowledged by anyone; a
-// course older than the start-up period counts as seen), the last
+// (the first version of its plan's start), whether anyone opened the
+// patient in this course (this cache's audit log, or a reading acknowledged
+// by anyone since the course began; a course older than the start-up
+// period counts as seen), the last
 // acknowledgement, the review interval and the expected measurements of the
 // last eight days evaluated against the readings (local days in loc).
 func (s *Store) CourseStates(ctx context.Context, now time.Time, loc *time.Location) (map[string]domain.CourseState, error) {
@@ -105,17 +106,21 @@ func (s *Store) CourseStates(ctx context.Context, now time.Time, loc *time.Locat
 		}); err != nil {
 			return fmt.Errorf("last reviews: %w", err)
 		}
-		lastOpened := map[string]time.Time{}
-		if err := eachRow(ctx, tx, `SELECT patient_id, MAX(at) FROM audit_log WHERE action = ? AND patient_id <> ''
-	GROUP BY patient_id`, []any{AuditViewPatient}, func(sc scanner) error {
-			var id string
-			var at sql.NullInt64
-			if err := sc.Scan(&id, &at); err != nil {
-				return err
-			}
-			lastOpened[id] = fromMs(at)
-			return nil
-		}); err != nil {
+		// The courses each patient was opened in ('' for a look-up
+		// written before the audit log recorded the course).
+		openedIn := map[string]map[string]bool{}
+		if err := eachRow(ctx, tx, `SELECT DISTINCT patient_id, course FROM audit_log WHERE action = ? AND patient_id <> ''`,
+			[]any{AuditViewPatient}, func(sc scanner) error {
+				var id, course string
+				if err := sc.Scan(&id, &course); err != nil {
+					return err
+				}
+				if openedIn[id] == nil {
+					openedIn[id] = map[string]bool{}
+				}
+				openedIn[id][course] = true
+				return nil
+			}); err != nil {
 			return fmt.Errorf("look-ups: %w", err)
 		}
 		from := now.AddDate(0, 0, -(domain.FailingWindowDays + 1))
@@ -148,12 +153,15 @@ func (s *Store) CourseStates(ctx context.Context, now time.Time, loc *time.Locat
 			st := domain.CourseState{Regime: reg, Enrolled: enrolled, StartUpEnd: reg.StartUpEnd,
 				LastReview: lastReview[pid], ReviewDays: reg.ReviewDays}
 			reviewed := !st.LastReview.IsZero() && !st.LastReview.Before(enrolled)
-			// Any look-up of the patient ends "ny borger": the id is new at
-			// enrolment, so a look-up can only be of this course. Look-ups
-			// are stamped with the real clock, enrolment with the
-			// console's (a training clock may run ahead), so the two are
-			// not compared.
-			st.Opened = reviewed || !lastOpened[pid].IsZero() ||
+			// A look-up ends "ny borger" only in the course it was made
+			// in: a patient enrolled again continues her record (same
+			// id) with a new plan, and a look-up of her earlier course
+			// says nothing of the new one. Look-ups are stamped with the
+			// real clock, courses with the console's (a training clock
+			// may run ahead), so the entry's recorded course is compared,
+			// never the times. A look-up recorded before the course was
+			// (course '') counts only when the patient has had one course.
+			st.Opened = reviewed || openedIn[pid][first.ID] || (openedIn[pid][""] && oneCourse(h)) ||
 				now.Sub(enrolled) > time.Duration(domain.StartUpDays)*24*time.Hour
 			st.Slots = domain.EvaluateSlots(reg, readings[pid], from, now, loc)
 			out[pid] = st
@@ -233,6 +241,17 @@ func courseStart(hist []domain.Regime, reg domain.Regime) domain.Regime {
 		}
 	}
 	return hist[0]
+}
+
+// oneCourse reports whether every version in hist belongs to one plan
+// (the patient has never been enrolled again).
+func oneCourse(hist []domain.Regime) bool {
+	for _, r := range hist {
+		if r.ID != hist[0].ID {
+			return false
+		}
+	}
+	return true
 }
 
 // courseEnded reports whether the regime in force says the course is over.

@@ -179,7 +179,9 @@ ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value); err != nil
 }
 
 // Audit appends one entry to the audit log inside this transaction, so an
-// action and its audit entry commit together.
+// action and its audit entry commit together. An entry about a patient
+// also records the course it was written in (the plan of her regime in
+// force on the Store's clock), which ends that course's "ny borger".
 func (tx *Tx) Audit(e domain.AuditEntry) error {
 	if tx.audit != nil {
 		e.At = tx.audit()
@@ -187,8 +189,20 @@ func (tx *Tx) Audit(e domain.AuditEntry) error {
 	if e.At.IsZero() || e.User == "" || e.Action == "" {
 		return fmt.Errorf("audit: time, user and action are required")
 	}
-	if _, err := tx.exec(`INSERT INTO audit_log (at, user, action, patient_id, detail) VALUES (?, ?, ?, ?, ?)`,
-		e.At.UnixMilli(), e.User, e.Action, e.PatientID, e.Detail); err != nil {
+	course := ""
+	if e.PatientID != "" {
+		// The course the entry is written in: her plan in force on the
+		// console's clock (see CourseStates).
+		hist, err := regimeHistory(tx.ctx, tx.tx, e.PatientID)
+		if err != nil {
+			return fmt.Errorf("audit %s: course of the patient: %w", e.Action, err)
+		}
+		if reg, ok := inForce(hist, tx.now()); ok {
+			course = reg.ID
+		}
+	}
+	if _, err := tx.exec(`INSERT INTO audit_log (at, user, action, patient_id, detail, course) VALUES (?, ?, ?, ?, ?, ?)`,
+		e.At.UnixMilli(), e.User, e.Action, e.PatientID, e.Detail, course); err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
 	return nil
