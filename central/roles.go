@@ -191,7 +191,14 @@ func (t *tx) responsibleFor(p Principal, g domain.ReadGrant) error {
 // write.
 func (s *Store) roleOf(ctx context.Context, practitioner string) (domain.Role, error) {
 	var role string
-	err := s.reader().QueryRowContext(ctx, `SELECT role FROM users WHERE practitioner_id = ?`, practitioner).Scan(&role)
+	const q = `SELECT role FROM users WHERE practitioner_id = ?`
+	var row *sql.Row
+	if st := s.readStmt(ctx, q); st != nil {
+		row = st.QueryRowContext(ctx, practitioner)
+	} else {
+		row = s.reader().QueryRowContext(ctx, q, practitioner)
+	}
+	err := row.Scan(&role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.RoleNurse, nil
 	}

@@ -4,8 +4,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -82,7 +84,10 @@ func (t *tx) search(p Principal, typ string, q url.Values) (searchResult, error)
 		}
 		return vs, nil
 	}
-	for name, vals := range q {
+	// In the order of the names, so that the same parameters always make
+	// the same SQL text (the read pool keeps it prepared).
+	for _, name := range slices.Sorted(maps.Keys(q)) {
+		vals := q[name]
 		for _, v := range vals {
 			switch {
 			case name == "_count":

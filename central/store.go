@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	lru "github.com/hashicorp/golang-lru/v2"
 	_ "modernc.org/sqlite" // the SQLite driver
 
 	"github.com/telehjerte/telehjerte-tui/fhir"
@@ -121,6 +122,9 @@ type Store struct {
 	}
 	// rdb is the read pool: look-ups that write nothing, and checkpoints.
 	rdb *sql.DB
+	// rstmts are statements prepared for the read pool, by SQL text
+	// (readStmt); nil while the store opens.
+	rstmts *lru.Cache[string, *sql.Stmt]
 	// path is the database file; walLimit the size of its write-ahead
 	// log past which the writer checkpoints it itself (writer.go).
 	path     string
@@ -183,6 +187,10 @@ func OpenStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 	}
 	st.rdb.SetMaxOpenConns(readConns)
 	st.rdb.SetMaxIdleConns(readConns)
+	if st.rstmts, err = newReadCache(); err != nil {
+		st.Close()
+		return nil, err
+	}
 	st.startCheckpointer()
 	st.startWriter()
 	return st, nil
@@ -265,6 +273,9 @@ func (s *Store) Close() error {
 	s.stopCheckpointer() // also ends the writer
 	for _, st := range s.stmts {
 		_ = st.Close()
+	}
+	if s.rstmts != nil {
+		s.rstmts.Purge() // closes each
 	}
 	if s.rdb != nil {
 		_ = s.rdb.Close()

@@ -1,0 +1,66 @@
+package central
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// A search asked again runs the statement prepared the first time, and
+// the read pool keeps at most readStatements of them: one pushed out is
+// closed, and the search it served still answers the same.
+func TestSearchStatementsPreparedOnceAndBounded(t *testing.T) {
+	e := newEnv(t)
+	p := Principal{Practitioner: "nurse-a"}
+	search := func(q url.Values) []string {
+		t.Helper()
+		var ids []string
+		err := e.store.readTx(context.Background(), func(tx *tx) error {
+			res, err := tx.search(p, "Patient", q)
+			for _, st := range res.entries {
+				ids = append(ids, st.ID)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	round := url.Values{"_lastUpdated": {"ge2026-01-01T00:00:00Z"}, "_sort": {"_lastUpdated"}, "_count": {"200"}}
+	if got := search(round); strings.Join(got, ",") != "p1" {
+		t.Fatalf("nurse-a sees %v, want [p1]", got)
+	}
+	before := e.store.rstmts.Len()
+	for range 5 {
+		// The same parameters in a map of another history: the same SQL.
+		q := url.Values{}
+		for _, k := range []string{"_count", "_sort", "_lastUpdated"} {
+			q[k] = round[k]
+		}
+		search(q)
+	}
+	if n := e.store.rstmts.Len(); n != before {
+		t.Errorf("asking the same search again left %d prepared statements, want %d", n, before)
+	}
+	// As many different texts as the cache holds and more: _id lists of
+	// every length.
+	for n := 1; n <= readStatements+20; n++ {
+		ids := []string{"p1", "p2"}
+		for i := 2; i < n; i++ {
+			ids = append(ids, fmt.Sprintf("x%d", i))
+		}
+		got := search(url.Values{"_id": {strings.Join(ids[:max(n, 1)], ",")}})
+		if strings.Join(got, ",") != "p1" {
+			t.Fatalf("_id list of %d: nurse-a sees %v, want [p1]", n, got)
+		}
+	}
+	if n := e.store.rstmts.Len(); n != readStatements {
+		t.Errorf("%d prepared statements kept, want the bound %d", n, readStatements)
+	}
+	if got := search(round); strings.Join(got, ",") != "p1" {
+		t.Errorf("after its statement was pushed out: nurse-a sees %v, want [p1]", got)
+	}
+}
