@@ -49,6 +49,7 @@ func syncMain(args []string) error {
 	dir := fs.String("dir", "", "where to keep the seeded databases (default: a temporary directory, removed)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the engine's initial syncs (only those) to this file")
 	skipInc := fs.Bool("no-incremental", false, "measure the initial sync only")
+	skipInitial := fs.Bool("no-initial", false, "measure the incremental rounds only")
 	incProfile := fs.String("inc-cpuprofile", "", "write a CPU profile of the larger clinic's incremental rounds to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -62,12 +63,14 @@ func syncMain(args []string) error {
 	defer done()
 	fmt.Printf("load average at start: %s\n", loadAvg())
 
-	path := filepath.Join(base, fmt.Sprintf("central-p%d-d%d.db", *patients, *days))
-	if _, err := seededCentral(ctx, path, *patients, *days); err != nil {
-		return err
-	}
-	if err := initialSync(ctx, path, base, max(1, *reps), *cpuProfile); err != nil {
-		return err
+	if !*skipInitial {
+		path := filepath.Join(base, fmt.Sprintf("central-p%d-d%d.db", *patients, *days))
+		if _, err := seededCentral(ctx, path, *patients, *days); err != nil {
+			return err
+		}
+		if err := initialSync(ctx, path, base, max(1, *reps), *cpuProfile); err != nil {
+			return err
+		}
 	}
 	if *skipInc {
 		fmt.Printf("load average at end: %s\n", loadAvg())
