@@ -24,6 +24,9 @@ import (
 const (
 	DefaultTimeout      = 30 * time.Second
 	DefaultMaxBodyBytes = 16 << 20
+	// DefaultConns is how many idle connections to the server the client
+	// keeps for the requests a sync round runs at once.
+	DefaultConns = 4
 )
 
 // Options configures a Client.
@@ -108,6 +111,10 @@ func New(opts Options) (*Client, error) {
 	c.hc = opts.HTTPClient
 	if c.hc == nil {
 		tr := http.DefaultTransport.(*http.Transport).Clone()
+		// A sync round asks several searches at once; connections kept
+		// for each of them are not opened (and, over TLS, handshaken)
+		// again every round.
+		tr.MaxIdleConnsPerHost = DefaultConns
 		tr.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 		if opts.CAFile != "" {
 			pem, err := os.ReadFile(opts.CAFile)

@@ -42,6 +42,9 @@ const (
 	// lets us see with the cache (reconcile.go).
 	DefaultReconcileEvery  = 2 * time.Minute
 	DefaultReconcileRounds = 8
+	// DefaultFetches is as many searches as the client keeps connections
+	// to the server (client.DefaultConns).
+	DefaultFetches = client.DefaultConns
 )
 
 // Options configures an Engine. Zero values take the defaults.
@@ -74,6 +77,9 @@ type Options struct {
 	// see with those in the cache (see reconcile.go). It is also skipped
 	// when Types has no Patient.
 	NoReconcile bool
+	// Fetches is how many of a round's searches may be in flight at once
+	// (DefaultFetches); 1 asks for one type after the other.
+	Fetches int
 	// ReconcileEvery and ReconcileRounds are the longest time (by Clock)
 	// and the most rounds between two full comparisons of the patients the
 	// server lets us see with the cache (DefaultReconcileEvery,
@@ -235,6 +241,9 @@ func New(store *cache.Store, c *client.Client, opts Options) *Engine {
 	}
 	if opts.ReconcileEvery <= 0 {
 		opts.ReconcileEvery = DefaultReconcileEvery
+	}
+	if opts.Fetches <= 0 {
+		opts.Fetches = DefaultFetches
 	}
 	if opts.ReconcileRounds <= 0 {
 		opts.ReconcileRounds = DefaultReconcileRounds

@@ -52,12 +52,14 @@ func (e *Engine) pullAll(ctx context.Context, rep *Report) (err error) {
 			err = errors.Join(err, rerr)
 		}
 	}()
+	firsts, stop := e.searchAll(ctx, wms)
+	defer stop()
 	var errs []error
-	for _, typ := range e.opts.Types {
+	for i, typ := range e.opts.Types {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		err := e.pullType(ctx, typ, wms[typ], rep)
+		err := e.pullType(ctx, typ, wms[typ], firsts[i], rep)
 		text := ""
 		if err != nil {
 			text = err.Error()
@@ -75,6 +77,54 @@ func (e *Engine) pullAll(ctx context.Context, rep *Report) (err error) {
 	return errors.Join(errs...)
 }
 
+// searchAll starts the first search of every type's pull at once, at most
+// Options.Fetches of them in flight, each decoded by the goroutine that
+// fetched it: a round's searches are independent of each other, and
+// their round trips (and the server's work, its audit commits included)
+// overlap instead of adding up. The pages are still stored one type
+// after the other in the order of Types. stop cancels what is still
+// running and waits for it. With Fetches 1 nothing is started: each type
+// asks when its turn comes, as walk does without first.
+//
+// Asking for the types referred to at the same time as, or after, the
+// types that refer to them changes nothing a sequential pull could not
+// meet: a resource whose referent is not in the cache yet is parked and
+// stored once it is (RetryParked), and each type's watermark moves only
+// by what its own pages held.
+func (e *Engine) searchAll(ctx context.Context, wms map[string]time.Time) ([]*prefetch, func()) {
+	firsts := make([]*prefetch, len(e.opts.Types))
+	if e.opts.Fetches <= 1 {
+		return firsts, func() {} // each type asks when its turn comes
+	}
+	fctx, cancel := context.WithCancel(ctx)
+	slots := make(chan struct{}, e.opts.Fetches)
+	for i, typ := range e.opts.Types {
+		f := &prefetch{cancel: func() {}, done: make(chan struct{})}
+		firsts[i] = f
+		bound := e.startBound(wms[typ])
+		go func() {
+			defer close(f.done)
+			select {
+			case slots <- struct{}{}:
+			case <-fctx.Done():
+				f.err = fctx.Err()
+				return
+			}
+			defer func() { <-slots }()
+			f.page, f.err = e.client.SearchSince(fctx, typ, bound, e.opts.PageSize, nil)
+			if f.err == nil {
+				f.pulled = decodePage(f.page)
+			}
+		}()
+	}
+	return firsts, func() {
+		cancel()
+		for _, f := range firsts {
+			<-f.done
+		}
+	}
+}
+
 // pageResult is what applying one page did.
 type pageResult struct {
 	n, fresh int
@@ -82,12 +132,18 @@ type pageResult struct {
 	allAt    bool // every resource had lastUpdated == the bound
 }
 
-func (e *Engine) pullType(ctx context.Context, typ string, wm time.Time, rep *Report) error {
-	bound := wm
-	if !bound.IsZero() && e.opts.Overlap > 0 {
-		bound = bound.Add(-e.opts.Overlap)
+// startBound is where a type's pull with watermark wm starts.
+func (e *Engine) startBound(wm time.Time) time.Time {
+	if !wm.IsZero() && e.opts.Overlap > 0 {
+		return wm.Add(-e.opts.Overlap)
 	}
-	return e.walk(ctx, typ, bound, nil, &rep.Pages, true, func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error) {
+	return wm
+}
+
+// pullType pulls typ from its watermark wm on; first, when not nil, is its
+// first search (from startBound(wm), PageSize), already under way.
+func (e *Engine) pullType(ctx context.Context, typ string, wm time.Time, first *prefetch, rep *Report) error {
+	return e.walk(ctx, typ, e.startBound(wm), nil, first, &rep.Pages, true, func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error) {
 		return e.applyPage(ctx, typ, page, pulled, bound, true, rep)
 	})
 }
@@ -97,22 +153,31 @@ func (e *Engine) pullType(ctx context.Context, typ string, wm time.Time, rep *Re
 // decode, visit also gets the page's resources decoded (cache.Decode),
 // for a page fetched ahead decoded by the goroutine that fetched it, so
 // that fetching and decoding the next page overlap storing this one.
-func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra url.Values, counter *int, decode bool,
+// first, when not nil, is the walk's first search (bound, PageSize,
+// extra), started beforehand; walk waits for it instead of asking.
+func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra url.Values, first *prefetch, counter *int, decode bool,
 	visit func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error)) error {
 	count := e.opts.PageSize
 	pages := 0
 	for {
-		page, err := e.client.SearchSince(ctx, typ, bound, count, extra)
+		var page *client.Page
+		var pulled []cache.Pulled
+		var err error
+		if first != nil {
+			page, pulled, err = first.wait()
+			first = nil
+		} else {
+			page, err = e.client.SearchSince(ctx, typ, bound, count, extra)
+			if err == nil && decode {
+				pulled = decodePage(page)
+			}
+		}
 		if errors.Is(err, client.ErrTooLarge) && count > 1 {
 			count /= 2
 			continue
 		}
 		if err != nil {
 			return fmt.Errorf("pull %s: %w", typ, err)
-		}
-		var pulled []cache.Pulled
-		if decode {
-			pulled = decodePage(page)
 		}
 		pages++
 		if counter != nil {

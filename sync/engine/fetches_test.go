@@ -1,0 +1,104 @@
+package engine
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// searchGate holds every type search at the server until want of them
+// are in flight together, and counts the most it saw at once. Should
+// they never be that many, the first one held gives up at its deadline
+// and from then on none is held (the round then ends, and the test fails
+// on the count, instead of hanging).
+type searchGate struct {
+	next     http.Handler
+	want     int
+	deadline time.Duration
+
+	mu       sync.Mutex
+	cond     *sync.Cond
+	now      int
+	most     int
+	searches int
+	open     bool
+}
+
+func newSearchGate(want int, deadline time.Duration) *searchGate {
+	g := &searchGate{want: want, deadline: deadline}
+	g.cond = sync.NewCond(&g.mu)
+	return g
+}
+
+func (g *searchGate) wrap(next http.Handler) http.Handler {
+	g.next = next
+	return g
+}
+
+func (g *searchGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	// A type search: GET /Type?query.
+	if r.Method != http.MethodGet || strings.Contains(strings.Trim(r.URL.Path, "/"), "/") {
+		g.next.ServeHTTP(w, r)
+		return
+	}
+	g.mu.Lock()
+	g.searches++
+	g.now++
+	g.most = max(g.most, g.now)
+	g.cond.Broadcast()
+	timer := time.AfterFunc(g.deadline, func() {
+		g.mu.Lock()
+		g.open = true
+		g.cond.Broadcast()
+		g.mu.Unlock()
+	})
+	for !g.open && g.now < g.want {
+		g.cond.Wait()
+	}
+	if !g.open {
+		// want searches came together: let them all through.
+		g.open = true
+		g.cond.Broadcast()
+	}
+	g.mu.Unlock()
+	timer.Stop()
+	g.next.ServeHTTP(w, r)
+	g.mu.Lock()
+	g.now--
+	g.mu.Unlock()
+}
+
+// A round's searches of the different types are in flight together, at
+// most Options.Fetches of them, and what they bring is stored as when the
+// types are asked one after the other.
+func TestRoundSearchesInFlightTogether(t *testing.T) {
+	const fetches = 3
+	g := newSearchGate(fetches, 2*time.Second)
+	r := newRigBehind(t, Options{Fetches: fetches}, g.wrap)
+	r.seedPatient("p1")
+	for i := range 5 {
+		r.seedObservation(fmt.Sprintf("o%d", i), "p1", r.env.srv.now.Add(-time.Duration(i)*time.Minute), 70)
+	}
+	rep, err := r.eng.Once(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.mu.Lock()
+	most, searches := g.most, g.searches
+	g.mu.Unlock()
+	if most != fetches {
+		t.Errorf("at most %d searches were in flight together, want %d (Options.Fetches)", most, fetches)
+	}
+	if searches < len(DefaultTypes) {
+		t.Errorf("%d searches, want at least one per type (%d)", searches, len(DefaultTypes))
+	}
+	if got := r.readings(t, "p1"); got != 5 {
+		t.Errorf("readings = %d, want 5", got)
+	}
+	if rep.Pulled["Patient"] != 1 || rep.Pulled["Observation"] != 5 || rep.Parked != 0 {
+		t.Errorf("report %+v, want the patient and its 5 readings stored, nothing parked", rep)
+	}
+}
