@@ -37,7 +37,7 @@ func (c *clock) messages(p *profile) []domain.Message {
 		seq++
 		sender := p.person.Name
 		if !fromPatient {
-			sender = nurseDisplay
+			sender = NurseName
 		}
 		out = append(out, domain.Message{
 			ID:          fmt.Sprintf("msg-%s-%03d", p.id[len("pat-"):], seq),

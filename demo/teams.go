@@ -15,11 +15,14 @@ const (
 
 // Synthetic practitioners that appear as authors, acknowledgers and senders.
 const (
-	NurseA       = "prac-demo-nurse-1"
-	NurseB       = "prac-demo-nurse-2"
-	Physician    = "prac-demo-cardiologist"
-	LateArrival  = "late-arrival" // DoneBy of a missing task resolved by a late reading
-	nurseDisplay = "Sygeplejerske, " + ClinicName
+	NurseA      = "prac-demo-nurse-1"
+	NurseB      = "prac-demo-nurse-2"
+	Physician   = "prac-demo-cardiologist"
+	LateArrival = "late-arrival" // DoneBy of a missing task resolved by a late reading
+	// NurseName is the name the clinic's nurses write under in the demo:
+	// the sender of its messages, and the name of NurseA, whom the DEMO
+	// console acts as (the header names her).
+	NurseName = "Sygeplejerske, " + ClinicName
 )
 
 // Teams returns the demo clinic's teams: the demo heart-failure clinic first,

@@ -40,11 +40,13 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 		// ctrl+r: a sync round now (its end refreshes the screen).
 		opts.SyncNow = d.engine.Trigger
 	}
+	// Who the console acts as (actingUser): her practitioner id in the
+	// audit log and in what she writes, her name (and teams) in the
+	// header, so the header names whoever the central records as author.
+	acting := actingUser(d, cfg)
+	opts.User, opts.UserName = acting.ID, acting.Name
 	if d.identity.ID != "" {
-		// Who the central says is signed in (resolveIdentity): her
-		// practitioner id in the audit log and in what she writes, her
-		// name and teams in the header.
-		opts.User, opts.UserName, opts.Team = d.identity.ID, d.identity.Name, teamNames(d.identity.Teams)
+		opts.Team = teamNames(d.identity.Teams)
 		opts.ReadOnly = d.identity.ReadOnly()
 	}
 	if d.client != nil && !d.identity.ReadOnly() {
@@ -73,21 +75,26 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 	return opts, nil
 }
 
-// newActionService returns the action service acting as the practitioner
-// the central knows: the demo nurse whose token the demo uses, else who the
-// central says the token belongs to, else (a central without $whoami) the
-// configured user.
-func newActionService(d *data, cfg config.Config, e *env) (*actions.Service, error) {
-	user := actions.User{ID: cfg.User}
+// actingUser is the practitioner the console acts as: who the central
+// says the token belongs to (resolveIdentity; the configured user, with a
+// warning, when it does not say), or in the DEMO the demo nurse whose token
+// the embedded central gives the console; with no central (a cache file
+// opened as it is) the configured user.
+func actingUser(d *data, cfg config.Config) actions.User {
 	switch {
 	case d.identity.ID != "":
-		user = actions.User{ID: d.identity.ID, Name: d.identity.Name}
+		return actions.User{ID: d.identity.ID, Name: d.identity.Name}
 	case d.embedded != nil:
-		user = actions.User{ID: d.embedded.Nurse, Name: demo.ClinicName}
+		return actions.User{ID: d.embedded.Nurse, Name: demo.NurseName}
 	case d.boot != nil:
-		user = actions.User{ID: d.boot.nurse, Name: demo.ClinicName}
+		return actions.User{ID: d.boot.nurse, Name: demo.NurseName}
 	}
-	svc, err := actions.New(d.store, user, e.now, uuid.NewString)
+	return actions.User{ID: cfg.User}
+}
+
+// newActionService returns the action service acting as actingUser.
+func newActionService(d *data, cfg config.Config, e *env) (*actions.Service, error) {
+	svc, err := actions.New(d.store, actingUser(d, cfg), e.now, uuid.NewString)
 	if err != nil {
 		return nil, fmt.Errorf("console: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/telehjerte/telehjerte-tui/config"
 	"github.com/telehjerte/telehjerte-tui/console"
+	"github.com/telehjerte/telehjerte-tui/demo"
 	"github.com/telehjerte/telehjerte-tui/demo/live"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
 )
@@ -57,6 +58,11 @@ func TestDemoIsUsableBeforeItsCentralIsBuilt(t *testing.T) {
 	}
 	if s := opts.Status(); !s.FirstSync || s.Connected() {
 		t.Errorf("before the build: %+v, want the build's progress", s)
+	}
+	// The header and the audit log name the demo nurse the console acts
+	// as (what it writes is hers on the central), not the OS user.
+	if opts.User != demo.NurseA || opts.UserName != demo.NurseName {
+		t.Errorf("the DEMO console names %q (%q), but acts as %s (%s)", opts.User, opts.UserName, demo.NurseA, demo.NurseName)
 	}
 
 	// The central is held back until the test has looked at the console.

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 	"unicode"
+
+	"github.com/telehjerte/telehjerte-tui/demo"
 )
 
 // buildBinary builds the console (once per test run, see builtOnce).
@@ -324,6 +326,11 @@ func TestE2EConsole(t *testing.T) {
 	})
 	if !strings.Contains(scr, "DEMO") {
 		t.Errorf("no DEMO banner:\n%s", scr)
+	}
+	// The header names whom the console acts as (the demo nurse, the
+	// author of what it writes), not the OS user.
+	if !strings.Contains(scr, demo.NurseName) || strings.Contains(scr, "e2e-nurse") {
+		t.Errorf("the header does not name the demo nurse %q:\n%s", demo.NurseName, scr)
 	}
 	line, first, _ := firstPatientLine(scr, rows)
 	if !redStoryIDs[first.PatientID] {
