@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,4 +138,57 @@ func TestReminderOnlyRowHasAStatusSymbol(t *testing.T) {
 	if l := lineOf(b.String(), quiet.Patient.Name); !strings.HasPrefix(strings.TrimLeft(l, " "), SymReminder+" ") {
 		t.Errorf("the worklist table's row: %q", l)
 	}
+}
+
+// The worklist header adds up: its group counts include the rows with
+// only a course reminder (↻, named in the header), in the worklist of open
+// items and in the whole list, where they are not counted as "nothing
+// open".
+func TestHeaderCountsAddUpWithReminderRows(t *testing.T) {
+	src := newClinic(t)
+	rows, err := src.Worklist(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var quiet []domain.WorklistRow
+	for _, r := range rows {
+		if !r.Open.Any() {
+			quiet = append(quiet, r)
+		}
+	}
+	if len(quiet) < 1 {
+		t.Fatal("the fixture needs a patient with nothing open")
+	}
+	opts := testOptions()
+	opts.Course = fakeCourse{quiet[0].Patient.ID: {Regime: domain.Regime{Phase: domain.PhaseStartUp}, Enrolled: testNow.Add(-time.Hour)}}
+	m := New(context.Background(), src, opts)
+	send(m, tea.WindowSizeMsg{Width: 160, Height: 50})
+	drive(m, m.Init())
+	number := regexp.MustCompile(`\d+`)
+	check := func(scope string) {
+		t.Helper()
+		view := ansi.Strip(m.View().Content)
+		total := regexp.MustCompile(`(\d+) borgere`).FindStringSubmatch(view)
+		counts := lineOf(view, "rød ")
+		if total == nil || counts == "" {
+			t.Fatalf("%s: no total or counts:\n%s", scope, view)
+		}
+		sum := 0
+		for _, n := range number.FindAllString(counts, -1) {
+			v, _ := strconv.Atoi(n)
+			sum += v
+		}
+		if want, _ := strconv.Atoi(total[1]); sum != want {
+			t.Errorf("%s: the group counts add up to %d, the header says %s borgere:\n%s", scope, sum, total[1], counts)
+		}
+		if !strings.Contains(counts, SymReminder+" påmindelse 1") {
+			t.Errorf("%s: the reminder-only row is not named in the counts: %s", scope, counts)
+		}
+	}
+	check("open items")
+	send(m, char('a'))
+	if !m.worklist.all {
+		t.Fatal("a did not show every patient")
+	}
+	check("all")
 }

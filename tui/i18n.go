@@ -30,6 +30,9 @@ type texts struct {
 
 	// Group names in the header and the legend.
 	Group map[domain.Group]string
+	// ReminderOnly names the rows with nothing open but a course reminder
+	// (↻) in the header's counts.
+	ReminderOnly string
 
 	// Column headings.
 	ColStatus, ColName, ColCPR, ColOpen, ColWaiting, ColTeam string
@@ -211,7 +214,8 @@ func danishTexts() *texts {
 			domain.GroupMessages: "beskeder", domain.GroupGreen: "grøn",
 			domain.GroupUnclassified: "uklassificeret", domain.GroupNone: "intet åbent",
 		},
-		ColStatus: "St", ColName: "Navn", ColCPR: "CPR", ColOpen: "Åbent", ColWaiting: "Venter", ColTeam: "Ansvar",
+		ReminderOnly: "påmindelse",
+		ColStatus:    "St", ColName: "Navn", ColCPR: "CPR", ColOpen: "Åbent", ColWaiting: "Venter", ColTeam: "Ansvar",
 		KindShort: map[domain.Kind]string{
 			domain.KindWeight: "Vægt", domain.KindPulse: "Puls", domain.KindBloodPressure: "BT",
 			domain.KindSteps: "Skridt", domain.KindSpO2: "SpO2",
@@ -464,7 +468,8 @@ func englishTexts() *texts {
 			domain.GroupMessages: "messages", domain.GroupGreen: "green",
 			domain.GroupUnclassified: "unclassified", domain.GroupNone: "nothing open",
 		},
-		ColStatus: "St", ColName: "Name", ColCPR: "CPR", ColOpen: "Open", ColWaiting: "Waiting", ColTeam: "Responsible",
+		ReminderOnly: "reminder",
+		ColStatus:    "St", ColName: "Name", ColCPR: "CPR", ColOpen: "Open", ColWaiting: "Waiting", ColTeam: "Responsible",
 		KindShort: map[domain.Kind]string{
 			domain.KindWeight: "Weight", domain.KindPulse: "Pulse", domain.KindBloodPressure: "BP",
 			domain.KindSteps: "Steps", domain.KindSpO2: "SpO2",

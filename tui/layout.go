@@ -328,35 +328,55 @@ func spread(left, right string, w int) string {
 func splitLines(s string) []string { return strings.Split(s, "\n") }
 
 // countsLine renders the number of patients per status group with symbols
-// ("!! rød 2   ! gul 3 ..."); without room for the group names it shows
-// symbols and numbers only. style colours one group's part.
+// ("!! rød 2   ! gul 3 ..."), closer together when that does not fit;
+// without room for the group names it shows symbols and numbers only. style colours one group's part. The rows with
+// nothing open but a course reminder (↻) are counted on their own, when
+// there are any, so the counts add up to the rows listed; in the whole
+// list "nothing open" counts the rest.
 func countsLine(t *texts, rows []domain.WorklistRow, all bool, width int, style func(domain.Group, string) string) string {
 	counts := domain.GroupCounts(rows)
-	groups := []domain.Group{domain.GroupRed, domain.GroupYellow, domain.GroupMissing, domain.GroupMessages, domain.GroupGreen, domain.GroupUnclassified}
-	if all {
-		groups = append(groups, domain.GroupNone)
-	}
-	render := func(named bool) (string, int) {
-		parts := make([]string, 0, len(groups))
-		n := 0
-		for _, g := range groups {
-			sym := GroupSymbol(g)
-			if g == domain.GroupNone {
-				sym = "–"
-			}
-			p := sym + " " + itoa(counts[g])
-			if named {
-				p = sym + " " + t.Group[g] + " " + itoa(counts[g])
-			}
-			n += displayWidth(p) + 3
-			parts = append(parts, style(g, p))
+	reminders := 0
+	for _, r := range rows {
+		if r.Group() == domain.GroupNone && len(r.Course) > 0 {
+			reminders++
 		}
-		return strings.Join(parts, "   "), n - 3
 	}
-	s, n := render(true)
-	if n > width {
-		s, _ = render(false)
+	counts[domain.GroupNone] -= reminders
+	type part struct {
+		g         domain.Group
+		sym, name string
+		n         int
 	}
+	var parts []part
+	for _, g := range []domain.Group{domain.GroupRed, domain.GroupYellow, domain.GroupMissing, domain.GroupMessages, domain.GroupGreen, domain.GroupUnclassified} {
+		parts = append(parts, part{g, GroupSymbol(g), t.Group[g], counts[g]})
+	}
+	if reminders > 0 {
+		parts = append(parts, part{domain.GroupNone, SymReminder, t.ReminderOnly, reminders})
+	}
+	if all {
+		parts = append(parts, part{domain.GroupNone, "–", t.Group[domain.GroupNone], counts[domain.GroupNone]})
+	}
+	render := func(named bool, sep string) (string, int) {
+		out := make([]string, 0, len(parts))
+		n := 0
+		for _, pt := range parts {
+			p := pt.sym + " " + itoa(pt.n)
+			if named {
+				p = pt.sym + " " + pt.name + " " + itoa(pt.n)
+			}
+			n += displayWidth(p) + len(sep)
+			out = append(out, style(pt.g, p))
+		}
+		return strings.Join(out, sep), n - len(sep)
+	}
+	// Named, then named closer together, then symbols only.
+	for _, sep := range []string{"   ", "  "} {
+		if s, n := render(true, sep); n <= width {
+			return s
+		}
+	}
+	s, _ := render(false, "   ")
 	return s
 }
 
