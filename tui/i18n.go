@@ -237,7 +237,7 @@ func danishTexts() *texts {
 		Responsible:  "Ansvar",
 		Phase:        "Fase",
 		RefWeight:    "Referencevægt",
-		Reevaluation: "Reevaluering",
+		Reevaluation: "Revurdering",
 		Clinic:       "Klinik",
 		Team:         "Team",
 		PhaseName:    map[domain.Phase]string{domain.PhaseStartUp: "opstart", domain.PhaseOngoing: "løbende"},
@@ -371,7 +371,7 @@ func danishActionTexts() actionTexts {
 		FirstVersion:   "første version",
 		FieldName: map[string]string{
 			"reason": "Årsag", "physician": "Ansvarlig læge", "effective-from": "Gælder fra", "start": "start",
-			"end": "slut", "reevaluation": "Reevaluering", "reference-weight": "Referencevægt", "phase": "Fase",
+			"end": "slut", "reevaluation": "Revurdering", "reference-weight": "Referencevægt", "phase": "Fase",
 			"trend": "Vægtstigning", "pro": "Spørgeskema", "from": "fra-datoen", "now": "i dag", "home": "hjemmeteamet",
 			"weight": "Vægt", "pulse": "Puls", "bp": "BT sys", "bp-dia": "BT dia", "spo2": "SpO2", "steps": "Skridt",
 			"schedule.weight": "Vægt måles", "schedule.pulse": "Puls måles", "schedule.bp": "BT måles",
