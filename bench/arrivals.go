@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -39,6 +40,7 @@ func arrivalsMain(args []string) error {
 	reps := fs.Int("reps", 3, "repetitions, alternating the two databases; the fastest run of each is kept (the machine is shared)")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the populated run to this file")
 	dir := fs.String("dir", "", "where to keep the seeded databases (default: a temporary directory, removed)")
+	servePages := fs.Int("serve-pages", 50, "search pages of 200 Observations and of 200 Tasks a nurse reads from the populated database after each burst (0: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,6 +74,7 @@ func arrivalsMain(args []string) error {
 		pidsOf[d] = pids
 	}
 	results := make([]arrivalResult, len(sizes))
+	var serving servingResult
 	for rep := range max(1, *reps) {
 		for i, d := range sizes {
 			path := filepath.Join(base, fmt.Sprintf("central-p%d-d%d.db", *patients, d))
@@ -96,6 +99,15 @@ func arrivalsMain(args []string) error {
 			if res.rate > results[i].rate {
 				results[i] = res
 			}
+			if d == *days && *servePages > 0 {
+				sv, err := measureServing(ctx, path, *servePages)
+				if err != nil {
+					return err
+				}
+				if sv.rate > serving.rate {
+					serving = sv
+				}
+			}
 		}
 	}
 	for _, res := range results {
@@ -103,6 +115,10 @@ func arrivalsMain(args []string) error {
 			*patients, res.days, res.readings, res.bytesPerReading, float64(res.dbBytes)/1e6, res.rate, ms(res.p50), ms(res.p99), *concurrent, *each, max(1, *reps))
 		fmt.Printf("    a nurse's read round during the burst (list of ids + audited search of the new readings): %d rounds, p50 %6.1f ms, max %6.1f ms\n",
 			res.readRounds, ms(res.readP50), ms(res.readMax))
+	}
+	if *servePages > 0 {
+		fmt.Printf("serving search pages, %d patients × %d days: %d pages of Observation and Task (_count=200), %d resources, %.0f resources/s, page p50 %.1f ms, max %.1f ms (fastest of %d)\n",
+			*patients, *days, serving.pages, serving.resources, serving.rate, ms(serving.p50), ms(serving.max), max(1, *reps))
 	}
 	e, p := results[0], results[1]
 	fmt.Printf("populated / one-day database: arrivals/s %.2f, p50 %.2f, p99 %.2f, read round p50 %.2f (1.00 = flat as the database grows)\n",
@@ -312,4 +328,105 @@ func loadAvg() string {
 	var one, five, fifteen string
 	fmt.Sscan(string(b), &one, &five, &fifteen)
 	return one + " " + five + " " + fifteen
+}
+
+// servingResult is a nurse reading whole search pages, as a console's
+// initial sync does.
+type servingResult struct {
+	pages, resources int
+	rate             float64
+	p50, max         time.Duration
+}
+
+// measureServing serves the database at path and has the bench nurse
+// follow the next links of Observation?_count=200 and Task?_count=200 for
+// up to pages pages each: what the central's reading of stored documents
+// costs when whole pages are asked for.
+func measureServing(ctx context.Context, path string, pages int) (servingResult, error) {
+	var res servingResult
+	st, err := central.OpenStore(ctx, path, nil)
+	if err != nil {
+		return res, err
+	}
+	defer st.Close()
+	toks, err := central.NewTokens(map[string]string{"tok-bench-nurse": "Practitioner/" + demo.NurseA})
+	if err != nil {
+		return res, err
+	}
+	srv, err := central.NewServer(central.Config{Store: st, Tokens: toks})
+	if err != nil {
+		return res, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return res, fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: time.Minute}
+	go func() { _ = hs.Serve(ln) }()
+	defer hs.Close()
+	base := "http://" + ln.Addr().String()
+	var times []time.Duration
+	start := time.Now()
+	for _, typ := range []string{"Observation", "Task"} {
+		next := base + "/" + typ + "?_count=200"
+		for range pages {
+			t0 := time.Now()
+			b, err := nurseBundle(ctx, next)
+			if err != nil {
+				return res, err
+			}
+			times = append(times, time.Since(t0))
+			res.pages++
+			res.resources += len(b.Entry)
+			next = ""
+			for _, l := range b.Link {
+				if l.Relation == "next" {
+					next = l.URL
+				}
+			}
+			if next == "" {
+				break
+			}
+		}
+	}
+	wall := time.Since(start)
+	slices.Sort(times)
+	res.rate = float64(res.resources) / wall.Seconds()
+	if len(times) > 0 {
+		res.p50, res.max = times[len(times)/2], times[len(times)-1]
+	}
+	return res, nil
+}
+
+// nurseBundle reads a search page with the bench nurse's token; only the
+// links and the number of entries are decoded.
+func nurseBundle(ctx context.Context, url string) (searchPage, error) {
+	var b searchPage
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return b, err
+	}
+	req.Header.Set("Authorization", "Bearer tok-bench-nurse")
+	req.Header.Set("Accept", central.ContentType)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return b, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return b, fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&b); err != nil {
+		return b, fmt.Errorf("GET %s: %w", url, err)
+	}
+	return b, nil
+}
+
+// searchPage is the part of a searchset Bundle measureServing reads.
+type searchPage struct {
+	Link []struct {
+		Relation string `json:"relation"`
+		URL      string `json:"url"`
+	} `json:"link"`
+	Entry []json.RawMessage `json:"entry"`
 }
