@@ -243,10 +243,15 @@ func TestAccessReportOperationMatrix(t *testing.T) {
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var js string
-			if err := rows.Scan(&js); err != nil {
+			var stored []byte
+			if err := rows.Scan(&stored); err != nil {
 				return err
 			}
+			raw, err := unpackJSON(stored)
+			if err != nil {
+				return err
+			}
+			js := string(raw)
 			if strings.Contains(js, "access report since=") && strings.Contains(js, "Practitioner/nurse-a") && strings.Contains(js, "teams team-a") {
 				n++
 			}

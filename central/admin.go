@@ -72,16 +72,21 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var id, js, role string
+			var id, role string
+			var stored []byte
 			var last int64
-			if err := rows.Scan(&id, &js, &role, &last); err != nil {
+			if err := rows.Scan(&id, &stored, &role, &last); err != nil {
 				return err
+			}
+			js, err := unpackJSON(stored)
+			if err != nil {
+				return fmt.Errorf("list users: Practitioner/%s: %w", id, err)
 			}
 			u := User{ID: id, Role: domain.RoleNurse}
 			if r, err := domain.ParseRole(role); err == nil {
 				u.Role = r
 			}
-			if pr, err := fhir.Decode[*fhir.Practitioner]([]byte(js)); err == nil {
+			if pr, err := fhir.Decode[*fhir.Practitioner](js); err == nil {
 				u.Name = practitionerName(pr)
 			}
 			if last > 0 {

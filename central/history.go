@@ -5,14 +5,16 @@ import (
 	"compress/flate"
 	"fmt"
 	"io"
+	"sync"
 )
 
-// History rows hold superseded versions only (the current version is the
-// resources row), each compressed with DEFLATE against a preset
-// dictionary of the project's own FHIR vocabulary: a version of a few
-// hundred bytes to 2 kB shrinks to about a seventh. A packed document
-// starts with the byte packedV1, which no JSON document starts with; a
-// row written before packing (a JSON text) is read as it is.
+// Stored documents, the current version in resources and the superseded
+// ones in history, are compressed with DEFLATE against a preset dictionary
+// of the project's own FHIR vocabulary: a version of a few hundred bytes
+// to 2 kB shrinks to about a seventh. A packed document starts with the
+// byte packedV1, which no JSON document starts with; a row written before
+// packing (a JSON text) is read as it is. (Before schema version 5 only
+// history was packed.)
 //
 // historyDictV1 must never change: the packed rows depend on it. A better
 // dictionary gets a new leading byte and keeps this one for the old rows.
@@ -33,19 +35,35 @@ const historyDictV1 = `{"resourceType":"EpisodeOfCare","status":"active","patien
 	`{"resourceType":"Communication","extension":[{"url":"http://telehjerte.example/fhir/StructureDefinition/thread-id","valueString":""},{"url":"http://ehealth.sundhed.dk/fhir/StructureDefinition/ehealth-administrative-status","valueCoding":{"system":"http://ehealth.sundhed.dk/cs/message-administrative-status","code":"unread"}}],"status":"completed","category":[{"coding":[{"system":"http://ehealth.sundhed.dk/cs/message-category","code":"message"}]}],"topic":{"text":""},"sent":"","received":"","recipient":[{"reference":"CareTeam/"}],"sender":{"reference":"Patient/","display":""},"payload":[{"contentString":""}]}` +
 	`{"resourceType":"Task","id":"task-","meta":{"versionId":"1","lastUpdated":"2026-"},"extension":[{"url":"http://ehealth.sundhed.dk/fhir/StructureDefinition/ehealth-task-category","valueCodeableConcept":{"coding":[{"system":"http://ehealth.sundhed.dk/cs/task-category","code":"MeasurementForAssessment"}]}},{"url":"http://telehjerte.example/fhir/StructureDefinition/colour","valueCode":"red"},{"url":"http://ehealth.sundhed.dk/fhir/StructureDefinition/ehealth-task-responsible","valueReference":{"reference":"CareTeam/"}},{"url":"http://ehealth.sundhed.dk/fhir/StructureDefinition/ehealth-task-episodeOfCare","valueReference":{"reference":"EpisodeOfCare/"}}],"status":"ready","intent":"order","priority":"routine","focus":{"reference":"Observation/"},"for":{"reference":"Patient/"},"executionPeriod":{"end":""},"owner":{"reference":"Practitioner/"},"authoredOn":"2026-","lastModified":"2026-"}`
 
-// packJSON compresses a JSON document for the history table.
+// The DEFLATE coders are large (a compressor's tables are several hundred
+// kB): they are kept for the next document instead of made anew each
+// time. A pooled coder holds nothing between two documents: it is reset
+// with the dictionary before each use.
+var (
+	packers = sync.Pool{New: func() any {
+		w, err := flate.NewWriterDict(io.Discard, flate.DefaultCompression, []byte(historyDictV1))
+		if err != nil {
+			panic(err) // only for a level out of range
+		}
+		return w
+	}}
+	unpackers = sync.Pool{New: func() any { return flate.NewReaderDict(bytes.NewReader(nil), []byte(historyDictV1)) }}
+)
+
+// packJSON compresses a JSON document for the resources and history
+// tables.
 func packJSON(js []byte) ([]byte, error) {
 	var b bytes.Buffer
+	b.Grow(len(js)/4 + 16)
 	b.WriteByte(packedV1)
-	w, err := flate.NewWriterDict(&b, flate.DefaultCompression, []byte(historyDictV1))
-	if err != nil {
-		return nil, fmt.Errorf("pack history: %w", err)
-	}
+	w := packers.Get().(*flate.Writer)
+	defer packers.Put(w)
+	w.Reset(&b)
 	if _, err := w.Write(js); err != nil {
-		return nil, fmt.Errorf("pack history: %w", err)
+		return nil, fmt.Errorf("pack document: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("pack history: %w", err)
+		return nil, fmt.Errorf("pack document: %w", err)
 	}
 	return b.Bytes(), nil
 }
@@ -56,11 +74,20 @@ func unpackJSON(stored []byte) ([]byte, error) {
 	if len(stored) == 0 || stored[0] != packedV1 {
 		return stored, nil
 	}
-	r := flate.NewReaderDict(bytes.NewReader(stored[1:]), []byte(historyDictV1))
-	defer r.Close()
-	js, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("unpack history: %w", err)
+	r := unpackers.Get().(io.ReadCloser)
+	defer unpackers.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(stored[1:]), []byte(historyDictV1)); err != nil {
+		return nil, fmt.Errorf("unpack document: %w", err)
 	}
-	return js, nil
+	// Documents shrink to a seventh or less: start near the right size.
+	b := bytes.NewBuffer(make([]byte, 0, 8*len(stored)))
+	if _, err := b.ReadFrom(r); err != nil {
+		return nil, fmt.Errorf("unpack document: %w", err)
+	}
+	return b.Bytes(), nil
 }
+
+// DocumentOf returns the JSON document of a json column of resources or
+// history read straight from a central's database file, by a tool or
+// benchmark that reads the file without the server.
+func DocumentOf(column []byte) ([]byte, error) { return unpackJSON(column) }

@@ -314,3 +314,191 @@ func TestUpgradeRebuildsParamsOfAnOlderDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// storedForms counts the resources rows whose json column is packed
+// (history.go) and those stored as JSON text.
+func storedForms(t *testing.T, st *Store) (packed, text int) {
+	t.Helper()
+	if err := st.db.QueryRowContext(context.Background(), `SELECT
+		COALESCE(SUM(typeof(json) = 'blob' AND substr(json, 1, 1) = x'01'), 0),
+		COALESCE(SUM(typeof(json) = 'text' AND substr(json, 1, 1) = '{'), 0) FROM resources`).Scan(&packed, &text); err != nil {
+		t.Fatal(err)
+	}
+	return packed, text
+}
+
+// TestCurrentVersionsAreStoredPacked: the current version of a resource
+// is stored packed, smaller than its JSON, and reads back as written.
+func TestCurrentVersionsAreStoredPacked(t *testing.T) {
+	ctx := context.Background()
+	st, err := OpenStore(ctx, filepath.Join(t.TempDir(), "central.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	o := weightObs("p1", 80, t0, "ident-1")
+	o.ID, o.Issued = "obs-1", fhir.FormatInstant(t0)
+	var written Stored
+	err = st.inTx(ctx, func(tx *tx) error {
+		written, err = tx.write(o, 0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if packed, text := storedForms(t, st); packed != 1 || text != 0 {
+		t.Fatalf("resources rows: %d packed, %d JSON text; want the one packed", packed, text)
+	}
+	var size int
+	if err := st.db.QueryRowContext(ctx, `SELECT length(json) FROM resources WHERE id = 'obs-1'`).Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	if size*2 > len(written.JSON) {
+		t.Errorf("a %d-byte Observation takes %d bytes stored; want at most half", len(written.JSON), size)
+	}
+	err = st.readTx(ctx, func(tx *tx) error {
+		got, err := tx.current("Observation", "obs-1")
+		if err != nil {
+			return err
+		}
+		if string(got.JSON) != string(written.JSON) {
+			t.Errorf("obs-1 reads back as %s, want %s", got.JSON, written.JSON)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestUpgradePacksCurrentVersionsOfAnOlderDatabase: before schema version
+// 5 the current versions were JSON text. Opened, the database holds them
+// packed in a table laid out as a new one is (the same indexes, so the
+// plans TestReadQueriesUseTheirIndexes checks hold), every version reads
+// back as it was written, and the version that the next write supersedes
+// goes to history.
+func TestUpgradePacksCurrentVersionsOfAnOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "central.db")
+	st, err := OpenStore(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]byte{}
+	for i := range 5 {
+		o := weightObs("p1", 80+float64(i), t0.Add(time.Duration(i)*time.Hour), fmt.Sprintf("ident-%d", i))
+		o.ID, o.Issued = fmt.Sprintf("obs-%d", i), fhir.FormatInstant(t0)
+		if err := st.Put(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pr := &fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: "prac-1"}, Name: []fhir.HumanName{{Text: "Anna"}}}
+	if err := st.Put(ctx, pr); err != nil {
+		t.Fatal(err)
+	}
+	// As a version-4 central left it: every current version as JSON text.
+	err = st.inTx(ctx, func(tx *tx) error {
+		rows, err := tx.query(`SELECT ` + storedCols + ` FROM resources`)
+		if err != nil {
+			return err
+		}
+		sts, err := collectStored(rows)
+		if err != nil {
+			return err
+		}
+		for _, s := range sts {
+			want[s.Type+"/"+s.ID] = s.JSON
+			if _, err := tx.exec(`UPDATE resources SET json = ? WHERE type = ? AND id = ?`, string(s.JSON), s.Type, s.ID); err != nil {
+				return err
+			}
+		}
+		_, err = tx.exec(`PRAGMA user_version = 4`)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if packed, text := storedForms(t, st); packed != 0 || text != len(want) {
+		t.Fatalf("the older layout has %d rows packed, %d as text; want 0 and %d", packed, text, len(want))
+	}
+	st.Close()
+
+	st, err = OpenStore(ctx, path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if packed, text := storedForms(t, st); packed != len(want) || text != 0 {
+		t.Fatalf("after the upgrade %d rows are packed, %d text; want all %d packed", packed, text, len(want))
+	}
+	fresh, err := OpenStore(ctx, filepath.Join(t.TempDir(), "fresh.db"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	layout := func(st *Store) string {
+		rows, err := st.db.QueryContext(ctx, `SELECT il.name, il."unique", group_concat(ii.name, ',')
+			FROM pragma_index_list('resources') il, pragma_index_info(il.name) ii GROUP BY il.name ORDER BY il.name`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var name, cols string
+			var unique int
+			if err := rows.Scan(&name, &unique, &cols); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, fmt.Sprintf("%s unique=%d (%s)", name, unique, cols))
+		}
+		var tables int
+		if err := st.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE name LIKE 'resources%' AND type = 'table'`).Scan(&tables); err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprintf("%d tables; %s", tables, strings.Join(out, "; "))
+	}
+	if got, fresh := layout(st), layout(fresh); got != fresh {
+		t.Errorf("after the upgrade resources is laid out as\n%s\nwant as a new database:\n%s", got, fresh)
+	}
+	err = st.readTx(ctx, func(tx *tx) error {
+		for key, js := range want {
+			typ, id, _ := strings.Cut(key, "/")
+			got, err := tx.current(typ, id)
+			if err != nil {
+				return err
+			}
+			if string(got.JSON) != string(js) {
+				t.Errorf("%s reads %s after the upgrade, want %s", key, got.JSON, js)
+			}
+		}
+		obs, err := tx.byPatient("Observation", "p1")
+		if err != nil {
+			return err
+		}
+		if len(obs) != 5 {
+			t.Errorf("p1 has %d Observations after the upgrade, want 5", len(obs))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr.Name = []fhir.HumanName{{Text: "Anne"}}
+	if err := st.Put(ctx, pr); err != nil {
+		t.Fatal(err)
+	}
+	err = st.readTx(ctx, func(tx *tx) error {
+		v1, err := tx.version("Practitioner", "prac-1", 1)
+		if err != nil {
+			return err
+		}
+		if string(v1.JSON) != string(want["Practitioner/prac-1"]) {
+			t.Errorf("version 1 from history reads %s, want %s", v1.JSON, want["Practitioner/prac-1"])
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

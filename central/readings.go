@@ -11,8 +11,9 @@ import (
 // 1 = the readings table is filled; 2 = readings carry void (a reading
 // marked entered-in-error or cancelled); 3 = history holds superseded
 // versions only, packed (history.go); 4 = params is a WITHOUT ROWID table
-// keyed in look-up order.
-const schemaVersion = 4
+// keyed in look-up order; 5 = current versions in resources are packed
+// too.
+const schemaVersion = 5
 
 // upgrade brings a database made by an older central up to schemaVersion.
 // Each step can be interrupted and run again: user_version is raised only
@@ -44,6 +45,11 @@ func (s *Store) upgrade(ctx context.Context) error {
 	}
 	if v < 4 {
 		if err := s.runTx(ctx, func(t *tx) error { return t.rebuildParams() }); err != nil {
+			return err
+		}
+	}
+	if v < 5 {
+		if err := s.packCurrent(ctx); err != nil {
 			return err
 		}
 	}
@@ -116,6 +122,103 @@ func (s *Store) compactHistory(ctx context.Context) error {
 			return fmt.Errorf("checkpoint: %w", err)
 		}
 	}
+}
+
+// packCurrent packs the current versions of a database made before
+// schema version 5. It copies resources into a new table in rowid order,
+// packing each document, in transactions of copyBatch rows with a
+// checkpoint after each, and then puts the new table in the old one's
+// place: rewritten in place, the shrunken rows would leave their pages
+// mostly empty. Run again after an interruption, it starts the copy over.
+func (s *Store) packCurrent(ctx context.Context) error {
+	const copyBatch = 2000
+	err := s.runTx(ctx, func(t *tx) error {
+		for _, q := range []string{
+			`DROP TABLE IF EXISTS resources_v5`,
+			`CREATE TABLE resources_v5 (
+				type         TEXT NOT NULL,
+				id           TEXT NOT NULL,
+				version_id   INTEGER NOT NULL,
+				last_updated INTEGER NOT NULL,
+				patient_id   TEXT NOT NULL DEFAULT '',
+				json         TEXT NOT NULL,
+				PRIMARY KEY (type, id)
+			)`,
+		} {
+			if _, err := t.exec(q); err != nil {
+				return fmt.Errorf("pack current versions: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for after := int64(-1); ; {
+		n := 0
+		err := s.runTx(ctx, func(t *tx) error {
+			rows, err := t.query(`SELECT rowid, type, id, version_id, last_updated, patient_id, json
+				FROM resources WHERE rowid > ? ORDER BY rowid LIMIT ?`, after, copyBatch)
+			if err != nil {
+				return fmt.Errorf("read current versions: %w", err)
+			}
+			type row struct {
+				rowid, vid, lu int64
+				typ, id, pid   string
+				js             []byte
+			}
+			var batch []row
+			for rows.Next() {
+				var r row
+				if err := rows.Scan(&r.rowid, &r.typ, &r.id, &r.vid, &r.lu, &r.pid, &r.js); err != nil {
+					rows.Close()
+					return fmt.Errorf("read current versions: %w", err)
+				}
+				batch = append(batch, r)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("read current versions: %w", err)
+			}
+			for _, r := range batch {
+				packed := r.js
+				if len(r.js) > 0 && r.js[0] != packedV1 {
+					if packed, err = packJSON(r.js); err != nil {
+						return err
+					}
+				}
+				if _, err := t.exec(`INSERT INTO resources_v5(rowid, type, id, version_id, last_updated, patient_id, json) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+					r.rowid, r.typ, r.id, r.vid, r.lu, r.pid, packed); err != nil {
+					return fmt.Errorf("pack %s/%s: %w", r.typ, r.id, err)
+				}
+				after = r.rowid
+			}
+			n = len(batch)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			break
+		}
+		if _, err := s.db.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return fmt.Errorf("checkpoint: %w", err)
+		}
+	}
+	return s.runTx(ctx, func(t *tx) error {
+		for _, q := range []string{
+			`DROP TABLE resources`, // and its indexes
+			`ALTER TABLE resources_v5 RENAME TO resources`,
+			`CREATE INDEX resources_by_time ON resources(type, last_updated, id)`,
+			`CREATE INDEX resources_by_patient ON resources(type, patient_id)`,
+		} {
+			if _, err := t.exec(q); err != nil {
+				return fmt.Errorf("pack current versions: %w", err)
+			}
+		}
+		return nil
+	})
 }
 
 // rebuildParams moves a rowid params table (with its params_lookup index,

@@ -290,6 +290,9 @@ type Stored struct {
 	LastUpdated time.Time
 	PatientID   string
 	JSON        []byte
+	// packed is the stored column when it was packed (history.go), so
+	// that a version moving to history is not packed again.
+	packed []byte
 }
 
 // ETag is the weak ETag of the version.
@@ -405,6 +408,9 @@ func scanStored(row interface{ Scan(...any) error }) (Stored, error) {
 		return st, err
 	}
 	st.LastUpdated = time.UnixMilli(lu).UTC()
+	if len(js) > 0 && js[0] == packedV1 {
+		st.packed = js
+	}
 	var err error
 	st.JSON, err = unpackJSON(js)
 	return st, err
@@ -476,9 +482,11 @@ func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 	}
 	if vid > 1 {
 		// The version being superseded moves to history, packed.
-		packed, err := packJSON(cur.JSON)
-		if err != nil {
-			return Stored{}, err
+		packed := cur.packed
+		if packed == nil {
+			if packed, err = packJSON(cur.JSON); err != nil {
+				return Stored{}, err
+			}
 		}
 		if _, err := t.exec(qPutHistory, cur.Type, cur.ID, cur.VersionID, cur.LastUpdated.UnixMilli(), packed); err != nil {
 			return Stored{}, fmt.Errorf("write history %s/%s: %w", h.ResourceType, h.ID, err)
@@ -499,14 +507,18 @@ func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 	if h.ResourceType == "CarePlan" || h.ResourceType == "ServiceRequest" {
 		t.regimeMemo = nil // a regime changes
 	}
+	packed, err := packJSON(js)
+	if err != nil {
+		return Stored{}, err
+	}
 	if _, err := t.exec(qPutCurrent,
-		h.ResourceType, h.ID, vid, lu.UnixMilli(), ix.patientID, string(js)); err != nil {
+		h.ResourceType, h.ID, vid, lu.UnixMilli(), ix.patientID, packed); err != nil {
 		return Stored{}, fmt.Errorf("write %s/%s: %w", h.ResourceType, h.ID, err)
 	}
 	if err := t.reindex(h.ResourceType, h.ID, ix); err != nil {
 		return Stored{}, err
 	}
-	return Stored{Type: h.ResourceType, ID: h.ID, VersionID: vid, LastUpdated: lu, PatientID: ix.patientID, JSON: js}, nil
+	return Stored{Type: h.ResourceType, ID: h.ID, VersionID: vid, LastUpdated: lu, PatientID: ix.patientID, JSON: js, packed: packed}, nil
 }
 
 func (t *tx) reindex(typ, id string, ix index) error {

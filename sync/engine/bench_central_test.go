@@ -245,11 +245,15 @@ ORDER BY last_updated, id LIMIT 200`, typ, lastT, lastT, lastID)
 		}
 		var page [][]byte
 		for rows.Next() {
-			var js string
-			if err := rows.Scan(&lastT, &lastID, &js); err != nil {
+			var col []byte
+			if err := rows.Scan(&lastT, &lastID, &col); err != nil {
 				b.Fatal(err)
 			}
-			page = append(page, []byte(js))
+			js, err := central.DocumentOf(col)
+			if err != nil {
+				b.Fatal(err)
+			}
+			page = append(page, js)
 		}
 		if err := rows.Err(); err != nil {
 			b.Fatal(err)
