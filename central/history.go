@@ -6,20 +6,23 @@ import (
 	"fmt"
 	"io"
 	"sync"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // Stored documents, the current version in resources and the superseded
-// ones in history, are compressed with DEFLATE against a preset dictionary
-// of the project's own FHIR vocabulary: a version of a few hundred bytes
-// to 2 kB shrinks to about a seventh. A packed document starts with the
-// byte packedV1, which no JSON document starts with; a row written before
-// packing (a JSON text) is read as it is. (Before schema version 5 only
-// history was packed.)
+// ones in history, are compressed against a preset dictionary of the
+// project's own FHIR vocabulary: a version of a few hundred bytes to 2 kB
+// shrinks to a sixth or less. A packed document starts with a byte that
+// says how it was packed (packedV1, packedV2), which no JSON document
+// starts with; a row written before packing (a JSON text) is read as it
+// is. (Before schema version 5 only history was packed, with DEFLATE.)
 //
 // historyDictV1 must never change: the packed rows depend on it. A better
 // dictionary gets a new leading byte and keeps this one for the old rows.
 
-// packedV1 marks a document packed with historyDictV1.
+// packedV1 marks a document packed with DEFLATE against historyDictV1
+// (history rows written before schema version 5).
 const packedV1 = 0x01
 
 // historyDictV1 is the preset dictionary of packedV1: the keys, systems,
@@ -35,56 +38,84 @@ const historyDictV1 = `{"resourceType":"EpisodeOfCare","status":"active","patien
 	`{"resourceType":"Communication","extension":[{"url":"http://telehjerte.example/fhir/StructureDefinition/thread-id","valueString":""},{"url":"http://ehealth.sundhed.dk/fhir/StructureDefinition/ehealth-administrative-status","valueCoding":{"system":"http://ehealth.sundhed.dk/cs/message-administrative-status","code":"unread"}}],"status":"completed","category":[{"coding":[{"system":"http://ehealth.sundhed.dk/cs/message-category","code":"message"}]}],"topic":{"text":""},"sent":"","received":"","recipient":[{"reference":"CareTeam/"}],"sender":{"reference":"Patient/","display":""},"payload":[{"contentString":""}]}` +
 	`{"resourceType":"Task","id":"task-","meta":{"versionId":"1","lastUpdated":"2026-"},"extension":[{"url":"http://ehealth.sundhed.dk/fhir/StructureDefinition/ehealth-task-category","valueCodeableConcept":{"coding":[{"system":"http://ehealth.sundhed.dk/cs/task-category","code":"MeasurementForAssessment"}]}},{"url":"http://telehjerte.example/fhir/StructureDefinition/colour","valueCode":"red"},{"url":"http://ehealth.sundhed.dk/fhir/StructureDefinition/ehealth-task-responsible","valueReference":{"reference":"CareTeam/"}},{"url":"http://ehealth.sundhed.dk/fhir/StructureDefinition/ehealth-task-episodeOfCare","valueReference":{"reference":"EpisodeOfCare/"}}],"status":"ready","intent":"order","priority":"routine","focus":{"reference":"Observation/"},"for":{"reference":"Patient/"},"executionPeriod":{"end":""},"owner":{"reference":"Practitioner/"},"authoredOn":"2026-","lastModified":"2026-"}`
 
-// The DEFLATE coders are large (a compressor's tables are several hundred
-// kB): they are kept for the next document instead of made anew each
-// time. A pooled coder holds nothing between two documents: it is reset
-// with the dictionary before each use.
+// packedV2 marks a document packed with zstd against historyDictV1 as its
+// raw dictionary (dictionary id 1): it decodes about half again as fast as
+// DEFLATE, which matters since every search page reads packed documents,
+// and packs two to three times as fast, for about a sixth more bytes.
+// Documents are packed this way since schema version 5; packedV1 rows
+// (history written before) are still read.
+const packedV2 = 0x02
+
+// zstdDictID is the id of historyDictV1 in packedV2 frames.
+const zstdDictID = 1
+
+// maxDocument bounds what unpacking a stored document may allocate: far
+// above any request body the server accepts (DefaultMaxBody).
+const maxDocument = 64 << 20
+
+// The zstd coders are safe for concurrent use and are made once, on first
+// use; the DEFLATE readers of packedV1 rows are large (a 32 kB window) and
+// kept for the next document. A pooled reader holds nothing between two
+// documents: it is reset with the dictionary before each use.
 var (
-	packers = sync.Pool{New: func() any {
-		w, err := flate.NewWriterDict(io.Discard, flate.DefaultCompression, []byte(historyDictV1))
+	zstdCoders = sync.OnceValues(func() (*zstd.Encoder, *zstd.Decoder) {
+		enc, err := zstd.NewWriter(nil, zstd.WithEncoderDictRaw(zstdDictID, []byte(historyDictV1)),
+			zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderCRC(false))
 		if err != nil {
-			panic(err) // only for a level out of range
+			panic(fmt.Sprintf("zstd encoder: %v", err)) // fixed options: never
 		}
-		return w
-	}}
-	unpackers = sync.Pool{New: func() any { return flate.NewReaderDict(bytes.NewReader(nil), []byte(historyDictV1)) }}
+		dec, err := zstd.NewReader(nil, zstd.WithDecoderDictRaw(zstdDictID, []byte(historyDictV1)),
+			zstd.WithDecoderMaxMemory(maxDocument))
+		if err != nil {
+			panic(fmt.Sprintf("zstd decoder: %v", err)) // fixed options: never
+		}
+		return enc, dec
+	})
+	inflaters = sync.Pool{New: func() any { return flate.NewReaderDict(bytes.NewReader(nil), []byte(historyDictV1)) }}
 )
 
 // packJSON compresses a JSON document for the resources and history
-// tables.
+// tables (packedV2).
 func packJSON(js []byte) ([]byte, error) {
-	var b bytes.Buffer
-	b.Grow(len(js)/4 + 16)
-	b.WriteByte(packedV1)
-	w := packers.Get().(*flate.Writer)
-	defer packers.Put(w)
-	w.Reset(&b)
-	if _, err := w.Write(js); err != nil {
-		return nil, fmt.Errorf("pack document: %w", err)
-	}
-	if err := w.Close(); err != nil {
-		return nil, fmt.Errorf("pack document: %w", err)
-	}
-	return b.Bytes(), nil
+	enc, _ := zstdCoders()
+	out := make([]byte, 1, len(js)/4+32)
+	out[0] = packedV2
+	return enc.EncodeAll(js, out), nil
 }
 
 // unpackJSON returns the JSON document of a stored column: packed rows are
 // decompressed, anything else is returned as it is.
 func unpackJSON(stored []byte) ([]byte, error) {
-	if len(stored) == 0 || stored[0] != packedV1 {
+	if len(stored) == 0 {
 		return stored, nil
 	}
-	r := unpackers.Get().(io.ReadCloser)
-	defer unpackers.Put(r)
-	if err := r.(flate.Resetter).Reset(bytes.NewReader(stored[1:]), []byte(historyDictV1)); err != nil {
-		return nil, fmt.Errorf("unpack document: %w", err)
+	switch stored[0] {
+	case packedV2:
+		_, dec := zstdCoders()
+		// Documents shrink to a sixth or less: start near the right size.
+		js, err := dec.DecodeAll(stored[1:], make([]byte, 0, 8*len(stored)))
+		if err != nil {
+			return nil, fmt.Errorf("unpack document: %w", err)
+		}
+		return js, nil
+	case packedV1:
+		r := inflaters.Get().(io.ReadCloser)
+		defer inflaters.Put(r)
+		if err := r.(flate.Resetter).Reset(bytes.NewReader(stored[1:]), []byte(historyDictV1)); err != nil {
+			return nil, fmt.Errorf("unpack document: %w", err)
+		}
+		b := bytes.NewBuffer(make([]byte, 0, 8*len(stored)))
+		if _, err := b.ReadFrom(r); err != nil {
+			return nil, fmt.Errorf("unpack document: %w", err)
+		}
+		return b.Bytes(), nil
 	}
-	// Documents shrink to a seventh or less: start near the right size.
-	b := bytes.NewBuffer(make([]byte, 0, 8*len(stored)))
-	if _, err := b.ReadFrom(r); err != nil {
-		return nil, fmt.Errorf("unpack document: %w", err)
-	}
-	return b.Bytes(), nil
+	return stored, nil
+}
+
+// packed says whether a stored column is a packed document.
+func packed(stored []byte) bool {
+	return len(stored) > 0 && (stored[0] == packedV1 || stored[0] == packedV2)
 }
 
 // DocumentOf returns the JSON document of a json column of resources or

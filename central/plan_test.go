@@ -208,7 +208,7 @@ func TestUpgradeCompactsHistoryOfAnOlderDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	history := func(st *Store) (rows, packed int) {
-		if err := st.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(typeof(json) = 'blob' AND substr(json, 1, 1) = x'01'), 0) FROM history`).Scan(&rows, &packed); err != nil {
+		if err := st.db.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(typeof(json) = 'blob' AND substr(json, 1, 1) IN (x'01', x'02')), 0) FROM history`).Scan(&rows, &packed); err != nil {
 			t.Fatal(err)
 		}
 		return rows, packed
@@ -320,7 +320,7 @@ func TestUpgradeRebuildsParamsOfAnOlderDatabase(t *testing.T) {
 func storedForms(t *testing.T, st *Store) (packed, text int) {
 	t.Helper()
 	if err := st.db.QueryRowContext(context.Background(), `SELECT
-		COALESCE(SUM(typeof(json) = 'blob' AND substr(json, 1, 1) = x'01'), 0),
+		COALESCE(SUM(typeof(json) = 'blob' AND substr(json, 1, 1) IN (x'01', x'02')), 0),
 		COALESCE(SUM(typeof(json) = 'text' AND substr(json, 1, 1) = '{'), 0) FROM resources`).Scan(&packed, &text); err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func (s *Store) compactHistory(ctx context.Context) error {
 					if _, err := t.exec(`DELETE FROM history WHERE rowid = ?`, r.id); err != nil {
 						return fmt.Errorf("drop a current copy from history: %w", err)
 					}
-				case len(r.js) > 0 && r.js[0] != packedV1:
+				case !packed(r.js):
 					packed, err := packJSON(r.js)
 					if err != nil {
 						return err
@@ -181,14 +181,14 @@ func (s *Store) packCurrent(ctx context.Context) error {
 				return fmt.Errorf("read current versions: %w", err)
 			}
 			for _, r := range batch {
-				packed := r.js
-				if len(r.js) > 0 && r.js[0] != packedV1 {
-					if packed, err = packJSON(r.js); err != nil {
+				col := r.js
+				if !packed(r.js) {
+					if col, err = packJSON(r.js); err != nil {
 						return err
 					}
 				}
 				if _, err := t.exec(`INSERT INTO resources_v5(rowid, type, id, version_id, last_updated, patient_id, json) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-					r.rowid, r.typ, r.id, r.vid, r.lu, r.pid, packed); err != nil {
+					r.rowid, r.typ, r.id, r.vid, r.lu, r.pid, col); err != nil {
 					return fmt.Errorf("pack %s/%s: %w", r.typ, r.id, err)
 				}
 				after = r.rowid

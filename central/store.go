@@ -408,7 +408,7 @@ func scanStored(row interface{ Scan(...any) error }) (Stored, error) {
 		return st, err
 	}
 	st.LastUpdated = time.UnixMilli(lu).UTC()
-	if len(js) > 0 && js[0] == packedV1 {
+	if packed(js) {
 		st.packed = js
 	}
 	var err error
