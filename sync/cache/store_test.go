@@ -140,7 +140,8 @@ func TestConnectionPragmas(t *testing.T) {
 	s := openTest(t)
 	type pragma struct{ q, want string }
 	common := []pragma{{"PRAGMA journal_mode", "wal"}, {"PRAGMA foreign_keys", "1"}, {"PRAGMA busy_timeout", "5000"}, {"PRAGMA synchronous", "1"}}
-	for _, p := range append(common, pragma{"PRAGMA query_only", "0"}) {
+	// temp_store 2: the writer's sub-journal (savepoints) is kept in memory.
+	for _, p := range append(common, pragma{"PRAGMA query_only", "0"}, pragma{"PRAGMA temp_store", "2"}) {
 		var got string
 		if err := s.w.QueryRowContext(ctx, p.q).Scan(&got); err != nil || got != p.want {
 			t.Errorf("writer %s = %q, %v; want %q", p.q, got, err, p.want)
@@ -305,6 +306,35 @@ func TestCancelledContextAbortsWrite(t *testing.T) {
 		t.Errorf("patient written under a cancelled context: %v", err)
 	}
 	mustWrite(t, s, func(tx *Tx) error { return addPatient(tx, "p1", "A") })
+}
+
+// A Write whose context ends while it runs stops at its next statement
+// with the context's error, and nothing of it is committed. (Statements
+// run without the context's cancellation, see Tx.)
+func TestContextCancelledDuringWrite(t *testing.T) {
+	s := openTest(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	err := s.Write(ctx, func(tx *Tx) error {
+		if err := addPatient(tx, "p1", "A"); err != nil {
+			return err
+		}
+		cancel()
+		return addPatient(tx, "p2", "B")
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("Write cancelled midway = %v, want context.Canceled", err)
+	}
+	for _, id := range []string{"p1", "p2"} {
+		if _, err := s.Patient(context.Background(), id, time.Time{}); !errors.Is(err, ErrNotFound) {
+			t.Errorf("patient %s of a cancelled write: %v, want ErrNotFound", id, err)
+		}
+	}
+	// The statements prepared meanwhile serve the next Write.
+	mustWrite(t, s, func(tx *Tx) error { return addPatient(tx, "p1", "A") })
+	mustWrite(t, s, func(tx *Tx) error { return addPatient(tx, "p2", "B") })
+	if _, err := s.Patient(context.Background(), "p2", time.Time{}); err != nil {
+		t.Errorf("patient p2: %v", err)
+	}
 }
 
 func TestTruncatedFileGivesCorrupt(t *testing.T) {

@@ -1,9 +1,9 @@
 package cache
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
@@ -25,10 +25,6 @@ func Decode(raw []byte) Pulled {
 	r, err := fhir.DecodeResource(raw)
 	return Pulled{raw: raw, r: r, err: err}
 }
-
-// pageChunk bounds the ids of one look-up statement (SQLite's limit on
-// bound parameters is far above it).
-const pageChunk = 500
 
 // pageHints are the look-ups of a whole page of one type, read with one
 // statement per table instead of one per resource. They describe the
@@ -200,36 +196,36 @@ func (tx *Tx) loadHints(typ string, page []Pulled) (*pageHints, error) {
 	return h, nil
 }
 
-// eachIn runs query (ending in "IN ") for ids, a chunk at a time, calling
-// fn for each row.
+// eachIn runs query (ending in "IN ") for ids, calling fn for each row.
+// The ids are bound as one JSON array, so the statement is the same
+// whatever their number and is prepared once (Tx.stmt).
 func (tx *Tx) eachIn(query string, ids []string, fn func(scanner) error) error {
-	for len(ids) > 0 {
-		n := min(len(ids), pageChunk)
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		st, err := tx.stmt(query + "(?" + strings.Repeat(",?", n-1) + ")")
-		if err != nil {
+	if len(ids) == 0 {
+		return nil
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return fmt.Errorf("ids: %w", err)
+	}
+	st, err := tx.stmt(query + "(SELECT value FROM json_each(?))")
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(tx.ctx, string(list))
+	if err != nil {
+		return classify(err)
+	}
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			rows.Close()
 			return err
 		}
-		rows, err := st.QueryContext(tx.ctx, args...)
-		if err != nil {
-			return classify(err)
-		}
-		for rows.Next() {
-			if err := fn(rows); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		if err := rows.Err(); err != nil {
-			return classify(err)
-		}
-		ids = ids[n:]
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	if err := rows.Err(); err != nil {
+		return classify(err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -20,11 +21,19 @@ type Meta struct {
 // upserts by id: an incoming row replaces the stored one unless the stored
 // one is newer (a later last_updated, or the same last_updated and a higher
 // version id). A row older than the stored one is ignored without error.
-// Statements are prepared once per Tx and reused.
+// Statements are prepared once per Store (see stmtCache) and reused.
+//
+// Its statements run under ctx without its cancellation (the driver would
+// start a goroutine per statement to watch it); a cancelled or expired
+// Write context still ends the transaction: the next statement returns
+// the context's error, and database/sql rolls the transaction back.
 type Tx struct {
-	ctx   context.Context
+	ctx   context.Context // the Write context without cancellation, for statements
+	done  context.Context // the Write context, checked before each statement
 	tx    *sql.Tx
+	store *Store
 	stmts map[string]*sql.Stmt
+	fresh []string // queries this Tx prepared that the Store has not
 	now   func() time.Time
 	audit func() time.Time // nil: keep the entry's time
 	hints *pageHints       // set while ApplyPage stores a page in one piece
@@ -39,11 +48,12 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	if err := s.check(); err != nil {
 		return err
 	}
+	s.stmts.prepare(ctx, s.w)
 	sqlTx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("cache: begin write: %w", classify(err))
 	}
-	tx := &Tx{ctx: ctx, tx: sqlTx, stmts: make(map[string]*sql.Stmt), now: s.now, audit: s.audit}
+	tx := &Tx{ctx: context.WithoutCancel(ctx), done: ctx, tx: sqlTx, store: s, stmts: make(map[string]*sql.Stmt), now: s.now, audit: s.audit}
 	committed := false
 	defer func() {
 		if !committed {
@@ -51,6 +61,8 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) (err error) {
 				err = errors.Join(err, fmt.Errorf("cache: rollback: %w", rbErr))
 			}
 		}
+		// The next Write prepares them on the database.
+		s.stmts.add(tx.fresh)
 	}()
 	if err := fn(tx); err != nil {
 		return err
@@ -62,17 +74,97 @@ func (s *Store) Write(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	return nil
 }
 
-// stmt returns the prepared statement for query, preparing it on first use.
+// stmt returns the prepared statement for query in this transaction: the
+// Store's, or prepared now (and kept by the Store once the transaction
+// ends). It fails with the Write context's error once that is done.
 func (tx *Tx) stmt(query string) (*sql.Stmt, error) {
+	if err := tx.done.Err(); err != nil {
+		return nil, err
+	}
 	if st, ok := tx.stmts[query]; ok {
 		return st, nil
 	}
-	st, err := tx.tx.PrepareContext(tx.ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("prepare: %w", err)
+	var st *sql.Stmt
+	if shared := tx.store.stmts.get(query); shared != nil {
+		st = tx.tx.StmtContext(tx.ctx, shared)
+	} else {
+		var err error
+		if st, err = tx.tx.PrepareContext(tx.ctx, query); err != nil {
+			return nil, fmt.Errorf("prepare: %w", err)
+		}
+		tx.fresh = append(tx.fresh, query)
 	}
 	tx.stmts[query] = st
 	return st, nil
+}
+
+// maxSharedStmts bounds the statements a Store keeps prepared.
+const maxSharedStmts = 256
+
+// stmtCache holds statements prepared on the writer connection, so that
+// a transaction does not parse again what the one before it ran (Tx.stmt
+// binds them to the transaction). A Tx cannot prepare on the database
+// while it holds the only connection: what it prepared itself waits in
+// pending, and the next Write prepares it before it begins.
+type stmtCache struct {
+	mu      sync.Mutex
+	m       map[string]*sql.Stmt
+	pending []string
+}
+
+func (c *stmtCache) get(query string) *sql.Stmt {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.m[query]
+}
+
+// add queues queries to be prepared, up to maxSharedStmts in all.
+func (c *stmtCache) add(queries []string) {
+	if len(queries) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, q := range queries {
+		if _, ok := c.m[q]; !ok && len(c.m)+len(c.pending) < maxSharedStmts {
+			c.pending = append(c.pending, q)
+		}
+	}
+}
+
+// prepare prepares the queued queries on db. It holds no lock while it
+// waits for the connection. A query that fails to prepare is left out:
+// Tx.stmt prepares it again in its transaction.
+func (c *stmtCache) prepare(ctx context.Context, db *sql.DB) {
+	c.mu.Lock()
+	queries := c.pending
+	c.pending = nil
+	c.mu.Unlock()
+	for _, q := range queries {
+		st, err := db.PrepareContext(ctx, q)
+		if err != nil {
+			continue
+		}
+		c.mu.Lock()
+		if _, dup := c.m[q]; dup {
+			st.Close()
+		} else {
+			if c.m == nil {
+				c.m = map[string]*sql.Stmt{}
+			}
+			c.m[q] = st
+		}
+		c.mu.Unlock()
+	}
+}
+
+func (c *stmtCache) close() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, st := range c.m {
+		st.Close()
+	}
+	c.m, c.pending = nil, nil
 }
 
 // exec runs a cached statement and returns the number of rows it changed.
