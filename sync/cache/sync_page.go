@@ -26,6 +26,16 @@ func Decode(raw []byte) Pulled {
 	return Pulled{raw: raw, r: r, err: err}
 }
 
+// Decoded is a pulled resource decoded already: r is raw decoded by
+// fhir.DecodeResource or in the same way (fhir.DecodeSearchset), or nil
+// with err saying why it does not decode.
+func Decoded(raw []byte, r fhir.Resource, err error) Pulled {
+	if r == nil && err == nil {
+		return Decode(raw)
+	}
+	return Pulled{raw: raw, r: r, err: err}
+}
+
 // pageHints are the look-ups of a whole page of one type, read with one
 // statement per table instead of one per resource. They describe the
 // cache as it was before the page: every resource of the page that is not

@@ -36,14 +36,18 @@ type Response struct {
 	Location string
 }
 
-// Page is one searchset page: the raw JSON of each matched resource (not
-// yet decoded: callers stream them into their store one page at a time),
-// the next link when the server gave one, and total when it gave one.
-// Neither Next nor Total is to be relied on.
+// Page is one searchset page: the raw JSON of each matched resource, each
+// decoded in the same pass over the body (Decoded[i] is Resources[i]
+// decoded, or nil with DecodeErrs[i] saying why not: a resource that does
+// not decode is for the caller to keep or park, not a failed page), the
+// next link when the server gave one, and total when it gave one. Neither
+// Next nor Total is to be relied on.
 type Page struct {
-	Resources []json.RawMessage
-	Next      string
-	Total     *int
+	Resources  []json.RawMessage
+	Decoded    []fhir.Resource
+	DecodeErrs []error
+	Next       string
+	Total      *int
 }
 
 // Search runs a type-level search with params.
@@ -107,9 +111,9 @@ func (c *Client) page(ctx context.Context, u *url.URL) (*Page, error) {
 	return p, nil
 }
 
-// decodePage reads a searchset Bundle. Entries stay raw; each is checked
-// to be a JSON object with a resourceType. Entries with search.mode
-// include or outcome are dropped.
+// decodePage reads a searchset Bundle in one pass (fhir.DecodeSearchset):
+// each entry's resource is decoded once and kept raw beside; each must be a
+// JSON object. Entries with search.mode include or outcome are dropped.
 func decodePage(body []byte) (*Page, error) {
 	if len(body) == 0 {
 		return nil, errors.New("empty body")
@@ -117,13 +121,9 @@ func decodePage(body []byte) (*Page, error) {
 	if !utf8.Valid(body) {
 		return nil, errors.New("body is not valid UTF-8")
 	}
-	var b fhir.Bundle
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&b); err != nil {
-		return nil, fmt.Errorf("Bundle: %s", describeJSON(err))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("Bundle: data after the JSON object")
+	b, entries, err := fhir.DecodeSearchset(body)
+	if err != nil {
+		return nil, fmt.Errorf("Bundle: %w", err)
 	}
 	if b.ResourceType != "Bundle" {
 		return nil, fmt.Errorf("expected a Bundle, got resourceType %q", Sanitize(b.ResourceType))
@@ -131,8 +131,8 @@ func decodePage(body []byte) (*Page, error) {
 	if b.Type != fhir.BundleSearchset {
 		return nil, fmt.Errorf("expected a searchset Bundle, got type %q", Sanitize(b.Type))
 	}
-	if len(b.Entry) > MaxPageEntries {
-		return nil, fmt.Errorf("%d entries is more than the %d allowed", len(b.Entry), MaxPageEntries)
+	if len(entries) > MaxPageEntries {
+		return nil, fmt.Errorf("%d entries is more than the %d allowed", len(entries), MaxPageEntries)
 	}
 	p := &Page{Total: b.Total}
 	for _, l := range b.Link {
@@ -140,15 +140,16 @@ func decodePage(body []byte) (*Page, error) {
 			p.Next = l.URL
 		}
 	}
-	for i, e := range b.Entry {
-		if e.Search != nil && e.Search.Mode != "" && e.Search.Mode != "match" {
+	for i, e := range entries {
+		if e.Mode != "" && e.Mode != "match" {
 			continue
 		}
-		raw := bytes.TrimSpace(e.Resource)
-		if len(raw) == 0 || raw[0] != '{' {
+		if len(e.Raw) == 0 || e.Raw[0] != '{' {
 			return nil, fmt.Errorf("entry[%d] has no resource object", i)
 		}
-		p.Resources = append(p.Resources, json.RawMessage(raw))
+		p.Resources = append(p.Resources, e.Raw)
+		p.Decoded = append(p.Decoded, e.Resource)
+		p.DecodeErrs = append(p.DecodeErrs, e.Err)
 	}
 	return p, nil
 }

@@ -266,11 +266,17 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 	}
 }
 
-// decodePage decodes each resource of page.
+// decodePage gives each resource of page decoded: as the client decoded
+// it while reading the page, or decoded now.
 func decodePage(page *client.Page) []cache.Pulled {
 	pulled := make([]cache.Pulled, len(page.Resources))
+	decoded := len(page.Decoded) == len(page.Resources) && len(page.DecodeErrs) == len(page.Resources)
 	for i, raw := range page.Resources {
-		pulled[i] = cache.Decode(raw)
+		if decoded {
+			pulled[i] = cache.Decoded(raw, page.Decoded[i], page.DecodeErrs[i])
+		} else {
+			pulled[i] = cache.Decode(raw)
+		}
 	}
 	return pulled
 }
