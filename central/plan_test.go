@@ -34,6 +34,7 @@ func TestReadQueriesUseTheirIndexes(t *testing.T) {
 		{"If-None-Exist of a patient (a message)", patientQ, "PRIMARY KEY", patientArgs},
 		{"If-None-Exist of a read-only user (a message)", readOnlyQ, "PRIMARY KEY", readOnlyArgs},
 		{"findByParam (If-None-Exist)", qFindByParam, "PRIMARY KEY", []any{"Observation", "identifier", "x"}},
+		{"removing a superseded version's parameter", qDeleteParam, "PRIMARY KEY", []any{"Task", "status", "ready", "task-1"}},
 		{"a patient's readings since (slots, late arrivals, weight trend)", qReadingsSince, "readings_by_patient", []any{"p1", int64(0)}},
 		{"history of a patient's regime", qHistoryOf, "resources_by_patient", []any{"CarePlan", "p1"}},
 		{"a patient's readings that fill slots", qSlotReadings, "readings_by_patient", []any{"p1", int64(0)}},

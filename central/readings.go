@@ -12,8 +12,8 @@ import (
 // marked entered-in-error or cancelled); 3 = history holds superseded
 // versions only, packed (history.go); 4 = params is a WITHOUT ROWID table
 // keyed in look-up order; 5 = current versions in resources are packed
-// too.
-const schemaVersion = 5
+// too; 6 = params has no index by owner.
+const schemaVersion = 6
 
 // upgrade brings a database made by an older central up to schemaVersion.
 // Each step can be interrupted and run again: user_version is raised only
@@ -51,6 +51,11 @@ func (s *Store) upgrade(ctx context.Context) error {
 	if v < 5 {
 		if err := s.packCurrent(ctx); err != nil {
 			return err
+		}
+	}
+	if v < 6 {
+		if _, err := s.db.ExecContext(ctx, `DROP INDEX IF EXISTS params_owner`); err != nil {
+			return fmt.Errorf("drop params_owner: %w", err)
 		}
 	}
 	if _, err := s.db.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion)); err != nil {
@@ -243,7 +248,6 @@ func (t *tx) rebuildParams() error {
 		`INSERT OR IGNORE INTO params_v4(type, name, value, id) SELECT type, name, value, id FROM params ORDER BY type, name, value, id`,
 		`DROP TABLE params`, // and its indexes
 		`ALTER TABLE params_v4 RENAME TO params`,
-		`CREATE INDEX params_owner ON params(type, id)`,
 	} {
 		if _, err := t.exec(q); err != nil {
 			return fmt.Errorf("rebuild params: %w", err)

@@ -16,6 +16,7 @@ const (
 	qCurrent       = `SELECT ` + storedCols + ` FROM resources WHERE type = ? AND id = ?`
 	qByPatient     = `SELECT ` + storedCols + ` FROM resources WHERE type = ? AND patient_id = ?`
 	qDeleteParams  = `DELETE FROM params WHERE type = ? AND id = ?`
+	qDeleteParam   = `DELETE FROM params WHERE type = ? AND name = ? AND value = ? AND id = ?`
 	qPutParam      = `INSERT OR IGNORE INTO params(type, id, name, value) VALUES (?, ?, ?, ?)`
 	qDeleteReading = `DELETE FROM readings WHERE id = ?`
 	qPutReading    = `INSERT INTO readings(id, patient_id, kind, taken_ms, void) VALUES (?, ?, ?, ?, ?)`
@@ -25,7 +26,7 @@ const (
 )
 
 // hotStatements are prepared when the store opens.
-var hotStatements = []string{qClock, qSetClock, qCurrent, qByPatient, qDeleteParams, qPutParam, qDeleteReading, qPutReading,
+var hotStatements = []string{qClock, qSetClock, qCurrent, qByPatient, qDeleteParam, qPutParam, qDeleteReading, qPutReading,
 	qPutCurrent, qPutHistory, qFindByParam, qReadingsSince, qSlotReadings, qHistoryOf, qRegimeStamp, qSavepoint, qRollbackTo, qRelease}
 
 // prepare prepares hotStatements.

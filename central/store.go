@@ -42,9 +42,12 @@ CREATE TABLE IF NOT EXISTS history (
 	PRIMARY KEY (type, id, version_id)
 );
 -- Token search parameters extracted from the current version, stored in
--- their look-up order (a token search is a range of the primary key), and
--- found by owner when a resource is reindexed. (Before schema version 4 a
--- rowid table with the look-up as a third copy; upgrade rebuilds it.)
+-- their look-up order (a token search is a range of the primary key).
+-- When a resource changes, the rows of the version it supersedes are
+-- found through that version's own parameters (reindex), so no second
+-- copy ordered by owner is kept. (Before schema version 4 a rowid table
+-- with the look-up as a third copy; before version 6 with an index by
+-- owner, a second copy: upgrade rebuilds and drops them.)
 CREATE TABLE IF NOT EXISTS params (
 	type  TEXT NOT NULL,
 	name  TEXT NOT NULL,
@@ -52,7 +55,6 @@ CREATE TABLE IF NOT EXISTS params (
 	id    TEXT NOT NULL,
 	PRIMARY KEY (type, name, value, id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS params_owner ON params(type, id);
 -- Who may see which patient: teams from EpisodeOfCare (home team open-ended,
 -- cover with its period) and team members from CareTeam.
 CREATE TABLE IF NOT EXISTS access (
@@ -504,6 +506,15 @@ func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 		return Stored{}, err
 	}
 	ix := extract(r)
+	// The parameters of the version being superseded say which rows of
+	// params to remove; nil when it does not decode.
+	var old *index
+	if vid > 1 {
+		if prev, err := fhir.DecodeResource(cur.JSON); err == nil && prev.Header().ResourceType == h.ResourceType {
+			pix := extract(prev)
+			old = &pix
+		}
+	}
 	if h.ResourceType == "CarePlan" || h.ResourceType == "ServiceRequest" {
 		t.regimeMemo = nil // a regime changes
 	}
@@ -515,15 +526,36 @@ func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 		h.ResourceType, h.ID, vid, lu.UnixMilli(), ix.patientID, packed); err != nil {
 		return Stored{}, fmt.Errorf("write %s/%s: %w", h.ResourceType, h.ID, err)
 	}
-	if err := t.reindex(h.ResourceType, h.ID, ix); err != nil {
+	if err := t.reindex(h.ResourceType, h.ID, ix, vid > 1, old); err != nil {
 		return Stored{}, err
 	}
 	return Stored{Type: h.ResourceType, ID: h.ID, VersionID: vid, LastUpdated: lu, PatientID: ix.patientID, JSON: js, packed: packed}, nil
 }
 
-func (t *tx) reindex(typ, id string, ix index) error {
-	if _, err := t.exec(qDeleteParams, typ, id); err != nil {
-		return fmt.Errorf("reindex %s/%s: %w", typ, id, err)
+// reindex brings the search tables in step with the new version ix of
+// typ/id. existed says that it supersedes a version, whose parameters are
+// old: its rows of params that ix does not have are removed by key. When
+// the superseded version did not decode (old nil), they are found by a
+// walk of the type's parameters instead, slow but complete.
+//
+// A change to the parameters extract computes therefore needs an upgrade
+// step that indexes the stored resources again: rows the old rules made
+// would otherwise never be found to remove.
+func (t *tx) reindex(typ, id string, ix index, existed bool, old *index) error {
+	switch {
+	case existed && old == nil:
+		if _, err := t.exec(qDeleteParams, typ, id); err != nil {
+			return fmt.Errorf("reindex %s/%s: %w", typ, id, err)
+		}
+	case existed:
+		for _, p := range old.params {
+			if slices.Contains(ix.params, p) {
+				continue
+			}
+			if _, err := t.exec(qDeleteParam, typ, p[0], p[1], id); err != nil {
+				return fmt.Errorf("reindex %s/%s: %w", typ, id, err)
+			}
+		}
 	}
 	for _, p := range ix.params {
 		if _, err := t.exec(qPutParam, typ, id, p[0], p[1]); err != nil {
