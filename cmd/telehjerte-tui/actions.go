@@ -49,10 +49,21 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 		opts.Team = teamNames(d.identity.Teams)
 		opts.ReadOnly = d.identity.ReadOnly()
 	}
-	if d.client != nil && !d.identity.ReadOnly() {
+	switch {
+	case d.client != nil && !d.identity.ReadOnly():
 		// The access report (U), from the configured central, which
 		// decides what she may see.
 		opts.Reporter = d.client
+	case d.boot != nil:
+		// The DEMO's embedded central, once it is up: the demo nurse is
+		// a member of the demo clinic's team.
+		opts.Reporter = d.boot
+	case d.embedded != nil:
+		cl, err := d.embedded.Client(userAgent())
+		if err != nil {
+			return tui.Options{}, fmt.Errorf("console: %w", err)
+		}
+		opts.Reporter = cl
 	}
 	if d.mode == config.ModeCache || d.identity.ReadOnly() {
 		// A cache without a central, or a read-only user (se-adgang): no

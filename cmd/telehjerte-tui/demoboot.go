@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
@@ -12,6 +13,8 @@ import (
 	"github.com/telehjerte/telehjerte-tui/console"
 	"github.com/telehjerte/telehjerte-tui/demo"
 	"github.com/telehjerte/telehjerte-tui/demo/live"
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/sync/client"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
 )
 
@@ -38,6 +41,7 @@ type demoBoot struct {
 	err                 error     // the build failed
 	engine              *engine.Engine
 	central             *live.Central
+	client              *client.Client // the demo nurse's client of the central
 }
 
 // newDemoBoot prepares the build of the demo clinic into d's fresh cache.
@@ -74,6 +78,22 @@ func (b *demoBoot) trigger() {
 	if eng != nil {
 		eng.Trigger()
 	}
+}
+
+// errDemoCentralStarting: the embedded central is not up yet.
+var errDemoCentralStarting = errors.New("the DEMO central is still starting: try again in a moment")
+
+// AccessReport is the access report (U) of the embedded central for the
+// demo nurse, a member of the demo clinic's team, as a configured central
+// gives it to a team member.
+func (b *demoBoot) AccessReport(ctx context.Context, since time.Time) ([]domain.AccessLine, error) {
+	b.mu.Lock()
+	cl := b.client
+	b.mu.Unlock()
+	if cl == nil {
+		return nil, errDemoCentralStarting
+	}
+	return cl.AccessReport(ctx, since)
 }
 
 // run builds the clinic, then syncs with the embedded central (and runs
@@ -155,7 +175,7 @@ func (b *demoBoot) build(ctx context.Context, stored func(patients int)) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	b.mu.Lock()
-	b.engine, b.central = eng, c
+	b.engine, b.central, b.client = eng, c, cl
 	b.mu.Unlock()
 	b.log.Info("demo ready", "patients", c.Patients, "days", b.cfg.DemoDays,
 		"cache_ms", cachedIn.Milliseconds(), "central_ms", (time.Since(start) - cachedIn).Milliseconds())

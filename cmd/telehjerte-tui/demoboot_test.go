@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -102,6 +103,13 @@ func TestDemoIsUsableBeforeItsCentralIsBuilt(t *testing.T) {
 		t.Errorf("the console was told of the cache's progress %d times, want every batch and the end", len(progress))
 	}
 	mu.Unlock()
+	// The access report (U) is offered, and says the central is not up.
+	if opts.Reporter == nil {
+		t.Fatal("the DEMO console offers no access report; its nurse is a member of the demo team")
+	}
+	if _, err := opts.Reporter.AccessReport(ctx, time.Time{}); !errors.Is(err, errDemoCentralStarting) {
+		t.Errorf("the access report before the central: %v", err)
+	}
 	// Nurse actions work already: they wait in the outbox.
 	tasks, err := opts.Actions.OpenTasks(ctx)
 	if err != nil || len(tasks) == 0 {
@@ -112,6 +120,15 @@ func TestDemoIsUsableBeforeItsCentralIsBuilt(t *testing.T) {
 	eventually(t, "online with the embedded central", func() (bool, string) {
 		return opts.Status().Connected(), ""
 	})
+	// The embedded central's access report for the demo nurse's team.
+	lines, err := opts.Reporter.AccessReport(ctx, time.Now().Add(-time.Hour))
+	users := map[string]bool{}
+	for _, l := range lines {
+		users[l.User] = true
+	}
+	if err != nil || !users[demo.NurseA] || !users[demo.NurseB] {
+		t.Errorf("the DEMO access report: %v, %+v", err, lines)
+	}
 	// The first round found the cache holding what the central has.
 	var rep engine.Report
 	for rep = range rounds {

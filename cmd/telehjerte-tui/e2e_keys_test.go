@@ -52,6 +52,7 @@ var elsewhere = []struct{ test, screen, binding, key string }{
 	{"TestE2ESyncProblemsOnTheRealBinary", "sync problems", "Open", "enter"},
 	{"TestE2ESyncProblemsOnTheRealBinary", "regime conflict", "BackToForm", "esc"},
 	{"TestE2EAccessReportFromTheConsole", "worklist", "AccessReport", "U"},
+	{"TestE2EAccessReportInTheDemo", "DEMO worklist", "AccessReport", "U"},
 }
 
 // keyGaps are bindings without an end-to-end step yet, each with why.

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/telehjerte/telehjerte-tui/demo"
 )
 
 // The access report from the console (`report access`, and U on the
@@ -88,4 +90,30 @@ func TestE2EAccessReportFromTheConsole(t *testing.T) {
 	con.send("Escape")
 	con.waitFor("the worklist again", onWorklist)
 	con.quit()
+}
+
+// The DEMO offers the access report too (U): its nurse is a member of the
+// demo clinic's team on the embedded central, which gives her team's part
+// as a configured central does.
+func TestE2EAccessReportInTheDemo(t *testing.T) {
+	requireTmux(t)
+	s := startTmux(t, buildBinary(t), isolatedEnv(t), "--demo-every", "0")
+	s.waitFor("the DEMO online", func(scr string) bool {
+		return strings.Contains(scr, "● online") && strings.Contains(scr, "borgere (kun åbne)")
+	})
+	help := func(scr string) bool { return strings.Contains(scr, "adgangsrapport") }
+	s.send("?")
+	s.waitFor("U in the help", help)
+	s.send("Escape")
+	s.waitFor("the worklist again", func(scr string) bool { return !help(scr) && strings.Contains(scr, "borgere (kun åbne)") })
+	s.send("U")
+	s.waitFor("the access report of the demo team", func(scr string) bool {
+		return strings.Contains(scr, "Adgangsrapport") && strings.Contains(scr, demo.NurseA) && strings.Contains(scr, demo.NurseB)
+	})
+	s.send("Escape")
+	s.waitFor("the worklist again", func(scr string) bool {
+		return !strings.Contains(scr, "Adgangsrapport") && strings.Contains(scr, "borgere (kun åbne)")
+	})
+	s.send("q")
+	s.waitFor("the console to exit", func(scr string) bool { return strings.Contains(scr, "EXITED 0") })
 }
