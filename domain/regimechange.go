@@ -79,7 +79,7 @@ type RegimeChange struct {
 }
 
 // Validate checks the change before anything is saved, returning every
-// problem found (a Problems). Fields: "author", "reason", "physician",
+// problem found (a Problems). Fields: "author" (too long only), "reason", "physician",
 // "effective-from", "start", "end", "reevaluation", "reference-weight",
 // "schedule.<kind>", "<kind>.<limit>" and "bp-dia.<limit>" (see
 // LimitField), "trend". Beyond Regime.Validate it requires plausible
@@ -96,7 +96,12 @@ func (c RegimeChange) Validate() error {
 			p.add(field, CodeTooLong, "%s has %d characters, at most %d", field, n, MaxRegimeText).Max = MaxRegimeText
 		}
 	}
-	text("author", r.Author)
+	// The author is not the form's to give: whoever writes the version
+	// (the console acting as its signed-in practitioner) names it, so only
+	// its length is checked here.
+	if n := utf8.RuneCountInString(strings.TrimSpace(r.Author)); n > MaxRegimeText {
+		p.add("author", CodeTooLong, "author has %d characters, at most %d", n, MaxRegimeText).Max = MaxRegimeText
+	}
 	text("reason", r.Reason)
 	text("physician", r.Physician)
 	if r.EffectiveFrom.IsZero() {

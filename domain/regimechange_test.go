@@ -2,6 +2,7 @@ package domain_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,7 +39,8 @@ func TestRegimeChangeValidate(t *testing.T) {
 		{"open-ended", func(r *domain.Regime) { r.End = time.Time{} }, ""},
 		{"no reason", func(r *domain.Regime) { r.Reason = " " }, "reason"},
 		{"no physician", func(r *domain.Regime) { r.Physician = "" }, "physician"},
-		{"no author", func(r *domain.Regime) { r.Author = "" }, "author"},
+		{"no author: the writer names it", func(r *domain.Regime) { r.Author = "" }, ""},
+		{"author too long", func(r *domain.Regime) { r.Author = strings.Repeat("a", domain.MaxRegimeText+1) }, "author"},
 		{"no effective date", func(r *domain.Regime) { r.EffectiveFrom = time.Time{} }, "effective-from"},
 		{"no start", func(r *domain.Regime) { r.Start = time.Time{} }, "start"},
 		{"end before start", func(r *domain.Regime) { r.End = r.Start.AddDate(0, 0, -1) }, "end"},

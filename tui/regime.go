@@ -168,13 +168,14 @@ func (p *patientScreen) regimeForm() dialog {
 }
 
 // readRegimeForm parses the form into a change; input it cannot read is
-// reported next to its field.
+// reported next to its field. The change names no author: the version is
+// written by whom the console acts as (console.Actions.SaveRegime).
 func (sh *shared) readRegimeForm(f *form, base domain.Regime) (domain.RegimeChange, domain.Problems) {
 	var p domain.Problems
 	bad := func(id, code string) { p = append(p, &domain.FieldError{Field: id, Code: code, Msg: code}) }
 	r := domain.Regime{
 		ID: base.ID, PatientID: base.PatientID, Pauses: append([]domain.Period(nil), base.Pauses...),
-		Author: sh.opts.User, Reason: f.field("reason").value(), Physician: f.field("physician").value(),
+		Reason: f.field("reason").value(), Physician: f.field("physician").value(),
 		Phase: domain.Phase(f.field("phase").value()),
 	}
 	r.EffectiveFrom = sh.parseDateField(f, "effective-from", &p, false)

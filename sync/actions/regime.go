@@ -59,6 +59,9 @@ func (s *Service) SetPause(ctx context.Context, patientID string, p domain.Perio
 // the central after someone else's (412) is marked conflict by the sync
 // engine, with the central's version kept beside it.
 func (s *Service) SaveRegime(ctx context.Context, c domain.RegimeChange) error {
+	// Who wrote the version is who the console acts as (as for a pause,
+	// an enrolment and an end), never what the change says.
+	c.Regime.Author = s.user.Name
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -76,9 +79,6 @@ func (s *Service) SaveRegime(ctx context.Context, c domain.RegimeChange) error {
 		}
 		next := c.Regime
 		next.PatientID = c.PatientID
-		// Who wrote the version is who the console acts as (as for a
-		// pause, an enrolment and an end), never what the change says.
-		next.Author = s.user.Name
 		if err := s.saveRegimeVersion(tx, at, cur, next); err != nil {
 			return err
 		}
