@@ -1,8 +1,8 @@
 package domain
 
 import (
-	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 )
@@ -73,28 +73,39 @@ func (g ReadGrant) ActiveAt(t time.Time) bool {
 	return !g.Revoked && !t.Before(g.From) && t.Before(g.To)
 }
 
-// Validate checks a grant before it is stored: a grantee, a scope, a reason
-// and a period of at most MaxReadGrant that ends after it starts.
+// practitionerID is the syntax of a FHIR id, which a grantee (a
+// Practitioner id) must have.
+var practitionerID = regexp.MustCompile(`^[A-Za-z0-9\-.]{1,64}$`)
+
+// Validate checks a grant before it is stored, returning every problem
+// found (a Problems). Fields: "grantee" (required, a practitioner id),
+// "scope" (at least one patient or team), "reason" (required) and "until",
+// the end: required with the start, after the start ("from"), and at most
+// MaxReadGrant after it (CodePeriodTooLong, Max in whole weeks).
 func (g ReadGrant) Validate() error {
-	var errs []error
-	if strings.TrimSpace(g.Grantee) == "" {
-		errs = append(errs, errors.New("se-adgang needs the user it is granted to"))
+	var p Problems
+	switch grantee := strings.TrimSpace(g.Grantee); {
+	case grantee == "":
+		p.add("grantee", CodeRequired, "se-adgang needs the user it is granted to")
+	case !practitionerID.MatchString(g.Grantee):
+		p.add("grantee", CodeInvalid, "se-adgang is granted to a practitioner id, not %q", g.Grantee)
 	}
 	if len(g.Patients) == 0 && len(g.Teams) == 0 {
-		errs = append(errs, errors.New("se-adgang needs at least one patient or team"))
+		p.add("scope", CodeRequired, "se-adgang needs at least one patient or team")
 	}
 	if strings.TrimSpace(g.Reason) == "" {
-		errs = append(errs, errors.New("se-adgang needs a reason"))
+		p.add("reason", CodeRequired, "se-adgang needs a reason")
 	}
 	switch {
 	case g.From.IsZero() || g.To.IsZero():
-		errs = append(errs, errors.New("se-adgang needs a start and an end"))
+		p.add("until", CodeRequired, "se-adgang needs a start and an end")
 	case !g.To.After(g.From):
-		errs = append(errs, errors.New("se-adgang must end after it starts"))
+		p.add("until", CodeAfter, "se-adgang must end after it starts").Other = "from"
 	case g.To.Sub(g.From) > MaxReadGrant:
-		errs = append(errs, fmt.Errorf("se-adgang lasts at most %d days", int(MaxReadGrant/(24*time.Hour))))
+		p.add("until", CodePeriodTooLong, "se-adgang lasts at most %d days", int(MaxReadGrant/(24*time.Hour))).Max =
+			float64(MaxReadGrant / (7 * 24 * time.Hour))
 	}
-	return errors.Join(errs...)
+	return p.err()
 }
 
 // AccessLine is one user's line of the authorisation report ("who has

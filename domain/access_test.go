@@ -11,18 +11,30 @@ func TestReadGrantValidateAndActive(t *testing.T) {
 	if err := ok.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	for name, mut := range map[string]func(*ReadGrant){
-		"no grantee":  func(g *ReadGrant) { g.Grantee = "" },
-		"no scope":    func(g *ReadGrant) { g.Patients = nil },
-		"no reason":   func(g *ReadGrant) { g.Reason = "  " },
-		"no end":      func(g *ReadGrant) { g.To = time.Time{} },
-		"backwards":   func(g *ReadGrant) { g.To = g.From.Add(-time.Hour) },
-		"over a year": func(g *ReadGrant) { g.To = g.From.Add(MaxReadGrant + time.Minute) },
+	for name, c := range map[string]struct {
+		mut         func(*ReadGrant)
+		field, code string
+	}{
+		"no grantee":     {func(g *ReadGrant) { g.Grantee = "" }, "grantee", CodeRequired},
+		"not an id":      {func(g *ReadGrant) { g.Grantee = "anne hansen" }, "grantee", CodeInvalid},
+		"no scope":       {func(g *ReadGrant) { g.Patients = nil }, "scope", CodeRequired},
+		"no reason":      {func(g *ReadGrant) { g.Reason = "  " }, "reason", CodeRequired},
+		"no end":         {func(g *ReadGrant) { g.To = time.Time{} }, "until", CodeRequired},
+		"backwards":      {func(g *ReadGrant) { g.To = g.From.Add(-time.Hour) }, "until", CodeAfter},
+		"over a year":    {func(g *ReadGrant) { g.To = g.From.Add(MaxReadGrant + time.Minute) }, "until", CodePeriodTooLong},
+		"team, no users": {func(g *ReadGrant) { g.Patients, g.Teams = nil, []string{"t1"} }, "", ""},
 	} {
 		g := ok
-		mut(&g)
-		if g.Validate() == nil {
-			t.Errorf("%s: accepted", name)
+		c.mut(&g)
+		err := g.Validate()
+		if c.field == "" {
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+			}
+			continue
+		}
+		if fe := AsProblems(err).ByField()[c.field]; fe == nil || fe.Code != c.code {
+			t.Errorf("%s: %v, want %s on %s", name, err, c.code, c.field)
 		}
 	}
 	if !ok.ActiveAt(from) || ok.ActiveAt(ok.To) || ok.ActiveAt(from.Add(-time.Second)) {

@@ -2,8 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"regexp"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -66,42 +64,24 @@ func (s *shared) submitGrant(f *form, patientID, homeTeamID string, revoke bool)
 		label := f.field("grant").labels[f.field("grant").sel]
 		return s.submitForm(f, nil, fmt.Sprintf(gt.Revoked, label), func() error { return gr.RevokeReadAccess(ctx, id, patientID) })
 	}
+	// The form reads the date; everything else is the domain's to judge
+	// (domain.ReadGrant.Validate, which the central applies too), so the
+	// form and the rule cannot drift apart.
 	var p domain.Problems
-	grantee := f.field("grantee").value()
-	reason := f.field("reason").value()
-	if grantee == "" {
-		p = append(p, &domain.FieldError{Field: "grantee", Code: domain.CodeRequired, Msg: "required"})
-	} else if !validID(grantee) {
-		p = append(p, &domain.FieldError{Field: "grantee", Code: codeInvalid, Msg: "not a practitioner id"})
-	}
-	if reason == "" {
-		p = append(p, &domain.FieldError{Field: "reason", Code: domain.CodeRequired, Msg: "required"})
-	}
 	until := s.parseDateField(f, "until", &p, false)
 	now := s.opts.Now()
-	to := until.AddDate(0, 0, 1) // the last day typed is granted in full
+	grantee := f.field("grantee").value()
+	g := domain.ReadGrant{Grantee: grantee, Patients: []string{patientID}, From: now, Reason: f.field("reason").value()}
 	if !until.IsZero() {
-		if !to.After(now) {
-			p = append(p, &domain.FieldError{Field: "until", Code: codeInvalid, Msg: "in the past"})
-		} else if to.Sub(now) > domain.MaxReadGrant {
-			p = append(p, &domain.FieldError{Field: "until", Code: domain.CodePeriodTooLong, Max: float64(domain.MaxReadGrant / (7 * 24 * time.Hour)), Msg: "too long"})
-		}
+		g.To = until.AddDate(0, 0, 1) // the last day typed is granted in full
 	}
-	if len(p) > 0 {
-		f.setProblems(s.t, p)
-		return nil
-	}
-	g := domain.ReadGrant{Grantee: grantee, Patients: []string{patientID}, From: now, To: to, Reason: reason}
 	if sc := f.field("grant-scope"); sc != nil && sc.value() == "team" && homeTeamID != "" {
 		g.Patients, g.Teams = nil, []string{homeTeamID}
 	}
-	return s.submitForm(f, g.Validate(), fmt.Sprintf(gt.Granted, safetext.Sanitize(grantee)), func() error { return gr.GrantReadAccess(ctx, g) })
+	// A date the form could not read is named first (the first problem of
+	// a field is the one shown).
+	if p = append(p, domain.AsProblems(g.Validate())...); len(p) > 0 {
+		return s.submitForm(f, p, "", nil)
+	}
+	return s.submitForm(f, nil, fmt.Sprintf(gt.Granted, safetext.Sanitize(grantee)), func() error { return gr.GrantReadAccess(ctx, g) })
 }
-
-// codeInvalid is a problem shown as "invalid value".
-const codeInvalid = "invalid"
-
-// validID is a FHIR id's syntax (the grantee is a Practitioner id).
-var idSyntax = regexp.MustCompile(`^[A-Za-z0-9\-.]{1,64}$`)
-
-func validID(s string) bool { return idSyntax.MatchString(s) }

@@ -169,3 +169,53 @@ func TestGrantReadAccessToTheWholeTeam(t *testing.T) {
 		t.Errorf("the team grant's label %q", l)
 	}
 }
+
+// A bad grant is judged by the domain (domain.ReadGrant.Validate, as on
+// the central), and the form shows the domain's problem next to the field:
+// the form keeps no rules of its own that could drift from it.
+func TestGrantFormShowsTheDomainsProblem(t *testing.T) {
+	m, _ := actingModel(t, 100, 30)
+	gr := &fakeGranter{}
+	m.opts.Granter = gr
+	openPatient(t, m, "p-anna")
+	day := func(d time.Time) string { return d.In(cph).Format("02.01.2006") }
+	for _, c := range []struct {
+		name, field, grantee, until string
+	}{
+		{"ends before it starts", "until", "muni-1", day(testNow.AddDate(0, 0, -2))},
+		{"over a year", "until", "muni-1", day(testNow.AddDate(1, 1, 0))},
+		{"not a practitioner id", "grantee", "anne hansen", day(testNow.AddDate(0, 1, 0))},
+	} {
+		send(m, char('t'))
+		fd, ok := m.dialog.(formDialog)
+		if !ok {
+			t.Fatalf("%s: dialog = %T (%q)", c.name, m.dialog, m.err)
+		}
+		send(m, char(' '), char(' ')) // cover → transfer → se-adgang
+		fd.field("grantee").in.SetValue(c.grantee)
+		fd.field("reason").in.SetValue("støtte til egenomsorg")
+		fd.field("until").in.SetValue(c.until)
+		send(m, keyCtrl('s'))
+		// The same grant, judged by the domain.
+		until, err := time.ParseInLocation("02.01.2006", c.until, cph)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := domain.ReadGrant{Grantee: c.grantee, Patients: []string{"p-anna"}, From: testNow, To: until.AddDate(0, 0, 1), Reason: "støtte til egenomsorg"}
+		fe := domain.AsProblems(g.Validate()).ByField()[c.field]
+		if fe == nil {
+			t.Fatalf("%s: the domain finds nothing wrong: %v", c.name, g.Validate())
+		}
+		want := m.t.problem(fe)
+		if len(gr.granted) != 0 || fd.errs[c.field] != want || !strings.Contains(m.View().Content, want) {
+			t.Errorf("%s: granted %v, the form says %q on %s, the domain %q", c.name, gr.granted, fd.errs[c.field], c.field, want)
+		}
+		send(m, keyEsc)
+		if _, open := m.dialog.(formDialog); open {
+			send(m, char('y')) // discard what was typed
+		}
+		if _, open := m.dialog.(formDialog); open {
+			t.Fatalf("%s: the form did not close", c.name)
+		}
+	}
+}
