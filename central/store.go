@@ -601,8 +601,8 @@ func (t *tx) reindex(typ, id string, ix index, existed bool, old *index) error {
 
 // qFindByParam looks a token up through the params primary key. Sorting and
 // de-duplicating are done on the few ids found: asked to in SQL, SQLite
-// walks params_owner instead to get ids in order, reading every parameter
-// row of the type.
+// walked an index by owner instead (there was one before schema version
+// 6) to get ids in order, reading every parameter row of the type.
 const qFindByParam = `SELECT id FROM params WHERE type = ? AND name = ? AND value = ?`
 
 // findByParam returns the ids of type whose token parameter name equals
