@@ -67,6 +67,10 @@ type jsonRow struct {
 	Open      struct {
 		Red int `json:"red"`
 	} `json:"open"`
+	WorstOpen map[string]struct {
+		Color string `json:"color"`
+		Open  int    `json:"open"`
+	} `json:"worst_open"`
 }
 
 // The demo's story patients that must top the worklist: weight gain
@@ -96,6 +100,15 @@ func TestE2EWorklistJSON(t *testing.T) {
 	for i, r := range rows[:2] {
 		if r.Status != "red" || r.Open.Red == 0 || !redStoryIDs[r.PatientID] {
 			t.Errorf("row %d = %+v, want a red story patient (pat-0002 or pat-0004)", i, r)
+		}
+		// The open reading that makes her red is named, whatever the
+		// latest reading of its kind says.
+		red := false
+		for _, w := range r.WorstOpen {
+			red = red || (w.Color == "red" && w.Open > 0)
+		}
+		if !red {
+			t.Errorf("row %d (%s): no red open reading among %+v", i, r.PatientID, r.WorstOpen)
 		}
 	}
 	for _, r := range rows {

@@ -23,7 +23,12 @@ type Row struct {
 	Open       Open              `json:"open"`
 	OldestOpen *Time             `json:"oldest_open"` // RFC3339; null when nothing is open
 	Latest     map[string]Latest `json:"latest"`      // by measurement kind (weight, pulse, bp, steps, spo2)
-	Team       Team              `json:"team"`
+	// WorstOpen is, by kind, the most severe reading not yet acknowledged:
+	// what puts the patient in her group and what the console's value
+	// cell shows (the latest may be a later, milder one); {} when none is
+	// open.
+	WorstOpen map[string]WorstOpen `json:"worst_open"`
+	Team      Team                 `json:"team"`
 	// Reminders are the course's reminders (ny borger, opstart slut,
 	// revurdering, ikke set i N dage, failing to measure), most pressing
 	// first; [] when none.
@@ -80,6 +85,13 @@ type Latest struct {
 	Taken       Time     `json:"taken"`
 }
 
+// WorstOpen is the most severe open reading of one kind, and how many
+// readings of the kind are open.
+type WorstOpen struct {
+	Latest
+	Open int `json:"open"`
+}
+
 // Time is a time as exported: RFC 3339 in the clinic's zone, whatever the
 // year. encoding/json refuses a time.Time outside the years 0–9999, and a
 // reading dated 9999-12-31 in UTC is in the year 10000 in Copenhagen: one
@@ -117,6 +129,7 @@ func Rows(rows []domain.WorklistRow, now time.Time, loc *time.Location) []Row {
 			Open: Open{New: o.New(), Red: o.Red, Yellow: o.Yellow, Green: o.Green,
 				Unclassified: o.Unclassified, Implausible: o.Implausible, Missing: o.Missing, Unread: o.Unread},
 			Latest:    map[string]Latest{},
+			WorstOpen: map[string]WorstOpen{},
 			Reminders: []Reminder{},
 		}
 		flags := slices.Clone(r.Course)
@@ -128,16 +141,12 @@ func Rows(rows []domain.WorklistRow, now time.Time, loc *time.Location) []Row {
 			e.OldestOpen = &Time{o.Oldest.In(loc)}
 		}
 		for _, k := range domain.Kinds() {
-			l, ok := r.Latest[k]
-			if !ok || l.Taken.IsZero() {
-				continue
+			if l, ok := r.Latest[k]; ok && !l.Taken.IsZero() {
+				e.Latest[string(k)] = latest(k, l, loc)
 			}
-			x := Latest{Value: l.Value, Unit: k.Unit(), Color: l.Color.String(), Implausible: l.Implausible, Taken: Time{l.Taken.In(loc)}}
-			if k == domain.KindBloodPressure {
-				v2 := l.Value2
-				x.Value2 = &v2
+			if w, ok := r.WorstOpen[k]; ok && !w.Taken.IsZero() {
+				e.WorstOpen[string(k)] = WorstOpen{Latest: latest(k, w, loc), Open: max(r.OpenReadings[k], 1)}
 			}
-			e.Latest[string(k)] = x
 		}
 		holder, cover := r.Responsibility.HolderAt(now)
 		e.Team = Team{ID: safetext.Sanitize(holder.ID), Name: safetext.Sanitize(holder.Name), Cover: cover}
@@ -147,4 +156,14 @@ func Rows(rows []domain.WorklistRow, now time.Time, loc *time.Location) []Row {
 		out = append(out, e)
 	}
 	return out
+}
+
+// latest is one reading of kind k as exported, its time in loc.
+func latest(k domain.Kind, l domain.Latest, loc *time.Location) Latest {
+	x := Latest{Value: l.Value, Unit: k.Unit(), Color: l.Color.String(), Implausible: l.Implausible, Taken: Time{l.Taken.In(loc)}}
+	if k == domain.KindBloodPressure {
+		v2 := l.Value2
+		x.Value2 = &v2
+	}
+	return x
 }

@@ -174,3 +174,59 @@ func TestJSONWithAbsurdTimes(t *testing.T) {
 		t.Errorf("CSV: %d records, %v", len(recs), err)
 	}
 }
+
+// A red patient whose latest reading of the kind is green: the export
+// names the open reading that puts her in the red group (what the
+// console's value cell shows), beside the latest, so a reader of the JSON
+// or the CSV does not see a red status over green values only.
+func TestExportNamesTheWorstOpenReading(t *testing.T) {
+	_, now, loc := sampleRows(t)
+	row := domain.WorklistRow{
+		Patient: domain.Patient{ID: "p9", CPR: "0101501234", Name: "Rød Puls"},
+		Open:    domain.OpenItems{Red: 1, Green: 1, Oldest: now.Add(-5 * time.Hour)},
+		Latest: map[domain.Kind]domain.Latest{
+			domain.KindPulse: {Value: 72, Color: domain.Green, Taken: now.Add(-time.Hour)},
+		},
+		WorstOpen:    map[domain.Kind]domain.Latest{domain.KindPulse: {Value: 101, Color: domain.Red, Taken: now.Add(-5 * time.Hour)}},
+		OpenReadings: map[domain.Kind]int{domain.KindPulse: 2},
+	}
+	rows := Rows([]domain.WorklistRow{row}, now, loc)
+	var buf bytes.Buffer
+	if err := WriteJSON(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	var got []map[string]any
+	if err := json.Unmarshal(buf.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	worst, _ := got[0]["worst_open"].(map[string]any)
+	pulse, _ := worst["pulse"].(map[string]any)
+	if got[0]["status"] != "red" || pulse["value"] != 101.0 || pulse["color"] != "red" || pulse["open"] != 2.0 ||
+		pulse["taken"] != "2026-03-10T04:00:00+01:00" {
+		t.Errorf("the red reading is not in the JSON: %s", buf.String())
+	}
+	if l := got[0]["latest"].(map[string]any)["pulse"].(map[string]any); l["value"] != 72.0 || l["color"] != "green" {
+		t.Errorf("the latest reading changed: %v", l)
+	}
+	buf.Reset()
+	if err := WriteCSV(&buf, rows); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&buf).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	for name, want := range map[string]string{
+		"pulse_value": "72", "pulse_color": "green",
+		"pulse_worst_value": "101", "pulse_worst_color": "red", "pulse_worst_taken": "2026-03-10T04:00:00+01:00", "pulse_open": "2",
+		"weight_worst_value": "", "weight_open": "0",
+	} {
+		if i, ok := col[name]; !ok || recs[1][i] != want {
+			t.Errorf("CSV %s: %v, want %q", name, ok && recs[1][i] == want, want)
+		}
+	}
+}

@@ -29,19 +29,66 @@ func WriteJSON(w io.Writer, rows []Row) error {
 // <kind>_value, <kind>_color and <kind>_taken per kind (bp adds bp_value2);
 // reminders are the course reminders, space-separated, most pressing
 // first, each kind[:days[/of]] (e.g. "reevaluation-overdue:3
-// failing-to-measure:4/7 new-patient").
+// failing-to-measure:4/7 new-patient"), the last column. After the latest
+// readings come, per kind, the most severe open reading (Row.WorstOpen) as
+// <kind>_worst_value (bp_worst_value2), <kind>_worst_color and
+// <kind>_worst_taken, empty when none is open, and <kind>_open, how many
+// of the kind are open.
 func CSVHeader() []string {
 	h := []string{"status", "patient_id", "name", "cpr",
 		"open_new", "open_red", "open_yellow", "open_green", "open_unclassified",
 		"open_implausible", "open_missing", "open_unread", "oldest_open"}
+	h = append(h, readingHeader("")...)
+	h = append(h, readingHeader("_worst")...)
 	for _, k := range domain.Kinds() {
-		h = append(h, string(k)+"_value")
-		if k == domain.KindBloodPressure {
-			h = append(h, string(k)+"_value2")
-		}
-		h = append(h, string(k)+"_color", string(k)+"_taken")
+		h = append(h, string(k)+"_open")
 	}
 	return append(h, "team_id", "team", "team_cover", "reminders")
+}
+
+// readingHeader is the columns of one reading per kind, each named
+// <kind><infix>_value and so on.
+func readingHeader(infix string) []string {
+	var h []string
+	for _, k := range domain.Kinds() {
+		h = append(h, string(k)+infix+"_value")
+		if k == domain.KindBloodPressure {
+			h = append(h, string(k)+infix+"_value2")
+		}
+		h = append(h, string(k)+infix+"_color", string(k)+infix+"_taken")
+	}
+	return h
+}
+
+// readingCells is one reading per kind as readingHeader names its columns
+// (empty cells for a kind with none).
+func readingCells(get func(domain.Kind) (Latest, bool)) []string {
+	var rec []string
+	for _, k := range domain.Kinds() {
+		l, ok := get(k)
+		if !ok {
+			rec = append(rec, "")
+			if k == domain.KindBloodPressure {
+				rec = append(rec, "")
+			}
+			rec = append(rec, "", "")
+			continue
+		}
+		rec = append(rec, strconv.FormatFloat(l.Value, 'f', -1, 64))
+		if k == domain.KindBloodPressure {
+			v2 := ""
+			if l.Value2 != nil {
+				v2 = strconv.FormatFloat(*l.Value2, 'f', -1, 64)
+			}
+			rec = append(rec, v2)
+		}
+		color := l.Color
+		if l.Implausible {
+			color += " implausible"
+		}
+		rec = append(rec, color, l.Taken.Format(time.RFC3339))
+	}
+	return rec
 }
 
 // WriteCSV writes a header row and one record per row. Text cells that a
@@ -56,29 +103,16 @@ func WriteCSV(w io.Writer, rows []Row) error {
 		rec := []string{r.Status, Cell(r.PatientID), Cell(r.Name), r.CPR,
 			num(r.Open.New), num(r.Open.Red), num(r.Open.Yellow), num(r.Open.Green), num(r.Open.Unclassified),
 			num(r.Open.Implausible), num(r.Open.Missing), num(r.Open.Unread), timeCell(r.OldestOpen)}
-		for _, k := range domain.Kinds() {
+		rec = append(rec, readingCells(func(k domain.Kind) (Latest, bool) {
 			l, ok := r.Latest[string(k)]
-			if !ok {
-				rec = append(rec, "")
-				if k == domain.KindBloodPressure {
-					rec = append(rec, "")
-				}
-				rec = append(rec, "", "")
-				continue
-			}
-			rec = append(rec, strconv.FormatFloat(l.Value, 'f', -1, 64))
-			if k == domain.KindBloodPressure {
-				v2 := ""
-				if l.Value2 != nil {
-					v2 = strconv.FormatFloat(*l.Value2, 'f', -1, 64)
-				}
-				rec = append(rec, v2)
-			}
-			color := l.Color
-			if l.Implausible {
-				color += " implausible"
-			}
-			rec = append(rec, color, l.Taken.Format(time.RFC3339))
+			return l, ok
+		})...)
+		rec = append(rec, readingCells(func(k domain.Kind) (Latest, bool) {
+			w, ok := r.WorstOpen[string(k)]
+			return w.Latest, ok
+		})...)
+		for _, k := range domain.Kinds() {
+			rec = append(rec, num(r.WorstOpen[string(k)].Open))
 		}
 		rem := make([]string, 0, len(r.Reminders))
 		for _, x := range r.Reminders {
