@@ -86,3 +86,53 @@ func TestNewPatientAgainAfterReenrolment(t *testing.T) {
 		t.Fatal("opened in the new course: still new")
 	}
 }
+
+// Another workstation's opening of the patient reaches this cache only as
+// an acknowledgement of her data (look-ups are not pulled): one made in
+// the new course ends its "ny borger", one made in the earlier course
+// does not.
+func TestAcknowledgementInTheNewCourseEndsNewPatient(t *testing.T) {
+	s := openTest(t)
+	ctx := context.Background()
+	plan := func(id string, start time.Time, phase domain.Phase, version string, from time.Time) domain.Regime {
+		return domain.Regime{ID: id, Version: version, PatientID: "p1", EffectiveFrom: from, Start: start, Phase: phase}
+	}
+	mustWrite(t, s, func(tx *Tx) error {
+		if err := addPatient(tx, "p1", "Ny Igen"); err != nil {
+			return err
+		}
+		done := openTask("t-old", "p1", domain.Red, day(1))
+		done.Done, done.DoneBy, done.DoneAt = true, "nurse-b", day(2)
+		if err := tx.PutTask(done, Meta{VersionID: "2", LastUpdated: day(2)}); err != nil {
+			return err
+		}
+		if err := tx.PutRegime(plan("cp-1", day(0), domain.PhaseStartUp, "1", day(0)), Meta{}); err != nil {
+			return err
+		}
+		end := plan("cp-1", day(0), domain.PhaseEnded, "2", day(20))
+		end.End = day(20)
+		if err := tx.PutRegime(end, Meta{}); err != nil {
+			return err
+		}
+		return tx.PutRegime(plan("cp-2", day(30), domain.PhaseStartUp, "1", day(30)), Meta{})
+	})
+	opened := func() bool {
+		t.Helper()
+		st, err := s.CourseStates(ctx, day(32), time.UTC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st["p1"].Opened
+	}
+	if opened() {
+		t.Fatal("an acknowledgement of the earlier course ends 'ny borger' of the new one")
+	}
+	mustWrite(t, s, func(tx *Tx) error {
+		done := openTask("t-new", "p1", domain.Red, day(31))
+		done.Done, done.DoneBy, done.DoneAt = true, "nurse-b", day(31).Add(time.Hour)
+		return tx.PutTask(done, Meta{VersionID: "2", LastUpdated: day(31)})
+	})
+	if !opened() {
+		t.Fatal("another workstation's acknowledgement in the new course does not end 'ny borger'")
+	}
+}
