@@ -102,3 +102,106 @@ func TestRoundSearchesInFlightTogether(t *testing.T) {
 		t.Errorf("report %+v, want the patient and its 5 readings stored, nothing parked", rep)
 	}
 }
+
+// holdUntil holds the first search of hold at the server until a second
+// search of until has arrived (or the deadline passes), and records
+// whether it did.
+type holdUntil struct {
+	next        http.Handler
+	hold, until string
+	deadline    time.Duration
+
+	mu      sync.Mutex
+	armed   bool // nothing is counted or held before
+	seen    int  // searches of until since armed
+	held    bool // the search of hold has been held
+	waited  bool // and was let go at the deadline, not by the arrival
+	arrived chan struct{}
+}
+
+func (h *holdUntil) wrap(next http.Handler) http.Handler {
+	h.next = next
+	return h
+}
+
+func (h *holdUntil) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	path := strings.Trim(r.URL.Path, "/")
+	h.mu.Lock()
+	armed := h.armed
+	h.mu.Unlock()
+	if !armed {
+		h.next.ServeHTTP(w, r)
+		return
+	}
+	if r.Method == http.MethodGet && path == h.until {
+		h.mu.Lock()
+		h.seen++
+		if h.seen == 2 {
+			close(h.arrived)
+		}
+		h.mu.Unlock()
+	}
+	if r.Method == http.MethodGet && path == h.hold {
+		h.mu.Lock()
+		first := !h.held
+		h.held = true
+		h.mu.Unlock()
+		if first {
+			select {
+			case <-h.arrived:
+			case <-time.After(h.deadline):
+				h.mu.Lock()
+				h.waited = true
+				h.mu.Unlock()
+			}
+		}
+	}
+	h.next.ServeHTTP(w, r)
+}
+
+// A type's page that brings new resources is searched again from its
+// greatest lastUpdated; that search is asked as soon as the page is
+// decoded, not after it is stored: here while the round still waits for
+// an earlier type (Patient, held at the server until the second
+// Observation search has arrived), so the page cannot have been stored.
+// The second search finds the resources at the new watermark again, known.
+func TestFollowUpSearchAskedBeforeThePageIsStored(t *testing.T) {
+	h := &holdUntil{hold: "Patient", until: "Observation", deadline: 2 * time.Second, arrived: make(chan struct{})}
+	r := newRigBehind(t, Options{}, h.wrap)
+	r.seedPatient("p1")
+	if _, err := r.eng.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.env.srv.mu.Lock()
+	r.env.srv.now = r.env.srv.now.Add(time.Hour)
+	r.env.srv.mu.Unlock()
+	for i := range 3 {
+		r.seedObservation(fmt.Sprintf("o%d", i), "p1", r.env.srv.now.Add(-time.Duration(i)*time.Minute), 70)
+	}
+	h.mu.Lock()
+	h.armed = true
+	h.mu.Unlock()
+	rep, err := r.eng.Once(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.mu.Lock()
+	held, waited := h.held, h.waited
+	h.mu.Unlock()
+	if !held || waited {
+		t.Fatal("the second Observation search did not come while the Patient search was held")
+	}
+	if got := r.readings(t, "p1"); got != 3 {
+		t.Errorf("readings = %d, want 3", got)
+	}
+	if rep.Pulled["Observation"] != 3 || rep.Known < 3 {
+		t.Errorf("report %+v, want 3 readings stored and the second search's known", rep)
+	}
+	wm, err := r.store.Watermark(ctx, "Observation")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !wm.Equal(r.env.srv.now) {
+		t.Errorf("Observation watermark %v, want %v", wm, r.env.srv.now)
+	}
+}

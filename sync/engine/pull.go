@@ -91,6 +91,13 @@ func (e *Engine) pullAll(ctx context.Context, rep *Report) (err error) {
 // meet: a resource whose referent is not in the cache yet is parked and
 // stored once it is (RetryParked), and each type's watermark moves only
 // by what its own pages held.
+//
+// A first page that walk will follow with a search from its greatest
+// lastUpdated if it brings anything new (followFrom) has that search
+// started as soon as it is decoded, not after it is stored; walk uses it
+// only if its next search is exactly that one. When the page brought
+// nothing new after all, the answer is dropped: the server has recorded a
+// look-up the console did not need.
 func (e *Engine) searchAll(ctx context.Context, wms map[string]time.Time) ([]*prefetch, func()) {
 	firsts := make([]*prefetch, len(e.opts.Types))
 	if e.opts.Fetches <= 1 {
@@ -99,30 +106,64 @@ func (e *Engine) searchAll(ctx context.Context, wms map[string]time.Time) ([]*pr
 	fctx, cancel := context.WithCancel(ctx)
 	slots := make(chan struct{}, e.opts.Fetches)
 	for i, typ := range e.opts.Types {
-		f := &prefetch{cancel: func() {}, done: make(chan struct{})}
-		firsts[i] = f
-		bound := e.startBound(wms[typ])
-		go func() {
-			defer close(f.done)
-			select {
-			case slots <- struct{}{}:
-			case <-fctx.Done():
-				f.err = fctx.Err()
-				return
-			}
-			defer func() { <-slots }()
-			f.page, f.err = e.client.SearchSince(fctx, typ, bound, e.opts.PageSize, nil)
-			if f.err == nil {
-				f.pulled = decodePage(f.page)
-			}
-		}()
+		firsts[i] = e.searchAhead(fctx, slots, typ, e.startBound(wms[typ]), true)
 	}
 	return firsts, func() {
 		cancel()
 		for _, f := range firsts {
-			<-f.done
+			f.abandon()
 		}
 	}
+}
+
+// searchAhead starts the search typ from bound (PageSize) in the
+// background once one of slots is free, and decodes its page; with
+// follow, also the search followFrom calls for.
+func (e *Engine) searchAhead(ctx context.Context, slots chan struct{}, typ string, bound time.Time, follow bool) *prefetch {
+	fctx, cancel := context.WithCancel(ctx)
+	f := &prefetch{cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(f.done)
+		select {
+		case slots <- struct{}{}:
+		case <-fctx.Done():
+			f.err = fctx.Err()
+			return
+		}
+		defer func() { <-slots }()
+		f.page, f.err = e.client.SearchSince(fctx, typ, bound, e.opts.PageSize, nil)
+		if f.err != nil {
+			return
+		}
+		f.pulled = decodePage(f.page)
+		if from, ok := followFrom(f.page, f.pulled, bound, e.opts.PageSize); ok && follow {
+			// Under ctx, not fctx: walk's wait for this page cancels fctx.
+			f.follow, f.followFrom = e.searchAhead(ctx, slots, typ, from, false), from
+		}
+	}()
+	return f
+}
+
+// followFrom tells whether walk, should this page (the first of a search
+// from bound asking count) bring something new, searches again from the
+// page's greatest lastUpdated, and from when: a page neither full nor
+// followed by a next link that reaches past bound. False also when a
+// resource on it did not decode (walk decides then).
+func followFrom(page *client.Page, pulled []cache.Pulled, bound time.Time, count int) (time.Time, bool) {
+	if page.Next != "" || len(page.Resources) >= count || len(pulled) == 0 {
+		return time.Time{}, false
+	}
+	var maxLU time.Time
+	for _, p := range pulled {
+		lu := p.LastUpdated()
+		if lu.IsZero() {
+			return time.Time{}, false
+		}
+		if lu.After(maxLU) {
+			maxLU = lu
+		}
+	}
+	return maxLU, maxLU.After(bound)
 }
 
 // pageResult is what applying one page did.
@@ -159,14 +200,32 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 	visit func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error)) error {
 	count := e.opts.PageSize
 	pages := 0
+	// follow is the search first started from followFrom (searchAhead),
+	// until walk uses or abandons it.
+	var follow *prefetch
+	var followFrom time.Time
+	defer func() {
+		if follow != nil {
+			follow.abandon()
+		}
+	}()
 	for {
 		var page *client.Page
 		var pulled []cache.Pulled
 		var err error
-		if first != nil {
+		switch {
+		case first != nil:
 			page, pulled, err = first.wait()
+			follow, followFrom = first.follow, first.followFrom
 			first = nil
-		} else {
+		case follow != nil && bound.Equal(followFrom) && count == e.opts.PageSize && extra == nil:
+			page, pulled, err = follow.wait()
+			follow = nil
+		default:
+			if follow != nil {
+				follow.abandon()
+				follow = nil
+			}
 			page, err = e.client.SearchSince(ctx, typ, bound, count, extra)
 			if err == nil && decode {
 				pulled = decodePage(page)
@@ -288,6 +347,10 @@ type prefetch struct {
 	page   *client.Page
 	pulled []cache.Pulled
 	err    error
+	// follow, set by searchAhead before done closes, is the search from
+	// followFrom that walk asks next if this page brings something new.
+	follow     *prefetch
+	followFrom time.Time
 }
 
 // prefetch starts fetching the page at next, and decoding it with decode.
@@ -311,10 +374,14 @@ func (f *prefetch) wait() (*client.Page, []cache.Pulled, error) {
 	return f.page, f.pulled, f.err
 }
 
-// abandon cancels the fetch and waits until it has stopped.
+// abandon cancels the fetch, and its follow, and waits until they have
+// stopped.
 func (f *prefetch) abandon() {
 	f.cancel()
 	<-f.done
+	if f.follow != nil {
+		f.follow.abandon()
+	}
 }
 
 // applyPage stores one page in one transaction together with the new
