@@ -93,6 +93,8 @@ func syncMain(args []string) error {
 		costs[i] = c
 		fmt.Printf("incremental round, %d patients × %d days: nothing new median %.1f ms, 20 new readings median %.1f ms (%d rounds each)\n",
 			n, *incDays, ms(c.idle), ms(c.twenty), *rounds)
+		fmt.Printf("  CPU of the process (console and central) per round, median: nothing new %.1f ms, 20 new readings %.1f ms\n",
+			ms(c.idleCPU), ms(c.twentyCPU))
 	}
 	fmt.Printf("incremental round, %d / %d patients: nothing new %.2f, 20 new readings %.2f (1.00 = independent of the number of patients)\n",
 		*large, *small, float64(costs[1].idle)/float64(costs[0].idle), float64(costs[1].twenty)/float64(costs[0].twenty))
@@ -504,7 +506,20 @@ func field(raw []byte, key string) string {
 	return string(rest[:e])
 }
 
-type roundCost struct{ idle, twenty time.Duration }
+// roundCost holds medians of the rounds' wall time and of the user +
+// system time of the whole process (console and central both) meanwhile:
+// the CPU a round costs moves less with the machine's load than its
+// wall time.
+type roundCost struct{ idle, twenty, idleCPU, twentyCPU time.Duration }
+
+// processCPU is the user + system time of the process so far (Linux).
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // incrementalRounds syncs a fresh console with the central at path, then
 // times rounds with nothing new and rounds after 20 new readings.
@@ -541,13 +556,20 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, cpuPro
 		}
 		defer pprof.StopCPUProfile()
 	}
-	var idle, twenty []time.Duration
+	var idle, twenty, idleCPU, twentyCPU []time.Duration
 	for range rounds {
-		d, err := timed(func() error { _, err := eng.Once(ctx); return err })
+		var cpu time.Duration
+		d, err := timed(func() error {
+			before := processCPU()
+			_, err := eng.Once(ctx)
+			cpu = processCPU() - before
+			return err
+		})
 		if err != nil {
 			return c, err
 		}
 		idle = append(idle, d)
+		idleCPU = append(idleCPU, cpu)
 		now := time.Now()
 		for j := range 20 {
 			m := domain.Measurement{PatientID: pats[j%len(pats)], Kind: domain.KindPulse, Value: float64(55 + j), Taken: now.Add(-time.Duration(j) * time.Second)}
@@ -557,7 +579,9 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, cpuPro
 		}
 		var pulled int
 		d, err = timed(func() error {
+			before := processCPU()
 			rep, err := eng.Once(ctx)
+			cpu = processCPU() - before
 			pulled = rep.Pulled["Observation"]
 			return err
 		})
@@ -568,9 +592,9 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, cpuPro
 			return c, fmt.Errorf("a round pulled %d observations, want 20", pulled)
 		}
 		twenty = append(twenty, d)
+		twentyCPU = append(twentyCPU, cpu)
 	}
-	slices.Sort(idle)
-	slices.Sort(twenty)
-	c.idle, c.twenty = idle[len(idle)/2], twenty[len(twenty)/2]
+	median := func(ds []time.Duration) time.Duration { slices.Sort(ds); return ds[len(ds)/2] }
+	c.idle, c.twenty, c.idleCPU, c.twentyCPU = median(idle), median(twenty), median(idleCPU), median(twentyCPU)
 	return c, nil
 }
