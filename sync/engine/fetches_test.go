@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -76,7 +78,7 @@ func (g *searchGate) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // types are asked one after the other.
 func TestRoundSearchesInFlightTogether(t *testing.T) {
 	const fetches = 3
-	g := newSearchGate(fetches, 2*time.Second)
+	g := newSearchGate(fetches, 10*time.Second)
 	r := newRigBehind(t, Options{Fetches: fetches}, g.wrap)
 	r.seedPatient("p1")
 	for i := range 5 {
@@ -166,7 +168,7 @@ func (h *holdUntil) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Observation search has arrived), so the page cannot have been stored.
 // The second search finds the resources at the new watermark again, known.
 func TestFollowUpSearchAskedBeforeThePageIsStored(t *testing.T) {
-	h := &holdUntil{hold: "Patient", until: "Observation", deadline: 2 * time.Second, arrived: make(chan struct{})}
+	h := &holdUntil{hold: "Patient", until: "Observation", deadline: 10 * time.Second, arrived: make(chan struct{})}
 	r := newRigBehind(t, Options{}, h.wrap)
 	r.seedPatient("p1")
 	if _, err := r.eng.Once(ctx); err != nil {
@@ -203,5 +205,61 @@ func TestFollowUpSearchAskedBeforeThePageIsStored(t *testing.T) {
 	}
 	if !wm.Equal(r.env.srv.now) {
 		t.Errorf("Observation watermark %v, want %v", wm, r.env.srv.now)
+	}
+}
+
+// A round cancelled while its searches are in flight together (held at
+// the server) ends at once with context.Canceled, stores nothing and
+// leaves the connection state as it was.
+func TestRoundCancelledWithSearchesInFlight(t *testing.T) {
+	g := newSearchGate(len(DefaultTypes)+1, time.Hour) // never enough: held until the test ends
+	r := newRigBehind(t, Options{Fetches: 4}, g.wrap)
+	t.Cleanup(func() {
+		g.mu.Lock()
+		g.open = true
+		g.cond.Broadcast()
+		g.mu.Unlock()
+	})
+	r.seedPatient("p1")
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { _, err := r.eng.Once(cctx); done <- err }()
+	// Wait until 4 searches are held (up to a deadline).
+	wake := time.AfterFunc(30*time.Second, func() { g.mu.Lock(); g.cond.Broadcast(); g.mu.Unlock() })
+	defer wake.Stop()
+	deadline := time.Now().Add(30 * time.Second)
+	g.mu.Lock()
+	for g.now < 4 && time.Now().Before(deadline) {
+		g.cond.Wait()
+	}
+	held := g.now
+	g.mu.Unlock()
+	if held < 4 {
+		t.Fatalf("%d searches in flight, want 4", held)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Once returned %v, want context.Canceled", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Once did not return after its context was cancelled")
+	}
+	if st := r.eng.Status(); st.State != StateUnknown || st.Syncing {
+		t.Errorf("status %+v, want the state as before the round (unknown), not syncing", st)
+	}
+	wms, err := r.store.Watermarks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for typ, wm := range wms {
+		if !wm.IsZero() {
+			t.Errorf("watermark of %s moved to %v by a cancelled round", typ, wm)
+		}
+	}
+	if ids, err := r.store.PatientIDs(ctx); err != nil || len(ids) != 0 {
+		t.Errorf("patients %v (%v), want none stored", ids, err)
 	}
 }
