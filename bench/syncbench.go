@@ -512,15 +512,6 @@ func field(raw []byte, key string) string {
 // wall time.
 type roundCost struct{ idle, twenty, idleCPU, twentyCPU time.Duration }
 
-// processCPU is the user + system time of the process so far (Linux).
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // incrementalRounds syncs a fresh console with the central at path, then
 // times rounds with nothing new and rounds after 20 new readings.
 func incrementalRounds(ctx context.Context, path, dir string, rounds int, cpuProfile string) (roundCost, error) {
@@ -560,9 +551,8 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, cpuPro
 	for range rounds {
 		var cpu time.Duration
 		d, err := timed(func() error {
-			before := processCPU()
-			_, err := eng.Once(ctx)
-			cpu = processCPU() - before
+			var err error
+			cpu, err = processCPU(func() error { _, err := eng.Once(ctx); return err })
 			return err
 		})
 		if err != nil {
@@ -579,10 +569,12 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, cpuPro
 		}
 		var pulled int
 		d, err = timed(func() error {
-			before := processCPU()
-			rep, err := eng.Once(ctx)
-			cpu = processCPU() - before
-			pulled = rep.Pulled["Observation"]
+			var err error
+			cpu, err = processCPU(func() error {
+				rep, err := eng.Once(ctx)
+				pulled = rep.Pulled["Observation"]
+				return err
+			})
 			return err
 		})
 		if err != nil {
