@@ -52,6 +52,9 @@ func (t *tx) authorizeWrite(p Principal, r fhir.Resource, cur *Stored) ([]fhir.R
 		}
 		return nil, nil
 	}
+	if _, ok := r.(*fhir.Questionnaire); ok {
+		return nil, forbidden("questionnaires are managed on the central itself (telehjerte-central seed), not over the API")
+	}
 	if err := refuseReadOnly(p); err != nil {
 		return nil, err
 	}
@@ -546,3 +549,8 @@ func prefixAll(p string, ss []string) []string {
 func coverOK(pe *fhir.Extension) bool {
 	return pe != nil && pe.ValuePeriod != nil && strings.TrimSpace(pe.ValuePeriod.Start) != "" && strings.TrimSpace(pe.ValuePeriod.End) != ""
 }
+
+// publicTypes are definitions that hold no patient data: every signed-in
+// user reads them (a patient's app too, to show the questionnaire), and
+// nobody writes them over the API.
+var publicTypes = map[string]bool{"Questionnaire": true}

@@ -125,7 +125,12 @@ func authEnv(t *testing.T) (*env, []fixture) {
 		Status: "draft", Intent: "plan", Subject: *fhir.Ref("Patient", "p1")}
 	sr := &fhir.ServiceRequest{Base: fhir.Base{ResourceType: "ServiceRequest", ID: "sr-draft"}, Identifier: []fhir.Identifier{ident("000000000131")},
 		Status: "draft", Intent: "order", Subject: *fhir.Ref("Patient", "p1")}
-	rs = append(rs, obs, qr, task, msg, note, ci, cp, sr)
+	// A questionnaire's definition holds no patient data: everyone reads
+	// it (the patient's app shows it), nobody writes it over the API.
+	quest := fhir.QuestionnaireFromDomain(domain.Questionnaire{ID: "quest-1", URL: "http://example.org/Questionnaire/pro", Version: "1",
+		Questions: []domain.Question{{LinkID: "q1", Text: "Forpustet?", Options: []domain.AnswerOption{{Text: "Nej"}, {Text: "Ja"}}}}})
+	quest.Identifier = []fhir.Identifier{ident("000000000151")}
+	rs = append(rs, obs, qr, task, msg, note, ci, cp, sr, quest)
 	if err := e.store.Put(context.Background(), rs...); err != nil {
 		t.Fatal(err)
 	}
@@ -188,6 +193,7 @@ func authEnv(t *testing.T) (*env, []fixture) {
 		{label: "Practitioner", res: &fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: "nurse-a"}},
 			fresh: func() fhir.Resource { return &fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner"}} }},
 		{label: "Organization", res: orgC, fresh: copyOf(orgC)},
+		{label: "Questionnaire", res: quest, ident: quest.Identifier[0], fresh: copyOf(quest)},
 	}
 	return e, fx
 }
@@ -203,6 +209,7 @@ var (
 	seeP1       = cols{200, 404, 404, 200, 404, 200, 404, 200, 404, 404, 404}
 	seeP1Staff  = cols{200, 404, 404, 200, 404, 404, 404, 404, 404, 404, 404} // a handover note: monitoring staff only
 	seeShared   = cols{200, 200, 200, 200, 200, 404, 404, 200, 200, 200, 200} // outside compartments
+	seeAll      = cols{200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200} // definitions: patients read them too
 	writeP1     = cols{201, 403, 403, 201, 403, 403, 403, 403, 403, 403, 403}
 	writeP1Pat  = cols{201, 403, 403, 201, 403, 201, 403, 403, 403, 403, 403} // patients may write these
 	condP1      = cols{200, 403, 403, 200, 403, 403, 403, 403, 403, 403, 403}
@@ -233,6 +240,7 @@ var expect = map[string]map[string]cols{
 	"CareTeam(se-adgang)":          {"read": seeShared, "create": {201, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}, "conditional create": {200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}, "update": {200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403}, "patch": never},
 	"Practitioner":                 {"read": seeShared, "create": {403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 201}, "update": {200, 403, 403, 403, 403, 403, 403, 403, 403, 403, 200}, "patch": never},
 	"Organization":                 {"read": seeShared, "create": forbid, "update": forbid, "patch": never},
+	"Questionnaire":                {"read": seeAll, "create": forbid, "conditional create": forbid, "update": forbid, "patch": never},
 }
 
 func typeOf(label string) string { typ, _, _ := strings.Cut(label, "("); return typ }

@@ -8,7 +8,7 @@ import (
 
 // servedTypes are the resource types the server stores.
 var servedTypes = []string{"Patient", "Practitioner", "Organization", "CareTeam", "EpisodeOfCare", "CarePlan",
-	"ServiceRequest", "Observation", "QuestionnaireResponse", "ClinicalImpression", "Task", "Communication", "AuditEvent"}
+	"ServiceRequest", "Observation", "QuestionnaireResponse", "ClinicalImpression", "Task", "Communication", "AuditEvent", "Questionnaire"}
 
 // Capability returns the server's CapabilityStatement.
 func Capability() *fhir.CapabilityStatement {

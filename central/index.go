@@ -93,6 +93,10 @@ func extract(r fhir.Resource) index {
 		ix.identifiers(v.Identifier...)
 	case *fhir.Organization:
 		ix.identifiers(v.Identifier...)
+	case *fhir.Questionnaire:
+		ix.identifiers(v.Identifier...)
+		ix.add("url", v.URL)
+		ix.add("status", v.Status)
 	case *fhir.CareTeam:
 		ix.identifiers(v.Identifier...)
 		ix.add("status", v.Status)

@@ -28,7 +28,7 @@ const (
 // tokenParams are the token search parameters extracted by index.go.
 var tokenParams = map[string]bool{
 	"identifier": true, "status": true, "category": true, "code": true, "based-on": true,
-	"focus": true, "owner": true, "priority": true, "team": true, "member": true,
+	"focus": true, "owner": true, "priority": true, "team": true, "member": true, "url": true,
 }
 
 type cursor struct {
@@ -67,9 +67,11 @@ func (t *tx) search(p Principal, typ string, q url.Values) (searchResult, error)
 	var res searchResult
 	where := []string{"r.type = ?"}
 	args := []any{typ}
-	vis, vargs := visibleClause(p, t.accessNow(), "r.patient_id")
-	where = append(where, vis)
-	args = append(args, vargs...)
+	if !publicTypes[typ] {
+		vis, vargs := visibleClause(p, t.accessNow(), "r.patient_id")
+		where = append(where, vis)
+		args = append(args, vargs...)
+	}
 	if staff, sargs := staffOnlyClause(p, typ); staff != "" {
 		where = append(where, staff)
 		args = append(args, sargs...)

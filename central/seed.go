@@ -46,6 +46,19 @@ func (s *Store) SeedTeams(ctx context.Context, teams []domain.Team, members map[
 	return nil
 }
 
+// SeedQuestionnaires stores questionnaire definitions (not over the API:
+// nobody writes a Questionnaire there).
+func (s *Store) SeedQuestionnaires(ctx context.Context, qs []domain.Questionnaire) error {
+	var rs []fhir.Resource
+	for _, q := range qs {
+		rs = append(rs, fhir.QuestionnaireFromDomain(q))
+	}
+	if err := s.Put(ctx, rs...); err != nil {
+		return fmt.Errorf("seed questionnaires: %w", err)
+	}
+	return nil
+}
+
 // SeedPatient stores one patient's record in one transaction.
 func (s *Store) SeedPatient(ctx context.Context, p PatientSeed, now time.Time) error {
 	var rs []fhir.Resource

@@ -46,6 +46,12 @@ func SeedCacheProgress(ctx context.Context, store *cache.Store, opts Options, pr
 				return err
 			}
 		}
+		for _, q := range Questionnaires() {
+			// Known before the clinic's history begins.
+			if err := tx.PutQuestionnaireDef(q, cache.Meta{ID: q.ID, VersionID: "1", LastUpdated: time.Unix(0, 0).Add(time.Millisecond)}); err != nil {
+				return err
+			}
+		}
 		if err := tx.SetInfo(InfoDemo, "1"); err != nil {
 			return err
 		}

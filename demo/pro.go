@@ -20,6 +20,33 @@ var proQuestions = [...]struct {
 	{"Er du mere forpustet end du plejer?", [3]string{"Nej", "Ja, ved anstrengelse", "Ja, også i hvile"}},
 }
 
+// The symptom questionnaire's definition on the central: its canonical
+// URL and version, which the demo's regimes and answers name.
+const (
+	SymptomQuestionnaireID      = "hjertesvigt-symptomer"
+	SymptomQuestionnaireURL     = "http://telehjerte.example/fhir/Questionnaire/" + SymptomQuestionnaireID
+	SymptomQuestionnaireVersion = "1"
+)
+
+// symptomCanonical is the canonical reference to the questionnaire.
+var symptomCanonical = SymptomQuestionnaireURL + "|" + SymptomQuestionnaireVersion
+
+// Questionnaires are the definitions of the demo's questionnaires: the
+// symptom questionnaire, each answer with the significance it has for
+// every patient (green, yellow, red in the order offered).
+func Questionnaires() []domain.Questionnaire {
+	q := domain.Questionnaire{ID: SymptomQuestionnaireID, URL: SymptomQuestionnaireURL, Version: SymptomQuestionnaireVersion,
+		Title: "Symptomer ved hjertesvigt", Status: "active"}
+	for i, pq := range proQuestions {
+		qu := domain.Question{LinkID: fmt.Sprintf("q%d", i+1), Text: pq.q}
+		for j, a := range pq.answers {
+			qu.Options = append(qu.Options, domain.AnswerOption{Text: a, Severity: [3]domain.Color{domain.Green, domain.Yellow, domain.Red}[j]})
+		}
+		q.Questions = append(q.Questions, qu)
+	}
+	return []domain.Questionnaire{q}
+}
+
 // Indexes into proQuestions.
 const (
 	proFatigue        = 2
@@ -63,6 +90,8 @@ func (c *clock) questionnaires(p *profile, pinned map[string]bool) []domain.ProR
 			PatientID: p.id,
 			Taken:     taken,
 			Answers:   make([]domain.ProAnswer, len(proQuestions)),
+			// The answers' linkIds are q1, q2, ... as in Questionnaires.
+			Questionnaire: symptomCanonical,
 		}
 		for i, pq := range proQuestions {
 			a := 0

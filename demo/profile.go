@@ -165,6 +165,9 @@ func (c *clock) regimes(p *profile) []domain.Regime {
 		Physician:     Physician,
 		Reason:        "Inklusion i TeleHjerte",
 	}
+	if p.pro {
+		v1.Questionnaires = []string{symptomCanonical}
+	}
 	out := []domain.Regime{v1}
 	if !p.v2 {
 		return out

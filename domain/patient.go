@@ -123,6 +123,9 @@ type ProResponse struct {
 	PatientID string
 	Taken     time.Time
 	Answers   []ProAnswer
+	// Questionnaire is the canonical reference (url|version) of the
+	// questionnaire answered, "" when the response names none.
+	Questionnaire string
 }
 
 // Color of a questionnaire is its worst answer.
@@ -185,6 +188,11 @@ type PatientDetail struct {
 	Messages       []Message     // oldest first
 	OpenTasks      []Task        // oldest first
 	Notes          []Note        // handover notes, oldest first
+	// ProDefinitions are the definitions of the questionnaires the patient
+	// answers (named by her regime and her responses) that the console
+	// knows; ProUnknown the references it has no definition for.
+	ProDefinitions []Questionnaire
+	ProUnknown     []string
 }
 
 // ProRule is the severity of one answer to one question of the symptom

@@ -85,6 +85,9 @@ type Regime struct {
 	// ProRules are the severities the physician gave answers of the
 	// symptom questionnaire for this patient (see ClassifyPro).
 	ProRules []ProRule
+	// Questionnaires are the canonical references (url|version) of the
+	// questionnaires the patient answers under this regime.
+	Questionnaires []string
 }
 
 // TrendRule flags a weight gain over a few days.

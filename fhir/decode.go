@@ -46,6 +46,8 @@ func NewResource(resourceType string) (Resource, bool) {
 		r = &Observation{}
 	case "QuestionnaireResponse":
 		r = &QuestionnaireResponse{}
+	case "Questionnaire":
+		r = &Questionnaire{}
 	case "ClinicalImpression":
 		r = &ClinicalImpression{}
 	case "Task":

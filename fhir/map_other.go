@@ -2,6 +2,7 @@ package fhir
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
@@ -94,6 +95,8 @@ func ProToQuestionnaireResponse(p domain.ProResponse) *QuestionnaireResponse {
 		Status:   "completed",
 		Subject:  Ref("Patient", p.PatientID),
 		Authored: FormatInstant(p.Taken),
+		// The questionnaire answered, when known (canonical url|version).
+		Questionnaire: p.Questionnaire,
 	}
 	for i, a := range p.Answers {
 		ans := a.Answer
@@ -116,7 +119,7 @@ func QuestionnaireResponseToPro(q *QuestionnaireResponse) (domain.ProResponse, e
 	if err != nil {
 		return p, fmt.Errorf("QuestionnaireResponse %s authored: %w", q.ID, err)
 	}
-	p = domain.ProResponse{ID: q.ID, PatientID: pid, Taken: taken}
+	p = domain.ProResponse{ID: q.ID, PatientID: pid, Taken: taken, Questionnaire: strings.TrimSpace(q.Questionnaire)}
 	for _, it := range q.Item {
 		a := domain.ProAnswer{Question: it.Text}
 		if len(it.Answer) > 0 {

@@ -3,6 +3,7 @@ package fhir
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
@@ -232,6 +233,7 @@ func RegimeToFHIR(r domain.Regime) (*CarePlan, []*ServiceRequest) {
 		cp.Extension = append(cp.Extension, dtExt(ExtReevaluation, r.Reevaluation))
 	}
 	cp.Extension = append(cp.Extension, courseExtensions(r)...)
+	cp.InstantiatesCanonical = append([]string(nil), r.Questionnaires...)
 	for _, p := range r.Pauses {
 		e := Extension{URL: ExtPause, ValuePeriod: &Period{Start: FormatInstant(p.From), End: FormatInstant(p.To)}}
 		if p.Reason != "" {
@@ -322,6 +324,14 @@ func RegimeFromFHIR(cp *CarePlan, srs []*ServiceRequest) (domain.Regime, error) 
 	}
 	if err := readCourseExtensions(cp, &r); err != nil {
 		return r, err
+	}
+	if len(cp.InstantiatesCanonical) > MaxCanonicals {
+		return r, malformed("CarePlan %s: implausibly many instantiatesCanonical", cp.ID)
+	}
+	for _, c := range cp.InstantiatesCanonical {
+		if c = strings.TrimSpace(c); c != "" {
+			r.Questionnaires = append(r.Questionnaires, c)
+		}
 	}
 	if e := FindExtension(cp.Extension, ExtPhysician); e != nil {
 		r.Physician = personOf(e.ValueReference, "Practitioner")

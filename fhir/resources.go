@@ -92,17 +92,20 @@ type EpisodeDiagnosis struct {
 // CarePlan is one version of a measurement regime.
 type CarePlan struct {
 	Base
-	Identifier []Identifier       `json:"identifier,omitempty"`
-	Status     string             `json:"status"`
-	Intent     string             `json:"intent"`
-	Title      string             `json:"title,omitempty"`
-	Subject    Reference          `json:"subject"`
-	Period     *Period            `json:"period,omitempty"`
-	Created    string             `json:"created,omitempty"`
-	Author     *Reference         `json:"author,omitempty"`
-	CareTeam   []Reference        `json:"careTeam,omitempty"`
-	Activity   []CarePlanActivity `json:"activity,omitempty"`
-	Note       []Annotation       `json:"note,omitempty"`
+	Identifier []Identifier `json:"identifier,omitempty"`
+	// InstantiatesCanonical names the questionnaires the patient
+	// answers under the plan (canonical url|version).
+	InstantiatesCanonical []string           `json:"instantiatesCanonical,omitempty"`
+	Status                string             `json:"status"`
+	Intent                string             `json:"intent"`
+	Title                 string             `json:"title,omitempty"`
+	Subject               Reference          `json:"subject"`
+	Period                *Period            `json:"period,omitempty"`
+	Created               string             `json:"created,omitempty"`
+	Author                *Reference         `json:"author,omitempty"`
+	CareTeam              []Reference        `json:"careTeam,omitempty"`
+	Activity              []CarePlanActivity `json:"activity,omitempty"`
+	Note                  []Annotation       `json:"note,omitempty"`
 }
 
 // CarePlanActivity points at one ServiceRequest.
@@ -172,6 +175,38 @@ type QuestionnaireResponse struct {
 	Authored      string      `json:"authored,omitempty"`
 	Author        *Reference  `json:"author,omitempty"`
 	Item          []QRItem    `json:"item,omitempty"`
+}
+
+// Questionnaire is the definition of a questionnaire: its questions
+// (item) and the answers each offers (answerOption).
+type Questionnaire struct {
+	Base
+	URL        string              `json:"url,omitempty"`
+	Identifier []Identifier        `json:"identifier,omitempty"`
+	Version    string              `json:"version,omitempty"`
+	Name       string              `json:"name,omitempty"`
+	Title      string              `json:"title,omitempty"`
+	Status     string              `json:"status"`
+	Item       []QuestionnaireItem `json:"item,omitempty"`
+}
+
+// QuestionnaireItem is one question (or group of questions).
+type QuestionnaireItem struct {
+	LinkID       string                      `json:"linkId"`
+	Text         string                      `json:"text,omitempty"`
+	Type         string                      `json:"type"`
+	Required     *bool                       `json:"required,omitempty"`
+	AnswerOption []QuestionnaireAnswerOption `json:"answerOption,omitempty"`
+	Item         []QuestionnaireItem         `json:"item,omitempty"`
+}
+
+// QuestionnaireAnswerOption is one answer a question offers; our colour
+// extension, when present, is its significance.
+type QuestionnaireAnswerOption struct {
+	Extension    []Extension `json:"extension,omitempty"`
+	ValueCoding  *Coding     `json:"valueCoding,omitempty"`
+	ValueString  *string     `json:"valueString,omitempty"`
+	ValueInteger *int        `json:"valueInteger,omitempty"`
 }
 
 // QRItem is one question and its answers.

@@ -105,6 +105,33 @@ func (r *QuestionnaireResponse) validate() error {
 	return nil
 }
 
+func (r *Questionnaire) validate() error {
+	if err := checkID(&r.Base); err != nil {
+		return err
+	}
+	if err := required("status", r.Status); err != nil {
+		return err
+	}
+	n := 0
+	var count func(items []QuestionnaireItem, depth int) error
+	count = func(items []QuestionnaireItem, depth int) error {
+		if depth > 8 {
+			return errors.New("items nested implausibly deep")
+		}
+		for _, it := range items {
+			n += 1 + len(it.AnswerOption)
+			if n > 2000 {
+				return errors.New("implausibly many items and answer options")
+			}
+			if err := count(it.Item, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return count(r.Item, 0)
+}
+
 func (r *ServiceRequest) validate() error {
 	if err := checkID(&r.Base); err != nil {
 		return err

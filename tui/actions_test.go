@@ -641,7 +641,7 @@ func TestRegimeFormQuestionnaireSeverities(t *testing.T) {
 	fd := m.dialog.(formDialog)
 	idx := func(q, a string) string {
 		for i, pr := range fd.proPairs {
-			if pr.Matches(q, a) {
+			if (domain.ProRule{Question: pr.Question, Answer: pr.Answer}).Matches(q, a) {
 				return fmt.Sprintf("pro.%d", i)
 			}
 		}
@@ -667,5 +667,77 @@ func TestRegimeFormQuestionnaireSeverities(t *testing.T) {
 	if len(got) != 2 || !slices.ContainsFunc(got, func(r domain.ProRule) bool { return r == want[0] }) ||
 		!slices.ContainsFunc(got, func(r domain.ProRule) bool { return r == want[1] }) {
 		t.Errorf("rules saved %+v, want %+v", got, want)
+	}
+}
+
+// The regime form offers every answer option of the questionnaire the
+// patient answers (its definition, from the central), also one she has
+// never given, labelled with what the questionnaire itself gives it; a
+// severity set on it is saved as a rule. Without a definition the form
+// lists only the answers given and says so.
+func TestRegimeFormOffersEveryAnswerOption(t *testing.T) {
+	m, act := actingModel(t, 100, 30)
+	openPatient(t, m, "p-anna")
+	given := domain.ProAnswer{Question: "Er du mere forpustet end du plejer?", Answer: "Nej", Severity: domain.Green}
+	m.patient.detail.Questionnaires = []domain.ProResponse{{ID: "qr-x", PatientID: "p-anna", Taken: testNow, Answers: []domain.ProAnswer{given}}}
+	m.patient.detail.Regime.ProRules = nil
+	def := domain.Questionnaire{ID: "pro", URL: "http://example.org/Questionnaire/pro", Version: "1", Status: "active",
+		Questions: []domain.Question{{LinkID: "q1", Text: given.Question, Options: []domain.AnswerOption{
+			{Text: "Nej", Severity: domain.Green}, {Text: "Ja, ved anstrengelse", Severity: domain.Yellow}, {Text: "Ja, også i hvile\x1b[31m", Severity: domain.Yellow}}}}}
+	m.patient.detail.ProDefinitions = []domain.Questionnaire{def}
+	send(m, char('e'))
+	fd := m.dialog.(formDialog)
+	var answers []string
+	for _, pr := range fd.proPairs {
+		answers = append(answers, pr.Answer)
+	}
+	if want := []string{"Nej", "Ja, ved anstrengelse", "Ja, også i hvile\x1b[31m"}; !slices.Equal(answers, want) {
+		t.Fatalf("the form offers %q, want every option once %q", answers, want)
+	}
+	for _, r := range fd.rows {
+		if strings.Contains(r.label+r.hint, "\x1b") {
+			t.Errorf("untrusted text written raw: %q %q", r.label, r.hint)
+		}
+		if r.hint == m.t.Act.ProNoDefinition || r.hint == m.t.Act.ProNoQuestionnaire {
+			t.Errorf("the form says it knows no definition: %q", r.hint)
+		}
+	}
+	f := fd.field("pro.2")
+	if got := f.labels[0]; got != "som spørgeskemaet (gul)" {
+		t.Errorf("no rule reads %q, want what the questionnaire gives it", got)
+	}
+	f.sel = 3 // red
+	fd.field("reason").in.SetValue("Hvileåndenød er rød for hende")
+	send(m, keyCtrl('s'))
+	calls := act.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("not saved: %v %q", fd.errs, fd.general)
+	}
+	got := calls[0].(domain.RegimeChange).Regime
+	if want := []domain.ProRule{{Question: given.Question, Answer: "Ja, også i hvile\x1b[31m", Severity: domain.Red}}; !slices.Equal(got.ProRules, want) {
+		t.Errorf("rules saved %+v, want %+v", got.ProRules, want)
+	}
+
+	for _, tc := range []struct {
+		unknown []string
+		note    string
+	}{{[]string{def.URL}, m.t.Act.ProNoDefinition}, {nil, m.t.Act.ProNoQuestionnaire}} {
+		m, _ := actingModel(t, 100, 30)
+		openPatient(t, m, "p-anna")
+		m.patient.detail.Questionnaires = []domain.ProResponse{{ID: "qr-x", PatientID: "p-anna", Taken: testNow, Answers: []domain.ProAnswer{given}}}
+		m.patient.detail.Regime.ProRules = nil
+		m.patient.detail.ProDefinitions, m.patient.detail.ProUnknown = nil, tc.unknown
+		send(m, char('e'))
+		fd = m.dialog.(formDialog)
+		answers = answers[:0]
+		for _, pr := range fd.proPairs {
+			answers = append(answers, pr.Answer)
+		}
+		if !slices.Equal(answers, []string{"Nej"}) {
+			t.Errorf("without a definition the form offers %q, want the answer given", answers)
+		}
+		if !slices.ContainsFunc(fd.rows, func(r *formRow) bool { return r.hint == tc.note }) {
+			t.Errorf("unknown %q: the form does not say %q", tc.unknown, tc.note)
+		}
 	}
 }

@@ -81,7 +81,7 @@ type form struct {
 	initial                string
 	// proPairs are the questionnaire answers of the regime form, in the
 	// order of its fields pro.<i> (see regimeForm).
-	proPairs []domain.ProRule
+	proPairs []domain.ProOption
 	// next, when a submit sets it, replaces the form (see submitted).
 	next   dialog
 	submit func(f *form) tea.Cmd

@@ -125,15 +125,25 @@ func (p *patientScreen) regimeForm() dialog {
 		newTextField("trend", 4, gain), newTextField("trend.days", 3, days),
 		newChoiceField("trend.color", []string{t.Group[domain.GroupYellow], t.Group[domain.GroupRed]}, []string{"yellow", "red"}, color),
 	}, hint: a.TrendHint})
-	// The questionnaire's answers: one row per answer the patient has
-	// given or the regime has a severity for, under its question.
-	pairs := proPairs(cur.ProRules, p.detail.Questionnaires)
-	if len(pairs) > 0 {
+	// The questionnaire's answers: one row per answer option of the
+	// questionnaires the patient answers (their definitions, from the
+	// central), per answer the regime has a severity for and per answer
+	// the patient has given, under its question. Without a definition
+	// only the answers already given can be set, and the form says so.
+	pairs := domain.ProOptions(p.detail.ProDefinitions, cur.ProRules, p.detail.Questionnaires)
+	if len(pairs) > 0 || len(p.detail.ProDefinitions) == 0 {
 		rows = append(rows, &formRow{label: a.ProHead, hint: a.ProHint})
+		switch {
+		case len(p.detail.ProDefinitions) > 0:
+		case len(p.detail.ProUnknown) > 0:
+			rows = append(rows, &formRow{label: "", hint: a.ProNoDefinition})
+		default:
+			rows = append(rows, &formRow{label: "", hint: a.ProNoQuestionnaire})
+		}
 		question := ""
 		for i, pr := range pairs {
-			if pr.Question != question {
-				question = pr.Question
+			if !strings.EqualFold(strings.TrimSpace(pr.Question), question) {
+				question = strings.TrimSpace(pr.Question)
 				rows = append(rows, &formRow{label: "", hint: safetext.Sanitize(question)})
 			}
 			sel := 0
@@ -142,8 +152,13 @@ func (p *patientScreen) regimeForm() dialog {
 					sel = j + 1
 				}
 			}
+			labels := append([]string(nil), a.ProSeverity...)
+			if pr.Default != domain.Unclassified {
+				// "as the questionnaire (yellow)": what no rule means here.
+				labels[0] = fmt.Sprintf("%s (%s)", labels[0], a.ProSeverity[colorIndex(pr.Default)])
+			}
 			rows = append(rows, &formRow{label: "  " + safetext.Sanitize(pr.Answer), fields: []*field{
-				newChoiceField(fmt.Sprintf("pro.%d", i), a.ProSeverity, []string{"", "green", "yellow", "red"}, sel)}})
+				newChoiceField(fmt.Sprintf("pro.%d", i), labels, []string{"", "green", "yellow", "red"}, sel)}})
 		}
 	}
 	// The header rows (limits, questions) have no fields; drop them from
@@ -175,7 +190,8 @@ func (sh *shared) readRegimeForm(f *form, base domain.Regime) (domain.RegimeChan
 	bad := func(id, code string) { p = append(p, &domain.FieldError{Field: id, Code: code, Msg: code}) }
 	r := domain.Regime{
 		ID: base.ID, PatientID: base.PatientID, Pauses: append([]domain.Period(nil), base.Pauses...),
-		Reason: f.field("reason").value(), Physician: f.field("physician").value(),
+		Questionnaires: append([]string(nil), base.Questionnaires...),
+		Reason:         f.field("reason").value(), Physician: f.field("physician").value(),
 		Phase: domain.Phase(f.field("phase").value()),
 	}
 	r.EffectiveFrom = sh.parseDateField(f, "effective-from", &p, false)
@@ -286,41 +302,18 @@ func (sh *shared) readRegimeForm(f *form, base domain.Regime) (domain.RegimeChan
 	return domain.RegimeChange{PatientID: base.PatientID, BaseVersion: base.Version, Regime: r, At: sh.opts.Now()}, p
 }
 
-// proPairs are the questionnaire answers the regime form offers a
-// severity for: those the regime has a rule for (Severity set), and those
-// the patient has given (Severity Unclassified: no rule), grouped by
-// question in the order first met, each answer once.
-func proPairs(rules []domain.ProRule, qs []domain.ProResponse) []domain.ProRule {
-	var questions []string
-	byQ := map[string][]domain.ProRule{}
-	add := func(r domain.ProRule) {
-		for _, rs := range byQ {
-			for _, x := range rs {
-				if x.Matches(r.Question, r.Answer) {
-					return
-				}
-			}
-		}
-		if _, ok := byQ[r.Question]; !ok {
-			questions = append(questions, r.Question)
-		}
-		byQ[r.Question] = append(byQ[r.Question], r)
+// colorIndex is the place of a severity in ProSeverity (green 1, yellow
+// 2, red 3; 0 for none).
+func colorIndex(c domain.Color) int {
+	switch c {
+	case domain.Green:
+		return 1
+	case domain.Yellow:
+		return 2
+	case domain.Red:
+		return 3
 	}
-	for _, r := range rules {
-		add(r)
-	}
-	for _, q := range qs {
-		for _, a := range q.Answers {
-			if strings.TrimSpace(a.Question) != "" && strings.TrimSpace(a.Answer) != "" {
-				add(domain.ProRule{Question: a.Question, Answer: a.Answer, Severity: domain.Unclassified})
-			}
-		}
-	}
-	var out []domain.ProRule
-	for _, q := range questions {
-		out = append(out, byQ[q]...)
-	}
-	return out
+	return 0
 }
 
 // parseWeekdays reads "man,tor" (or English "mon,thu") into weekdays.

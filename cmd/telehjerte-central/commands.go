@@ -230,6 +230,9 @@ func seedCmd() *cobra.Command {
 			if err := store.SeedTeams(ctx, demo.Teams(), members); err != nil {
 				return err
 			}
+			if err := store.SeedQuestionnaires(ctx, demo.Questionnaires()); err != nil {
+				return err
+			}
 			now := time.Now()
 			n := 0
 			err = demo.Generate(demo.Options{Patients: patients, Days: days, Seed: seed, Now: now}, func(rec demo.PatientRecord) error {

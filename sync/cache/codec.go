@@ -185,8 +185,8 @@ func fromMsPtr(p *int64) time.Time {
 
 // regimeJSON holds the JSON columns of one regimes row.
 type regimeJSON struct {
-	schedules, thresholds, pauses, proRules string
-	trend                                   sql.NullString
+	schedules, thresholds, pauses, proRules, questionnaires string
+	trend                                                   sql.NullString
 }
 
 func encodeRegime(r domain.Regime) (regimeJSON, error) {
@@ -210,7 +210,7 @@ func encodeRegime(r domain.Regime) (regimeJSON, error) {
 	for _, x := range []struct {
 		v   any
 		dst *string
-	}{{scheds, &out.schedules}, {byKind, &out.thresholds}, {pauses, &out.pauses}, {proRulesJSON(r.ProRules), &out.proRules}} {
+	}{{scheds, &out.schedules}, {byKind, &out.thresholds}, {pauses, &out.pauses}, {proRulesJSON(r.ProRules), &out.proRules}, {nonNil(r.Questionnaires), &out.questionnaires}} {
 		b, err := json.Marshal(x.v)
 		if err != nil {
 			return out, fmt.Errorf("encode regime: %w", err)
@@ -278,6 +278,15 @@ func decodeRegime(r *domain.Regime, j regimeJSON) error {
 			r.ProRules = append(r.ProRules, domain.ProRule{Question: x.Question, Answer: x.Answer, Severity: c})
 		}
 	}
+	r.Questionnaires = nil
+	if j.questionnaires != "" {
+		if err := strictUnmarshal([]byte(j.questionnaires), &r.Questionnaires); err != nil {
+			return fmt.Errorf("decode stored questionnaire references: %w", err)
+		}
+		if len(r.Questionnaires) == 0 {
+			r.Questionnaires = nil
+		}
+	}
 	r.TrendRule = nil
 	if j.trend.Valid {
 		var t trendJSON
@@ -335,4 +344,62 @@ func proRulesJSON(rules []domain.ProRule) []proAnswerJSON {
 		out = append(out, proAnswerJSON{Question: r.Question, Answer: r.Answer, Severity: r.Severity.String()})
 	}
 	return out
+}
+
+// nonNil is s, or an empty list for none (stored as [] rather than null).
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// questionJSON is the stored form of one question of a questionnaire
+// definition.
+type questionJSON struct {
+	LinkID  string       `json:"linkId"`
+	Text    string       `json:"text"`
+	Options []optionJSON `json:"options"`
+}
+
+type optionJSON struct {
+	Code     string `json:"code,omitempty"`
+	Text     string `json:"text"`
+	Severity string `json:"severity"`
+}
+
+func encodeQuestions(qs []domain.Question) (string, error) {
+	out := make([]questionJSON, 0, len(qs))
+	for _, q := range qs {
+		qj := questionJSON{LinkID: q.LinkID, Text: q.Text, Options: make([]optionJSON, 0, len(q.Options))}
+		for _, o := range q.Options {
+			qj.Options = append(qj.Options, optionJSON{Code: o.Code, Text: o.Text, Severity: o.Severity.String()})
+		}
+		out = append(out, qj)
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return "", fmt.Errorf("encode questions: %w", err)
+	}
+	return string(b), nil
+}
+
+func decodeQuestions(s string) ([]domain.Question, error) {
+	var in []questionJSON
+	if err := strictUnmarshal([]byte(s), &in); err != nil {
+		return nil, fmt.Errorf("decode stored questions: %w", err)
+	}
+	var out []domain.Question
+	for _, qj := range in {
+		q := domain.Question{LinkID: qj.LinkID, Text: qj.Text}
+		for _, o := range qj.Options {
+			c, err := parseColor(o.Severity)
+			if err != nil {
+				return nil, err
+			}
+			q.Options = append(q.Options, domain.AnswerOption{Code: o.Code, Text: o.Text, Severity: c})
+		}
+		out = append(out, q)
+	}
+	return out, nil
 }

@@ -53,6 +53,9 @@ func (s *Store) PatientAt(ctx context.Context, id string, since, now time.Time) 
 		if d.Questionnaires, err = questionnaires(ctx, tx, id, since); err != nil {
 			return fmt.Errorf("questionnaires: %w", err)
 		}
+		if d.ProDefinitions, d.ProUnknown, err = patientQuestionnaires(ctx, tx, id, history); err != nil {
+			return fmt.Errorf("questionnaire definitions: %w", err)
+		}
 		if d.Messages, err = messages(ctx, tx, id); err != nil {
 			return fmt.Errorf("messages: %w", err)
 		}
@@ -127,12 +130,12 @@ func scanReading(sc scanner) (domain.Reading, error) {
 
 func questionnaires(ctx context.Context, tx *sql.Tx, patientID string, since time.Time) ([]domain.ProResponse, error) {
 	var out []domain.ProResponse
-	err := eachRow(ctx, tx, `SELECT id, patient_id, taken, answers FROM questionnaire_responses
+	err := eachRow(ctx, tx, `SELECT id, patient_id, taken, answers, questionnaire FROM questionnaire_responses
 WHERE patient_id = ? AND taken >= ? ORDER BY taken, id`, []any{patientID, sinceMs(since)}, func(sc scanner) error {
 		var q domain.ProResponse
 		var taken int64
 		var answers string
-		if err := sc.Scan(&q.ID, &q.PatientID, &taken, &answers); err != nil {
+		if err := sc.Scan(&q.ID, &q.PatientID, &taken, &answers, &q.Questionnaire); err != nil {
 			return err
 		}
 		q.Taken = time.UnixMilli(taken).UTC()
@@ -193,4 +196,58 @@ func scanTask(sc scanner) (domain.Task, error) {
 		return t, fmt.Errorf("task %s: %w", t.ID, err)
 	}
 	return t, nil
+}
+
+// patientQuestionnaires are the definitions of the questionnaires the
+// patient answers, as far as the cache holds them: those her regime
+// versions name and those her responses (any time) name; unknown are the
+// references the cache has no definition for.
+func patientQuestionnaires(ctx context.Context, tx *sql.Tx, patientID string, history []domain.Regime) (defs []domain.Questionnaire, unknown []string, err error) {
+	var refs []string
+	for i := len(history) - 1; i >= 0; i-- {
+		refs = append(refs, history[i].Questionnaires...)
+	}
+	err = eachRow(ctx, tx, `SELECT DISTINCT questionnaire FROM questionnaire_responses
+WHERE patient_id = ? AND questionnaire != '' ORDER BY questionnaire`, []any{patientID}, func(sc scanner) error {
+		var ref string
+		if err := sc.Scan(&ref); err != nil {
+			return err
+		}
+		refs = append(refs, ref)
+		return nil
+	})
+	if err != nil || len(refs) == 0 {
+		return nil, nil, err
+	}
+	seen := map[string]bool{}
+	var urls []any
+	for _, ref := range refs {
+		if u, _ := domain.SplitCanonical(ref); u != "" && !seen[u] {
+			seen[u] = true
+			urls = append(urls, u)
+		}
+	}
+	var known []domain.Questionnaire
+	if len(urls) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?, ", len(urls)), ", ")
+		err = eachRow(ctx, tx, `SELECT id, url, version, status, title, questions FROM questionnaires
+WHERE url IN (`+ph+`) ORDER BY last_updated, id`, urls, func(sc scanner) error {
+			var q domain.Questionnaire
+			var questions string
+			if err := sc.Scan(&q.ID, &q.URL, &q.Version, &q.Status, &q.Title, &questions); err != nil {
+				return err
+			}
+			var err error
+			if q.Questions, err = decodeQuestions(questions); err != nil {
+				return fmt.Errorf("questionnaire %s: %w", q.ID, err)
+			}
+			known = append(known, q)
+			return nil
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	defs, unknown = domain.ResolveQuestionnaires(refs, known)
+	return defs, unknown, nil
 }

@@ -50,8 +50,8 @@ func (tx *Tx) PutRegimeRefs(r domain.Regime, m Meta, refs map[domain.Kind]Servic
 	}
 	const q = `INSERT INTO regimes (id, version_id, last_updated, patient_id, effective_from, start, "end",
 	phase, reevaluation, reference_weight, schedules, thresholds, trend_rule, pauses,
-	author, physician, reason, service_requests, startup_end, review_days, pro_rules)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	author, physician, reason, service_requests, startup_end, review_days, pro_rules, questionnaires)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id, version_id) DO UPDATE SET last_updated = excluded.last_updated,
 	patient_id = excluded.patient_id, effective_from = excluded.effective_from,
 	start = excluded.start, "end" = excluded."end", phase = excluded.phase,
@@ -60,13 +60,14 @@ ON CONFLICT (id, version_id) DO UPDATE SET last_updated = excluded.last_updated,
 	trend_rule = excluded.trend_rule, pauses = excluded.pauses, author = excluded.author,
 	physician = excluded.physician, reason = excluded.reason,
 	startup_end = excluded.startup_end, review_days = excluded.review_days, pro_rules = excluded.pro_rules,
+	questionnaires = excluded.questionnaires,
 	service_requests = CASE WHEN excluded.service_requests = '{}'
 		THEN regimes.service_requests ELSE excluded.service_requests END
 WHERE excluded.last_updated >= regimes.last_updated`
 	if _, err := tx.exec(q, id, version, msOrZero(m.LastUpdated), r.PatientID, ms(r.EffectiveFrom),
 		ms(r.Start), ms(r.End), string(r.Phase), ms(r.Reevaluation), r.Thresholds.ReferenceWeight,
 		j.schedules, j.thresholds, j.trend, j.pauses, r.Author, r.Physician, r.Reason, srs,
-		ms(r.StartUpEnd), r.ReviewDays, j.proRules); err != nil {
+		ms(r.StartUpEnd), r.ReviewDays, j.proRules, j.questionnaires); err != nil {
 		return fmt.Errorf("put regime %s/%s: %w", id, version, err)
 	}
 	return nil
@@ -199,13 +200,14 @@ func (tx *Tx) PutQuestionnaire(q domain.ProResponse, m Meta) error {
 	if err != nil {
 		return fmt.Errorf("put questionnaire %s: %w", id, err)
 	}
-	const sq = `INSERT INTO questionnaire_responses (id, version_id, last_updated, patient_id, taken, answers, color)
-VALUES (?, ?, ?, ?, ?, ?, ?)
+	const sq = `INSERT INTO questionnaire_responses (id, version_id, last_updated, patient_id, taken, answers, color, questionnaire)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
-	patient_id = excluded.patient_id, taken = excluded.taken, answers = excluded.answers, color = excluded.color
+	patient_id = excluded.patient_id, taken = excluded.taken, answers = excluded.answers, color = excluded.color,
+	questionnaire = excluded.questionnaire
 WHERE `
 	if _, err := tx.exec(sq+newer("questionnaire_responses"), id, m.VersionID, msOrZero(m.LastUpdated),
-		q.PatientID, q.Taken.UnixMilli(), answers, q.Color().String()); err != nil {
+		q.PatientID, q.Taken.UnixMilli(), answers, q.Color().String(), q.Questionnaire); err != nil {
 		return fmt.Errorf("put questionnaire %s: %w", id, err)
 	}
 	return nil
@@ -283,6 +285,33 @@ WHERE `
 	if _, err := tx.exec(q+newer("communications"), id, m.VersionID, msOrZero(m.LastUpdated), msg.PatientID,
 		msg.ThreadID, b2i(msg.FromPatient), msg.Sender, msg.Title, msg.Body, ms(msg.Sent), b2i(msg.Read)); err != nil {
 		return fmt.Errorf("put message %s: %w", id, err)
+	}
+	return nil
+}
+
+// PutQuestionnaireDef stores a questionnaire's definition (a FHIR
+// Questionnaire: its questions and the answers each offers).
+func (tx *Tx) PutQuestionnaireDef(q domain.Questionnaire, m Meta) error {
+	id, err := resolveID("questionnaire definition", q.ID, m.ID)
+	if err != nil {
+		return fmt.Errorf("put questionnaire definition: %w", err)
+	}
+	if q.URL == "" {
+		return fmt.Errorf("put questionnaire definition %s: it has no canonical url", id)
+	}
+	questions, err := encodeQuestions(q.Questions)
+	if err != nil {
+		return fmt.Errorf("put questionnaire definition %s: %w", id, err)
+	}
+	const sq = `INSERT INTO questionnaires (id, version_id, last_updated, url, version, status, title, questions)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (id) DO UPDATE SET version_id = excluded.version_id, last_updated = excluded.last_updated,
+	url = excluded.url, version = excluded.version, status = excluded.status, title = excluded.title,
+	questions = excluded.questions
+WHERE `
+	if _, err := tx.exec(sq+newer("questionnaires"), id, m.VersionID, msOrZero(m.LastUpdated),
+		q.URL, q.Version, q.Status, q.Title, questions); err != nil {
+		return fmt.Errorf("put questionnaire definition %s: %w", id, err)
 	}
 	return nil
 }

@@ -155,7 +155,7 @@ func scanResponsibility(sc interface{ Scan(...any) error }) (string, domain.Resp
 
 const regimeCols = `id, version_id, patient_id, effective_from, start, "end", phase, reevaluation,
 	reference_weight, schedules, thresholds, trend_rule, pauses, author, physician, reason,
-	startup_end, review_days, pro_rules`
+	startup_end, review_days, pro_rules, questionnaires`
 
 // regimeOrder puts a patient's versions oldest first.
 const regimeOrder = ` ORDER BY coalesce(effective_from, 0), last_updated, length(version_id), version_id, id`
@@ -167,7 +167,7 @@ func scanRegime(sc interface{ Scan(...any) error }) (domain.Regime, error) {
 	var j regimeJSON
 	if err := sc.Scan(&r.ID, &r.Version, &r.PatientID, &eff, &start, &end, &phase, &reeval,
 		&r.Thresholds.ReferenceWeight, &j.schedules, &j.thresholds, &j.trend, &j.pauses,
-		&r.Author, &r.Physician, &r.Reason, &startupEnd, &r.ReviewDays, &j.proRules); err != nil {
+		&r.Author, &r.Physician, &r.Reason, &startupEnd, &r.ReviewDays, &j.proRules, &j.questionnaires); err != nil {
 		return r, err
 	}
 	r.StartUpEnd = fromMs(startupEnd)

@@ -45,6 +45,7 @@ var replicaTables = map[string]string{
 	"EpisodeOfCare":         "episodes_of_care",
 	"Observation":           "observations",
 	"QuestionnaireResponse": "questionnaire_responses",
+	"Questionnaire":         "questionnaires",
 	"Task":                  "tasks",
 	"Communication":         "communications",
 }
@@ -356,6 +357,12 @@ func (tx *Tx) applyDecoded(r fhir.Resource, raw []byte, m Meta) error {
 			return err
 		}
 		return tx.consoleQuestionnaire(q)
+	case *fhir.Questionnaire:
+		q, err := fhir.QuestionnaireToDomain(v)
+		if err != nil {
+			return err
+		}
+		return tx.PutQuestionnaireDef(q, m)
 	case *fhir.Task:
 		return tx.applyTask(v, m)
 	case *fhir.Communication:

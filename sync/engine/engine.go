@@ -25,9 +25,17 @@ import (
 // DefaultTypes is the pull order: referenced resources before those that
 // refer to them (the cache's foreign keys want patients and teams first),
 // ServiceRequests before CarePlans, ClinicalImpressions (the triage a
-// FUT-shaped Task focuses on) before Tasks.
+// FUT-shaped Task focuses on) before Tasks. Questionnaire definitions
+// refer to nothing and come last (see optionalTypes).
 var DefaultTypes = []string{"Organization", "CareTeam", "Practitioner", "Patient", "EpisodeOfCare",
-	"ServiceRequest", "CarePlan", "Observation", "QuestionnaireResponse", "ClinicalImpression", "Task", "Communication"}
+	"ServiceRequest", "CarePlan", "Observation", "QuestionnaireResponse", "ClinicalImpression", "Task", "Communication",
+	"Questionnaire"}
+
+// optionalTypes are types a server need not serve: a search it answers
+// with 404 (no such type), 400 (not supported) or 403 is no failure of
+// the round; the console goes on without them (the regime form then
+// offers only the answers patients have given).
+var optionalTypes = map[string]bool{"Questionnaire": true}
 
 // Defaults for Options.
 const (

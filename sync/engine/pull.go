@@ -60,6 +60,10 @@ func (e *Engine) pullAll(ctx context.Context, rep *Report) (err error) {
 			return err
 		}
 		err := e.pullType(ctx, typ, wms[typ], firsts[i], rep)
+		if err != nil && optionalTypes[typ] && notServed(err) {
+			e.log.Info("the server does not serve this type", "type", typ, "error_kind", ErrorKind(err))
+			err = nil
+		}
 		text := ""
 		if err != nil {
 			text = err.Error()
@@ -446,4 +450,10 @@ func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, p
 		})
 	}
 	return res, nil
+}
+
+// notServed reports whether err is a server's answer that it has no such
+// type for us (not found, not supported, not allowed).
+func notServed(err error) bool {
+	return errors.Is(err, client.ErrNotFound) || errors.Is(err, client.ErrBadRequest) || errors.Is(err, client.ErrForbidden)
 }

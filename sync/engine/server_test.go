@@ -30,6 +30,9 @@ type fhirServer struct {
 	token     string
 	seq       int
 	creates   int // POSTs that created something
+	// unserved answers a search of these types with the status given
+	// (a server without that resource type).
+	unserved map[string]int
 }
 
 type stored struct {
@@ -117,6 +120,8 @@ func (s *fhirServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer s.mu.Unlock()
 	parts := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	switch {
+	case len(parts) == 1 && r.Method == http.MethodGet && s.unserved[parts[0]] != 0:
+		outcome(w, s.unserved[parts[0]], "unknown resource type")
 	case len(parts) == 1 && r.Method == http.MethodGet:
 		s.search(w, r, parts[0])
 	case len(parts) == 1 && r.Method == http.MethodPost:

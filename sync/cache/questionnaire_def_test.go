@@ -1,0 +1,104 @@
+package cache
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/fhir"
+)
+
+// Questionnaire definitions pulled from the central are kept (a newer
+// version of one replaces it, the same version is known), and the
+// patient view names the ones she answers: those her regime names (the
+// version named) and those her answers name (no version: the newest);
+// a reference the cache has no definition for is reported as unknown.
+func TestPatientQuestionnaireDefinitions(t *testing.T) {
+	ctx := context.Background()
+	now := day(0)
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"), WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	const url = "http://example.org/Questionnaire/pro"
+	def := func(id, version, answer string) domain.Questionnaire {
+		return domain.Questionnaire{ID: id, URL: url, Version: version, Title: "PRO", Status: "active", Questions: []domain.Question{
+			{LinkID: "q1", Text: "Forpustet?", Options: []domain.AnswerOption{{Text: "Nej", Severity: domain.Green}, {Code: "r", Text: answer, Severity: domain.Red}}}}}
+	}
+	apply := func(q domain.Questionnaire, vid string, lu time.Time) string {
+		fq := fhir.QuestionnaireFromDomain(q)
+		fq.Meta = &fhir.Meta{VersionID: vid, LastUpdated: fhir.FormatInstant(lu)}
+		raw, err := json.Marshal(fq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res ApplyResult
+		mustWrite(t, s, func(tx *Tx) error {
+			res, err = tx.ApplyResource(raw)
+			return err
+		})
+		return res.Outcome
+	}
+	regime := func(id, pid string, refs ...string) domain.Regime {
+		return domain.Regime{ID: id, Version: "1", PatientID: pid, EffectiveFrom: day(-30), Start: day(-30),
+			Thresholds: domain.DefaultThresholds(80), Questionnaires: refs}
+	}
+	mustWrite(t, s, func(tx *Tx) error {
+		for _, p := range []string{"p1", "p2", "p3"} {
+			if err := addPatient(tx, p, "Patient "+p); err != nil {
+				return err
+			}
+		}
+		if err := tx.PutRegime(regime("cp1", "p1", url+"|1"), Meta{LastUpdated: day(-30)}); err != nil {
+			return err
+		}
+		if err := tx.PutRegime(regime("cp3", "p3", "http://example.org/Questionnaire/gone"), Meta{LastUpdated: day(-30)}); err != nil {
+			return err
+		}
+		return tx.PutQuestionnaire(domain.ProResponse{ID: "qr2", PatientID: "p2", Taken: day(-2), Questionnaire: url,
+			Answers: []domain.ProAnswer{{Question: "Forpustet?", Answer: "Nej", Severity: domain.Green}}}, Meta{VersionID: "1", LastUpdated: day(-2)})
+	})
+	v1 := def("pro-1", "1", "Ja")
+	if o := apply(v1, "1", day(-40)); o != Applied {
+		t.Fatalf("definition: %v", o)
+	}
+	if o := apply(v1, "1", day(-40)); o != Known {
+		t.Errorf("the same version again: %v, want known", o)
+	}
+	v1.Questions[0].Options[1].Text = "Ja, i hvile"
+	if o := apply(v1, "2", day(-35)); o != Applied {
+		t.Errorf("a new version of the definition: %v", o)
+	}
+	v2 := def("pro-2", "2", "Ja, også i hvile")
+	if o := apply(v2, "1", day(-20)); o != Applied {
+		t.Errorf("the questionnaire's version 2: %v", o)
+	}
+	for _, tc := range []struct {
+		patient string
+		defs    []domain.Questionnaire
+		unknown []string
+	}{
+		{"p1", []domain.Questionnaire{v1}, nil},
+		{"p2", []domain.Questionnaire{v2}, nil},
+		{"p3", nil, []string{"http://example.org/Questionnaire/gone"}},
+	} {
+		d, err := s.Patient(ctx, tc.patient, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(d.ProDefinitions, tc.defs) || !reflect.DeepEqual(d.ProUnknown, tc.unknown) {
+			t.Errorf("%s: definitions %+v, unknown %q; want %+v, %q", tc.patient, d.ProDefinitions, d.ProUnknown, tc.defs, tc.unknown)
+		}
+		if tc.patient == "p1" && !reflect.DeepEqual(d.Regime.Questionnaires, []string{url + "|1"}) {
+			t.Errorf("the regime's questionnaires %q", d.Regime.Questionnaires)
+		}
+		if tc.patient == "p2" && (len(d.Questionnaires) != 1 || d.Questionnaires[0].Questionnaire != url) {
+			t.Errorf("the answers name %+v", d.Questionnaires)
+		}
+	}
+}
