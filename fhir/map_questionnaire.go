@@ -1,8 +1,10 @@
 package fhir
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -97,4 +99,95 @@ func QuestionnaireFromDomain(d domain.Questionnaire) *Questionnaire {
 		q.Item = append(q.Item, it)
 	}
 	return q
+}
+
+// AnswerQuestionnaire builds a patient's QuestionnaireResponse to q from
+// answers "question=answer": the question by its linkId or its text, the
+// answer by its code or its text (text compared ignoring case and
+// surrounding space). Each answer is given as the option states it (a
+// coding, a string or an integer) with the option's significance in our
+// colour extension, as the patients' app would; the response names q
+// canonically (url|version). An unknown question or answer is an error
+// that lists what the questionnaire offers. Questions inside groups are
+// answered as top-level items.
+func AnswerQuestionnaire(q *Questionnaire, patientID string, taken time.Time, answers []string) (*QuestionnaireResponse, error) {
+	if len(answers) == 0 {
+		return nil, fmt.Errorf("give at least one answer as question=answer")
+	}
+	var items []QuestionnaireItem
+	var walk func([]QuestionnaireItem)
+	walk = func(its []QuestionnaireItem) {
+		for _, it := range its {
+			if len(it.AnswerOption) > 0 {
+				items = append(items, it)
+			}
+			walk(it.Item)
+		}
+	}
+	walk(q.Item)
+	norm := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+	canonical := q.URL
+	if q.Version != "" {
+		canonical += "|" + q.Version
+	}
+	qr := &QuestionnaireResponse{Base: Base{ResourceType: "QuestionnaireResponse"}, Questionnaire: canonical, Status: "completed",
+		Subject: Ref("Patient", patientID), Authored: FormatInstant(taken)}
+	done := map[string]bool{}
+	for _, a := range answers {
+		question, answer, ok := strings.Cut(a, "=")
+		if !ok || strings.TrimSpace(question) == "" || strings.TrimSpace(answer) == "" {
+			return nil, fmt.Errorf("answer %q: write it as question=answer (the question's linkId or text)", a)
+		}
+		var it *QuestionnaireItem
+		for i := range items {
+			if items[i].LinkID == strings.TrimSpace(question) || norm(items[i].Text) == norm(question) {
+				it = &items[i]
+				break
+			}
+		}
+		if it == nil {
+			var asks []string
+			for _, x := range items {
+				asks = append(asks, fmt.Sprintf("%s %q", x.LinkID, x.Text))
+			}
+			return nil, fmt.Errorf("the questionnaire %s has no question %q; it asks %s", canonical, strings.TrimSpace(question), strings.Join(asks, ", "))
+		}
+		if done[it.LinkID] {
+			return nil, fmt.Errorf("question %s is answered twice", it.LinkID)
+		}
+		done[it.LinkID] = true
+		var opt *QuestionnaireAnswerOption
+		var offers []string
+		for i := range it.AnswerOption {
+			o := &it.AnswerOption[i]
+			var code, text string
+			switch {
+			case o.ValueCoding != nil:
+				code, text = o.ValueCoding.Code, o.ValueCoding.Display
+			case o.ValueString != nil:
+				text = *o.ValueString
+			case o.ValueInteger != nil:
+				text = strconv.Itoa(*o.ValueInteger)
+			default:
+				continue
+			}
+			if opt == nil && ((code != "" && code == strings.TrimSpace(answer)) || (text != "" && norm(text) == norm(answer))) {
+				opt = o
+			}
+			if code != "" && text != "" {
+				offers = append(offers, fmt.Sprintf("%q (%s)", text, code))
+			} else {
+				offers = append(offers, fmt.Sprintf("%q", text+code))
+			}
+		}
+		if opt == nil {
+			return nil, fmt.Errorf("question %s %q has no answer %q; it offers %s", it.LinkID, it.Text, strings.TrimSpace(answer), strings.Join(offers, ", "))
+		}
+		ans := QRAnswer{ValueCoding: opt.ValueCoding, ValueString: opt.ValueString, ValueInteger: opt.ValueInteger}
+		if c := extString(opt.Extension, ExtColour); c != "" {
+			ans.Extension = []Extension{codeExt(ExtColour, c)}
+		}
+		qr.Item = append(qr.Item, QRItem{LinkID: it.LinkID, Text: it.Text, Answer: []QRAnswer{ans}})
+	}
+	return qr, nil
 }

@@ -338,24 +338,44 @@ func writeTokens(path string, who []string, expires time.Time) error {
 
 func patientCmd() *cobra.Command {
 	p := &cobra.Command{Use: "patient", Short: "Play the patient side over FHIR (demo, tests, training)"}
-	var server, token, patientID, kind, ident string
+	var server, token, patientID, kind, ident, questionnaire string
 	var value, value2 float64
+	var answers []string
 	submit := &cobra.Command{
 		Use:   "submit",
-		Short: "Submit one reading as a patient",
+		Short: "Submit one reading, or one set of questionnaire answers, as a patient",
+		Long: `Submit one reading as the patient's app would, e.g.
+  patient submit --patient ID --kind pulse --value 101
+or the patient's answers to a questionnaire the central gives her:
+  patient submit --patient ID --kind questionnaire --answer q4="Ja, også i hvile"
+Each --answer is question=answer: the question by its linkId or its text,
+the answer by its text or its code. --questionnaire names the questionnaire
+(its canonical url, or url|version) when the central has more than one.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			k, err := domain.ParseKind(kind)
-			if err != nil {
-				return err
-			}
 			if token == "" {
 				token = os.Getenv("TELEHJERTE_PATIENT_TOKEN")
 			}
 			if token == "" {
 				return fmt.Errorf("give --token or set TELEHJERTE_PATIENT_TOKEN to a token mapped to Patient/%s", patientID)
 			}
-			m := domain.Measurement{PatientID: patientID, Kind: k, Value: value, Value2: value2, Taken: time.Now()}
 			pc := &central.PatientClient{BaseURL: server, Token: token, HTTP: &http.Client{Timeout: 30 * time.Second}}
+			if kind == "questionnaire" {
+				if cmd.Flags().Changed("value") || cmd.Flags().Changed("value2") {
+					return fmt.Errorf("--value is for readings; a questionnaire takes --answer question=answer")
+				}
+				return submitAnswers(cmd, pc, patientID, questionnaire, answers, ident)
+			}
+			if len(answers) > 0 || questionnaire != "" {
+				return fmt.Errorf("--answer and --questionnaire go with --kind questionnaire")
+			}
+			k, err := domain.ParseKind(kind)
+			if err != nil {
+				return fmt.Errorf("%w (or questionnaire)", err)
+			}
+			if !cmd.Flags().Changed("value") {
+				return fmt.Errorf("a reading needs --value")
+			}
+			m := domain.Measurement{PatientID: patientID, Kind: k, Value: value, Value2: value2, Taken: time.Now()}
 			o, err := pc.SubmitMeasurement(cmd.Context(), m, ident)
 			if err != nil {
 				return err
@@ -368,13 +388,62 @@ func patientCmd() *cobra.Command {
 	submit.Flags().StringVar(&server, "server", "http://127.0.0.1:8090", "central base URL")
 	submit.Flags().StringVar(&token, "token", "", "patient bearer token (or TELEHJERTE_PATIENT_TOKEN)")
 	submit.Flags().StringVar(&patientID, "patient", "", "patient id")
-	submit.Flags().StringVar(&kind, "kind", "", "weight, pulse, bp, steps or spo2")
+	submit.Flags().StringVar(&kind, "kind", "", "weight, pulse, bp, steps, spo2 or questionnaire")
 	submit.Flags().Float64Var(&value, "value", 0, "the value (systolic for bp)")
 	submit.Flags().Float64Var(&value2, "value2", 0, "diastolic, for bp")
+	submit.Flags().StringArrayVar(&answers, "answer", nil, "with --kind questionnaire: question=answer (linkId or text = text or code); repeat for more")
+	submit.Flags().StringVar(&questionnaire, "questionnaire", "", "with --kind questionnaire: its canonical url (or url|version); needed when the central has more than one")
 	submit.Flags().StringVar(&ident, "identifier", "", "client UUID for an idempotent retry (default: new)")
 	_ = submit.MarkFlagRequired("patient")
 	_ = submit.MarkFlagRequired("kind")
-	_ = submit.MarkFlagRequired("value")
 	p.AddCommand(submit)
 	return p
+}
+
+// submitAnswers answers the questionnaire the central gives the patient
+// (the one named, or its only one) and prints what the central made of
+// it: "QuestionnaireResponse/<id> stored, colour red".
+func submitAnswers(cmd *cobra.Command, pc *central.PatientClient, patientID, ref string, answers []string, ident string) error {
+	if len(answers) == 0 {
+		return fmt.Errorf("a questionnaire needs at least one --answer question=answer")
+	}
+	qs, err := pc.Questionnaires(cmd.Context(), ref)
+	if err != nil {
+		return err
+	}
+	switch {
+	case len(qs) == 0 && ref != "":
+		return fmt.Errorf("the central has no questionnaire %s", ref)
+	case len(qs) == 0:
+		return fmt.Errorf("the central has no questionnaire")
+	case len(qs) > 1:
+		// Several versions of one questionnaire: the newest (the server
+		// lists them by lastUpdated); several questionnaires: say which.
+		same := true
+		for _, q := range qs {
+			same = same && q.URL == qs[0].URL
+		}
+		if !same {
+			var names []string
+			for _, q := range qs {
+				names = append(names, q.URL+"|"+q.Version)
+			}
+			return fmt.Errorf("the central has %d questionnaires; name one with --questionnaire: %s", len(qs), strings.Join(names, ", "))
+		}
+		qs = qs[len(qs)-1:]
+	}
+	qr, err := fhir.AnswerQuestionnaire(qs[0], patientID, time.Now(), answers)
+	if err != nil {
+		return err
+	}
+	stored, err := pc.SubmitQuestionnaire(cmd.Context(), qr, ident)
+	if err != nil {
+		return err
+	}
+	p, err := fhir.QuestionnaireResponseToPro(stored)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "QuestionnaireResponse/%s stored, colour %s\n", stored.ID, p.Color())
+	return nil
 }
