@@ -685,6 +685,7 @@ func TestRegimeFormOffersEveryAnswerOption(t *testing.T) {
 		Questions: []domain.Question{{LinkID: "q1", Text: given.Question, Options: []domain.AnswerOption{
 			{Text: "Nej", Severity: domain.Green}, {Text: "Ja, ved anstrengelse", Severity: domain.Yellow}, {Text: "Ja, også i hvile\x1b[31m", Severity: domain.Yellow}}}}}
 	m.patient.detail.ProDefinitions = []domain.Questionnaire{def}
+	m.patient.detail.Regime.Questionnaires = []string{def.Canonical()}
 	send(m, char('e'))
 	fd := m.dialog.(formDialog)
 	var answers []string
@@ -716,6 +717,9 @@ func TestRegimeFormOffersEveryAnswerOption(t *testing.T) {
 	got := calls[0].(domain.RegimeChange).Regime
 	if want := []domain.ProRule{{Question: given.Question, Answer: "Ja, også i hvile\x1b[31m", Severity: domain.Red}}; !slices.Equal(got.ProRules, want) {
 		t.Errorf("rules saved %+v, want %+v", got.ProRules, want)
+	}
+	if !slices.Equal(got.Questionnaires, []string{def.Canonical()}) {
+		t.Errorf("the new version names questionnaires %q, want the regime's %q", got.Questionnaires, def.Canonical())
 	}
 
 	for _, tc := range []struct {

@@ -127,7 +127,7 @@ ORDER BY (version_id LIKE '`+domain.PendingVersionPrefix+`%') DESC,
 	r := &rs.Regime
 	err := row.Scan(&r.ID, &r.Version, &r.PatientID, &eff, &start, &end, &phase, &reeval,
 		&r.Thresholds.ReferenceWeight, &j.schedules, &j.thresholds, &j.trend, &j.pauses,
-		&r.Author, &r.Physician, &r.Reason, &startupEnd, &r.ReviewDays, &j.proRules, &lu, &refs)
+		&r.Author, &r.Physician, &r.Reason, &startupEnd, &r.ReviewDays, &j.proRules, &j.questionnaires, &lu, &refs)
 	r.StartUpEnd = fromMs(startupEnd)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rs, false, nil
