@@ -745,3 +745,26 @@ func TestRegimeFormOffersEveryAnswerOption(t *testing.T) {
 		}
 	}
 }
+
+// The regime history shows a questionnaire rule's change one answer a
+// line, the severities first ("som spørgeskemaet → rød: answer
+// (question)"), so a long answer cut at the screen's edge never hides
+// what it became.
+func TestRegimeHistoryShowsProRuleChanges(t *testing.T) {
+	long := "Med tydeligt besvær ved mindre end almindelig aktivitet end man skulle tro"
+	v1 := domain.Regime{ID: "cp", Version: "1", EffectiveFrom: testNow.Add(-48 * time.Hour),
+		ProRules: []domain.ProRule{{Question: "Træt?", Answer: "Ja", Severity: domain.Yellow}, {Question: "Svimmel?", Answer: "Ja", Severity: domain.Red}}}
+	v2 := v1
+	v2.Version, v2.EffectiveFrom = "2", testNow
+	v2.ProRules = []domain.ProRule{{Question: "Træt?", Answer: "ja", Severity: domain.Red},
+		{Question: "Hvordan klarer du almindelige daglige gøremål?", Answer: long, Severity: domain.Red}}
+	m, _ := actingModel(t, 80, 30)
+	v := &historyView{shared: m.shared, name: "Anna", versions: []domain.Regime{v1, v2}}
+	v.SetSize(80, 30)
+	scr := ansi.Strip(v.View())
+	for _, want := range []string{"    gul → rød: Ja (Træt?)", "    rød → som spørgeskemaet: Ja (Svimmel?)", "    som spørgeskemaet → rød: Med tydeligt"} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("history lacks %q:\n%s", want, scr)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -54,6 +55,10 @@ type formRow struct {
 	fields []*field
 	show   func() bool // nil: always shown
 	hint   string      // dim text after the fields
+	// wrap: a label wider than the label column is written whole on a
+	// line of its own above the fields (an answer of a questionnaire must
+	// be read in full), not cut.
+	wrap bool
 }
 
 func (r *formRow) visible() bool { return r.show == nil || r.show() }
@@ -338,6 +343,17 @@ func (f *form) lines(w, h int) []string {
 			}
 		}
 		label := fit(r.label, labelW, false)
+		if r.wrap && ansi.StringWidth(r.label) > labelW {
+			whole := r.label
+			if gutter == "> " {
+				whole = f.st.bold.Render(whole)
+			}
+			body = append(body, gutter+whole)
+			if gutter == "> " {
+				focusLine = len(body)
+			}
+			gutter, label = "  ", fit("", labelW, false)
+		}
 		if gutter == "> " {
 			label = f.st.bold.Render(label)
 		}

@@ -157,7 +157,7 @@ func (p *patientScreen) regimeForm() dialog {
 				// "as the questionnaire (yellow)": what no rule means here.
 				labels[0] = fmt.Sprintf("%s (%s)", labels[0], a.ProSeverity[colorIndex(pr.Default)])
 			}
-			rows = append(rows, &formRow{label: "  " + safetext.Sanitize(pr.Answer), fields: []*field{
+			rows = append(rows, &formRow{label: "  " + safetext.Sanitize(pr.Answer), wrap: true, fields: []*field{
 				newChoiceField(fmt.Sprintf("pro.%d", i), labels, []string{"", "green", "yellow", "red"}, sel)}})
 		}
 	}
@@ -300,6 +300,38 @@ func (sh *shared) readRegimeForm(f *form, base domain.Regime) (domain.RegimeChan
 		r.ProRules = append(r.ProRules, domain.ProRule{Question: pr.Question, Answer: pr.Answer, Severity: c})
 	}
 	return domain.RegimeChange{PatientID: base.PatientID, BaseVersion: base.Version, Regime: r, At: sh.opts.Now()}, p
+}
+
+// proChange is one answer whose severity differs between two versions
+// (Unclassified: no rule, as the questionnaire says).
+type proChange struct {
+	question, answer string
+	old, new         domain.Color
+}
+
+// proChanges are the answers whose rule differs between old and new, in
+// the order of old's rules, then new's.
+func proChanges(old, new []domain.ProRule) []proChange {
+	find := func(rs []domain.ProRule, r domain.ProRule) domain.Color {
+		for _, x := range rs {
+			if x.Matches(r.Question, r.Answer) {
+				return x.Severity
+			}
+		}
+		return domain.Unclassified
+	}
+	var out []proChange
+	for _, r := range old {
+		if n := find(new, r); n != r.Severity {
+			out = append(out, proChange{question: r.Question, answer: r.Answer, old: r.Severity, new: n})
+		}
+	}
+	for _, r := range new {
+		if find(old, r) == domain.Unclassified {
+			out = append(out, proChange{question: r.Question, answer: r.Answer, old: domain.Unclassified, new: r.Severity})
+		}
+	}
+	return out
 }
 
 // colorIndex is the place of a severity in ProSeverity (green 1, yellow
@@ -499,6 +531,17 @@ func (v *historyView) View() string {
 		}
 		if i > 0 {
 			for _, d := range domain.DiffRegimesIn(v.versions[i-1], r, v.opts.Loc) {
+				if d.Field == "pro" {
+					// One line per answer whose severity changed, the
+					// severities first: a long answer may be cut at the
+					// screen's edge, never what it became.
+					body = append(body, "  "+t.fieldLabel(d.Field)+":")
+					for _, c := range proChanges(v.versions[i-1].ProRules, r.ProRules) {
+						body = append(body, "    "+a.ProSeverity[colorIndex(c.old)]+" → "+a.ProSeverity[colorIndex(c.new)]+": "+
+							safetext.Sanitize(strings.TrimSpace(c.answer))+" ("+safetext.Sanitize(strings.TrimSpace(c.question))+")")
+					}
+					continue
+				}
 				old, nw := localDates(d.Field, d.Old), localDates(d.Field, d.New)
 				if old == "" {
 					old = "–"
