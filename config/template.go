@@ -33,6 +33,7 @@ type templateFile struct {
 	StartUpDays      int                       `yaml:"startup_days"`
 	ReevaluationDays int                       `yaml:"reevaluation_days"`
 	ReviewDays       int                       `yaml:"review_days"`
+	Questionnaires   []string                  `yaml:"questionnaires"`
 	Measurements     []templateMeasurement     `yaml:"measurements"`
 	Thresholds       map[string]templateLimits `yaml:"thresholds"`
 }
@@ -97,6 +98,9 @@ func ParseTemplate(b []byte) (domain.RegimeTemplate, error) {
 	}
 	t := domain.RegimeTemplate{Name: strings.TrimSpace(tf.Name), StartUpDays: tf.StartUpDays,
 		ReevaluationDays: tf.ReevaluationDays, ReviewDays: tf.ReviewDays, Thresholds: map[domain.Kind]domain.KindThresholds{}}
+	for _, q := range tf.Questionnaires {
+		t.Questionnaires = append(t.Questionnaires, strings.TrimSpace(q))
+	}
 	for i, m := range tf.Measurements {
 		s, err := m.schedule()
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -29,6 +30,8 @@ func TestClinicTemplateFile(t *testing.T) {
 startup_days: 7
 reevaluation_days: 60
 review_days: 0
+questionnaires:
+  - " http://example.org/Questionnaire/hf|2 "
 measurements:
   - kind: weight
     frequency: weekdays
@@ -55,6 +58,10 @@ thresholds:
 	if bp := tm.Thresholds[domain.KindBloodPressure]; bp.Primary.RedHigh.V != 180 || bp.Secondary.RedHigh.V != 110 {
 		t.Errorf("bp %+v", bp)
 	}
+	// The patient's regime names the questionnaire from the start.
+	if r := tm.Regime(domain.Enrolment{ReferenceWeight: 80}, tmStart, nil); !reflect.DeepEqual(r.Questionnaires, []string{"http://example.org/Questionnaire/hf|2"}) {
+		t.Errorf("the regime names questionnaires %q", r.Questionnaires)
+	}
 	for name, bad := range map[string]string{
 		"unknown key":    "name: x\nstartup: 3\n",
 		"unknown kind":   strings.Replace(src, "kind: weight", "kind: mood", 1),
@@ -62,6 +69,7 @@ thresholds:
 		"bad time":       strings.Replace(src, `by: "09:30"`, `by: "9.30"`, 1),
 		"limits reverse": strings.Replace(src, "yellow_high: 160", "yellow_high: 190", 1),
 		"empty":          "",
+		"questionnaire":  strings.Replace(src, `" http://example.org/Questionnaire/hf|2 "`, `"hf spørgeskema"`, 1),
 	} {
 		if err := os.WriteFile(path, []byte(bad), 0o600); err != nil {
 			t.Fatal(err)
@@ -71,3 +79,5 @@ thresholds:
 		}
 	}
 }
+
+var tmStart = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)

@@ -24,7 +24,7 @@ var proQuestions = [...]struct {
 // URL and version, which the demo's regimes and answers name.
 const (
 	SymptomQuestionnaireID      = "hjertesvigt-symptomer"
-	SymptomQuestionnaireURL     = "http://telehjerte.example/fhir/Questionnaire/" + SymptomQuestionnaireID
+	SymptomQuestionnaireURL     = domain.SymptomQuestionnaire
 	SymptomQuestionnaireVersion = "1"
 )
 

@@ -131,6 +131,10 @@ type RegimeTemplate struct {
 	ReevaluationDays int
 	// ReviewDays is the agreed review interval; 0 means none.
 	ReviewDays int
+	// Questionnaires are the canonical references (url, or url|version)
+	// of the questionnaires the patient answers (the regime names them,
+	// so her PRO severities can be set before she answers).
+	Questionnaires []string
 }
 
 // Validate checks a template: schedules that make sense, limits in order,
@@ -150,6 +154,14 @@ func (t RegimeTemplate) Validate() error {
 	}
 	if t.ReviewDays < 0 || t.ReviewDays > 366 {
 		return fmt.Errorf("regime template %q: review interval %d days must be 0–366", t.Name, t.ReviewDays)
+	}
+	if len(t.Questionnaires) > MaxQuestionnaires {
+		return fmt.Errorf("regime template %q: at most %d questionnaires", t.Name, MaxQuestionnaires)
+	}
+	for _, q := range t.Questionnaires {
+		if u, _ := SplitCanonical(q); u == "" || strings.ContainsAny(q, " \t\n") {
+			return fmt.Errorf("regime template %q: questionnaire %q is not a canonical url (url or url|version)", t.Name, q)
+		}
 	}
 	r := t.Regime(Enrolment{ReferenceWeight: 80}, time.Date(2025, 1, 1, 8, 0, 0, 0, time.UTC), time.UTC)
 	if err := r.Validate(); err != nil {
@@ -176,18 +188,19 @@ func (t RegimeTemplate) Regime(e Enrolment, start time.Time, loc *time.Location)
 	scheds := append([]Schedule(nil), t.Schedules...)
 	local := start.In(loc)
 	return Regime{
-		PatientID:     "",
-		EffectiveFrom: start,
-		Start:         start,
-		Phase:         PhaseStartUp,
-		Schedules:     scheds,
-		Thresholds:    Thresholds{ReferenceWeight: e.ReferenceWeight, ByKind: by},
-		Reevaluation:  local.AddDate(0, 0, t.ReevaluationDays).UTC(),
-		StartUpEnd:    local.AddDate(0, 0, t.StartUpDays).UTC(),
-		ReviewDays:    t.ReviewDays,
-		Author:        e.By,
-		Physician:     strings.TrimSpace(e.Physician),
-		Reason:        "enrolment: " + t.Name,
+		PatientID:      "",
+		EffectiveFrom:  start,
+		Start:          start,
+		Phase:          PhaseStartUp,
+		Schedules:      scheds,
+		Thresholds:     Thresholds{ReferenceWeight: e.ReferenceWeight, ByKind: by},
+		Reevaluation:   local.AddDate(0, 0, t.ReevaluationDays).UTC(),
+		StartUpEnd:     local.AddDate(0, 0, t.StartUpDays).UTC(),
+		ReviewDays:     t.ReviewDays,
+		Questionnaires: append([]string(nil), t.Questionnaires...),
+		Author:         e.By,
+		Physician:      strings.TrimSpace(e.Physician),
+		Reason:         "enrolment: " + t.Name,
 	}
 }
 
@@ -211,5 +224,14 @@ func DefaultRegimeTemplate() RegimeTemplate {
 		StartUpDays:      StartUpDays,
 		ReevaluationDays: 90,
 		ReviewDays:       7,
+		Questionnaires:   []string{SymptomQuestionnaire},
 	}
 }
+
+// SymptomQuestionnaire is the canonical URL of the programme's symptom
+// questionnaire (PRO) as the reference central serves it; no version: the
+// newest the central has.
+const SymptomQuestionnaire = "http://telehjerte.example/fhir/Questionnaire/hjertesvigt-symptomer"
+
+// MaxQuestionnaires bounds the questionnaires a template names.
+const MaxQuestionnaires = 20
