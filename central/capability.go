@@ -28,6 +28,10 @@ func Capability() *fhir.CapabilityStatement {
 			{Name: "access-report", Definition: "http://telehjerte.example/fhir/OperationDefinition/access-report"}}}
 	for _, t := range servedTypes {
 		ia := []fhir.CapabilityInteraction{{Code: "read"}, {Code: "vread"}, {Code: "search-type"}, {Code: "create"}, {Code: "update"}}
+		if publicTypes[t] {
+			// Definitions: read over the API, written on the central itself.
+			ia = ia[:3]
+		}
 		if patchable[t] {
 			ia = append(ia, fhir.CapabilityInteraction{Code: "patch"})
 		}

@@ -405,4 +405,16 @@ func TestMetadata(t *testing.T) {
 	if err != nil || cs.FhirVersion != "4.0.1" || len(cs.Rest) != 1 {
 		t.Fatalf("%v %s", err, r.body)
 	}
+	// Questionnaire definitions are served for reading only.
+	var got []string
+	for _, res := range cs.Rest[0].Resource {
+		if res.Type == "Questionnaire" {
+			for _, ia := range res.Interaction {
+				got = append(got, ia.Code)
+			}
+		}
+	}
+	if strings.Join(got, ",") != "read,vread,search-type" {
+		t.Errorf("Questionnaire interactions %q, want read, vread and search only", got)
+	}
 }
