@@ -143,6 +143,14 @@ func (tx *Tx) PutReading(r domain.Reading, m Meta) error {
 	if n == 0 { // an older version than the stored one: nothing changed
 		return nil
 	}
+	if h := tx.hinted(ApplyResult{Type: "Observation", ID: id}); h != nil && h.latest != nil && badTime == "" {
+		if _, stored := h.known[id]; !stored {
+			// New to the cache, so not the latest reading yet: the page
+			// gives latest_readings its newest reading at its end.
+			h.deferLatest(id, r)
+			return nil
+		}
+	}
 	if err := tx.updateLatest(id, r, badTime == ""); err != nil {
 		return fmt.Errorf("put reading %s: latest: %w", id, err)
 	}

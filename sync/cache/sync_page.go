@@ -51,6 +51,44 @@ type pageHints struct {
 	// regimes: Observation and QuestionnaireResponse pages, which store no
 	// regime: each patient's centralRegimeHistory, kept once read.
 	regimes map[string][]domain.Regime
+	// latest: Observation pages: for each patient and kind, the newest
+	// (by taken, then id) plausible reading the page stored that the
+	// cache did not hold before; latest_readings takes it once, when the
+	// page is stored (flushLatest), instead of once per reading.
+	latest map[latestKey]latestCandidate
+}
+
+type latestKey struct{ patient, kind string }
+
+type latestCandidate struct {
+	id string
+	r  domain.Reading
+}
+
+// deferLatest keeps reading r (stored as id) as its patient's and kind's
+// candidate for latest_readings when it is newer than the one kept.
+func (h *pageHints) deferLatest(id string, r domain.Reading) {
+	k := latestKey{r.PatientID, string(r.Kind)}
+	c, ok := h.latest[k]
+	// The order of upsertLatest's guard: taken in milliseconds, then id.
+	t, ct := r.Taken.UnixMilli(), c.r.Taken.UnixMilli()
+	if !ok || t > ct || t == ct && id >= c.id {
+		h.latest[k] = latestCandidate{id: id, r: r}
+	}
+}
+
+// flushLatest gives latest_readings the page's candidates: the same
+// guarded upsert PutReading runs per reading, so the newest wins as if
+// each had been written in turn.
+func (tx *Tx) flushLatest(h *pageHints) error {
+	for _, c := range h.latest {
+		r := c.r
+		if _, err := tx.exec(upsertLatest, r.PatientID, string(r.Kind), c.id, r.Taken.UnixMilli(), r.Value, r.Value2,
+			r.Color.String(), b2i(r.Implausible != "")); err != nil {
+			return fmt.Errorf("latest reading of %s: %w", c.id, err)
+		}
+	}
+	return nil
 }
 
 type storedVersion struct {
@@ -111,6 +149,11 @@ func (tx *Tx) applyPageFast(typ string, page []Pulled) ([]ApplyResult, bool, err
 		out = append(out, r)
 	}
 	tx.hints = nil
+	if err == nil && len(h.latest) > 0 {
+		if err = tx.flushLatest(h); err != nil && !isDatabaseFailure(err) {
+			err = errSlowPath
+		}
+	}
 	if errors.Is(err, errSlowPath) {
 		if _, rerr := tx.tx.ExecContext(tx.ctx, `ROLLBACK TO apply_page`); rerr != nil {
 			return nil, false, fmt.Errorf("apply %s page: rollback to savepoint: %w", typ, classify(rerr))
@@ -185,6 +228,7 @@ func (tx *Tx) loadHints(typ string, page []Pulled) (*pageHints, error) {
 		h.regimes = map[string][]domain.Regime{}
 	}
 	if typ == "Observation" {
+		h.latest = map[latestKey]latestCandidate{}
 		h.ack = map[string]bool{}
 		mark := func(sc scanner) error {
 			var id string

@@ -26,6 +26,19 @@ func pulledObservation(t *testing.T, id, patientID, version string, lu time.Time
 	return raw
 }
 
+// pulledReading is pulledObservation of another kind, taken at taken.
+func pulledReading(t *testing.T, id, patientID string, kind domain.Kind, version string, lu, taken time.Time, v float64) []byte {
+	t.Helper()
+	m := domain.Measurement{ID: id, PatientID: patientID, Kind: kind, Value: v, Taken: taken, Received: lu}
+	o := fhir.MeasurementToObservation(m, &domain.Classification{Color: domain.Green})
+	o.Meta = &fhir.Meta{VersionID: version, LastUpdated: fhir.FormatInstant(lu)}
+	raw, err := json.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
 func pulledReviewTask(t *testing.T, id, patientID, reading, version string, lu time.Time, done bool) []byte {
 	t.Helper()
 	tk := domain.Task{ID: id, PatientID: patientID, Category: domain.TaskMeasurement, FocusID: reading, Color: domain.Green,
@@ -114,6 +127,20 @@ func TestApplyPageEqualsOneByOne(t *testing.T) {
 		// The open review task completed.
 		{"Task", [][]byte{pulledReviewTask(t, "task-4", "p1", "obs-4", "2", lu(13), true),
 			pulledReviewTask(t, "task-6", "p9", "obs-6", "1", lu(14), false)}},
+		// Readings out of the order they were taken in, of two kinds, two
+		// taken in the same millisecond, one dated after it was received
+		// (never the latest), and a stored one taken earlier in a new
+		// version: latest_readings ends on the newest of each kind.
+		{"Observation", [][]byte{
+			pulledReading(t, "obs-b", "p1", domain.KindPulse, "1", lu(16), lu(2), 70),
+			pulledReading(t, "obs-a", "p1", domain.KindPulse, "1", lu(16), lu(14), 71),
+			pulledReading(t, "obs-c", "p1", domain.KindPulse, "1", lu(16), lu(13), 72),
+			pulledReading(t, "obs-w1", "p1", domain.KindWeight, "1", lu(16), lu(10).Add(700*time.Microsecond), 81),
+			pulledReading(t, "obs-w2", "p1", domain.KindWeight, "1", lu(16), lu(10).Add(300*time.Microsecond), 80),
+			pulledReading(t, "obs-w0", "p1", domain.KindWeight, "1", lu(16), lu(9), 82),
+			pulledReading(t, "obs-f", "p1", domain.KindWeight, "1", lu(16), lu(16).Add(time.Hour), 83),
+			pulledReading(t, "obs-5", "p1", domain.KindPulse, "2", lu(16), lu(1), 60),
+		}},
 		// Undecodable JSON in a page.
 		{"Observation", [][]byte{obs("obs-7", "p1", "1", 15), []byte(`{"resourceType":"Observation","id":"obs-8","status":`)}},
 	}
