@@ -509,7 +509,7 @@ func (tx *Tx) applyTask(ft *fhir.Task, m Meta) error {
 	if err := tx.PutTask(t, m); err != nil {
 		return err
 	}
-	if t.Category == domain.TaskMeasurement && t.FocusID != "" {
+	if h := tx.hinted(ApplyResult{Type: "Task", ID: t.ID}); t.Category == domain.TaskMeasurement && t.FocusID != "" && (h == nil || !h.noConsoleItems) {
 		// The central has a Task for the reading after all: the console's
 		// own item for it goes.
 		if _, err := tx.exec(`DELETE FROM tasks WHERE id = ? AND by_console = 1`, domain.ConsoleTriageID(t.FocusID)); err != nil {

@@ -56,6 +56,10 @@ type pageHints struct {
 	// cache did not hold before; latest_readings takes it once, when the
 	// page is stored (flushLatest), instead of once per reading.
 	latest map[latestKey]latestCandidate
+	// noConsoleItems: Task pages: the cache holds no item of the console's
+	// own (domain.ConsoleTriageID), so none is to be deleted for a review
+	// Task of the central.
+	noConsoleItems bool
 }
 
 type latestKey struct{ patient, kind string }
@@ -226,6 +230,19 @@ func (tx *Tx) loadHints(typ string, page []Pulled) (*pageHints, error) {
 	}
 	if typ == "Observation" || typ == "QuestionnaireResponse" {
 		h.regimes = map[string][]domain.Regime{}
+	}
+	if typ == "Task" {
+		// Their ids share a prefix: a range of the primary key.
+		prefix := domain.ConsoleTriageID("")
+		st, err := tx.stmt(`SELECT EXISTS (SELECT 1 FROM tasks WHERE id >= ? AND id < ? AND by_console = 1)`)
+		if err != nil {
+			return nil, err
+		}
+		var exists bool
+		if err := st.QueryRowContext(tx.ctx, prefix, prefix[:len(prefix)-1]+string(prefix[len(prefix)-1]+1)).Scan(&exists); err != nil {
+			return nil, fmt.Errorf("console items: %w", classify(err))
+		}
+		h.noConsoleItems = !exists
 	}
 	if typ == "Observation" {
 		h.latest = map[latestKey]latestCandidate{}

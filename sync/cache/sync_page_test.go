@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -208,5 +209,70 @@ func TestApplyPageEqualsOneByOne(t *testing.T) {
 	}
 	if !acked {
 		t.Errorf("obs-3 is not acknowledged in its second version:\n%s", strings.Join(wantRows, "\n"))
+	}
+}
+
+// A page of the central's review Tasks removes the console's own items
+// for their readings (the look-up that lets a page skip that delete when
+// the cache holds no such item must see them).
+func TestPageOfReviewTasksRemovesConsoleItems(t *testing.T) {
+	ctx := context.Background()
+	now := day(0)
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"), WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.PrepareSync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	reg := domain.Regime{ID: "cp", Version: "a9", PatientID: "p1", EffectiveFrom: day(-30), Start: day(-30),
+		Thresholds: domain.DefaultThresholds(80)}
+	mustWrite(t, s, func(tx *Tx) error {
+		if err := addPatient(tx, "p1", "Patient"); err != nil {
+			return err
+		}
+		return tx.PutRegime(reg, Meta{LastUpdated: day(-30)})
+	})
+	// A reading without triage, far out of range: the console's own item.
+	m := domain.Measurement{ID: "r1", PatientID: "p1", Kind: domain.KindPulse, Value: 30, Taken: now.Add(-time.Hour), Received: now.Add(-time.Hour)}
+	o := fhir.MeasurementToObservation(m, nil)
+	o.Meta = &fhir.Meta{VersionID: "1", LastUpdated: fhir.FormatInstant(m.Received)}
+	raw, err := json.Marshal(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustWrite(t, s, func(tx *Tx) error { _, err := tx.ApplyResource(raw); return err })
+	items := func() []string {
+		var ids []string
+		err := s.read(ctx, func(tx *sql.Tx) error {
+			return eachRow(ctx, tx, `SELECT id FROM tasks WHERE by_console = 1 ORDER BY id`, nil, func(sc scanner) error {
+				var id string
+				ids = append(ids, id)
+				return sc.Scan(&ids[len(ids)-1])
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	if got := items(); !reflect.DeepEqual(got, []string{domain.ConsoleTriageID("r1")}) {
+		t.Fatalf("console items before the page: %v", got)
+	}
+	lu := now.Add(-30 * time.Minute)
+	page := []Pulled{Decode(pulledReviewTask(t, "task-1", "p1", "r1", "1", lu, false)),
+		Decode(pulledReviewTask(t, "task-2", "p1", "r2", "1", lu.Add(time.Minute), false))}
+	mustWrite(t, s, func(tx *Tx) error {
+		res, err := tx.ApplyPage("Task", page)
+		for _, r := range res {
+			if r.Outcome != Applied {
+				t.Errorf("%+v", r)
+			}
+		}
+		return err
+	})
+	if got := items(); len(got) != 0 {
+		t.Errorf("console items after the central's review tasks: %v", got)
 	}
 }
