@@ -107,7 +107,8 @@ type Engine struct {
 
 	round   sync.Mutex // one round at a time
 	trigger chan struct{}
-	vis     visibility // guarded by round
+	vis     visibility    // guarded by round
+	waited  time.Duration // Report.PageWait of the round; guarded by round
 
 	mu     sync.Mutex
 	status Status
@@ -213,6 +214,10 @@ type Report struct {
 	Pages     int            // search pages fetched by the incremental pulls
 	Appeared  int            // patients newly visible, pulled with their records
 	Removed   int            // patients no longer visible, purged from the cache
+	// PageWait is how long the round waited for search pages: fetching a
+	// page, or a page fetched ahead (while the one before was stored) that
+	// had not arrived yet.
+	PageWait time.Duration
 }
 
 // New returns an Engine for store and client.
@@ -391,6 +396,7 @@ func (e *Engine) once(ctx context.Context, tryAll bool) (Report, error) {
 		}
 	}
 	rep := Report{Pulled: map[string]int{}}
+	e.waited = 0
 	err = e.store.PrepareSync(ctx)
 	if err == nil {
 		err = e.push(ctx, &rep, tryAll)
@@ -416,6 +422,7 @@ func (e *Engine) once(ctx context.Context, tryAll bool) (Report, error) {
 	if err == nil {
 		err = e.refreshEdge(ctx)
 	}
+	rep.PageWait = e.waited
 	now := e.opts.Clock()
 	counts, cerr := e.store.OutboxCounts(ctx)
 	parked, perr := e.store.ParkedCount(ctx)

@@ -217,6 +217,7 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 		var page *client.Page
 		var pulled []cache.Pulled
 		var err error
+		began := time.Now()
 		switch {
 		case first != nil:
 			page, pulled, err = first.wait()
@@ -235,6 +236,7 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 				pulled = decodePage(page)
 			}
 		}
+		e.waited += time.Since(began)
 		if errors.Is(err, client.ErrTooLarge) && count > 1 {
 			count /= 2
 			continue
@@ -277,6 +279,7 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 				return fmt.Errorf("pull %s: more than %d pages in one round; continuing next round", typ, e.opts.MaxPagesPerType)
 			}
 			var next *client.Page
+			began := time.Now()
 			if ahead != nil {
 				next, pulled, err = ahead.wait()
 				ahead = nil
@@ -286,6 +289,7 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 					pulled = decodePage(next)
 				}
 			}
+			e.waited += time.Since(began)
 			if err != nil {
 				return fmt.Errorf("pull %s: %w", typ, err)
 			}
