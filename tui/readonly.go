@@ -81,6 +81,11 @@ func (s *shared) submitGrant(f *form, patientID, homeTeamID string, revoke bool)
 	// A date the form could not read is named first (the first problem of
 	// a field is the one shown).
 	if p = append(p, domain.AsProblems(g.Validate())...); len(p) > 0 {
+		for _, e := range p {
+			if e.Field == "until" && e.Code == domain.CodeAfter && e.Other == "from" {
+				e.Other = "now" // the grant starts now: the form has no from-date
+			}
+		}
 		return s.submitForm(f, p, "", nil)
 	}
 	return s.submitForm(f, nil, fmt.Sprintf(gt.Granted, safetext.Sanitize(grantee)), func() error { return gr.GrantReadAccess(ctx, g) })
