@@ -21,6 +21,11 @@ func twoPass(body []byte) (*Bundle, []SearchsetEntry, error) {
 	if err := dec.Decode(&b); err != nil {
 		return nil, nil, err
 	}
+	if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+		// encoding/json leaves b empty for a JSON null, which the client
+		// then refused as no Bundle; DecodeSearchset refuses it at once.
+		return nil, nil, errors.New("not a JSON object")
+	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return nil, nil, errors.New("data after the JSON object")
 	}
@@ -105,6 +110,7 @@ var searchsetSeeds = []string{
 	`{"resourceType":"Bundle","entry":[1]}`,
 	`{"resourceType":"Bundle","entry":null}`,
 	`[]`,
+	` null `,
 	`{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","id":"p1"`,
 	`{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","id":"p1",}}]}`,
 }
