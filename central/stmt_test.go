@@ -64,3 +64,60 @@ func TestSearchStatementsPreparedOnceAndBounded(t *testing.T) {
 		t.Errorf("after its statement was pushed out: nurse-a sees %v, want [p1]", got)
 	}
 }
+
+// A statement pushed out of the read pool's cache (and so closed) while a
+// read transaction is still running it, rows open, keeps serving that
+// transaction: the rows read on, and the same text asked again in the
+// transaction answers the same.
+func TestReadStatementPushedOutWhileInUse(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	const q = `SELECT id FROM resources WHERE type = ? ORDER BY id`
+	var first, again []string
+	err := e.store.readTx(ctx, func(tx *tx) error {
+		rows, err := tx.query(q, "Patient")
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if !rows.Next() {
+			return fmt.Errorf("no first row: %v", rows.Err())
+		}
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		first = append(first, id)
+		// Push q out: as many other texts as the cache holds.
+		for i := range readStatements + 1 {
+			if e.store.readStmt(ctx, fmt.Sprintf("SELECT %d", i)) == nil {
+				return fmt.Errorf("SELECT %d did not prepare", i)
+			}
+		}
+		if e.store.rstmts.Contains(q) {
+			return fmt.Errorf("the statement was not pushed out")
+		}
+		for rows.Next() {
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			first = append(first, id)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("rows after the statement was closed: %w", err)
+		}
+		rows2, err := tx.query(q, "Patient")
+		if err != nil {
+			return err
+		}
+		defer rows2.Close()
+		again, err = collectIDs(rows2)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) < 2 || strings.Join(first, ",") != strings.Join(again, ",") {
+		t.Errorf("read %v while the statement was pushed out, then %v; want the same, at least two", first, again)
+	}
+}
