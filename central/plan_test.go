@@ -503,3 +503,111 @@ func TestUpgradePacksCurrentVersionsOfAnOlderDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An upgrade killed part way leaves the database in a state it can be
+// opened from again: the copy of the current versions half done (the new
+// table left beside the old one), or done with the schema version not yet
+// raised (the index by owner still there). Opened again, the upgrade
+// finishes and every document, search parameter and version reads back.
+func TestUpgradeKilledPartWayRunsAgain(t *testing.T) {
+	ctx := context.Background()
+	for _, state := range []string{"copy half done", "copy done, version not raised"} {
+		t.Run(state, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "central.db")
+			st, err := OpenStore(ctx, path, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range 4 {
+				o := weightObs("p1", 80+float64(i), t0.Add(time.Duration(i)*time.Hour), fmt.Sprintf("ident-%d", i))
+				o.ID, o.Issued = fmt.Sprintf("obs-%d", i), fhir.FormatInstant(t0)
+				if err := st.Put(ctx, o); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := map[string][]byte{}
+			err = st.inTx(ctx, func(tx *tx) error {
+				rows, err := tx.query(`SELECT ` + storedCols + ` FROM resources`)
+				if err != nil {
+					return err
+				}
+				sts, err := collectStored(rows)
+				if err != nil {
+					return err
+				}
+				for _, s := range sts {
+					want[s.Type+"/"+s.ID] = s.JSON
+					if state == "copy half done" {
+						// As a version-4 central left it: JSON text.
+						if _, err := tx.exec(`UPDATE resources SET json = ? WHERE type = ? AND id = ?`, string(s.JSON), s.Type, s.ID); err != nil {
+							return err
+						}
+					}
+				}
+				if state == "copy half done" {
+					for _, q := range []string{
+						`CREATE TABLE resources_v5 (type TEXT NOT NULL, id TEXT NOT NULL, version_id INTEGER NOT NULL, last_updated INTEGER NOT NULL,
+							patient_id TEXT NOT NULL DEFAULT '', json TEXT NOT NULL, PRIMARY KEY (type, id))`,
+						`INSERT INTO resources_v5 SELECT type, id, version_id + 7, last_updated, patient_id, x'02' FROM resources LIMIT 1`,
+					} {
+						if _, err := tx.exec(q); err != nil {
+							return err
+						}
+					}
+				}
+				for _, q := range []string{`CREATE INDEX params_owner ON params(type, id)`, `PRAGMA user_version = 4`} {
+					if _, err := tx.exec(q); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			st.Close()
+
+			st, err = OpenStore(ctx, path, nil)
+			if err != nil {
+				t.Fatalf("opened again after the interrupted upgrade: %v", err)
+			}
+			defer st.Close()
+			var v, leftovers int
+			if err := st.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+				t.Fatal(err)
+			}
+			if err := st.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_schema WHERE name IN ('resources_v5', 'params_owner')`).Scan(&leftovers); err != nil {
+				t.Fatal(err)
+			}
+			if v != schemaVersion || leftovers != 0 {
+				t.Errorf("schema version %d with %d leftovers of the upgrade; want %d and none", v, leftovers, schemaVersion)
+			}
+			if packed, text := storedForms(t, st); packed != len(want) || text != 0 {
+				t.Errorf("%d rows packed, %d text; want all %d packed", packed, text, len(want))
+			}
+			err = st.readTx(ctx, func(tx *tx) error {
+				for key, js := range want {
+					typ, id, _ := strings.Cut(key, "/")
+					got, err := tx.current(typ, id)
+					if err != nil {
+						return err
+					}
+					if string(got.JSON) != string(js) || got.VersionID != 1 {
+						t.Errorf("%s reads version %d %s, want version 1 %s", key, got.VersionID, got.JSON, js)
+					}
+				}
+				ids, err := tx.findByParam("Observation", "identifier", fhir.ClientIdentifier("ident-2").Value)
+				if err != nil {
+					return err
+				}
+				if strings.Join(ids, ",") != "obs-2" {
+					t.Errorf("identifier ident-2 finds %v, want [obs-2]", ids)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
