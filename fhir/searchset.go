@@ -35,6 +35,15 @@ type SearchsetEntry struct {
 // other entries are kept. A Bundle naming entry twice, or an entry naming
 // resource or search twice, is refused.
 func DecodeSearchset(body []byte) (*Bundle, []SearchsetEntry, error) {
+	return DecodeSearchsetLimit(body, 0)
+}
+
+// DecodeSearchsetLimit is DecodeSearchset refusing a Bundle with more than
+// maxEntries entries (none when maxEntries <= 0) as soon as the count is
+// passed: the entries after the limit are neither decoded nor read, so a
+// page of a great many small entries costs no more than the limit's worth
+// of decoded resources before it is refused.
+func DecodeSearchsetLimit(body []byte, maxEntries int) (*Bundle, []SearchsetEntry, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, nil, err
@@ -55,7 +64,7 @@ func DecodeSearchset(body []byte) (*Bundle, []SearchsetEntry, error) {
 				return nil, nil, repeated("entry")
 			}
 			sawEntry = true
-			if entries, err = decodeEntries(dec, body); err != nil {
+			if entries, err = decodeEntries(dec, body, maxEntries); err != nil {
 				return nil, nil, err
 			}
 			continue
@@ -141,8 +150,9 @@ func objectKey(dec *json.Decoder) (string, error) {
 	return key, nil
 }
 
-// decodeEntries reads the value of entry: null or an array of objects.
-func decodeEntries(dec *json.Decoder, body []byte) ([]SearchsetEntry, error) {
+// decodeEntries reads the value of entry: null or an array of objects, at
+// most maxEntries of them when maxEntries > 0.
+func decodeEntries(dec *json.Decoder, body []byte, maxEntries int) ([]SearchsetEntry, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, malformed("%s", describeJSONError(err))
@@ -155,6 +165,9 @@ func decodeEntries(dec *json.Decoder, body []byte) ([]SearchsetEntry, error) {
 	}
 	entries := []SearchsetEntry{}
 	for dec.More() {
+		if maxEntries > 0 && len(entries) >= maxEntries {
+			return nil, malformed("more than the %d entries allowed", maxEntries)
+		}
 		tok, err := dec.Token()
 		if err != nil {
 			return nil, malformed("%s", describeJSONError(err))

@@ -164,3 +164,18 @@ func FuzzDecodeSearchset(f *testing.F) {
 		sameAsTwoPass(t, body)
 	})
 }
+
+// DecodeSearchsetLimit refuses a Bundle with more entries than the limit
+// once the count is passed, before reading on, and reads one at the limit
+// as DecodeSearchset does.
+func TestDecodeSearchsetLimit(t *testing.T) {
+	at := `{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","id":"p1"}},null]}`
+	if _, entries, err := DecodeSearchsetLimit([]byte(at), 2); err != nil || len(entries) != 2 {
+		t.Fatalf("two entries with a limit of 2: %d entries, err %v", len(entries), err)
+	}
+	over := `{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","id":"p1"}},null,{"resource":{"resourceType":"Pat`
+	_, _, err := DecodeSearchsetLimit([]byte(over), 2)
+	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "more than the 2 entries allowed") {
+		t.Fatalf("a third entry with a limit of 2: err %v, want refused for the number of entries", err)
+	}
+}

@@ -121,7 +121,9 @@ func decodePage(body []byte) (*Page, error) {
 	if !utf8.Valid(body) {
 		return nil, errors.New("body is not valid UTF-8")
 	}
-	b, entries, err := fhir.DecodeSearchset(body)
+	// The limit is applied while reading: a page of a great many tiny
+	// entries is refused before they are all decoded.
+	b, entries, err := fhir.DecodeSearchsetLimit(body, MaxPageEntries)
 	if err != nil {
 		return nil, fmt.Errorf("Bundle: %w", err)
 	}
@@ -130,9 +132,6 @@ func decodePage(body []byte) (*Page, error) {
 	}
 	if b.Type != fhir.BundleSearchset {
 		return nil, fmt.Errorf("expected a searchset Bundle, got type %q", Sanitize(b.Type))
-	}
-	if len(entries) > MaxPageEntries {
-		return nil, fmt.Errorf("%d entries is more than the %d allowed", len(entries), MaxPageEntries)
 	}
 	p := &Page{Total: b.Total}
 	for _, l := range b.Link {
