@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/central"
@@ -64,6 +65,7 @@ type Central struct {
 	store    *central.Store
 	hs       *http.Server
 	served   chan error
+	fresh    freshConns // connections no request has arrived on yet
 	log      *slog.Logger
 	now      func() time.Time
 	loc      *time.Location
@@ -240,10 +242,51 @@ func (c *Central) serve(opts Options) error {
 	c.URL = "http://" + ln.Addr().String()
 	c.hs = &http.Server{Handler: c.server.Handler(), ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout: time.Minute, WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute,
-		ErrorLog: slog.NewLogLogger(c.log.Handler(), slog.LevelWarn)}
+		ErrorLog: slog.NewLogLogger(c.log.Handler(), slog.LevelWarn), ConnState: c.fresh.track}
 	c.served = make(chan error, 1)
 	go func() { c.served <- c.hs.Serve(ln) }()
 	return nil
+}
+
+// freshConns are the server's connections in state new: accepted, no
+// request read yet.
+type freshConns struct {
+	mu      sync.Mutex
+	conns   map[net.Conn]struct{}
+	closing bool // closeAll was called: a connection accepted since is closed at once
+}
+
+// track is the server's ConnState hook.
+func (f *freshConns) track(conn net.Conn, st http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if st != http.StateNew {
+		delete(f.conns, conn)
+		return
+	}
+	if f.closing {
+		_ = conn.Close()
+		return
+	}
+	if f.conns == nil {
+		f.conns = map[net.Conn]struct{}{}
+	}
+	f.conns[conn] = struct{}{}
+}
+
+// closeAll closes the connections still new, and those accepted after it
+// (until Shutdown has closed the listener). A request whose header was
+// read just as they are closed is still handled, but its answer is lost
+// with the connection: a client asking at the moment the central stops
+// gets an error, as it would a moment later.
+func (f *freshConns) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.closing = true
+	for conn := range f.conns {
+		_ = conn.Close()
+		delete(f.conns, conn)
+	}
 }
 
 // newToken returns 24 random bytes in hex.
@@ -266,7 +309,14 @@ func (c *Central) Close() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err := c.hs.Shutdown(ctx)
+	done := make(chan error, 1)
+	go func() { done <- c.hs.Shutdown(ctx) }()
+	// Shutdown waits for connections that have not sent a request yet as
+	// if one were in flight (up to 5 s). A sync round that cancels its
+	// searches leaves such connections with its client: nothing is being
+	// served on them, so they are closed now.
+	c.fresh.closeAll()
+	err := <-done
 	if serr := <-c.served; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}

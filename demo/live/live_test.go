@@ -3,6 +3,8 @@ package live
 import (
 	"context"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
@@ -276,5 +278,32 @@ func TestRunStopsWithContext(t *testing.T) {
 	cancel()
 	if err := <-done; err != context.Canceled {
 		t.Errorf("Run returned %v, want context.Canceled", err)
+	}
+}
+
+// A connection a client opened and never sent a request on (a sync round
+// cancels searches whose connection was still being dialled; the client
+// keeps it) is not a request in flight: Close ends it and succeeds. It
+// used to wait its whole 5 s for it and fail with the deadline.
+func TestCloseDoesNotWaitForAConnectionWithoutARequest(t *testing.T) {
+	c, err := Start(context.Background(), Options{DBPath: filepath.Join(t.TempDir(), "central.sqlite"), Patients: 1, Days: 1})
+	if err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := c.Close(); err != nil {
+		t.Errorf("Close with an idle new connection: %v", err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := conn.Read(make([]byte, 1)); err == nil {
+		t.Error("the connection without a request is still open after Close")
 	}
 }
