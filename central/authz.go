@@ -554,3 +554,42 @@ func coverOK(pe *fhir.Extension) bool {
 // user reads them (a patient's app too, to show the questionnaire), and
 // nobody writes them over the API.
 var publicTypes = map[string]bool{"Questionnaire": true}
+
+// questionnaireDef is the stored definition a canonical reference names
+// (url, or url|version; no version: the last stored), false when none.
+func (t *tx) questionnaireDef(ref string) (domain.Questionnaire, bool, error) {
+	u, _ := domain.SplitCanonical(ref)
+	if u == "" {
+		return domain.Questionnaire{}, false, nil
+	}
+	rows, err := t.query(`SELECT r.id FROM params x JOIN resources r ON r.type = x.type AND r.id = x.id
+		WHERE x.type = 'Questionnaire' AND x.name = 'url' AND x.value = ? ORDER BY r.last_updated, r.id`, u)
+	if err != nil {
+		return domain.Questionnaire{}, false, fmt.Errorf("questionnaire %s: %w", u, err)
+	}
+	ids, err := collectIDs(rows)
+	if err != nil {
+		return domain.Questionnaire{}, false, fmt.Errorf("questionnaire %s: %w", u, err)
+	}
+	var defs []domain.Questionnaire
+	for _, id := range ids {
+		st, err := t.current("Questionnaire", id)
+		if err != nil {
+			return domain.Questionnaire{}, false, err
+		}
+		fq, err := fhir.Decode[*fhir.Questionnaire](st.JSON)
+		if err != nil {
+			return domain.Questionnaire{}, false, err
+		}
+		d, err := fhir.QuestionnaireToDomain(fq)
+		if err != nil {
+			continue // a definition it cannot read names no texts
+		}
+		defs = append(defs, d)
+	}
+	found, _ := domain.ResolveQuestionnaires([]string{ref}, defs)
+	if len(found) == 0 {
+		return domain.Questionnaire{}, false, nil
+	}
+	return found[0], true, nil
+}

@@ -362,6 +362,13 @@ func (t *tx) resolveLate(patientID string, now time.Time, loc *time.Location) ([
 // QuestionnaireResponse (colour = its worst answer, each answer's severity
 // from the regime's questionnaire rules where it has one).
 func (t *tx) triageQuestionnaire(q *fhir.QuestionnaireResponse, now time.Time) ([]fhir.Resource, error) {
+	// Texts the app left out (a coded answer without its display) are
+	// filled in from the questionnaire's definition: rules name texts.
+	if def, ok, err := t.questionnaireDef(q.Questionnaire); err != nil {
+		return nil, err
+	} else if ok {
+		fhir.FillFromDefinition(q, def)
+	}
 	pro, err := fhir.QuestionnaireResponseToPro(q)
 	if err != nil {
 		return nil, err

@@ -191,3 +191,42 @@ func AnswerQuestionnaire(q *Questionnaire, patientID string, taken time.Time, an
 	}
 	return qr, nil
 }
+
+// FillFromDefinition completes a patient's answers from the definition of
+// the questionnaire they answer (matched by linkId, then by code): an item
+// without its question's text gets it, a coded answer without a display
+// gets the option's text. Answer rules name questions and answers by
+// their texts, so an app that sends codes alone still meets them.
+func FillFromDefinition(qr *QuestionnaireResponse, def domain.Questionnaire) {
+	byLink := make(map[string]domain.Question, len(def.Questions))
+	for _, q := range def.Questions {
+		byLink[q.LinkID] = q
+	}
+	var walk func(items []QRItem)
+	walk = func(items []QRItem) {
+		for i := range items {
+			it := &items[i]
+			if q, ok := byLink[it.LinkID]; ok {
+				if strings.TrimSpace(it.Text) == "" {
+					it.Text = q.Text
+				}
+				for j := range it.Answer {
+					c := it.Answer[j].ValueCoding
+					if c == nil || strings.TrimSpace(c.Display) != "" {
+						continue
+					}
+					for _, o := range q.Options {
+						if o.Code != "" && o.Code == c.Code {
+							filled := *c
+							filled.Display = o.Text
+							it.Answer[j].ValueCoding = &filled
+							break
+						}
+					}
+				}
+			}
+			walk(it.Item)
+		}
+	}
+	walk(qr.Item)
+}

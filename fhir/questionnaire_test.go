@@ -118,3 +118,26 @@ func TestQuestionnaireReferencesRoundTrip(t *testing.T) {
 		t.Errorf("questionnaire %q, want %q", gotP.Questionnaire, p.Questionnaire)
 	}
 }
+
+// An answer set with codes alone is completed from the definition: the
+// question's text where the item has none, the option's text where a
+// coding has no display; what the app did say is kept.
+func TestFillFromDefinition(t *testing.T) {
+	def := domain.Questionnaire{Questions: []domain.Question{
+		{LinkID: "q1", Text: "Forpustet?", Options: []domain.AnswerOption{{Code: "no", Text: "Nej"}, {Code: "yes", Text: "Ja"}}}}}
+	qr := &QuestionnaireResponse{Item: []QRItem{
+		{LinkID: "q1", Answer: []QRAnswer{{ValueCoding: &Coding{Code: "yes"}}}},
+		{LinkID: "q1", Text: "Appens tekst", Answer: []QRAnswer{{ValueCoding: &Coding{Code: "no", Display: "Nej tak"}}}},
+		{LinkID: "g", Item: []QRItem{{LinkID: "q1", Answer: []QRAnswer{{ValueCoding: &Coding{Code: "maybe"}}}}}},
+	}}
+	FillFromDefinition(qr, def)
+	if it := qr.Item[0]; it.Text != "Forpustet?" || it.Answer[0].ValueCoding.Display != "Ja" {
+		t.Errorf("first item %+v %+v", it, it.Answer[0].ValueCoding)
+	}
+	if it := qr.Item[1]; it.Text != "Appens tekst" || it.Answer[0].ValueCoding.Display != "Nej tak" {
+		t.Errorf("what the app said was changed: %+v %+v", it, it.Answer[0].ValueCoding)
+	}
+	if it := qr.Item[2].Item[0]; it.Text != "Forpustet?" || it.Answer[0].ValueCoding.Display != "" {
+		t.Errorf("nested item %+v %+v", it, it.Answer[0].ValueCoding)
+	}
+}

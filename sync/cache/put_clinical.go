@@ -323,3 +323,38 @@ WHERE `
 	}
 	return nil
 }
+
+// questionnaireDef is the stored definition a canonical reference names
+// (url, or url|version; no version: the newest), false when none.
+func (tx *Tx) questionnaireDef(ref string) (domain.Questionnaire, bool, error) {
+	u, _ := domain.SplitCanonical(ref)
+	if u == "" {
+		return domain.Questionnaire{}, false, nil
+	}
+	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT id, url, version, status, title, questions FROM questionnaires
+WHERE url = ? ORDER BY last_updated, id`, u)
+	if err != nil {
+		return domain.Questionnaire{}, false, fmt.Errorf("questionnaire %s: %w", u, err)
+	}
+	defer rows.Close()
+	var defs []domain.Questionnaire
+	for rows.Next() {
+		var q domain.Questionnaire
+		var questions string
+		if err := rows.Scan(&q.ID, &q.URL, &q.Version, &q.Status, &q.Title, &questions); err != nil {
+			return domain.Questionnaire{}, false, fmt.Errorf("questionnaire %s: %w", u, err)
+		}
+		if q.Questions, err = decodeQuestions(questions); err != nil {
+			return domain.Questionnaire{}, false, fmt.Errorf("questionnaire %s: %w", q.ID, err)
+		}
+		defs = append(defs, q)
+	}
+	if err := rows.Err(); err != nil {
+		return domain.Questionnaire{}, false, fmt.Errorf("questionnaire %s: %w", u, err)
+	}
+	found, _ := domain.ResolveQuestionnaires([]string{ref}, defs)
+	if len(found) == 0 {
+		return domain.Questionnaire{}, false, nil
+	}
+	return found[0], true, nil
+}

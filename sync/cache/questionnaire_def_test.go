@@ -102,3 +102,54 @@ func TestPatientQuestionnaireDefinitions(t *testing.T) {
 		}
 	}
 }
+
+// A pulled answer set with codes alone (from a server that did not fill
+// them in) is completed from the definition the cache holds, so the
+// patient's rules, which name texts, apply in the console too.
+func TestPulledCodedAnswersMeetTheRules(t *testing.T) {
+	ctx := context.Background()
+	now := day(0)
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"), WithClock(func() time.Time { return now }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	def := domain.Questionnaire{ID: "pro", URL: "http://example.org/Questionnaire/pro", Version: "1", Status: "active",
+		Questions: []domain.Question{{LinkID: "breath", Text: "Åndenød?", Options: []domain.AnswerOption{{Code: "more", Text: "Mere end før"}}}}}
+	fq := fhir.QuestionnaireFromDomain(def)
+	fq.Meta = &fhir.Meta{VersionID: "1", LastUpdated: fhir.FormatInstant(day(-40))}
+	qr := &fhir.QuestionnaireResponse{Base: fhir.Base{ResourceType: "QuestionnaireResponse", ID: "qr1",
+		Meta: &fhir.Meta{VersionID: "1", LastUpdated: fhir.FormatInstant(day(-1))}}, Questionnaire: def.URL, Status: "completed",
+		Subject: fhir.Ref("Patient", "p1"), Authored: fhir.FormatInstant(day(-1)),
+		Item: []fhir.QRItem{{LinkID: "breath", Answer: []fhir.QRAnswer{{ValueCoding: &fhir.Coding{Code: "more"}}}}}}
+	mustWrite(t, s, func(tx *Tx) error {
+		if err := addPatient(tx, "p1", "A"); err != nil {
+			return err
+		}
+		if err := tx.PutRegime(domain.Regime{ID: "cp", Version: "1", PatientID: "p1", EffectiveFrom: day(-30), Start: day(-30),
+			Thresholds: domain.DefaultThresholds(80), ProRules: []domain.ProRule{{Question: "Åndenød?", Answer: "Mere end før", Severity: domain.Red}}},
+			Meta{LastUpdated: day(-30)}); err != nil {
+			return err
+		}
+		for _, r := range []fhir.Resource{fq, qr} {
+			raw, err := json.Marshal(r)
+			if err != nil {
+				return err
+			}
+			if res, err := tx.ApplyResource(raw); err != nil || res.Outcome != Applied {
+				t.Errorf("%s: %+v %v", r.Header().ResourceType, res, err)
+			}
+		}
+		return nil
+	})
+	d, err := s.Patient(ctx, "p1", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Questionnaires) != 1 || len(d.Questionnaires[0].Answers) != 1 {
+		t.Fatalf("answers %+v", d.Questionnaires)
+	}
+	if a := d.Questionnaires[0].Answers[0]; a.Question != "Åndenød?" || a.Answer != "Mere end før" || a.Severity != domain.Red {
+		t.Errorf("answer %+v, want the texts filled in and her rule's red", a)
+	}
+}

@@ -346,6 +346,13 @@ func (tx *Tx) applyDecoded(r fhir.Resource, raw []byte, m Meta) error {
 	case *fhir.Observation:
 		return tx.applyObservation(v, m)
 	case *fhir.QuestionnaireResponse:
+		// Texts the app left out are filled in from the definition, as
+		// the answer rules name texts.
+		if def, ok, err := tx.questionnaireDef(v.Questionnaire); err != nil {
+			return err
+		} else if ok {
+			fhir.FillFromDefinition(v, def)
+		}
 		q, err := fhir.QuestionnaireResponseToPro(v)
 		if err != nil {
 			return err

@@ -25,11 +25,12 @@ import (
 // DefaultTypes is the pull order: referenced resources before those that
 // refer to them (the cache's foreign keys want patients and teams first),
 // ServiceRequests before CarePlans, ClinicalImpressions (the triage a
-// FUT-shaped Task focuses on) before Tasks. Questionnaire definitions
-// refer to nothing and come last (see optionalTypes).
+// FUT-shaped Task focuses on) before Tasks, Questionnaire definitions
+// (optional, see optionalTypes) before the answers, which are completed
+// from them.
 var DefaultTypes = []string{"Organization", "CareTeam", "Practitioner", "Patient", "EpisodeOfCare",
-	"ServiceRequest", "CarePlan", "Observation", "QuestionnaireResponse", "ClinicalImpression", "Task", "Communication",
-	"Questionnaire"}
+	"ServiceRequest", "CarePlan", "Observation", "Questionnaire", "QuestionnaireResponse", "ClinicalImpression", "Task",
+	"Communication"}
 
 // optionalTypes are types a server need not serve: a search it answers
 // with 404 (no such type), 400 (not supported) or 403 is no failure of
