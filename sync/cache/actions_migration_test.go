@@ -1,5 +1,5 @@
 package cache
 
 // latestMigration is the newest migration embedded in the program
-// (00011_questionnaires.sql).
-const latestMigration = 11
+// (00012: the Go migration migrationRegimeQuestionnaires).
+const latestMigration = 12

@@ -11,7 +11,8 @@
 --   regimes.questionnaires: the canonical references of the
 --     questionnaires the regime has the patient answer (CarePlan
 --     instantiatesCanonical), as a JSON list. Versions stored before have
---     none until the CarePlan is stored again.
+--     none here; schema 12 (a Go migration, migrate_questionnaires.go)
+--     fills them from the CarePlan JSON the cache keeps.
 
 -- +goose Up
 CREATE TABLE questionnaires (
