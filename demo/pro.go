@@ -4,50 +4,30 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/central"
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
-// The symptom questionnaire (PRO), built around NYHA class: weight gain,
-// function, fatigue and breathlessness. Each question's answers run from
-// green to red.
-var proQuestions = [...]struct {
-	q       string
-	answers [3]string // green, yellow, red
-}{
-	{"Har du taget på i vægt de seneste tre dage?", [3]string{"Nej", "Ja, 1–2 kg", "Ja, mere end 2 kg"}},
-	{"Hvordan klarer du almindelige daglige gøremål?", [3]string{"Uden besvær eller med lidt besvær", "Med tydeligt besvær ved mindre end almindelig aktivitet", "Jeg har besvær selv i hvile"}},
-	{"Er du mere træt end du plejer?", [3]string{"Nej, som sædvanligt", "Ja, lidt mere træt", "Ja, meget mere træt"}},
-	{"Er du mere forpustet end du plejer?", [3]string{"Nej", "Ja, ved anstrengelse", "Ja, også i hvile"}},
-}
-
-// The symptom questionnaire's definition on the central: its canonical
-// URL and version, which the demo's regimes and answers name.
+// The symptom questionnaire's definition on the central (the one every
+// seeded central serves): its canonical URL and version, which the demo's
+// regimes and answers name.
 const (
-	SymptomQuestionnaireID      = "hjertesvigt-symptomer"
+	SymptomQuestionnaireID      = central.SymptomQuestionnaireID
 	SymptomQuestionnaireURL     = domain.SymptomQuestionnaire
-	SymptomQuestionnaireVersion = "1"
+	SymptomQuestionnaireVersion = central.SymptomQuestionnaireVersion
 )
 
 // symptomCanonical is the canonical reference to the questionnaire.
-var symptomCanonical = SymptomQuestionnaireURL + "|" + SymptomQuestionnaireVersion
+const symptomCanonical = central.SymptomQuestionnaireCanonical
 
 // Questionnaires are the definitions of the demo's questionnaires: the
 // symptom questionnaire, each answer with the significance it has for
 // every patient (green, yellow, red in the order offered).
 func Questionnaires() []domain.Questionnaire {
-	q := domain.Questionnaire{ID: SymptomQuestionnaireID, URL: SymptomQuestionnaireURL, Version: SymptomQuestionnaireVersion,
-		Title: "Symptomer ved hjertesvigt", Status: "active"}
-	for i, pq := range proQuestions {
-		qu := domain.Question{LinkID: fmt.Sprintf("q%d", i+1), Text: pq.q}
-		for j, a := range pq.answers {
-			qu.Options = append(qu.Options, domain.AnswerOption{Text: a, Severity: [3]domain.Color{domain.Green, domain.Yellow, domain.Red}[j]})
-		}
-		q.Questions = append(q.Questions, qu)
-	}
-	return []domain.Questionnaire{q}
+	return []domain.Questionnaire{central.SymptomQuestionnaire()}
 }
 
-// Indexes into proQuestions.
+// Indexes into the symptom questionnaire's questions.
 const (
 	proFatigue        = 2
 	proBreathlessness = 3
@@ -60,6 +40,7 @@ func (c *clock) questionnaires(p *profile, pinned map[string]bool) []domain.ProR
 		return nil
 	}
 	r := p.rng
+	def := central.SymptomQuestionnaire()
 	var out []domain.ProResponse
 	seq := 0
 	for k := max(p.startDay, -(c.o.Days - 1)); k <= 0; k++ {
@@ -71,7 +52,7 @@ func (c *clock) questionnaires(p *profile, pinned map[string]bool) []domain.ProR
 		if story {
 			taken = c.at(k, 7*time.Hour+45*time.Minute)
 		}
-		var sev [len(proQuestions)]domain.Color
+		sev := make([]domain.Color, len(def.Questions))
 		for i := range sev {
 			sev[i] = domain.Green
 		}
@@ -89,16 +70,16 @@ func (c *clock) questionnaires(p *profile, pinned map[string]bool) []domain.ProR
 			ID:        fmt.Sprintf("qr-%s-%04d", p.id[len("pat-"):], seq),
 			PatientID: p.id,
 			Taken:     taken,
-			Answers:   make([]domain.ProAnswer, len(proQuestions)),
+			Answers:   make([]domain.ProAnswer, len(def.Questions)),
 			// The answers' linkIds are q1, q2, ... as in Questionnaires.
 			Questionnaire: symptomCanonical,
 		}
-		for i, pq := range proQuestions {
+		for i, qu := range def.Questions {
 			a := 0
 			if sev[i] == domain.Yellow {
 				a = 1
 			}
-			q.Answers[i] = domain.ProAnswer{Question: pq.q, Answer: pq.answers[a], Severity: sev[i]}
+			q.Answers[i] = domain.ProAnswer{Question: qu.Text, Answer: qu.Options[a].Text, Severity: sev[i]}
 		}
 		if story {
 			pinned[domain.QuestionnaireFocus(q.ID)] = true

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/central"
+	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
@@ -171,6 +172,12 @@ func (s *Session) Create(ctx context.Context, srv *central.Server, start time.Ti
 		return err
 	}
 	if err := SeedTeams(ctx, s.Store, s.Scenario, s.Trainees); err != nil {
+		return err
+	}
+	// The questionnaire the patients' regimes name, as `seed` and the DEMO
+	// serve it: without it a trainee's regime form offers only the answers
+	// given so far.
+	if err := s.Store.SeedQuestionnaires(ctx, []domain.Questionnaire{central.SymptomQuestionnaire()}); err != nil {
 		return err
 	}
 	for _, t := range s.Scenario.copies(s.Trainees) {

@@ -12,6 +12,9 @@ import (
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
+// traineeToken is trainee 1's token on a rig's central.
+const traineeToken = "kursist-1-token"
+
 type rig struct {
 	t    *testing.T
 	ctx  context.Context
@@ -38,7 +41,8 @@ func newRig(t *testing.T, name string, n int) *rig {
 	}
 	t.Cleanup(func() { store.Close() })
 	r.sess = &Session{Store: store, Scenario: sc, Trainees: Trainees(n), Loc: loc, Real: func() time.Time { return r.real }}
-	toks, _ := central.NewTokens(map[string]string{"instructor-token": "Practitioner/" + physician})
+	toks, _ := central.NewTokens(map[string]string{"instructor-token": "Practitioner/" + physician,
+		traineeToken: "Practitioner/" + Trainees(1)[0].Practitioner})
 	if r.srv, err = r.sess.Server(toks); err != nil {
 		t.Fatal(err)
 	}
