@@ -210,22 +210,11 @@ func measureArrivals(ctx context.Context, path string, pids []string, each int) 
 	for i, pid := range pids {
 		tokens[fmt.Sprintf("tok-bench-patient-%03d", i)] = "Patient/" + pid
 	}
-	toks, err := central.NewTokens(tokens)
+	base, stop, err := serveStore(st, tokens)
 	if err != nil {
 		return res, err
 	}
-	srv, err := central.NewServer(central.Config{Store: st, Tokens: toks})
-	if err != nil {
-		return res, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return res, fmt.Errorf("listen: %w", err)
-	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: time.Minute}
-	go func() { _ = hs.Serve(ln) }()
-	defer hs.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 
 	var (
 		mu    sync.Mutex
@@ -349,22 +338,11 @@ func measureServing(ctx context.Context, path string, pages int) (servingResult,
 		return res, err
 	}
 	defer st.Close()
-	toks, err := central.NewTokens(map[string]string{"tok-bench-nurse": "Practitioner/" + demo.NurseA})
+	base, stop, err := serveStore(st, map[string]string{"tok-bench-nurse": "Practitioner/" + demo.NurseA})
 	if err != nil {
 		return res, err
 	}
-	srv, err := central.NewServer(central.Config{Store: st, Tokens: toks})
-	if err != nil {
-		return res, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return res, fmt.Errorf("listen: %w", err)
-	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: time.Minute}
-	go func() { _ = hs.Serve(ln) }()
-	defer hs.Close()
-	base := "http://" + ln.Addr().String()
+	defer stop()
 	var times []time.Duration
 	start := time.Now()
 	for _, typ := range []string{"Observation", "Task"} {
@@ -429,4 +407,24 @@ type searchPage struct {
 		URL      string `json:"url"`
 	} `json:"link"`
 	Entry []json.RawMessage `json:"entry"`
+}
+
+// serveStore serves st as a FHIR central on loopback with the given
+// bearer tokens; stop ends it.
+func serveStore(st *central.Store, tokens map[string]string) (base string, stop func(), err error) {
+	toks, err := central.NewTokens(tokens)
+	if err != nil {
+		return "", nil, err
+	}
+	srv, err := central.NewServer(central.Config{Store: st, Tokens: toks})
+	if err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("listen: %w", err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: time.Minute}
+	go func() { _ = hs.Serve(ln) }()
+	return "http://" + ln.Addr().String(), func() { _ = hs.Close() }, nil
 }
