@@ -227,26 +227,9 @@ WHERE patient_id = ? AND questionnaire != '' ORDER BY questionnaire`, []any{pati
 			urls = append(urls, u)
 		}
 	}
-	var known []domain.Questionnaire
-	if len(urls) > 0 {
-		ph := strings.TrimSuffix(strings.Repeat("?, ", len(urls)), ", ")
-		err = eachRow(ctx, tx, `SELECT id, url, version, status, title, questions FROM questionnaires
-WHERE url IN (`+ph+`) ORDER BY last_updated, id`, urls, func(sc scanner) error {
-			var q domain.Questionnaire
-			var questions string
-			if err := sc.Scan(&q.ID, &q.URL, &q.Version, &q.Status, &q.Title, &questions); err != nil {
-				return err
-			}
-			var err error
-			if q.Questions, err = decodeQuestions(questions); err != nil {
-				return fmt.Errorf("questionnaire %s: %w", q.ID, err)
-			}
-			known = append(known, q)
-			return nil
-		})
-		if err != nil {
-			return nil, nil, err
-		}
+	known, err := questionnairesByURL(ctx, tx, urls)
+	if err != nil {
+		return nil, nil, err
 	}
 	defs, unknown = domain.ResolveQuestionnaires(refs, known)
 	return defs, unknown, nil

@@ -1,10 +1,12 @@
 package cache
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -331,30 +333,41 @@ func (tx *Tx) questionnaireDef(ref string) (domain.Questionnaire, bool, error) {
 	if u == "" {
 		return domain.Questionnaire{}, false, nil
 	}
-	rows, err := tx.tx.QueryContext(tx.ctx, `SELECT id, url, version, status, title, questions FROM questionnaires
-WHERE url = ? ORDER BY last_updated, id`, u)
+	defs, err := questionnairesByURL(tx.ctx, tx.tx, []any{u})
 	if err != nil {
-		return domain.Questionnaire{}, false, fmt.Errorf("questionnaire %s: %w", u, err)
-	}
-	defer rows.Close()
-	var defs []domain.Questionnaire
-	for rows.Next() {
-		var q domain.Questionnaire
-		var questions string
-		if err := rows.Scan(&q.ID, &q.URL, &q.Version, &q.Status, &q.Title, &questions); err != nil {
-			return domain.Questionnaire{}, false, fmt.Errorf("questionnaire %s: %w", u, err)
-		}
-		if q.Questions, err = decodeQuestions(questions); err != nil {
-			return domain.Questionnaire{}, false, fmt.Errorf("questionnaire %s: %w", q.ID, err)
-		}
-		defs = append(defs, q)
-	}
-	if err := rows.Err(); err != nil {
-		return domain.Questionnaire{}, false, fmt.Errorf("questionnaire %s: %w", u, err)
+		return domain.Questionnaire{}, false, err
 	}
 	found, _ := domain.ResolveQuestionnaires([]string{ref}, defs)
 	if len(found) == 0 {
 		return domain.Questionnaire{}, false, nil
 	}
 	return found[0], true, nil
+}
+
+// questionnairesByURL reads the stored definitions of the canonical URLs
+// urls (every version), oldest first, for domain.ResolveQuestionnaires.
+func questionnairesByURL(ctx context.Context, tx *sql.Tx, urls []any) ([]domain.Questionnaire, error) {
+	if len(urls) == 0 {
+		return nil, nil
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(urls)), ", ")
+	var out []domain.Questionnaire
+	err := eachRow(ctx, tx, `SELECT id, url, version, status, title, questions FROM questionnaires
+WHERE url IN (`+ph+`) ORDER BY last_updated, id`, urls, func(sc scanner) error {
+		var q domain.Questionnaire
+		var questions string
+		if err := sc.Scan(&q.ID, &q.URL, &q.Version, &q.Status, &q.Title, &questions); err != nil {
+			return err
+		}
+		var err error
+		if q.Questions, err = decodeQuestions(questions); err != nil {
+			return fmt.Errorf("questionnaire %s: %w", q.ID, err)
+		}
+		out = append(out, q)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("questionnaires %v: %w", urls, err)
+	}
+	return out, nil
 }
