@@ -40,12 +40,15 @@ var optionalTypes = map[string]bool{"Questionnaire": true}
 
 // Defaults for Options.
 const (
-	DefaultInterval   = 15 * time.Second
-	DefaultPageSize   = 200
-	DefaultMaxPage    = 1000
-	DefaultMaxPages   = 10000
-	DefaultBackoffMin = 2 * time.Second
-	DefaultBackoffMax = 10 * time.Minute
+	DefaultInterval = 15 * time.Second
+	// DefaultBurstInterval is Run's pause after a round that left
+	// arriving resources to the next (Report.More).
+	DefaultBurstInterval = time.Second
+	DefaultPageSize      = 200
+	DefaultMaxPage       = 1000
+	DefaultMaxPages      = 10000
+	DefaultBackoffMin    = 2 * time.Second
+	DefaultBackoffMax    = 10 * time.Minute
 	// DefaultReconcileEvery and DefaultReconcileRounds bound the time and
 	// the rounds between two full comparisons of the patients the server
 	// lets us see with the cache (reconcile.go).
@@ -60,6 +63,11 @@ const (
 type Options struct {
 	// Interval between rounds in Run (DefaultInterval).
 	Interval time.Duration
+	// BurstInterval between rounds in Run after a round that left
+	// resources still arriving to the next one (DefaultBurstInterval; never
+	// more than Interval): the screen shows a burst as it comes, a round
+	// at a time.
+	BurstInterval time.Duration
 	// Clock is the time source for watermarks' bookkeeping, outbox
 	// backoff and status (time.Now).
 	Clock func() time.Time
@@ -215,6 +223,10 @@ type Report struct {
 	Pages     int            // search pages fetched by the incremental pulls
 	Appeared  int            // patients newly visible, pulled with their records
 	Removed   int            // patients no longer visible, purged from the cache
+	// More: a type's resources kept arriving while the round read them
+	// (a burst), and the round left the rest to the next one, which Run
+	// starts after BurstInterval.
+	More bool
 	// PageWait is how long the round waited for search pages: fetching a
 	// page, or a page fetched ahead (while the one before was stored) that
 	// had not arrived yet.
@@ -235,6 +247,10 @@ func New(store *cache.Store, c *client.Client, opts Options) *Engine {
 	if len(opts.Types) == 0 {
 		opts.Types = DefaultTypes
 	}
+	if opts.BurstInterval <= 0 {
+		opts.BurstInterval = DefaultBurstInterval
+	}
+	opts.BurstInterval = min(opts.BurstInterval, opts.Interval)
 	if opts.PageSize <= 0 {
 		opts.PageSize = DefaultPageSize
 	}
@@ -345,7 +361,11 @@ func (e *Engine) Run(ctx context.Context, firstIn time.Duration, onRound func(Re
 			default:
 			}
 		}
-		t.Reset(e.opts.Interval)
+		next := e.opts.Interval
+		if err == nil && rep.More {
+			next = e.opts.BurstInterval // the rest of a burst
+		}
+		t.Reset(next)
 	}
 }
 

@@ -27,6 +27,12 @@ import (
 //   - after a page (or a chain of next-linked pages) that brought something
 //     new, a fresh query starts from the new watermark;
 //   - a page that brought nothing new ends the pull of the type;
+//   - a second search in a row that brings something new on a page the
+//     server did not fill (resources arriving while we read: a burst)
+//     ends the pull of the type for this round; the round says so
+//     (Report.More) and Run starts the next one soon (BurstInterval), so a
+//     round never
+//     chases a stream of arrivals while the nurse's screen waits for it;
 //   - a full page without a next link whose resources all share the query's
 //     lower bound cannot be paged past by timestamp: _count is doubled (up to
 //     MaxPageSize) and the query repeated; if even the largest page is
@@ -35,9 +41,9 @@ import (
 //   - a full page without a next link that does reach past the bound moves
 //     the bound to its greatest lastUpdated, new or not.
 //
-// So every step either brings something new (finitely many on a server
-// that is not being written faster than we read), raises the bound, or
-// raises _count (bounded); MaxPagesPerType caps a round regardless. A page
+// So every step either brings something new (finitely many: a stream of
+// arrivals ends the round, above), raises the bound, or raises _count
+// (bounded); MaxPagesPerType caps a round regardless. A page
 // that is too large for the client's body limit halves _count.
 func (e *Engine) pullAll(ctx context.Context, rep *Report) (err error) {
 	wms, err := e.store.Watermarks(ctx)
@@ -188,19 +194,33 @@ func (e *Engine) startBound(wm time.Time) time.Time {
 // pullType pulls typ from its watermark wm on; first, when not nil, is its
 // first search (from startBound(wm), PageSize), already under way.
 func (e *Engine) pullType(ctx context.Context, typ string, wm time.Time, first *prefetch, rep *Report) error {
-	return e.walk(ctx, typ, e.startBound(wm), nil, first, &rep.Pages, true, func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error) {
+	err := e.walk(ctx, typ, e.startBound(wm), nil, first, &rep.Pages, true, true, func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error) {
 		return e.applyPage(ctx, typ, page, pulled, bound, true, rep)
 	})
+	if errors.Is(err, errStillArriving) {
+		rep.More = true
+		return nil
+	}
+	return err
 }
 
+// errStillArriving ends an incremental pull whose type's resources kept
+// arriving while it read (walk with live).
+var errStillArriving = errors.New("resources still arriving")
+
 // walk runs the search typ?extra from bound on, as described above, giving
-// every page to visit; pages, when not nil, counts the pages fetched. With
+// every page to visit; pages, when not nil, counts the pages fetched.
+// With live (an incremental pull, which the next round continues from its
+// watermark), walk ends with errStillArriving when a second search in a
+// row after a page the server did not fill brings something new again;
+// without it (a list or a patient's records, which must be whole) it
+// reads on until nothing new comes. With
 // decode, visit also gets the page's resources decoded (cache.Decode),
 // for a page fetched ahead decoded by the goroutine that fetched it, so
 // that fetching and decoding the next page overlap storing this one.
 // first, when not nil, is the walk's first search (bound, PageSize,
 // extra), started beforehand; walk waits for it instead of asking.
-func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra url.Values, first *prefetch, counter *int, decode bool,
+func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra url.Values, first *prefetch, counter *int, decode, live bool,
 	visit func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error)) error {
 	count := e.opts.PageSize
 	pages := 0
@@ -208,6 +228,9 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 	// until walk uses or abandons it.
 	var follow *prefetch
 	var followFrom time.Time
+	// chased: a search was asked after a page the server did not fill
+	// had brought something new.
+	chased := false
 	defer func() {
 		if follow != nil {
 			follow.abandon()
@@ -325,7 +348,19 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 			bound = maxLU
 		case fresh == 0:
 			return nil
+		case live && chased:
+			// Something new again, on a page the server did not fill:
+			// resources are arriving while we read (a burst of readings).
+			// The rest is left to the next round, which Run starts at once
+			// (Report.More): a round that chased the stream would keep
+			// the nurse's screen waiting until the burst ended. The
+			// watermark covers what was stored, so nothing is skipped.
+			return errStillArriving
 		default:
+			// A page the server did not fill ends the results it had when
+			// it answered, unless it cuts pages short without a next
+			// link: one more search from the new bound tells.
+			chased = chased || !full
 			if maxLU.After(bound) {
 				bound = maxLU
 			}

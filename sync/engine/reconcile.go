@@ -202,7 +202,7 @@ func (e *Engine) reconcileAll(ctx context.Context, rep *Report) error {
 func (e *Engine) visiblePatients(ctx context.Context) (map[string]bool, error) {
 	ids := map[string]bool{}
 	list := func(extra url.Values) error {
-		return e.walk(ctx, "Patient", time.Time{}, extra, nil, nil, false, func(page *client.Page, _ []cache.Pulled, bound time.Time) (pageResult, error) {
+		return e.walk(ctx, "Patient", time.Time{}, extra, nil, nil, false, false, func(page *client.Page, _ []cache.Pulled, bound time.Time) (pageResult, error) {
 			return collectIDs(page, bound, ids)
 		})
 	}
@@ -286,7 +286,7 @@ func (e *Engine) pullPatients(ctx context.Context, ids []string, rep *Report) er
 // pullSome pulls typ?extra from the beginning, applying every page, without
 // touching the watermark.
 func (e *Engine) pullSome(ctx context.Context, typ string, extra url.Values, rep *Report) error {
-	return e.walk(ctx, typ, time.Time{}, extra, nil, nil, true, func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error) {
+	return e.walk(ctx, typ, time.Time{}, extra, nil, nil, true, false, func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error) {
 		return e.applyPage(ctx, typ, page, pulled, bound, false, rep)
 	})
 }
