@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"runtime/pprof"
@@ -22,7 +20,9 @@ import (
 	"github.com/telehjerte/telehjerte-tui/demo"
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/fhir"
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
 	"github.com/telehjerte/telehjerte-tui/sync/client"
+	"github.com/telehjerte/telehjerte-tui/sync/engine"
 )
 
 // arrivalsMain is `bench arrivals`: patients' readings arriving at the
@@ -73,6 +73,18 @@ func arrivalsMain(args []string) error {
 		}
 		pidsOf[d] = pids
 	}
+	// A nurse's console cache per database, kept across the repetitions:
+	// the first burst finds it after its initial sync, later ones after
+	// the rounds of the bursts before.
+	consoles := make([]*cache.Store, len(sizes))
+	for i := range sizes {
+		st, err := newCache(ctx, base)
+		if err != nil {
+			return err
+		}
+		defer func() { st.Close(); removeDB(st.Path()) }()
+		consoles[i] = st
+	}
 	results := make([]arrivalResult, len(sizes))
 	var serving servingResult
 	for rep := range max(1, *reps) {
@@ -88,7 +100,7 @@ func arrivalsMain(args []string) error {
 					return fmt.Errorf("cpu profile: %w", err)
 				}
 			}
-			res, err := measureArrivals(ctx, path, pidsOf[d][:*concurrent], *each)
+			res, err := measureArrivals(ctx, path, consoles[i], pidsOf[d][:*concurrent], *each)
 			if *profile != "" && d == *days && last {
 				pprof.StopCPUProfile()
 			}
@@ -113,16 +125,16 @@ func arrivalsMain(args []string) error {
 	for _, res := range results {
 		fmt.Printf("%d patients × %3d days: %6d readings stored, %5.0f bytes/reading (file %.1f MB); arrivals %6.1f/s, p50 %6.1f ms, p99 %6.1f ms (%d concurrent × %d; fastest of %d)\n",
 			*patients, res.days, res.readings, res.bytesPerReading, float64(res.dbBytes)/1e6, res.rate, ms(res.p50), ms(res.p99), *concurrent, *each, max(1, *reps))
-		fmt.Printf("    a nurse's read round during the burst (list of ids + audited search of the new readings): %d rounds, p50 %6.1f ms, max %6.1f ms\n",
-			res.readRounds, ms(res.readP50), ms(res.readMax))
+		fmt.Printf("    a console's sync round during the burst (sync/engine on its own cache): %d rounds pulled %d of the %d readings as they came, p50 %6.1f ms, max %6.1f ms\n",
+			res.rounds, res.roundPulled, *concurrent**each, ms(res.roundP50), ms(res.roundMax))
 	}
 	if *servePages > 0 {
 		fmt.Printf("serving search pages, %d patients × %d days: %d pages of Observation and Task (_count=200), %d resources, %.0f resources/s, page p50 %.1f ms, max %.1f ms (fastest of %d)\n",
 			*patients, *days, serving.pages, serving.resources, serving.rate, ms(serving.p50), ms(serving.max), max(1, *reps))
 	}
 	e, p := results[0], results[1]
-	fmt.Printf("populated / one-day database: arrivals/s %.2f, p50 %.2f, p99 %.2f, read round p50 %.2f (1.00 = flat as the database grows)\n",
-		p.rate/e.rate, float64(p.p50)/float64(e.p50), float64(p.p99)/float64(e.p99), float64(p.readP50)/float64(e.readP50))
+	fmt.Printf("populated / one-day database: arrivals/s %.2f, p50 %.2f, p99 %.2f, sync round p50 %.2f (1.00 = flat as the database grows)\n",
+		p.rate/e.rate, float64(p.p50)/float64(e.p50), float64(p.p99)/float64(e.p99), float64(p.roundP50)/float64(e.roundP50))
 	fmt.Printf("load average at end: %s\n", loadAvg())
 	return nil
 }
@@ -134,31 +146,21 @@ type arrivalResult struct {
 	rate            float64
 	p50, p99        time.Duration
 	dbBytes         int64
-	// A nurse's read rounds during the burst.
-	readRounds       int
-	readP50, readMax time.Duration
+	// A nurse's console's sync rounds during the burst, and the readings
+	// they pulled.
+	rounds             int
+	roundP50, roundMax time.Duration
+	roundPulled        int
 }
 
-// nurseGet reads url with the bench nurse's token and checks the answer.
-func nurseGet(ctx context.Context, url string) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+// pulledObservations runs one sync round of eng and returns the
+// Observations it stored.
+func pulledObservations(ctx context.Context, eng *engine.Engine) (int, error) {
+	rep, err := eng.Once(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	req.Header.Set("Authorization", "Bearer tok-bench-nurse")
-	req.Header.Set("Accept", central.ContentType)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("GET %s: %s", url, resp.Status)
-	}
-	return nil
+	return rep.Pulled["Observation"], nil
 }
 
 // seededCentral returns the demo clinic's patient ids in a central
@@ -199,14 +201,14 @@ func seededCentral(ctx context.Context, path string, patients, days int) ([]stri
 
 // measureArrivals serves the database at path and has each of pids post
 // each readings one after the other, all patients at once.
-func measureArrivals(ctx context.Context, path string, pids []string, each int) (arrivalResult, error) {
+func measureArrivals(ctx context.Context, path string, con *cache.Store, pids []string, each int) (arrivalResult, error) {
 	var res arrivalResult
 	st, err := central.OpenStore(ctx, path, nil)
 	if err != nil {
 		return res, err
 	}
 	defer st.Close()
-	tokens := map[string]string{"tok-bench-nurse": "Practitioner/" + demo.NurseA}
+	tokens := map[string]string{benchNurseToken: "Practitioner/" + demo.NurseA}
 	for i, pid := range pids {
 		tokens[fmt.Sprintf("tok-bench-patient-%03d", i)] = "Patient/" + pid
 	}
@@ -257,29 +259,40 @@ func measureArrivals(ctx context.Context, path string, pids []string, each int) 
 			}
 		}()
 	}
-	// A nurse's console reads during the burst, round after round: the
-	// list of ids of the patients she may see (no audit record) and the
-	// readings that arrived since the burst began (an audited search).
+	// A nurse's console syncs during the burst, a round every
+	// engine.DefaultBurstInterval as Run does while a burst lasts: the
+	// real engine on its own cache file (sync/engine), caught up before
+	// the burst begins, pulling the readings and the triage's tasks as
+	// they arrive.
+	eng, err := newEngine(con, base)
+	if err != nil {
+		return res, err
+	}
+	if _, err := pulledObservations(ctx, eng); err != nil {
+		return res, fmt.Errorf("the console's sync before the burst: %w", err)
+	}
 	burstDone := make(chan struct{})
-	readsDone := make(chan error, 1)
-	var rounds []time.Duration
+	roundsDone := make(chan error, 1)
+	var (
+		rounds []time.Duration
+		pulled int
+	)
 	go func() {
-		readsDone <- func() error {
+		roundsDone <- func() error {
 			<-gate
-			since := url.QueryEscape(fhir.FormatInstant(time.Now().Add(-time.Second)))
 			for {
+				t0 := time.Now()
+				n, err := pulledObservations(ctx, eng)
+				if err != nil {
+					return err
+				}
+				rounds = append(rounds, time.Since(t0))
+				pulled += n
 				select {
 				case <-burstDone:
 					return nil
-				default:
+				case <-time.After(engine.DefaultBurstInterval - time.Since(t0)):
 				}
-				t0 := time.Now()
-				for _, path := range []string{"/Patient?_elements=id&_count=1000", "/Observation?_lastUpdated=gt" + since + "&_count=200"} {
-					if err := nurseGet(ctx, base+path); err != nil {
-						return err
-					}
-				}
-				rounds = append(rounds, time.Since(t0))
 			}
 		}()
 	}()
@@ -288,15 +301,25 @@ func measureArrivals(ctx context.Context, path string, pids []string, each int) 
 	wg.Wait()
 	wall := time.Since(start)
 	close(burstDone)
-	if err := <-readsDone; err != nil {
-		return res, fmt.Errorf("nurse reads during the burst: %w", err)
+	if err := <-roundsDone; err != nil {
+		return res, fmt.Errorf("the console's sync during the burst: %w", err)
 	}
 	if first != nil {
 		return res, first
 	}
+	// One more round after the burst: the console must then hold every
+	// reading the burst sent, or its rounds were not doing the work.
+	n, err := pulledObservations(ctx, eng)
+	if err != nil {
+		return res, fmt.Errorf("the console's sync after the burst: %w", err)
+	}
+	if pulled+n != len(pids)*each {
+		return res, fmt.Errorf("the console pulled %d of the burst's %d readings", pulled+n, len(pids)*each)
+	}
 	if len(rounds) > 0 {
 		slices.Sort(rounds)
-		res.readRounds, res.readP50, res.readMax = len(rounds), rounds[len(rounds)/2], rounds[len(rounds)-1]
+		res.rounds, res.roundP50, res.roundMax = len(rounds), rounds[len(rounds)/2], rounds[len(rounds)-1]
+		res.roundPulled = pulled
 	}
 	slices.Sort(lats)
 	res.rate = float64(len(lats)) / wall.Seconds()
@@ -338,7 +361,7 @@ func measureServing(ctx context.Context, path string, pages int) (servingResult,
 		return res, err
 	}
 	defer st.Close()
-	base, stop, err := serveStore(st, map[string]string{"tok-bench-nurse": "Practitioner/" + demo.NurseA})
+	base, stop, err := serveStore(st, map[string]string{benchNurseToken: "Practitioner/" + demo.NurseA})
 	if err != nil {
 		return res, err
 	}
@@ -384,7 +407,7 @@ func nurseBundle(ctx context.Context, url string) (searchPage, error) {
 	if err != nil {
 		return b, err
 	}
-	req.Header.Set("Authorization", "Bearer tok-bench-nurse")
+	req.Header.Set("Authorization", "Bearer "+benchNurseToken)
 	req.Header.Set("Accept", central.ContentType)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

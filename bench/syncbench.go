@@ -149,23 +149,38 @@ func serveCentral(ctx context.Context, path string, wrap func(http.Handler) http
 
 // newConsole opens a fresh cache in dir and an engine on it.
 func newConsole(ctx context.Context, dir, url string) (*cache.Store, *engine.Engine, error) {
-	f, err := os.CreateTemp(dir, "cache-*.db")
-	if err != nil {
-		return nil, nil, fmt.Errorf("cache file: %w", err)
-	}
-	f.Close()
-	os.Remove(f.Name())
-	st, err := cache.Open(ctx, f.Name())
+	st, err := newCache(ctx, dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	cl, err := client.New(client.Options{BaseURL: url, Token: benchNurseToken, Timeout: 10 * time.Minute})
+	eng, err := newEngine(st, url)
 	if err != nil {
 		st.Close()
 		return nil, nil, err
 	}
+	return st, eng, nil
+}
+
+// newCache opens a fresh console cache in dir.
+func newCache(ctx context.Context, dir string) (*cache.Store, error) {
+	f, err := os.CreateTemp(dir, "cache-*.db")
+	if err != nil {
+		return nil, fmt.Errorf("cache file: %w", err)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return cache.Open(ctx, f.Name())
+}
+
+// newEngine is the bench nurse's sync engine for st against the central
+// at url.
+func newEngine(st *cache.Store, url string) (*engine.Engine, error) {
+	cl, err := client.New(client.Options{BaseURL: url, Token: benchNurseToken, Timeout: 10 * time.Minute})
+	if err != nil {
+		return nil, err
+	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return st, engine.New(st, cl, engine.Options{Logger: quiet}), nil
+	return engine.New(st, cl, engine.Options{Logger: quiet}), nil
 }
 
 // recorder keeps the body of every search response (a Bundle) served
