@@ -339,3 +339,46 @@ func TestMessagesPaneStartsAtNewest(t *testing.T) {
 		t.Errorf("g does not scroll to the top")
 	}
 }
+
+// When the selected patient leaves the worklist (acknowledged, so nothing
+// is open any more), the cursor stays where it was: on the patient who
+// took her place, the next one down; on the last row, the new last row.
+func TestCursorTakesTheNextPatientWhenTheSelectedLeaves(t *testing.T) {
+	m, _ := loaded(t, testOptions(), 100, 30)
+	w := m.worklist
+	name := func(i int) string { return w.rows[w.visible[i]].Patient.Name }
+	without := func(id string) []domain.WorklistRow {
+		var rows []domain.WorklistRow
+		for _, r := range w.rows {
+			if r.Patient.ID != id {
+				rows = append(rows, r)
+			}
+		}
+		return rows
+	}
+	send(m, keyDown, keyDown)
+	if w.cursor != 2 {
+		t.Fatalf("cursor %d, want 2", w.cursor)
+	}
+	gone, next := w.selectedID(), name(3)
+	w.setRows(without(gone), w.all)
+	if got := name(w.cursor); got != next {
+		t.Errorf("after %q left, the cursor is on %q, want %q (the next one down)", gone, got, next)
+	}
+
+	send(m, char('G'))
+	gone = w.selectedID()
+	w.setRows(without(gone), w.all)
+	if w.cursor != len(w.visible)-1 {
+		t.Errorf("after the last row left, the cursor is on row %d of %d, want the new last", w.cursor, len(w.visible))
+	}
+
+	// A patient who stays is followed wherever the new order puts her.
+	send(m, char('g'), keyDown)
+	kept := w.selectedID()
+	rows := append([]domain.WorklistRow(nil), w.rows...)
+	w.setRows(rows, w.all)
+	if w.selectedID() != kept {
+		t.Errorf("the cursor left %q, who is still on the list", kept)
+	}
+}

@@ -181,9 +181,11 @@ func (w *worklistScreen) layout(t *texts, width int, now time.Time) worklistLayo
 }
 
 // setRows installs a freshly loaded worklist, keeping the cursor on the same
-// patient when it is still there.
+// patient when it is still there; when she left it (acknowledged, so no
+// longer open), on the row that took her place, the next patient down,
+// as a nurse working down the list expects.
 func (w *worklistScreen) setRows(rows []domain.WorklistRow, all bool) {
-	selected := w.selectedID()
+	selected, at := w.selectedID(), w.cursor
 	domain.OrderWorklist(rows)
 	w.rows, w.all, w.loaded = rows, all, true
 	w.names = make([]string, len(rows))
@@ -193,7 +195,7 @@ func (w *worklistScreen) setRows(rows []domain.WorklistRow, all bool) {
 		w.cprs[i] = digits(r.Patient.CPR)
 	}
 	w.applyFilter()
-	w.cursor = 0
+	w.cursor = min(max(0, at), max(0, len(w.visible)-1))
 	for i, idx := range w.visible {
 		if rows[idx].Patient.ID == selected {
 			w.cursor = i

@@ -8,6 +8,7 @@ package main
 import (
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -247,4 +248,62 @@ func patientName(c *actCentral, id string) string {
 		return p.Name[0].Text
 	}
 	return strings.Join(append(append([]string{}, p.Name[0].Given...), p.Name[0].Family), " ")
+}
+
+// worklistOrder is the worklist screen's rows top to bottom: each
+// patient's name and status symbol, and which row the cursor is on (-1:
+// none).
+func worklistOrder(scr string) (names, status []string, selected int) {
+	selected = -1
+	re := regexp.MustCompile(`^([ >])(!!|! |\? |✉ |✓ |· |↻ )\s*(\S+ \S+)\s+\d{6}-xxxx`)
+	for _, l := range strings.Split(scr, "\n") {
+		if m := re.FindStringSubmatch(l); m != nil {
+			if m[1] == ">" {
+				selected = len(names)
+			}
+			names = append(names, m[3])
+			status = append(status, strings.TrimSpace(m[2]))
+		}
+	}
+	return names, status, selected
+}
+
+// A nurse works down the worklist: after acknowledging the highlighted
+// patient, whose row then leaves the list (nothing of hers is open any
+// more), the cursor is on the patient who took her place, not back at the
+// top.
+func TestE2ECursorStaysInPlaceAfterAcknowledging(t *testing.T) {
+	requireTmux(t)
+	c := newActCentral(t)
+	con := startActConsole(t, c, actNurse, "0")
+	names, status, _ := worklistOrder(seededWorklist(con))
+	at := -1
+	for i := 1; i < len(names)-1; i++ {
+		if status[i] == "✓" {
+			at = i
+			break
+		}
+	}
+	if at < 0 {
+		t.Fatalf("no green patient with a row below her on the worklist: %v %v", names, status)
+	}
+	gone, next := names[at], names[at+1]
+	for range at {
+		con.send("j")
+	}
+	con.waitFor("the cursor on "+gone, func(s string) bool {
+		n, _, sel := worklistOrder(s)
+		return sel >= 0 && n[sel] == gone
+	})
+	con.send("x")
+	con.waitFor("the acknowledgement's question", func(s string) bool { return perPatientRE.MatchString(s) })
+	con.send("y")
+	scr := con.waitFor(gone+" to leave the worklist", func(s string) bool {
+		n, _, _ := worklistOrder(s)
+		return len(n) > 0 && !slices.Contains(n, gone)
+	})
+	if n, _, sel := worklistOrder(scr); sel < 0 || n[sel] != next {
+		t.Errorf("after acknowledging %s the cursor is on row %d %v, want %s (the next one down):\n%s", gone, sel, n, next, scr)
+	}
+	con.quit()
 }
