@@ -40,8 +40,13 @@ func (o *helpOverlay) View() string {
 	out := []string{o.st.title.Render(t.HelpTitle), ""}
 	out = append(out, splitLines(o.help.FullHelpView(groups))...)
 	out = append(out, "", o.st.title.Render(t.LegendTitle))
+	_, onWorklist := o.under.(*worklistScreen)
 	for _, e := range t.Legend {
-		out = append(out, "  "+fit(e.Symbol, 9, false)+" "+e.Meaning)
+		meaning := e.Meaning
+		if e.Symbol == SymSeveral && onWorklist {
+			meaning = t.SeveralOpen // there + counts open readings, not a day's
+		}
+		out = append(out, "  "+fit(e.Symbol, 9, false)+" "+meaning)
 	}
 	if len(out) > o.h {
 		out = out[:max(0, o.h)]

@@ -74,6 +74,10 @@ type texts struct {
 	// Help.
 	HelpTitle, LegendTitle, HelpClose string
 	Legend                            []legendEntry
+	// SeveralOpen is what + means on the worklist, where a cell shows
+	// the most severe open reading of its kind (Legend's + is the
+	// patient's readings, a day per row).
+	SeveralOpen string
 
 	// Key help descriptions.
 	KeyUp, KeyDown, KeyHome, KeyEnd, KeyOpen, KeyFilter, KeyClear string
@@ -271,6 +275,7 @@ func danishTexts() *texts {
 		RowsBelow:   "↓ %d flere",
 		HelpTitle:   "Hjælp – taster",
 		LegendTitle: "Statussymboler (farve vises aldrig alene)",
+		SeveralOpen: "flere åbne målinger af samme slags, også fra andre dage (den alvorligste vises)",
 		HelpClose:   "? eller esc lukker hjælpen",
 		Legend: []legendEntry{
 			{"!!", "rød – unormal, handl hurtigt"},
@@ -527,6 +532,7 @@ func englishTexts() *texts {
 		RowsBelow:   "↓ %d more",
 		HelpTitle:   "Help – keys",
 		LegendTitle: "Status symbols (colour is never shown alone)",
+		SeveralOpen: "several open readings of that kind, also from other days (the most severe is shown)",
 		HelpClose:   "? or esc closes help",
 		Legend: []legendEntry{
 			{"!!", "red – abnormal, act quickly"},
