@@ -67,7 +67,10 @@ type syncReport struct {
 	Known      int            `json:"known"`
 	Parked     int            `json:"parked"`
 	Pages      int            `json:"pages"`
-	Outbox     struct {
+	// MoreArriving: resources kept arriving while the round read them;
+	// the round left the rest to the next one (engine.Report.More).
+	MoreArriving bool `json:"more_arriving"`
+	Outbox       struct {
 		Pending  int `json:"pending"`
 		Conflict int `json:"conflict"`
 		Failed   int `json:"failed"`
@@ -111,7 +114,8 @@ func runSyncOnce(ctx context.Context, e *env, cfg config.Config, f syncFlags) er
 
 	rep := syncReport{Central: cfg.Central.URL, Cache: cfg.CachePath, OK: runErr == nil,
 		DurationMS: res.Duration.Milliseconds(), Pushed: res.Pushed, Conflicts: res.Conflicts, Failed: res.Failed,
-		Pulled: res.Report.Pulled, Known: res.Report.Known, Parked: res.Report.Parked, Pages: res.Report.Pages}
+		Pulled: res.Report.Pulled, Known: res.Report.Known, Parked: res.Report.Parked, Pages: res.Report.Pages,
+		MoreArriving: res.Report.More}
 	if rep.Pulled == nil {
 		rep.Pulled = map[string]int{}
 	}
@@ -199,6 +203,9 @@ func writeSyncText(w io.Writer, r syncReport) error {
 	}
 	section("pulled", r.Pulled)
 	fmt.Fprintf(w, "already in the cache %d, parked %d, pages %d\n", r.Known, r.Parked, r.Pages)
+	if r.MoreArriving {
+		fmt.Fprintln(w, "more was arriving while the round read it; the next round (or sync --once again) fetches the rest")
+	}
 	_, err := fmt.Fprintf(w, "outbox: %d pending, %d conflicts, %d refused\n", r.Outbox.Pending, r.Outbox.Conflict, r.Outbox.Failed)
 	return err
 }
