@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"strings"
+	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -177,6 +178,16 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, k.ForceQuit) {
 		return tea.Quit
 	}
+	if after, ok := escapeThen(msg); ok && m.dialog == nil && !m.capturesText() {
+		// An escape and the key after it read together (the console was
+		// busy for a moment, a slow link sent them in one go) come as
+		// alt+key, which nothing here binds: Esc, q must go back and
+		// quit, not be ignored. Forms and the search keep alt+key
+		// (their fields move by word with it).
+		back := m.updateKey(tea.KeyPressMsg{Code: tea.KeyEscape})
+		m.resize()
+		return tea.Batch(back, m.updateKey(after))
+	}
 	if m.overlay != nil {
 		if next, _ := m.overlay.Update(msg); next == nil {
 			m.overlay = nil
@@ -192,7 +203,7 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.route(m.dialog, msg)
 	}
 	screen := m.screen()
-	if tc, ok := screen.(textCapture); !ok || !tc.capturesText() {
+	if !m.capturesText() {
 		switch {
 		case m.opts.Resolver != nil && key.Matches(msg, k.SyncProblems):
 			return m.loadSyncProblems(true)
@@ -202,6 +213,35 @@ func (m *Model) updateKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	return m.route(screen, msg)
+}
+
+// capturesText reports whether the screen on top takes typed text (the
+// worklist's search).
+func (m *Model) capturesText() bool {
+	tc, ok := m.screen().(textCapture)
+	return ok && tc.capturesText()
+}
+
+// escapeThen undoes the terminal reader's reading of an escape followed at
+// once by a key as that key with alt: it returns the key as typed without
+// the escape, and false for a key without alt.
+func escapeThen(msg tea.KeyPressMsg) (tea.KeyPressMsg, bool) {
+	if msg.Mod&tea.ModAlt == 0 {
+		return msg, false
+	}
+	k := tea.KeyPressMsg{Code: msg.Code, ShiftedCode: msg.ShiftedCode, BaseCode: msg.BaseCode, Mod: msg.Mod &^ tea.ModAlt}
+	if k.Mod&^tea.ModShift == 0 && unicode.IsPrint(k.Code) {
+		// The reader drops the text of a key it reads with alt.
+		switch {
+		case k.ShiftedCode != 0 && k.Mod&tea.ModShift != 0:
+			k.Text = string(k.ShiftedCode)
+		case k.Mod&tea.ModShift != 0:
+			k.Text = string(unicode.ToUpper(k.Code))
+		default:
+			k.Text = string(k.Code)
+		}
+	}
+	return k, true
 }
 
 // actionDone handles the end of an action: on success the dialog closes

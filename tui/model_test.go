@@ -382,3 +382,57 @@ func TestCursorTakesTheNextPatientWhenTheSelectedLeaves(t *testing.T) {
 		t.Errorf("the cursor left %q, who is still on the list", kept)
 	}
 }
+
+// An escape and the key after it that reach the console in one read (it
+// was busy for a moment, or a slow link delivered them together) arrive
+// as alt+key. The console binds no alt keys outside text fields, so it
+// takes them as the escape and then the key: Esc, q on the patient view
+// goes back and quits, as the nurse pressed it.
+func TestEscapeAndKeyReadTogether(t *testing.T) {
+	altQ := tea.KeyPressMsg{Code: 'q', Mod: tea.ModAlt}
+
+	m, _ := loaded(t, testOptions(), 100, 30)
+	send(m, keyEnter)
+	if m.patient == nil {
+		t.Fatal("enter did not open the patient view")
+	}
+	_, cmd := m.Update(altQ)
+	if m.patient != nil {
+		t.Error("esc+q on the patient view: the view is still open")
+	}
+	if cmd == nil || cmd() != tea.Quit() {
+		t.Error("esc+q on the patient view does not quit")
+	}
+
+	// On the worklist: a search cleared, then quit.
+	m, _ = loaded(t, testOptions(), 100, 30)
+	send(m, char('/'), char('a'), keyEnter)
+	if m.worklist.filter.Value() != "a" || m.worklist.filtering {
+		t.Fatalf("search not applied: %q filtering %v", m.worklist.filter.Value(), m.worklist.filtering)
+	}
+	_, cmd = m.Update(altQ)
+	if m.worklist.filter.Value() != "" {
+		t.Errorf("esc+q on the worklist did not clear the search %q", m.worklist.filter.Value())
+	}
+	if cmd == nil || cmd() != tea.Quit() {
+		t.Error("esc+q on the worklist does not quit")
+	}
+
+	// Esc then G (read as alt+shift+g): the upper-case key, to the end.
+	m, _ = loaded(t, testOptions(), 100, 30)
+	send(m, tea.KeyPressMsg{Code: 'g', ShiftedCode: 'G', Mod: tea.ModAlt | tea.ModShift})
+	if last := len(m.worklist.visible) - 1; last < 1 || m.worklist.cursor != last {
+		t.Errorf("esc+G: cursor on row %d of %d, want the last", m.worklist.cursor, len(m.worklist.visible))
+	}
+
+	// In a text field alt+key is the field's (word moves, alt+b/alt+f):
+	// it is not split, and nothing typed is lost.
+	m, _ = loaded(t, testOptions(), 100, 30)
+	send(m, char('/'), char('a'), char('n'))
+	if _, cmd := m.Update(tea.KeyPressMsg{Code: 'b', Mod: tea.ModAlt}); cmd != nil && cmd() == tea.Quit() {
+		t.Error("alt+b in the search quit")
+	}
+	if !m.worklist.filtering || m.worklist.filter.Value() != "an" {
+		t.Errorf("alt+b in the search: filtering %v value %q, want the search kept", m.worklist.filtering, m.worklist.filter.Value())
+	}
+}
