@@ -164,6 +164,16 @@ type RegimeHistorian interface {
 	RegimeHistory(ctx context.Context, patientID string) ([]domain.Regime, error)
 }
 
+// Namer names the people the console shows by reference: the name the
+// cache holds for a Practitioner by id ("" when it holds none), so a nurse
+// reads "Overlæge Mette Kjærgaard" where the data say an opaque id.
+// sync/cache.Store implements it; without one the console shows the ids.
+type Namer interface {
+	// Name returns the cached name of ref, "Type/id" or, with typ given,
+	// a bare id; "" when the cache does not know it.
+	Name(ctx context.Context, typ, ref string) (string, error)
+}
+
 // SyncResolver settles what the sync could not: the changes the
 // central did not take as they were (a conflict with someone else's change,
 // a refusal) and changes someone else had already made ("allerede kvitteret

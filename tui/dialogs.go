@@ -41,8 +41,9 @@ func (d formDialog) Update(msg tea.Msg) (component, tea.Cmd) {
 	case tea.PasteMsg:
 		if f := d.current(); f != nil && f.kind == fieldText {
 			var cmd tea.Cmd
+			before := f.value()
 			f.in, cmd = f.in.Update(msg)
-			return d, cmd
+			return d, tea.Batch(cmd, f.changed(before))
 		}
 		return d, nil
 	case tea.KeyPressMsg:

@@ -31,6 +31,18 @@ type field struct {
 	sel    int
 	on     bool
 	width  int
+	// onChange, when set, is run with a text field's new text after the
+	// nurse changed it (typed or pasted); its command runs beside Update.
+	onChange func(value string) tea.Cmd
+}
+
+// changed is the command for a text field whose text may have changed
+// from before.
+func (f *field) changed(before string) tea.Cmd {
+	if f.onChange == nil || f.value() == before {
+		return nil
+	}
+	return f.onChange(f.value())
 }
 
 func (f *field) value() string {
@@ -55,6 +67,9 @@ type formRow struct {
 	fields []*field
 	show   func() bool // nil: always shown
 	hint   string      // dim text after the fields
+	// hintFn, when set, is the hint as the fields now read (it is drawn
+	// with every frame, after hint).
+	hintFn func() string
 	// wrap: a label wider than the label column is written whole on a
 	// line of its own above the fields (an answer of a questionnaire must
 	// be read in full), not cut.
@@ -299,7 +314,7 @@ func (f *form) update(d formDialog, msg tea.KeyPressMsg) (component, tea.Cmd) {
 	default:
 		var c tea.Cmd
 		cur.in, c = cur.in.Update(msg)
-		return d, c
+		return d, tea.Batch(c, cur.changed(before))
 	}
 	return d, nil
 }
@@ -360,6 +375,16 @@ func (f *form) lines(w, h int) []string {
 		line := gutter + label + " " + strings.Join(cells, " ")
 		if r.hint != "" {
 			line += " " + f.st.dim.Render(r.hint)
+		}
+		if hint := ""; r.hintFn != nil {
+			// A hint that does not fit after the fields (a long id
+			// named) goes under them, whole.
+			if hint = r.hintFn(); hint != "" && ansi.StringWidth(line)+1+ansi.StringWidth(hint) > w {
+				body = append(body, line)
+				line = strings.Repeat(" ", labelW+3) + f.st.dim.Render(hint)
+			} else if hint != "" {
+				line += " " + f.st.dim.Render(hint)
+			}
 		}
 		body = append(body, line)
 		for _, e := range errs {

@@ -61,7 +61,7 @@ type patientMsg struct {
 // load audits and reads the patient for the view's window of days.
 func (p *patientScreen) load() tea.Cmd {
 	now := p.opts.Now()
-	ctx, src, id := p.ctx, p.src, p.id
+	ctx, src, id, book, namer := p.ctx, p.src, p.id, p.names, p.opts.Names
 	e := domain.AuditEntry{At: now, User: p.opts.User, Action: ActionViewPatient, PatientID: id}
 	since := p.windowStart(now)
 	return func() tea.Msg {
@@ -72,6 +72,7 @@ func (p *patientScreen) load() tea.Cmd {
 		if err != nil {
 			return patientMsg{id: id, err: fmt.Errorf("load patient: %w", err)}
 		}
+		book.learn(ctx, namer, detailPeople(d)...)
 		return patientMsg{id: id, detail: d}
 	}
 }
@@ -79,11 +80,13 @@ func (p *patientScreen) load() tea.Cmd {
 // refresh reloads the patient without an audit entry (see RefreshMsg).
 func (p *patientScreen) refresh() tea.Cmd {
 	ctx, src, id, since := p.ctx, p.src, p.id, p.windowStart(p.opts.Now())
+	book, namer := p.names, p.opts.Names
 	return func() tea.Msg {
 		d, err := src.Patient(ctx, id, since)
 		if err != nil {
 			return patientMsg{id: id, refresh: true, err: fmt.Errorf("refresh patient: %w", err)}
 		}
+		book.learn(ctx, namer, detailPeople(d)...)
 		return patientMsg{id: id, detail: d, refresh: true}
 	}
 }

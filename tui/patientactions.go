@@ -236,7 +236,7 @@ func (p *patientScreen) noteHeaderLine() string {
 	}
 	lead := SymNote + " " + label + ": "
 	text := strings.Join(strings.Fields(safetext.Sanitize(n.Text)), " ") // one line
-	tail := " (" + safetext.Sanitize(n.Author) + ", " + p.t.date(n.Created.In(p.opts.Loc)) + ")"
+	tail := " (" + p.person(n.Author) + ", " + p.t.date(n.Created.In(p.opts.Loc)) + ")"
 	if n.Sync == domain.SyncPending {
 		tail += " " + a.SyncMark[domain.SyncPending]
 	}
@@ -289,7 +289,7 @@ func (p *patientScreen) noteLines(width int) []string {
 	var out []string
 	for i := len(notes) - 1; i >= 0; i-- {
 		n := notes[i]
-		head := "── " + p.dateTime(n.Created) + " · " + safetext.Sanitize(n.Author)
+		head := "── " + p.dateTime(n.Created) + " · " + p.person(n.Author)
 		switch {
 		case n.Important:
 			head += " · " + SymNote + " " + a.NoteImportant

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -48,9 +49,13 @@ func (p *patientScreen) regimeForm() dialog {
 	if cur.Phase == domain.PhaseOngoing {
 		phaseIdx = 1
 	}
+	// The physician field holds what the regime holds, her id when it is
+	// a reference (saved unchanged it stays that reference); her name, as
+	// the cache knows it, is shown after the field.
+	physician := p.personField(newTextField("physician", 40, safetext.Sanitize(cur.Physician)))
 	rows := []*formRow{
 		{label: a.Reason, fields: []*field{newTextField("reason", 40, "")}},
-		{label: a.Physician, fields: []*field{newTextField("physician", 30, safetext.Sanitize(cur.Physician))}},
+		{label: a.Physician, fields: []*field{physician}, hintFn: p.personHint(physician)},
 		{label: a.EffectiveFrom, fields: []*field{newTextField("effective-from", 10, dateYear(today))}, hint: a.DateHint},
 		{label: t.Phase, fields: []*field{newChoiceField("phase", []string{t.PhaseName[domain.PhaseStartUp], t.PhaseName[domain.PhaseOngoing]}, []string{string(domain.PhaseStartUp), string(domain.PhaseOngoing)}, phaseIdx)}},
 		{label: a.StartEnd, fields: []*field{newTextField("start", 10, date(cur.Start)), newTextField("end", 10, date(cur.End))}, hint: a.EndHint},
@@ -176,8 +181,15 @@ func (p *patientScreen) regimeForm() dialog {
 			return nil
 		}
 		f.busy = true
-		ctx, act := p.ctx, p.opts.Actions
-		return p.runAction(formDialog{f}, p.t.Act.RegimeSaved, func() error { return act.SaveRegime(ctx, c) })
+		ctx, act, book, namer := p.ctx, p.opts.Actions, p.names, p.opts.Names
+		return p.runAction(formDialog{f}, p.t.Act.RegimeSaved, func() error {
+			err := act.SaveRegime(ctx, c)
+			if conflict := (*console.RegimeConflictError)(nil); errors.As(err, &conflict) {
+				// The conflict view names who saved the other version.
+				book.learn(ctx, namer, regimePeople(conflict.Theirs, conflict.Mine.Regime)...)
+			}
+			return err
+		})
 	}
 	return formDialog{f.start()}
 }
@@ -395,10 +407,10 @@ func (v *conflictView) FullHelp() [][]key.Binding {
 func (v *conflictView) View() string {
 	a := &v.t.Act
 	w, h := v.w, v.h
-	out := []string{v.st.err.Render(SymRed + " " + fmt.Sprintf(a.ConflictTitle, safetext.Sanitize(v.c.Theirs.Author), v.versionLabel(v.c.Theirs.Version)))}
+	out := []string{v.st.err.Render(SymRed + " " + fmt.Sprintf(a.ConflictTitle, v.person(v.c.Theirs.Author), v.versionLabel(v.c.Theirs.Version)))}
 	colW := max(20, (w-3)/2)
 	left := append([]string{v.st.bold.Render(a.Mine)}, v.regimeSummary(v.c.Mine.Regime)...)
-	right := append([]string{v.st.bold.Render(fmt.Sprintf(a.Theirs, safetext.Sanitize(v.c.Theirs.Author)))}, v.regimeSummary(v.c.Theirs)...)
+	right := append([]string{v.st.bold.Render(fmt.Sprintf(a.Theirs, v.person(v.c.Theirs.Author)))}, v.regimeSummary(v.c.Theirs)...)
 	out = append(out, sideBySide(left, right, colW)...)
 	out = append(out, "", v.st.dim.Render(a.ConflictHint))
 	if len(out) > h {
@@ -415,6 +427,9 @@ func (s *shared) regimeSummary(r domain.Regime) []string {
 		t.Act.FieldName["reason"] + ": " + safetext.Sanitize(r.Reason),
 		t.Phase + ": " + t.PhaseName[r.Phase],
 		t.Act.FieldName["effective-from"] + ": " + dateYear(r.EffectiveFrom.In(s.opts.Loc)),
+	}
+	if r.Physician != "" {
+		out = append(out, t.Act.FieldName["physician"]+": "+s.person(r.Physician))
 	}
 	if r.Thresholds.ReferenceWeight > 0 {
 		out = append(out, t.RefWeight+": "+t.number(r.Thresholds.ReferenceWeight, 1))
@@ -444,7 +459,7 @@ type historyMsg struct {
 
 // startHistory audits the look-up and loads the regime's versions.
 func (p *patientScreen) startHistory() tea.Cmd {
-	h := p.opts.History
+	h, book, namer := p.opts.History, p.names, p.opts.Names
 	ctx, src, id := p.ctx, p.src, p.id
 	e := domain.AuditEntry{At: p.opts.Now(), User: p.opts.User, Action: ActionViewRegimeHistory, PatientID: id}
 	p.loading = true
@@ -456,6 +471,7 @@ func (p *patientScreen) startHistory() tea.Cmd {
 		if err != nil {
 			err = fmt.Errorf("load regime history: %w", err)
 		}
+		book.learn(ctx, namer, regimePeople(vs...)...)
 		return historyMsg{id: id, versions: vs, err: err}
 	}
 }
@@ -517,13 +533,13 @@ func (v *historyView) View() string {
 	}
 	for i := len(v.versions) - 1; i >= 0; i-- {
 		r := v.versions[i]
-		line := fmt.Sprintf(a.VersionLine, v.versionLabel(r.Version), dateYear(r.EffectiveFrom.In(v.opts.Loc)), safetext.Sanitize(r.Author))
+		line := fmt.Sprintf(a.VersionLine, v.versionLabel(r.Version), dateYear(r.EffectiveFrom.In(v.opts.Loc)), v.person(r.Author))
 		body = append(body, v.st.bold.Render(line))
 		var l2 []string
 		if s := safetext.Sanitize(r.Reason); s != "" {
 			l2 = append(l2, a.FieldName["reason"]+": "+s)
 		}
-		if s := safetext.Sanitize(r.Physician); s != "" {
+		if s := v.person(r.Physician); s != "" {
 			l2 = append(l2, a.FieldName["physician"]+": "+s)
 		}
 		if len(l2) > 0 {
@@ -542,14 +558,17 @@ func (v *historyView) View() string {
 					}
 					continue
 				}
-				old, nw := localDates(d.Field, d.Old), localDates(d.Field, d.New)
+				old, nw := safetext.Sanitize(localDates(d.Field, d.Old)), safetext.Sanitize(localDates(d.Field, d.New))
+				if d.Field == "physician" {
+					old, nw = v.person(d.Old), v.person(d.New)
+				}
 				if old == "" {
 					old = "–"
 				}
 				if nw == "" {
 					nw = "–"
 				}
-				body = append(body, "  "+t.fieldLabel(d.Field)+": "+safetext.Sanitize(old)+" → "+safetext.Sanitize(nw))
+				body = append(body, "  "+t.fieldLabel(d.Field)+": "+old+" → "+nw)
 			}
 		} else {
 			body = append(body, "  "+a.FirstVersion)

@@ -42,6 +42,9 @@ type shared struct {
 
 	status
 
+	// names are the practitioners' names the console has looked up.
+	names *nameBook
+
 	// known is the worklist's row of a patient (the worklist's rows are
 	// the console's directory of names and course reminders).
 	known func(id string) (domain.WorklistRow, bool)
@@ -67,6 +70,7 @@ func newShared(ctx context.Context, src console.Source, opts Options) *shared {
 		keys:  newKeyMap(t, opts.Lang),
 		help:  help.New(),
 		width: 80, height: 24,
+		names: &nameBook{},
 		known: func(string) (domain.WorklistRow, bool) { return domain.WorklistRow{}, false },
 	}
 	s.help.Styles = help.Styles{

@@ -57,6 +57,9 @@ type Options struct {
 	// History, when set, offers the regime's version history (v); nil hides
 	// it.
 	History console.RegimeHistorian
+	// Names, when set, names the practitioners the console shows by id
+	// (authors, responsible physicians, note writers); nil shows the ids.
+	Names console.Namer
 	// CannedReplies are ready texts the composer offers (from configuration).
 	CannedReplies []string
 	// Status, when set, feeds the status bar at the bottom; nil shows none.

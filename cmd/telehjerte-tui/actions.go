@@ -26,7 +26,7 @@ func consoleOptions(d *data, cfg config.Config, e *env) (tui.Options, error) {
 	opts := tui.Options{
 		Lang: cfg.Lang, Demo: d.demo, Clinic: d.clinic, User: cfg.User,
 		Now: e.now, Loc: e.loc, Days: cfg.PatientDays, CannedReplies: cfg.CannedReplies,
-		History: d.store, Course: d.store,
+		History: d.store, Course: d.store, Names: d.store,
 	}
 	trigger := func() {}
 	switch {

@@ -1,0 +1,245 @@
+package tui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/telehjerte/telehjerte-tui/console"
+	"github.com/telehjerte/telehjerte-tui/domain"
+	"github.com/telehjerte/telehjerte-tui/sync/cache"
+)
+
+// The practitioners of these tests: ids as a central gives them (opaque),
+// two with names in the cache, one the cache has no name for.
+const (
+	pracPhysician = "3f2c9a7e-5b1d-4e8a-9c0f-1a2b3c4d5e6f"
+	pracNurse     = "8d7e6f5a-4b3c-4d2e-8f1a-0b9c8d7e6f5a"
+	pracUnknown   = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+)
+
+// namedModel is an acting console over the fixture clinic wired to name
+// practitioners from the cache (as the binary wires it), with the two
+// named practitioners stored and Anna's regime in a second version: v1
+// by the nurse with the physician, v2 by the nurse naming a physician
+// the cache does not know.
+func namedModel(t *testing.T, w, h int) (*Model, *recordingActions) {
+	t.Helper()
+	src := newClinic(t)
+	ctx := context.Background()
+	if err := src.Write(ctx, func(tx *cache.Tx) error {
+		if err := tx.PutPractitioner(pracPhysician, "Overlæge Ida Berg", "", cache.Meta{ID: pracPhysician, VersionID: "1", LastUpdated: testNow}); err != nil {
+			return err
+		}
+		if err := tx.PutPractitioner(pracNurse, "Sygeplejerske Ulla Dam", "", cache.Meta{ID: pracNurse, VersionID: "1", LastUpdated: testNow}); err != nil {
+			return err
+		}
+		d, err := src.Patient(ctx, "p-anna", time.Time{})
+		if err != nil {
+			return err
+		}
+		r := d.Regime
+		r.Version, r.Author, r.Physician = "1", pracNurse, pracPhysician
+		if err := tx.PutRegime(r, cache.Meta{LastUpdated: testNow.Add(-time.Hour)}); err != nil {
+			return err
+		}
+		r.Version, r.Physician, r.Reason = "2", pracUnknown, "Ny læge"
+		r.EffectiveFrom = testNow.Add(-time.Hour)
+		return tx.PutRegime(r, cache.Meta{LastUpdated: testNow})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	act := &recordingActions{src: src, errs: map[string]error{}}
+	opts := testOptions()
+	opts.Actions, opts.History, opts.Names = act, src, src.Store
+	m := New(ctx, src, opts)
+	send(m, tea.WindowSizeMsg{Width: w, Height: h})
+	drive(m, m.Init())
+	if !m.worklist.loaded || m.err != "" {
+		t.Fatalf("worklist not loaded: %q", m.err)
+	}
+	return m, act
+}
+
+// The version history names the author and the responsible physician as
+// the cache knows them, also in what changed; an id it has no name for is
+// shown as it is (the defect: every reference was a raw id).
+func TestHistoryNamesPractitioners(t *testing.T) {
+	m, _ := namedModel(t, 120, 40)
+	openPatient(t, m, "p-anna")
+	send(m, char('v'))
+	v := ansi.Strip(m.View().Content)
+	for _, want := range []string{
+		"v2 · fra 10.03.2026 · Sygeplejerske Ulla Dam",
+		"Ansvarlig læge: " + pracUnknown,
+		"Ansvarlig læge: Overlæge Ida Berg → " + pracUnknown,
+		"v1 · fra 15.01.2026 · Sygeplejerske Ulla Dam",
+		"Ansvarlig læge: Overlæge Ida Berg",
+	} {
+		if !strings.Contains(v, want) {
+			t.Errorf("history lacks %q:\n%s", want, v)
+		}
+	}
+	for _, id := range []string{pracPhysician, pracNurse} {
+		if strings.Contains(v, id) {
+			t.Errorf("history shows the id %s of a named practitioner:\n%s", id, v)
+		}
+	}
+}
+
+// The regime form keeps the physician's id in the field, so saving it
+// untouched saves the same reference, and shows her name after it; a
+// field changed to text the cache knows no one by shows no name.
+func TestRegimeFormNamesThePhysicianAndKeepsTheReference(t *testing.T) {
+	m, act := namedModel(t, 120, 40)
+	ctx := context.Background()
+	// v1 in force: the regime of the named physician.
+	if err := m.src.(*recordingSource).Write(ctx, func(tx *cache.Tx) error {
+		d, err := m.src.Patient(ctx, "p-anna", time.Time{})
+		if err != nil {
+			return err
+		}
+		r := d.Regime
+		r.Version, r.Physician = "3", pracPhysician
+		return tx.PutRegime(r, cache.Meta{LastUpdated: testNow.Add(time.Minute)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	openPatient(t, m, "p-anna")
+	send(m, char('e'))
+	fd, ok := m.dialog.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
+	}
+	if got := fd.field("physician").value(); got != pracPhysician {
+		t.Fatalf("physician field = %q, want the id %q", got, pracPhysician)
+	}
+	line := screenLine(t, m, "Ansvarlig læge")
+	if !strings.Contains(line, pracPhysician) || !strings.Contains(line, "= Overlæge Ida Berg") {
+		t.Errorf("physician row: %q", line)
+	}
+	fd.field("reason").in.SetValue("Titrering")
+	send(m, keyCtrl('s'))
+	calls := act.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("change not saved: errs %v %q", fd.errs, fd.general)
+	}
+	if c := calls[0].(domain.RegimeChange); c.Regime.Physician != pracPhysician {
+		t.Errorf("saved physician %q, want the reference %q unchanged", c.Regime.Physician, pracPhysician)
+	}
+}
+
+// What the nurse types in the physician field is named while it is the id
+// of a practitioner the cache knows, and only then.
+func TestRegimeFormNamesWhatIsTyped(t *testing.T) {
+	m, _ := namedModel(t, 120, 40)
+	openPatient(t, m, "p-anna")
+	send(m, char('e'))
+	fd := m.dialog.(formDialog)
+	send(m, keyTab) // to the physician
+	for typed, want := range map[string]string{pracPhysician: "= Overlæge Ida Berg", pracNurse: "= Sygeplejerske Ulla Dam", "Dr. Andersen": "", pracUnknown: ""} {
+		fd.field("physician").in.SetValue("")
+		typeText(m, typed)
+		if got := fd.field("physician").value(); got != typed {
+			t.Fatalf("typed %q into the physician field, it holds %q", typed, got)
+		}
+		line := screenLine(t, m, "Ansvarlig læge")
+		if want == "" && strings.Contains(line, "= ") || want != "" && !strings.Contains(line, want) {
+			t.Errorf("physician %q: row %q, want %q", typed, line, want)
+		}
+	}
+}
+
+// A regime someone else saved meanwhile names her, and both versions'
+// physicians, by name in the side-by-side view.
+func TestRegimeConflictNamesPractitioners(t *testing.T) {
+	m, act := namedModel(t, 120, 40)
+	openPatient(t, m, "p-anna")
+	theirs := m.patient.detail.Regime
+	theirs.Version, theirs.Author, theirs.Physician = "3", pracNurse, pracPhysician
+	mine := m.patient.detail.Regime
+	mine.Reason = "Titrering"
+	act.errs["SaveRegime"] = &console.RegimeConflictError{Mine: domain.RegimeChange{PatientID: "p-anna", BaseVersion: "2", Regime: mine}, Theirs: theirs}
+	send(m, char('e'))
+	m.dialog.(formDialog).field("reason").in.SetValue("Titrering")
+	send(m, keyCtrl('s'))
+	if _, ok := m.dialog.(*conflictView); !ok {
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
+	}
+	v := ansi.Strip(m.View().Content)
+	for _, want := range []string{"Gemt af Sygeplejerske Ulla Dam", "Ansvarlig læge: " + pracUnknown, "Ansvarlig læge: Overlæge Ida Berg"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("conflict view lacks %q:\n%s", want, v)
+		}
+	}
+	if strings.Contains(v, pracNurse) || strings.Contains(v, pracPhysician) {
+		t.Errorf("conflict view shows the id of a named practitioner:\n%s", v)
+	}
+}
+
+// A note stored with its writer's id (as a note written here is, until
+// the central gives it a display) names her.
+func TestNoteNamesItsWriter(t *testing.T) {
+	m, _ := namedModel(t, 120, 40)
+	if err := m.src.(*recordingSource).Write(context.Background(), func(tx *cache.Tx) error {
+		return tx.PutNote(domain.Note{ID: "n-1", PatientID: "p-anna", Author: pracNurse, Text: "Ring til datteren.", Important: true, Created: daysAgo(1, 14)},
+			cache.Meta{ID: "n-1", VersionID: "1", LastUpdated: testNow})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	openPatient(t, m, "p-anna")
+	if head := screenLine(t, m, "Vigtig note"); !strings.Contains(head, "Sygeplejerske Ulla Dam") || strings.Contains(head, pracNurse) {
+		t.Errorf("header note: %q", head)
+	}
+	send(m, char('6'))
+	v := ansi.Strip(m.View().Content)
+	if !strings.Contains(v, "Sygeplejerske Ulla Dam") || strings.Contains(v, pracNurse) {
+		t.Errorf("notes pane:\n%s", v)
+	}
+}
+
+// A practitioner's name is untrusted text from the central: it never
+// writes a control sequence to the terminal.
+func TestPractitionerNameSanitised(t *testing.T) {
+	m, _ := namedModel(t, 120, 40)
+	if err := m.src.(*recordingSource).Write(context.Background(), func(tx *cache.Tx) error {
+		return tx.PutPractitioner(pracNurse, "Ulla\x1b]0;pwned\x07\x1b[2J Dam", "", cache.Meta{ID: pracNurse, VersionID: "2", LastUpdated: testNow.Add(time.Minute)})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	openPatient(t, m, "p-anna")
+	send(m, char('v'))
+	v := m.View().Content
+	if strings.Contains(v, "\x07") || strings.Contains(v, "\x1b]0;") || strings.Contains(v, "\x1b[2J") {
+		t.Errorf("raw control sequence in the history: %q", v)
+	}
+	if !strings.Contains(ansi.Strip(v), "Ulla") {
+		t.Errorf("the name is missing:\n%s", ansi.Strip(v))
+	}
+}
+
+// On a narrow screen the physician's name goes under the field, whole,
+// rather than cut at the edge after a long id.
+func TestRegimeFormPhysicianNameFitsNarrowScreen(t *testing.T) {
+	m, _ := namedModel(t, 80, 30)
+	openPatient(t, m, "p-anna")
+	send(m, char('e'))
+	fd := m.dialog.(formDialog)
+	send(m, keyTab)
+	fd.field("physician").in.SetValue("")
+	typeText(m, pracPhysician)
+	lines := strings.Split(ansi.Strip(m.View().Content), "\n")
+	for i, l := range lines {
+		if strings.Contains(l, "Ansvarlig læge") {
+			if strings.Contains(l, "Overlæge") || i+1 == len(lines) || strings.TrimSpace(lines[i+1]) != "= Overlæge Ida Berg" {
+				t.Errorf("physician rows at 80 columns:\n%s", strings.Join(lines[i:min(i+2, len(lines))], "\n"))
+			}
+			return
+		}
+	}
+	t.Fatalf("no physician row:\n%s", strings.Join(lines, "\n"))
+}
