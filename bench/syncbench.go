@@ -51,6 +51,8 @@ func syncMain(args []string) error {
 	skipInc := fs.Bool("no-incremental", false, "measure the initial sync only")
 	skipInitial := fs.Bool("no-initial", false, "measure the incremental rounds only")
 	incProfile := fs.String("inc-cpuprofile", "", "write a CPU profile of the larger clinic's incremental rounds to this file")
+	idleProfile := fs.String("idle-cpuprofile", "", "after the larger clinic's measured rounds, write a CPU profile of --idle-rounds more rounds with nothing new (only those) to this file")
+	idleRounds := fs.Int("idle-rounds", 300, "rounds with nothing new profiled by --idle-cpuprofile")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -82,9 +84,9 @@ func syncMain(args []string) error {
 		if _, err := seededCentral(ctx, p, n, *incDays); err != nil {
 			return err
 		}
-		prof := ""
+		var prof incProfiles
 		if i == 1 {
-			prof = *incProfile
+			prof = incProfiles{all: *incProfile, idle: *idleProfile, idleRounds: *idleRounds}
 		}
 		c, err := incrementalRounds(ctx, p, base, *rounds, prof)
 		if err != nil {
@@ -532,10 +534,17 @@ func field(raw []byte, key string) string {
 // wall time.
 type roundCost struct{ idle, twenty, idleCPU, twentyCPU time.Duration }
 
+// incProfiles names the CPU profiles incrementalRounds writes ("": none):
+// all, of the measured rounds; idle, of idleRounds more rounds with
+// nothing new after them.
+type incProfiles struct {
+	all, idle  string
+	idleRounds int
+}
+
 // incrementalRounds syncs a fresh console with the central at path, then
 // times rounds with nothing new and rounds after 20 new readings.
-func incrementalRounds(ctx context.Context, path, dir string, rounds int, cpuProfile string) (roundCost, error) {
-	var c roundCost
+func incrementalRounds(ctx context.Context, path, dir string, rounds int, profs incProfiles) (c roundCost, err error) {
 	srv, url, stop, err := serveCentral(ctx, path, nil)
 	if err != nil {
 		return c, err
@@ -556,7 +565,14 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, cpuPro
 	if len(pats) == 0 {
 		return c, fmt.Errorf("no patients synced from %s", path)
 	}
-	if cpuProfile != "" {
+	if profs.idle != "" {
+		defer func() {
+			if err == nil {
+				err = idleProfile(ctx, eng, profs.idle, profs.idleRounds)
+			}
+		}()
+	}
+	if cpuProfile := profs.all; cpuProfile != "" {
 		f, err := os.Create(cpuProfile)
 		if err != nil {
 			return c, fmt.Errorf("cpu profile: %w", err)
@@ -609,4 +625,45 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, cpuPro
 	median := func(ds []time.Duration) time.Duration { slices.Sort(ds); return ds[len(ds)/2] }
 	c.idle, c.twenty, c.idleCPU, c.twentyCPU = median(idle), median(twenty), median(idleCPU), median(twentyCPU)
 	return c, nil
+}
+
+// idleProfile runs rounds rounds of eng with nothing new under a CPU
+// profile written to path, and prints the CPU of the whole process per
+// round over all of them (a mean over many rounds moves less with the
+// machine's load than a median of few wall times).
+func idleProfile(ctx context.Context, eng *engine.Engine, path string, rounds int) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	defer f.Close()
+	if err := pprof.StartCPUProfile(f); err != nil {
+		return fmt.Errorf("cpu profile: %w", err)
+	}
+	var wall time.Duration
+	cpu, err := processCPU(func() error {
+		var err error
+		wall, err = timed(func() error {
+			for range rounds {
+				rep, err := eng.Once(ctx)
+				if err != nil {
+					return err
+				}
+				for typ, n := range rep.Pulled {
+					if n > 0 {
+						return fmt.Errorf("a round with nothing new pulled %d %s", n, typ)
+					}
+				}
+			}
+			return nil
+		})
+		return err
+	})
+	pprof.StopCPUProfile()
+	if err != nil {
+		return fmt.Errorf("idle rounds: %w", err)
+	}
+	fmt.Printf("  %d more rounds with nothing new, profiled: CPU of the process %.2f ms per round, wall %.2f ms per round (load %s)\n",
+		rounds, ms(cpu)/float64(rounds), ms(wall)/float64(rounds), loadAvg())
+	return nil
 }

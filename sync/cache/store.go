@@ -39,6 +39,7 @@ type Store struct {
 	r      *sql.DB // read-only pool
 	closed atomic.Bool
 	stmts  stmtCache // statements prepared on w, kept across transactions
+	rstmts stmtCache // statements prepared on r (readStmt)
 	now    func() time.Time
 	// audit, when set, stamps every audit entry (see WithAuditClock).
 	audit func() time.Time
@@ -129,6 +130,7 @@ func (s *Store) Close() error {
 		return ErrClosed
 	}
 	s.stmts.close()
+	s.rstmts.close()
 	errR := s.r.Close()
 	errW := s.w.Close()
 	if err := errors.Join(errR, errW); err != nil {

@@ -187,20 +187,7 @@ func (tx *Tx) loadHints(typ string, page []Pulled) (*pageHints, error) {
 			ids = append(ids, hd.ID)
 		}
 	}
-	var versionQueries []string
-	switch {
-	case rawType(typ):
-		versionQueries = []string{`SELECT id, version_id, last_updated FROM sync_resources WHERE resource_type = '` + typ + `' AND id IN `}
-	case typ == "CareTeam":
-		versionQueries = []string{`SELECT id, version_id, last_updated FROM care_teams WHERE id IN `,
-			`SELECT id, version_id, last_updated FROM sync_resources WHERE resource_type = 'CareTeam' AND id IN `}
-	case typ == "Communication":
-		versionQueries = []string{`SELECT id, version_id, last_updated FROM communications WHERE id IN `,
-			`SELECT id, version_id, last_updated FROM notes WHERE id IN `}
-	default:
-		versionQueries = []string{`SELECT id, version_id, last_updated FROM ` + replicaTables[typ] + ` WHERE id IN `}
-	}
-	for _, q := range versionQueries {
+	for _, q := range versionQueries(typ) {
 		err := tx.eachIn(q, ids, func(sc scanner) error {
 			var id string
 			var v storedVersion
@@ -265,6 +252,39 @@ func (tx *Tx) loadHints(typ string, page []Pulled) (*pageHints, error) {
 		}
 	}
 	return h, nil
+}
+
+// versionTable is a table that holds versions of a type: where, when
+// not empty, picks the type's rows in it.
+type versionTable struct{ table, where string }
+
+// versionTables are where typ's stored versions are, in the order
+// knownVersion looks: a row found in an earlier table wins.
+func versionTables(typ string) []versionTable {
+	switch {
+	case rawType(typ):
+		return []versionTable{{"sync_resources", "resource_type = '" + typ + "'"}}
+	case typ == "CareTeam":
+		return []versionTable{{"care_teams", ""}, {"sync_resources", "resource_type = 'CareTeam'"}}
+	case typ == "Communication":
+		return []versionTable{{"communications", ""}, {"notes", ""}}
+	}
+	return []versionTable{{replicaTables[typ], ""}}
+}
+
+// versionQueries read the stored id, version_id and last_updated of typ's
+// resources whose ids follow (each query ends in "IN "), one query per
+// table of versionTables.
+func versionQueries(typ string) []string {
+	var out []string
+	for _, t := range versionTables(typ) {
+		where := ""
+		if t.where != "" {
+			where = t.where + " AND "
+		}
+		out = append(out, `SELECT id, version_id, last_updated FROM `+t.table+` WHERE `+where+`id IN `)
+	}
+	return out
 }
 
 // eachIn runs query (ending in "IN ") for ids, calling fn for each row.

@@ -158,6 +158,34 @@ func (c *stmtCache) prepare(ctx context.Context, db *sql.DB) {
 	}
 }
 
+// onDB returns query prepared on db, preparing it now the first time (up
+// to maxSharedStmts; beyond that a statement is prepared for this use
+// only and closed by done). db must have a connection free: a pool
+// (database/sql prepares it again on each connection that runs it).
+func (c *stmtCache) onDB(ctx context.Context, db *sql.DB, query string) (st *sql.Stmt, done func(), err error) {
+	if st := c.get(query); st != nil {
+		return st, func() {}, nil
+	}
+	st, err = db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if have, dup := c.m[query]; dup {
+		st.Close()
+		return have, func() {}, nil
+	}
+	if len(c.m)+len(c.pending) >= maxSharedStmts {
+		return st, func() { st.Close() }, nil
+	}
+	if c.m == nil {
+		c.m = map[string]*sql.Stmt{}
+	}
+	c.m[query] = st
+	return st, func() {}, nil
+}
+
 func (c *stmtCache) close() {
 	c.mu.Lock()
 	defer c.mu.Unlock()

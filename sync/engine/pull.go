@@ -437,13 +437,10 @@ func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, p
 		return res, nil // nothing to store, no watermark to move
 	}
 	applied, parked, known := 0, 0, 0
-	err := e.store.Write(ctx, func(tx *cache.Tx) error {
+	// count tallies what storing the page did, on res and the counts.
+	count := func(results []cache.ApplyResult) error {
 		applied, parked, known = 0, 0, 0
 		res.fresh, res.maxLU = 0, time.Time{}
-		results, err := tx.ApplyPage(typ, pulled)
-		if err != nil {
-			return err
-		}
 		for _, r := range results {
 			if r.Type != typ && r.Outcome != cache.Parked {
 				// A server answering a search with other types is not to be
@@ -467,11 +464,29 @@ func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, p
 				res.allAt = false
 			}
 		}
-		if watermark && !res.maxLU.IsZero() {
-			return tx.AdvanceWatermark(typ, res.maxLU)
-		}
 		return nil
-	})
+	}
+	// A page of versions the cache holds, with the watermark past it
+	// already (a round with nothing new), changes nothing: no write
+	// transaction for it.
+	results, unchanged, err := e.store.KnownPage(ctx, typ, pulled, watermark)
+	if err == nil && unchanged {
+		err = count(results)
+	} else if err == nil {
+		err = e.store.Write(ctx, func(tx *cache.Tx) error {
+			results, err := tx.ApplyPage(typ, pulled)
+			if err != nil {
+				return err
+			}
+			if err := count(results); err != nil {
+				return err
+			}
+			if watermark && !res.maxLU.IsZero() {
+				return tx.AdvanceWatermark(typ, res.maxLU)
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return res, fmt.Errorf("pull %s: store page: %w", typ, err)
 	}
