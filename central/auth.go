@@ -195,10 +195,10 @@ func visibleClause(p Principal, now time.Time, col string) (string, []any) {
 	}
 	team, targs := teamClause(p, now, col)
 	ms := now.UnixMilli()
-	return `(` + team + ` OR ` + col + ` IN (SELECT g.patient_id FROM grants g
-			WHERE g.practitioner_id = ? AND g.patient_id != '' AND g.from_ms <= ? AND g.to_ms > ?)
-		OR ` + col + ` IN (SELECT a.patient_id FROM access a JOIN grants g ON g.team_id = a.team_id
-			WHERE g.practitioner_id = ? AND g.from_ms <= ? AND g.to_ms > ? AND a.from_ms IS NULL AND a.to_ms IS NULL))`,
+	return `(` + team + ` OR EXISTS (SELECT 1 FROM grants g
+			WHERE g.patient_id = ` + col + ` AND g.practitioner_id = ? AND g.patient_id != '' AND g.from_ms <= ? AND g.to_ms > ?)
+		OR EXISTS (SELECT 1 FROM access a JOIN grants g ON g.team_id = a.team_id
+			WHERE a.patient_id = ` + col + ` AND g.practitioner_id = ? AND g.from_ms <= ? AND g.to_ms > ? AND a.from_ms IS NULL AND a.to_ms IS NULL))`,
 		append(targs, p.Practitioner, ms, ms, p.Practitioner, ms, ms)
 }
 
@@ -206,8 +206,8 @@ func visibleClause(p Principal, now time.Time, col string) (string, []any) {
 // which is also what she may write into.
 func teamClause(p Principal, now time.Time, col string) (string, []any) {
 	ms := now.UnixMilli()
-	return `(` + col + ` = '' OR ` + col + ` IN (SELECT a.patient_id FROM access a JOIN members m ON m.team_id = a.team_id
-		WHERE m.practitioner_id = ? AND (a.from_ms IS NULL OR a.from_ms <= ?) AND (a.to_ms IS NULL OR a.to_ms > ?)))`,
+	return `(` + col + ` = '' OR EXISTS (SELECT 1 FROM access a JOIN members m ON m.team_id = a.team_id
+		WHERE a.patient_id = ` + col + ` AND m.practitioner_id = ? AND (a.from_ms IS NULL OR a.from_ms <= ?) AND (a.to_ms IS NULL OR a.to_ms > ?)))`,
 		[]any{p.Practitioner, ms, ms}
 }
 

@@ -66,6 +66,9 @@ CREATE TABLE IF NOT EXISTS access (
 );
 CREATE INDEX IF NOT EXISTS access_by_team ON access(team_id);
 CREATE INDEX IF NOT EXISTS access_by_episode ON access(episode_id);
+-- A search checks each row's patient (visibleClause): one look-up per row
+-- returned, not a list of every patient visible built for each search.
+CREATE INDEX IF NOT EXISTS access_by_patient ON access(patient_id);
 CREATE TABLE IF NOT EXISTS members (
 	team_id         TEXT NOT NULL,
 	practitioner_id TEXT NOT NULL
