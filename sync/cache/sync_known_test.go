@@ -142,7 +142,9 @@ func TestKnownPageChangesNothing(t *testing.T) {
 	impression := func(v string, n int) []byte {
 		return raw("ClinicalImpression", "ci-1", v, n, `"status":"completed","subject":{"reference":"Patient/p1"}`)
 	}
-	team := func(v string, n int) []byte { return raw("CareTeam", "team-1", v, n, `"status":"active","name":"Team 1"`) }
+	team := func(v string, n int) []byte {
+		return raw("CareTeam", "team-1", v, n, `"status":"active","name":"Team 1"`)
+	}
 	for _, r := range []struct {
 		typ        string
 		now, newer func(string, int) []byte

@@ -195,7 +195,7 @@ func (e *Engine) startBound(wm time.Time) time.Time {
 // first search (from startBound(wm), PageSize), already under way.
 func (e *Engine) pullType(ctx context.Context, typ string, wm time.Time, first *prefetch, rep *Report) error {
 	err := e.walk(ctx, typ, e.startBound(wm), nil, first, &rep.Pages, true, true, func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error) {
-		return e.applyPage(ctx, typ, page, pulled, bound, true, rep)
+		return e.applyPage(ctx, typ, page, pulled, bound, true, wm, rep)
 	})
 	if errors.Is(err, errStillArriving) {
 		rep.More = true
@@ -431,7 +431,12 @@ func (f *prefetch) abandon() {
 // watermark.
 // A compartment pull (watermark false) applies the page but leaves the
 // type's watermark alone: it saw only one patient's resources.
-func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, pulled []cache.Pulled, bound time.Time, watermark bool, rep *Report) (pageResult, error) {
+// A page none of whose resources was updated after held (the type's
+// watermark when the round began; zero: none) may hold only versions the
+// cache has: it is checked first (cache.KnownPage) and, if so, not
+// stored. Any other page is new, at least in part, and goes straight to
+// the writer.
+func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, pulled []cache.Pulled, bound time.Time, watermark bool, held time.Time, rep *Report) (pageResult, error) {
 	res := pageResult{n: len(page.Resources), allAt: !bound.IsZero() && len(page.Resources) > 0}
 	if len(page.Resources) == 0 {
 		return res, nil // nothing to store, no watermark to move
@@ -469,7 +474,12 @@ func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, p
 	// A page of versions the cache holds, with the watermark past it
 	// already (a round with nothing new), changes nothing: no write
 	// transaction for it.
-	results, unchanged, err := e.store.KnownPage(ctx, typ, pulled, watermark)
+	var results []cache.ApplyResult
+	unchanged := false
+	var err error
+	if !held.IsZero() && !updatedAfter(pulled, held) {
+		results, unchanged, err = e.store.KnownPage(ctx, typ, pulled, watermark)
+	}
 	if err == nil && unchanged {
 		err = count(results)
 	} else if err == nil {
@@ -504,6 +514,17 @@ func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, p
 		})
 	}
 	return res, nil
+}
+
+// updatedAfter tells whether a resource of pulled was updated after t, or
+// has no lastUpdated that says otherwise.
+func updatedAfter(pulled []cache.Pulled, t time.Time) bool {
+	for _, p := range pulled {
+		if lu := p.LastUpdated(); lu.IsZero() || lu.After(t) {
+			return true
+		}
+	}
+	return false
 }
 
 // notServed reports whether err is a server's answer that it has no such

@@ -287,7 +287,7 @@ func (e *Engine) pullPatients(ctx context.Context, ids []string, rep *Report) er
 // touching the watermark.
 func (e *Engine) pullSome(ctx context.Context, typ string, extra url.Values, rep *Report) error {
 	return e.walk(ctx, typ, time.Time{}, extra, nil, nil, true, false, func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error) {
-		return e.applyPage(ctx, typ, page, pulled, bound, false, rep)
+		return e.applyPage(ctx, typ, page, pulled, bound, false, time.Time{}, rep)
 	})
 }
 
