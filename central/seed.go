@@ -3,6 +3,8 @@ package central
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
@@ -42,6 +44,20 @@ func (s *Store) SeedTeams(ctx context.Context, teams []domain.Team, members map[
 	}
 	if err := s.Put(ctx, rs...); err != nil {
 		return fmt.Errorf("seed teams: %w", err)
+	}
+	return nil
+}
+
+// SeedPractitioners stores a named Practitioner per id of names (over one
+// SeedTeams stored without a name), so what names them by id can be shown
+// by name.
+func (s *Store) SeedPractitioners(ctx context.Context, names map[string]string) error {
+	var rs []fhir.Resource
+	for _, id := range slices.Sorted(maps.Keys(names)) {
+		rs = append(rs, &fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: id}, Name: []fhir.HumanName{{Text: names[id]}}})
+	}
+	if err := s.Put(ctx, rs...); err != nil {
+		return fmt.Errorf("seed practitioners: %w", err)
 	}
 	return nil
 }

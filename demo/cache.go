@@ -46,6 +46,11 @@ func SeedCacheProgress(ctx context.Context, store *cache.Store, opts Options, pr
 				return err
 			}
 		}
+		for id, name := range PractitionerNames() {
+			if err := tx.PutPractitioner(id, name, "", cache.Meta{ID: id, VersionID: "1", LastUpdated: time.Unix(0, 0).Add(time.Millisecond)}); err != nil {
+				return err
+			}
+		}
 		for _, q := range Questionnaires() {
 			// Known before the clinic's history begins.
 			if err := tx.PutQuestionnaireDef(q, cache.Meta{ID: q.ID, VersionID: "1", LastUpdated: time.Unix(0, 0).Add(time.Millisecond)}); err != nil {

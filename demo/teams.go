@@ -23,7 +23,21 @@ const (
 	// the sender of its messages, and the name of NurseA, whom the DEMO
 	// console acts as (the header names her).
 	NurseName = "Sygeplejerske, " + ClinicName
+	// PhysicianName is the demo clinic's cardiologist, the responsible
+	// physician of its patients' regimes.
+	PhysicianName = "Overlæge Mette Kjærgaard"
 )
+
+// PractitionerNames are the names of the demo clinic's practitioners by
+// id, as their Practitioner resources carry them: the console shows these
+// where the data name a practitioner by id.
+func PractitionerNames() map[string]string {
+	return map[string]string{
+		NurseA:    NurseName,
+		NurseB:    "Sygeplejerske Lise Holm, " + ClinicName,
+		Physician: PhysicianName,
+	}
+}
 
 // Teams returns the demo clinic's teams: the demo heart-failure clinic first,
 // then the partner clinic that covers during holidays.

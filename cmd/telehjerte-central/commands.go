@@ -230,6 +230,9 @@ func seedCmd() *cobra.Command {
 			if err := store.SeedTeams(ctx, demo.Teams(), members); err != nil {
 				return err
 			}
+			if err := store.SeedPractitioners(ctx, demo.PractitionerNames()); err != nil {
+				return err
+			}
 			if err := store.SeedQuestionnaires(ctx, demo.Questionnaires()); err != nil {
 				return err
 			}

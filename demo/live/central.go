@@ -181,6 +181,9 @@ func (c *Central) seed(ctx context.Context, opts Options) error {
 	if err := c.store.SeedTeams(ctx, demo.Teams(), members); err != nil {
 		return fmt.Errorf("live: seed teams: %w", err)
 	}
+	if err := c.store.SeedPractitioners(ctx, demo.PractitionerNames()); err != nil {
+		return fmt.Errorf("live: %w", err)
+	}
 	if err := c.store.SeedQuestionnaires(ctx, demo.Questionnaires()); err != nil {
 		return fmt.Errorf("live: %w", err)
 	}

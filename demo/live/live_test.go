@@ -135,6 +135,38 @@ func sumPulled(rep engine.Report) int {
 	return n
 }
 
+// The demo clinic's practitioners reach the nurse's cache with their
+// names (the central gives a nurse every Practitioner; the console pulls
+// them), as the demo cache loaded directly has them: the console names
+// the cardiologist of every regime instead of showing her id.
+func TestDemoPractitionersHaveNames(t *testing.T) {
+	ctx := context.Background()
+	r := newRig(t, 3, 3)
+	r.sync(t)
+	direct, err := cache.Open(ctx, filepath.Join(t.TempDir(), "direct.sqlite"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer direct.Close()
+	if err := demo.SeedCache(ctx, direct, demo.Options{Patients: 3, Days: 3, Now: clinicNow(t)}); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range demo.PractitionerNames() {
+		for which, st := range map[string]*cache.Store{"synced": r.store, "direct": direct} {
+			if got, err := st.Name(ctx, "Practitioner", id); err != nil || got != want {
+				t.Errorf("%s cache: %s is named %q (%v), want %q", which, id, got, err, want)
+			}
+		}
+	}
+	d, err := r.store.Patient(ctx, "pat-0001", time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Regime.Physician != demo.Physician {
+		t.Errorf("the regime's physician is %q, want the reference to %s", d.Regime.Physician, demo.Physician)
+	}
+}
+
 func TestFilesArePrivateAndReplaced(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
