@@ -111,6 +111,10 @@ func (w *worklistScreen) enrolForm(teams []domain.Team) dialog {
 	cpr.in.Placeholder = c.CPRHint
 	contact := newTextField("contact", 20, "")
 	contact.in.Placeholder = w.t.Act.Optional
+	// What she types as the physician is saved as it is: a practitioner's
+	// id is a reference to her, named after the field when the cache
+	// knows her.
+	physician := w.personField(newTextField("physician", 40, ""))
 	f := &form{shared: w.shared,
 		title: c.Title,
 		intro: []string{c.Template + ": " + w.templateLine(tmpl)},
@@ -119,7 +123,7 @@ func (w *worklistScreen) enrolForm(teams []domain.Team) dialog {
 			{label: c.Name, fields: []*field{newTextField("name", 30, "")}},
 			{label: c.Contact, fields: []*field{contact}},
 			{label: c.Team, fields: []*field{newChoiceField("team", labels, ids, 0)}},
-			{label: c.Physician, fields: []*field{newTextField("physician", 30, "")}},
+			{label: c.Physician, fields: []*field{physician}, hintFn: w.personHint(physician)},
 			{label: c.RefW, fields: []*field{newTextField("refweight", 6, "")}, hint: c.RefWHint},
 			{label: c.EF, fields: []*field{newToggleField("ef", false)}},
 			{label: c.Titration, fields: []*field{newToggleField("titration", false)}},

@@ -124,3 +124,19 @@ func regimePeople(rs ...domain.Regime) []string {
 	}
 	return refs
 }
+
+// syncPeople are the practitioner references the sync problems show: who
+// made the central's version or already did the thing, and the regimes'
+// authors and physicians.
+func syncPeople(ps []console.SyncProblem) []string {
+	var refs []string
+	for _, p := range ps {
+		refs = append(refs, p.By, p.Mine.Author, p.Theirs.Author)
+		for _, r := range []*domain.Regime{p.Mine.Regime, p.Theirs.Regime} {
+			if r != nil {
+				refs = append(refs, regimePeople(*r)...)
+			}
+		}
+	}
+	return refs
+}

@@ -243,3 +243,98 @@ func TestRegimeFormPhysicianNameFitsNarrowScreen(t *testing.T) {
 	}
 	t.Fatalf("no physician row:\n%s", strings.Join(lines, "\n"))
 }
+
+// The enrolment form names the physician whose id the nurse types, and
+// enrols with the id as she typed it.
+func TestEnrolFormNamesTypedPhysician(t *testing.T) {
+	m, _ := namedModel(t, 120, 40)
+	en := &recordingEnroller{}
+	m.opts.Enroller = en
+	send(m, char('n'))
+	fd, ok := m.dialog.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
+	}
+	send(m, keyTab, keyTab, keyTab, keyTab) // cpr, name, contact, team, physician
+	typeText(m, pracPhysician)
+	if line := screenLine(t, m, "Ansvarlig læge"); !strings.Contains(line, pracPhysician) || !strings.Contains(line, "= Overlæge Ida Berg") {
+		t.Errorf("physician row: %q", line)
+	}
+	fd.field("cpr").in.SetValue("010180-1239")
+	fd.field("name").in.SetValue("Ny Borger")
+	fd.field("refweight").in.SetValue("82,5")
+	fd.field("ef").on, fd.field("titration").on, fd.field("able").on, fd.field("consent").on = true, true, true, true
+	send(m, keyCtrl('s'))
+	if fd.general != "" {
+		send(m, keyCtrl('s')) // past a modulus-11 warning
+	}
+	if len(en.got) != 1 || en.got[0].Physician != pracPhysician {
+		t.Fatalf("enrolled %+v (errs %v %q), want the physician %q", en.got, fd.errs, fd.general, pracPhysician)
+	}
+}
+
+// The se-adgang part of the responsibility form names the users: those
+// the patient's grants are given to, and the one whose id she types.
+func TestGrantFormNamesGrantees(t *testing.T) {
+	m, _ := namedModel(t, 120, 40)
+	m.opts.Granter = &fakeGranter{grants: []domain.ReadGrant{{ID: "g-1", Grantee: pracNurse, Patients: []string{"p-anna"}, To: testNow.AddDate(0, 1, 0)}}}
+	openPatient(t, m, "p-anna")
+	send(m, char('t'))
+	fd, ok := m.dialog.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
+	}
+	send(m, char(' '), char(' ')) // cover → transfer → se-adgang
+	send(m, keyTab)
+	typeText(m, pracPhysician)
+	if fd.field("grantee").value() != pracPhysician {
+		t.Fatalf("grantee field %q", fd.field("grantee").value())
+	}
+	if line := screenLine(t, m, pracPhysician); !strings.Contains(line, "= Overlæge Ida Berg") {
+		t.Errorf("grantee row: %q", line)
+	}
+	send(m, tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift})
+	send(m, char(' ')) // se-adgang → revoke
+	if fd.field("mode").value() != "revoke" {
+		t.Fatalf("mode %q", fd.field("mode").value())
+	}
+	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "Sygeplejerske Ulla Dam") || strings.Contains(v, pracNurse) {
+		t.Errorf("the grant to revoke is not named:\n%s", v)
+	}
+}
+
+// The sync problems name who made the central's version and the
+// regimes' physicians.
+func TestSyncProblemNamesPractitioners(t *testing.T) {
+	src := newClinic(t)
+	if err := src.Write(context.Background(), func(tx *cache.Tx) error {
+		if err := tx.PutPractitioner(pracPhysician, "Overlæge Ida Berg", "", cache.Meta{ID: pracPhysician, VersionID: "1", LastUpdated: testNow}); err != nil {
+			return err
+		}
+		return tx.PutPractitioner(pracNurse, "Sygeplejerske Ulla Dam", "", cache.Meta{ID: pracNurse, VersionID: "1", LastUpdated: testNow})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	mine, theirs := syncRegime(85, 120, testUser, "1"), syncRegime(80, 110, pracNurse, "2")
+	mine.Physician, theirs.Physician = pracPhysician, pracPhysician
+	a := &resolvingActions{recordingActions: &recordingActions{}, problems: []console.SyncProblem{
+		{UUID: "u1", State: console.SyncConflict, Change: console.SyncChangeRegime, ResourceType: "CarePlan", PatientID: "p1",
+			PatientName: "Anna Hansen", At: syncT0,
+			Mine:   console.SyncVersion{Version: "1", Regime: mine},
+			Theirs: console.SyncVersion{Version: "2", Author: pracNurse, Regime: theirs}},
+	}}
+	m := New(context.Background(), src, Options{Actions: a, Resolver: a, Names: src.Store, Now: func() time.Time { return syncT0 }, Loc: time.UTC})
+	run(m, tea.WindowSizeMsg{Width: 120, Height: 40})
+	run(m, char('S'))
+	run(m, tea.KeyPressMsg{Code: tea.KeyEnter})
+	if _, ok := m.dialog.(*syncDetailView); !ok {
+		t.Fatalf("dialog = %T", m.dialog)
+	}
+	v := ansi.Strip(m.View().Content)
+	if !strings.Contains(v, "Sygeplejerske Ulla Dam") || strings.Count(v, "Ansvarlig læge: Overlæge Ida Berg") != 2 {
+		t.Errorf("the conflict does not name the practitioners:\n%s", v)
+	}
+	if strings.Contains(v, pracNurse) || strings.Contains(v, pracPhysician) {
+		t.Errorf("the conflict shows the id of a named practitioner:\n%s", v)
+	}
+}

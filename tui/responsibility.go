@@ -21,6 +21,7 @@ type teamsMsg struct {
 // startTransfer loads the teams and opens the responsibility form.
 func (p *patientScreen) startTransfer() tea.Cmd {
 	ctx, act, gr, id := p.ctx, p.opts.Actions, p.opts.Granter, p.id
+	book, namer := p.names, p.opts.Names
 	p.loading = true
 	return func() tea.Msg {
 		ts, err := act.Teams(ctx)
@@ -31,6 +32,9 @@ func (p *patientScreen) startTransfer() tea.Cmd {
 		if gr != nil {
 			if gs, err = gr.ReadGrants(ctx, id); err != nil {
 				err = fmt.Errorf("load se-adgang: %w", err)
+			}
+			for _, g := range gs {
+				book.learn(ctx, namer, g.Grantee)
 			}
 		}
 		return teamsMsg{id: id, teams: ts, grants: gs, err: err}
@@ -87,9 +91,10 @@ func (p *patientScreen) responsibilityForm(teams []domain.Team, grants []domain.
 	isRevoke := func() bool { return mode.value() == "revoke" }
 	onTeam := func() bool { return isCover() || isTransfer() }
 	note := newTextField("note", 50, "")
+	grantee := p.personField(newTextField("grantee", 40, ""))
 	var grantLabels, grantIDs []string
 	for _, g := range grants {
-		label := safetext.Sanitize(g.Grantee) + " " + gt.Until + " " + dateYear(g.To.Add(-time.Nanosecond).In(p.opts.Loc))
+		label := p.person(g.Grantee) + " " + gt.Until + " " + dateYear(g.To.Add(-time.Nanosecond).In(p.opts.Loc))
 		if len(g.Teams) > 0 {
 			label += " (" + gt.WholeTeam + ")"
 		}
@@ -101,7 +106,7 @@ func (p *patientScreen) responsibilityForm(teams []domain.Team, grants []domain.
 		intro: []string{t.Responsible + ": " + t.teamLabel(d.Responsibility, p.opts.Now())},
 		rows: []*formRow{
 			{label: a.Mode, fields: []*field{mode}},
-			{label: gt.Grantee, fields: []*field{newTextField("grantee", 30, "")}, hint: gt.GranteeHint, show: isGrant},
+			{label: gt.Grantee, fields: []*field{grantee}, hint: gt.GranteeHint, hintFn: p.personHint(grantee), show: isGrant},
 			{label: gt.Until, fields: []*field{newTextField("until", 10, dateYear(p.opts.Now().In(p.opts.Loc).AddDate(0, 3, 0)))}, hint: a.DateHint, show: isGrant},
 			{label: gt.Scope, fields: []*field{newChoiceField("grant-scope",
 				[]string{gt.ScopePatient, fmt.Sprintf(gt.ScopeTeam, safetext.Sanitize(home.Name))}, []string{"patient", "team"}, 0)}, show: isGrant},

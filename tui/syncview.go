@@ -52,12 +52,13 @@ func (s *shared) loadSyncProblems(open bool) tea.Cmd {
 	if r == nil {
 		return nil
 	}
-	ctx := s.ctx
+	ctx, book, namer := s.ctx, s.names, s.opts.Names
 	return func() tea.Msg {
 		ps, err := r.SyncProblems(ctx)
 		if err != nil {
 			return syncProblemsMsg{err: fmt.Errorf("load sync problems: %w", err), open: open}
 		}
+		book.learn(ctx, namer, syncPeople(ps)...)
 		return syncProblemsMsg{problems: ps, open: open}
 	}
 }
@@ -83,7 +84,7 @@ func (m *Model) syncProblemsLoaded(msg syncProblemsMsg) tea.Cmd {
 			continue
 		}
 		if !m.problems.seen[p.UUID] && m.problems.seeded {
-			m.flash = fmt.Sprintf(st.AlreadyDoneFlash, safetext.Sanitize(p.By), m.clock(p.DoneAt))
+			m.flash = fmt.Sprintf(st.AlreadyDoneFlash, m.person(p.By), m.clock(p.DoneAt))
 		}
 		m.problems.seen[p.UUID] = true
 	}
@@ -137,7 +138,7 @@ func (s *shared) syncState(p console.SyncProblem) string {
 	case console.SyncFailed:
 		return s.st.err.Render(st.StateFailed)
 	}
-	return fmt.Sprintf(st.AlreadyDoneFlash, safetext.Sanitize(p.By), s.clock(p.DoneAt))
+	return fmt.Sprintf(st.AlreadyDoneFlash, s.person(p.By), s.clock(p.DoneAt))
 }
 
 // syncListView lists the problems.
@@ -297,11 +298,13 @@ func (v *syncDetailView) updateKey(msg tea.KeyPressMsg) (component, tea.Cmd) {
 			keep := v.confirm == 1
 			v.confirm = 0
 			r, ctx, id := v.opts.Resolver, v.ctx, v.p.UUID
+			book, namer := v.names, v.opts.Names
 			return v, func() tea.Msg {
 				if err := r.ResolveConflict(ctx, id, keep); err != nil {
 					return syncProblemsMsg{err: fmt.Errorf("resolve sync problem: %w", err), open: true}
 				}
 				ps, err := r.SyncProblems(ctx)
+				book.learn(ctx, namer, syncPeople(ps)...)
 				return syncProblemsMsg{problems: ps, err: err, open: true}
 			}
 		case key.Matches(msg, k.No):
@@ -361,7 +364,7 @@ func (v *syncDetailView) View() string {
 	if p.State == console.SyncConflict {
 		colW := max(20, (w-3)/2)
 		left := append([]string{v.st.bold.Render(fmt.Sprintf(st.Mine, safetext.Sanitize(p.Mine.Version)))}, v.syncSide(p.Mine)...)
-		right := append([]string{v.st.bold.Render(fmt.Sprintf(st.Theirs, safetext.Sanitize(p.Theirs.Author), safetext.Sanitize(p.Theirs.Version)))},
+		right := append([]string{v.st.bold.Render(fmt.Sprintf(st.Theirs, v.person(p.Theirs.Author), safetext.Sanitize(p.Theirs.Version)))},
 			v.syncSide(p.Theirs)...)
 		body = append(body, sideBySide(left, right, colW)...)
 	}
