@@ -277,7 +277,10 @@ func TestEnrolFormNamesTypedPhysician(t *testing.T) {
 // the patient's grants are given to, and the one whose id she types.
 func TestGrantFormNamesGrantees(t *testing.T) {
 	m, _ := namedModel(t, 120, 40)
-	m.opts.Granter = &fakeGranter{grants: []domain.ReadGrant{{ID: "g-1", Grantee: pracNurse, Patients: []string{"p-anna"}, To: testNow.AddDate(0, 1, 0)}}}
+	m.opts.Granter = &fakeGranter{grants: []domain.ReadGrant{
+		{ID: "g-1", Grantee: pracNurse, GranteeName: "ikke dette navn", Patients: []string{"p-anna"}, To: testNow.AddDate(0, 1, 0)},
+		{ID: "g-2", Grantee: pracUnknown, GranteeName: "Hjemmesygeplejerske Bo Lund", Patients: []string{"p-anna"}, To: testNow.AddDate(0, 1, 0)},
+	}}
 	openPatient(t, m, "p-anna")
 	send(m, char('t'))
 	fd, ok := m.dialog.(formDialog)
@@ -300,6 +303,15 @@ func TestGrantFormNamesGrantees(t *testing.T) {
 	}
 	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "Sygeplejerske Ulla Dam") || strings.Contains(v, pracNurse) {
 		t.Errorf("the grant to revoke is not named:\n%s", v)
+	}
+	// The grant to a user the cache has no name for names her as the
+	// grant does.
+	send(m, keyTab, char(' '))
+	if fd.field("grant").value() != "g-2" {
+		t.Fatalf("grant %q", fd.field("grant").value())
+	}
+	if v := ansi.Strip(m.View().Content); !strings.Contains(v, "Hjemmesygeplejerske Bo Lund") || strings.Contains(v, pracUnknown) {
+		t.Errorf("the second grant is not named:\n%s", v)
 	}
 }
 

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -94,7 +95,13 @@ func (p *patientScreen) responsibilityForm(teams []domain.Team, grants []domain.
 	grantee := p.personField(newTextField("grantee", 40, ""))
 	var grantLabels, grantIDs []string
 	for _, g := range grants {
-		label := p.person(g.Grantee) + " " + gt.Until + " " + dateYear(g.To.Add(-time.Nanosecond).In(p.opts.Loc))
+		// Her name as the cache knows it, else as the grant names her,
+		// else her id.
+		who := p.person(g.Grantee)
+		if _, known := p.names.name(g.Grantee); !known && strings.TrimSpace(g.GranteeName) != "" {
+			who = safetext.Sanitize(g.GranteeName)
+		}
+		label := who + " " + gt.Until + " " + dateYear(g.To.Add(-time.Nanosecond).In(p.opts.Loc))
 		if len(g.Teams) > 0 {
 			label += " (" + gt.WholeTeam + ")"
 		}
