@@ -193,7 +193,11 @@ func (s *Store) roleOf(ctx context.Context, practitioner string) (domain.Role, e
 	var role string
 	const q = `SELECT role FROM users WHERE practitioner_id = ?`
 	var row *sql.Row
-	if st := s.readStmt(ctx, q); st != nil {
+	st, release := s.readStmt(ctx, q)
+	if st != nil {
+		// Held until the row is read: pushed out of the cache meanwhile,
+		// it is closed after, not under the look-up.
+		defer release()
 		row = st.QueryRowContext(ctx, practitioner)
 	} else {
 		row = s.reader().QueryRowContext(ctx, q, practitioner)

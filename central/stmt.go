@@ -4,8 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 
-	lru "github.com/hashicorp/golang-lru/v2"
+	"github.com/hashicorp/golang-lru/v2/simplelru"
 )
 
 // The statements every arrival runs, prepared once per connection instead
@@ -50,37 +51,130 @@ func (s *Store) prepare(ctx context.Context) error {
 // for a round that found nothing new.
 const readStatements = 256
 
-// newReadCache returns the cache of the read pool's prepared statements;
-// a statement pushed out is closed (a transaction still running it keeps
-// it until it ends).
-func newReadCache() (*lru.Cache[string, *sql.Stmt], error) {
-	c, err := lru.NewWithEvict(readStatements, func(_ string, st *sql.Stmt) { _ = st.Close() })
+// readCache holds the read pool's prepared statements, at most a bound of
+// them, the least recently used pushed out. A statement is closed when it
+// is pushed out and no one uses it: a request that took it (roleOf, a read
+// transaction) keeps it open until it is done, however many others are
+// prepared meanwhile. Closing it while in use failed that request ("sql:
+// statement is closed").
+type readCache struct {
+	mu   sync.Mutex
+	lru  *simplelru.LRU[string, *readEntry]
+	shut []*sql.Stmt // pushed out by the last add, unused: closed after it
+}
+
+// readEntry is one prepared statement and how many hold it now.
+type readEntry struct {
+	st   *sql.Stmt
+	uses int
+	out  bool // pushed out of the cache: closed by the last to let go
+}
+
+// newReadCache returns a cache of at most n statements.
+func newReadCache(n int) (*readCache, error) {
+	c := &readCache{}
+	l, err := simplelru.NewLRU(n, func(_ string, e *readEntry) {
+		e.out = true
+		if e.uses == 0 {
+			c.shut = append(c.shut, e.st)
+		}
+	})
 	if err != nil {
 		return nil, fmt.Errorf("statement cache: %w", err)
 	}
+	c.lru = l
 	return c, nil
 }
 
-// readStmt is q prepared on the read pool, from the cache or prepared now;
-// nil when it cannot be prepared (the caller runs q unprepared and meets
-// the error there).
-func (s *Store) readStmt(ctx context.Context, q string) *sql.Stmt {
-	if s.rstmts == nil || s.rdb == nil {
-		return nil
+// take returns q's statement, held until release is called, or false when
+// q is not prepared.
+func (c *readCache) take(q string) (*readEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.lru.Get(q)
+	if ok {
+		e.uses++
 	}
-	if st, ok := s.rstmts.Get(q); ok {
-		return st
-	}
-	st, err := s.rdb.PrepareContext(ctx, q)
-	if err != nil {
-		return nil
-	}
-	if prev, found, _ := s.rstmts.PeekOrAdd(q, st); found {
-		// Another request prepared it meanwhile.
+	return e, ok
+}
+
+// add keeps st as q's statement and returns it held (the one already kept
+// if another request prepared q meanwhile; st is then closed).
+func (c *readCache) add(q string, st *sql.Stmt) *readEntry {
+	c.mu.Lock()
+	if e, ok := c.lru.Get(q); ok {
+		e.uses++
+		c.mu.Unlock()
 		_ = st.Close()
-		return prev
+		return e
 	}
-	return st
+	e := &readEntry{st: st, uses: 1}
+	c.lru.Add(q, e)
+	shut := c.shut
+	c.shut = nil
+	c.mu.Unlock()
+	for _, st := range shut {
+		_ = st.Close()
+	}
+	return e
+}
+
+// release lets go of e; the last to let go of a statement pushed out
+// closes it.
+func (c *readCache) release(e *readEntry) {
+	c.mu.Lock()
+	e.uses--
+	last := e.out && e.uses == 0
+	c.mu.Unlock()
+	if last {
+		_ = e.st.Close()
+	}
+}
+
+// Len is how many statements the cache keeps.
+func (c *readCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Len()
+}
+
+// Contains reports whether the cache keeps q's statement.
+func (c *readCache) Contains(q string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lru.Contains(q)
+}
+
+// Purge pushes every statement out, closing those no one uses.
+func (c *readCache) Purge() {
+	c.mu.Lock()
+	c.lru.Purge()
+	shut := c.shut
+	c.shut = nil
+	c.mu.Unlock()
+	for _, st := range shut {
+		_ = st.Close()
+	}
+}
+
+// readStmt is q prepared on the read pool, from the cache or prepared now,
+// and the function that lets go of it once its rows are read; nil when it
+// cannot be prepared (the caller runs q unprepared and meets the error
+// there).
+func (s *Store) readStmt(ctx context.Context, q string) (*sql.Stmt, func()) {
+	if s.rstmts == nil || s.rdb == nil {
+		return nil, nil
+	}
+	c := s.rstmts
+	e, ok := c.take(q)
+	if !ok {
+		st, err := s.rdb.PrepareContext(ctx, q)
+		if err != nil {
+			return nil, nil
+		}
+		e = c.add(q, st)
+	}
+	return e.st, func() { c.release(e) }
 }
 
 // stmt is the transaction's handle on a prepared statement: in a write
@@ -88,10 +182,20 @@ func (s *Store) readStmt(ctx context.Context, q string) *sql.Stmt {
 // transaction any q, prepared once for the read pool (readStmt).
 func (t *tx) stmt(q string) *sql.Stmt {
 	if t.read {
-		if st := t.s.readStmt(t.ctx, q); st != nil {
-			return t.sql.StmtContext(t.ctx, st)
+		st, ok := t.held[q]
+		if !ok {
+			var release func()
+			if st, release = t.s.readStmt(t.ctx, q); st == nil {
+				return nil
+			}
+			// Held until the transaction ends: its rows may still be read.
+			if t.held == nil {
+				t.held = map[string]*sql.Stmt{}
+			}
+			t.held[q] = st
+			t.releases = append(t.releases, release)
 		}
-		return nil
+		return t.sql.StmtContext(t.ctx, st)
 	}
 	if st, ok := t.s.stmts[q]; ok {
 		return t.sql.StmtContext(t.ctx, st)

@@ -5,7 +5,11 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+
+	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
 // A search asked again runs the statement prepared the first time, and
@@ -90,9 +94,11 @@ func TestReadStatementPushedOutWhileInUse(t *testing.T) {
 		first = append(first, id)
 		// Push q out: as many other texts as the cache holds.
 		for i := range readStatements + 1 {
-			if e.store.readStmt(ctx, fmt.Sprintf("SELECT %d", i)) == nil {
+			st, release := e.store.readStmt(ctx, fmt.Sprintf("SELECT %d", i))
+			if st == nil {
 				return fmt.Errorf("SELECT %d did not prepare", i)
 			}
+			release()
 		}
 		if e.store.rstmts.Contains(q) {
 			return fmt.Errorf("the statement was not pushed out")
@@ -119,5 +125,73 @@ func TestReadStatementPushedOutWhileInUse(t *testing.T) {
 	}
 	if len(first) < 2 || strings.Join(first, ",") != strings.Join(again, ",") {
 		t.Errorf("read %v while the statement was pushed out, then %v; want the same, at least two", first, again)
+	}
+}
+
+// roleOf, which every request runs outside a transaction, never meets its
+// statement closed: with a cache of one statement and other reads pushing
+// it out all the while, each look-up still answers (the request got a 500
+// when the statement was pushed out and closed between look-up and use).
+// Read transactions running their statements meanwhile answer too.
+func TestRoleOfWhileItsStatementIsPushedOut(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	small, err := newReadCache(1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.store.rstmts.Purge()
+	e.store.rstmts = small
+
+	// Fewer transactions than the read pool has connections: each may
+	// prepare on the pool while it holds one.
+	const workers, lookups = readConns - 2, 20000
+	var (
+		wg             sync.WaitGroup
+		failed, pushed atomic.Int64
+		first          atomic.Value
+	)
+	done := make(chan struct{})
+	for w := range workers {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-done:
+					return
+				default:
+				}
+				err := e.store.readTx(ctx, func(tx *tx) error {
+					var one int
+					return tx.queryRow(fmt.Sprintf("SELECT 1 WHERE %d >= 0", (w*7+i)%11)).Scan(&one)
+				})
+				if err != nil {
+					failed.Add(1)
+					first.CompareAndSwap(nil, fmt.Errorf("a read transaction: %w", err))
+				}
+				pushed.Add(1)
+			}
+		})
+	}
+	var lookers sync.WaitGroup
+	for range 2 {
+		lookers.Go(func() {
+			for range lookups {
+				role, err := e.store.roleOf(ctx, "nurse-a")
+				if err != nil || role != domain.RoleNurse {
+					failed.Add(1)
+					first.CompareAndSwap(nil, fmt.Errorf("role %q: %w", role, err))
+				}
+			}
+		})
+	}
+	lookers.Wait()
+	close(done)
+	wg.Wait()
+	if pushed.Load() == 0 {
+		t.Fatal("nothing pushed the statement out")
+	}
+	if n := failed.Load(); n > 0 {
+		t.Errorf("%d failures among %d role look-ups and %d other reads pushing the statements out; first: %v",
+			n, 2*lookups, pushed.Load(), first.Load())
 	}
 }

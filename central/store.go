@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	lru "github.com/hashicorp/golang-lru/v2"
 	_ "modernc.org/sqlite" // the SQLite driver
 
 	"github.com/telehjerte/telehjerte-tui/fhir"
@@ -129,7 +128,7 @@ type Store struct {
 	rdb *sql.DB
 	// rstmts are statements prepared for the read pool, by SQL text
 	// (readStmt); nil while the store opens.
-	rstmts *lru.Cache[string, *sql.Stmt]
+	rstmts *readCache
 	// path is the database file; walLimit the size of its write-ahead
 	// log past which the writer checkpoints it itself (writer.go).
 	path     string
@@ -192,7 +191,7 @@ func OpenStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 	}
 	st.rdb.SetMaxOpenConns(readConns)
 	st.rdb.SetMaxIdleConns(readConns)
-	if st.rstmts, err = newReadCache(); err != nil {
+	if st.rstmts, err = newReadCache(readStatements); err != nil {
 		st.Close()
 		return nil, err
 	}
@@ -321,6 +320,10 @@ type tx struct {
 	// read marks a transaction on the read pool (readTx): the prepared
 	// statements belong to the write connection.
 	read bool
+	// held are the read pool's statements the transaction took
+	// (readStmt), by text; releases let go of them when it ends.
+	held     map[string]*sql.Stmt
+	releases []func()
 }
 
 // inTx runs fn in a write transaction, committing on nil error; it
@@ -366,8 +369,14 @@ func (s *Store) readTx(ctx context.Context, fn func(*tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
-	defer func() { _ = t.Rollback() }()
-	return fn(&tx{s: s, sql: t, ctx: ctx, read: true})
+	rt := &tx{s: s, sql: t, ctx: ctx, read: true}
+	defer func() {
+		_ = t.Rollback()
+		for _, release := range rt.releases {
+			release()
+		}
+	}()
+	return fn(rt)
 }
 
 // runTx runs fn alone in one immediate transaction.
