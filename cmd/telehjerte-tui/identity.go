@@ -153,7 +153,9 @@ func teamNames(ts []domain.Team) string {
 
 // auditUser is who the cache's audit log names for the subcommands that
 // do not ask the central (worklist, audit): the identity the central
-// confirmed earlier for this cache, else the configured user.
+// confirmed earlier for this cache, else the configured user. In the DEMO
+// the worklist subcommand names the demo nurse instead (actingUser), as
+// the console does.
 func auditUser(ctx context.Context, store *cache.Store, cfg config.Config) (string, error) {
 	if cfg.Mode() != config.ModeCentral {
 		return cfg.User, nil

@@ -105,6 +105,11 @@ func runWorklist(ctx context.Context, e *env, cfg config.Config, f worklistFlags
 	if err != nil {
 		return fmt.Errorf("worklist: %w", err)
 	}
+	if d.embedded != nil {
+		// The DEMO: who the console acts as there, the demo nurse, the
+		// author of everything in it, not the OS user.
+		user = actingUser(d, cfg).ID
+	}
 	// The look-up is audited before anything is shown.
 	if err := d.store.Audit(ctx, domain.AuditEntry{
 		At: now, User: user, Action: tui.ActionViewWorklist,
