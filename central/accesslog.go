@@ -62,7 +62,7 @@ func (t *tx) auditAccess(p Principal, sub, typ, what string, q url.Values, patie
 		who = fhir.Ref("Patient", p.Patient)
 	}
 	ae := &fhir.AuditEvent{
-		Base:     fhir.Base{ResourceType: "AuditEvent", ID: newID()},
+		Base:     fhir.Base{ResourceType: "AuditEvent"}, // named by write
 		Type:     fhir.Coding{System: SystemAuditEventType, Code: "rest"},
 		Subtype:  []fhir.Coding{{System: SystemRestfulAction, Code: sub}},
 		Action:   action,

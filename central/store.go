@@ -472,11 +472,17 @@ func (t *tx) version(typ, id string, vid int64) (Stored, error) {
 // stored row.
 func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 	h := r.Header()
-	if h.ID == "" {
+	// An id named here is new (a random UUID): there is no current
+	// version to look up.
+	named := h.ID == ""
+	if named {
 		h.ID = newID()
 	}
 	var vid int64 = 1
-	cur, err := t.current(h.ResourceType, h.ID)
+	cur, err := Stored{}, ErrNotFound
+	if !named {
+		cur, err = t.current(h.ResourceType, h.ID)
+	}
 	switch {
 	case err == nil:
 		vid = cur.VersionID + 1
