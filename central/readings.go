@@ -12,7 +12,9 @@ import (
 // marked entered-in-error or cancelled); 3 = history holds superseded
 // versions only, packed (history.go); 4 = params is a WITHOUT ROWID table
 // keyed in look-up order; 5 = current versions in resources are packed
-// too; 6 = params has no index by owner.
+// too; 6 = params has no index by owner. A change to what extract indexes
+// raises it, with a step that indexes the stored resources again
+// (TestExtractionFollowsTheSchemaVersion fails until it does).
 const schemaVersion = 6
 
 // upgrade brings a database made by an older central up to schemaVersion.
