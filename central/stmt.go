@@ -61,6 +61,8 @@ type readCache struct {
 	mu   sync.Mutex
 	lru  *simplelru.LRU[string, *readEntry]
 	shut []*sql.Stmt // pushed out by the last add, unused: closed after it
+	// warming are the texts being prepared in the background (warm).
+	warming map[string]bool
 }
 
 // readEntry is one prepared statement and how many hold it now.
@@ -182,25 +184,81 @@ func (s *Store) readStmt(ctx context.Context, q string) (*sql.Stmt, func()) {
 // transaction any q, prepared once for the read pool (readStmt).
 func (t *tx) stmt(q string) *sql.Stmt {
 	if t.read {
-		st, ok := t.held[q]
-		if !ok {
-			var release func()
-			if st, release = t.s.readStmt(t.ctx, q); st == nil {
-				return nil
-			}
-			// Held until the transaction ends: its rows may still be read.
-			if t.held == nil {
-				t.held = map[string]*sql.Stmt{}
-			}
-			t.held[q] = st
-			t.releases = append(t.releases, release)
-		}
-		return t.sql.StmtContext(t.ctx, st)
+		return t.readStmt(q)
 	}
 	if st, ok := t.s.stmts[q]; ok {
 		return t.sql.StmtContext(t.ctx, st)
 	}
 	return nil
+}
+
+// readStmt is q prepared for a read transaction: the read pool's
+// statement when the cache has it (held until the transaction ends: its
+// rows may still be read), else q prepared on the transaction's own
+// connection while the pool's is prepared in the background. Preparing
+// on the pool here would wait for a free connection while holding one:
+// as many transactions as the pool has connections, each asking a new
+// text, waited for each other until their requests were cancelled.
+func (t *tx) readStmt(q string) *sql.Stmt {
+	if st, ok := t.own[q]; ok {
+		return st
+	}
+	if st, ok := t.held[q]; ok {
+		return t.sql.StmtContext(t.ctx, st)
+	}
+	c := t.s.rstmts
+	if c == nil {
+		return nil
+	}
+	if e, ok := c.take(q); ok {
+		if t.held == nil {
+			t.held = map[string]*sql.Stmt{}
+		}
+		t.held[q] = e.st
+		t.releases = append(t.releases, func() { c.release(e) })
+		return t.sql.StmtContext(t.ctx, e.st)
+	}
+	st, err := t.sql.PrepareContext(t.ctx, q)
+	if err != nil {
+		return nil // run unprepared, meeting the error there
+	}
+	// Closed with the transaction.
+	if t.own == nil {
+		t.own = map[string]*sql.Stmt{}
+	}
+	t.own[q] = st
+	t.s.warm(q)
+	return st
+}
+
+// warm prepares q on the read pool in the background, once however many
+// ask, and keeps it in the cache; Close waits for it.
+func (s *Store) warm(q string) {
+	c := s.rstmts
+	c.mu.Lock()
+	if c.warming == nil {
+		c.warming = map[string]bool{}
+	}
+	if c.warming[q] || c.lru.Contains(q) || s.life == nil || s.life.Err() != nil {
+		c.mu.Unlock()
+		return
+	}
+	c.warming[q] = true
+	s.warmers.Add(1)
+	c.mu.Unlock()
+	go func() {
+		defer s.warmers.Done()
+		defer func() {
+			c.mu.Lock()
+			delete(c.warming, q)
+			c.mu.Unlock()
+		}()
+		st, err := s.rdb.PrepareContext(s.life, q)
+		if err != nil {
+			return // prepared on the next use instead
+		}
+		c.release(c.add(q, st))
+	}()
 }
 
 func (t *tx) query(q string, args ...any) (*sql.Rows, error) {

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -31,6 +32,8 @@ func TestSearchStatementsPreparedOnceAndBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// A text new to the cache is prepared for it in the background.
+		e.store.warmers.Wait()
 		return ids
 	}
 	round := url.Values{"_lastUpdated": {"ge2026-01-01T00:00:00Z"}, "_sort": {"_lastUpdated"}, "_count": {"200"}}
@@ -77,6 +80,12 @@ func TestReadStatementPushedOutWhileInUse(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	const q = `SELECT id FROM resources WHERE type = ? ORDER BY id`
+	// In the cache before the transaction takes it.
+	if st, release := e.store.readStmt(ctx, q); st == nil {
+		t.Fatal("the statement did not prepare")
+	} else {
+		release()
+	}
 	var first, again []string
 	err := e.store.readTx(ctx, func(tx *tx) error {
 		rows, err := tx.query(q, "Patient")
@@ -193,5 +202,49 @@ func TestRoleOfWhileItsStatementIsPushedOut(t *testing.T) {
 	if n := failed.Load(); n > 0 {
 		t.Errorf("%d failures among %d role look-ups and %d other reads pushing the statements out; first: %v",
 			n, 2*lookups, pushed.Load(), first.Load())
+	}
+}
+
+// As many read transactions as the read pool has connections, each asking
+// a text not prepared yet, all answer at once: a statement missing from the
+// cache is not prepared on the pool by a transaction that holds one of its
+// connections (each then waited for a free connection, which none would
+// give back, until its request was cancelled).
+func TestReadTransactionsFillingThePoolAskNewTexts(t *testing.T) {
+	e := newEnv(t)
+	// A deadline turns the wait into an error instead of a hung test.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var (
+		begun sync.WaitGroup
+		wg    sync.WaitGroup
+		errs  = make(chan error, readConns)
+	)
+	begun.Add(readConns)
+	for i := range readConns {
+		wg.Go(func() {
+			errs <- e.store.readTx(ctx, func(tx *tx) error {
+				var one int
+				// The transaction holds its connection from here.
+				if err := tx.sql.QueryRowContext(ctx, `SELECT 1`).Scan(&one); err != nil {
+					return err
+				}
+				begun.Done()
+				begun.Wait()
+				for j := range 3 {
+					if err := tx.queryRow(fmt.Sprintf("SELECT %d WHERE %d >= 0", i, j)).Scan(&one); err != nil {
+						return fmt.Errorf("a new text in a full pool: %w", err)
+					}
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
 	}
 }

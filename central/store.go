@@ -129,6 +129,11 @@ type Store struct {
 	// rstmts are statements prepared for the read pool, by SQL text
 	// (readStmt); nil while the store opens.
 	rstmts *readCache
+	// life ends when the store closes; warmers are the statements being
+	// prepared for the read pool in the background (warm).
+	life    context.Context
+	endLife context.CancelFunc
+	warmers sync.WaitGroup
 	// path is the database file; walLimit the size of its write-ahead
 	// log past which the writer checkpoints it itself (writer.go).
 	path     string
@@ -195,6 +200,7 @@ func OpenStore(ctx context.Context, path string, now func() time.Time) (*Store, 
 		st.Close()
 		return nil, err
 	}
+	st.life, st.endLife = context.WithCancel(context.Background())
 	st.startCheckpointer()
 	st.startWriter()
 	return st, nil
@@ -278,6 +284,10 @@ func (s *Store) Close() error {
 	for _, st := range s.stmts {
 		_ = st.Close()
 	}
+	if s.endLife != nil {
+		s.endLife()
+		s.warmers.Wait()
+	}
 	if s.rstmts != nil {
 		s.rstmts.Purge() // closes each
 	}
@@ -321,9 +331,11 @@ type tx struct {
 	// statements belong to the write connection.
 	read bool
 	// held are the read pool's statements the transaction took
-	// (readStmt), by text; releases let go of them when it ends.
+	// (readStmt), by text; releases let go of them when it ends. own are
+	// statements prepared on the transaction itself, closed with it.
 	held     map[string]*sql.Stmt
 	releases []func()
+	own      map[string]*sql.Stmt
 }
 
 // inTx runs fn in a write transaction, committing on nil error; it
