@@ -192,3 +192,47 @@ func TestHeaderCountsAddUpWithReminderRows(t *testing.T) {
 	}
 	check("all")
 }
+
+// The look-up that ends the "new patient" reminder is audited before the
+// patient's data is read. A nurse who goes back before that data arrives
+// has looked her up all the same: the worklist she returns to drops the
+// reminder when the load comes in. It kept saying "ny borger" until the
+// next reload, which an idle clinic may not have for long.
+func TestNewPatientReminderEndsWhenBackBeforeTheLoad(t *testing.T) {
+	src := newClinic(t)
+	rows, err := src.Worklist(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var quiet *domain.WorklistRow
+	for i := range rows {
+		if !rows[i].Open.Any() {
+			quiet = &rows[i]
+			break
+		}
+	}
+	if quiet == nil {
+		t.Fatal("the fixture has no patient with nothing open")
+	}
+	opts := testOptions()
+	opts.Course = fakeCourse{quiet.Patient.ID: {Regime: domain.Regime{Phase: domain.PhaseStartUp}, Enrolled: testNow.Add(-time.Hour)}}
+	m := New(context.Background(), src, opts)
+	send(m, tea.WindowSizeMsg{Width: 160, Height: 50})
+	drive(m, m.Init())
+	if !strings.Contains(lineOf(ansi.Strip(m.View().Content), quiet.Patient.Name), "ny borger") {
+		t.Fatalf("no reminder to start with:\n%s", ansi.Strip(m.View().Content))
+	}
+	selectPatient(t, m, quiet.Patient.ID)
+	_, load := m.Update(keyEnter) // the audited load, not run yet
+	if m.patient == nil {
+		t.Fatal("enter opened no patient view")
+	}
+	send(m, keyEsc) // back before it arrives
+	if m.patient != nil {
+		t.Fatal("esc did not go back to the worklist")
+	}
+	drive(m, load)
+	if l := lineOf(ansi.Strip(m.View().Content), quiet.Patient.Name); strings.Contains(l, "ny borger") {
+		t.Errorf("the worklist still announces a new patient she has looked up: %q", l)
+	}
+}

@@ -158,8 +158,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.route(m.worklist, msg)
 	case patientMsg:
 		cmd := m.route(m.patientOrClosed(), msg)
-		if !msg.refresh && msg.err == nil && m.patient != nil && m.patient.id == msg.id {
-			// The audited look-up ends the "new patient" reminder.
+		if !msg.refresh && msg.err == nil {
+			// The audited look-up ends the "new patient" reminder, also
+			// when the nurse went back before its data arrived: the
+			// look-up was audited before the data was read.
 			m.worklist.opened(msg.id)
 		}
 		return cmd
