@@ -87,16 +87,20 @@ func (v *accessReportView) View() string {
 	if len(v.lines) == 0 {
 		return strings.Join(append(out, v.st.dim.Render(c.ReportNone)), "\n")
 	}
+	// The name column is as wide as the longest name, up to
+	// maxReportName and what the screen leaves beside the figures.
+	nameW := 12
+	for _, l := range v.lines {
+		nameW = max(nameW, displayWidth(reportWho(l)))
+	}
+	nameW = min(nameW, maxReportName, max(12, w-2-reportFigures))
 	for _, l := range v.lines[v.offset:] {
-		who := safetext.Sanitize(l.Name)
-		if who == "" {
-			who = safetext.Sanitize(l.User)
-		}
+		who := reportWho(l)
 		last := "–"
 		if !l.LastLookUp.IsZero() {
 			last = dateYear(l.LastLookUp.In(v.opts.Loc))
 		}
-		parts := []string{fit(who, 22, false), fit(safetext.Sanitize(string(l.Role)), 16, false),
+		parts := []string{fit(who, nameW, false), fit(safetext.Sanitize(string(l.Role)), 16, false),
 			strconv.Itoa(l.LookUps), strconv.Itoa(l.Patients), last}
 		var grants []string
 		for _, g := range l.Grants {
@@ -121,4 +125,20 @@ func (v *accessReportView) View() string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// maxReportName and reportFigures size the access report's name column:
+// the widest it gets, and what its other columns take on a line.
+const (
+	maxReportName = 48
+	reportFigures = 50
+)
+
+// reportWho is who a line of the access report is about: her name, else
+// her user id.
+func reportWho(l domain.AccessLine) string {
+	if who := safetext.Sanitize(l.Name); who != "" {
+		return who
+	}
+	return safetext.Sanitize(l.User)
 }

@@ -35,6 +35,7 @@ func TestAccessReportScreen(t *testing.T) {
 		{User: "muni-1", Name: "Mette \x1b[31mKommune", Role: domain.RoleReadOnly, Grants: []domain.ReadGrant{{ID: "g1", To: testNow.AddDate(0, 2, 0)}},
 			Outside: []domain.OutsideLookUp{{Patient: "p1", Via: "se-adgang g1", Count: 2}}, LookUps: 2, Patients: 1},
 		{User: "nurse-2", Name: "Jens Berg", Role: domain.RoleNurse, Unused: true},
+		{User: "nurse-3", Name: "Sygeplejerske Lise Holm, Hjertesvigtsklinik", Role: domain.RoleNurse, LookUps: 1, Patients: 1},
 	}}
 	opts := testOptions()
 	opts.Reporter = rep
@@ -49,7 +50,8 @@ func TestAccessReportScreen(t *testing.T) {
 	}
 	send(m, char('U'))
 	v := ansi.Strip(m.View().Content)
-	for _, want := range []string{"Adgangsrapport", "Karen Holm", "12", "Mette Kommune", "1 uden for egne teams", "Jens Berg", "UBRUGT"} {
+	for _, want := range []string{"Adgangsrapport", "Karen Holm", "12", "Mette Kommune", "1 uden for egne teams", "Jens Berg", "UBRUGT",
+		"Sygeplejerske Lise Holm, Hjertesvigtsklinik"} { // a long name whole, where the screen has room
 		if !strings.Contains(v, want) {
 			t.Errorf("the report lacks %q:\n%s", want, v)
 		}

@@ -81,8 +81,10 @@ func TestE2EAccessReportFromTheConsole(t *testing.T) {
 	con := startActConsole(t, c, actNurse, "0")
 	onlineWorklist(con)
 	con.send("U")
+	// On screen a user is her name (the central's Practitioner), not her id.
+	colleague := demo.PractitionerNames()[demo.NurseB]
 	scr := con.waitFor("the access report on screen", func(s string) bool {
-		return strings.Contains(s, "Adgangsrapport") && strings.Contains(s, "prac-demo-nurse-2")
+		return strings.Contains(s, "Adgangsrapport") && strings.Contains(s, colleague)
 	})
 	if strings.Contains(scr, actCoverNurse) {
 		t.Errorf("the cover team's nurse is in the clinic's report:\n%s", scr)
@@ -108,7 +110,8 @@ func TestE2EAccessReportInTheDemo(t *testing.T) {
 	s.waitFor("the worklist again", func(scr string) bool { return !help(scr) && strings.Contains(scr, "borgere (kun åbne)") })
 	s.send("U")
 	s.waitFor("the access report of the demo team", func(scr string) bool {
-		return strings.Contains(scr, "Adgangsrapport") && strings.Contains(scr, demo.NurseA) && strings.Contains(scr, demo.NurseB)
+		names := demo.PractitionerNames()
+		return strings.Contains(scr, "Adgangsrapport") && strings.Contains(scr, names[demo.NurseA]) && strings.Contains(scr, names[demo.NurseB])
 	})
 	s.send("Escape")
 	s.waitFor("the worklist again", func(scr string) bool {
