@@ -25,6 +25,7 @@ const module = "github.com/telehjerte/telehjerte-tui/"
 //
 //	cmd/..., bench        wire everything
 //	tui                   the screens: console + domain only
+//	                      (tui/display, the terminal, imports none of ours)
 //	sync/..., central,    side by side (demo loads a cache and runs the
 //	demo                  embedded central)
 //	console, config       ports and configuration
@@ -43,6 +44,7 @@ var layers = []struct {
 	{"central", []string{"domain", "fhir", "config", "central"}},
 	{"demo", []string{"domain", "fhir", "sync", "central", "demo"}},
 	{"tui", []string{"domain", "console", "tui"}},
+	{"tui/display", nil},
 	{"cmd", []string{"*"}},
 	{"bench", []string{"*"}},
 }
