@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -456,3 +457,29 @@ type fixedView struct{ v tea.View }
 func (f fixedView) Init() tea.Cmd                       { return nil }
 func (f fixedView) Update(tea.Msg) (tea.Model, tea.Cmd) { return f, nil }
 func (f fixedView) View() tea.View                      { return f.v }
+
+// BenchmarkFrame is the CPU of one frame of a 120 × 40 worklist-sized
+// screen where one line changed (a key moved the selection): what a key's
+// echo waits for after Bubble Tea's Update and View.
+func BenchmarkFrame(b *testing.B) {
+	line := lipgloss.NewStyle().Foreground(lipgloss.Color("#ff0000")).Render(" !! Bent Olsen  760780-xxxx 117.3!!+  66✓+ 128/81✓+ 6n") + strings.Repeat(" ", 60)
+	lines := make([]string, 40)
+	for i := range lines {
+		lines[i] = line
+	}
+	views := [2]tea.View{}
+	for i := range views {
+		l := slices.Clone(lines)
+		l[5+i] = lipgloss.NewStyle().Reverse(true).Render(l[5+i])
+		views[i] = view(strings.Join(l, "\n"), nil)
+	}
+	d := New(io.Discard, testEnv, 120, 40, colorprofile.TrueColor)
+	defer d.Close()
+	d.draw(views[0], 120, 40, false)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := d.draw(views[(i+1)%2], 120, 40, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
