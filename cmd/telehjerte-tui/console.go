@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"sync"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/demo/live"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
 	"github.com/telehjerte/telehjerte-tui/tui"
+	"github.com/telehjerte/telehjerte-tui/tui/display"
 )
 
 // consoleFlags are the root command's own flags (not configuration keys).
@@ -28,7 +30,7 @@ type consoleFlags struct {
 }
 
 // runConsole opens the data and runs the interactive console until the
-// nurse quits. Bubbletea restores the terminal on every way out. With a
+// nurse quits. The display restores the terminal on every way out. With a
 // central (embedded in the demo, or configured) the sync engine runs in the
 // background; an unreachable central is shown as offline, never fatal.
 func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) error {
@@ -92,12 +94,31 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		// The program exists before the nurse can settle anything.
 		s.refresh = func() { p.Send(syncedMsg{changed: true}) }
 	}
-	// The renderer wakes at its frame rate whether or not anything changed
-	// (Bubble Tea's default 60 a second was nearly all of an idle
-	// console's CPU, see docs/benchmarks.md); 20 frames a second keep a
-	// key's echo within 50 ms.
-	p = tea.NewProgram(shell{Model: tui.New(ctx, d.store, opts), banner: banner, training: tr.banner}, tea.WithContext(ctx),
-		tea.WithFPS(20))
+	// Frames are drawn when the view changes, never on a clock: Bubble
+	// Tea's renderer woke at its frame rate (20 a second here) to find
+	// nothing changed, which was ~90 % of an idle console's CPU (see
+	// docs/benchmarks.md). Without it Bubble Tea still reads the keys and
+	// calls View after every Update; tui/display draws each new view on
+	// its own goroutine (coalesced, at most 60 frames a second), owns raw
+	// mode, the alternate screen, the size and the colour profile, and
+	// gives the terminal back on every way out (including a panic). Bubble
+	// Tea's ticker still runs, at 1 a second, to flush its query buffer.
+	scr, err := display.Open(os.Stdin, os.Stdout, os.Environ())
+	if err != nil {
+		return err
+	}
+	closeScreen := func() {
+		if err := scr.Close(); err != nil {
+			log.Error("restore the terminal", "err", err)
+		}
+	}
+	defer closeScreen() // a second Close does nothing
+	w, h := scr.Size()
+	root := display.Wrap(shell{Model: tui.New(ctx, d.store, opts), banner: banner, training: tr.banner}, scr.Display,
+		func(fields []string) { log.Warn("a view sets what the display does not draw", "fields", fields) })
+	p = tea.NewProgram(root, tea.WithContext(ctx), tea.WithoutRenderer(), tea.WithFPS(1),
+		tea.WithWindowSize(w, h), tea.WithColorProfile(scr.Profile()))
+	scr.FollowSize(func(m tea.WindowSizeMsg) { p.Send(m) })
 
 	bg, stopBG := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -135,6 +156,7 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 
 	start := time.Now()
 	_, err = p.Run()
+	closeScreen()
 	stopBG()
 	wg.Wait()
 	log.Info("console stop", "duration", time.Since(start).Round(time.Second))
@@ -142,7 +164,7 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		fmt.Fprintln(e.stderr, "telehjerte-tui:", d.note)
 	}
 	if ctx.Err() != nil {
-		// SIGINT or SIGTERM from outside: bubbletea has restored the terminal.
+		// SIGINT or SIGTERM from outside: the terminal is restored.
 		log.Info("console stopped by signal")
 		return errors.New("stopped by signal")
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/sync/engine"
 	"github.com/telehjerte/telehjerte-tui/tui"
+	"github.com/telehjerte/telehjerte-tui/tui/display"
 )
 
 func TestShellRefreshesOnlyWhenARoundChangedSomething(t *testing.T) {
@@ -249,4 +250,48 @@ func TestAuditKeepsRealTimeOnAMovedClock(t *testing.T) {
 	if got := log[len(log)-1].At; !got.Equal(real) {
 		t.Errorf("audit entry at %v on a +2d clock, want the real %v", got, real)
 	}
+}
+
+// The console draws through tui/display, which draws the alternate
+// screen, the title and a cursor, and not mouse, focus, terminal colours
+// or progress bars: no view of the console's (worklist, search with its
+// cursor, patient view, help) sets one of those.
+func TestConsoleViewsSetOnlyWhatTheDisplayDraws(t *testing.T) {
+	ctx := context.Background()
+	e, _, _ := testEnv(t)
+	store, err := buildDemo(ctx, filepath.Join(t.TempDir(), "c.sqlite"), demo.Options{Patients: 6, Days: 3, Now: e.now(), Loc: e.loc})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	var m tea.Model = shell{Model: tui.New(ctx, store, tui.Options{User: "unit-nurse", Now: e.now, Loc: e.loc}), banner: "banner"}
+	step := func(msg tea.Msg) {
+		var cmd tea.Cmd
+		m, cmd = m.Update(msg)
+		drain(cmd, func(msg tea.Msg) { m, _ = m.Update(msg) })
+	}
+	check := func(what string, wantCursor bool) {
+		t.Helper()
+		v := m.View()
+		if f := display.Unsupported(v); len(f) > 0 {
+			t.Errorf("%s: the view sets %v, which the display does not draw", what, f)
+		}
+		if (v.Cursor != nil) != wantCursor {
+			t.Errorf("%s: cursor %v, want a cursor %v", what, v.Cursor, wantCursor)
+		}
+	}
+	step(tea.WindowSizeMsg{Width: 100, Height: 30})
+	drain(m.Init(), step)
+	check("the worklist", false)
+	step(tea.KeyPressMsg{Code: '/', Text: "/"})
+	step(tea.KeyPressMsg{Code: 'o', Text: "o"})
+	check("the search field", true)
+	step(tea.KeyPressMsg{Code: tea.KeyEscape})
+	step(tea.KeyPressMsg{Code: tea.KeyEnter})
+	if !strings.Contains(m.View().Content, "760") && !strings.Contains(m.View().Content, "-xxxx") {
+		t.Fatalf("no patient view opened:\n%s", m.View().Content)
+	}
+	check("the patient view", false)
+	step(tea.KeyPressMsg{Code: '?', Text: "?"})
+	check("the help", false)
 }
