@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -63,14 +64,8 @@ func TestE2EDisplayEchoResizeAndSignal(t *testing.T) {
 
 	// SIGTERM from outside: the process ends, the shell's screen is back
 	// with its cursor, and the tty is out of raw mode.
-	shell := strings.TrimSpace(s.tmux("display", "-p", "-t", "e2e", "#{pane_pid}"))
-	out, err := exec.Command("pgrep", "-P", shell).Output()
-	if err != nil {
-		t.Fatalf("finding the console's process under the pane's shell %s: %v", shell, err)
-	}
-	pid := strings.Fields(string(out))[0]
-	if out, err := exec.Command("kill", "-TERM", pid).CombinedOutput(); err != nil {
-		t.Fatalf("kill -TERM %s: %v %s", pid, err, out)
+	if err := syscall.Kill(s.consolePID(), syscall.SIGTERM); err != nil {
+		t.Fatal(err)
 	}
 	scr = s.waitFor("the process to exit", func(scr string) bool { return strings.Contains(scr, "EXITED") })
 	if strings.Contains(scr, "DEMO") || strings.Contains(scr, "quit") {
