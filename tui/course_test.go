@@ -105,20 +105,7 @@ func TestCourseRemindersOnTheWorklist(t *testing.T) {
 // symbol (colour is never alone, and a blank status says nothing).
 func TestReminderOnlyRowHasAStatusSymbol(t *testing.T) {
 	src := newClinic(t)
-	rows, err := src.Worklist(context.Background(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var quiet *domain.WorklistRow
-	for i := range rows {
-		if !rows[i].Open.Any() {
-			quiet = &rows[i]
-			break
-		}
-	}
-	if quiet == nil {
-		t.Fatal("the fixture has no patient with nothing open")
-	}
+	quiet := quietPatient(t, src)
 	enrolled := testNow.Add(-time.Hour)
 	opts := testOptions()
 	opts.Course = fakeCourse{quiet.Patient.ID: {Regime: domain.Regime{Phase: domain.PhaseStartUp}, Enrolled: enrolled}}
@@ -200,20 +187,7 @@ func TestHeaderCountsAddUpWithReminderRows(t *testing.T) {
 // next reload, which an idle clinic may not have for long.
 func TestNewPatientReminderEndsWhenBackBeforeTheLoad(t *testing.T) {
 	src := newClinic(t)
-	rows, err := src.Worklist(context.Background(), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var quiet *domain.WorklistRow
-	for i := range rows {
-		if !rows[i].Open.Any() {
-			quiet = &rows[i]
-			break
-		}
-	}
-	if quiet == nil {
-		t.Fatal("the fixture has no patient with nothing open")
-	}
+	quiet := quietPatient(t, src)
 	opts := testOptions()
 	opts.Course = fakeCourse{quiet.Patient.ID: {Regime: domain.Regime{Phase: domain.PhaseStartUp}, Enrolled: testNow.Add(-time.Hour)}}
 	m := New(context.Background(), src, opts)
@@ -235,4 +209,20 @@ func TestNewPatientReminderEndsWhenBackBeforeTheLoad(t *testing.T) {
 	if l := lineOf(ansi.Strip(m.View().Content), quiet.Patient.Name); strings.Contains(l, "ny borger") {
 		t.Errorf("the worklist still announces a new patient she has looked up: %q", l)
 	}
+}
+
+// quietPatient is a patient of src's clinic with nothing open.
+func quietPatient(t *testing.T, src *recordingSource) *domain.WorklistRow {
+	t.Helper()
+	rows, err := src.Worklist(context.Background(), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		if !rows[i].Open.Any() {
+			return &rows[i]
+		}
+	}
+	t.Fatal("the fixture has no patient with nothing open")
+	return nil
 }
