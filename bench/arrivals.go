@@ -212,7 +212,7 @@ func measureArrivals(ctx context.Context, path string, con *cache.Store, pids []
 	for i, pid := range pids {
 		tokens[fmt.Sprintf("tok-bench-patient-%03d", i)] = "Patient/" + pid
 	}
-	base, stop, err := serveStore(st, tokens)
+	_, base, stop, err := serveStore(st, tokens, nil)
 	if err != nil {
 		return res, err
 	}
@@ -361,7 +361,7 @@ func measureServing(ctx context.Context, path string, pages int) (servingResult,
 		return res, err
 	}
 	defer st.Close()
-	base, stop, err := serveStore(st, map[string]string{benchNurseToken: "Practitioner/" + demo.NurseA})
+	_, base, stop, err := serveStore(st, map[string]string{benchNurseToken: "Practitioner/" + demo.NurseA}, nil)
 	if err != nil {
 		return res, err
 	}
@@ -433,21 +433,26 @@ type searchPage struct {
 }
 
 // serveStore serves st as a FHIR central on loopback with the given
-// bearer tokens; stop ends it.
-func serveStore(st *central.Store, tokens map[string]string) (base string, stop func(), err error) {
+// bearer tokens, its handler wrapped by wrap when not nil; stop ends the
+// serving (st stays open).
+func serveStore(st *central.Store, tokens map[string]string, wrap func(http.Handler) http.Handler) (srv *central.Server, base string, stop func(), err error) {
 	toks, err := central.NewTokens(tokens)
 	if err != nil {
-		return "", nil, err
+		return nil, "", nil, err
 	}
-	srv, err := central.NewServer(central.Config{Store: st, Tokens: toks})
+	srv, err = central.NewServer(central.Config{Store: st, Tokens: toks})
 	if err != nil {
-		return "", nil, err
+		return nil, "", nil, err
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return "", nil, fmt.Errorf("listen: %w", err)
+		return nil, "", nil, fmt.Errorf("listen: %w", err)
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: time.Minute}
+	h := srv.Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute}
 	go func() { _ = hs.Serve(ln) }()
-	return "http://" + ln.Addr().String(), func() { _ = hs.Close() }, nil
+	return srv, "http://" + ln.Addr().String(), func() { _ = hs.Close() }, nil
 }

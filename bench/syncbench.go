@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -125,28 +124,12 @@ func serveCentral(ctx context.Context, path string, wrap func(http.Handler) http
 	if err != nil {
 		return nil, "", nil, err
 	}
-	toks, err := central.NewTokens(map[string]string{benchNurseToken: "Practitioner/" + demo.NurseA})
+	srv, url, stop, err := serveStore(st, map[string]string{benchNurseToken: "Practitioner/" + demo.NurseA}, wrap)
 	if err != nil {
 		st.Close()
 		return nil, "", nil, err
 	}
-	srv, err := central.NewServer(central.Config{Store: st, Tokens: toks})
-	if err != nil {
-		st.Close()
-		return nil, "", nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		st.Close()
-		return nil, "", nil, fmt.Errorf("listen: %w", err)
-	}
-	h := srv.Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	hs := &http.Server{Handler: h, ReadHeaderTimeout: time.Minute}
-	go func() { _ = hs.Serve(ln) }()
-	return srv, "http://" + ln.Addr().String(), func() { hs.Close(); st.Close() }, nil
+	return srv, url, func() { stop(); st.Close() }, nil
 }
 
 // newConsole opens a fresh cache in dir and an engine on it.
