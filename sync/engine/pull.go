@@ -30,9 +30,9 @@ import (
 //   - a second search in a row that brings something new on a page the
 //     server did not fill (resources arriving while we read: a burst)
 //     ends the pull of the type for this round; the round says so
-//     (Report.More) and Run starts the next one soon (BurstInterval), so a
-//     round never
-//     chases a stream of arrivals while the nurse's screen waits for it;
+//     (Report.More) and Run starts the next one soon (BurstInterval), so
+//     a round never chases a stream of arrivals while the nurse's screen
+//     waits for it;
 //   - a full page without a next link whose resources all share the query's
 //     lower bound cannot be paged past by timestamp: _count is doubled (up to
 //     MaxPageSize) and the query repeated; if even the largest page is
@@ -214,8 +214,8 @@ var errStillArriving = errors.New("resources still arriving")
 // watermark), walk ends with errStillArriving when a second search in a
 // row after a page the server did not fill brings something new again;
 // without it (a list or a patient's records, which must be whole) it
-// reads on until nothing new comes. With
-// decode, visit also gets the page's resources decoded (cache.Decode),
+// reads on until nothing new comes.
+// With decode, visit also gets the page's resources decoded (cache.Decode),
 // for a page fetched ahead decoded by the goroutine that fetched it, so
 // that fetching and decoding the next page overlap storing this one.
 // first, when not nil, is the walk's first search (bound, PageSize,
@@ -351,10 +351,11 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 		case live && chased:
 			// Something new again, on a page the server did not fill:
 			// resources are arriving while we read (a burst of readings).
-			// The rest is left to the next round, which Run starts at once
-			// (Report.More): a round that chased the stream would keep
-			// the nurse's screen waiting until the burst ended. The
-			// watermark covers what was stored, so nothing is skipped.
+			// The rest is left to the next round, which Run starts after
+			// BurstInterval (Report.More): a round that chased the stream
+			// would keep the nurse's screen waiting until the burst
+			// ended. The watermark covers what was stored, so nothing is
+			// skipped.
 			return errStillArriving
 		default:
 			// A page the server did not fill ends the results it had when
