@@ -22,51 +22,32 @@ func QuestionnaireToDomain(q *Questionnaire) (domain.Questionnaire, error) {
 	if d.Title == "" {
 		d.Title = q.Name
 	}
-	var walk func(items []QuestionnaireItem) error
-	walk = func(items []QuestionnaireItem) error {
-		for _, it := range items {
-			if len(it.AnswerOption) > 0 {
-				qu := domain.Question{LinkID: it.LinkID, Text: it.Text}
-				if strings.TrimSpace(qu.Text) == "" {
-					qu.Text = it.LinkID
-				}
-				for _, ao := range it.AnswerOption {
-					opt := domain.AnswerOption{}
-					switch {
-					case ao.ValueCoding != nil:
-						opt.Code, opt.Text = ao.ValueCoding.Code, ao.ValueCoding.Display
-						if opt.Text == "" {
-							opt.Text = ao.ValueCoding.Code
-						}
-					case ao.ValueString != nil:
-						opt.Text = *ao.ValueString
-					case ao.ValueInteger != nil:
-						opt.Text = strconv.Itoa(*ao.ValueInteger)
-					}
-					if strings.TrimSpace(opt.Text) == "" {
-						continue // an option type we do not model (date, time, reference)
-					}
-					if c := extString(ao.Extension, ExtColour); c != "" {
-						sev, err := domain.ParseColor(c)
-						if err != nil {
-							return malformed("Questionnaire %s: item %s: %v", q.ID, it.LinkID, err)
-						}
-						opt.Severity = sev
-					}
-					qu.Options = append(qu.Options, opt)
-				}
-				if len(qu.Options) > 0 {
-					d.Questions = append(d.Questions, qu)
-				}
-			}
-			if err := walk(it.Item); err != nil {
-				return err
-			}
+	for _, it := range choiceItems(q.Item) {
+		qu := domain.Question{LinkID: it.LinkID, Text: it.Text}
+		if strings.TrimSpace(qu.Text) == "" {
+			qu.Text = it.LinkID
 		}
-		return nil
-	}
-	if err := walk(q.Item); err != nil {
-		return d, err
+		for _, ao := range it.AnswerOption {
+			code, text, _ := optionValue(ao)
+			opt := domain.AnswerOption{Code: code, Text: text}
+			if opt.Text == "" {
+				opt.Text = code
+			}
+			if strings.TrimSpace(opt.Text) == "" {
+				continue // an option type we do not model (date, time, reference)
+			}
+			if c := extString(ao.Extension, ExtColour); c != "" {
+				sev, err := domain.ParseColor(c)
+				if err != nil {
+					return d, malformed("Questionnaire %s: item %s: %v", q.ID, it.LinkID, err)
+				}
+				opt.Severity = sev
+			}
+			qu.Options = append(qu.Options, opt)
+		}
+		if len(qu.Options) > 0 {
+			d.Questions = append(d.Questions, qu)
+		}
 	}
 	return d, nil
 }
@@ -114,22 +95,9 @@ func AnswerQuestionnaire(q *Questionnaire, patientID string, taken time.Time, an
 	if len(answers) == 0 {
 		return nil, fmt.Errorf("give at least one answer as question=answer")
 	}
-	var items []QuestionnaireItem
-	var walk func([]QuestionnaireItem)
-	walk = func(its []QuestionnaireItem) {
-		for _, it := range its {
-			if len(it.AnswerOption) > 0 {
-				items = append(items, it)
-			}
-			walk(it.Item)
-		}
-	}
-	walk(q.Item)
+	items := choiceItems(q.Item)
 	norm := func(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
-	canonical := q.URL
-	if q.Version != "" {
-		canonical += "|" + q.Version
-	}
+	canonical := domain.Questionnaire{URL: q.URL, Version: q.Version}.Canonical()
 	qr := &QuestionnaireResponse{Base: Base{ResourceType: "QuestionnaireResponse"}, Questionnaire: canonical, Status: "completed",
 		Subject: Ref("Patient", patientID), Authored: FormatInstant(taken)}
 	done := map[string]bool{}
@@ -160,15 +128,8 @@ func AnswerQuestionnaire(q *Questionnaire, patientID string, taken time.Time, an
 		var offers []string
 		for i := range it.AnswerOption {
 			o := &it.AnswerOption[i]
-			var code, text string
-			switch {
-			case o.ValueCoding != nil:
-				code, text = o.ValueCoding.Code, o.ValueCoding.Display
-			case o.ValueString != nil:
-				text = *o.ValueString
-			case o.ValueInteger != nil:
-				text = strconv.Itoa(*o.ValueInteger)
-			default:
+			code, text, ok := optionValue(*o)
+			if !ok {
 				continue
 			}
 			if opt == nil && ((code != "" && code == strings.TrimSpace(answer)) || (text != "" && norm(text) == norm(answer))) {
@@ -229,4 +190,32 @@ func FillFromDefinition(qr *QuestionnaireResponse, def domain.Questionnaire) {
 		}
 	}
 	walk(qr.Item)
+}
+
+// choiceItems is every item of items that offers answers (answerOption),
+// also inside groups, in document order (an item before its children).
+func choiceItems(items []QuestionnaireItem) []QuestionnaireItem {
+	var out []QuestionnaireItem
+	for _, it := range items {
+		if len(it.AnswerOption) > 0 {
+			out = append(out, it)
+		}
+		out = append(out, choiceItems(it.Item)...)
+	}
+	return out
+}
+
+// optionValue is an answer option's code and text as given: a coding's
+// code and display, a string, an integer; false for an option type we do
+// not model (date, time, reference).
+func optionValue(ao QuestionnaireAnswerOption) (code, text string, ok bool) {
+	switch {
+	case ao.ValueCoding != nil:
+		return ao.ValueCoding.Code, ao.ValueCoding.Display, true
+	case ao.ValueString != nil:
+		return "", *ao.ValueString, true
+	case ao.ValueInteger != nil:
+		return "", strconv.Itoa(*ao.ValueInteger), true
+	}
+	return "", "", false
 }
