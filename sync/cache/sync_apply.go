@@ -256,7 +256,7 @@ func fnv64(b []byte) uint64 {
 // version already.
 func (tx *Tx) knownVersion(res ApplyResult) (bool, error) {
 	if h := tx.hinted(res); h != nil {
-		if v, ok := h.known[res.ID]; ok && v.lu > 0 && (v.vid == res.VersionID && res.VersionID != "" || v.lu > msOrZero(res.LastUpdated)) {
+		if v, ok := h.known[res.ID]; ok && v.covers(res) {
 			return true, nil
 		}
 		vid, ok := h.parked[res.ID]
@@ -287,7 +287,7 @@ UNION ALL SELECT version_id, last_updated FROM notes WHERE id = ?1 LIMIT 1`
 	err = st.QueryRowContext(tx.ctx, args...).Scan(&vid, &lu)
 	switch {
 	case err == nil:
-		if lu > 0 && (vid == res.VersionID && res.VersionID != "" || lu > msOrZero(res.LastUpdated)) {
+		if (storedVersion{vid: vid, lu: lu}).covers(res) {
 			return true, nil
 		}
 	case !errors.Is(err, sql.ErrNoRows):

@@ -117,8 +117,7 @@ func (s *Store) KnownPage(ctx context.Context, typ string, page []Pulled, waterm
 		if l == nil {
 			return nil, false, nil
 		}
-		v := l.stored
-		if l.storedOK && v.lu > 0 && (v.vid == res.VersionID || v.lu > msOrZero(res.LastUpdated)) {
+		if l.storedOK && l.stored.covers(res) { // res.VersionID is never empty here (knownCandidate)
 			continue
 		}
 		if l.parked.Valid && l.parked.String == res.VersionID {

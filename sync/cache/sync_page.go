@@ -100,6 +100,12 @@ type storedVersion struct {
 	lu  int64
 }
 
+// covers tells whether the stored version v makes res known: it is that
+// very version, or one updated later (by last_updated).
+func (v storedVersion) covers(res ApplyResult) bool {
+	return v.lu > 0 && (v.vid == res.VersionID && res.VersionID != "" || v.lu > msOrZero(res.LastUpdated))
+}
+
 // errSlowPath stops the fast, per-page store of a page: it is rolled back
 // and stored again one resource at a time, each in its own savepoint.
 var errSlowPath = errors.New("cache: page needs the per-resource path")
