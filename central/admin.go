@@ -256,7 +256,7 @@ func adminAudit(by string, what *fhir.Reference, desc string, now time.Time) *fh
 		agent.Who = fhir.Ref("Practitioner", by)
 	}
 	return &fhir.AuditEvent{
-		Base:     fhir.Base{ResourceType: "AuditEvent", ID: newID()},
+		Base:     fhir.Base{ResourceType: "AuditEvent"}, // named by write
 		Type:     fhir.Coding{System: SystemAuditEventType, Code: "rest"},
 		Subtype:  []fhir.Coding{{System: SystemRestfulAction, Code: "update"}},
 		Action:   "U",

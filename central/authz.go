@@ -52,7 +52,7 @@ func (t *tx) authorizeWrite(p Principal, r fhir.Resource, cur *Stored) ([]fhir.R
 		}
 		return nil, nil
 	}
-	if _, ok := r.(*fhir.Questionnaire); ok {
+	if publicTypes[r.Header().ResourceType] {
 		return nil, forbidden("questionnaires are managed on the central itself (telehjerte-central seed), not over the API")
 	}
 	if err := refuseReadOnly(p); err != nil {
@@ -524,7 +524,7 @@ func membershipAudit(p Principal, teamID string, created bool, added, removed []
 	}
 	desc, _ := json.Marshal(membershipDetail{Added: prefixAll("Practitioner/", added), Removed: prefixAll("Practitioner/", removed)})
 	return &fhir.AuditEvent{
-		Base:     fhir.Base{ResourceType: "AuditEvent", ID: newID()},
+		Base:     fhir.Base{ResourceType: "AuditEvent"}, // named by write
 		Type:     fhir.Coding{System: SystemAuditEventType, Code: "rest"},
 		Subtype:  []fhir.Coding{{System: SystemRestfulAction, Code: sub}},
 		Action:   action,

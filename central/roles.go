@@ -140,7 +140,7 @@ func (t *tx) authorizeGrant(p Principal, ct *fhir.CareTeam, cur *Stored) ([]fhir
 		sub, code = "create", "C"
 	}
 	ae := &fhir.AuditEvent{
-		Base:     fhir.Base{ResourceType: "AuditEvent", ID: newID()},
+		Base:     fhir.Base{ResourceType: "AuditEvent"}, // named by write
 		Type:     fhir.Coding{System: SystemAuditEventType, Code: "rest"},
 		Subtype:  []fhir.Coding{{System: SystemRestfulAction, Code: sub}},
 		Action:   code,

@@ -484,15 +484,15 @@ func (t *tx) version(typ, id string, vid int64) (Stored, error) {
 // stored row.
 func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 	h := r.Header()
-	// An id named here is new (a random UUID): there is no current
+	// An id made up here is new (a random UUID): there is no current
 	// version to look up.
-	named := h.ID == ""
-	if named {
+	fresh := h.ID == ""
+	if fresh {
 		h.ID = newID()
 	}
 	var vid int64 = 1
 	cur, err := Stored{}, ErrNotFound
-	if !named {
+	if !fresh {
 		cur, err = t.current(h.ResourceType, h.ID)
 	}
 	switch {
