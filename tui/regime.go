@@ -151,12 +151,7 @@ func (p *patientScreen) regimeForm() dialog {
 				question = strings.TrimSpace(pr.Question)
 				rows = append(rows, &formRow{label: "", hint: safetext.Sanitize(question)})
 			}
-			sel := 0
-			for j, c := range []domain.Color{domain.Green, domain.Yellow, domain.Red} {
-				if pr.Severity == c {
-					sel = j + 1
-				}
-			}
+			sel := colorIndex(pr.Severity)
 			labels := append([]string(nil), a.ProSeverity...)
 			if pr.Default != domain.Unclassified {
 				// "as the questionnaire (yellow)": what no rule means here.
