@@ -40,6 +40,8 @@ func SeedCacheProgress(ctx context.Context, store *cache.Store, opts Options, pr
 	if _, err := opts.normalize(); err != nil {
 		return fmt.Errorf("demo: seed cache: %w", err)
 	}
+	// Known before the clinic's history begins.
+	before := time.Unix(0, 0).Add(time.Millisecond)
 	err := store.Write(ctx, func(tx *cache.Tx) error {
 		for _, t := range Teams() {
 			if err := tx.PutTeam(t); err != nil {
@@ -47,13 +49,12 @@ func SeedCacheProgress(ctx context.Context, store *cache.Store, opts Options, pr
 			}
 		}
 		for id, name := range PractitionerNames() {
-			if err := tx.PutPractitioner(id, name, "", cache.Meta{ID: id, VersionID: "1", LastUpdated: time.Unix(0, 0).Add(time.Millisecond)}); err != nil {
+			if err := tx.PutPractitioner(id, name, "", meta(id, before)); err != nil {
 				return err
 			}
 		}
 		for _, q := range Questionnaires() {
-			// Known before the clinic's history begins.
-			if err := tx.PutQuestionnaireDef(q, cache.Meta{ID: q.ID, VersionID: "1", LastUpdated: time.Unix(0, 0).Add(time.Millisecond)}); err != nil {
+			if err := tx.PutQuestionnaireDef(q, meta(q.ID, before)); err != nil {
 				return err
 			}
 		}
