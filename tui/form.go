@@ -6,7 +6,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 )
@@ -358,7 +357,7 @@ func (f *form) lines(w, h int) []string {
 			}
 		}
 		label := fit(r.label, labelW, false)
-		if r.wrap && ansi.StringWidth(r.label) > labelW {
+		if r.wrap && displayWidth(r.label) > labelW {
 			whole := r.label
 			if gutter == "> " {
 				whole = f.st.bold.Render(whole)
@@ -376,13 +375,15 @@ func (f *form) lines(w, h int) []string {
 		if r.hint != "" {
 			line += " " + f.st.dim.Render(r.hint)
 		}
-		if hint := ""; r.hintFn != nil {
-			// A hint that does not fit after the fields (a long id
-			// named) goes under them, whole.
-			if hint = r.hintFn(); hint != "" && ansi.StringWidth(line)+1+ansi.StringWidth(hint) > w {
+		if r.hintFn != nil {
+			switch hint := r.hintFn(); {
+			case hint == "":
+			case displayWidth(line)+1+displayWidth(hint) > w:
+				// A hint that does not fit after the fields (a long id
+				// named) goes under them, whole.
 				body = append(body, line)
 				line = strings.Repeat(" ", labelW+3) + f.st.dim.Render(hint)
-			} else if hint != "" {
+			default:
 				line += " " + f.st.dim.Render(hint)
 			}
 		}
