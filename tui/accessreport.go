@@ -42,7 +42,11 @@ func (w *worklistScreen) accessReportLoaded(msg accessReportMsg) (component, tea
 		w.err = safetext.Sanitize(fmt.Errorf("access report: %w", msg.err).Error())
 		return w, nil
 	}
-	return &accessReportView{shared: w.shared, lines: msg.lines}, nil
+	v := &accessReportView{shared: w.shared, lines: msg.lines}
+	for _, l := range msg.lines {
+		v.widest = max(v.widest, displayWidth(reportWho(l)))
+	}
+	return v, nil
 }
 
 // accessReportView shows one line per user; esc (or U) closes it.
@@ -50,6 +54,7 @@ type accessReportView struct {
 	*shared
 	box
 	lines  []domain.AccessLine
+	widest int // the widest name of lines (reportWho)
 	offset int
 }
 
@@ -89,11 +94,7 @@ func (v *accessReportView) View() string {
 	}
 	// The name column is as wide as the longest name, up to
 	// maxReportName and what the screen leaves beside the figures.
-	nameW := 12
-	for _, l := range v.lines {
-		nameW = max(nameW, displayWidth(reportWho(l)))
-	}
-	nameW = min(nameW, maxReportName, max(12, w-2-reportFigures))
+	nameW := min(max(12, v.widest), maxReportName, max(12, w-2-reportFigures))
 	for _, l := range v.lines[v.offset:] {
 		who := reportWho(l)
 		last := "–"
