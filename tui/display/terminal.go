@@ -14,8 +14,7 @@ import (
 // and env (NO_COLOR, TERM, COLORTERM ...).
 type Terminal struct {
 	*Display
-	out     *os.File
-	profile colorprofile.Profile
+	out *os.File
 }
 
 // Open puts the terminal of in and out in raw mode (input unbuffered and
@@ -31,13 +30,13 @@ func Open(in, out *os.File, env []string) (*Terminal, error) {
 		return nil, fmt.Errorf("display: raw mode: %w", err)
 	}
 	profile := colorprofile.Detect(out, env)
-	t := &Terminal{Display: New(out, env, w, h, profile), out: out, profile: profile}
+	t := &Terminal{Display: New(out, env, w, h, profile), out: out}
 	t.restore = func() error { return term.Restore(in.Fd(), state) }
 	return t, nil
 }
 
 // Profile is the terminal's colour profile, for tea.WithColorProfile.
-func (t *Terminal) Profile() colorprofile.Profile { return t.profile }
+func (t *Terminal) Profile() colorprofile.Profile { return t.Display.profile }
 
 // Size is the terminal's size when it was opened, for tea.WithWindowSize
 // (without a renderer Bubble Tea does not read it).
