@@ -214,6 +214,17 @@ func (r ProRule) Matches(question, answer string) bool {
 	return proKey(r.Question, r.Answer) == proKey(question, answer)
 }
 
+// ProRuleFor is the severity the first of rules for this question and
+// answer gives, false when none is for it.
+func ProRuleFor(rules []ProRule, question, answer string) (Color, bool) {
+	for _, r := range rules {
+		if r.Matches(question, answer) {
+			return r.Severity, true
+		}
+	}
+	return Unclassified, false
+}
+
 // ClassifyPro gives each answer the severity of the regime's rule for it,
 // when there is one; an answer without a rule keeps the severity the
 // questionnaire gave it. The response's colour (Color) is its worst answer.
@@ -224,11 +235,8 @@ func ClassifyPro(p ProResponse, rules []ProRule) ProResponse {
 	out := p
 	out.Answers = make([]ProAnswer, len(p.Answers))
 	for i, a := range p.Answers {
-		for _, r := range rules {
-			if r.Matches(a.Question, a.Answer) {
-				a.Severity = r.Severity
-				break
-			}
+		if sev, ok := ProRuleFor(rules, a.Question, a.Answer); ok {
+			a.Severity = sev
 		}
 		out.Answers[i] = a
 	}

@@ -130,11 +130,8 @@ func ProOptions(defs []Questionnaire, rules []ProRule, given []ProResponse) []Pr
 		out = append(out, byQ[q]...)
 	}
 	for i := range out {
-		for _, r := range rules {
-			if r.Matches(out[i].Question, out[i].Answer) {
-				out[i].Severity = r.Severity
-				break
-			}
+		if sev, ok := ProRuleFor(rules, out[i].Question, out[i].Answer); ok {
+			out[i].Severity = sev
 		}
 	}
 	return out

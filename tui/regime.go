@@ -320,12 +320,8 @@ type proChange struct {
 // the order of old's rules, then new's.
 func proChanges(old, new []domain.ProRule) []proChange {
 	find := func(rs []domain.ProRule, r domain.ProRule) domain.Color {
-		for _, x := range rs {
-			if x.Matches(r.Question, r.Answer) {
-				return x.Severity
-			}
-		}
-		return domain.Unclassified
+		sev, _ := domain.ProRuleFor(rs, r.Question, r.Answer)
+		return sev
 	}
 	var out []proChange
 	for _, r := range old {
