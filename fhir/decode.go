@@ -91,6 +91,42 @@ func ResourceTypeOf(data []byte) (string, error) {
 	return *head.ResourceType, nil
 }
 
+// Header is what names one version of a resource: its type, id and
+// meta's versionId and lastUpdated, as the server sent them.
+type Header struct {
+	ResourceType, ID, VersionID, LastUpdated string
+}
+
+// DecodeHeader reads only what names the version of a JSON resource
+// (Header), after the checks of size and encoding DecodeResource makes,
+// and reads it as DecodeResource would into the resource's Base. The rest
+// of the document is only checked to be JSON: a resource whose header
+// reads may still not decode.
+func DecodeHeader(data []byte) (Header, error) {
+	if err := checkBytes(data); err != nil {
+		return Header{}, err
+	}
+	var head struct {
+		ResourceType string `json:"resourceType"`
+		ID           string `json:"id"`
+		Meta         *struct {
+			VersionID   string `json:"versionId"`
+			LastUpdated string `json:"lastUpdated"`
+		} `json:"meta"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return Header{}, malformed("%s", describeJSONError(err))
+	}
+	if head.ResourceType == "" {
+		return Header{}, malformed("resourceType is missing")
+	}
+	h := Header{ResourceType: head.ResourceType, ID: head.ID}
+	if head.Meta != nil {
+		h.VersionID, h.LastUpdated = head.Meta.VersionID, head.Meta.LastUpdated
+	}
+	return h, nil
+}
+
 func checkBytes(data []byte) error {
 	if len(data) == 0 {
 		return malformed("empty body")

@@ -44,6 +44,20 @@ func DecodeSearchset(body []byte) (*Bundle, []SearchsetEntry, error) {
 // page of a great many small entries costs no more than the limit's worth
 // of decoded resources before it is refused.
 func DecodeSearchsetLimit(body []byte, maxEntries int) (*Bundle, []SearchsetEntry, error) {
+	return readSearchset(body, maxEntries, true)
+}
+
+// SplitSearchset is DecodeSearchsetLimit leaving each entry's resource
+// raw: Raw is checked to be valid JSON and cut from body, Resource and Err
+// stay nil. For a caller that decodes only some resources (DecodeResource)
+// or only what identifies them (DecodeHeader).
+func SplitSearchset(body []byte, maxEntries int) (*Bundle, []SearchsetEntry, error) {
+	return readSearchset(body, maxEntries, false)
+}
+
+// readSearchset reads a searchset Bundle, decoding each entry's resource
+// when decode is true.
+func readSearchset(body []byte, maxEntries int, decode bool) (*Bundle, []SearchsetEntry, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := expectDelim(dec, '{'); err != nil {
 		return nil, nil, err
@@ -64,7 +78,7 @@ func DecodeSearchsetLimit(body []byte, maxEntries int) (*Bundle, []SearchsetEntr
 				return nil, nil, repeated("entry")
 			}
 			sawEntry = true
-			if entries, err = decodeEntries(dec, body, maxEntries); err != nil {
+			if entries, err = decodeEntries(dec, body, maxEntries, decode); err != nil {
 				return nil, nil, err
 			}
 			continue
@@ -151,8 +165,9 @@ func objectKey(dec *json.Decoder) (string, error) {
 }
 
 // decodeEntries reads the value of entry: null or an array of objects, at
-// most maxEntries of them when maxEntries > 0.
-func decodeEntries(dec *json.Decoder, body []byte, maxEntries int) ([]SearchsetEntry, error) {
+// most maxEntries of them when maxEntries > 0; their resources decoded
+// when decode is true.
+func decodeEntries(dec *json.Decoder, body []byte, maxEntries int, decode bool) ([]SearchsetEntry, error) {
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, malformed("%s", describeJSONError(err))
@@ -179,7 +194,7 @@ func decodeEntries(dec *json.Decoder, body []byte, maxEntries int) ([]SearchsetE
 		if d, ok := tok.(json.Delim); !ok || d != '{' {
 			return nil, malformed("element entry[%d]: expected an object, got %s", len(entries), jsonKind(tok))
 		}
-		e, err := decodeEntry(dec, body)
+		e, err := decodeEntry(dec, body, decode)
 		if err != nil {
 			return nil, fmt.Errorf("entry[%d]: %w", len(entries), err)
 		}
@@ -188,8 +203,9 @@ func decodeEntries(dec *json.Decoder, body []byte, maxEntries int) ([]SearchsetE
 	return entries, expectDelim(dec, ']')
 }
 
-// decodeEntry reads the members of one entry, its '{' read already.
-func decodeEntry(dec *json.Decoder, body []byte) (SearchsetEntry, error) {
+// decodeEntry reads the members of one entry, its '{' read already; its
+// resource decoded when decode is true, else only cut out.
+func decodeEntry(dec *json.Decoder, body []byte, decode bool) (SearchsetEntry, error) {
 	var e SearchsetEntry
 	sawResource, sawSearch := false, false
 	for dec.More() {
@@ -204,6 +220,12 @@ func decodeEntry(dec *json.Decoder, body []byte) (SearchsetEntry, error) {
 				return e, repeated("resource")
 			}
 			sawResource = true
+			if !decode {
+				if e.Raw, err = cutValue(dec, body); err != nil {
+					return e, err
+				}
+				continue
+			}
 			if e.Raw, e.Resource, e.Err, err = decodeStreamed(dec, body); err != nil {
 				return e, err
 			}
@@ -235,6 +257,27 @@ func decodeEntry(dec *json.Decoder, body []byte) (SearchsetEntry, error) {
 		}
 	}
 	return e, expectDelim(dec, '}')
+}
+
+// cutValue reads the value that follows a key, and returns it as a slice
+// of body (nil for null). The error is for invalid JSON.
+func cutValue(dec *json.Decoder, body []byte) (json.RawMessage, error) {
+	start := skipSpace(body, int(dec.InputOffset()))
+	if start < len(body) && body[start] == ':' {
+		start = skipSpace(body, start+1)
+	}
+	if start >= len(body) {
+		return nil, malformed("unexpected end of JSON input")
+	}
+	var v json.RawMessage
+	if err := dec.Decode(&v); err != nil {
+		return nil, malformed("%s", describeJSONError(err))
+	}
+	raw := json.RawMessage(body[start:dec.InputOffset()])
+	if bytes.Equal(raw, []byte("null")) {
+		return nil, nil
+	}
+	return raw, nil
 }
 
 // decodeStreamed decodes the value that follows an entry's resource key:
@@ -281,13 +324,9 @@ func decodeStreamed(dec *json.Decoder, body []byte) (json.RawMessage, Resource, 
 	}
 	// Anything else (null, not an object, resourceType not first or not
 	// modelled) is read whole and left to DecodeResource.
-	var v json.RawMessage
-	if err := dec.Decode(&v); err != nil {
-		return nil, nil, nil, malformed("%s", describeJSONError(err))
-	}
-	raw := json.RawMessage(body[start:dec.InputOffset()])
-	if bytes.Equal(raw, []byte("null")) {
-		return nil, nil, nil, nil
+	raw, err := cutValue(dec, body)
+	if err != nil || raw == nil {
+		return nil, nil, nil, err
 	}
 	r, err := DecodeResource(raw)
 	return raw, r, err, nil

@@ -82,6 +82,59 @@ func sameAsTwoPass(t *testing.T, body []byte) {
 			fmt.Sprint(g.Err) != fmt.Sprint(w.Err) {
 			t.Errorf("%s:\nentry %d = %+v\nwant       %+v", body, i, g, w)
 		}
+		sameHeader(t, w.Raw, w.Resource)
+	}
+}
+
+// sameAsDecoded fails t when SplitSearchset reads body otherwise than
+// DecodeSearchset but for leaving the resources undecoded: the same error
+// (or none), Bundle, modes and raw resources.
+func sameAsDecoded(t *testing.T, body []byte) {
+	t.Helper()
+	wantB, want, wantErr := DecodeSearchset(body)
+	gotB, got, err := SplitSearchset(body, 0)
+	if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+		t.Fatalf("%s:\nSplitSearchset error %v, DecodeSearchset error %v", body, err, wantErr)
+	}
+	if err != nil {
+		return
+	}
+	if !reflect.DeepEqual(gotB, wantB) {
+		t.Errorf("%s:\nBundle %#v, want %#v", body, gotB, wantB)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d entries, want %d", body, len(got), len(want))
+	}
+	for i := range want {
+		g, w := got[i], want[i]
+		if g.Mode != w.Mode || !bytes.Equal(g.Raw, w.Raw) || g.Resource != nil || g.Err != nil {
+			t.Errorf("%s:\nentry %d = %+v\nwant the raw of %+v, undecoded", body, i, g, w)
+		}
+	}
+}
+
+// sameHeader fails t when DecodeHeader of raw, which DecodeResource made
+// r of (nil: it did not decode), reads another type, id, versionId or
+// lastUpdated, or fails on a resource that decodes.
+func sameHeader(t *testing.T, raw []byte, r Resource) {
+	t.Helper()
+	if len(raw) == 0 {
+		return
+	}
+	h, err := DecodeHeader(raw)
+	if r == nil {
+		return // may or may not read: the resource is decoded in full then
+	}
+	if err != nil {
+		t.Fatalf("%s: DecodeHeader: %v, but DecodeResource decodes it", raw, err)
+	}
+	b := r.Header()
+	want := Header{ResourceType: b.ResourceType, ID: b.ID}
+	if b.Meta != nil {
+		want.VersionID, want.LastUpdated = b.Meta.VersionID, b.Meta.LastUpdated
+	}
+	if h != want {
+		t.Errorf("%s: DecodeHeader = %+v, DecodeResource's = %+v", raw, h, want)
 	}
 }
 
@@ -118,6 +171,9 @@ var searchsetSeeds = []string{
 func TestDecodeSearchsetEqualsTwoPasses(t *testing.T) {
 	for _, s := range searchsetSeeds {
 		sameAsTwoPass(t, []byte(s))
+	}
+	for _, s := range searchsetSeeds {
+		sameAsDecoded(t, []byte(s))
 	}
 	// The raw JSON is the body's own bytes, not a copy.
 	body := []byte(searchsetSeeds[0])
@@ -162,6 +218,7 @@ func FuzzDecodeSearchset(f *testing.F) {
 			return
 		}
 		sameAsTwoPass(t, body)
+		sameAsDecoded(t, body)
 	})
 }
 
@@ -178,4 +235,59 @@ func TestDecodeSearchsetLimit(t *testing.T) {
 	if !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "more than the 2 entries allowed") {
 		t.Fatalf("a third entry with a limit of 2: err %v, want refused for the number of entries", err)
 	}
+}
+
+// DecodeHeader reads what names a version wherever it stands in the
+// document, as DecodeResource reads it, and refuses what has no type.
+func TestDecodeHeader(t *testing.T) {
+	for _, c := range []struct {
+		raw  string
+		want Header
+	}{
+		{`{"resourceType":"Observation","id":"o1","meta":{"versionId":"v7","lastUpdated":"2026-01-01T00:00:00.123Z"},"status":"final","code":{"coding":[{"code":"x"}]},"subject":{"reference":"Patient/p1"}}`,
+			Header{"Observation", "o1", "v7", "2026-01-01T00:00:00.123Z"}},
+		{`{"meta":{"lastUpdated":"2026-01-01T00:00:00Z","tag":[{"code":"x"}],"versionId":"3"},"id":"p1","name":[{"family":"X"}],"resourceType":"Patient"}`,
+			Header{"Patient", "p1", "3", "2026-01-01T00:00:00Z"}},
+		{`{"resourceType":"Patient","ID":"t1"}`, Header{ResourceType: "Patient", ID: "t1"}},
+	} {
+		got, err := DecodeHeader([]byte(c.raw))
+		if err != nil || got != c.want {
+			t.Errorf("%s: %+v, %v; want %+v", c.raw, got, err, c.want)
+		}
+		r, err := DecodeResource([]byte(c.raw))
+		if err != nil {
+			t.Fatalf("%s does not decode: %v", c.raw, err)
+		}
+		sameHeader(t, []byte(c.raw), r)
+	}
+	for _, raw := range []string{`{"id":"p1"}`, `{"resourceType":""}`, `{"resourceType":"Patient","id":5}`, `[1]`, `{"resourceType":"Patient"`, "", "{\"resourceType\":\"Patient\",\"id\":\"\xff\"}"} {
+		if _, err := DecodeHeader([]byte(raw)); !errors.Is(err, ErrMalformed) {
+			t.Errorf("%q: DecodeHeader error %v, want ErrMalformed", raw, err)
+		}
+	}
+}
+
+// Reading only the header of a resource costs a fraction of decoding it;
+// a sync round with nothing new reads only headers of what it gets back.
+func BenchmarkDecodeHeaderAgainstResource(b *testing.B) {
+	raw := []byte(`{"resourceType":"Observation","id":"obs-000123","meta":{"versionId":"1","lastUpdated":"2026-11-30T10:00:00.123Z"},` +
+		`"status":"final","category":[{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/observation-category","code":"vital-signs"}]}],` +
+		`"code":{"coding":[{"system":"http://loinc.org","code":"29463-7","display":"Body weight"}]},"subject":{"reference":"Patient/pat-0001"},` +
+		`"effectiveDateTime":"2026-11-30T07:12:00+01:00","issued":"2026-11-30T07:12:05+01:00","performer":[{"reference":"Patient/pat-0001"}],` +
+		`"valueQuantity":{"value":82.4,"unit":"kg","system":"http://unitsofmeasure.org","code":"kg"},` +
+		`"device":{"display":"Vægt"},"basedOn":[{"reference":"ServiceRequest/sr-0001"}]}`)
+	b.Run("header", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := DecodeHeader(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("resource", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := DecodeResource(raw); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
