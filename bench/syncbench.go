@@ -96,6 +96,8 @@ func syncMain(args []string) error {
 			n, *incDays, ms(c.idle), ms(c.twenty), *rounds)
 		fmt.Printf("  CPU of the process (console and central) per round, median: nothing new %.1f ms, 20 new readings %.1f ms\n",
 			ms(c.idleCPU), ms(c.twentyCPU))
+		fmt.Printf("  a round with nothing new that lists the visible patients (every 8th round or 2 minutes): median %.1f ms, CPU %.1f ms\n",
+			ms(c.listing), ms(c.listingCPU))
 	}
 	fmt.Printf("incremental round, %d / %d patients: nothing new %.2f, 20 new readings %.2f (1.00 = independent of the number of patients)\n",
 		*large, *small, float64(costs[1].idle)/float64(costs[0].idle), float64(costs[1].twenty)/float64(costs[0].twenty))
@@ -160,12 +162,17 @@ func newCache(ctx context.Context, dir string) (*cache.Store, error) {
 // newEngine is the bench nurse's sync engine for st against the central
 // at url.
 func newEngine(st *cache.Store, url string) (*engine.Engine, error) {
+	return newEngineWith(st, url, engine.Options{})
+}
+
+// newEngineWith is newEngine with opts (quiet).
+func newEngineWith(st *cache.Store, url string, opts engine.Options) (*engine.Engine, error) {
 	cl, err := client.New(client.Options{BaseURL: url, Token: benchNurseToken, Timeout: 10 * time.Minute})
 	if err != nil {
 		return nil, err
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	return engine.New(st, cl, engine.Options{Logger: quiet}), nil
+	opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	return engine.New(st, cl, opts), nil
 }
 
 // recorder keeps the body of every search response (a Bundle) served
@@ -514,8 +521,10 @@ func field(raw []byte, key string) string {
 // roundCost holds medians of the rounds' wall time and of the user +
 // system time of the whole process (console and central both) meanwhile:
 // the CPU a round costs moves less with the machine's load than its
-// wall time.
-type roundCost struct{ idle, twenty, idleCPU, twentyCPU time.Duration }
+// wall time. listing is a round with nothing new that also lists the
+// patients the nurse may see (the engine does every 8th round, or every
+// 2 minutes), and listingCPU its CPU.
+type roundCost struct{ idle, twenty, idleCPU, twentyCPU, listing, listingCPU time.Duration }
 
 // incProfiles names the CPU profiles incrementalRounds writes ("": none):
 // all, of the measured rounds; idle, of idleRounds more rounds with
@@ -605,8 +614,29 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, profs 
 		twenty = append(twenty, d)
 		twentyCPU = append(twentyCPU, cpu)
 	}
+	// The same console, with an engine that lists the visible patients
+	// every round.
+	lister, err := newEngineWith(st, url, engine.Options{ReconcileRounds: 1})
+	if err != nil {
+		return c, err
+	}
+	var listing, listingCPU []time.Duration
+	for range rounds {
+		var cpu time.Duration
+		d, err := timed(func() error {
+			var err error
+			cpu, err = processCPU(func() error { _, err := lister.Once(ctx); return err })
+			return err
+		})
+		if err != nil {
+			return c, err
+		}
+		listing = append(listing, d)
+		listingCPU = append(listingCPU, cpu)
+	}
 	median := func(ds []time.Duration) time.Duration { slices.Sort(ds); return ds[len(ds)/2] }
 	c.idle, c.twenty, c.idleCPU, c.twentyCPU = median(idle), median(twenty), median(idleCPU), median(twentyCPU)
+	c.listing, c.listingCPU = median(listing), median(listingCPU)
 	return c, nil
 }
 

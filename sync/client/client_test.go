@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -55,13 +56,60 @@ func TestHostileAndMalformedResponses(t *testing.T) {
 	c := (*Client)(nil)
 	for _, tc := range cases {
 		c = serve(t, tc.h)
-		_, err := c.SearchSince(ctx, "Observation", time.Time{}, 10, nil)
-		if !errors.Is(err, tc.want) {
-			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
+		// A page asked for raw is checked as much as a decoded one.
+		for _, search := range []func(context.Context, string, time.Time, int, url.Values) (*Page, error){c.SearchSince, c.SearchSinceRaw} {
+			_, err := search(ctx, "Observation", time.Time{}, 10, nil)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
+			}
+			if IsRetryable(err) {
+				t.Errorf("%s: classed retryable: %v", tc.name, err)
+			}
 		}
-		if IsRetryable(err) {
-			t.Errorf("%s: classed retryable: %v", tc.name, err)
+	}
+}
+
+// A page asked for raw holds the same resources, the same next link and
+// total, and nothing decoded.
+func TestRawPageIsThePageUndecoded(t *testing.T) {
+	ctx := context.Background()
+	var queries []string
+	c := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		queries = append(queries, r.URL.RawQuery)
+		w.Write([]byte(`{"resourceType":"Bundle","type":"searchset","total":3,"link":[{"relation":"next","url":"` +
+			"http://" + r.Host + `/fhir/Patient?_cursor=b"}],"entry":[` +
+			`{"resource":{"resourceType":"Patient","id":"p1","meta":{"versionId":"1","lastUpdated":"2026-03-01T00:00:00Z"}}},` +
+			`{"resource":{"resourceType":"Patient","id":"p2"},"search":{"mode":"include"}},` +
+			`{"resource":{"resourceType":"Patient","id":"bad id"}}]}`))
+	})
+	since := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	extra := url.Values{"_elements": {"id"}}
+	want, err := c.SearchSince(ctx, "Patient", since, 5, extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.SearchSinceRaw(ctx, "Patient", since, 5, extra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := c.NextRaw(ctx, want.Next)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(queries) != 3 || queries[0] != queries[1] {
+		t.Fatalf("queries %q: want the raw search to ask what SearchSince asks", queries)
+	}
+	for _, p := range []*Page{got, next} {
+		if len(p.Resources) != 2 || len(want.Resources) != 2 || string(p.Resources[1]) != string(want.Resources[1]) ||
+			p.Next != want.Next || p.Total == nil || *p.Total != 3 {
+			t.Errorf("raw page %+v, want the resources, next link and total of %+v", p, want)
 		}
+		if p.Decoded != nil || p.DecodeErrs != nil {
+			t.Errorf("raw page decoded: %v %v", p.Decoded, p.DecodeErrs)
+		}
+	}
+	if want.Decoded[0] == nil || want.DecodeErrs[1] == nil {
+		t.Errorf("decoded page: %v, %v; want the first decoded and the second refused", want.Decoded, want.DecodeErrs)
 	}
 }
 
@@ -138,6 +186,11 @@ func TestNextLinkMustStayOnTheServer(t *testing.T) {
 	for _, next := range []string{"http://evil.example/fhir/Observation?x=1", "/other/Observation", "ftp://x"} {
 		if _, err := c.Next(context.Background(), next); !errors.Is(err, ErrMalformed) {
 			t.Errorf("next %q: %v, want refused", next, err)
+		}
+	}
+	for _, next := range []string{"http://evil.example/fhir/Observation?x=1", "/other/Observation", "ftp://x"} {
+		if _, err := c.NextRaw(context.Background(), next); !errors.Is(err, ErrMalformed) {
+			t.Errorf("raw next %q: %v, want refused", next, err)
 		}
 	}
 	if _, err := c.Next(context.Background(), c.BaseURL()+"/Observation?_cursor=a"); err != nil {

@@ -41,7 +41,8 @@ type Response struct {
 // decoded, or nil with DecodeErrs[i] saying why not: a resource that does
 // not decode is for the caller to keep or park, not a failed page), the
 // next link when the server gave one, and total when it gave one. Neither
-// Next nor Total is to be relied on.
+// Next nor Total is to be relied on. A page asked for raw (SearchSinceRaw,
+// NextRaw) has neither Decoded nor DecodeErrs.
 type Page struct {
 	Resources  []json.RawMessage
 	Decoded    []fhir.Resource
@@ -57,7 +58,7 @@ func (c *Client) Search(ctx context.Context, typ string, params url.Values) (*Pa
 	}
 	u := c.resolve(typ)
 	u.RawQuery = params.Encode()
-	return c.page(ctx, u)
+	return c.page(ctx, u, true)
 }
 
 // SearchSince is the incremental search
@@ -65,6 +66,11 @@ func (c *Client) Search(ctx context.Context, typ string, params url.Values) (*Pa
 // params. A zero since omits _lastUpdated (a full pull); count <= 0 omits
 // _count.
 func (c *Client) SearchSince(ctx context.Context, typ string, since time.Time, count int, extra url.Values) (*Page, error) {
+	return c.Search(ctx, typ, sinceQuery(since, count, extra))
+}
+
+// sinceQuery is the query of SearchSince.
+func sinceQuery(since time.Time, count int, extra url.Values) url.Values {
 	q := url.Values{}
 	for k, vs := range extra {
 		q[k] = append([]string(nil), vs...)
@@ -76,13 +82,35 @@ func (c *Client) SearchSince(ctx context.Context, typ string, since time.Time, c
 	if count > 0 {
 		q.Set("_count", strconv.Itoa(count))
 	}
-	return c.Search(ctx, typ, q)
+	return q
+}
+
+// SearchSinceRaw is SearchSince leaving the resources undecoded (Decoded
+// and DecodeErrs nil; each resource is still checked to be a JSON
+// object): for a caller that reads only what names each resource
+// (fhir.DecodeHeader), such as a list of the patients it may see.
+func (c *Client) SearchSinceRaw(ctx context.Context, typ string, since time.Time, count int, extra url.Values) (*Page, error) {
+	if err := checkType(typ); err != nil {
+		return nil, err
+	}
+	u := c.resolve(typ)
+	u.RawQuery = sinceQuery(since, count, extra).Encode()
+	return c.page(ctx, u, false)
 }
 
 // Next fetches the page a Page.Next link points at. The link must be on
 // the same scheme, host and base path as the client's base URL, so that a
 // hostile link cannot carry the bearer token elsewhere.
 func (c *Client) Next(ctx context.Context, next string) (*Page, error) {
+	return c.next(ctx, next, true)
+}
+
+// NextRaw is Next leaving the resources undecoded, as SearchSinceRaw does.
+func (c *Client) NextRaw(ctx context.Context, next string) (*Page, error) {
+	return c.next(ctx, next, false)
+}
+
+func (c *Client) next(ctx context.Context, next string, decode bool) (*Page, error) {
 	u, err := c.base.Parse(next)
 	if err != nil {
 		return nil, &Error{Method: http.MethodGet, Path: "(next link)", kind: ErrMalformed, err: fmt.Errorf("next link: %w", err)}
@@ -92,10 +120,10 @@ func (c *Client) Next(ctx context.Context, next string) (*Page, error) {
 			err: errors.New("next link leaves the server's base URL")}
 	}
 	u.Fragment = ""
-	return c.page(ctx, u)
+	return c.page(ctx, u, decode)
 }
 
-func (c *Client) page(ctx context.Context, u *url.URL) (*Page, error) {
+func (c *Client) page(ctx context.Context, u *url.URL, decode bool) (*Page, error) {
 	req := request{method: http.MethodGet, url: u}
 	rep, err := c.do(ctx, req)
 	if err != nil {
@@ -104,7 +132,7 @@ func (c *Client) page(ctx context.Context, u *url.URL) (*Page, error) {
 	if rep.status != http.StatusOK {
 		return nil, c.statusError(req, rep)
 	}
-	p, err := decodePage(rep.body)
+	p, err := decodePage(rep.body, decode)
 	if err != nil {
 		return nil, &Error{Method: req.method, Path: u.Path, Status: rep.status, kind: ErrMalformed, err: err}
 	}
@@ -112,9 +140,10 @@ func (c *Client) page(ctx context.Context, u *url.URL) (*Page, error) {
 }
 
 // decodePage reads a searchset Bundle in one pass (fhir.DecodeSearchset):
-// each entry's resource is decoded once and kept raw beside; each must be a
-// JSON object. Entries with search.mode include or outcome are dropped.
-func decodePage(body []byte) (*Page, error) {
+// each entry's resource is decoded once, with decode, and kept raw beside;
+// each must be a JSON object. Entries with search.mode include or outcome
+// are dropped.
+func decodePage(body []byte, decode bool) (*Page, error) {
 	if len(body) == 0 {
 		return nil, errors.New("empty body")
 	}
@@ -123,7 +152,11 @@ func decodePage(body []byte) (*Page, error) {
 	}
 	// The limit is applied while reading: a page of a great many tiny
 	// entries is refused before they are all decoded.
-	b, entries, err := fhir.DecodeSearchsetLimit(body, MaxPageEntries)
+	read := fhir.DecodeSearchsetLimit
+	if !decode {
+		read = fhir.SplitSearchset
+	}
+	b, entries, err := read(body, MaxPageEntries)
 	if err != nil {
 		return nil, fmt.Errorf("Bundle: %w", err)
 	}
@@ -147,8 +180,10 @@ func decodePage(body []byte) (*Page, error) {
 			return nil, fmt.Errorf("entry[%d] has no resource object", i)
 		}
 		p.Resources = append(p.Resources, e.Raw)
-		p.Decoded = append(p.Decoded, e.Resource)
-		p.DecodeErrs = append(p.DecodeErrs, e.Err)
+		if decode {
+			p.Decoded = append(p.Decoded, e.Resource)
+			p.DecodeErrs = append(p.DecodeErrs, e.Err)
+		}
 	}
 	return p, nil
 }

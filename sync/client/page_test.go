@@ -23,7 +23,7 @@ func TestPageWithTooManyEntriesRefusedAtTheLimit(t *testing.T) {
 	}
 	// What comes after the limit is never looked at: not even this.
 	b.WriteString(`,{"resource":{"resourceType":"Patient",`)
-	_, err := decodePage([]byte(b.String()))
+	_, err := decodePage([]byte(b.String()), true)
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("more than the %d entries allowed", MaxPageEntries)) {
 		t.Fatalf("a page of more than %d entries: err = %v, want it refused for its number of entries", MaxPageEntries, err)
 	}
@@ -37,7 +37,7 @@ func TestPageWithTooManyEntriesRefusedAtTheLimit(t *testing.T) {
 		b.WriteString(entry)
 	}
 	b.WriteString(`]}`)
-	p, err := decodePage([]byte(b.String()))
+	p, err := decodePage([]byte(b.String()), true)
 	if err != nil || len(p.Resources) != MaxPageEntries || p.Decoded[MaxPageEntries-1] == nil {
 		t.Fatalf("a page of %d entries: err = %v, want all of them read", MaxPageEntries, err)
 	}

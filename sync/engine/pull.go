@@ -218,6 +218,8 @@ var errStillArriving = errors.New("resources still arriving")
 // With decode, visit also gets the page's resources decoded (cache.Decode),
 // for a page fetched ahead decoded by the goroutine that fetched it, so
 // that fetching and decoding the next page overlap storing this one.
+// Without, the client leaves them raw too (SearchSinceRaw): a list of ids
+// does not pay for decoding every resource.
 // first, when not nil, is the walk's first search (bound, PageSize,
 // extra), started beforehand; walk waits for it instead of asking.
 func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra url.Values, first *prefetch, counter *int, decode, live bool,
@@ -254,9 +256,13 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 				follow.abandon()
 				follow = nil
 			}
-			page, err = e.client.SearchSince(ctx, typ, bound, count, extra)
-			if err == nil && decode {
-				pulled = decodePage(page)
+			if decode {
+				page, err = e.client.SearchSince(ctx, typ, bound, count, extra)
+				if err == nil {
+					pulled = decodePage(page)
+				}
+			} else {
+				page, err = e.client.SearchSinceRaw(ctx, typ, bound, count, extra)
 			}
 		}
 		e.waited += time.Since(began)
@@ -307,7 +313,7 @@ func (e *Engine) walk(ctx context.Context, typ string, bound time.Time, extra ur
 				next, pulled, err = ahead.wait()
 				ahead = nil
 			} else {
-				next, err = e.client.Next(ctx, last.Next)
+				next, err = e.next(ctx, last.Next, decode)
 				if err == nil && decode {
 					pulled = decodePage(next)
 				}
@@ -403,12 +409,21 @@ func (e *Engine) prefetch(ctx context.Context, next string, decode bool) *prefet
 	f := &prefetch{cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(f.done)
-		f.page, f.err = e.client.Next(fctx, next)
+		f.page, f.err = e.next(fctx, next, decode)
 		if f.err == nil && decode {
 			f.pulled = decodePage(f.page)
 		}
 	}()
 	return f
+}
+
+// next fetches the page at a next link, its resources decoded with decode
+// and left raw without (a walk that reads only ids).
+func (e *Engine) next(ctx context.Context, next string, decode bool) (*client.Page, error) {
+	if decode {
+		return e.client.Next(ctx, next)
+	}
+	return e.client.NextRaw(ctx, next)
 }
 
 // wait returns the fetched page and its decoded resources.

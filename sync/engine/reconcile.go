@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -221,14 +220,8 @@ func (e *Engine) visiblePatients(ctx context.Context) (map[string]bool, error) {
 func collectIDs(page *client.Page, bound time.Time, ids map[string]bool) (pageResult, error) {
 	res := pageResult{n: len(page.Resources), allAt: !bound.IsZero() && len(page.Resources) > 0}
 	for i, raw := range page.Resources {
-		var h struct {
-			ResourceType string `json:"resourceType"`
-			ID           string `json:"id"`
-			Meta         *struct {
-				LastUpdated string `json:"lastUpdated"`
-			} `json:"meta"`
-		}
-		if err := json.Unmarshal(raw, &h); err != nil {
+		h, err := fhir.DecodeHeader(raw)
+		if err != nil {
 			return res, fmt.Errorf("patient list entry %d: %w: %s", i, client.ErrMalformed, client.Sanitize(err.Error()))
 		}
 		if h.ResourceType != "Patient" || !fhir.ValidID(h.ID) {
@@ -239,8 +232,8 @@ func collectIDs(page *client.Page, bound time.Time, ids map[string]bool) (pageRe
 			res.fresh++
 		}
 		var lu time.Time
-		if h.Meta != nil && h.Meta.LastUpdated != "" {
-			t, err := fhir.ParseDateTime(h.Meta.LastUpdated)
+		if h.LastUpdated != "" {
+			t, err := fhir.ParseDateTime(h.LastUpdated)
 			if err != nil {
 				return res, fmt.Errorf("patient list entry %d: lastUpdated: %w", i, client.ErrMalformed)
 			}
