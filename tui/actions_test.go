@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -87,7 +88,14 @@ func (r *recordingActions) MarkRead(_ context.Context, id string, read bool) err
 	return r.record(readCall{id, read}, "MarkRead")
 }
 func (r *recordingActions) SaveRegime(_ context.Context, c domain.RegimeChange) error {
-	return r.record(c, "SaveRegime")
+	err := r.record(c, "SaveRegime")
+	if conflict, ok := err.(*console.RegimeConflictError); ok && conflict.Mine.PatientID == "" {
+		// As the real one: the conflict carries what the nurse tried to save.
+		with := *conflict
+		with.Mine = c
+		return &with
+	}
+	return err
 }
 func (r *recordingActions) Transfer(_ context.Context, t domain.Transfer) error {
 	return r.record(t, "Transfer")
@@ -490,6 +498,77 @@ func TestRegimeConflictShownSideBySide(t *testing.T) {
 	send(m, keyEsc)
 	if fd, ok := m.dialog.(formDialog); !ok || fd.field("reason").value() != "Titrering" {
 		t.Fatalf("back to the form lost the input: %T", m.dialog)
+	}
+}
+
+// After a conflict the form builds on the version someone else saved, as
+// the conflict view says (the defect: it kept the version it was opened
+// on, so every save met the same conflict again and the nurse could only
+// discard her input). What she changed is kept; what she did not change
+// now shows their values, so saving again writes her changes on top of
+// theirs; a field both changed keeps hers and says what theirs is.
+func TestRegimeConflictThenSaveAgainBuildsOnTheirs(t *testing.T) {
+	m, act := actingModel(t, 120, 60)
+	openPatient(t, m, "p-anna")
+	base := m.patient.detail.Regime
+	theirs := base
+	theirs.Version, theirs.Author, theirs.Reason = "v-theirs", "Sygeplejerske Mette", "Øget puls"
+	theirs.Thresholds.ByKind = maps.Clone(base.Thresholds.ByKind)
+	pulse := theirs.Thresholds.ByKind[domain.KindPulse]
+	pulse.Primary.YellowHigh, pulse.Primary.RedLow = domain.L(95), domain.L(42)
+	theirs.Thresholds.ByKind[domain.KindPulse] = pulse
+	act.errs["SaveRegime"] = &console.RegimeConflictError{Theirs: theirs}
+	send(m, char('e'))
+	fd := m.dialog.(formDialog)
+	fd.field("reason").in.SetValue("Titrering")
+	fd.field("pulse.red-low").in.SetValue("38") // both change it
+	fd.field("reference-weight").in.SetValue("81")
+	send(m, keyCtrl('s'))
+	if _, ok := m.dialog.(*conflictView); !ok {
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
+	}
+	// The conflict lists every field each changed, not only those the
+	// side-by-side summary has room for.
+	view := m.View().Content
+	theirList := view[strings.Index(view, "Sygeplejerske Mette ændrede"):strings.Index(view, "Du ændrede")]
+	yourList := view[strings.Index(view, "Du ændrede"):strings.Index(view, "Din ændring")]
+	if !strings.Contains(theirList, "Puls: 40/45/90/100 → 42/45/95/100") || strings.Contains(theirList, "Referencevægt") {
+		t.Errorf("their changes:\n%s", theirList)
+	}
+	if !strings.Contains(yourList, "Referencevægt: 82 → 81") || !strings.Contains(yourList, "Puls: 40/45/90/100 → 38/45/90/100") {
+		t.Errorf("your changes:\n%s", yourList)
+	}
+	send(m, keyEsc)
+	fd, ok := m.dialog.(formDialog)
+	if !ok {
+		t.Fatalf("back to the form: dialog = %T", m.dialog)
+	}
+	for id, want := range map[string]string{"reason": "Titrering", "reference-weight": "81", "pulse.red-low": "38", "pulse.yellow-high": "95"} {
+		if got := fd.field(id).value(); got != want {
+			t.Errorf("field %s = %q after the conflict, want %q", id, got, want)
+		}
+	}
+	if msg := fd.errs["pulse.red-low"]; !strings.Contains(msg, "Sygeplejerske Mette") || !strings.Contains(msg, "42") {
+		t.Errorf("the field both changed says %q; want whose value it was (42, Sygeplejerske Mette)", msg)
+	}
+	if fd.errs["pulse.yellow-high"] != "" || fd.errs["reason"] != "" {
+		t.Errorf("notes on fields only one side changed: %v", fd.errs)
+	}
+	if v := m.View().Content; !strings.Contains(v, "v-theirs") {
+		t.Errorf("the form does not say it builds on their version:\n%s", v)
+	}
+	delete(act.errs, "SaveRegime")
+	send(m, keyCtrl('s'))
+	calls := act.recorded()
+	if len(calls) != 2 {
+		t.Fatalf("%d saves, want 2 (errs %v %q)", len(calls), fd.errs, fd.general)
+	}
+	c := calls[1].(domain.RegimeChange)
+	got := c.Regime.Thresholds.ByKind[domain.KindPulse].Primary
+	if c.BaseVersion != "v-theirs" || c.Regime.Reason != "Titrering" || c.Regime.Thresholds.ReferenceWeight != 81 ||
+		got.YellowHigh != domain.L(95) || got.RedLow != domain.L(38) {
+		t.Errorf("second save: base %q, reason %q, reference weight %v, pulse %+v; want built on v-theirs with her changes",
+			c.BaseVersion, c.Regime.Reason, c.Regime.Thresholds.ReferenceWeight, got)
 	}
 }
 

@@ -60,6 +60,34 @@ func (f *field) value() string {
 	return strings.TrimSpace(f.in.Value())
 }
 
+// set gives the field the value v (a choice: the choice of that value; a
+// toggle: on for "1"); false when a choice has no such value.
+func (f *field) set(v string) bool {
+	switch f.kind {
+	case fieldChoice:
+		for i, x := range f.values {
+			if x == v {
+				f.sel = i
+				return true
+			}
+		}
+		return false
+	case fieldToggle:
+		f.on = v == "1"
+		return true
+	}
+	f.in.SetValue(v)
+	return true
+}
+
+// shown is the field's value as the nurse reads it (a choice's label).
+func (f *field) shown() string {
+	if f.kind == fieldChoice && f.sel >= 0 && f.sel < len(f.labels) {
+		return f.labels[f.sel]
+	}
+	return f.value()
+}
+
 // formRow is one labelled line of a form with one or more fields.
 type formRow struct {
 	label  string
@@ -104,6 +132,13 @@ type form struct {
 	// next, when a submit sets it, replaces the form (see submitted).
 	next   dialog
 	submit func(f *form) tea.Cmd
+	// startValues are the fields' values when the form started (start).
+	startValues map[string]string
+	// rebase, when set (the regime form), builds the form anew on another
+	// version of the regime it edits (rebasedOn).
+	rebase func(domain.Regime) *form
+	// regimeBase is the version the regime form was opened on.
+	regimeBase domain.Regime
 }
 
 // newForm is an empty form over the shared context.
@@ -177,6 +212,12 @@ func (f *form) dirty() bool { return f.snapshot() != f.initial }
 // start focuses the first field and remembers the initial values.
 func (f *form) start() *form {
 	f.initial = f.snapshot()
+	f.startValues = map[string]string{}
+	for _, r := range f.rows {
+		for _, fl := range r.fields {
+			f.startValues[fl.id] = fl.value()
+		}
+	}
 	f.setFocus(0)
 	return f
 }

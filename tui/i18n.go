@@ -139,11 +139,18 @@ type actionTexts struct {
 	// The questionnaire's severities in the regime form: the section's
 	// label and hint, and the choices (the questionnaire's own, green,
 	// yellow, red).
-	ProHead, ProHint                                   string
-	ProNoDefinition, ProNoQuestionnaire                string
-	ProSeverity                                        []string
-	FreqName                                           []string
-	ConflictTitle, Mine, Theirs, ConflictHint          string
+	ProHead, ProHint                          string
+	ProNoDefinition, ProNoQuestionnaire       string
+	ProSeverity                               []string
+	FreqName                                  []string
+	ConflictTitle, Mine, Theirs, ConflictHint string
+	// AlsoChanged notes a field both nurses changed (who, their value);
+	// Rebased says the form now builds on who's version; NotCarried lists
+	// changes that have no field in it.
+	AlsoChanged, Rebased, NotCarried string
+	// TheirChanges (who) and YourChanges head the conflict view's lists
+	// of what each changed; NoChanges is an empty list.
+	TheirChanges, YourChanges, NoChanges               string
 	HistoryTitle, NoHistory, VersionLine, FirstVersion string
 	// PendingVersion names a regime version saved here that the central
 	// has not answered yet (it has no version id of the central's).
@@ -371,7 +378,13 @@ func danishActionTexts() actionTexts {
 		ConflictTitle:      "%s har ændret måleregimet imens (%s). Intet er overskrevet.",
 		Mine:               "Din ændring",
 		Theirs:             "Gemt af %s",
-		ConflictHint:       "esc: tilbage til formularen (den bygger nu på den anden version).",
+		ConflictHint:       "esc: tilbage til formularen, nu bygget på den anden version: dine ændringer bevares, resten viser deres værdier.",
+		AlsoChanged:        "også ændret af %s, til: %s",
+		TheirChanges:       "%s ændrede, siden du åbnede formularen:",
+		YourChanges:        "Du ændrede:",
+		NoChanges:          "intet",
+		Rebased:            "Bygger nu på versionen gemt af %s. Dine ændringer er bevaret; felter du ikke havde ændret viser den version.",
+		NotCarried:         "Kunne ikke overføres (findes ikke i den version): %s",
 		HistoryTitle:       "Versioner af måleregimet for %s",
 		NoHistory:          "Ingen versioner.",
 		VersionLine:        "%s · fra %s · %s",
@@ -628,7 +641,13 @@ func englishActionTexts() actionTexts {
 		ConflictTitle:      "%s changed the regime meanwhile (%s). Nothing was overwritten.",
 		Mine:               "Your change",
 		Theirs:             "Saved by %s",
-		ConflictHint:       "esc: back to the form (it now builds on the other version).",
+		ConflictHint:       "esc: back to the form, now built on the other version: your changes are kept, the rest shows theirs.",
+		AlsoChanged:        "also changed by %s, to: %s",
+		TheirChanges:       "%s changed, since you opened the form:",
+		YourChanges:        "You changed:",
+		NoChanges:          "nothing",
+		Rebased:            "Now built on the version saved by %s. Your changes are kept; fields you had not changed show that version.",
+		NotCarried:         "Could not be carried over (not in that version): %s",
 		HistoryTitle:       "Versions of the regime for %s",
 		NoHistory:          "No versions.",
 		VersionLine:        "%s · from %s · %s",

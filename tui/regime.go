@@ -25,8 +25,13 @@ var freqValues = []string{"", string(domain.Daily), string(domain.TimesPerWeek),
 // regimeForm opens the form for a new version of the regime in force,
 // pre-filled with it. Nothing is saved while any field is invalid.
 func (p *patientScreen) regimeForm() dialog {
+	return formDialog{p.regimeFormFor(p.detail.Regime).start()}
+}
+
+// regimeFormFor is the regime form for a new version after cur, not yet
+// started.
+func (p *patientScreen) regimeFormFor(cur domain.Regime) *form {
 	t, a := p.t, &p.t.Act
-	cur := p.detail.Regime
 	loc := p.opts.Loc
 	today := p.opts.Now().In(loc)
 	date := func(d time.Time) string {
@@ -186,7 +191,72 @@ func (p *patientScreen) regimeForm() dialog {
 			return err
 		})
 	}
-	return formDialog{f.start()}
+	f.rebase, f.regimeBase = p.regimeFormFor, cur
+	return f
+}
+
+// rebasedOn is the regime form built anew on theirs, the version someone
+// else (by) saved since this form was opened, with every field the nurse
+// changed carried over: a field she did not change now shows their value,
+// so saving again writes her changes on top of their version and nothing
+// of hers is lost. A field both changed keeps hers and says what theirs
+// is; a change with no field in the new form (an answer their version no
+// longer offers) is named.
+func (f *form) rebasedOn(theirs domain.Regime, by string) *form {
+	a := &f.t.Act
+	g := f.rebase(theirs).start()
+	g.errs = map[string]string{}
+	var lost []string
+	for _, r := range f.rows {
+		for _, fl := range r.fields {
+			was, now := f.startValues[fl.id], fl.value()
+			if now == was {
+				continue
+			}
+			gf := g.field(f.counterpart(fl.id, g))
+			if gf == nil {
+				lost = append(lost, r.label+" "+fl.shown())
+				continue
+			}
+			their, theirShown := gf.value(), gf.shown()
+			if !gf.set(now) {
+				lost = append(lost, r.label+" "+fl.shown())
+				continue
+			}
+			if their != was && their != now {
+				if theirShown == "" {
+					theirShown = "—"
+				}
+				g.errs[gf.id] = fmt.Sprintf(a.AlsoChanged, by, safetext.Sanitize(theirShown))
+			}
+		}
+	}
+	g.general = fmt.Sprintf(a.Rebased, by)
+	if len(lost) > 0 {
+		g.general += " " + fmt.Sprintf(a.NotCarried, safetext.Sanitize(strings.Join(lost, "; ")))
+	}
+	return g
+}
+
+// counterpart is the id in g of f's field id: the same id, but for an
+// answer of the questionnaire (pro.<i>, numbered by the form's answers)
+// the field of the same question and answer in g.
+func (f *form) counterpart(id string, g *form) string {
+	i, err := strconv.Atoi(strings.TrimPrefix(id, "pro."))
+	if !strings.HasPrefix(id, "pro.") || err != nil {
+		return id
+	}
+	if i < 0 || i >= len(f.proPairs) {
+		return ""
+	}
+	same := func(a, b string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) }
+	want := f.proPairs[i]
+	for j, pr := range g.proPairs {
+		if same(pr.Question, want.Question) && same(pr.Answer, want.Answer) {
+			return fmt.Sprintf("pro.%d", j)
+		}
+	}
+	return ""
 }
 
 // readRegimeForm parses the form into a change; input it cannot read is
@@ -373,8 +443,9 @@ func (t *texts) parseWeekdays(s string) ([]time.Weekday, bool) {
 }
 
 // conflictView shows the nurse's version beside the one someone else saved
-// meanwhile; nothing is overwritten. esc goes back to the form (now based
-// on the other version, so saving again is a deliberate choice).
+// meanwhile; nothing is overwritten. esc goes back to the form, built anew
+// on the other version with her changes carried over (rebasedOn), so
+// saving again is a deliberate choice that writes only what she changed.
 type conflictView struct {
 	*shared
 	box
@@ -385,7 +456,10 @@ type conflictView struct {
 func (v *conflictView) inline() bool { return false }
 func (v *conflictView) Update(msg tea.Msg) (component, tea.Cmd) {
 	if msg, ok := msg.(tea.KeyPressMsg); ok && (key.Matches(msg, v.keys.Cancel) || key.Matches(msg, v.keys.Back)) {
-		return formDialog{v.form}, nil
+		if v.form.rebase == nil {
+			return formDialog{v.form}, nil
+		}
+		return formDialog{v.form.rebasedOn(v.c.Theirs, v.person(v.c.Theirs.Author))}, nil
 	}
 	return v, nil
 }
@@ -398,16 +472,39 @@ func (v *conflictView) FullHelp() [][]key.Binding {
 func (v *conflictView) View() string {
 	a := &v.t.Act
 	w, h := v.w, v.h
-	out := []string{v.st.err.Render(SymRed + " " + fmt.Sprintf(a.ConflictTitle, v.person(v.c.Theirs.Author), v.versionLabel(v.c.Theirs.Version)))}
+	by := v.person(v.c.Theirs.Author)
+	head := v.st.err.Render(SymRed + " " + fmt.Sprintf(a.ConflictTitle, by, v.versionLabel(v.c.Theirs.Version)))
+	var body []string
+	if v.form.rebase != nil {
+		// What each changed since the version the form was opened on:
+		// every field, the ones the side-by-side summary leaves out too.
+		base := v.form.regimeBase
+		body = append(body, v.st.bold.Render(fmt.Sprintf(a.TheirChanges, by)))
+		body = append(body, orNone(v.regimeChangeLines(base, v.c.Theirs, "  "), a.NoChanges)...)
+		body = append(body, v.st.bold.Render(a.YourChanges))
+		body = append(body, orNone(v.regimeChangeLines(base, v.c.Mine.Regime, "  "), a.NoChanges)...)
+		body = append(body, "")
+	}
 	colW := max(20, (w-3)/2)
 	left := append([]string{v.st.bold.Render(a.Mine)}, v.regimeSummary(v.c.Mine.Regime)...)
-	right := append([]string{v.st.bold.Render(fmt.Sprintf(a.Theirs, v.person(v.c.Theirs.Author)))}, v.regimeSummary(v.c.Theirs)...)
-	out = append(out, sideBySide(left, right, colW)...)
-	out = append(out, "", v.st.dim.Render(a.ConflictHint))
-	if len(out) > h {
-		out = out[:h]
+	right := append([]string{v.st.bold.Render(fmt.Sprintf(a.Theirs, by))}, v.regimeSummary(v.c.Theirs)...)
+	body = append(body, sideBySide(left, right, colW)...)
+	// The title and the hint always show; the body is cut to what fits.
+	room := max(0, h-3)
+	if len(body) > room {
+		body = body[:room]
 	}
+	out := append([]string{head}, body...)
+	out = append(out, "", v.st.dim.Render(a.ConflictHint))
 	return strings.Join(out, "\n")
+}
+
+// orNone is lines, or one line saying none when there are none.
+func orNone(lines []string, none string) []string {
+	if len(lines) == 0 {
+		return []string{"  " + none}
+	}
+	return lines
 }
 
 // regimeSummary lists a regime's main values, one per line, for the
@@ -515,7 +612,7 @@ func (v *historyView) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Back, k.ForceQuit}}
 }
 func (v *historyView) View() string {
-	t, a := v.t, &v.t.Act
+	a := &v.t.Act
 	h := v.h
 	head := []string{v.st.title.Render(fmt.Sprintf(a.HistoryTitle, safetext.Sanitize(v.name)))}
 	var body []string
@@ -537,30 +634,7 @@ func (v *historyView) View() string {
 			body = append(body, "  "+strings.Join(l2, " · "))
 		}
 		if i > 0 {
-			for _, d := range domain.DiffRegimesIn(v.versions[i-1], r, v.opts.Loc) {
-				if d.Field == "pro" {
-					// One line per answer whose severity changed, the
-					// severities first: a long answer may be cut at the
-					// screen's edge, never what it became.
-					body = append(body, "  "+t.fieldLabel(d.Field)+":")
-					for _, c := range proChanges(v.versions[i-1].ProRules, r.ProRules) {
-						body = append(body, "    "+a.ProSeverity[colorIndex(c.old)]+" → "+a.ProSeverity[colorIndex(c.new)]+": "+
-							safetext.Sanitize(strings.TrimSpace(c.answer))+" ("+safetext.Sanitize(strings.TrimSpace(c.question))+")")
-					}
-					continue
-				}
-				old, nw := safetext.Sanitize(localDates(d.Field, d.Old)), safetext.Sanitize(localDates(d.Field, d.New))
-				if d.Field == "physician" {
-					old, nw = v.person(d.Old), v.person(d.New)
-				}
-				if old == "" {
-					old = "–"
-				}
-				if nw == "" {
-					nw = "–"
-				}
-				body = append(body, "  "+t.fieldLabel(d.Field)+": "+old+" → "+nw)
-			}
+			body = append(body, v.regimeChangeLines(v.versions[i-1], r, "  ")...)
 		} else {
 			body = append(body, "  "+a.FirstVersion)
 		}
@@ -569,6 +643,39 @@ func (v *historyView) View() string {
 	room := max(1, h-len(head))
 	v.scroll = min(v.scroll, max(0, len(body)-room))
 	return strings.Join(append(head, body[v.scroll:min(len(body), v.scroll+room)]...), "\n")
+}
+
+// regimeChangeLines are the changes from regime old to new, one line each
+// after indent ("field: old → new"; for the questionnaire, one line per
+// answer whose severity changed).
+func (s *shared) regimeChangeLines(old, new domain.Regime, indent string) []string {
+	t, a := s.t, &s.t.Act
+	var out []string
+	for _, d := range domain.DiffRegimesIn(old, new, s.opts.Loc) {
+		if d.Field == "pro" {
+			// One line per answer whose severity changed, the
+			// severities first: a long answer may be cut at the
+			// screen's edge, never what it became.
+			out = append(out, indent+t.fieldLabel(d.Field)+":")
+			for _, c := range proChanges(old.ProRules, new.ProRules) {
+				out = append(out, indent+"  "+a.ProSeverity[colorIndex(c.old)]+" → "+a.ProSeverity[colorIndex(c.new)]+": "+
+					safetext.Sanitize(strings.TrimSpace(c.answer))+" ("+safetext.Sanitize(strings.TrimSpace(c.question))+")")
+			}
+			continue
+		}
+		was, now := safetext.Sanitize(localDates(d.Field, d.Old)), safetext.Sanitize(localDates(d.Field, d.New))
+		if d.Field == "physician" {
+			was, now = s.person(d.Old), s.person(d.New)
+		}
+		if was == "" {
+			was = "–"
+		}
+		if now == "" {
+			now = "–"
+		}
+		out = append(out, indent+t.fieldLabel(d.Field)+": "+was+" → "+now)
+	}
+	return out
 }
 
 // sideBySide sets two versions next to each other, colW columns each, with

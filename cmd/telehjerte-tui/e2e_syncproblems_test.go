@@ -238,9 +238,13 @@ func TestE2ESyncProblemsOnTheRealBinary(t *testing.T) {
 		l := lineWith(s, "Puls (/min)")
 		return l != "" && !strings.Contains(l, " 85 ")
 	})
-	con.send("e")
-	con.waitFor("the regime form", func(s string) bool { return strings.Contains(s, "Måleregime for "+theirsName) })
-	con.send("-l", "Ændret imens")
+	con.toPulseYellowHigh(theirsName, "Ændret imens")
+	con.send("End", "C-u")
+	con.send("-l", "77")
+	con.waitFor("her new pulse limit", func(s string) bool {
+		f := strings.Fields(pulseRow(s))
+		return len(f) == 6 && f[4] == "77"
+	})
 	versions := func() int {
 		st := openCache(t, con.cache)
 		defer st.Close()
@@ -262,16 +266,27 @@ func TestE2ESyncProblemsOnTheRealBinary(t *testing.T) {
 		return strings.Contains(s, "har ændret måleregimet imens") && strings.Contains(s, "esc: tilbage til formularen")
 	})
 	con.send("Escape") // BackToForm
-	con.waitFor("back in the form", func(s string) bool {
-		return strings.Contains(s, "Måleregime for "+theirsName) && !strings.Contains(s, "har ændret måleregimet imens")
+	// The form now builds on nurse B's version and keeps what she typed,
+	// so saving again goes through (it met the same conflict again and
+	// again: only discarding her input got her out).
+	con.waitFor("back in the form, built on nurse B's version", func(s string) bool {
+		return strings.Contains(s, "Måleregime for "+theirsName) && !strings.Contains(s, "har ændret måleregimet imens") &&
+			strings.Contains(s, "Bygger nu på versionen gemt af") &&
+			slices.Contains(strings.Fields(strings.NewReplacer("[", " ", "]", " ").Replace(lineWith(s, "Puls  "))), "77")
 	})
-	if q := carePlanOf(c, theirs); q.Meta.VersionID == p.Meta.VersionID {
-		t.Errorf("nurse B's version did not land: %s", q.Meta.VersionID)
+	byB := carePlanOf(c, theirs)
+	if byB.Meta.VersionID == p.Meta.VersionID {
+		t.Errorf("nurse B's version did not land: %s", byB.Meta.VersionID)
 	}
-	con.send("Escape")
-	con.waitFor("asked to discard", func(s string) bool { return strings.Contains(s, "Kassér det indtastede?") })
-	con.send("y")
-	con.waitFor("the patient view", func(s string) bool { return strings.Contains(s, "Vægtkurve") && !strings.Contains(s, "Kassér") })
+	con.send("C-s")
+	con.waitFor("the regime saved on top of nurse B's", func(s string) bool {
+		return strings.Contains(s, "Ny version af måleregimet gemt.") && !strings.Contains(s, "har ændret måleregimet imens")
+	})
+	eventually(t, "her change on the central after nurse B's", func() (bool, string) {
+		q := carePlanOf(c, theirs)
+		hi := pulseYellowHigh(c, theirs)
+		return q.Meta.VersionID != byB.Meta.VersionID && len(hi) == 1 && hi[0] == 77, fmt.Sprint(q.Meta.VersionID, hi)
+	})
 	con.quit()
 }
 
