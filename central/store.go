@@ -516,7 +516,7 @@ func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 		// The version being superseded moves to history, packed.
 		packed := cur.packed
 		if packed == nil {
-			if packed, err = packJSON(cur.JSON); err != nil {
+			if packed, err = packDocument(cur.Type, cur.JSON); err != nil {
 				return Stored{}, err
 			}
 		}
@@ -548,7 +548,7 @@ func (t *tx) write(r fhir.Resource, ifMatch int64) (Stored, error) {
 	if h.ResourceType == "CarePlan" || h.ResourceType == "ServiceRequest" {
 		t.regimeMemo = nil // a regime changes
 	}
-	packed, err := packJSON(js)
+	packed, err := packDocument(h.ResourceType, js)
 	if err != nil {
 		return Stored{}, err
 	}
