@@ -328,7 +328,17 @@ WHERE `
 
 // questionnaireDef is the stored definition a canonical reference names
 // (url, or url|version; no version: the newest), false when none.
+//
+// A page of answer sets stores no definition, so under its look-ups
+// (tx.hints) each reference is resolved once for the page, not once per
+// answer set.
 func (tx *Tx) questionnaireDef(ref string) (domain.Questionnaire, bool, error) {
+	h := tx.hints
+	if h != nil && h.defs != nil {
+		if l, ok := h.defs[ref]; ok {
+			return l.def, l.found, nil
+		}
+	}
 	u, _ := domain.SplitCanonical(ref)
 	if u == "" {
 		return domain.Questionnaire{}, false, nil
@@ -337,11 +347,20 @@ func (tx *Tx) questionnaireDef(ref string) (domain.Questionnaire, bool, error) {
 	if err != nil {
 		return domain.Questionnaire{}, false, err
 	}
-	found, _ := domain.ResolveQuestionnaires([]string{ref}, defs)
-	if len(found) == 0 {
-		return domain.Questionnaire{}, false, nil
+	var l questionnaireLookup
+	if found, _ := domain.ResolveQuestionnaires([]string{ref}, defs); len(found) > 0 {
+		l = questionnaireLookup{def: found[0], found: true}
 	}
-	return found[0], true, nil
+	if h != nil && h.defs != nil {
+		h.defs[ref] = l
+	}
+	return l.def, l.found, nil
+}
+
+// questionnaireLookup is what questionnaireDef found for a reference.
+type questionnaireLookup struct {
+	def   domain.Questionnaire
+	found bool
 }
 
 // questionnairesByURL reads the stored definitions of the canonical URLs

@@ -153,3 +153,93 @@ func TestPulledCodedAnswersMeetTheRules(t *testing.T) {
 		t.Errorf("answer %+v, want the texts filled in and her rule's red", a)
 	}
 }
+
+// A page of answer sets resolves each questionnaire reference once
+// (questionnaireDef under the page's look-ups) and stores exactly what
+// storing them one by one does: answers sent as codes alone completed
+// from the definition their reference names (a version, or the newest),
+// and left as they are for a reference the cache has no definition of.
+func TestAnswerSetPageCompletesCodesAsOneByOne(t *testing.T) {
+	ctx := context.Background()
+	const url = "http://example.org/Questionnaire/pro"
+	def := func(version, text string) []byte {
+		q := domain.Questionnaire{ID: "pro-" + version, URL: url, Version: version, Status: "active",
+			Questions: []domain.Question{{LinkID: "breath", Text: "Åndenød?", Options: []domain.AnswerOption{{Code: "more", Text: text}}}}}
+		fq := fhir.QuestionnaireFromDomain(q)
+		fq.Meta = &fhir.Meta{VersionID: "1", LastUpdated: fhir.FormatInstant(day(-50))}
+		raw, err := json.Marshal(fq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	qr := func(id, ref string, n int) []byte {
+		r := &fhir.QuestionnaireResponse{Base: fhir.Base{ResourceType: "QuestionnaireResponse", ID: id,
+			Meta: &fhir.Meta{VersionID: "1", LastUpdated: fhir.FormatInstant(day(-n))}}, Questionnaire: ref, Status: "completed",
+			Subject: fhir.Ref("Patient", "p1"), Authored: fhir.FormatInstant(day(-n)),
+			Item: []fhir.QRItem{{LinkID: "breath", Answer: []fhir.QRAnswer{{ValueCoding: &fhir.Coding{Code: "more"}}}}}}
+		raw, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return raw
+	}
+	page := [][]byte{qr("qr1", url, 5), qr("qr2", url+"|1", 4), qr("qr3", url, 3), qr("qr4", "http://example.org/Questionnaire/gone", 2), qr("qr5", url+"|1", 1)}
+	run := func(byPage bool) ([]ApplyResult, []domain.ProAnswer) {
+		now := day(0)
+		s, err := Open(ctx, filepath.Join(t.TempDir(), "c.db"), WithClock(func() time.Time { return now }))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		var got []ApplyResult
+		mustWrite(t, s, func(tx *Tx) error {
+			if err := addPatient(tx, "p1", "A"); err != nil {
+				return err
+			}
+			for _, raw := range [][]byte{def("1", "Mere end før"), def("2", "Mere end i går")} {
+				if _, err := tx.ApplyResource(raw); err != nil {
+					return err
+				}
+			}
+			if byPage {
+				pulled := make([]Pulled, len(page))
+				for i, raw := range page {
+					pulled[i] = Decode(raw)
+				}
+				got, err = tx.ApplyPage("QuestionnaireResponse", pulled)
+				return err
+			}
+			for _, raw := range page {
+				r, err := tx.ApplyResource(raw)
+				if err != nil {
+					return err
+				}
+				got = append(got, r)
+			}
+			return nil
+		})
+		d, err := s.Patient(ctx, "p1", time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var answers []domain.ProAnswer
+		for _, q := range d.Questionnaires {
+			answers = append(answers, q.Answers...)
+		}
+		return got, answers
+	}
+	wantRes, want := run(false)
+	gotRes, got := run(true)
+	if !reflect.DeepEqual(gotRes, wantRes) || !reflect.DeepEqual(got, want) {
+		t.Errorf("by page: %+v\n%+v\none by one: %+v\n%+v", gotRes, got, wantRes, want)
+	}
+	texts := map[string]int{}
+	for _, a := range got {
+		texts[a.Answer]++
+	}
+	// qr1 and qr3 name no version: the newest; qr2 and qr5 version 1.
+	if len(got) != 5 || texts["Mere end i går"] != 2 || texts["Mere end før"] != 2 {
+		t.Errorf("answers %+v: want two completed from version 2, two from version 1, one left as sent", got)
+	}
+}

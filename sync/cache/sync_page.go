@@ -51,6 +51,10 @@ type pageHints struct {
 	// regimes: Observation and QuestionnaireResponse pages, which store no
 	// regime: each patient's centralRegimeHistory, kept once read.
 	regimes map[string][]domain.Regime
+	// defs: QuestionnaireResponse pages, which store no definition: the
+	// definition each canonical reference names (questionnaireDef), kept
+	// once read.
+	defs map[string]questionnaireLookup
 	// latest: Observation pages: for each patient and kind, the newest
 	// (by taken, then id) plausible reading the page stored that the
 	// cache did not hold before; latest_readings takes it once, when the
@@ -223,6 +227,9 @@ func (tx *Tx) loadHints(typ string, page []Pulled) (*pageHints, error) {
 	}
 	if typ == "Observation" || typ == "QuestionnaireResponse" {
 		h.regimes = map[string][]domain.Regime{}
+	}
+	if typ == "QuestionnaireResponse" {
+		h.defs = map[string]questionnaireLookup{}
 	}
 	if typ == "Task" {
 		// Their ids share a prefix: a range of the primary key.
