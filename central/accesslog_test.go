@@ -262,3 +262,73 @@ func TestAccessReportOperationMatrix(t *testing.T) {
 		t.Errorf("audited runs of nurse-a: %d, want 2 (%v)", n, err)
 	}
 }
+
+// The report tells the central's answers that carried patient data (most
+// of them a console's automatic sync) from the patients a nurse opened on
+// a console's screen (the console's audit log, sent to the central): a
+// sync's search of every patient is not her opening them. Only the
+// console's look-ups count as opened (not the worklist, which names no
+// patient, nor an action), and only of the caller's teams' patients.
+func TestAccessReportTellsFetchedFromOpened(t *testing.T) {
+	e := rolesEnv(t)
+	ctx := context.Background()
+	// nurse-a's console syncs (a search of every patient she may see) and
+	// she opens p1 twice and shows its regime history; nurse-b's console
+	// only syncs.
+	e.want(e.do(http.MethodGet, "/Patient?_count=100", tokNurseA, nil), http.StatusOK)
+	e.want(e.do(http.MethodGet, "/Observation?_count=100", tokNurseA, nil), http.StatusOK)
+	e.want(e.do(http.MethodGet, "/Patient?_count=100", tokNurseB, nil), http.StatusOK)
+	at := inside.Add(time.Minute)
+	for i, entry := range []domain.AuditEntry{
+		{At: at, User: "nurse-a", Action: "view-worklist"},
+		{At: at, User: "nurse-a", Action: "view-patient", PatientID: "p1"},
+		{At: at.Add(time.Minute), User: "nurse-a", Action: "view-regime-history", PatientID: "p1"},
+		{At: at.Add(2 * time.Minute), User: "nurse-a", Action: "acknowledge", PatientID: "p1"},
+		{At: at.Add(3 * time.Minute), User: "nurse-a", Action: "view-patient", PatientID: "p1"},
+	} {
+		ae := fhir.ConsoleAuditEvent(entry, "00000000-0000-4000-8000-00000000000"+string(rune('1'+i)), "ws-1")
+		e.want(e.do(http.MethodPost, "/AuditEvent", tokNurseA, ae), http.StatusCreated)
+	}
+	rep, err := e.store.AccessReport(ctx, t0.Add(-time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]UserAccess{}
+	for _, u := range rep {
+		by[u.ID] = u
+	}
+	if a := by["nurse-a"]; a.LookUps != 2 || a.Patients != 1 || a.Opened != 3 || a.OpenedPatients != 1 ||
+		!a.LastOpened.Equal(at.Add(3*time.Minute)) || a.Unused {
+		t.Errorf("nurse-a (synced, opened p1 three times): fetched %d of %d patients, opened %d of %d patients, last %v, unused %v",
+			a.LookUps, a.Patients, a.Opened, a.OpenedPatients, a.LastOpened, a.Unused)
+	}
+	if b := by["nurse-b"]; b.LookUps != 1 || b.Opened != 0 || b.OpenedPatients != 0 || !b.LastOpened.IsZero() {
+		t.Errorf("nurse-b (synced only): fetched %d, opened %d of %d patients", b.LookUps, b.Opened, b.OpenedPatients)
+	}
+	// The console's entries are not the central's access log.
+	if log, _ := e.store.AccessLog(ctx, time.Time{}); len(log) != 3 {
+		t.Errorf("the central's access log has %d entries, want its 3 answers", len(log))
+	}
+	// Over the API, in team-a's part and not in team-b's.
+	for tok, want := range map[string]int{tokNurseA: 3, tokNurseB: -1} {
+		r := e.want(e.do(http.MethodGet, "/$access-report?since="+fhir.FormatInstant(t0.Add(-time.Hour)), tok, nil), http.StatusOK)
+		var p fhir.Parameters
+		r.decode(t, &p)
+		lines, err := fhir.AccessReportFromParameters(&p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := -1
+		for _, l := range lines {
+			if l.User == "nurse-a" {
+				got = l.Opened
+				if l.OpenedPatients != 1 || !l.LastOpened.Equal(at.Add(3*time.Minute)) {
+					t.Errorf("nurse-a over the API: %+v", l)
+				}
+			}
+		}
+		if got != want {
+			t.Errorf("nurse-a's opened look-ups in the report of %s: %d, want %d (-1: not listed)", tok, got, want)
+		}
+	}
+}

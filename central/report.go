@@ -12,23 +12,38 @@ import (
 	"github.com/telehjerte/telehjerte-tui/fhir"
 )
 
-// Access is one look-up of patient data from the central's access log.
+// Access is one look-up of patient data: an answer of the central that
+// carried patient data (its own access log), or a patient's data opened
+// on a console's screen (Console: the console's audit log, sent to the
+// central).
 type Access struct {
 	At       time.Time
 	Who      string // "Practitioner/id" or "Patient/id"
-	Action   string // read, vread, search-type
-	What     string // the resource read, or "search <Type> by <parameter names>"
+	Action   string // read, vread, search-type; a console's: view-patient, ...
+	What     string // the resource read, or "search <Type> by <parameter names>"; a console's: its action
 	Patients []string
+	// Console: recorded by a console (a nurse opened the patient on her
+	// screen), not by the central answering a request.
+	Console bool
 	// stamp is the log entry's place in the store's order of writes
 	// (last_updated), comparable with the versions of a grant.
 	stamp time.Time
 }
 
 // AccessLog returns the central's access log since the instant, oldest
-// first.
+// first: the requests it answered with patient data.
 func (s *Store) AccessLog(ctx context.Context, since time.Time) ([]Access, error) {
-	var out []Access
-	err := s.readTx(ctx, func(t *tx) error {
+	served, _, err := s.accessLogs(ctx, since)
+	return served, err
+}
+
+// accessLogs reads, in one pass over the AuditEvents since the instant,
+// the central's access log (served: every answer that carried patient
+// data, a console's sync included) and the look-ups consoles recorded
+// and sent (opened: a patient's data opened on a nurse's screen, the
+// console's "view-..." entries that name a patient), each oldest first.
+func (s *Store) accessLogs(ctx context.Context, since time.Time) (served, opened []Access, err error) {
+	err = s.readTx(ctx, func(t *tx) error {
 		rows, err := t.query(`SELECT `+storedCols+` FROM resources WHERE type = 'AuditEvent' AND last_updated >= ? ORDER BY last_updated, rowid`,
 			since.UnixMilli())
 		if err != nil {
@@ -40,7 +55,7 @@ func (s *Store) AccessLog(ctx context.Context, since time.Time) ([]Access, error
 		}
 		for _, st := range sts {
 			ae, err := fhir.Decode[*fhir.AuditEvent](st.JSON)
-			if err != nil || ae.Source.Site != AccessLogSite || len(ae.Agent) == 0 || ae.Agent[0].Who == nil {
+			if err != nil || len(ae.Agent) == 0 || ae.Agent[0].Who == nil {
 				continue
 			}
 			a := Access{Who: ae.Agent[0].Who.Reference, stamp: st.LastUpdated}
@@ -48,35 +63,61 @@ func (s *Store) AccessLog(ctx context.Context, since time.Time) ([]Access, error
 			if len(ae.Subtype) > 0 {
 				a.Action = ae.Subtype[0].Code
 			}
-			for i, en := range ae.Entity {
-				if i == 0 {
-					a.What = en.Description
-					continue
+			switch ae.Source.Site {
+			case AccessLogSite:
+				for i, en := range ae.Entity {
+					if i == 0 {
+						a.What = en.Description
+						continue
+					}
+					if id := patientOf(en.What); id != "" {
+						a.Patients = append(a.Patients, id)
+					}
 				}
-				if id := patientOf(en.What); id != "" {
-					a.Patients = append(a.Patients, id)
+				served = append(served, a)
+			case fhir.ConsoleAuditSite:
+				if !strings.HasPrefix(a.Action, "view") {
+					continue // an action, not a look-up
+				}
+				a.Console, a.What = true, a.Action
+				for _, en := range ae.Entity {
+					if id := patientOf(en.What); id != "" {
+						a.Patients = append(a.Patients, id)
+					}
+				}
+				if len(a.Patients) > 0 { // the worklist names none
+					opened = append(opened, a)
 				}
 			}
-			out = append(out, a)
 		}
 		return nil
 	})
-	return out, err
+	return served, opened, err
 }
 
 // UserAccess is one user's line of the authorisation report.
 type UserAccess struct {
 	User
-	Teams      []string           // team names (ids when unnamed)
-	Grants     []domain.ReadGrant // her se-adgang grants (all, with their ends)
+	Teams  []string           // team names (ids when unnamed)
+	Grants []domain.ReadGrant // her se-adgang grants (all, with their ends)
+	// LookUps are the central's answers to her that carried patient data
+	// (reads and searches, one per page; a console's sync fetches every
+	// patient of her teams, so most of them are its), Patients the
+	// distinct patients in them, LastLookUp the latest.
 	LastLookUp time.Time
 	LookUps    int
-	Patients   int // distinct patients looked up
+	Patients   int
+	// Opened are her look-ups on a console's screen (a patient opened, her
+	// regime history shown: the console's audit log sent to the central),
+	// OpenedPatients the distinct patients, LastOpened the latest.
+	LastOpened     time.Time
+	Opened         int
+	OpenedPatients int
 	// Outside are her look-ups of patients outside her own teams now,
 	// with the grant (or cover) that allowed them, one per patient and
 	// explanation (each look-up judged by the grants as they stood then).
 	Outside []OutsideLookUp
-	Unused  bool // access but no look-up in the period: a candidate for removal
+	Unused  bool // access but nothing fetched or opened in the period: a candidate for removal
 }
 
 // OutsideLookUp is a look-up of a patient outside the user's own teams.
@@ -86,7 +127,8 @@ type OutsideLookUp = domain.OutsideLookUp
 // operation).
 func (u UserAccess) Line() domain.AccessLine {
 	return domain.AccessLine{User: u.ID, Name: u.Name, Role: u.Role, Teams: u.Teams, Grants: u.Grants, LastLogin: u.LastLogin,
-		LastLookUp: u.LastLookUp, LookUps: u.LookUps, Patients: u.Patients, Outside: u.Outside, Unused: u.Unused}
+		LastLookUp: u.LastLookUp, LookUps: u.LookUps, Patients: u.Patients,
+		LastOpened: u.LastOpened, Opened: u.Opened, OpenedPatients: u.OpenedPatients, Outside: u.Outside, Unused: u.Unused}
 }
 
 // AccessReport is the half-yearly authorisation check: per user her role,
@@ -114,7 +156,7 @@ func (s *Store) AccessReportFor(ctx context.Context, since time.Time, teams []st
 	if err != nil {
 		return nil, err
 	}
-	log, err := s.AccessLog(ctx, since)
+	log, opened, err := s.accessLogs(ctx, since)
 	if err != nil {
 		return nil, err
 	}
@@ -200,6 +242,20 @@ func (s *Store) AccessReportFor(ctx context.Context, since time.Time, teams []st
 		}
 		return false
 	}
+	// kept are the look-ups' patients within the scope (all of them
+	// without one); none: another team's look-up.
+	kept := func(a Access) []string {
+		if scope == nil {
+			return a.Patients
+		}
+		var in []string
+		for _, pid := range a.Patients {
+			if inScope(pid) {
+				in = append(in, pid)
+			}
+		}
+		return in
+	}
 	out := make([]UserAccess, 0, len(users))
 	for _, u := range users {
 		ua := UserAccess{User: u}
@@ -223,17 +279,8 @@ func (s *Store) AccessReportFor(ctx context.Context, since time.Time, teams []st
 			if a.Who != "Practitioner/"+u.ID {
 				continue
 			}
-			if scope != nil {
-				var kept []string
-				for _, pid := range a.Patients {
-					if inScope(pid) {
-						kept = append(kept, pid)
-					}
-				}
-				if len(kept) == 0 {
-					continue // another team's look-up
-				}
-				a.Patients = kept
+			if a.Patients = kept(a); len(a.Patients) == 0 {
+				continue // another team's look-up
 			}
 			ua.LookUps++
 			if a.At.After(ua.LastLookUp) {
@@ -254,6 +301,24 @@ func (s *Store) AccessReportFor(ctx context.Context, since time.Time, teams []st
 			}
 		}
 		ua.Patients = len(seen)
+		seenOpen := map[string]bool{}
+		for _, a := range opened {
+			if a.Who != "Practitioner/"+u.ID {
+				continue
+			}
+			pids := kept(a)
+			if len(pids) == 0 {
+				continue
+			}
+			ua.Opened++
+			if a.At.After(ua.LastOpened) {
+				ua.LastOpened = a.At
+			}
+			for _, pid := range pids {
+				seenOpen[pid] = true
+			}
+		}
+		ua.OpenedPatients = len(seenOpen)
 		for _, o := range outside {
 			ua.Outside = append(ua.Outside, *o)
 		}
@@ -263,11 +328,11 @@ func (s *Store) AccessReportFor(ctx context.Context, since time.Time, teams []st
 			}
 			return ua.Outside[i].Via < ua.Outside[j].Via
 		})
-		if scope != nil && !anyIn(teamsOf[u.ID], scope) && len(ua.Grants) == 0 && ua.LookUps == 0 {
+		if scope != nil && !anyIn(teamsOf[u.ID], scope) && len(ua.Grants) == 0 && ua.LookUps == 0 && ua.Opened == 0 {
 			continue // nothing to do with the teams asked for
 		}
 		hasAccess := len(ua.Teams) > 0 || len(activeGrants(ua.Grants, time.Now())) > 0
-		ua.Unused = hasAccess && ua.LookUps == 0
+		ua.Unused = hasAccess && ua.LookUps == 0 && ua.Opened == 0
 		out = append(out, ua)
 	}
 	return out, nil

@@ -117,13 +117,24 @@ type AccessLine struct {
 	Teams      []string    // team names
 	Grants     []ReadGrant // her se-adgang grants, with their ends
 	LastLogin  time.Time
+	// LookUps are the central's answers to her that carried patient data
+	// in the period (reads and searches, one per page, as the central's
+	// access log records them): a console's automatic sync fetches every
+	// patient of her teams, so most of them are its, not her doing.
+	// Patients are the distinct patients in those answers.
 	LastLookUp time.Time
-	LookUps    int // look-ups of patient data in the period
-	Patients   int // distinct patients looked up
+	LookUps    int
+	Patients   int
+	// Opened are the look-ups she made on a console's screen (a patient
+	// opened, a regime history shown), from the audit log the console sends
+	// to the central; OpenedPatients the distinct patients.
+	LastOpened     time.Time
+	Opened         int
+	OpenedPatients int
 	// Outside are look-ups of patients outside her own teams, with what
 	// allowed them (a grant, a cover, or "none found").
 	Outside []OutsideLookUp
-	Unused  bool // access but no look-up: a candidate for removal
+	Unused  bool // access but nothing fetched or opened: a candidate for removal
 }
 
 // OutsideLookUp is a user's look-ups of one patient outside her own teams,

@@ -15,7 +15,9 @@ const OpAccessReport = "$access-report"
 // parameter per line, its parts user (valueReference Practitioner, display
 // her name), role, team (repeated, valueString name), last-login and
 // last-lookup (valueDateTime, absent when never), lookups and patients
-// (valueInteger), unused (valueBoolean), grant (repeated: valueReference
+// (valueInteger: the central's answers carrying patient data, and the
+// patients in them), last-opened, opened and opened-patients (the same
+// for her look-ups on a console's screen), unused (valueBoolean), grant (repeated: valueReference
 // the grant's CareTeam with parts to, revoked), outside (repeated: parts
 // patient (valueReference), via (valueString), lookups (valueInteger)).
 func AccessReportToParameters(lines []domain.AccessLine) *Parameters {
@@ -24,6 +26,7 @@ func AccessReportToParameters(lines []domain.AccessLine) *Parameters {
 		who := Ref("Practitioner", l.User)
 		who.Display = l.Name
 		lookUps, patients, unused := l.LookUps, l.Patients, l.Unused
+		opened, openedPatients := l.Opened, l.OpenedPatients
 		parts := []ParametersParameter{{Name: "user", ValueReference: who}, {Name: "role", ValueCode: string(l.Role)}}
 		for _, t := range l.Teams {
 			parts = append(parts, ParametersParameter{Name: "team", ValueString: t})
@@ -34,7 +37,11 @@ func AccessReportToParameters(lines []domain.AccessLine) *Parameters {
 		if !l.LastLookUp.IsZero() {
 			parts = append(parts, ParametersParameter{Name: "last-lookup", ValueDateTime: FormatInstant(l.LastLookUp)})
 		}
+		if !l.LastOpened.IsZero() {
+			parts = append(parts, ParametersParameter{Name: "last-opened", ValueDateTime: FormatInstant(l.LastOpened)})
+		}
 		parts = append(parts, ParametersParameter{Name: "lookups", ValueInteger: &lookUps},
+			ParametersParameter{Name: "opened", ValueInteger: &opened}, ParametersParameter{Name: "opened-patients", ValueInteger: &openedPatients},
 			ParametersParameter{Name: "patients", ValueInteger: &patients}, ParametersParameter{Name: "unused", ValueBoolean: &unused})
 		for _, g := range l.Grants {
 			revoked := g.Revoked
@@ -102,8 +109,14 @@ func AccessReportFromParameters(p *Parameters) ([]domain.AccessLine, error) {
 				l.LastLogin, err = when(pp.ValueDateTime)
 			case "last-lookup":
 				l.LastLookUp, err = when(pp.ValueDateTime)
+			case "last-opened":
+				l.LastOpened, err = when(pp.ValueDateTime)
 			case "lookups":
 				l.LookUps = integer(pp.ValueInteger)
+			case "opened":
+				l.Opened = integer(pp.ValueInteger)
+			case "opened-patients":
+				l.OpenedPatients = integer(pp.ValueInteger)
 			case "patients":
 				l.Patients = integer(pp.ValueInteger)
 			case "unused":

@@ -2,12 +2,12 @@ package tui
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/telehjerte/telehjerte-tui/domain"
 	"github.com/telehjerte/telehjerte-tui/tui/safetext"
@@ -42,11 +42,48 @@ func (w *worklistScreen) accessReportLoaded(msg accessReportMsg) (component, tea
 		w.err = safetext.Sanitize(fmt.Errorf("access report: %w", msg.err).Error())
 		return w, nil
 	}
-	v := &accessReportView{shared: w.shared, lines: msg.lines}
+	v := &accessReportView{shared: w.shared, lines: msg.lines, rest: make([]string, len(msg.lines))}
+	roleW := 0
 	for _, l := range msg.lines {
 		v.widest = max(v.widest, displayWidth(reportWho(l)))
+		roleW = max(roleW, displayWidth(v.reportRole(l.Role)))
+	}
+	for i, l := range msg.lines {
+		v.rest[i] = v.figures(l, min(roleW, maxReportRole))
+		v.restW = max(v.restW, displayWidth(v.rest[i]))
 	}
 	return v, nil
+}
+
+// figures is what a line of the report says beside the user's name: her
+// role (in a column roleW wide), what she opened and what was fetched,
+// when she last opened a patient, her grants' ends, her look-ups outside
+// her teams, UBRUGT.
+func (v *accessReportView) figures(l domain.AccessLine, roleW int) string {
+	c := &v.t.Course
+	parts := []string{fit(v.reportRole(l.Role), roleW, false),
+		fmt.Sprintf(c.ReportOpened, l.Opened, l.OpenedPatients), fmt.Sprintf(c.ReportFetched, l.LookUps, l.Patients)}
+	if !l.LastOpened.IsZero() {
+		parts = append(parts, dateYear(l.LastOpened.In(v.opts.Loc)))
+	}
+	var grants []string
+	for _, g := range l.Grants {
+		s := dateYear(g.To.Add(-time.Nanosecond).In(v.opts.Loc))
+		if g.Revoked {
+			s += " ✗"
+		}
+		grants = append(grants, s)
+	}
+	if len(grants) > 0 {
+		parts = append(parts, strings.Join(grants, ","))
+	}
+	if n := len(l.Outside); n > 0 {
+		parts = append(parts, fmt.Sprintf(c.ReportOutside, n))
+	}
+	if l.Unused {
+		parts = append(parts, c.ReportUnused)
+	}
+	return strings.Join(parts, "  ")
 }
 
 // accessReportView shows one line per user; esc (or U) closes it.
@@ -54,7 +91,9 @@ type accessReportView struct {
 	*shared
 	box
 	lines  []domain.AccessLine
-	widest int // the widest name of lines (reportWho)
+	widest int      // the widest name of lines (reportWho)
+	rest   []string // each line's figures (figures), made when the report arrives
+	restW  int      // the widest of rest
 	offset int
 }
 
@@ -88,39 +127,23 @@ func (v *accessReportView) Update(m tea.Msg) (component, tea.Cmd) {
 func (v *accessReportView) View() string {
 	c := &v.t.Course
 	w, h := v.w, v.h
-	out := []string{v.st.title.Render(c.ReportTitle), v.st.dim.Render(c.ReportHead), ""}
+	out := []string{v.st.title.Render(c.ReportTitle), v.st.dim.Render(c.ReportHead)}
+	// What the figures count, in words: the sync's fetches are not her
+	// look-ups.
+	for _, l := range strings.Split(ansi.Wrap(c.ReportExplain, max(20, w-2), ""), "\n") {
+		out = append(out, v.st.dim.Render(l))
+	}
+	out = append(out, "")
 	if len(v.lines) == 0 {
 		return strings.Join(append(out, v.st.dim.Render(c.ReportNone)), "\n")
 	}
 	// The name column is as wide as the longest name, up to
-	// maxReportName and what the screen leaves beside the figures.
-	nameW := min(max(12, v.widest), maxReportName, max(12, w-2-reportFigures))
-	for _, l := range v.lines[v.offset:] {
-		who := reportWho(l)
-		last := "–"
-		if !l.LastLookUp.IsZero() {
-			last = dateYear(l.LastLookUp.In(v.opts.Loc))
-		}
-		parts := []string{fit(who, nameW, false), fit(safetext.Sanitize(string(l.Role)), 16, false),
-			strconv.Itoa(l.LookUps), strconv.Itoa(l.Patients), last}
-		var grants []string
-		for _, g := range l.Grants {
-			s := dateYear(g.To.Add(-time.Nanosecond).In(v.opts.Loc))
-			if g.Revoked {
-				s += " ✗"
-			}
-			grants = append(grants, s)
-		}
-		if len(grants) > 0 {
-			parts = append(parts, strings.Join(grants, ","))
-		}
-		if n := len(l.Outside); n > 0 {
-			parts = append(parts, fmt.Sprintf(c.ReportOutside, n))
-		}
-		if l.Unused {
-			parts = append(parts, c.ReportUnused)
-		}
-		out = append(out, "  "+fit(strings.Join(parts, "  "), max(10, w-2), false))
+	// maxReportName and what the screen leaves beside the widest figures
+	// (up to maxReportRest of them: a longer line loses its tail).
+	nameW := min(max(12, v.widest), maxReportName, max(12, w-4-min(v.restW, maxReportRest)))
+	for i, l := range v.lines[v.offset:] {
+		line := fit(reportWho(l), nameW, false) + "  " + v.rest[v.offset+i]
+		out = append(out, "  "+fit(line, max(10, w-2), false))
 		if len(out) >= h {
 			break
 		}
@@ -128,12 +151,23 @@ func (v *accessReportView) View() string {
 	return strings.Join(out, "\n")
 }
 
-// maxReportName and reportFigures size the access report's name column:
-// the widest it gets, and what its other columns take on a line.
+// maxReportName is the widest the access report's name column gets,
+// maxReportRest the most of a line's figures it makes room for, and
+// maxReportRole the widest the role column gets.
 const (
 	maxReportName = 48
-	reportFigures = 50
+	maxReportRest = 60
+	maxReportRole = 16
 )
+
+// reportRole is a role as the report shows it: its name in the UI's
+// language, else (a role this console does not know) the central's code.
+func (v *accessReportView) reportRole(r domain.Role) string {
+	if n, ok := v.t.Course.ReportRole[r]; ok {
+		return n
+	}
+	return safetext.Sanitize(string(r))
+}
 
 // reportWho is who a line of the access report is about: her name, else
 // her user id.

@@ -90,3 +90,44 @@ func containsKey(km help.KeyMap, k string) bool {
 	}
 	return false
 }
+
+// The report says what its figures count, so that a nurse or an auditor
+// does not take the console's automatic fetches for look-ups: the
+// patients a user opened in the console apart from the central's answers
+// with patient data to her login (mostly the sync's), with the words
+// saying which is which, in Danish and in English.
+func TestAccessReportSaysWhatItCounts(t *testing.T) {
+	lines := []domain.AccessLine{
+		// The DEMO nurse after a while: her console's sync fetched 37
+		// patients 127 times; she opened 2 patients 3 times.
+		{User: "nurse-1", Name: "Karen Holm", Role: domain.RoleNurse, LookUps: 127, Patients: 37, LastLookUp: testNow.Add(-time.Minute),
+			Opened: 3, OpenedPatients: 2, LastOpened: testNow.Add(-time.Hour)},
+		{User: "nurse-2", Name: "Jens Berg", Role: domain.RoleNurse, LookUps: 40, Patients: 37, LastLookUp: testNow.Add(-time.Minute)},
+	}
+	for lang, want := range map[string][]string{
+		"da": {"åbnet: gange/borgere · hentet: svar/borgere", "Karen Holm", "sygeplejerske", "åbnet 3/2", "hentet 127/37",
+			dateYear(testNow.Add(-time.Hour)), "Jens Berg", "åbnet 0/0", "hentet 40/37",
+			"Konsollens automatiske synkronisering henter alle borgere, brugeren må se", "ikke opslag, brugeren selv har gjort",
+			"Kun borgere med hjemmeteam i dine teams tælles"},
+		"en": {"opened: times/patients · fetched: answers/patients", "nurse", "opened 3/2", "fetched 127/37",
+			"The console's automatic sync fetches every patient the user may see", "not look-ups the user made"},
+	} {
+		opts := testOptions()
+		opts.Lang = lang
+		opts.Reporter = &fakeReporter{lines: lines}
+		m, _ := loaded(t, opts, 120, 40)
+		send(m, char('U'))
+		v := ansi.Strip(m.View().Content)
+		flat := strings.Join(strings.Fields(v), " ") // the explanation wraps
+		for _, w := range want {
+			if !strings.Contains(flat, w) {
+				t.Errorf("%s: the report lacks %q:\n%s", lang, w, v)
+			}
+		}
+		for _, l := range strings.Split(v, "\n") {
+			if displayWidth(l) > 120 {
+				t.Errorf("%s: a line wider than the screen: %q", lang, l)
+			}
+		}
+	}
+}

@@ -24,15 +24,19 @@ type courseTexts struct {
 	// The access report (U on the worklist).
 	KeyAccessReport, ReportTitle, ReportHead, ReportUnused, ReportNone, ReportLoading string
 	ReportOutside                                                                     string // %d look-ups outside her teams
-	ReevalTitle, Outcome, Next, Note                                                  string
-	OutcomeName                                                                       map[domain.ReevalOutcome]string
-	ReevalDone, ReevalChangeDone                                                      string
-	EndTitle, Reason, EndDate, After, EndNote                                         string
-	ReasonName                                                                        map[domain.EndReason]string
-	AfterGP, AfterClinic, CloseOpen, ProbOpen                                         string
-	Ended, ClosedNote, EndedTitle, NoEnded, EndedOn                                   string
-	PhaseEnded                                                                        string
-	WhatEnrol                                                                         string // sync problems: "Oprettelse af borger '%s'"
+	// ReportOpened and ReportFetched are a line's figures (%d/%d: times,
+	// patients); ReportExplain says what they count.
+	ReportOpened, ReportFetched, ReportExplain      string
+	ReportRole                                      map[domain.Role]string // a user's role on a line
+	ReevalTitle, Outcome, Next, Note                string
+	OutcomeName                                     map[domain.ReevalOutcome]string
+	ReevalDone, ReevalChangeDone                    string
+	EndTitle, Reason, EndDate, After, EndNote       string
+	ReasonName                                      map[domain.EndReason]string
+	AfterGP, AfterClinic, CloseOpen, ProbOpen       string
+	Ended, ClosedNote, EndedTitle, NoEnded, EndedOn string
+	PhaseEnded                                      string
+	WhatEnrol                                       string // sync problems: "Oprettelse af borger '%s'"
 }
 
 var courseDa = courseTexts{
@@ -55,7 +59,14 @@ var courseDa = courseTexts{
 	FlagFailing: "mangler målinger %d af %d dage", Reminders: "Forløb",
 	KeyReeval: "revurdering", KeyEnd: "afslut forløb", KeyEnded: "afsluttede forløb",
 	KeyAccessReport: "adgangsrapport", ReportTitle: "Adgangsrapport · seneste halve år (fra centralen)",
-	ReportHead:   "Bruger · rolle · opslag · borgere · seneste opslag · se-adgang",
+	ReportHead:   "Bruger · rolle · åbnet: gange/borgere · hentet: svar/borgere · senest åbnet · se-adgang",
+	ReportOpened: "åbnet %d/%d", ReportFetched: "hentet %d/%d",
+	ReportRole: map[domain.Role]string{domain.RoleNurse: "sygeplejerske", domain.RoleReadOnly: "se-adgang",
+		domain.RoleAdmin: "administrator"},
+	ReportExplain: "Åbnet: de gange brugeren selv har åbnet en borger (eller måleregimets historik) i konsollen, og hvor mange forskellige borgere (konsollens log, sendt til centralen). " +
+		"Hentet: centralens svar med borgerdata til brugerens login (ét pr. side) og borgerne i dem. Konsollens automatiske synkronisering henter alle borgere, brugeren må se, " +
+		"først det hele og siden det nye, så hentet er ikke opslag, brugeren selv har gjort. " +
+		"Kun borgere med hjemmeteam i dine teams tælles (en administrator får alle teams). UBRUGT: adgang, men intet hentet eller åbnet i perioden.",
 	ReportUnused: "UBRUGT", ReportNone: "Ingen brugere i rapporten.", ReportLoading: "Henter adgangsrapporten …",
 	ReportOutside: "%d uden for egne teams",
 	ReevalTitle:   "Revurdering af %s", Outcome: "Udfald", Next: "Næste revurdering", Note: "Notat",
@@ -94,7 +105,14 @@ var courseEn = courseTexts{
 	FlagFailing: "missing measurements %d of %d days", Reminders: "Course",
 	KeyReeval: "re-evaluation", KeyEnd: "end course", KeyEnded: "ended courses",
 	KeyAccessReport: "access report", ReportTitle: "Access report · last half year (from the central)",
-	ReportHead:   "User · role · look-ups · patients · last look-up · se-adgang",
+	ReportHead:   "User · role · opened: times/patients · fetched: answers/patients · last opened · se-adgang",
+	ReportOpened: "opened %d/%d", ReportFetched: "fetched %d/%d",
+	ReportRole: map[domain.Role]string{domain.RoleNurse: "nurse", domain.RoleReadOnly: "read-only",
+		domain.RoleAdmin: "administrator"},
+	ReportExplain: "Opened: the times the user opened a patient (or the regime's history) in the console, and how many different patients (the console's log, sent to the central). " +
+		"Fetched: the central's answers carrying patient data to the user's login (one per page) and the patients in them. The console's automatic sync fetches every patient the user may see, " +
+		"all at first and then what is new, so fetched are not look-ups the user made. " +
+		"Only patients whose home team is one of yours are counted (an administrator gets every team). UNUSED: access, but nothing fetched or opened in the period.",
 	ReportUnused: "UNUSED", ReportNone: "No users in the report.", ReportLoading: "Fetching the access report …",
 	ReportOutside: "%d outside own teams",
 	ReevalTitle:   "Re-evaluation of %s", Outcome: "Outcome", Next: "Next re-evaluation", Note: "Note",

@@ -127,6 +127,14 @@ func runConsole(ctx context.Context, e *env, cfg config.Config, f consoleFlags) 
 		fwd = newAuditForwarder(d.store, d.client, log)
 	}
 	onRound := func(rep engine.Report, roundErr error) {
+		if fwd == nil && d.boot != nil {
+			// The DEMO's audit log goes to its embedded central once that
+			// is up, so that the access report counts the patients its
+			// nurse opened as a configured central does.
+			if cl := d.boot.centralClient(); cl != nil {
+				fwd = newAuditForwarder(d.store, cl, log)
+			}
+		}
 		if fwd != nil && roundErr == nil {
 			// The audit log goes to the central too (auditfwd.go).
 			if n, err := fwd.forward(bg); err != nil {

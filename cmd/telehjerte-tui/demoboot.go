@@ -96,6 +96,14 @@ func (b *demoBoot) AccessReport(ctx context.Context, since time.Time) ([]domain.
 	return cl.AccessReport(ctx, since)
 }
 
+// centralClient is the demo nurse's client of the embedded central; nil
+// until the central is up.
+func (b *demoBoot) centralClient() *client.Client {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.client
+}
+
 // run builds the clinic, then syncs with the embedded central (and runs
 // the patient simulator) until ctx ends; onRound gets every sync round.
 // It stops the central when it returns.

@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/telehjerte/telehjerte-tui/demo"
 )
@@ -117,6 +119,80 @@ func TestE2EAccessReportInTheDemo(t *testing.T) {
 	s.waitFor("the worklist again", func(scr string) bool {
 		return !strings.Contains(scr, "Adgangsrapport") && strings.Contains(scr, "borgere (kun åbne)")
 	})
+	s.send("q")
+	s.waitFor("the console to exit", func(scr string) bool { return strings.Contains(scr, "EXITED 0") })
+}
+
+// The DEMO's access report says what it counts: its nurse's console
+// fetched her patients from the embedded central by itself (the sync), and
+// that is not her opening them; the screen says so in words, shows her 0
+// patients opened, and once she opens one (her console sends its audit
+// log to the central after a sync round) 1 opened of 1 patient.
+func TestE2EAccessReportTellsSyncFromOpening(t *testing.T) {
+	requireTmux(t)
+	s := startTmux(t, buildBinary(t), isolatedEnv(t), "--demo-every", "0")
+	s.waitFor("the DEMO online", func(scr string) bool {
+		return strings.Contains(scr, "● online") && strings.Contains(scr, "borgere (kun åbne)")
+	})
+	names := demo.PractitionerNames()
+	// lineOf is the report's line of the demo nurse.
+	lineOf := func(scr string) string {
+		for _, l := range strings.Split(scr, "\n") {
+			if strings.Contains(l, names[demo.NurseA]) {
+				return l
+			}
+		}
+		return ""
+	}
+	fetched := regexp.MustCompile(`hentet [1-9][0-9]*/[1-9][0-9]*`)
+	report := func() string {
+		s.send("U")
+		return s.waitFor("the access report of the demo team", func(scr string) bool {
+			// Her colleague's name, which the screen may cut beside her figures.
+			return strings.Contains(scr, "Adgangsrapport") && lineOf(scr) != "" && strings.Contains(scr, string([]rune(names[demo.NurseB])[:24]))
+		})
+	}
+	closeReport := func() {
+		s.send("Escape")
+		s.waitFor("the worklist again", func(scr string) bool {
+			return !strings.Contains(scr, "Adgangsrapport") && strings.Contains(scr, "borgere (")
+		})
+	}
+	scr := report()
+	flat := strings.Join(strings.Fields(scr), " ") // the explanation wraps
+	for _, want := range []string{"åbnet: gange/borgere · hentet: svar/borgere",
+		"Konsollens automatiske synkronisering henter alle borgere, brugeren må se", "ikke opslag, brugeren selv har gjort"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("the report does not say %q:\n%s", want, scr)
+		}
+	}
+	if l := lineOf(scr); !strings.Contains(l, "åbnet 0/0") || !fetched.MatchString(l) {
+		t.Errorf("the nurse, who opened no patient, and whose console fetched them: %q", l)
+	}
+	closeReport()
+
+	// She opens the first patient on her worklist and goes back.
+	s.send("Enter")
+	s.waitFor("a patient opened", func(scr string) bool { return strings.Contains(scr, "Referencevægt") })
+	s.send("Escape")
+	s.waitFor("the worklist again", func(scr string) bool { return strings.Contains(scr, "borgere (kun åbne)") })
+	// Her console sends its audit log after its next sync round: the
+	// report is asked again until it counts the patient she opened.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		scr = report()
+		if l := lineOf(scr); strings.Contains(l, "åbnet 1/1") {
+			if !fetched.MatchString(l) {
+				t.Errorf("the nurse's fetched figures: %q", l)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the patient she opened is not counted in the report:\n%s", scr)
+		}
+		closeReport()
+	}
+	closeReport()
 	s.send("q")
 	s.waitFor("the console to exit", func(scr string) bool { return strings.Contains(scr, "EXITED 0") })
 }
