@@ -137,6 +137,14 @@ type AccessLine struct {
 	Unused  bool // access but nothing fetched or opened: a candidate for removal
 }
 
+// AccessFiguresNote says, under a printed access report, what its figures
+// count (the columns lookups, patients, last_lookup and opened,
+// opened_patients, last_opened).
+const AccessFiguresNote = "lookups, patients, last_lookup: the central's answers that carried patient data to the user's login " +
+	"(one per page) and the patients in them; a console's automatic sync fetches every patient the user may see, " +
+	"so most of these are the sync's, not look-ups the user made. opened, opened_patients, last_opened: " +
+	"the times the user opened a patient on a console's screen (its audit log, sent to the central) and the patients."
+
 // OutsideLookUp is a user's look-ups of one patient outside her own teams,
 // explained by one grant or cover.
 type OutsideLookUp struct {

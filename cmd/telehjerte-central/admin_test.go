@@ -145,7 +145,7 @@ func TestAdminSubcommands(t *testing.T) {
 	for _, u := range rep {
 		if u.User == "muni-1" {
 			found = true
-			if u.Role != "read-only" || len(u.Grants) != 1 || !u.Grants[0].Revoked || u.LookUps != 1 || u.Patients != 1 ||
+			if u.Role != "read-only" || len(u.Grants) != 1 || !u.Grants[0].Revoked || u.LookUps != 1 || u.Patients != 1 || u.Opened != 0 || u.LastOpened != "" ||
 				len(u.Outside) != 1 || u.Outside[0].Patient != "p-h1" || !strings.HasPrefix(u.Outside[0].Via, "se-adgang ") || u.LastLogin == "" {
 				t.Errorf("muni-1 in the report: %+v", u)
 			}
@@ -161,7 +161,8 @@ func TestAdminSubcommands(t *testing.T) {
 		t.Errorf("patient view: %s", out)
 	}
 	table := must2(t, "report", "access", "--db", db)
-	if !strings.Contains(table, "UNUSED") || strings.Contains(table, "Syntetisk") {
+	if !strings.Contains(table, "UNUSED") || strings.Contains(table, "Syntetisk") || !strings.Contains(table, "opened_patients") ||
+		!strings.Contains(table, domain.AccessFiguresNote) {
 		t.Errorf("table: %s", table)
 	}
 	hs = serveOnce()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/telehjerte/telehjerte-tui/central"
 	"github.com/telehjerte/telehjerte-tui/config"
+	"github.com/telehjerte/telehjerte-tui/domain"
 )
 
 // reportCmd prints the half-yearly authorisation check from the central's
@@ -57,7 +58,8 @@ func reportCmd() *cobra.Command {
 				enc.SetIndent("", "  ")
 				return enc.Encode(reportJSON(rep))
 			}
-			rows := [][]string{{"user", "name", "role", "teams", "grants", "last_login", "last_lookup", "lookups", "patients", "outside_own_teams", "unused"}}
+			rows := [][]string{{"user", "name", "role", "teams", "grants", "last_login", "last_lookup", "lookups", "patients", "outside_own_teams", "unused",
+				"opened", "opened_patients", "last_opened"}}
 			for _, u := range rep {
 				var grants, outside []string
 				for _, g := range u.Grants {
@@ -75,9 +77,15 @@ func reportCmd() *cobra.Command {
 					unused = "UNUSED"
 				}
 				rows = append(rows, []string{u.ID, u.Name, string(u.Role), strings.Join(u.Teams, "; "), strings.Join(grants, "; "),
-					instant(u.LastLogin), instant(u.LastLookUp), strconv.Itoa(u.LookUps), strconv.Itoa(u.Patients), strings.Join(outside, "; "), unused})
+					instant(u.LastLogin), instant(u.LastLookUp), strconv.Itoa(u.LookUps), strconv.Itoa(u.Patients), strings.Join(outside, "; "), unused,
+					strconv.Itoa(u.Opened), strconv.Itoa(u.OpenedPatients), instant(u.LastOpened)})
 			}
-			return writeRows(cmd.OutOrStdout(), format, rows)
+			if err := writeRows(cmd.OutOrStdout(), format, rows); err != nil || (format != "table" && format != "") {
+				return err
+			}
+			// What the figures count, under the table a person reads.
+			_, err = fmt.Fprintf(cmd.OutOrStdout(), "\n%s\n", domain.AccessFiguresNote)
+			return err
 		},
 	}
 	access.Flags().StringVar(&dbPath, "db", "telehjerte-central.db", "SQLite database file")
@@ -101,6 +109,10 @@ type reportUserJSON struct {
 	Patients   int           `json:"patients"`
 	Outside    []outsideJSON `json:"outside_own_teams"`
 	Unused     bool          `json:"unused"`
+	// What the user opened on a console's screen (domain.AccessFiguresNote).
+	Opened         int    `json:"opened"`
+	OpenedPatients int    `json:"opened_patients"`
+	LastOpened     string `json:"last_opened"`
 }
 
 type grantJSON struct {
@@ -125,6 +137,7 @@ func reportJSON(rep []central.UserAccess) []reportUserJSON {
 	for _, u := range rep {
 		j := reportUserJSON{User: u.ID, Name: u.Name, Role: string(u.Role), Teams: u.Teams, LastLogin: instant(u.LastLogin),
 			LastLookUp: instant(u.LastLookUp), LookUps: u.LookUps, Patients: u.Patients, Unused: u.Unused,
+			Opened: u.Opened, OpenedPatients: u.OpenedPatients, LastOpened: instant(u.LastOpened),
 			Grants: []grantJSON{}, Outside: []outsideJSON{}}
 		if j.Teams == nil {
 			j.Teams = []string{}

@@ -66,7 +66,7 @@ func TestE2EAccessReportFromTheConsole(t *testing.T) {
 		t.Errorf("the cover team's report: %v", cover)
 	}
 	out, errOut, err := runBinary(t, bin, nurse, "report", "access", "--format", "csv")
-	if err != nil || !strings.HasPrefix(out, "user,name,role,teams,grants,last_login,last_lookup,lookups,patients,outside_own_teams,unused\n") ||
+	if err != nil || !strings.HasPrefix(out, "user,name,role,teams,grants,last_login,last_lookup,lookups,patients,outside_own_teams,unused,opened,opened_patients,last_opened\n") ||
 		!strings.Contains(out, actNurse) {
 		t.Errorf("CSV: %v %s\n%s", err, errOut, out)
 	}

@@ -96,6 +96,10 @@ type accessLineJSON struct {
 	Patients   int           `json:"patients"`
 	Outside    []outsideJSON `json:"outside_own_teams"`
 	Unused     bool          `json:"unused"`
+	// What the user opened on a console's screen (domain.AccessFiguresNote).
+	Opened         int    `json:"opened"`
+	OpenedPatients int    `json:"opened_patients"`
+	LastOpened     string `json:"last_opened"`
 }
 
 type outsideJSON struct {
@@ -117,7 +121,8 @@ func writeAccessReport(w io.Writer, lines []domain.AccessLine, format string, lo
 	rows := make([]accessLineJSON, 0, len(lines))
 	for _, l := range lines {
 		j := accessLineJSON{User: clean(l.User), Name: clean(l.Name), Role: clean(string(l.Role)), Teams: []string{}, Grants: []string{},
-			LastLogin: at(l.LastLogin), LastLookUp: at(l.LastLookUp), LookUps: l.LookUps, Patients: l.Patients, Outside: []outsideJSON{}, Unused: l.Unused}
+			LastLogin: at(l.LastLogin), LastLookUp: at(l.LastLookUp), LookUps: l.LookUps, Patients: l.Patients, Outside: []outsideJSON{}, Unused: l.Unused,
+			Opened: l.Opened, OpenedPatients: l.OpenedPatients, LastOpened: at(l.LastOpened)}
 		for _, t := range l.Teams {
 			j.Teams = append(j.Teams, clean(t))
 		}
@@ -138,7 +143,8 @@ func writeAccessReport(w io.Writer, lines []domain.AccessLine, format string, lo
 		enc.SetIndent("", "  ")
 		return enc.Encode(rows)
 	}
-	head := []string{"user", "name", "role", "teams", "grants", "last_login", "last_lookup", "lookups", "patients", "outside_own_teams", "unused"}
+	head := []string{"user", "name", "role", "teams", "grants", "last_login", "last_lookup", "lookups", "patients", "outside_own_teams", "unused",
+		"opened", "opened_patients", "last_opened"}
 	recs := [][]string{head}
 	for _, r := range rows {
 		var outside []string
@@ -150,7 +156,8 @@ func writeAccessReport(w io.Writer, lines []domain.AccessLine, format string, lo
 			unused = "UNUSED"
 		}
 		recs = append(recs, []string{r.User, r.Name, r.Role, strings.Join(r.Teams, "; "), strings.Join(r.Grants, "; "), r.LastLogin, r.LastLookUp,
-			strconv.Itoa(r.LookUps), strconv.Itoa(r.Patients), strings.Join(outside, "; "), unused})
+			strconv.Itoa(r.LookUps), strconv.Itoa(r.Patients), strings.Join(outside, "; "), unused,
+			strconv.Itoa(r.Opened), strconv.Itoa(r.OpenedPatients), r.LastOpened})
 	}
 	if format == "csv" {
 		cw := csv.NewWriter(w)
@@ -171,5 +178,10 @@ func writeAccessReport(w io.Writer, lines []domain.AccessLine, format string, lo
 	for _, rec := range recs {
 		fmt.Fprintln(tw, strings.Join(rec, "\t"))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// What the figures count, under the table a person reads.
+	_, err := fmt.Fprintf(w, "\n%s\n", domain.AccessFiguresNote)
+	return err
 }
