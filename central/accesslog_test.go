@@ -332,3 +332,30 @@ func TestAccessReportTellsFetchedFromOpened(t *testing.T) {
 		}
 	}
 }
+
+// A client cannot write into the central's own records: an AuditEvent
+// sent with the access log's source.site (or the central's) is refused,
+// so the report's answers with patient data are only those the central
+// gave.
+func TestClientCannotWriteTheCentralsAccessLog(t *testing.T) {
+	e := rolesEnv(t)
+	ctx := context.Background()
+	for _, site := range []string{AccessLogSite, "telehjerte-central"} {
+		ae := &fhir.AuditEvent{
+			Base:     fhir.Base{ResourceType: "AuditEvent"},
+			Type:     fhir.Coding{System: SystemAuditEventType, Code: "rest"},
+			Subtype:  []fhir.Coding{{System: SystemRestfulAction, Code: "read"}},
+			Action:   "R",
+			Recorded: fhir.FormatInstant(inside),
+			Outcome:  "0",
+			Agent:    []fhir.AuditEventAgent{{Who: fhir.Ref("Practitioner", "nurse-a"), Requestor: true}},
+			Source:   fhir.AuditEventSource{Site: site, Observer: fhir.Reference{Display: "telehjerte-central"}},
+			Entity: []fhir.AuditEventEntity{{What: fhir.Ref("Patient", "p2"), Description: "read Patient/p2"},
+				{What: fhir.Ref("Patient", "p2"), Description: "patient"}},
+		}
+		e.wantOutcome(e.do(http.MethodPost, "/AuditEvent", tokNurseA, ae), http.StatusForbidden)
+	}
+	if log, _ := e.store.AccessLog(ctx, time.Time{}); len(log) != 0 {
+		t.Errorf("a client wrote into the central's access log: %+v", log)
+	}
+}

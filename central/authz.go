@@ -45,6 +45,13 @@ func (t *tx) authorizeWrite(p Principal, r fhir.Resource, cur *Stored) ([]fhir.R
 		if len(ae.Agent) == 0 {
 			return nil, forbidden("an audit event names the signed-in user as its agent")
 		}
+		// The central's own records (its access log, the audit of
+		// memberships and administration) are written by the central
+		// only: one sent by a client would count in the access report as
+		// an answer the central gave.
+		if site := ae.Source.Site; site == AccessLogSite || site == "telehjerte-central" {
+			return nil, forbidden("an audit event of source.site %q is the central's own record", site)
+		}
 		for _, a := range ae.Agent {
 			if !isPractitioner(a.Who, p.Practitioner) {
 				return nil, forbidden("an audit event records the signed-in user only")
