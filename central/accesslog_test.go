@@ -2,6 +2,7 @@ package central
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -305,9 +306,19 @@ func TestAccessReportTellsFetchedFromOpened(t *testing.T) {
 	if b := by["nurse-b"]; b.LookUps != 1 || b.Opened != 0 || b.OpenedPatients != 0 || !b.LastOpened.IsZero() {
 		t.Errorf("nurse-b (synced only): fetched %d, opened %d of %d patients", b.LookUps, b.Opened, b.OpenedPatients)
 	}
-	// The console's entries are not the central's access log.
+	// The console's entries are not the central's access log, but p1's
+	// request for insight has both: nurse-a's two answers and her three
+	// look-ups on screen, in the order they were recorded.
 	if log, _ := e.store.AccessLog(ctx, time.Time{}); len(log) != 3 {
 		t.Errorf("the central's access log has %d entries, want its 3 answers", len(log))
+	}
+	pa, err := e.store.PatientAccess(ctx, "p1", time.Time{})
+	var got []string
+	for _, a := range pa {
+		got = append(got, fmt.Sprintf("%s %v", a.Action, a.Console))
+	}
+	if want := "search-type false,search-type false,view-patient true,view-regime-history true,view-patient true"; err != nil || strings.Join(got, ",") != want {
+		t.Errorf("p1's access: %v %v, want %s", got, err, want)
 	}
 	// Over the API, in team-a's part and not in team-b's.
 	for tok, want := range map[string]int{tokNurseA: 3, tokNurseB: -1} {

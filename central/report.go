@@ -455,11 +455,21 @@ func activeGrants(gs []domain.ReadGrant, now time.Time) []domain.ReadGrant {
 }
 
 // PatientAccess is every recorded look-up of one patient (for her request
-// for insight), oldest first.
+// for insight), oldest first: the central's answers that carried her data
+// and the times a user opened her on a console's screen (Console).
 func (s *Store) PatientAccess(ctx context.Context, patientID string, since time.Time) ([]Access, error) {
-	log, err := s.AccessLog(ctx, since)
+	served, opened, err := s.accessLogs(ctx, since)
 	if err != nil {
 		return nil, err
+	}
+	// Both are in the store's order of writes: merged in it.
+	log := make([]Access, 0, len(served)+len(opened))
+	for len(served) > 0 || len(opened) > 0 {
+		if len(opened) == 0 || (len(served) > 0 && !served[0].stamp.After(opened[0].stamp)) {
+			log, served = append(log, served[0]), served[1:]
+		} else {
+			log, opened = append(log, opened[0]), opened[1:]
+		}
 	}
 	var out []Access
 	for _, a := range log {

@@ -157,7 +157,7 @@ func TestAdminSubcommands(t *testing.T) {
 	if !found {
 		t.Errorf("muni-1 not in the report: %s", out)
 	}
-	if out := must2(t, "report", "access", "--db", db, "--patient", "p-h1", "--format", "csv"); !strings.Contains(out, "Practitioner/muni-1,read,read Patient/p-h1") {
+	if out := must2(t, "report", "access", "--db", db, "--patient", "p-h1", "--format", "csv"); !strings.Contains(out, "Practitioner/muni-1,read,read Patient/p-h1,central") {
 		t.Errorf("patient view: %s", out)
 	}
 	table := must2(t, "report", "access", "--db", db)

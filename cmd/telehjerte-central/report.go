@@ -43,9 +43,15 @@ func reportCmd() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				rows := [][]string{{"at", "who", "action", "what"}}
+				// recorded_by: the central (an answer that carried her
+				// data) or a console (she was opened on its screen).
+				rows := [][]string{{"at", "who", "action", "what", "recorded_by"}}
 				for _, a := range log {
-					rows = append(rows, []string{instant(a.At), a.Who, a.Action, a.What})
+					by := "central"
+					if a.Console {
+						by = "console"
+					}
+					rows = append(rows, []string{instant(a.At), a.Who, a.Action, a.What, by})
 				}
 				return writeRows(cmd.OutOrStdout(), format, rows)
 			}
