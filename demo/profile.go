@@ -162,7 +162,7 @@ func (c *clock) regimes(p *profile) []domain.Regime {
 		Thresholds:    th,
 		Reevaluation:  reeval,
 		Author:        Physician,
-		Physician:     Physician,
+		Physician:     domain.PractitionerRef(Physician),
 		Reason:        "Inklusion i TeleHjerte",
 	}
 	if p.pro {

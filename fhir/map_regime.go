@@ -193,6 +193,35 @@ func personRef(resourceType, s string) *Reference {
 	return &Reference{Display: s}
 }
 
+// physicianRef is the reference to a regime's responsible physician: a
+// Practitioner reference when the regime holds one
+// (domain.PractitionerRef), else the value as display text with no
+// reference. Unlike personRef it never takes a word for an id: the
+// physician is typed by a nurse, and "Hansen" is a name, not
+// Practitioner/Hansen.
+func physicianRef(s string) *Reference {
+	if s == "" {
+		return nil
+	}
+	if id, ok := domain.PractitionerOf(s); ok && ValidID(id) {
+		return Ref("Practitioner", id)
+	}
+	return &Reference{Display: s}
+}
+
+// physicianOf is the inverse of physicianRef: a Practitioner reference
+// (whatever display it carries) as domain.PractitionerRef, else the
+// display text.
+func physicianOf(r *Reference) string {
+	if id, ok := RefID(r, "Practitioner"); ok {
+		return domain.PractitionerRef(id)
+	}
+	if r != nil {
+		return r.Display
+	}
+	return ""
+}
+
 func personOf(r *Reference, resourceType string) string {
 	if id, ok := RefID(r, resourceType); ok {
 		return id
@@ -255,7 +284,7 @@ func RegimeToFHIR(r domain.Regime) (*CarePlan, []*ServiceRequest) {
 	if r.Reason != "" {
 		cp.Extension = append(cp.Extension, strExt(ExtReason, r.Reason))
 	}
-	if ref := personRef("Practitioner", r.Physician); ref != nil {
+	if ref := physicianRef(r.Physician); ref != nil {
 		cp.Extension = append(cp.Extension, Extension{URL: ExtPhysician, ValueReference: ref})
 	}
 
@@ -334,7 +363,7 @@ func RegimeFromFHIR(cp *CarePlan, srs []*ServiceRequest) (domain.Regime, error) 
 		}
 	}
 	if e := FindExtension(cp.Extension, ExtPhysician); e != nil {
-		r.Physician = personOf(e.ValueReference, "Practitioner")
+		r.Physician = physicianOf(e.ValueReference)
 	}
 	for _, e := range FindExtensions(cp.Extension, ExtPause) {
 		per := e.ValuePeriod

@@ -45,6 +45,24 @@ func TestGoldenComposer80x24(t *testing.T) {
 	golden.RequireEqual(t, finalScreen(t, tm))
 }
 
+// The regime form after a one-word name typed as the physician: it says
+// the name is saved as free text (it is no practitioner the console
+// knows), not a reference.
+func TestGoldenRegimeFormPhysicianText80x24(t *testing.T) {
+	tm, p := startActing(t, 80, 24)
+	openAnna(t, tm, p)
+	press(tm, char('e'))
+	waitModel(t, tm, p, func(m *Model) bool { _, ok := m.dialog.(formDialog); return ok })
+	tm.Type("Ny læge")
+	press(tm, keyTab, tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl})
+	tm.Type("Hansen")
+	waitModel(t, tm, p, func(m *Model) bool {
+		fd, ok := m.dialog.(formDialog)
+		return ok && fd.field("physician").value() == "Hansen"
+	})
+	golden.RequireEqual(t, finalScreen(t, tm))
+}
+
 func TestGoldenRegimeForm80x24(t *testing.T) {
 	tm, p := startActing(t, 80, 24)
 	openAnna(t, tm, p)

@@ -111,9 +111,9 @@ func (w *worklistScreen) enrolForm(teams []domain.Team) dialog {
 	cpr.in.Placeholder = c.CPRHint
 	contact := newTextField("contact", 20, "")
 	contact.in.Placeholder = w.t.Act.Optional
-	// What she types as the physician is saved as it is: a practitioner's
-	// id is a reference to her, named after the field when the cache
-	// knows her.
+	// What she types as the physician is a reference when it is one
+	// ("Practitioner/<id>") or the id of a practitioner the cache knows,
+	// else a name as text; the form says which after the field.
 	physician := w.personField(newTextField("physician", 40, ""))
 	f := &form{shared: w.shared,
 		title: c.Title,
@@ -123,7 +123,7 @@ func (w *worklistScreen) enrolForm(teams []domain.Team) dialog {
 			{label: c.Name, fields: []*field{newTextField("name", 30, "")}},
 			{label: c.Contact, fields: []*field{contact}},
 			{label: c.Team, fields: []*field{newChoiceField("team", labels, ids, 0)}},
-			{label: c.Physician, fields: []*field{physician}, hintFn: w.personHint(physician)},
+			{label: c.Physician, fields: []*field{physician}, hintFn: w.physicianHint(physician, "")},
 			{label: c.RefW, fields: []*field{newTextField("refweight", 6, "")}, hint: c.RefWHint},
 			{label: c.EF, fields: []*field{newToggleField("ef", false)}},
 			{label: c.Titration, fields: []*field{newToggleField("titration", false)}},
@@ -147,7 +147,7 @@ func (w *worklistScreen) enrolForm(teams []domain.Team) dialog {
 		e := domain.Enrolment{
 			ID: w.opts.NewID(), CPR: f.field("cpr").value(), Name: f.field("name").value(),
 			Contact: f.field("contact").value(), Team: byID[f.field("team").value()],
-			Physician: f.field("physician").value(), ReferenceWeight: weight,
+			Physician: w.physicianValue(f.field("physician").value()), ReferenceWeight: weight,
 			Inclusion: domain.Inclusion{ReducedEF: f.field("ef").on, Titration: f.field("titration").on,
 				AbleOrHelped: f.field("able").on, Consent: f.field("consent").on},
 			ConsentDate: consentDay, By: w.opts.User, At: w.opts.Now(),

@@ -136,6 +136,15 @@ type actionTexts struct {
 	// Regime.
 	RegimeTitle, RegimeSaved, Physician, EffectiveFrom string
 	StartEnd, Measured, Trend, TrendHint               string
+
+	// What a physician field saves, said after it: a practitioner the
+	// console knows ("kendt læge: %s"), a reference to one it does not
+	// know, a name as text (typed, or kept as it was), "unchanged"; and
+	// what follows an id whose name could not be looked up.
+	PhysicianKnown, PhysicianUnknownRef         string
+	PhysicianText, PhysicianTextKept, Unchanged string
+	NameNotFetched                              string
+
 	// The questionnaire's severities in the regime form: the section's
 	// label and hint, and the choices (the questionnaire's own, green,
 	// yellow, red).
@@ -398,6 +407,13 @@ func danishActionTexts() actionTexts {
 			"schedule.weight": "Vægt måles", "schedule.pulse": "Puls måles", "schedule.bp": "BT måles",
 			"schedule.steps": "Skridt måles", "schedule.spo2": "SpO2 måles", "pauses": "Pauser", "text": "Tekst",
 		},
+		PhysicianKnown:      "kendt læge: %s",
+		PhysicianUnknownRef: "henvisning til ukendt læge",
+		PhysicianText:       "gemmes som fritekst",
+		PhysicianTextKept:   "fritekst",
+		Unchanged:           "uændret",
+		NameNotFetched:      "(navn ikke hentet)",
+
 		RespTitle:     "Monitoreringsansvar for %s",
 		Mode:          "Hvad",
 		ModeCover:     "ferieafløsning",
@@ -661,6 +677,13 @@ func englishActionTexts() actionTexts {
 			"schedule.weight": "Weight measured", "schedule.pulse": "Pulse measured", "schedule.bp": "BP measured",
 			"schedule.steps": "Steps measured", "schedule.spo2": "SpO2 measured", "pauses": "Pauses", "text": "Text",
 		},
+		PhysicianKnown:      "known physician: %s",
+		PhysicianUnknownRef: "reference to an unknown physician",
+		PhysicianText:       "saved as free text",
+		PhysicianTextKept:   "free text",
+		Unchanged:           "unchanged",
+		NameNotFetched:      "(name not fetched)",
+
 		RespTitle:     "Monitoring responsibility for %s",
 		Mode:          "What",
 		ModeCover:     "holiday cover",

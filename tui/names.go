@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 
@@ -14,35 +15,52 @@ import (
 
 // nameBook is what the console knows of practitioners' names, by id: an
 // author, a responsible physician or a note's writer is stored as an
-// opaque id, and a nurse must read a person. The loads that bring such
-// ids (the patient, the regime history, a regime conflict) look their
-// names up in the cache (Options.Names) while they run, so the screen
-// that shows them has them; an id with no known name is shown as it is.
-// The loads run as commands beside Update and View, hence the lock.
+// opaque id (a physician as domain.PractitionerRef), and a nurse must
+// read a person. The loads that bring such ids (the patient, the regime
+// history, a regime conflict) look their names up in the cache
+// (Options.Names) while they run, so the screen that shows them has them;
+// an id with no known name is shown as it is, and one whose look-up
+// failed says so. The loads run as commands beside Update and View,
+// hence the lock.
 type nameBook struct {
-	mu    sync.Mutex
-	names map[string]string
+	mu     sync.Mutex
+	names  map[string]string
+	failed map[string]bool // refs whose look-up failed: nobody knows whether the cache has a name
 }
 
-// learn looks up the practitioners among refs (bare ids; display texts,
-// which hold a space, are no ids and are skipped). A failed look-up ends
-// the learning: the ids stay on screen, which is true if unfriendly.
+// learn looks up the practitioners among refs (bare ids or
+// "Practitioner/<id>"; display texts, which hold a space, are no ids and
+// are skipped). A failed look-up ends the learning: that ref and those
+// not looked up yet are marked failed, so the screens say the name was
+// not fetched instead of showing the id as if nobody had a name.
 func (b *nameBook) learn(ctx context.Context, n console.Namer, refs ...string) {
 	if n == nil {
 		return
 	}
 	seen := map[string]bool{}
+	var todo []string
 	for _, ref := range refs {
 		ref = strings.TrimSpace(ref)
 		if ref == "" || strings.ContainsAny(ref, " ,") || seen[ref] {
 			continue
 		}
 		seen[ref] = true
+		todo = append(todo, ref)
+	}
+	for i, ref := range todo {
 		name, err := n.Name(ctx, "Practitioner", ref)
+		b.mu.Lock()
 		if err != nil {
+			if b.failed == nil {
+				b.failed = map[string]bool{}
+			}
+			for _, r := range todo[i:] {
+				b.failed[r] = true
+			}
+			b.mu.Unlock()
 			return
 		}
-		b.mu.Lock()
+		delete(b.failed, ref)
 		if name = strings.TrimSpace(name); name != "" {
 			if b.names == nil {
 				b.names = map[string]string{}
@@ -63,12 +81,23 @@ func (b *nameBook) name(ref string) (string, bool) {
 	return n, ok
 }
 
+// notFetched reports whether the last look-up of ref failed.
+func (b *nameBook) notFetched(ref string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.failed[strings.TrimSpace(ref)]
+}
+
 // person is how the console writes a practitioner reference: her name
 // when the cache knows it, else the reference as it is (an id, or a name
-// the data carried as text); sanitised either way.
+// the data carried as text), followed by "(navn ikke hentet)" when its
+// look-up failed; sanitised either way.
 func (s *shared) person(ref string) string {
 	if n, ok := s.names.name(ref); ok {
 		return safetext.Sanitize(n)
+	}
+	if s.names.notFetched(ref) {
+		return safetext.Sanitize(ref) + " " + s.t.Act.NameNotFetched
 	}
 	return safetext.Sanitize(ref)
 }
@@ -103,6 +132,57 @@ func (s *shared) personHint(f *field) func() string {
 			return "= " + safetext.Sanitize(n)
 		}
 		return ""
+	}
+}
+
+// physicianValue is what a physician field saves for what it holds
+// (domain.PersonEntry): a reference for "Practitioner/<id>" or the id of
+// a practitioner whose name the console has looked up, else the text. It
+// judges by what the name book knows now, which is what physicianHint
+// shows.
+func (s *shared) physicianValue(entry string) string {
+	return domain.PersonEntry(entry, func(id string) bool {
+		_, ok := s.names.name(id)
+		return ok
+	})
+}
+
+// physicianHint says after a physician field what saving will make of
+// it: "kendt læge: <name>", a reference to a practitioner the console
+// does not know, or "gemmes som fritekst"; "uændret" while it holds
+// initial, the regime's own value, which saving keeps exactly.
+func (s *shared) physicianHint(f *field, initial string) func() string {
+	return func() string {
+		a := &s.t.Act
+		v := strings.TrimSpace(f.value())
+		if v == "" {
+			return ""
+		}
+		unchanged := strings.TrimSpace(initial) != "" && v == strings.TrimSpace(initial)
+		_, isRef := domain.PractitionerOf(s.physicianValue(v))
+		var h string
+		switch {
+		case isRef:
+			if n, ok := s.names.name(v); ok {
+				h = fmt.Sprintf(a.PhysicianKnown, safetext.Sanitize(n))
+			} else {
+				h = a.PhysicianUnknownRef
+				if s.names.notFetched(v) {
+					h += " " + a.NameNotFetched
+				}
+			}
+		case unchanged:
+			h = a.PhysicianTextKept
+		default:
+			h = a.PhysicianText
+			if s.names.notFetched(v) {
+				h += " " + a.NameNotFetched
+			}
+		}
+		if unchanged {
+			h += " · " + a.Unchanged
+		}
+		return h
 	}
 }
 

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -43,11 +44,11 @@ func namedModel(t *testing.T, w, h int) (*Model, *recordingActions) {
 			return err
 		}
 		r := d.Regime
-		r.Version, r.Author, r.Physician = "1", pracNurse, pracPhysician
+		r.Version, r.Author, r.Physician = "1", pracNurse, domain.PractitionerRef(pracPhysician)
 		if err := tx.PutRegime(r, cache.Meta{LastUpdated: testNow.Add(-time.Hour)}); err != nil {
 			return err
 		}
-		r.Version, r.Physician, r.Reason = "2", pracUnknown, "Ny læge"
+		r.Version, r.Physician, r.Reason = "2", domain.PractitionerRef(pracUnknown), "Ny læge"
 		r.EffectiveFrom = testNow.Add(-time.Hour)
 		return tx.PutRegime(r, cache.Meta{LastUpdated: testNow})
 	}); err != nil {
@@ -75,8 +76,8 @@ func TestHistoryNamesPractitioners(t *testing.T) {
 	v := ansi.Strip(m.View().Content)
 	for _, want := range []string{
 		"v2 · fra 10.03.2026 · Sygeplejerske Ulla Dam",
-		"Ansvarlig læge: " + pracUnknown,
-		"Ansvarlig læge: Overlæge Ida Berg → " + pracUnknown,
+		"Ansvarlig læge: Practitioner/" + pracUnknown,
+		"Ansvarlig læge: Overlæge Ida Berg → Practitioner/" + pracUnknown,
 		"v1 · fra 15.01.2026 · Sygeplejerske Ulla Dam",
 		"Ansvarlig læge: Overlæge Ida Berg",
 	} {
@@ -91,9 +92,9 @@ func TestHistoryNamesPractitioners(t *testing.T) {
 	}
 }
 
-// The regime form keeps the physician's id in the field, so saving it
-// untouched saves the same reference, and shows her name after it; a
-// field changed to text the cache knows no one by shows no name.
+// The regime form keeps the physician's reference in the field, so saving
+// it untouched saves the same reference, and says after it that she is a
+// known physician, by name, and that the field is unchanged.
 func TestRegimeFormNamesThePhysicianAndKeepsTheReference(t *testing.T) {
 	m, act := namedModel(t, 120, 40)
 	ctx := context.Background()
@@ -104,7 +105,7 @@ func TestRegimeFormNamesThePhysicianAndKeepsTheReference(t *testing.T) {
 			return err
 		}
 		r := d.Regime
-		r.Version, r.Physician = "3", pracPhysician
+		r.Version, r.Physician = "3", domain.PractitionerRef(pracPhysician)
 		return tx.PutRegime(r, cache.Meta{LastUpdated: testNow.Add(time.Minute)})
 	}); err != nil {
 		t.Fatal(err)
@@ -115,11 +116,11 @@ func TestRegimeFormNamesThePhysicianAndKeepsTheReference(t *testing.T) {
 	if !ok {
 		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
 	}
-	if got := fd.field("physician").value(); got != pracPhysician {
-		t.Fatalf("physician field = %q, want the id %q", got, pracPhysician)
+	if got := fd.field("physician").value(); got != domain.PractitionerRef(pracPhysician) {
+		t.Fatalf("physician field = %q, want the reference to %q", got, pracPhysician)
 	}
 	line := screenLine(t, m, "Ansvarlig læge")
-	if !strings.Contains(line, pracPhysician) || !strings.Contains(line, "= Overlæge Ida Berg") {
+	if !strings.Contains(line, pracPhysician) || !strings.Contains(line, "kendt læge: Overlæge Ida Berg · uændret") {
 		t.Errorf("physician row: %q", line)
 	}
 	fd.field("reason").in.SetValue("Titrering")
@@ -128,30 +129,108 @@ func TestRegimeFormNamesThePhysicianAndKeepsTheReference(t *testing.T) {
 	if len(calls) != 1 {
 		t.Fatalf("change not saved: errs %v %q", fd.errs, fd.general)
 	}
-	if c := calls[0].(domain.RegimeChange); c.Regime.Physician != pracPhysician {
-		t.Errorf("saved physician %q, want the reference %q unchanged", c.Regime.Physician, pracPhysician)
+	if c := calls[0].(domain.RegimeChange); c.Regime.Physician != domain.PractitionerRef(pracPhysician) {
+		t.Errorf("saved physician %q, want the reference to %q unchanged", c.Regime.Physician, pracPhysician)
 	}
 }
 
-// What the nurse types in the physician field is named while it is the id
-// of a practitioner the cache knows, and only then.
-func TestRegimeFormNamesWhatIsTyped(t *testing.T) {
+// What the nurse types in the physician field is said after it as what
+// saving makes of it, and saved so: a practitioner the cache knows (by id
+// or by explicit reference) is a reference, named; an explicit reference
+// to one it does not know stays a reference and says so; anything else,
+// a one-word name or an id nobody in the cache has included, is free text
+// (the defect: "Hansen" was saved as Practitioner/Hansen, and the form
+// said nothing).
+func TestRegimeFormSaysAndSavesWhatIsTyped(t *testing.T) {
+	for _, c := range []struct{ typed, hint, saved string }{
+		{"Hansen", "gemmes som fritekst", "Hansen"},
+		{"Dr. Andersen", "gemmes som fritekst", "Dr. Andersen"},
+		{pracUnknown, "gemmes som fritekst", pracUnknown},
+		{pracPhysician, "kendt læge: Overlæge Ida Berg", domain.PractitionerRef(pracPhysician)},
+		{pracNurse, "kendt læge: Sygeplejerske Ulla Dam", domain.PractitionerRef(pracNurse)},
+		{domain.PractitionerRef(pracPhysician), "kendt læge: Overlæge Ida Berg", domain.PractitionerRef(pracPhysician)},
+		{"Practitioner/someone-else", "henvisning til ukendt læge", "Practitioner/someone-else"},
+	} {
+		t.Run(c.typed, func(t *testing.T) {
+			m, act := namedModel(t, 120, 40)
+			openPatient(t, m, "p-anna")
+			send(m, char('e'))
+			fd := m.dialog.(formDialog)
+			fd.field("reason").in.SetValue("Ny læge")
+			send(m, keyTab) // to the physician
+			fd.field("physician").in.SetValue("")
+			typeText(m, c.typed)
+			if got := fd.field("physician").value(); got != c.typed {
+				t.Fatalf("typed %q into the physician field, it holds %q", c.typed, got)
+			}
+			if got := physicianHintShown(t, m); got != c.hint {
+				t.Errorf("the form says %q after the physician, want %q", got, c.hint)
+			}
+			send(m, keyCtrl('s'))
+			calls := act.recorded()
+			if len(calls) != 1 {
+				t.Fatalf("change not saved: errs %v %q", fd.errs, fd.general)
+			}
+			if got := calls[0].(domain.RegimeChange).Regime.Physician; got != c.saved {
+				t.Errorf("saved physician %q, want %q", got, c.saved)
+			}
+		})
+	}
+}
+
+// A physician whose name could not be looked up (the cache failed) is
+// shown as her reference followed by "(navn ikke hentet)", on the
+// patient's screens and after the form's field, never as if she were a
+// name the data carried; an id typed then is free text, and the form says
+// why.
+func TestFailedNameLookUpIsSaid(t *testing.T) {
 	m, _ := namedModel(t, 120, 40)
+	m.opts.Names = failingNamer{}
 	openPatient(t, m, "p-anna")
+	send(m, char('v'))
+	v := ansi.Strip(m.View().Content)
+	if want := "Ansvarlig læge: Practitioner/" + pracUnknown + " (navn ikke hentet)"; !strings.Contains(v, want) {
+		t.Errorf("history lacks %q:\n%s", want, v)
+	}
+	send(m, keyEsc)
 	send(m, char('e'))
 	fd := m.dialog.(formDialog)
-	send(m, keyTab) // to the physician
-	for typed, want := range map[string]string{pracPhysician: "= Overlæge Ida Berg", pracNurse: "= Sygeplejerske Ulla Dam", "Dr. Andersen": "", pracUnknown: ""} {
-		fd.field("physician").in.SetValue("")
-		typeText(m, typed)
-		if got := fd.field("physician").value(); got != typed {
-			t.Fatalf("typed %q into the physician field, it holds %q", typed, got)
-		}
-		line := screenLine(t, m, "Ansvarlig læge")
-		if want == "" && strings.Contains(line, "= ") || want != "" && !strings.Contains(line, want) {
-			t.Errorf("physician %q: row %q, want %q", typed, line, want)
-		}
+	if got, want := physicianHintShown(t, m), "henvisning til ukendt læge (navn ikke hentet) · uændret"; got != want {
+		t.Errorf("the form says %q after the physician, want %q", got, want)
 	}
+	send(m, keyTab)
+	fd.field("physician").in.SetValue("")
+	typeText(m, pracPhysician)
+	if got, want := physicianHintShown(t, m), "gemmes som fritekst (navn ikke hentet)"; got != want {
+		t.Errorf("the form says %q after the physician, want %q", got, want)
+	}
+}
+
+// physicianHintShown is what the form says after its physician field:
+// after the field on its row, or on the line under it when the row is
+// too narrow for it.
+func physicianHintShown(t *testing.T, m *Model) string {
+	t.Helper()
+	lines := strings.Split(ansi.Strip(m.View().Content), "\n")
+	for i, l := range lines {
+		if !strings.Contains(l, "Ansvarlig læge") {
+			continue
+		}
+		_, after, _ := strings.Cut(l, "]")
+		if after = strings.TrimSpace(after); after != "" || i+1 == len(lines) {
+			return after
+		}
+		return strings.TrimSpace(lines[i+1])
+	}
+	t.Fatalf("no physician row:\n%s", strings.Join(lines, "\n"))
+	return ""
+}
+
+// failingNamer is a cache whose name look-ups fail.
+type failingNamer struct{}
+
+func (failingNamer) Name(context.Context, string, string) (string, error) {
+	return "", errors.New("database is locked")
 }
 
 // A regime someone else saved meanwhile names her, and both versions'
@@ -160,7 +239,7 @@ func TestRegimeConflictNamesPractitioners(t *testing.T) {
 	m, act := namedModel(t, 120, 40)
 	openPatient(t, m, "p-anna")
 	theirs := m.patient.detail.Regime
-	theirs.Version, theirs.Author, theirs.Physician = "3", pracNurse, pracPhysician
+	theirs.Version, theirs.Author, theirs.Physician = "3", pracNurse, domain.PractitionerRef(pracPhysician)
 	mine := m.patient.detail.Regime
 	mine.Reason = "Titrering"
 	act.errs["SaveRegime"] = &console.RegimeConflictError{Mine: domain.RegimeChange{PatientID: "p-anna", BaseVersion: "2", Regime: mine}, Theirs: theirs}
@@ -171,7 +250,7 @@ func TestRegimeConflictNamesPractitioners(t *testing.T) {
 		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
 	}
 	v := ansi.Strip(m.View().Content)
-	for _, want := range []string{"Gemt af Sygeplejerske Ulla Dam", "Ansvarlig læge: " + pracUnknown, "Ansvarlig læge: Overlæge Ida Berg"} {
+	for _, want := range []string{"Gemt af Sygeplejerske Ulla Dam", "Ansvarlig læge: Practitioner/" + pracUnknown[:8], "Ansvarlig læge: Overlæge Ida Berg"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("conflict view lacks %q:\n%s", want, v)
 		}
@@ -235,7 +314,7 @@ func TestRegimeFormPhysicianNameFitsNarrowScreen(t *testing.T) {
 	lines := strings.Split(ansi.Strip(m.View().Content), "\n")
 	for i, l := range lines {
 		if strings.Contains(l, "Ansvarlig læge") {
-			if strings.Contains(l, "Overlæge") || i+1 == len(lines) || strings.TrimSpace(lines[i+1]) != "= Overlæge Ida Berg" {
+			if strings.Contains(l, "Overlæge") || i+1 == len(lines) || strings.TrimSpace(lines[i+1]) != "kendt læge: Overlæge Ida Berg" {
 				t.Errorf("physician rows at 80 columns:\n%s", strings.Join(lines[i:min(i+2, len(lines))], "\n"))
 			}
 			return
@@ -245,7 +324,7 @@ func TestRegimeFormPhysicianNameFitsNarrowScreen(t *testing.T) {
 }
 
 // The enrolment form names the physician whose id the nurse types, and
-// enrols with the id as she typed it.
+// enrols with a reference to her; a name typed is enrolled as text.
 func TestEnrolFormNamesTypedPhysician(t *testing.T) {
 	m, _ := namedModel(t, 120, 40)
 	en := &recordingEnroller{}
@@ -257,7 +336,7 @@ func TestEnrolFormNamesTypedPhysician(t *testing.T) {
 	}
 	send(m, keyTab, keyTab, keyTab, keyTab) // cpr, name, contact, team, physician
 	typeText(m, pracPhysician)
-	if line := screenLine(t, m, "Ansvarlig læge"); !strings.Contains(line, pracPhysician) || !strings.Contains(line, "= Overlæge Ida Berg") {
+	if line := screenLine(t, m, "Ansvarlig læge"); !strings.Contains(line, pracPhysician) || !strings.HasSuffix(line, "] kendt læge: Overlæge Ida Berg") {
 		t.Errorf("physician row: %q", line)
 	}
 	fd.field("cpr").in.SetValue("010180-1239")
@@ -268,8 +347,8 @@ func TestEnrolFormNamesTypedPhysician(t *testing.T) {
 	if fd.general != "" {
 		send(m, keyCtrl('s')) // past a modulus-11 warning
 	}
-	if len(en.got) != 1 || en.got[0].Physician != pracPhysician {
-		t.Fatalf("enrolled %+v (errs %v %q), want the physician %q", en.got, fd.errs, fd.general, pracPhysician)
+	if len(en.got) != 1 || en.got[0].Physician != domain.PractitionerRef(pracPhysician) {
+		t.Fatalf("enrolled %+v (errs %v %q), want the reference to %q", en.got, fd.errs, fd.general, pracPhysician)
 	}
 }
 
@@ -328,7 +407,7 @@ func TestSyncProblemNamesPractitioners(t *testing.T) {
 		t.Fatal(err)
 	}
 	mine, theirs := syncRegime(85, 120, testUser, "1"), syncRegime(80, 110, pracNurse, "2")
-	mine.Physician, theirs.Physician = pracPhysician, pracPhysician
+	mine.Physician, theirs.Physician = domain.PractitionerRef(pracPhysician), domain.PractitionerRef(pracPhysician)
 	a := &resolvingActions{recordingActions: &recordingActions{}, problems: []console.SyncProblem{
 		{UUID: "u1", State: console.SyncConflict, Change: console.SyncChangeRegime, ResourceType: "CarePlan", PatientID: "p1",
 			PatientName: "Anna Hansen", At: syncT0,

@@ -54,13 +54,17 @@ func (p *patientScreen) regimeFormFor(cur domain.Regime) *form {
 	if cur.Phase == domain.PhaseOngoing {
 		phaseIdx = 1
 	}
-	// The physician field holds what the regime holds, her id when it is
-	// a reference (saved unchanged it stays that reference); her name, as
-	// the cache knows it, is shown after the field.
-	physician := p.personField(newTextField("physician", 40, safetext.Sanitize(cur.Physician)))
+	// The physician field holds what the regime holds: "Practitioner/<id>"
+	// when it is a reference, else her name as text; saved unchanged it
+	// stays exactly that. After the field the form says what saving makes
+	// of it (physicianHint): a known physician by name, a reference, or
+	// free text.
+	physicianText := safetext.Sanitize(cur.Physician)
+	// 50 columns: "Practitioner/" and a UUID, a central's usual id.
+	physician := p.personField(newTextField("physician", 50, physicianText))
 	rows := []*formRow{
 		{label: a.Reason, fields: []*field{newTextField("reason", 40, "")}},
-		{label: a.Physician, fields: []*field{physician}, hintFn: p.personHint(physician)},
+		{label: a.Physician, fields: []*field{physician}, hintFn: p.physicianHint(physician, physicianText)},
 		{label: a.EffectiveFrom, fields: []*field{newTextField("effective-from", 10, dateYear(today))}, hint: a.DateHint},
 		{label: t.Phase, fields: []*field{newChoiceField("phase", []string{t.PhaseName[domain.PhaseStartUp], t.PhaseName[domain.PhaseOngoing]}, []string{string(domain.PhaseStartUp), string(domain.PhaseOngoing)}, phaseIdx)}},
 		{label: a.StartEnd, fields: []*field{newTextField("start", 10, date(cur.Start)), newTextField("end", 10, date(cur.End))}, hint: a.EndHint},
@@ -268,8 +272,16 @@ func (sh *shared) readRegimeForm(f *form, base domain.Regime) (domain.RegimeChan
 	r := domain.Regime{
 		ID: base.ID, PatientID: base.PatientID, Pauses: append([]domain.Period(nil), base.Pauses...),
 		Questionnaires: append([]string(nil), base.Questionnaires...),
-		Reason:         f.field("reason").value(), Physician: f.field("physician").value(),
-		Phase: domain.Phase(f.field("phase").value()),
+		Reason:         f.field("reason").value(),
+		Phase:          domain.Phase(f.field("phase").value()),
+	}
+	// The physician as the regime has her when the field is as it was
+	// (a reference stays exactly that reference); else what the entry is
+	// (domain.PersonEntry): never a guessed reference.
+	if v := f.field("physician").value(); v == strings.TrimSpace(safetext.Sanitize(base.Physician)) {
+		r.Physician = base.Physician
+	} else {
+		r.Physician = sh.physicianValue(v)
 	}
 	r.EffectiveFrom = sh.parseDateField(f, "effective-from", &p, false)
 	// The form shows days; a day the nurse left as it was keeps the

@@ -135,7 +135,7 @@ func seedPatient(ctx context.Context, srv *central.Server, store *central.Store,
 	regStart := dayStart(start, -days, loc)
 	deadline, _ := timeOfDay(p.Deadline)
 	reg := domain.Regime{ID: "cp-" + pid, Version: "1", PatientID: pid, EffectiveFrom: regStart, Start: regStart,
-		Phase: domain.PhaseOngoing, Thresholds: th, Author: physician, Physician: physician, Reason: "Øvelse",
+		Phase: domain.PhaseOngoing, Thresholds: th, Author: physician, Physician: domain.PractitionerRef(physician), Reason: "Øvelse",
 		// The symptom questionnaire Create puts on the central.
 		Questionnaires: []string{central.SymptomQuestionnaireCanonical}}
 	for _, k := range p.Measure {

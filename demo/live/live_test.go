@@ -162,7 +162,7 @@ func TestDemoPractitionersHaveNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Regime.Physician != demo.Physician {
+	if d.Regime.Physician != domain.PractitionerRef(demo.Physician) {
 		t.Errorf("the regime's physician is %q, want the reference to %s", d.Regime.Physician, demo.Physician)
 	}
 }
