@@ -19,7 +19,7 @@ func newProvider(db *sql.DB) (*goose.Provider, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub, goose.WithGoMigrations(migrationRegimeQuestionnaires()))
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub, goose.WithGoMigrations(migrationRegimeQuestionnaires(), migrationPhysicianRefs()))
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
