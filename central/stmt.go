@@ -12,6 +12,7 @@ import (
 // The statements every arrival runs, prepared once per connection instead
 // of parsed and planned again for each call.
 const (
+	qTickIfAhead   = `UPDATE clock SET ms = ?1 WHERE k = 1 AND ms <= ?1`
 	qClock         = `SELECT ms FROM clock WHERE k = 1`
 	qSetClock      = `INSERT INTO clock(k, ms) VALUES (1, ?) ON CONFLICT(k) DO UPDATE SET ms = excluded.ms`
 	qCurrent       = `SELECT ` + storedCols + ` FROM resources WHERE type = ? AND id = ?`
@@ -27,7 +28,7 @@ const (
 )
 
 // hotStatements are prepared when the store opens.
-var hotStatements = []string{qClock, qSetClock, qCurrent, qByPatient, qDeleteParam, qPutParam, qDeleteReading, qPutReading,
+var hotStatements = []string{qTickIfAhead, qClock, qSetClock, qCurrent, qByPatient, qDeleteParam, qPutParam, qDeleteReading, qPutReading,
 	qPutCurrent, qPutHistory, qFindByParam, qReadingsSince, qSlotReadings, qHistoryOf, qRegimeStamp, qSavepoint, qRollbackTo, qRelease}
 
 // prepare prepares hotStatements.

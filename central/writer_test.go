@@ -202,3 +202,136 @@ func TestWALStaysBoundedUnderSustainedWrites(t *testing.T) {
 		t.Fatalf("the write-ahead log reached %d bytes; its limit is %d", most, limit)
 	}
 }
+
+// TestLastUpdatedNeverGoesBack: lastUpdated never goes before one already
+// handed out, whether the clock goes back, a write that ticked at a later
+// time is rolled back (alone, or inside a batch whose other writes
+// commit), another process writing the database handed out a later one,
+// or the central restarts with its clock behind.
+func TestLastUpdatedNeverGoesBack(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "central.db")
+	clock := &fakeClock{t: t0}
+	st, err := OpenStore(ctx, path, clock.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { st.Close() }()
+	var last time.Time
+	// put writes id and checks its lastUpdated; it may run beside the
+	// test's goroutine (never two at once).
+	put := func(id string, at time.Time) error {
+		return st.inTx(ctx, func(tx *tx) error {
+			clock.Set(at)
+			s, err := tx.write(&fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: id}}, 0)
+			if err != nil {
+				return err
+			}
+			if s.LastUpdated.Before(last) {
+				t.Errorf("%s: lastUpdated %s, before %s handed out earlier", id, s.LastUpdated, last)
+			}
+			last = s.LastUpdated
+			return nil
+		})
+	}
+	mustPut := func(id string, at time.Time) {
+		t.Helper()
+		if err := put(id, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	boom := errors.New("refused")
+	failing := func(tx *tx) error {
+		clock.Set(t0.Add(2 * time.Hour))
+		if _, err := tx.write(&fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: "failed"}}, 0); err != nil {
+			return err
+		}
+		return boom
+	}
+	mustPut("a", t0)
+	if !last.Equal(t0) {
+		t.Fatalf("first write at %s, want the clock's %s", last, t0)
+	}
+	mustPut("b", t0.Add(-time.Hour))
+	if !last.Equal(t0) {
+		t.Errorf("with the clock an hour back, written at %s, want %s (ties, never before)", last, t0)
+	}
+
+	// A write alone that ticks later and is rolled back.
+	if err := st.inTx(ctx, failing); !errors.Is(err, boom) {
+		t.Fatalf("failing write: %v", err)
+	}
+	mustPut("c", t0.Add(-2*time.Hour))
+
+	// Inside a batch: the failed write ticks later still and is rolled
+	// back to its savepoint, the one after it commits.
+	started, release := make(chan struct{}), make(chan struct{})
+	holder := make(chan error, 1)
+	go func() {
+		holder <- st.inTx(ctx, func(tx *tx) error {
+			close(started)
+			<-release
+			return nil
+		})
+	}()
+	<-started
+	failed := make(chan error, 1)
+	go func() { failed <- st.inTx(ctx, failing) }()
+	deadline := time.Now().Add(time.Minute)
+	for st.queued.Load() < 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the failing write never queued")
+		}
+		time.Sleep(time.Millisecond) // waiting on the queue's state
+	}
+	after := make(chan error, 1)
+	go func() { after <- put("d", t0.Add(-3*time.Hour)) }()
+	for st.queued.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("the write after the failing one never queued")
+		}
+		time.Sleep(time.Millisecond) // waiting on the queue's state
+	}
+	close(release)
+	if err := <-holder; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-failed; !errors.Is(err, boom) {
+		t.Fatalf("failing write in the batch: %v", err)
+	}
+	if err := <-after; err != nil {
+		t.Fatal(err)
+	}
+
+	// Another process writing the same database (telehjerte-central
+	// admin) with its clock ahead.
+	other, err := OpenStore(ctx, path, func() time.Time { return t0.Add(5 * time.Hour) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var theirs time.Time
+	if err := other.inTx(ctx, func(tx *tx) error {
+		s, err := tx.write(&fhir.Practitioner{Base: fhir.Base{ResourceType: "Practitioner", ID: "admin"}}, 0)
+		theirs = s.LastUpdated
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Close(); err != nil {
+		t.Fatal(err)
+	}
+	last = theirs
+	mustPut("f", t0)
+
+	// Restarted with the clock further back.
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = OpenStore(ctx, path, clock.Now); err != nil {
+		t.Fatal(err)
+	}
+	mustPut("e", t0.Add(-4*time.Hour))
+	if last.Before(t0) {
+		t.Errorf("after a restart with the clock behind, written at %s, before %s", last, t0)
+	}
+}
