@@ -352,6 +352,36 @@ func TestEnrolFormNamesTypedPhysician(t *testing.T) {
 	}
 }
 
+// A one-word name typed as the physician when enrolling is said to be
+// saved as free text, and is enrolled as that text, not as a reference
+// to a Practitioner/Hansen nobody knows.
+func TestEnrolFormOneWordPhysicianIsText(t *testing.T) {
+	m, _ := namedModel(t, 120, 40)
+	en := &recordingEnroller{}
+	m.opts.Enroller = en
+	send(m, char('n'))
+	fd, ok := m.dialog.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
+	}
+	send(m, keyTab, keyTab, keyTab, keyTab) // cpr, name, contact, team, physician
+	typeText(m, "Hansen")
+	if got := physicianHintShown(t, m); got != "gemmes som fritekst" {
+		t.Errorf("the form says %q after the physician, want that it is saved as free text", got)
+	}
+	fd.field("cpr").in.SetValue("010180-1239")
+	fd.field("name").in.SetValue("Ny Borger")
+	fd.field("refweight").in.SetValue("82,5")
+	fd.field("ef").on, fd.field("titration").on, fd.field("able").on, fd.field("consent").on = true, true, true, true
+	send(m, keyCtrl('s'))
+	if fd.general != "" {
+		send(m, keyCtrl('s')) // past a modulus-11 warning
+	}
+	if len(en.got) != 1 || en.got[0].Physician != "Hansen" {
+		t.Fatalf("enrolled %+v (errs %v %q), want the physician as the text Hansen", en.got, fd.errs, fd.general)
+	}
+}
+
 // The se-adgang part of the responsibility form names the users: those
 // the patient's grants are given to, and the one whose id she types.
 func TestGrantFormNamesGrantees(t *testing.T) {

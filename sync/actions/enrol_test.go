@@ -507,3 +507,46 @@ func TestEnrolAgainAfterTheCourseEnded(t *testing.T) {
 		t.Fatalf("nurse A's ended courses: %+v %v", ended, err)
 	}
 }
+
+// The enrolment's regime names the physician as the form gave her: a
+// one-word name as display text with no reference (the defect: "Hansen"
+// reached the central as Practitioner/Hansen, which it took though no
+// such Practitioner exists), a known practitioner by her reference.
+func TestEnrolPhysicianTextOrReference(t *testing.T) {
+	for i, c := range []struct{ physician, ref, display string }{
+		{"Hansen", "", "Hansen"},
+		{domain.PractitionerRef(nurseA), "Practitioner/" + nurseA, ""},
+	} {
+		e := newEnv(t)
+		a := e.newConsole(userA, tokA)
+		en := enrolment(homeTeam)
+		en.Physician = c.physician
+		if err := enroller(t, a).Enrol(context.Background(), en); err != nil {
+			t.Fatal(err)
+		}
+		if rep := a.sync(t); rep.Pushed != 1 {
+			t.Fatalf("%d: push: %+v", i, rep)
+		}
+		pats := e.search(tokA, "Patient", url.Values{"identifier": {fhir.SystemCPR + "|" + newCPR}})
+		if len(pats) != 1 {
+			t.Fatalf("%d: patients with the CPR: %v", i, pats)
+		}
+		cps := e.search(tokA, "CarePlan", url.Values{"patient": {pats[0]}})
+		if len(cps) != 1 {
+			t.Fatalf("%d: care plans %v", i, cps)
+		}
+		m, _ := e.get(tokA, "CarePlan", cps[0])
+		raw, _ := json.Marshal(m)
+		cp, err := fhir.Decode[*fhir.CarePlan](raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ext := fhir.FindExtension(cp.Extension, fhir.ExtPhysician)
+		if ext == nil || ext.ValueReference == nil {
+			t.Fatalf("%q: the central's CarePlan names no physician: %s", c.physician, raw)
+		}
+		if got := ext.ValueReference; got.Reference != c.ref || got.Display != c.display {
+			t.Errorf("%q: the central's CarePlan names the physician by reference %q display %q; want %q %q", c.physician, got.Reference, got.Display, c.ref, c.display)
+		}
+	}
+}
