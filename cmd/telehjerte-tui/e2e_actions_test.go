@@ -51,8 +51,8 @@ func completedSince(t *testing.T, before, now map[string]taskState) []string {
 }
 
 var (
-	scopeRE      = regexp.MustCompile(`Kvitter (\d+) grønne målinger for (\d+) borgere\?`)
-	perPatientRE = regexp.MustCompile(`Kvitter \d+ målinger? \((\d+ [a-zæøå]+(, )?)+\) for `)
+	scopeRE      = regexp.MustCompile(`Kvitter (\d+) grøn(?:ne)? måling(?:er)? for (\d+) borgere?\?`)
+	perPatientRE = regexp.MustCompile(`Kvitter \d+ måling(?:er)? \((\d+ [a-zæøå]+(, )?)+\) for `)
 	oneItemRE    = regexp.MustCompile(`Kvitter (Vægt|Puls|BT|Skridt|SpO2|Spørgeskema) .* \([a-zø]{3} \d\d\.\d\d \d\d:\d\d\) for `)
 )
 
@@ -343,4 +343,24 @@ func TestE2ECursorStaysInPlaceAfterAcknowledging(t *testing.T) {
 		t.Errorf("after acknowledging %s the cursor is on row %d %v, want row %d (%s, unless the list moved):\n%s", gone, sel, n, want, next, scr)
 	}
 	con.quit()
+}
+
+// The patterns the end-to-end tests wait for match the dialogs in the
+// singular too: the training clinic's patients keep writing, so a patient
+// may have exactly one reading open (TestE2EAckAllGreen waited in vain for
+// "målinger" when the dialog said "Kvitter 1 måling (1 uklassificeret)").
+func TestAckDialogPatternsMatchOneAndMany(t *testing.T) {
+	for _, c := range []struct {
+		re *regexp.Regexp
+		s  string
+	}{
+		{scopeRE, "Kvitter 1 grøn måling for 1 borger?"},
+		{scopeRE, "Kvitter 5 grønne målinger for 3 borgere?"},
+		{perPatientRE, "Kvitter 1 måling (1 uklassificeret) for Niels Kristensen?"},
+		{perPatientRE, "Kvitter 3 målinger (1 gul, 2 grønne) for Anna?"},
+	} {
+		if !c.re.MatchString(c.s) {
+			t.Errorf("%s does not match %q", c.re, c.s)
+		}
+	}
 }

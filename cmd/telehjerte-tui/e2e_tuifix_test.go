@@ -112,7 +112,7 @@ func TestE2EBulkAcknowledgementFollowsTheSearch(t *testing.T) {
 	con.send("Enter")
 	con.waitFor("the search", func(s string) bool { return strings.Contains(s, "1 af ") })
 	con.send("X")
-	re := regexp.MustCompile(`Kvitter (\d+) grønne? målinger? for 1 borger – kun dem søgningen »` + regexp.QuoteMeta(name) + `« viser\?`)
+	re := regexp.MustCompile(`Kvitter (\d+) grøn(?:ne)? måling(?:er)? for 1 borger – kun dem søgningen »` + regexp.QuoteMeta(name) + `« viser\?`)
 	scr = con.waitFor("the scope under the search", func(s string) bool { return re.MatchString(s) })
 	n, _ := strconv.Atoi(re.FindStringSubmatch(scr)[1])
 	con.send("y")
