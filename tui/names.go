@@ -124,12 +124,16 @@ func (s *shared) personField(f *field) *field {
 }
 
 // personHint is the dim hint after a field that holds a practitioner
-// reference: "= name" while its text is an id whose name is known, else
-// nothing. The field keeps the id (a reference stays a reference).
+// reference: "= name" while its text is an id whose name is known,
+// "(navn ikke hentet)" while its look-up failed, else nothing. The field
+// keeps the id (a reference stays a reference).
 func (s *shared) personHint(f *field) func() string {
 	return func() string {
 		if n, ok := s.names.name(f.value()); ok {
 			return "= " + safetext.Sanitize(n)
+		}
+		if s.names.notFetched(f.value()) {
+			return s.t.Act.NameNotFetched
 		}
 		return ""
 	}

@@ -206,6 +206,29 @@ func TestFailedNameLookUpIsSaid(t *testing.T) {
 	}
 }
 
+// The se-adgang form's grantee, typed as an id whose look-up fails, says
+// so after the field rather than nothing.
+func TestFailedNameLookUpOfGrantee(t *testing.T) {
+	m, _ := namedModel(t, 120, 40)
+	m.opts.Names = failingNamer{}
+	m.opts.Granter = &fakeGranter{}
+	openPatient(t, m, "p-anna")
+	send(m, char('t'))
+	fd, ok := m.dialog.(formDialog)
+	if !ok {
+		t.Fatalf("dialog = %T (%q)", m.dialog, m.err)
+	}
+	send(m, char(' '), char(' ')) // cover → transfer → se-adgang
+	send(m, keyTab)
+	typeText(m, pracPhysician)
+	if fd.field("grantee").value() != pracPhysician {
+		t.Fatalf("grantee field %q", fd.field("grantee").value())
+	}
+	if line := screenLine(t, m, pracPhysician); !strings.HasSuffix(line, "(navn ikke hentet)") {
+		t.Errorf("grantee row: %q", line)
+	}
+}
+
 // physicianHintShown is what the form says after its physician field:
 // after the field on its row, or on the line under it when the row is
 // too narrow for it.
