@@ -3,6 +3,7 @@ package central
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -29,6 +30,10 @@ func TestWriteBundleIsWhatJSONMarshalWrites(t *testing.T) {
 				{FullURL: `http://x/Communication/"resource":0`, Resource: raw, Search: &fhir.BundleEntrySearch{Mode: "match"}},
 				{FullURL: "http://x/Communication/none"},
 				{Resource: raw},
+				{FullURL: "http://x/Communication/m1", Resource: raw, Search: &fhir.BundleEntrySearch{Mode: `in<c>lude"&`}},
+				{FullURL: "http://x/Communication/m1", Resource: raw, Search: &fhir.BundleEntrySearch{}},
+				{FullURL: "http://x/Communication/m1", Resource: raw, Search: &fhir.BundleEntrySearch{Mode: "match"},
+					Response: &fhir.BundleEntryResponse{Status: "200 OK"}},
 			}},
 	}
 	for _, b := range bundles {
@@ -41,5 +46,20 @@ func TestWriteBundleIsWhatJSONMarshalWrites(t *testing.T) {
 		if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), want) {
 			t.Errorf("writeBundle wrote (%d)\n%s\nwant\n%s", rec.Code, rec.Body.Bytes(), want)
 		}
+	}
+}
+
+// BenchmarkWriteBundle writes a page of 200 stored Observations.
+func BenchmarkWriteBundle(b *testing.B) {
+	raw := []byte(`{"resourceType":"Observation","id":"obs-1","meta":{"versionId":"1","lastUpdated":"2026-03-02T08:00:00.000Z"},"status":"final","code":{"coding":[{"system":"urn:oid:1.2.208.176.2.1","code":"NPU03804"}]},"subject":{"reference":"Patient/p1"},"valueQuantity":{"value":72,"unit":"/min"}}`)
+	bundle := &fhir.Bundle{Base: fhir.Base{ResourceType: "Bundle", ID: "b1"}, Type: fhir.BundleSearchset,
+		Link: []fhir.BundleLink{{Relation: "self", URL: "http://x/Observation?_count=200"}}}
+	for i := range 200 {
+		bundle.Entry = append(bundle.Entry, fhir.BundleEntry{FullURL: fmt.Sprintf("http://x/Observation/obs-%d", i), Resource: raw,
+			Search: &fhir.BundleEntrySearch{Mode: "match"}})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		writeBundle(httptest.NewRecorder(), http.StatusOK, bundle)
 	}
 }

@@ -207,6 +207,28 @@ func writeBundle(w http.ResponseWriter, status int, b *fhir.Bundle) {
 			if i > 0 {
 				out = append(out, ',')
 			}
+			if searchEntry(e) {
+				// A search's match (every entry of a page): written here,
+				// saving a json.Marshal of the entry and the look-up of the
+				// placeholder in it.
+				url, err1 := json.Marshal(e.FullURL)
+				mode, err2 := []byte(`"match"`), error(nil)
+				if e.Search.Mode != "match" {
+					mode, err2 = json.Marshal(e.Search.Mode)
+				}
+				if err1 != nil || err2 != nil {
+					http.Error(w, "encode response", http.StatusInternalServerError)
+					return
+				}
+				out = append(out, `{"fullUrl":`...)
+				out = append(out, url...)
+				out = append(out, `,"resource":`...)
+				out = append(out, e.Resource...)
+				out = append(out, `,"search":{"mode":`...)
+				out = append(out, mode...)
+				out = append(out, `}}`...)
+				continue
+			}
 			raw := e.Resource
 			e.Resource = nil
 			if len(raw) > 0 {
@@ -239,6 +261,12 @@ func writeBundle(w http.ResponseWriter, status int, b *fhir.Bundle) {
 	w.Header().Set("Content-Type", ContentType+"; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(out)
+}
+
+// searchEntry reports whether e has a full URL, a resource and a search
+// mode and nothing else, the shape writeBundle writes itself.
+func searchEntry(e fhir.BundleEntry) bool {
+	return e.FullURL != "" && len(e.Resource) > 0 && e.Search != nil && e.Search.Mode != "" && e.Request == nil && e.Response == nil
 }
 
 var (
