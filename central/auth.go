@@ -22,10 +22,16 @@ type Principal struct {
 	// Role is a practitioner's role on this central (users table; a
 	// monitoring nurse when none is recorded), set for each request.
 	Role domain.Role
+	// roleLater says that Role is not read yet: a search reads it in its
+	// own read transaction (withRole). Until then p has the least rights:
+	// read-only, not an administrator.
+	roleLater bool
 }
 
 // readOnly reports whether p may look but never write (se-adgang).
-func (p Principal) readOnly() bool { return p.Patient == "" && p.Role == domain.RoleReadOnly }
+func (p Principal) readOnly() bool {
+	return p.Patient == "" && (p.Role == domain.RoleReadOnly || p.roleLater)
+}
 
 // admin reports whether p administers the central.
 func (p Principal) admin() bool { return p.Patient == "" && p.Role == domain.RoleAdmin }

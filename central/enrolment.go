@@ -105,7 +105,7 @@ var errAlreadyRegistered = errorf(http.StatusUnprocessableEntity, "business-rule
 // her team); a patient with an active course is never matched, so the
 // create that follows is refused as already enrolled, naming who holds her.
 func (t *tx) endedRecord(p Principal, query string) (string, error) {
-	if p.Practitioner == "" || p.Role != "" && p.Role != domain.RoleNurse {
+	if p.Practitioner == "" || p.roleLater || p.Role != "" && p.Role != domain.RoleNurse {
 		return "", nil
 	}
 	name, value, _ := strings.Cut(query, "=")

@@ -69,8 +69,14 @@ func (s *Server) searchType(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	var res searchResult
 	err := s.store.readTx(r.Context(), func(t *tx) error {
-		var err error
-		res, err = t.search(principalOf(r), typ, q)
+		// The role is read here, in the search's snapshot: a look-up of
+		// its own on the read pool before was a tenth of the central's
+		// CPU in a sync round with nothing new.
+		p, err := t.withRole(principalOf(r))
+		if err != nil {
+			return err
+		}
+		res, err = t.search(p, typ, q)
 		return err
 	})
 	// A list of ids (the console's check of which patients it may still

@@ -186,22 +186,43 @@ func (t *tx) responsibleFor(p Principal, g domain.ReadGrant) error {
 	return nil
 }
 
+// qRoleOf reads a practitioner's role.
+const qRoleOf = `SELECT role FROM users WHERE practitioner_id = ?`
+
 // roleOf is the role recorded for a practitioner (a nurse when none). It
 // is read on every request, from the read pool: it never waits for a
 // write.
 func (s *Store) roleOf(ctx context.Context, practitioner string) (domain.Role, error) {
-	var role string
-	const q = `SELECT role FROM users WHERE practitioner_id = ?`
 	var row *sql.Row
-	st, release := s.readStmt(ctx, q)
+	st, release := s.readStmt(ctx, qRoleOf)
 	if st != nil {
 		// Held until the row is read: pushed out of the cache meanwhile,
 		// it is closed after, not under the look-up.
 		defer release()
 		row = st.QueryRowContext(ctx, practitioner)
 	} else {
-		row = s.reader().QueryRowContext(ctx, q, practitioner)
+		row = s.reader().QueryRowContext(ctx, qRoleOf, practitioner)
 	}
+	return scanRole(row)
+}
+
+// withRole is p with her role read in t, for a request whose role auth
+// left to the handler (roleLater); p as it is otherwise.
+func (t *tx) withRole(p Principal) (Principal, error) {
+	if !p.roleLater {
+		return p, nil
+	}
+	role, err := scanRole(t.queryRow(qRoleOf, p.Practitioner))
+	if err != nil {
+		return p, err
+	}
+	p.Role, p.roleLater = role, false
+	return p, nil
+}
+
+// scanRole reads the row of qRoleOf: a nurse when there is none.
+func scanRole(row *sql.Row) (domain.Role, error) {
+	var role string
 	err := row.Scan(&role)
 	if errors.Is(err, sql.ErrNoRows) {
 		return domain.RoleNurse, nil

@@ -189,3 +189,30 @@ func TestWhoAmI(t *testing.T) {
 		}
 	}
 }
+
+// A principal whose role a search is still to read has the least rights
+// until it is read: read-only, no administrator, continuing no record;
+// withRole reads it in the transaction.
+func TestRoleLaterIsLeastRights(t *testing.T) {
+	e := newEnv(t)
+	p := Principal{Practitioner: "nurse-a", roleLater: true}
+	if !p.readOnly() || p.admin() {
+		t.Errorf("role not read yet: readOnly %v, admin %v; want read-only, no administrator", p.readOnly(), p.admin())
+	}
+	err := e.store.readTx(context.Background(), func(tx *tx) error {
+		if id, err := tx.endedRecord(p, "identifier="+fhir.SystemCPR+"|0101501234"); err != nil || id != "" {
+			t.Errorf("role not read yet: continues record %q (%v)", id, err)
+		}
+		got, err := tx.withRole(p)
+		if err != nil {
+			return err
+		}
+		if got.roleLater || got.Role != domain.RoleNurse || got.readOnly() {
+			t.Errorf("role read: %+v, want a nurse", got)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

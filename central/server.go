@@ -83,7 +83,9 @@ type principalKey struct{}
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /metadata", s.metadata)
-	mux.HandleFunc("GET /{type}", s.auth(s.searchType))
+	// A search reads the practitioner's role in its own read transaction
+	// instead of one of its own before (searchType).
+	mux.HandleFunc("GET /{type}", s.authRoleLater(s.searchType))
 	mux.HandleFunc("GET /"+fhir.OpWhoAmI, s.auth(s.whoami))
 	mux.HandleFunc("GET /"+fhir.OpAccessReport, s.auth(s.accessReport))
 	mux.HandleFunc("POST /{type}", s.auth(s.create))
@@ -123,7 +125,15 @@ func (s *Server) logged(h http.Handler) http.Handler {
 	})
 }
 
-func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
+func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc { return s.authenticate(h, false) }
+
+// authRoleLater is auth for a handler that reads the practitioner's role
+// itself (Principal.roleLater, tx.withRole).
+func (s *Server) authRoleLater(h http.HandlerFunc) http.HandlerFunc { return s.authenticate(h, true) }
+
+// authenticate finds the request's principal from its bearer token and
+// reads a practitioner's role, unless roleLater.
+func (s *Server) authenticate(h http.HandlerFunc, roleLater bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		// The scheme is case-insensitive (RFC 9110 section 11.1).
 		scheme, tok, _ := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
@@ -140,7 +150,10 @@ func (s *Server) auth(h http.HandlerFunc) http.HandlerFunc {
 			s.fail(w, errorf(http.StatusUnauthorized, "login", "%s", err.Error()))
 			return
 		}
-		if p.Practitioner != "" {
+		switch {
+		case p.Practitioner != "" && roleLater:
+			p.roleLater = true
+		case p.Practitioner != "":
 			if p.Role, err = s.store.roleOf(r.Context(), p.Practitioner); err != nil {
 				s.fail(w, err)
 				return
