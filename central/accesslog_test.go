@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -368,5 +369,23 @@ func TestClientCannotWriteTheCentralsAccessLog(t *testing.T) {
 	}
 	if log, _ := e.store.AccessLog(ctx, time.Time{}); len(log) != 0 {
 		t.Errorf("a client wrote into the central's access log: %+v", log)
+	}
+}
+
+// BenchmarkAccessLogEntry is what a search of a console's sync round with
+// nothing new costs the writer: one access log entry written and
+// committed on its own.
+func BenchmarkAccessLogEntry(b *testing.B) {
+	e := newEnv(b)
+	p := Principal{Practitioner: "nurse-a", Role: domain.RoleNurse}
+	q := url.Values{"_lastUpdated": {"ge2026-03-02T08:00:00.000Z"}, "_sort": {"_lastUpdated"}, "_count": {"200"}}
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := e.store.inTx(ctx, func(t *tx) error {
+			return t.auditAccess(p, "search-type", "Observation", "", q, []string{"p1"})
+		}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
