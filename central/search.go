@@ -168,7 +168,7 @@ func (t *tx) search(p Principal, typ string, q url.Values) (searchResult, error)
 			}
 		}
 	}
-	sqlText := `SELECT ` + prefixed(storedCols, "r.") + ` FROM resources r WHERE ` + strings.Join(where, " AND ") +
+	sqlText := `SELECT ` + searchCols + ` FROM resources r WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY r.last_updated, r.id LIMIT ?`
 	args = append(args, count+1)
 	rows, err := t.query(sqlText, args...)
@@ -203,6 +203,9 @@ func inList(vals []string, f func(string) string) (string, []any) {
 	}
 	return strings.Join(ph, ", "), args
 }
+
+// searchCols are storedCols of resources r.
+var searchCols = prefixed(storedCols, "r.")
 
 func prefixed(cols, p string) string {
 	parts := strings.Split(cols, ", ")
