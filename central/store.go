@@ -138,6 +138,9 @@ type Store struct {
 	// log past which the writer checkpoints it itself (writer.go).
 	path     string
 	walLimit int64
+	// batches counts the writer's batches (boundWAL); only the writer
+	// touches it.
+	batches int
 	// The writer (writer.go): jobs waiting for the write connection.
 	jobs       chan *job
 	queued     atomic.Int32 // jobs waiting to be taken
