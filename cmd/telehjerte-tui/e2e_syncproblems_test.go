@@ -125,7 +125,8 @@ func TestE2ESyncProblemsOnTheRealBinary(t *testing.T) {
 	con.openPatient(mineName)
 	con.setPulseYellowHigh(mineName, "80")
 	con.send("5") // open items
-	con.waitFor("the open items", func(s string) bool { return strings.Count(s, "opstået") > 0 })
+	itemsScr := con.waitFor("the open items", func(s string) bool { return strings.Count(s, "opstået") > 0 })
+	con.cursorToReading(itemsScr, strings.Count(itemsScr, "opstået"))
 	con.send("x")
 	con.waitFor("the one-item acknowledgement", func(s string) bool { return oneItemRE.MatchString(s) })
 	con.send("C-s")
