@@ -577,12 +577,7 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, profs 
 	}
 	var idle, twenty, idleCPU, twentyCPU []time.Duration
 	for range rounds {
-		var cpu time.Duration
-		d, err := timed(func() error {
-			var err error
-			cpu, err = processCPU(func() error { _, err := eng.Once(ctx); return err })
-			return err
-		})
+		d, cpu, err := timedRound(ctx, eng, nil)
 		if err != nil {
 			return c, err
 		}
@@ -595,20 +590,12 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, profs 
 				return c, err
 			}
 		}
-		var pulled int
-		d, err = timed(func() error {
-			var err error
-			cpu, err = processCPU(func() error {
-				rep, err := eng.Once(ctx)
-				pulled = rep.Pulled["Observation"]
-				return err
-			})
-			return err
-		})
+		var rep engine.Report
+		d, cpu, err = timedRound(ctx, eng, &rep)
 		if err != nil {
 			return c, err
 		}
-		if pulled != 20 {
+		if pulled := rep.Pulled["Observation"]; pulled != 20 {
 			return c, fmt.Errorf("a round pulled %d observations, want 20", pulled)
 		}
 		twenty = append(twenty, d)
@@ -622,12 +609,7 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, profs 
 	}
 	var listing, listingCPU []time.Duration
 	for range rounds {
-		var cpu time.Duration
-		d, err := timed(func() error {
-			var err error
-			cpu, err = processCPU(func() error { _, err := lister.Once(ctx); return err })
-			return err
-		})
+		d, cpu, err := timedRound(ctx, lister, nil)
 		if err != nil {
 			return c, err
 		}
@@ -638,6 +620,23 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, profs 
 	c.idle, c.twenty, c.idleCPU, c.twentyCPU = median(idle), median(twenty), median(idleCPU), median(twentyCPU)
 	c.listing, c.listingCPU = median(listing), median(listingCPU)
 	return c, nil
+}
+
+// timedRound runs one round of eng and returns its wall time and the
+// CPU of the whole process meanwhile; rep, when not nil, gets its report.
+func timedRound(ctx context.Context, eng *engine.Engine, rep *engine.Report) (wall, cpu time.Duration, err error) {
+	wall, err = timed(func() error {
+		var err error
+		cpu, err = processCPU(func() error {
+			r, err := eng.Once(ctx)
+			if rep != nil {
+				*rep = r
+			}
+			return err
+		})
+		return err
+	})
+	return wall, cpu, err
 }
 
 // idleProfile runs rounds rounds of eng with nothing new under a CPU
