@@ -19,10 +19,16 @@ import (
 // CarePlan would name two physicians), and the form would call a known
 // physician free text. A row whose CarePlan JSON the cache keeps takes
 // the physician that JSON names (a reference, or a display that merely
-// looks like an id); any other row whose physician has the syntax of an
-// id was written, and would be written again, as a reference by the
-// console that stored it, so it becomes that reference. Names as text
-// (with a space, say) stay as they are. Down keeps the new values.
+// looks like an id). The cache keeps the JSON of a plan's current
+// version only, so an older version's bare id may have been a reference
+// or a one-word name as text: it becomes a reference only when that is
+// known, i.e. the version is the console's own, not yet sent (the
+// console of schema 12 wrote every id-like entry as a reference), the
+// cache holds a Practitioner of that id, or the plan's kept JSON names
+// that very practitioner by reference. Anything else stays as it is
+// (shown as the text it holds): guessing a reference would name a
+// practitioner who may not exist and show a change of physician in the
+// history that never happened. Down keeps the new values.
 func migrationPhysicianRefs() *goose.Migration {
 	return goose.NewGoMigration(13, &goose.GoFunc{RunTx: physicianRefs}, &goose.GoFunc{RunTx: func(context.Context, *sql.Tx) error { return nil }})
 }
@@ -30,18 +36,23 @@ func migrationPhysicianRefs() *goose.Migration {
 func physicianRefs(ctx context.Context, tx *sql.Tx) error {
 	type row struct {
 		id, version, physician string
-		js                     sql.NullString
+		js                     sql.NullString // this version's CarePlan JSON
+		planJS                 sql.NullString // the plan's kept JSON, of any version
+		known                  bool           // a Practitioner of that id is cached
 	}
 	var rows []row
-	q, err := tx.QueryContext(ctx, `SELECT g.id, g.version_id, g.physician, r.json FROM regimes g
-LEFT JOIN sync_resources r ON r.resource_type = 'CarePlan' AND r.id = g.id AND r.version_id = g.version_id
+	q, err := tx.QueryContext(ctx, `SELECT g.id, g.version_id, g.physician,
+  (SELECT r.json FROM sync_resources r WHERE r.resource_type = 'CarePlan' AND r.id = g.id AND r.version_id = g.version_id),
+  (SELECT r.json FROM sync_resources r WHERE r.resource_type = 'CarePlan' AND r.id = g.id),
+  EXISTS (SELECT 1 FROM practitioners p WHERE p.id = g.physician)
+FROM regimes g
 WHERE g.physician <> '' AND g.physician NOT LIKE 'Practitioner/%'`)
 	if err != nil {
 		return fmt.Errorf("regime physicians: %w", err)
 	}
 	for q.Next() {
 		var r row
-		if err := q.Scan(&r.id, &r.version, &r.physician, &r.js); err != nil {
+		if err := q.Scan(&r.id, &r.version, &r.physician, &r.js, &r.planJS, &r.known); err != nil {
 			q.Close()
 			return fmt.Errorf("regime physicians: %w", err)
 		}
@@ -56,18 +67,21 @@ WHERE g.physician <> '' AND g.physician NOT LIKE 'Practitioner/%'`)
 			continue // a name as text, then as now
 		}
 		physician := domain.PractitionerRef(r.physician)
-		if r.js.Valid {
+		switch {
+		case r.js.Valid:
 			// The same mapping as when the CarePlan is pulled; a CarePlan
 			// it refuses made no regime row then and is left alone now.
-			cp, err := fhir.Decode[*fhir.CarePlan]([]byte(r.js.String))
-			if err != nil {
-				continue
-			}
-			reg, err := fhir.RegimeFromFHIR(cp, nil)
-			if err != nil {
+			reg, ok := regimeOfPlanJSON(r.js.String)
+			if !ok {
 				continue
 			}
 			physician = reg.Physician
+		case domain.IsPendingVersion(r.version), r.known:
+		default:
+			reg, ok := regimeOfPlanJSON(r.planJS.String)
+			if !r.planJS.Valid || !ok || reg.Physician != physician {
+				continue // not known to have been a reference: as it is
+			}
 		}
 		if physician == r.physician {
 			continue
@@ -78,4 +92,18 @@ WHERE g.physician <> '' AND g.physician NOT LIKE 'Practitioner/%'`)
 		}
 	}
 	return nil
+}
+
+// regimeOfPlanJSON is the regime a kept CarePlan JSON maps to; false
+// when it does not decode or map.
+func regimeOfPlanJSON(js string) (domain.Regime, bool) {
+	cp, err := fhir.Decode[*fhir.CarePlan]([]byte(js))
+	if err != nil {
+		return domain.Regime{}, false
+	}
+	reg, err := fhir.RegimeFromFHIR(cp, nil)
+	if err != nil {
+		return domain.Regime{}, false
+	}
+	return reg, true
 }

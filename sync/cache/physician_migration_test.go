@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -34,11 +35,35 @@ func TestMigrationPhysicianReferences(t *testing.T) {
 		return b
 	}
 	referenced := carePlan("cp1", "2", "p1", fhir.Reference{Reference: "Practitioner/prac-1"})
+	older := func(tx *Tx, id, version, pid, physician string) error {
+		return tx.PutRegime(domain.Regime{ID: id, Version: version, PatientID: pid, EffectiveFrom: day(-40), Start: day(-40),
+			Thresholds: domain.DefaultThresholds(80), Physician: physician}, Meta{LastUpdated: day(-40)})
+	}
 	mustWrite(t, s, func(tx *Tx) error {
-		for _, p := range []string{"p1", "p2", "p3"} {
+		for _, p := range []string{"p1", "p2", "p3", "p4", "p5"} {
 			if err := addPatient(tx, p, p); err != nil {
 				return err
 			}
+		}
+		// Older versions without JSON of their own: p2's one-word name as
+		// text (her current JSON says display Hansen), p4's a reference
+		// her current JSON names too, p5's the console's own unsent
+		// version (schema 12 wrote every id-like entry as a reference).
+		if err := older(tx, "cp2", "0", "p2", "Hansen"); err != nil {
+			return err
+		}
+		if err := older(tx, "cp4", "1", "p4", "prac-9"); err != nil {
+			return err
+		}
+		if err := older(tx, "cp5", domain.PendingVersion("u-1"), "p5", "prac-x"); err != nil {
+			return err
+		}
+		if res, err := tx.ApplyResource(carePlan("cp4", "2", "p4", fhir.Reference{Reference: "Practitioner/prac-9"})); err != nil || res.Outcome != Applied {
+			t.Fatalf("care plan: %+v, %v", res, err)
+		}
+		// p1's older version names a practitioner the cache holds.
+		if err := tx.PutPractitioner("prac-old", "Læge Old", "", Meta{VersionID: "1", LastUpdated: day(-60)}); err != nil {
+			return err
 		}
 		// p1: an older version with no JSON kept, and the current one.
 		if err := tx.PutRegime(domain.Regime{ID: "cp1", Version: "1", PatientID: "p1", EffectiveFrom: day(-30), Start: day(-30),
@@ -86,6 +111,19 @@ func TestMigrationPhysicianReferences(t *testing.T) {
 	}
 	if hist[0].Physician != "Practitioner/prac-old" || hist[1].Physician != "Practitioner/prac-1" {
 		t.Errorf("p1's physicians after the upgrade: %q, %q; want Practitioner/prac-old, Practitioner/prac-1", hist[0].Physician, hist[1].Physician)
+	}
+	for pid, want := range map[string][]string{"p2": {"Hansen", "Hansen"}, "p4": {"Practitioner/prac-9", "Practitioner/prac-9"}, "p5": {"Practitioner/prac-x"}} {
+		h, err := s.RegimeHistory(ctx, pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range h {
+			got = append(got, r.Physician)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s's physicians after the upgrade, oldest first: %q, want %q", pid, got, want)
+		}
 	}
 	for pid, want := range map[string]string{"p2": "Hansen", "p3": "Dr. Jensen"} {
 		d, err := s.Patient(ctx, pid, time.Time{})
