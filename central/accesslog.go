@@ -31,6 +31,9 @@ const (
 	SystemObjectRole = "http://terminology.hl7.org/CodeSystem/object-role"
 	// AccessLogSite is the source.site of the central's access log.
 	AccessLogSite = "telehjerte-central access log"
+	// CentralSite is the source.site of the central's other records
+	// (memberships, se-adgang, administration); no client may write one.
+	CentralSite = "telehjerte-central"
 )
 
 // audit records a look-up of the request's principal (auditAccess) in a

@@ -263,7 +263,7 @@ func adminAudit(by string, what *fhir.Reference, desc string, now time.Time) *fh
 		Recorded: fhir.FormatInstant(now),
 		Outcome:  "0",
 		Agent:    []fhir.AuditEventAgent{agent},
-		Source:   fhir.AuditEventSource{Site: "telehjerte-central", Observer: fhir.Reference{Display: "telehjerte-central admin"}},
+		Source:   fhir.AuditEventSource{Site: CentralSite, Observer: fhir.Reference{Display: "telehjerte-central admin"}},
 		Entity:   []fhir.AuditEventEntity{{What: what, Description: desc}},
 	}
 }

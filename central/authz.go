@@ -49,7 +49,7 @@ func (t *tx) authorizeWrite(p Principal, r fhir.Resource, cur *Stored) ([]fhir.R
 		// memberships and administration) are written by the central
 		// only: one sent by a client would count in the access report as
 		// an answer the central gave.
-		if site := ae.Source.Site; site == AccessLogSite || site == "telehjerte-central" {
+		if site := ae.Source.Site; site == AccessLogSite || site == CentralSite {
 			return nil, forbidden("an audit event of source.site %q is the central's own record", site)
 		}
 		for _, a := range ae.Agent {
@@ -538,7 +538,7 @@ func membershipAudit(p Principal, teamID string, created bool, added, removed []
 		Recorded: fhir.FormatInstant(now),
 		Outcome:  "0",
 		Agent:    []fhir.AuditEventAgent{{Who: fhir.Ref("Practitioner", p.Practitioner), Requestor: true}},
-		Source:   fhir.AuditEventSource{Site: "telehjerte-central", Observer: fhir.Reference{Display: "telehjerte-central"}},
+		Source:   fhir.AuditEventSource{Site: CentralSite, Observer: fhir.Reference{Display: "telehjerte-central"}},
 		Entity:   []fhir.AuditEventEntity{{What: fhir.Ref("CareTeam", teamID), Description: "membership " + string(desc)}},
 	}
 }

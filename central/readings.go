@@ -29,7 +29,12 @@ func (s *Store) upgrade(ctx context.Context) error {
 	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
 	}
-	if v >= schemaVersion {
+	if v > schemaVersion {
+		// Written by a newer central: its rows may be packed in a way
+		// this one cannot read (an access report would skip them).
+		return fmt.Errorf("the database is of schema version %d, newer than this central's %d: use a central of that version or newer", v, schemaVersion)
+	}
+	if v == schemaVersion {
 		return nil
 	}
 	if v < 2 {

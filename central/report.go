@@ -55,7 +55,11 @@ func (s *Store) accessLogs(ctx context.Context, since time.Time) (served, opened
 		}
 		for _, st := range sts {
 			ae, err := fhir.Decode[*fhir.AuditEvent](st.JSON)
-			if err != nil || len(ae.Agent) == 0 || ae.Agent[0].Who == nil {
+			if err != nil {
+				// A record the report cannot read is not left out in silence.
+				return fmt.Errorf("access log: AuditEvent %s: %w", st.ID, err)
+			}
+			if len(ae.Agent) == 0 || ae.Agent[0].Who == nil {
 				continue
 			}
 			a := Access{Who: ae.Agent[0].Who.Reference, stamp: st.LastUpdated}
@@ -332,7 +336,10 @@ func (s *Store) AccessReportFor(ctx context.Context, since time.Time, teams []st
 			continue // nothing to do with the teams asked for
 		}
 		hasAccess := len(ua.Teams) > 0 || len(activeGrants(ua.Grants, time.Now())) > 0
-		ua.Unused = hasAccess && ua.LookUps == 0 && ua.Opened == 0
+		// Openings are records any practitioner may post in her own
+		// name: they do not keep a user from being flagged (a console in
+		// use always has answers from the central too).
+		ua.Unused = hasAccess && ua.LookUps == 0
 		out = append(out, ua)
 	}
 	return out, nil

@@ -147,7 +147,7 @@ func (t *tx) authorizeGrant(p Principal, ct *fhir.CareTeam, cur *Stored) ([]fhir
 		Recorded: fhir.FormatInstant(t.s.now()),
 		Outcome:  "0",
 		Agent:    []fhir.AuditEventAgent{{Who: fhir.Ref("Practitioner", p.Practitioner), Requestor: true}},
-		Source:   fhir.AuditEventSource{Site: "telehjerte-central", Observer: fhir.Reference{Display: "telehjerte-central"}},
+		Source:   fhir.AuditEventSource{Site: CentralSite, Observer: fhir.Reference{Display: "telehjerte-central"}},
 		Entity: []fhir.AuditEventEntity{{What: fhir.Ref("CareTeam", ct.ID),
 			Description: fmt.Sprintf("se-adgang %s Practitioner/%s until %s", action, g.Grantee, fhir.FormatInstant(g.To))}},
 	}
