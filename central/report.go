@@ -121,7 +121,7 @@ type UserAccess struct {
 	// with the grant (or cover) that allowed them, one per patient and
 	// explanation (each look-up judged by the grants as they stood then).
 	Outside []OutsideLookUp
-	Unused  bool // access but nothing fetched or opened in the period: a candidate for removal
+	Unused  bool // access but nothing fetched in the period (openings, posted by consoles, do not count): a candidate for removal
 }
 
 // OutsideLookUp is a look-up of a patient outside the user's own teams.

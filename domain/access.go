@@ -134,7 +134,7 @@ type AccessLine struct {
 	// Outside are look-ups of patients outside her own teams, with what
 	// allowed them (a grant, a cover, or "none found").
 	Outside []OutsideLookUp
-	Unused  bool // access but nothing fetched or opened: a candidate for removal
+	Unused  bool // access but nothing fetched (openings, posted by consoles, do not count): a candidate for removal
 }
 
 // AccessFiguresNote says, under a printed access report, what its figures

@@ -63,8 +63,14 @@ func (v *accessReportView) figures(l domain.AccessLine, roleW int) string {
 	c := &v.t.Course
 	parts := []string{fit(v.reportRole(l.Role), roleW, false),
 		fmt.Sprintf(c.ReportOpened, l.Opened, l.OpenedPatients), fmt.Sprintf(c.ReportFetched, l.LookUps, l.Patients)}
-	if !l.LastOpened.IsZero() {
+	// When she opened nobody and has grants, a dash holds the
+	// last-opened place: a grant's end must not stand where the header
+	// says "senest åbnet".
+	switch {
+	case !l.LastOpened.IsZero():
 		parts = append(parts, dateYear(l.LastOpened.In(v.opts.Loc)))
+	case len(l.Grants) > 0:
+		parts = append(parts, "–")
 	}
 	var grants []string
 	for _, g := range l.Grants {
@@ -130,7 +136,12 @@ func (v *accessReportView) View() string {
 	out := []string{v.st.title.Render(c.ReportTitle), v.st.dim.Render(c.ReportHead)}
 	// What the figures count, in words: the sync's fetches are not her
 	// look-ups.
-	for _, l := range strings.Split(ansi.Wrap(c.ReportExplain, max(20, w-2), ""), "\n") {
+	// Cut to leave room for at least one line of the report.
+	explain := strings.Split(ansi.Wrap(c.ReportExplain, max(20, w-2), ""), "\n")
+	if room := h - len(out) - 2; len(explain) > room {
+		explain = explain[:max(0, room)]
+	}
+	for _, l := range explain {
 		out = append(out, v.st.dim.Render(l))
 	}
 	out = append(out, "")
@@ -156,7 +167,7 @@ func (v *accessReportView) View() string {
 // maxReportRole the widest the role column gets.
 const (
 	maxReportName = 48
-	maxReportRest = 60
+	maxReportRest = 80
 	maxReportRole = 16
 )
 

@@ -39,7 +39,9 @@ func TestAccessReportScreen(t *testing.T) {
 	}}
 	opts := testOptions()
 	opts.Reporter = rep
-	m, _ := loaded(t, opts, 120, 30)
+	// 130 columns: room for the longest name whole beside a line with a
+	// grant and a warning (which never give way to the name).
+	m, _ := loaded(t, opts, 130, 30)
 	if !containsKey(keysNow(m), "U") {
 		t.Errorf("U is not offered on the worklist")
 	}
@@ -129,5 +131,34 @@ func TestAccessReportSaysWhatItCounts(t *testing.T) {
 				t.Errorf("%s: a line wider than the screen: %q", lang, l)
 			}
 		}
+	}
+}
+
+// A user who opened nobody shows a dash under "senest åbnet", so her
+// se-adgang grant's end never stands where the header says last opened;
+// and on a small screen the explanation leaves room for the report.
+func TestAccessReportColumnsAndSmallScreen(t *testing.T) {
+	end := time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC)
+	lines := []domain.AccessLine{{User: "nurse-9", Name: "Else Lund", Role: domain.RoleReadOnly, LookUps: 4, Patients: 1,
+		Grants: []domain.ReadGrant{{To: end}}}}
+	opts := testOptions()
+	opts.Reporter = &fakeReporter{lines: lines}
+	m, _ := loaded(t, opts, 120, 40)
+	send(m, char('U'))
+	line := ""
+	for _, l := range strings.Split(ansi.Strip(m.View().Content), "\n") {
+		if strings.Contains(l, "Else Lund") {
+			line = strings.Join(strings.Fields(l), " ")
+		}
+	}
+	grant := dateYear(end.Add(-time.Nanosecond).In(opts.Loc))
+	if !strings.Contains(line, "hentet 4/1 – "+grant) {
+		t.Errorf("her line %q: want a dash for last opened before the grant's end %s", line, grant)
+	}
+	small, _ := loaded(t, opts, 40, 12)
+	send(small, char('U'))
+	v := ansi.Strip(small.View().Content)
+	if n := len(strings.Split(v, "\n")); n > 12 || !strings.Contains(v, "Else Lund") {
+		t.Errorf("on a 40 × 12 screen: %d lines, want at most 12 with her line:\n%s", n, v)
 	}
 }

@@ -66,7 +66,7 @@ var courseDa = courseTexts{
 	ReportExplain: "Åbnet: de gange brugeren selv har åbnet en borger (eller måleregimets historik) i konsollen, og hvor mange forskellige borgere (konsollens log, sendt til centralen). " +
 		"Hentet: centralens svar med borgerdata til brugerens login (ét pr. side) og borgerne i dem. Konsollens automatiske synkronisering henter alle borgere, brugeren må se, " +
 		"først det hele og siden det nye, så hentet er ikke opslag, brugeren selv har gjort. " +
-		"Kun borgere med hjemmeteam i dine teams tælles (en administrator får alle teams). UBRUGT: adgang, men intet hentet eller åbnet i perioden.",
+		"Kun borgere med hjemmeteam i dine teams tælles (en administrator får alle teams). UBRUGT: adgang, men intet hentet fra centralen i perioden (åbninger, som konsollerne selv melder, tæller ikke med).",
 	ReportUnused: "UBRUGT", ReportNone: "Ingen brugere i rapporten.", ReportLoading: "Henter adgangsrapporten …",
 	ReportOutside: "%d uden for egne teams",
 	ReevalTitle:   "Revurdering af %s", Outcome: "Udfald", Next: "Næste revurdering", Note: "Notat",
@@ -112,7 +112,7 @@ var courseEn = courseTexts{
 	ReportExplain: "Opened: the times the user opened a patient (or the regime's history) in the console, and how many different patients (the console's log, sent to the central). " +
 		"Fetched: the central's answers carrying patient data to the user's login (one per page) and the patients in them. The console's automatic sync fetches every patient the user may see, " +
 		"all at first and then what is new, so fetched are not look-ups the user made. " +
-		"Only patients whose home team is one of yours are counted (an administrator gets every team). UNUSED: access, but nothing fetched or opened in the period.",
+		"Only patients whose home team is one of yours are counted (an administrator gets every team). UNUSED: access, but nothing fetched from the central in the period (openings, which the consoles report themselves, do not count).",
 	ReportUnused: "UNUSED", ReportNone: "No users in the report.", ReportLoading: "Fetching the access report …",
 	ReportOutside: "%d outside own teams",
 	ReevalTitle:   "Re-evaluation of %s", Outcome: "Outcome", Next: "Next re-evaluation", Note: "Note",
