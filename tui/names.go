@@ -163,7 +163,12 @@ func (s *shared) physicianHint(f *field, initial string) func() string {
 			return ""
 		}
 		unchanged := strings.TrimSpace(initial) != "" && v == strings.TrimSpace(initial)
+		// Left as it was, saving keeps the regime's own value exactly:
+		// whether that is a reference is for it to say, not the book.
 		_, isRef := domain.PractitionerOf(s.physicianValue(v))
+		if unchanged {
+			_, isRef = domain.PractitionerOf(v)
+		}
 		var h string
 		switch {
 		case isRef:
@@ -200,11 +205,16 @@ func detailPeople(d domain.PatientDetail) []string {
 	return refs
 }
 
-// regimePeople are a regime version's author and responsible physician.
+// regimePeople are a regime version's author and responsible physician
+// when she is a reference (a physician as text is a name, not an id to
+// look up).
 func regimePeople(rs ...domain.Regime) []string {
 	var refs []string
 	for _, r := range rs {
-		refs = append(refs, r.Author, r.Physician)
+		refs = append(refs, r.Author)
+		if _, ok := domain.PractitionerOf(r.Physician); ok {
+			refs = append(refs, r.Physician)
+		}
 	}
 	return refs
 }

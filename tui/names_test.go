@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -480,5 +481,36 @@ func TestSyncProblemNamesPractitioners(t *testing.T) {
 	}
 	if strings.Contains(v, pracNurse) || strings.Contains(v, pracPhysician) {
 		t.Errorf("the conflict shows the id of a named practitioner:\n%s", v)
+	}
+}
+
+// A regime whose physician is text that happens to be the id of a known
+// practitioner: left as it is the form keeps the text, and says so; it
+// does not call her a known physician (the review found the hint judged
+// by the name book while the save keeps the regime's value). Nor is that
+// text looked up as a practitioner for the patient's screens.
+func TestUnchangedPhysicianTextIsSaidAsText(t *testing.T) {
+	m, act := namedModel(t, 120, 40)
+	openPatient(t, m, "p-anna")
+	m.patient.detail.Regime.Physician = pracPhysician // text, not "Practitioner/…"
+	if refs := regimePeople(m.patient.detail.Regime); slices.Contains(refs, pracPhysician) {
+		t.Errorf("a physician as text is looked up as a practitioner: %q", refs)
+	}
+	send(m, char('e'))
+	fd := m.dialog.(formDialog)
+	fd.field("reason").in.SetValue("Uændret læge")
+	send(m, keyTab) // to the physician
+	book := m.names
+	book.learn(m.ctx, m.opts.Names, pracPhysician) // the name book knows her
+	if got := physicianHintShown(t, m); got != "fritekst · uændret" {
+		t.Errorf("the form says %q after an unchanged text physician, want %q", got, "fritekst · uændret")
+	}
+	send(m, keyCtrl('s'))
+	calls := act.recorded()
+	if len(calls) != 1 {
+		t.Fatalf("change not saved: errs %v %q", fd.errs, fd.general)
+	}
+	if got := calls[0].(domain.RegimeChange).Regime.Physician; got != pracPhysician {
+		t.Errorf("saved physician %q, want the text %q kept", got, pracPhysician)
 	}
 }

@@ -53,12 +53,17 @@ type Page struct {
 
 // Search runs a type-level search with params.
 func (c *Client) Search(ctx context.Context, typ string, params url.Values) (*Page, error) {
+	return c.search(ctx, typ, params, true)
+}
+
+// search runs a type-level search, its resources decoded with decode.
+func (c *Client) search(ctx context.Context, typ string, params url.Values, decode bool) (*Page, error) {
 	if err := checkType(typ); err != nil {
 		return nil, err
 	}
 	u := c.resolve(typ)
 	u.RawQuery = params.Encode()
-	return c.page(ctx, u, true)
+	return c.page(ctx, u, decode)
 }
 
 // SearchSince is the incremental search
@@ -90,12 +95,7 @@ func sinceQuery(since time.Time, count int, extra url.Values) url.Values {
 // object): for a caller that reads only what names each resource
 // (fhir.DecodeHeader), such as a list of the patients it may see.
 func (c *Client) SearchSinceRaw(ctx context.Context, typ string, since time.Time, count int, extra url.Values) (*Page, error) {
-	if err := checkType(typ); err != nil {
-		return nil, err
-	}
-	u := c.resolve(typ)
-	u.RawQuery = sinceQuery(since, count, extra).Encode()
-	return c.page(ctx, u, false)
+	return c.search(ctx, typ, sinceQuery(since, count, extra), false)
 }
 
 // Next fetches the page a Page.Next link points at. The link must be on
