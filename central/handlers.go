@@ -89,7 +89,12 @@ func (s *Server) searchType(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, err)
 		return
 	}
-	writeBundle(w, http.StatusOK, searchBundle(baseURL(r), typ, q, res))
+	b, err := searchBundle(baseURL(r), typ, q, res)
+	if err != nil {
+		s.fail(w, err)
+		return
+	}
+	writeBundle(w, http.StatusOK, b)
 }
 
 // decodeFor decodes a body that must be a typ resource.

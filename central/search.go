@@ -217,7 +217,7 @@ func prefixed(cols, p string) string {
 
 // searchBundle renders one page as a searchset Bundle; self and next links
 // are built from base and the query.
-func searchBundle(base, typ string, q url.Values, res searchResult) *fhir.Bundle {
+func searchBundle(base, typ string, q url.Values, res searchResult) (*fhir.Bundle, error) {
 	b := &fhir.Bundle{Base: fhir.Base{ResourceType: "Bundle", ID: newID()}, Type: fhir.BundleSearchset}
 	self := url.Values{}
 	for k, v := range q {
@@ -235,9 +235,13 @@ func searchBundle(base, typ string, q url.Values, res searchResult) *fhir.Bundle
 	for _, st := range res.entries {
 		raw := json.RawMessage(st.JSON)
 		if res.elements != nil {
-			if sub, err := subsetElements(raw, res.elements); err == nil {
-				raw = sub
+			// Never the whole resource instead: a list of ids is not
+			// audited as a look-up.
+			sub, err := subsetElements(raw, res.elements)
+			if err != nil {
+				return nil, fmt.Errorf("search %s: _elements of %s/%s: %w", typ, st.Type, st.ID, err)
 			}
+			raw = sub
 		}
 		b.Entry = append(b.Entry, fhir.BundleEntry{
 			FullURL:  base + "/" + st.Type + "/" + st.ID,
@@ -245,5 +249,5 @@ func searchBundle(base, typ string, q url.Values, res searchResult) *fhir.Bundle
 			Search:   &fhir.BundleEntrySearch{Mode: "match"},
 		})
 	}
-	return b
+	return b, nil
 }

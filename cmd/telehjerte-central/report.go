@@ -47,11 +47,11 @@ func reportCmd() *cobra.Command {
 				// data) or a console (she was opened on its screen).
 				rows := [][]string{{"at", "who", "action", "what", "recorded_by"}}
 				for _, a := range log {
-					by := "central"
+					recordedBy := "central"
 					if a.Console {
-						by = "console"
+						recordedBy = "console"
 					}
-					rows = append(rows, []string{instant(a.At), a.Who, a.Action, a.What, by})
+					rows = append(rows, []string{instant(a.At), a.Who, a.Action, a.What, recordedBy})
 				}
 				return writeRows(cmd.OutOrStdout(), format, rows)
 			}
