@@ -81,15 +81,40 @@ func onlineWorklist(con *actConsole) string {
 var redCountRE = regexp.MustCompile(`!! rød [1-9]`)
 
 // seededWorklist waits for the seeded clinic's worklist after the first
-// sync: online, with its red patients counted. "● online" alone can be on
-// screen a moment before the reload that follows the first sync (the
-// status bar is live, the worklist shows the last load, taken while the
-// readings and tasks were still arriving), which on a loaded machine was
-// long enough for a test to open the wrong patient.
+// sync: online, the first sync over ("data fra …"), its red patients
+// counted, and the rows on screen, in order, the ones the cache holds
+// (`worklist --format json` on the same cache). "● online" and a red count
+// can both be on screen while the worklist still shows a load taken while
+// the readings and tasks were arriving: a patient then green turned yellow
+// a moment later, which moved the rows under a test that had read them.
 func seededWorklist(con *actConsole) string {
-	return con.waitFor("the seeded clinic's synced worklist", func(s string) bool {
-		return strings.Contains(s, "● online") && redCountRE.MatchString(s) && len(worklistRows(s)) > 0
+	t := con.t
+	t.Helper()
+	return con.waitFor("the seeded clinic's synced worklist, as the cache holds it", func(s string) bool {
+		if !strings.Contains(s, "● online") || !strings.Contains(s, "data fra") || strings.Contains(s, "første synk") || !redCountRE.MatchString(s) {
+			return false
+		}
+		names, status, _ := worklistOrder(s)
+		if len(names) == 0 {
+			return false
+		}
+		rows := demoWorklist(t, con.bin, con.env)
+		if len(rows) != len(names) {
+			return false
+		}
+		for i, r := range rows {
+			if f := strings.Fields(r.Name); len(f) < 2 || f[0]+" "+f[1] != names[i] || screenStatus[r.Status] != status[i] {
+				return false
+			}
+		}
+		return true
 	})
+}
+
+// screenStatus is the worklist's status mark for each `worklist --format
+// json` status.
+var screenStatus = map[string]string{
+	"red": "!!", "yellow": "!", "missing": "?", "messages": "✉", "green": "✓", "unclassified": "·", "none": "↻",
 }
 
 // X on the worklist: the confirm line states the exact scope, computed
