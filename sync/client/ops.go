@@ -71,17 +71,26 @@ func (c *Client) search(ctx context.Context, typ string, params url.Values, deco
 // params. A zero since omits _lastUpdated (a full pull); count <= 0 omits
 // _count.
 func (c *Client) SearchSince(ctx context.Context, typ string, since time.Time, count int, extra url.Values) (*Page, error) {
-	return c.Search(ctx, typ, sinceQuery(since, count, extra))
+	return c.Search(ctx, typ, sinceQuery("ge", since, count, extra))
 }
 
-// sinceQuery is the query of SearchSince.
-func sinceQuery(since time.Time, count int, extra url.Values) url.Values {
+// SearchAfter is SearchSince with _lastUpdated=gt<after>: only what was
+// updated after after (at the millisecond FormatInstant writes; a server
+// that reads the instant as its millisecond's range leaves out that whole
+// millisecond). For a caller that has already read everything updated up
+// to after.
+func (c *Client) SearchAfter(ctx context.Context, typ string, after time.Time, count int, extra url.Values) (*Page, error) {
+	return c.Search(ctx, typ, sinceQuery("gt", after, count, extra))
+}
+
+// sinceQuery is the query of SearchSince (prefix ge) and SearchAfter (gt).
+func sinceQuery(prefix string, since time.Time, count int, extra url.Values) url.Values {
 	q := url.Values{}
 	for k, vs := range extra {
 		q[k] = append([]string(nil), vs...)
 	}
 	if !since.IsZero() {
-		q.Set("_lastUpdated", "ge"+fhir.FormatInstant(since))
+		q.Set("_lastUpdated", prefix+fhir.FormatInstant(since))
 	}
 	q.Set("_sort", "_lastUpdated")
 	if count > 0 {
@@ -95,7 +104,7 @@ func sinceQuery(since time.Time, count int, extra url.Values) url.Values {
 // object): for a caller that reads only what names each resource
 // (fhir.DecodeHeader), such as a list of the patients it may see.
 func (c *Client) SearchSinceRaw(ctx context.Context, typ string, since time.Time, count int, extra url.Values) (*Page, error) {
-	return c.search(ctx, typ, sinceQuery(since, count, extra), false)
+	return c.search(ctx, typ, sinceQuery("ge", since, count, extra), false)
 }
 
 // Next fetches the page a Page.Next link points at. The link must be on

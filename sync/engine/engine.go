@@ -57,6 +57,9 @@ const (
 	// DefaultFetches is as many searches as the client keeps connections
 	// to the server (client.DefaultConns).
 	DefaultFetches = client.DefaultConns
+	// DefaultSettle is how long a type's watermark must have stood, read
+	// again with nothing new, before rounds search past it (settle.go).
+	DefaultSettle = 5 * time.Second
 )
 
 // Options configures an Engine. Zero values take the defaults.
@@ -104,6 +107,12 @@ type Options struct {
 	// change that can move visibility (reconcile.go).
 	ReconcileEvery  time.Duration
 	ReconcileRounds int
+	// Settle is how long after a search from a type's watermark that
+	// brought nothing new another one from the same watermark must also
+	// bring nothing new before the rounds search with _lastUpdated=gt the
+	// watermark instead of ge (DefaultSettle; see settle.go). Negative:
+	// always ge. With Overlap the rounds always search with ge.
+	Settle time.Duration
 }
 
 // Engine syncs one cache with one server. Its methods are safe for
@@ -116,8 +125,9 @@ type Engine struct {
 
 	round   sync.Mutex // one round at a time
 	trigger chan struct{}
-	vis     visibility    // guarded by round
-	waited  time.Duration // Report.PageWait of the round; guarded by round
+	vis     visibility          // guarded by round
+	settle  map[string]settling // by type; guarded by round
+	waited  time.Duration       // Report.PageWait of the round; guarded by round
 
 	mu     sync.Mutex
 	status Status
@@ -275,11 +285,14 @@ func New(store *cache.Store, c *client.Client, opts Options) *Engine {
 	if opts.Fetches <= 0 {
 		opts.Fetches = DefaultFetches
 	}
+	if opts.Settle == 0 {
+		opts.Settle = DefaultSettle
+	}
 	if opts.ReconcileRounds <= 0 {
 		opts.ReconcileRounds = DefaultReconcileRounds
 	}
 	return &Engine{store: store, client: c, opts: opts, log: opts.Logger.With("component", "sync"),
-		trigger: make(chan struct{}, 1)}
+		trigger: make(chan struct{}, 1), settle: map[string]settling{}}
 }
 
 // Restore reads what the cache remembers of earlier runs into the status:

@@ -116,7 +116,8 @@ func (e *Engine) searchAll(ctx context.Context, wms map[string]time.Time) ([]*pr
 	fctx, cancel := context.WithCancel(ctx)
 	slots := make(chan struct{}, e.opts.Fetches)
 	for i, typ := range e.opts.Types {
-		firsts[i] = e.searchAhead(fctx, slots, typ, e.startBound(wms[typ]), true)
+		bound, after := e.startBound(typ, wms[typ])
+		firsts[i] = e.searchAhead(fctx, slots, typ, bound, after, true)
 	}
 	return firsts, func() {
 		cancel()
@@ -126,10 +127,10 @@ func (e *Engine) searchAll(ctx context.Context, wms map[string]time.Time) ([]*pr
 	}
 }
 
-// searchAhead starts the search typ from bound (PageSize) in the
-// background once one of slots is free, and decodes its page; with
-// follow, also the search followFrom calls for.
-func (e *Engine) searchAhead(ctx context.Context, slots chan struct{}, typ string, bound time.Time, follow bool) *prefetch {
+// searchAhead starts the search typ from bound (PageSize; past bound,
+// with after) in the background once one of slots is free, and decodes
+// its page; with follow, also the search followFrom calls for.
+func (e *Engine) searchAhead(ctx context.Context, slots chan struct{}, typ string, bound time.Time, after, follow bool) *prefetch {
 	fctx, cancel := context.WithCancel(ctx)
 	f := &prefetch{cancel: cancel, done: make(chan struct{})}
 	go func() {
@@ -141,14 +142,18 @@ func (e *Engine) searchAhead(ctx context.Context, slots chan struct{}, typ strin
 			return
 		}
 		defer func() { <-slots }()
-		f.page, f.err = e.client.SearchSince(fctx, typ, bound, e.opts.PageSize, nil)
+		search := e.client.SearchSince
+		if after {
+			search = e.client.SearchAfter
+		}
+		f.page, f.err = search(fctx, typ, bound, e.opts.PageSize, nil)
 		if f.err != nil {
 			return
 		}
 		f.pulled = decodePage(f.page)
 		if from, ok := followFrom(f.page, f.pulled, bound, e.opts.PageSize); ok && follow {
 			// Under ctx, not fctx: walk's wait for this page cancels fctx.
-			f.follow, f.followFrom = e.searchAhead(ctx, slots, typ, from, false), from
+			f.follow, f.followFrom = e.searchAhead(ctx, slots, typ, from, false, false), from
 		}
 	}()
 	return f
@@ -183,20 +188,27 @@ type pageResult struct {
 	allAt    bool // every resource had lastUpdated == the bound
 }
 
-// startBound is where a type's pull with watermark wm starts.
-func (e *Engine) startBound(wm time.Time) time.Time {
-	if !wm.IsZero() && e.opts.Overlap > 0 {
-		return wm.Add(-e.opts.Overlap)
-	}
-	return wm
-}
-
 // pullType pulls typ from its watermark wm on; first, when not nil, is its
-// first search (from startBound(wm), PageSize), already under way.
+// first search (startBound, PageSize), already under way.
 func (e *Engine) pullType(ctx context.Context, typ string, wm time.Time, first *prefetch, rep *Report) error {
-	err := e.walk(ctx, typ, e.startBound(wm), nil, first, &rep.Pages, true, true, func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error) {
-		return e.applyPage(ctx, typ, page, pulled, bound, true, wm, rep)
+	bound, after := e.startBound(typ, wm)
+	if after && first == nil {
+		// walk asks with ge; a search past the watermark is started here
+		// (alone: Fetches is 1).
+		first = e.searchAhead(ctx, make(chan struct{}, 1), typ, bound, true, false)
+	}
+	// last is the bound of the walk's last search, top the watermark the
+	// pages leave (the greatest lastUpdated stored, or wm).
+	last, top := bound, wm
+	err := e.walk(ctx, typ, bound, nil, first, &rep.Pages, true, true, func(page *client.Page, pulled []cache.Pulled, bound time.Time) (pageResult, error) {
+		res, err := e.applyPage(ctx, typ, page, pulled, bound, true, wm, rep)
+		last = bound
+		if res.maxLU.After(top) {
+			top = res.maxLU
+		}
+		return res, err
 	})
+	e.noteSettling(typ, err, last, top)
 	if errors.Is(err, errStillArriving) {
 		rep.More = true
 		return nil

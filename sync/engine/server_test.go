@@ -18,7 +18,7 @@ import (
 )
 
 // fhirServer is a minimal in-memory FHIR R4 subset on a real loopback HTTP
-// server: type search by _lastUpdated ge with _sort and _count (next links
+// server: type search by _lastUpdated ge or gt with _sort and _count (next links
 // optional), read, conditional create on identifier, update with If-Match,
 // and JSON Patch of top-level elements. It stands in until the reference
 // server in central/ serves everything these tests need.
@@ -33,6 +33,9 @@ type fhirServer struct {
 	// unserved answers a search of these types with the status given
 	// (a server without that resource type).
 	unserved map[string]int
+	// searched lists each search's type and _lastUpdated ("Task ge…",
+	// "Task" without one), in the order they came.
+	searched []string
 }
 
 type stored struct {
@@ -88,6 +91,21 @@ func (s *fhirServer) count(typ string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return len(s.res[typ])
+}
+
+// searches returns the searches of typ since the last call (their
+// _lastUpdated: "ge…", "gt…" or "") and forgets every search.
+func (s *fhirServer) searches(typ string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, q := range s.searched {
+		if t, lu, _ := strings.Cut(q, " "); t == typ {
+			out = append(out, lu)
+		}
+	}
+	s.searched = nil
+	return out
 }
 
 func (s *fhirServer) setNow(t time.Time) {
@@ -147,18 +165,22 @@ func (s *fhirServer) search(w http.ResponseWriter, r *http.Request, typ string) 
 		count, _ = strconv.Atoi(c)
 	}
 	var since time.Time
-	if v := q.Get("_lastUpdated"); v != "" {
-		t, err := time.Parse(time.RFC3339Nano, strings.TrimPrefix(v, "ge"))
-		if err != nil || !strings.HasPrefix(v, "ge") {
+	after := false
+	v := q.Get("_lastUpdated")
+	s.searched = append(s.searched, strings.TrimSpace(typ+" "+v))
+	if v != "" {
+		prefix := v[:min(2, len(v))]
+		t, err := time.Parse(time.RFC3339Nano, v[len(prefix):])
+		if err != nil || (prefix != "ge" && prefix != "gt") {
 			outcome(w, http.StatusBadRequest, "bad _lastUpdated")
 			return
 		}
-		since = t
+		since, after = t, prefix == "gt"
 	}
 	offset, _ := strconv.Atoi(q.Get("_offset"))
 	var all []*stored
 	for _, st := range s.res[typ] {
-		if !st.lu.Before(since) {
+		if st.lu.After(since) || (!after && st.lu.Equal(since)) {
 			all = append(all, st)
 		}
 	}
