@@ -61,10 +61,15 @@ func TestCoverStartAndEndReconcile(t *testing.T) {
 	if h, cover := rows["p1"].Responsibility.HolderAt(e.clock.Now()); h.ID != otherTeam.ID || !cover {
 		t.Errorf("p1 holder = %s cover=%v", h.ID, cover)
 	}
-	d, err := patientDetail(t, cv, "p1")
-	if err != nil || len(d.Readings) != 2 || len(d.Messages) != 1 || len(d.OpenTasks) == 0 || d.Regime.ID == "" {
-		t.Fatalf("p1 in the cover cache: %d readings, %d messages, %d tasks, regime %q (%v)",
-			len(d.Readings), len(d.Messages), len(d.OpenTasks), d.Regime.ID, err)
+	// Both with their records: one whose Patient resource came with the
+	// incremental pull (it shared the watermark's lastUpdated) used to be
+	// left with none of them.
+	for _, pid := range []string{"p1", "p2"} {
+		d, err := patientDetail(t, cv, pid)
+		if err != nil || len(d.Readings) != 2 || len(d.Messages) != 1 || len(d.OpenTasks) == 0 || d.Regime.ID == "" {
+			t.Fatalf("%s in the cover cache: %d readings, %d messages, %d tasks, regime %q (%v)",
+				pid, len(d.Readings), len(d.Messages), len(d.OpenTasks), d.Regime.ID, err)
+		}
 	}
 	// A second round changes nothing.
 	if rep := cv.sync(t); rep.Appeared+rep.Removed != 0 {
@@ -80,7 +85,7 @@ func TestCoverStartAndEndReconcile(t *testing.T) {
 	}
 
 	e.clock.Set(to.Add(time.Hour))
-	rep, err = cv.eng.Once(ctx)
+	rep, err := cv.eng.Once(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

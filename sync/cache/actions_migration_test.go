@@ -2,4 +2,4 @@ package cache
 
 // latestMigration is the newest migration embedded in the program
 // (00012: the Go migration migrationRegimeQuestionnaires).
-const latestMigration = 13
+const latestMigration = 14

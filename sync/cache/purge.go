@@ -48,6 +48,7 @@ var purgeStatements = []string{
 	// Local creates still waiting in the outbox keep their tracking row, so
 	// that a later failure (e.g. 403) is still told; the rest go.
 	`DELETE FROM local_changes WHERE patient_id = ?1 AND uuid NOT IN (SELECT uuid FROM outbox)`,
+	`DELETE FROM sync_incomplete WHERE patient_id = ?1`,
 	`DELETE FROM patients WHERE id = ?1`,
 }
 

@@ -127,7 +127,11 @@ type Engine struct {
 	trigger chan struct{}
 	vis     visibility          // guarded by round
 	settle  map[string]settling // by type; guarded by round
-	waited  time.Duration       // Report.PageWait of the round; guarded by round
+	// partial: the round's pull began with the watermark of a type of a
+	// patient's records set, so a patient it stores for the first time may
+	// lack her earlier records (reconcile.go). Guarded by round.
+	partial bool
+	waited  time.Duration // Report.PageWait of the round; guarded by round
 
 	mu     sync.Mutex
 	status Status

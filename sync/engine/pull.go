@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/telehjerte/telehjerte-tui/sync/cache"
@@ -49,6 +50,12 @@ func (e *Engine) pullAll(ctx context.Context, rep *Report) (err error) {
 	wms, err := e.store.Watermarks(ctx)
 	if err != nil {
 		return err
+	}
+	e.partial = false
+	for _, typ := range compartmentTypes {
+		if slices.Contains(e.opts.Types, typ) && !wms[typ].IsZero() {
+			e.partial = true
+		}
 	}
 	// Each type's outcome (last success, last error) is recorded for all
 	// types at once when the pull ends, however it ends.
@@ -512,11 +519,30 @@ func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, p
 		err = count(results)
 	} else if err == nil {
 		err = e.store.Write(ctx, func(tx *cache.Tx) error {
+			// A patient the pull stores for the first time while her
+			// records' watermarks are set is to have her earlier records
+			// pulled (reconcile).
+			var uncached []string
+			if typ == "Patient" && watermark && e.partial {
+				var err error
+				if uncached, err = tx.UncachedPatients(pulled); err != nil {
+					return err
+				}
+			}
 			results, err := tx.ApplyPage(typ, pulled)
 			if err != nil {
 				return err
 			}
 			if err := count(results); err != nil {
+				return err
+			}
+			var incomplete []string
+			for _, r := range results {
+				if r.Outcome == cache.Applied && r.Type == "Patient" && slices.Contains(uncached, r.ID) {
+					incomplete = append(incomplete, r.ID)
+				}
+			}
+			if err := tx.MarkIncomplete(incomplete); err != nil {
 				return err
 			}
 			if watermark && !res.maxLU.IsZero() {

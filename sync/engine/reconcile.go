@@ -24,7 +24,10 @@ import (
 // page, paged as the pull is, without relying on next links) and compares
 // with the cache:
 //
-//   - a patient visible but not cached is pulled with its compartment:
+//   - a patient visible but not cached, or cached by the incremental pull
+//     without her earlier records (she had just become visible, and her
+//     Patient resource changed after its watermark: cache.UncachedPatients),
+//     is pulled with its compartment:
 //     Patient (by _id) and then each compartment type by patient=<ids>,
 //     from the beginning, every page, applied as usual but without moving
 //     the type's watermark (only some patients' resources were seen);
@@ -41,6 +44,7 @@ import (
 // every round but (visibility.due) when:
 //
 //   - this engine has not listed yet, or the last listing failed;
+//   - a cached patient's earlier records are still to be pulled;
 //   - the round pushed something (a transfer, a cover, a grant, an
 //     enrolment change who sees whom), pulled a changed Patient,
 //     EpisodeOfCare or CareTeam (team membership, se-adgang grants), or
@@ -95,10 +99,14 @@ func (e *Engine) reconcile(ctx context.Context, rep *Report) error {
 	}
 	now := e.opts.Clock()
 	e.vis.rounds++
-	if !e.vis.due(now, e.opts.ReconcileEvery, e.opts.ReconcileRounds, rep) {
+	incomplete, err := e.store.Incomplete(ctx)
+	if err != nil {
+		return fmt.Errorf("reconcile: %w", err)
+	}
+	if !e.vis.due(now, e.opts.ReconcileEvery, e.opts.ReconcileRounds, rep) && len(incomplete) == 0 {
 		return nil
 	}
-	if err := e.reconcileAll(ctx, rep); err != nil {
+	if err := e.reconcileAll(ctx, rep, incomplete); err != nil {
 		// Listed again next round.
 		e.vis = visibility{}
 		return err
@@ -156,8 +164,10 @@ func (e *Engine) nextVisibilityEdge(ctx context.Context, now time.Time) (time.Ti
 	return next, nil
 }
 
-// reconcileAll lists the visible patients and brings the cache in line.
-func (e *Engine) reconcileAll(ctx context.Context, rep *Report) error {
+// reconcileAll lists the visible patients and brings the cache in line:
+// a visible patient not in the cache, or in it without her earlier records
+// (incomplete), is pulled with her records.
+func (e *Engine) reconcileAll(ctx context.Context, rep *Report, incomplete map[string]bool) error {
 	visible, err := e.visiblePatients(ctx)
 	if err != nil {
 		return fmt.Errorf("reconcile: %w", err)
@@ -176,7 +186,7 @@ func (e *Engine) reconcileAll(ctx context.Context, rep *Report) error {
 	}
 	var appeared []string
 	for id := range visible {
-		if !inCache[id] {
+		if !inCache[id] || incomplete[id] {
 			appeared = append(appeared, id)
 		}
 	}
@@ -184,6 +194,9 @@ func (e *Engine) reconcileAll(ctx context.Context, rep *Report) error {
 	for len(appeared) > 0 {
 		n := min(len(appeared), appearBatch)
 		if err := e.pullPatients(ctx, appeared[:n], rep); err != nil {
+			return fmt.Errorf("reconcile: %w", err)
+		}
+		if err := e.store.MarkComplete(ctx, appeared[:n]); err != nil {
 			return fmt.Errorf("reconcile: %w", err)
 		}
 		appeared = appeared[n:]
