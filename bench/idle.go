@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/telehjerte/telehjerte-tui/central"
 	"github.com/telehjerte/telehjerte-tui/demo"
 )
 
@@ -47,13 +48,21 @@ func idleMain(args []string) error {
 	if _, err := seededCentral(ctx, path, *patients, *days); err != nil {
 		return err
 	}
-	_, url, stop, err := serveCentral(ctx, path, nil)
+	st, err := central.OpenStore(ctx, path, nil)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	_, url, stop, err := serveStore(st, map[string]string{benchNurseToken: "Practitioner/" + demo.NurseA}, nil)
 	if err != nil {
 		return err
 	}
 	defer stop()
 	for _, iv := range []time.Duration{*interval, time.Hour} {
-		u, err := idleCPU(ctx, *bin, base, url, iv, time.Duration(*seconds)*time.Second)
+		u, err := idleCPU(ctx, *bin, base, url, iv, time.Duration(*seconds)*time.Second, func(since time.Time) (int, error) {
+			acc, err := st.AccessLog(ctx, since)
+			return len(acc), err
+		})
 		if err != nil {
 			return err
 		}
@@ -61,8 +70,9 @@ func idleMain(args []string) error {
 		if iv == time.Hour {
 			what = "between rounds (no round in the window)"
 		}
-		fmt.Printf("console idle %ds, %s: CPU %.2f s = %.3f %% of one core; %d context switches (%.1f/s)\n",
-			*seconds, what, u.cpu.Seconds(), 100*u.cpu.Seconds()/float64(*seconds), u.switches, float64(u.switches)/float64(*seconds))
+		fmt.Printf("console idle %ds, %s: CPU %.2f s = %.3f %% of one core; %d context switches (%.1f/s); %d entries in the central's access log (%.1f/min)\n",
+			*seconds, what, u.cpu.Seconds(), 100*u.cpu.Seconds()/float64(*seconds), u.switches, float64(u.switches)/float64(*seconds),
+			u.logged, float64(u.logged)*60/float64(*seconds))
 	}
 	fmt.Printf("load average at end: %s\n", loadAvg())
 	return nil
@@ -71,11 +81,13 @@ func idleMain(args []string) error {
 type usage struct {
 	cpu      time.Duration
 	switches int64
+	logged   int // the central's access-log entries in the window
 }
 
 // idleCPU starts the console on a fresh cache syncing every interval,
-// waits until it shows itself online, and measures its CPU over window.
-func idleCPU(ctx context.Context, bin, dir, url string, interval, window time.Duration) (usage, error) {
+// waits until it shows itself online, and measures its CPU over window,
+// and with logged the central's access-log entries of the window.
+func idleCPU(ctx context.Context, bin, dir, url string, interval, window time.Duration, logged func(since time.Time) (int, error)) (usage, error) {
 	home, err := os.MkdirTemp(dir, "idle-home-")
 	if err != nil {
 		return usage{}, err
@@ -113,6 +125,7 @@ func idleCPU(ctx context.Context, bin, dir, url string, interval, window time.Du
 	if err != nil {
 		return usage{}, err
 	}
+	began := time.Now()
 	select {
 	case <-ctx.Done():
 		return usage{}, ctx.Err()
@@ -122,8 +135,12 @@ func idleCPU(ctx context.Context, bin, dir, url string, interval, window time.Du
 	if err != nil {
 		return usage{}, err
 	}
+	n, err := logged(began)
+	if err != nil {
+		return usage{}, err
+	}
 	tmux("send-keys", "q")
-	return usage{cpu: after.cpu - before.cpu, switches: after.switches - before.switches}, nil
+	return usage{cpu: after.cpu - before.cpu, switches: after.switches - before.switches, logged: n}, nil
 }
 
 // procUsage reads the user + system time and the context switches of a

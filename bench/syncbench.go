@@ -98,6 +98,8 @@ func syncMain(args []string) error {
 			ms(c.idleCPU), ms(c.twentyCPU))
 		fmt.Printf("  a round with nothing new that lists the visible patients (every 8th round or 2 minutes): median %.1f ms, CPU %.1f ms\n",
 			ms(c.listing), ms(c.listingCPU))
+		fmt.Printf("  a round with nothing new once the watermarks have settled (searches with gt): median %.1f ms, CPU %.1f ms\n",
+			ms(c.settled), ms(c.settledCPU))
 	}
 	fmt.Printf("incremental round, %d / %d patients: nothing new %.2f, 20 new readings %.2f (1.00 = independent of the number of patients)\n",
 		*large, *small, float64(costs[1].idle)/float64(costs[0].idle), float64(costs[1].twenty)/float64(costs[0].twenty))
@@ -523,8 +525,13 @@ func field(raw []byte, key string) string {
 // the CPU a round costs moves less with the machine's load than its
 // wall time. listing is a round with nothing new that also lists the
 // patients the nurse may see (the engine does every 8th round, or every
-// 2 minutes), and listingCPU its CPU.
-type roundCost struct{ idle, twenty, idleCPU, twentyCPU, listing, listingCPU time.Duration }
+// 2 minutes), and listingCPU its CPU. settled is a round with nothing new
+// once every watermark has settled (the engine searches past them with
+// gt: an idle clinic's rounds after the first two), and settledCPU its
+// CPU.
+type roundCost struct {
+	idle, twenty, idleCPU, twentyCPU, listing, listingCPU, settled, settledCPU time.Duration
+}
 
 // incProfiles names the CPU profiles incrementalRounds writes ("": none):
 // all, of the measured rounds; idle, of idleRounds more rounds with
@@ -575,6 +582,7 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, profs 
 		}
 		defer pprof.StopCPUProfile()
 	}
+	median := func(ds []time.Duration) time.Duration { slices.Sort(ds); return ds[len(ds)/2] }
 	var idle, twenty, idleCPU, twentyCPU []time.Duration
 	for range rounds {
 		d, cpu, err := timedRound(ctx, eng, nil)
@@ -616,7 +624,24 @@ func incrementalRounds(ctx context.Context, path, dir string, rounds int, profs 
 		listing = append(listing, d)
 		listingCPU = append(listingCPU, cpu)
 	}
-	median := func(ds []time.Duration) time.Duration { slices.Sort(ds); return ds[len(ds)/2] }
+	// The same console, with an engine whose watermarks settle at once:
+	// two rounds to settle them, then the rounds measured.
+	settler, err := newEngineWith(st, url, engine.Options{Settle: time.Nanosecond})
+	if err != nil {
+		return c, err
+	}
+	var settled, settledCPU []time.Duration
+	for i := range rounds + 2 {
+		d, cpu, err := timedRound(ctx, settler, nil)
+		if err != nil {
+			return c, err
+		}
+		if i >= 2 {
+			settled = append(settled, d)
+			settledCPU = append(settledCPU, cpu)
+		}
+	}
+	c.settled, c.settledCPU = median(settled), median(settledCPU)
 	c.idle, c.twenty, c.idleCPU, c.twentyCPU = median(idle), median(twenty), median(idleCPU), median(twentyCPU)
 	c.listing, c.listingCPU = median(listing), median(listingCPU)
 	return c, nil
