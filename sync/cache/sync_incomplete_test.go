@@ -51,3 +51,38 @@ func TestIncompletePatients(t *testing.T) {
 		t.Fatalf("incomplete after MarkComplete = %v (%v)", inc, err)
 	}
 }
+
+// Upgrading a cache to schema 14 marks every cached patient incomplete:
+// which of them became visible without their earlier records cannot be
+// told, so the first round pulls each one's records once more.
+func TestMigrationMarksCachedPatientsIncomplete(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t)
+	mustWrite(t, s, func(tx *Tx) error {
+		for _, id := range []string{"p1", "p2"} {
+			if err := addPatient(tx, id, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	p, err := newProvider(s.w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 13); err != nil {
+		t.Fatal(err)
+	}
+	path := s.path
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if inc, err := s.Incomplete(ctx); err != nil || len(inc) != 2 || !inc["p1"] || !inc["p2"] {
+		t.Fatalf("incomplete after the upgrade = %v (%v), want p1 and p2", inc, err)
+	}
+}
