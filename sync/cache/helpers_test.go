@@ -63,3 +63,32 @@ func openTask(id, patientID string, c domain.Color, created time.Time) domain.Ta
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+// downgrade takes the cache file of s back to schema version, as an older
+// console left it.
+func downgrade(t testing.TB, s *Store, version int64) {
+	t.Helper()
+	p, err := newProvider(s.w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(context.Background(), version); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// reopen closes s and opens its file again, which migrates it to the
+// latest schema; the test's cleanup closes the store it returns.
+func reopen(t testing.TB, s *Store) *Store {
+	t.Helper()
+	path := s.path
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}

@@ -78,27 +78,13 @@ func TestMigrationPhysicianReferences(t *testing.T) {
 		return tx.PutRegime(domain.Regime{ID: "cp3", Version: "1", PatientID: "p3", EffectiveFrom: day(-5), Start: day(-5),
 			Thresholds: domain.DefaultThresholds(80), Physician: "Dr. Jensen"}, Meta{LastUpdated: day(-5)})
 	})
-	p, err := newProvider(s.w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.DownTo(ctx, 12); err != nil {
-		t.Fatal(err)
-	}
+	downgrade(t, s, 12)
 	// The rows as a console of schema 12 stored them: a reference as
 	// the bare id.
 	if _, err := s.w.ExecContext(ctx, `UPDATE regimes SET physician = 'prac-1' WHERE id = 'cp1' AND version_id = '2'`); err != nil {
 		t.Fatal(err)
 	}
-	path := s.path
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err = Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s = reopen(t, s)
 	if v, err := s.SchemaVersion(ctx); err != nil || v != latestMigration {
 		t.Fatalf("schema %d, %v", v, err)
 	}

@@ -31,22 +31,8 @@ func TestMigrationToQuestionnaireDefinitions(t *testing.T) {
 		return tx.PutQuestionnaire(domain.ProResponse{ID: "qr1", PatientID: "p1", Taken: day(-1),
 			Answers: []domain.ProAnswer{{Question: "Forpustet?", Answer: "Nej", Severity: domain.Green}}}, Meta{VersionID: "1", LastUpdated: day(-1)})
 	})
-	p, err := newProvider(s.w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.DownTo(ctx, 10); err != nil {
-		t.Fatal(err)
-	}
-	path := s.path
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err = Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	downgrade(t, s, 10)
+	s = reopen(t, s)
 	if v, err := s.SchemaVersion(ctx); err != nil || v != latestMigration {
 		t.Fatalf("schema %d, %v", v, err)
 	}
@@ -99,22 +85,8 @@ func TestUpgradedCacheNamesQuestionnairesOfStoredCarePlans(t *testing.T) {
 	})
 	// Schema 10 has no column for what they name: the rows are as a
 	// console of schema 10 stored them.
-	p, err := newProvider(s.w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.DownTo(ctx, 10); err != nil {
-		t.Fatal(err)
-	}
-	path := s.path
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err = Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	downgrade(t, s, 10)
+	s = reopen(t, s)
 	def := domain.Questionnaire{ID: "q", URL: url, Version: "1", Title: "PRO", Status: "active", Questions: []domain.Question{
 		{LinkID: "q1", Text: "Forpustet?", Options: []domain.AnswerOption{
 			{Code: "n", Text: "Nej", Severity: domain.Green}, {Code: "l", Text: "Lidt", Severity: domain.Yellow}, {Code: "j", Text: "Ja", Severity: domain.Red}}}}}

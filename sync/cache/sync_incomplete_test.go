@@ -66,22 +66,8 @@ func TestMigrationMarksCachedPatientsIncomplete(t *testing.T) {
 		}
 		return nil
 	})
-	p, err := newProvider(s.w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.DownTo(ctx, 13); err != nil {
-		t.Fatal(err)
-	}
-	path := s.path
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err = Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	downgrade(t, s, 13)
+	s = reopen(t, s)
 	if inc, err := s.Incomplete(ctx); err != nil || len(inc) != 2 || !inc["p1"] || !inc["p2"] {
 		t.Fatalf("incomplete after the upgrade = %v (%v), want p1 and p2", inc, err)
 	}

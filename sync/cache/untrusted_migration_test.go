@@ -48,22 +48,8 @@ func TestMigrationCleansUntrustedRows(t *testing.T) {
 		}
 	}
 	// The file as the older console left it: schema 6.
-	p, err := newProvider(s.w)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.DownTo(ctx, 6); err != nil {
-		t.Fatal(err)
-	}
-	path := s.path
-	if err := s.Close(); err != nil {
-		t.Fatal(err)
-	}
-	s, err = Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	downgrade(t, s, 6)
+	s = reopen(t, s)
 
 	d, err := s.Patient(ctx, "p1", time.Time{})
 	if err != nil {
