@@ -48,27 +48,9 @@ func TestE2ERegimeNamesThePhysician(t *testing.T) {
 	con.send("-l", reason)
 	con.send("C-s")
 	con.waitFor("the version saved", func(s string) bool { return strings.Contains(s, "Ny version af måleregimet gemt.") })
-	eventually(t, "the new version on the central, its physician the same reference", func() (bool, string) {
-		cps := c.search(actNurse, "CarePlan", url.Values{"patient": {pid}})
-		if len(cps) != 1 {
-			return false, fmt.Sprint(len(cps), " care plans")
-		}
-		cp, err := fhir.Decode[*fhir.CarePlan](cps[0].Raw)
-		if err != nil {
-			return false, err.Error()
-		}
-		if r := fhir.FindExtension(cp.Extension, fhir.ExtReason); r == nil || r.ValueString == nil || *r.ValueString != reason {
-			return false, "not yet: " + string(cps[0].Raw)
-		}
-		e := fhir.FindExtension(cp.Extension, fhir.ExtPhysician)
-		if e == nil || e.ValueReference == nil {
-			t.Fatalf("the new version has no physician reference: %s", cps[0].Raw)
-		}
-		if got := e.ValueReference.Reference; got != "Practitioner/"+demo.Physician {
-			t.Fatalf("the physician is %q (display %q), want the reference Practitioner/%s", got, e.ValueReference.Display, demo.Physician)
-		}
-		return true, ""
-	})
+	if got := savedPhysician(t, c, pid, reason).Reference; got != "Practitioner/"+demo.Physician {
+		t.Fatalf("the physician is %q, want the reference Practitioner/%s", got, demo.Physician)
+	}
 	con.quit()
 }
 
@@ -102,27 +84,9 @@ func TestE2ERegimeOneWordPhysicianIsText(t *testing.T) {
 	}
 	con.send("C-s")
 	con.waitFor("the version saved", func(s string) bool { return strings.Contains(s, "Ny version af måleregimet gemt.") })
-	eventually(t, "the new version on the central, its physician a name as text", func() (bool, string) {
-		cps := c.search(actNurse, "CarePlan", url.Values{"patient": {pid}})
-		if len(cps) != 1 {
-			return false, fmt.Sprint(len(cps), " care plans")
-		}
-		cp, err := fhir.Decode[*fhir.CarePlan](cps[0].Raw)
-		if err != nil {
-			return false, err.Error()
-		}
-		if r := fhir.FindExtension(cp.Extension, fhir.ExtReason); r == nil || r.ValueString == nil || *r.ValueString != reason {
-			return false, "not yet: " + string(cps[0].Raw)
-		}
-		e := fhir.FindExtension(cp.Extension, fhir.ExtPhysician)
-		if e == nil || e.ValueReference == nil {
-			t.Fatalf("the new version names no physician: %s", cps[0].Raw)
-		}
-		if ref := e.ValueReference; ref.Reference != "" || ref.Display != "Hansen" {
-			t.Fatalf("the physician is reference %q display %q, want the text Hansen and no reference", ref.Reference, ref.Display)
-		}
-		return true, ""
-	})
+	if ref := savedPhysician(t, c, pid, reason); ref.Reference != "" || ref.Display != "Hansen" {
+		t.Fatalf("the physician is reference %q display %q, want the text Hansen and no reference", ref.Reference, ref.Display)
+	}
 	// The patient view names her as the text she is.
 	con.send("v")
 	scr = con.waitFor("the regime history", func(s string) bool { return strings.Contains(s, "Versioner af måleregimet for "+name) })
@@ -148,4 +112,31 @@ func physicianSays(scr string) string {
 		return strings.TrimSpace(lines[i+1])
 	}
 	return ""
+}
+
+// savedPhysician waits for the patient's CarePlan on the central to be the
+// version saved with reason, and returns the physician it names.
+func savedPhysician(t *testing.T, c *actCentral, pid, reason string) fhir.Reference {
+	t.Helper()
+	var ref fhir.Reference
+	eventually(t, "the new version on the central", func() (bool, string) {
+		cps := c.search(actNurse, "CarePlan", url.Values{"patient": {pid}})
+		if len(cps) != 1 {
+			return false, fmt.Sprint(len(cps), " care plans")
+		}
+		cp, err := fhir.Decode[*fhir.CarePlan](cps[0].Raw)
+		if err != nil {
+			return false, err.Error()
+		}
+		if r := fhir.FindExtension(cp.Extension, fhir.ExtReason); r == nil || r.ValueString == nil || *r.ValueString != reason {
+			return false, "not yet: " + string(cps[0].Raw)
+		}
+		e := fhir.FindExtension(cp.Extension, fhir.ExtPhysician)
+		if e == nil || e.ValueReference == nil {
+			t.Fatalf("the new version names no physician: %s", cps[0].Raw)
+		}
+		ref = *e.ValueReference
+		return true, ""
+	})
+	return ref
 }
