@@ -389,3 +389,27 @@ func BenchmarkAccessLogEntry(b *testing.B) {
 		}
 	}
 }
+
+// A patient's request for insight lists her look-ups by when they
+// happened: a console that was offline sends the times a nurse opened her
+// later, and they go before the central's answers that came after them.
+func TestPatientAccessIsInTheOrderItHappened(t *testing.T) {
+	e := rolesEnv(t)
+	ctx := context.Background()
+	e.want(e.do(http.MethodGet, "/Patient?_count=100", tokNurseA, nil), http.StatusOK) // at inside
+	for i, entry := range []domain.AuditEntry{
+		{At: inside.Add(-time.Hour), User: "nurse-a", Action: "view-patient", PatientID: "p1"},
+		{At: inside.Add(time.Hour), User: "nurse-a", Action: "view-regime-history", PatientID: "p1"},
+	} {
+		ae := fhir.ConsoleAuditEvent(entry, "00000000-0000-4000-8000-0000000000a"+string(rune('1'+i)), "ws-1")
+		e.want(e.do(http.MethodPost, "/AuditEvent", tokNurseA, ae), http.StatusCreated)
+	}
+	pa, err := e.store.PatientAccess(ctx, "p1", time.Time{})
+	var got []string
+	for _, a := range pa {
+		got = append(got, a.Action)
+	}
+	if want := "view-patient,search-type,view-regime-history"; err != nil || strings.Join(got, ",") != want {
+		t.Errorf("p1's access: %v (%v), want %s", got, err, want)
+	}
+}

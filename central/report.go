@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -462,8 +463,12 @@ func activeGrants(gs []domain.ReadGrant, now time.Time) []domain.ReadGrant {
 }
 
 // PatientAccess is every recorded look-up of one patient (for her request
-// for insight), oldest first: the central's answers that carried her data
-// and the times a user opened her on a console's screen (Console).
+// for insight), oldest first by when it happened: the central's answers
+// that carried her data and the times a user opened her on a console's
+// screen (Console). A console sends its look-ups when it can, possibly
+// hours later (offline), so they are placed by the time the console
+// recorded, not by when the central received them; look-ups of the same
+// instant stay in the order the central stored them.
 func (s *Store) PatientAccess(ctx context.Context, patientID string, since time.Time) ([]Access, error) {
 	served, opened, err := s.accessLogs(ctx, since)
 	if err != nil {
@@ -487,6 +492,13 @@ func (s *Store) PatientAccess(ctx context.Context, patientID string, since time.
 			}
 		}
 	}
+	happened := func(a Access) time.Time {
+		if a.At.IsZero() {
+			return a.stamp
+		}
+		return a.At
+	}
+	slices.SortStableFunc(out, func(a, b Access) int { return happened(a).Compare(happened(b)) })
 	return out, nil
 }
 
