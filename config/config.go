@@ -52,10 +52,17 @@ type Config struct {
 	DemoCachePath string // where the demo cache is rebuilt on each start (not configurable)
 	Central       Central
 	SyncInterval  time.Duration
-	DemoPatients  int
-	DemoDays      int
-	LogFile       string
-	PatientDays   int // days of readings the patient view shows
+	// SyncOverlap re-reads this much before each watermark, for a central
+	// whose lastUpdated order may differ from its commit order (0: none).
+	SyncOverlap time.Duration
+	// SyncSettle is how long a watermark must have stood, searched again
+	// with nothing new, before rounds search past it; 0: never (engine
+	// Options.Settle).
+	SyncSettle   time.Duration
+	DemoPatients int
+	DemoDays     int
+	LogFile      string
+	PatientDays  int // days of readings the patient view shows
 	// ClockOffset shifts the console's "now" (training sessions, tests);
 	// 0 is real time. The console shows a non-zero offset plainly.
 	ClockOffset time.Duration
@@ -114,6 +121,8 @@ func (c Config) Now() time.Time { return time.Now().Add(c.ClockOffset) }
 const (
 	minSyncInterval = time.Second
 	maxSyncInterval = 24 * time.Hour
+	// maxSyncWindow bounds sync.overlap and sync.settle.
+	maxSyncWindow   = time.Hour
 	maxDemoPatients = 100000
 	maxDays         = 3650
 	maxClockOffset  = maxDays * 24 * time.Hour

@@ -12,6 +12,8 @@ const (
 	KeyCentralTokenFn = "central.token_file"
 	KeyCentralCAFile  = "central.ca_file"
 	KeySyncInterval   = "sync.interval"
+	KeySyncOverlap    = "sync.overlap"
+	KeySyncSettle     = "sync.settle"
 	KeyDemoPatients   = "demo.patients"
 	KeyDemoDays       = "demo.days"
 	KeyLogFile        = "log.file"
@@ -49,6 +51,9 @@ var keyDefs = [...]keyDef{
 	// A list: in the environment, the scopes separated by spaces.
 	{key: KeyOAuthScopes},
 	{key: KeySyncInterval, flag: "sync-interval"},
+	// Settings for the central's operator, not for a nurse: no flags.
+	{key: KeySyncOverlap},
+	{key: KeySyncSettle},
 	{key: KeyDemoPatients, flag: "demo-patients"},
 	{key: KeyDemoDays, flag: "demo-days"},
 	{key: KeyLogFile, flag: "log-file"},

@@ -60,6 +60,8 @@ func Load(opts LoadOptions) (Config, error) {
 	l.v.SetDefault(KeyOAuthClientID, "")
 	l.v.SetDefault(KeyOAuthScopes, "")
 	l.v.SetDefault(KeySyncInterval, "15s")
+	l.v.SetDefault(KeySyncOverlap, "0s")
+	l.v.SetDefault(KeySyncSettle, "5s")
 	l.v.SetDefault(KeyDemoPatients, 40)
 	l.v.SetDefault(KeyDemoDays, 60)
 	l.v.SetDefault(KeyLogFile, filepath.Join(dirs.State, "telehjerte.log"))

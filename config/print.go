@@ -34,6 +34,8 @@ func (c Config) Masked() map[string]any {
 		KeyOAuthClientID:  c.Central.OAuth.ClientID,
 		KeyOAuthScopes:    c.Central.OAuth.Scopes,
 		KeySyncInterval:   c.SyncInterval.String(),
+		KeySyncOverlap:    c.SyncOverlap.String(),
+		KeySyncSettle:     c.SyncSettle.String(),
 		KeyDemoPatients:   c.DemoPatients,
 		KeyDemoDays:       c.DemoDays,
 		KeyLogFile:        c.LogFile,

@@ -112,6 +112,18 @@ func (l *loader) resolve(c *Config) []error {
 		fail(KeySyncInterval, "%s is out of range %s..%s", d, minSyncInterval, maxSyncInterval)
 	}
 	c.SyncInterval = d
+	window := func(key string) time.Duration {
+		d, err := asDuration(l.v.Get(key))
+		switch {
+		case err != nil:
+			fail(key, "%v", err)
+		case d < 0 || d > maxSyncWindow:
+			fail(key, "%s is out of range 0s..%s", d, maxSyncWindow)
+		}
+		return d
+	}
+	c.SyncOverlap = window(KeySyncOverlap)
+	c.SyncSettle = window(KeySyncSettle)
 	c.DemoPatients = integer(KeyDemoPatients, 1, maxDemoPatients)
 	c.DemoDays = integer(KeyDemoDays, 1, maxDays)
 	c.PatientDays = integer(KeyPatientDays, 1, maxDays)

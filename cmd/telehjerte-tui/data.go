@@ -196,7 +196,17 @@ func newClient(cfg config.Config) (*client.Client, error) {
 // newEngine makes the sync engine on the console's clock; its log lines go
 // to the log file only.
 func newEngine(store *cache.Store, cl *client.Client, cfg config.Config, now func() time.Time, log *slog.Logger) *engine.Engine {
-	return engine.New(store, cl, engine.Options{Interval: cfg.SyncInterval, Clock: now, Logger: log})
+	return engine.New(store, cl, engineOptions(cfg, now, log))
+}
+
+// engineOptions are the engine's options from the configuration: sync.settle
+// 0 means never search past a watermark (the engine's Settle -1).
+func engineOptions(cfg config.Config, now func() time.Time, log *slog.Logger) engine.Options {
+	settle := cfg.SyncSettle
+	if settle == 0 {
+		settle = -1
+	}
+	return engine.Options{Interval: cfg.SyncInterval, Overlap: cfg.SyncOverlap, Settle: settle, Clock: now, Logger: log}
 }
 
 func userAgent() string { return "telehjerte-tui/" + versionString() }

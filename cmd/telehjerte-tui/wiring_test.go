@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -105,5 +106,27 @@ func drain(cmd tea.Cmd, deliver func(tea.Msg)) {
 	}
 	if msg != nil {
 		deliver(msg)
+	}
+}
+
+// sync.overlap and sync.settle, as the configuration reads them, are the
+// engine's Overlap and Settle; sync.settle 0 is never (Settle -1).
+func TestSyncSettingsAreTheEnginesOptions(t *testing.T) {
+	isolate(t)
+	e, _, _ := testEnv(t)
+	for _, c := range []struct {
+		overlap, settle     string
+		wantOver, wantSettl time.Duration
+	}{
+		{"", "", 0, 5 * time.Second},
+		{"2s", "0", 2 * time.Second, -1},
+		{"0s", "1m", 0, time.Minute},
+	} {
+		t.Setenv("TELEHJERTE_SYNC_OVERLAP", c.overlap)
+		t.Setenv("TELEHJERTE_SYNC_SETTLE", c.settle)
+		o := engineOptions(flagConfig(t, e), time.Now, slog.New(slog.DiscardHandler))
+		if o.Overlap != c.wantOver || o.Settle != c.wantSettl {
+			t.Errorf("overlap %q settle %q: engine Overlap %s Settle %s, want %s and %s", c.overlap, c.settle, o.Overlap, o.Settle, c.wantOver, c.wantSettl)
+		}
 	}
 }
