@@ -29,29 +29,45 @@ func (q *queryLog) count(prefix string) (n, all int) {
 	return n, len(q.seen)
 }
 
-// startLoggedConsole starts the console on the central through a proxy
-// that logs its Observation searches, with extra settings.
-func startLoggedConsole(t *testing.T, c *actCentral, extra ...string) (*actConsole, *queryLog) {
+// loggingProxy forwards to target and logs the _lastUpdated of every
+// incremental Observation search (not a patient's records, nor by id).
+func loggingProxy(t *testing.T, target string) (string, *queryLog) {
 	t.Helper()
-	target, err := url.Parse(c.url)
+	u, err := url.Parse(target)
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := &queryLog{}
-	rp := httputil.NewSingleHostReverseProxy(target)
+	rp := httputil.NewSingleHostReverseProxy(u)
 	ps := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Observation") && r.URL.Query().Get("_id") == "" && r.URL.Query().Get("patient") == "" {
+		q := r.URL.Query()
+		if r.Method == http.MethodGet && strings.HasSuffix(r.URL.Path, "/Observation") && q.Get("_id") == "" && q.Get("patient") == "" {
 			log.mu.Lock()
-			log.seen = append(log.seen, r.URL.Query().Get("_lastUpdated"))
+			log.seen = append(log.seen, q.Get("_lastUpdated"))
 			log.mu.Unlock()
 		}
 		rp.ServeHTTP(w, r)
 	}))
 	t.Cleanup(ps.Close)
+	return ps.URL, log
+}
+
+// after returns the searches logged after the first n.
+func (q *queryLog) after(n int) []string {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return append([]string(nil), q.seen[min(n, len(q.seen)):]...)
+}
+
+// startLoggedConsole starts the console on the central through a
+// loggingProxy, with extra settings.
+func startLoggedConsole(t *testing.T, c *actCentral, extra ...string) (*actConsole, *queryLog) {
+	t.Helper()
+	front, log := loggingProxy(t, c.url)
 	bin := buildBinary(t)
 	cachePath := filepath.Join(t.TempDir(), "replica.sqlite")
 	env := isolatedEnv(t, append([]string{
-		"TELEHJERTE_CENTRAL_URL=" + ps.URL,
+		"TELEHJERTE_CENTRAL_URL=" + front,
 		"TELEHJERTE_CENTRAL_TOKEN=" + c.nurseToken(actNurse),
 		"TELEHJERTE_USER=" + actNurse,
 		"TELEHJERTE_SYNC_INTERVAL=1s",

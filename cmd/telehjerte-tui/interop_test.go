@@ -604,3 +604,55 @@ func references(v any) []string {
 	walk(v)
 	return out
 }
+
+// Rounds that search past a settled watermark (_lastUpdated=gt) work on
+// every server: the console stays online while it asks so, and a reading
+// created on the server afterwards reaches the worklist.
+func TestInteropSettledRoundsPullANewReading(t *testing.T) {
+	requireTmux(t)
+	forEachServer(t, func(t *testing.T, srv *interopServer) {
+		c := seedClinic(t, srv)
+		r := srv.as(t, interopNurseToken)
+		front, log := loggingProxy(t, srv.url)
+		viaProxy := *c
+		viaProxy.srv = &interopServer{name: srv.name, url: front}
+		cachePath := filepath.Join(t.TempDir(), "replica.sqlite")
+		env := interopEnv(t, &viaProxy, cachePath, "TELEHJERTE_SYNC_INTERVAL=1s", "TELEHJERTE_SYNC_SETTLE=1s")
+		bin := buildBinary(t)
+		con := &actConsole{tmuxSession: startTmux(t, bin, env), bin: bin, cache: cachePath, env: env}
+		con.waitFor("the synced worklist", func(s string) bool {
+			return strings.Contains(s, "● online") && strings.Contains(s, nameRed) && strings.Contains(s, nameGreen)
+		})
+		eventually(t, "two searches past the settled Observation watermark", func() (bool, string) {
+			n, all := log.count("gt")
+			return n >= 2, fmt.Sprintf("%d of %d", n, all)
+		})
+		con.waitFor("the console online after searching with gt", func(s string) bool { return strings.Contains(s, "● online") })
+
+		_, asked := log.count("")
+		taken := time.Now().UTC().Truncate(time.Second)
+		o := obj{"resourceType": "Observation", "status": "final",
+			"code": concept(sysNPU, codePulse), "subject": ref("Patient", c.green.id),
+			"effectiveDateTime": instant(taken), "valueQuantity": qty(118, pulseUnit)}
+		if !srv.triages {
+			o["interpretation"] = []any{concept(sysColour, "red")}
+			o["referenceRange"] = pulseReferenceRanges()
+		}
+		o = r.create(o)
+		if !srv.triages {
+			p := *c.green
+			p.reading, p.colour = idOf(o), "red"
+			c.seedTriage(t, r, &p, taken, false)
+		}
+		eventually(t, "the new reading on the worklist", func() (bool, string) {
+			g := interopWorklist(t, bin, env)[c.green.id]
+			return g.Status == "red" && g.Latest["pulse"].Value == 118, fmt.Sprintf("%+v", g)
+		})
+		// The rounds were still past the watermark when the reading came:
+		// a gt search brought it.
+		if next := log.after(asked); len(next) == 0 || !strings.HasPrefix(next[0], "gt") {
+			t.Errorf("the searches after the reading was created: %q, want the first past the settled watermark", next)
+		}
+		interopQuit(con)
+	})
+}
