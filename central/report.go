@@ -474,22 +474,13 @@ func (s *Store) PatientAccess(ctx context.Context, patientID string, since time.
 	if err != nil {
 		return nil, err
 	}
-	// Both are in the store's order of writes: merged in it.
-	log := make([]Access, 0, len(served)+len(opened))
-	for len(served) > 0 || len(opened) > 0 {
-		if len(opened) == 0 || (len(served) > 0 && !served[0].stamp.After(opened[0].stamp)) {
-			log, served = append(log, served[0]), served[1:]
-		} else {
-			log, opened = append(log, opened[0]), opened[1:]
-		}
-	}
+	// Each is in the store's order of writes; the central's answers go
+	// first, so a stable sort keeps that order for look-ups of the same
+	// instant and, among those, for the same write.
 	var out []Access
-	for _, a := range log {
-		for _, p := range a.Patients {
-			if p == patientID {
-				out = append(out, a)
-				break
-			}
+	for _, a := range append(served, opened...) {
+		if slices.Contains(a.Patients, patientID) {
+			out = append(out, a)
 		}
 	}
 	happened := func(a Access) time.Time {
@@ -498,7 +489,12 @@ func (s *Store) PatientAccess(ctx context.Context, patientID string, since time.
 		}
 		return a.At
 	}
-	slices.SortStableFunc(out, func(a, b Access) int { return happened(a).Compare(happened(b)) })
+	slices.SortStableFunc(out, func(a, b Access) int {
+		if c := happened(a).Compare(happened(b)); c != 0 {
+			return c
+		}
+		return a.stamp.Compare(b.stamp)
+	})
 	return out, nil
 }
 
