@@ -131,7 +131,11 @@ type Engine struct {
 	// patient's records set, so a patient it stores for the first time may
 	// lack her earlier records (reconcile.go). Guarded by round.
 	partial bool
-	waited  time.Duration // Report.PageWait of the round; guarded by round
+	// unfinished: a cached patient may still lack her earlier records
+	// (sync_incomplete): true until a round has read none, and again
+	// whenever the pull marks one. Guarded by round.
+	unfinished bool
+	waited     time.Duration // Report.PageWait of the round; guarded by round
 
 	mu     sync.Mutex
 	status Status
@@ -296,7 +300,7 @@ func New(store *cache.Store, c *client.Client, opts Options) *Engine {
 		opts.ReconcileRounds = DefaultReconcileRounds
 	}
 	return &Engine{store: store, client: c, opts: opts, log: opts.Logger.With("component", "sync"),
-		trigger: make(chan struct{}, 1), settle: map[string]settling{}}
+		trigger: make(chan struct{}, 1), settle: map[string]settling{}, unfinished: true}
 }
 
 // Restore reads what the cache remembers of earlier runs into the status:

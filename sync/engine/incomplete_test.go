@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"net/http"
 	"testing"
 	"time"
 
@@ -57,5 +58,49 @@ func TestPatientStoredByThePullGetsHerEarlierRecords(t *testing.T) {
 	rep, err = r.eng.Once(ctx)
 	if err != nil || rep.Appeared != 0 {
 		t.Errorf("next round: appeared %d (%v), want 0", rep.Appeared, err)
+	}
+}
+
+// A round that stores such a patient but fails before it compares the
+// visible patients with the cached ones (a later type's search fails)
+// leaves her marked; the next round, though nothing new comes and no
+// comparison is due by time or rounds, pulls her earlier records.
+func TestIncompletePatientLeftByAFailedRoundIsCompletedNext(t *testing.T) {
+	r := newRig(t, Options{ReconcileRounds: 1000, ReconcileEvery: 24 * time.Hour})
+	r.seedPatient("p1")
+	t0 := r.env.srv.now
+	r.seedObservation("o1", "p1", t0.Add(-time.Hour), 60)
+	if _, err := r.eng.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.env.srv.setNow(t0.Add(time.Hour))
+	r.seedObservation("o2", "p1", t0.Add(30*time.Minute), 61)
+	if _, err := r.eng.Once(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r.env.srv.setNow(t0.Add(30 * time.Minute))
+	r.env.srv.put(fhir.ResponsibilityToEpisodeOfCare("eoc-p2", "p2", domain.Responsibility{Home: domain.Team{ID: "team-a", Name: "Klinik A", OrgID: "org-a"}}))
+	r.seedObservation("o3", "p2", t0, 70)
+	r.env.srv.setNow(t0.Add(2 * time.Hour))
+	r.env.srv.put(fhir.PatientToFHIR(domain.Patient{ID: "p2", Name: "Anden Testesen", CPR: "0202702345", Programmes: []string{domain.ProgrammeHeartFailure}}))
+
+	r.env.srv.mu.Lock()
+	r.env.srv.unserved = map[string]int{"Communication": http.StatusInternalServerError}
+	r.env.srv.mu.Unlock()
+	if _, err := r.eng.Once(ctx); err == nil {
+		t.Fatal("the round with a failing search did not fail")
+	}
+	if inc, err := r.store.Incomplete(ctx); err != nil || !inc["p2"] {
+		t.Fatalf("after the failed round p2 is not marked incomplete: %v (%v)", inc, err)
+	}
+	r.env.srv.mu.Lock()
+	r.env.srv.unserved = nil
+	r.env.srv.mu.Unlock()
+	rep, err := r.eng.Once(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := r.readings(t, "p2"); n != 1 || rep.Appeared != 1 {
+		t.Fatalf("the next round: p2 has %d readings, %d appeared; want her 1 reading and 1", n, rep.Appeared)
 	}
 }

@@ -545,6 +545,7 @@ func (e *Engine) applyPage(ctx context.Context, typ string, page *client.Page, p
 			if err := tx.MarkIncomplete(incomplete); err != nil {
 				return err
 			}
+			e.unfinished = e.unfinished || len(incomplete) > 0
 			if watermark && !res.maxLU.IsZero() {
 				return tx.AdvanceWatermark(typ, res.maxLU)
 			}

@@ -99,9 +99,15 @@ func (e *Engine) reconcile(ctx context.Context, rep *Report) error {
 	}
 	now := e.opts.Clock()
 	e.vis.rounds++
-	incomplete, err := e.store.Incomplete(ctx)
-	if err != nil {
-		return fmt.Errorf("reconcile: %w", err)
+	// The cache is asked only while a patient may be incomplete: not in
+	// every round with nothing new.
+	var incomplete map[string]bool
+	if e.unfinished {
+		var err error
+		if incomplete, err = e.store.Incomplete(ctx); err != nil {
+			return fmt.Errorf("reconcile: %w", err)
+		}
+		e.unfinished = len(incomplete) > 0
 	}
 	if !e.vis.due(now, e.opts.ReconcileEvery, e.opts.ReconcileRounds, rep) && len(incomplete) == 0 {
 		return nil
