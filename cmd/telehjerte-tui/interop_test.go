@@ -172,20 +172,7 @@ func TestInteropSyncOnceAndWorklist(t *testing.T) {
 
 		// A new reading on the server reaches the worklist on the next
 		// round, and nothing else is pulled again.
-		taken := time.Now().UTC().Truncate(time.Second)
-		o := obj{"resourceType": "Observation", "status": "final",
-			"code": concept(sysNPU, codePulse), "subject": ref("Patient", c.green.id),
-			"effectiveDateTime": instant(taken), "valueQuantity": qty(118, pulseUnit)}
-		if !srv.triages {
-			o["interpretation"] = []any{concept(sysColour, "red")}
-			o["referenceRange"] = pulseReferenceRanges()
-		}
-		o = r.create(o)
-		if !srv.triages {
-			p := *c.green
-			p.reading, p.colour = idOf(o), "red"
-			c.seedTriage(t, r, &p, taken, false)
-		}
+		createRedPulse(t, srv, r, c)
 		rep = syncOnce(t, bin, env)
 		if rep.Pulled["Observation"] != 1 || rep.Pulled["Task"] != 1 || rep.Pulled["Patient"] != 0 || rep.Pulled["CarePlan"] != 0 {
 			t.Errorf("sync after one new reading pulled %v, want 1 Observation and 1 Task", rep.Pulled)
@@ -630,20 +617,7 @@ func TestInteropSettledRoundsPullANewReading(t *testing.T) {
 		con.waitFor("the console online after searching with gt", func(s string) bool { return strings.Contains(s, "● online") })
 
 		_, asked := log.count("")
-		taken := time.Now().UTC().Truncate(time.Second)
-		o := obj{"resourceType": "Observation", "status": "final",
-			"code": concept(sysNPU, codePulse), "subject": ref("Patient", c.green.id),
-			"effectiveDateTime": instant(taken), "valueQuantity": qty(118, pulseUnit)}
-		if !srv.triages {
-			o["interpretation"] = []any{concept(sysColour, "red")}
-			o["referenceRange"] = pulseReferenceRanges()
-		}
-		o = r.create(o)
-		if !srv.triages {
-			p := *c.green
-			p.reading, p.colour = idOf(o), "red"
-			c.seedTriage(t, r, &p, taken, false)
-		}
+		createRedPulse(t, srv, r, c)
 		eventually(t, "the new reading on the worklist", func() (bool, string) {
 			g := interopWorklist(t, bin, env)[c.green.id]
 			return g.Status == "red" && g.Latest["pulse"].Value == 118, fmt.Sprintf("%+v", g)
@@ -655,4 +629,25 @@ func TestInteropSettledRoundsPullANewReading(t *testing.T) {
 		}
 		interopQuit(con)
 	})
+}
+
+// createRedPulse creates a pulse of 118 for the green patient on the
+// server, triaged red: by the server, or as the rig triages for one that
+// does not.
+func createRedPulse(t *testing.T, srv *interopServer, r *rest, c *interopClinic) {
+	t.Helper()
+	taken := time.Now().UTC().Truncate(time.Second)
+	o := obj{"resourceType": "Observation", "status": "final",
+		"code": concept(sysNPU, codePulse), "subject": ref("Patient", c.green.id),
+		"effectiveDateTime": instant(taken), "valueQuantity": qty(118, pulseUnit)}
+	if !srv.triages {
+		o["interpretation"] = []any{concept(sysColour, "red")}
+		o["referenceRange"] = pulseReferenceRanges()
+	}
+	o = r.create(o)
+	if !srv.triages {
+		p := *c.green
+		p.reading, p.colour = idOf(o), "red"
+		c.seedTriage(t, r, &p, taken, false)
+	}
 }

@@ -51,6 +51,16 @@ func addPatient(tx *Tx, id, name string) error {
 	return tx.PutResponsibility(id, domain.Responsibility{Home: teamA}, Meta{ID: "eoc-" + id, VersionID: "1", LastUpdated: t0})
 }
 
+// addPatients adds patients named by their ids.
+func addPatients(tx *Tx, ids ...string) error {
+	for _, id := range ids {
+		if err := addPatient(tx, id, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func reading(id, patientID string, kind domain.Kind, taken time.Time, v float64, c domain.Color) domain.Reading {
 	return domain.Reading{
 		Measurement:    domain.Measurement{ID: id, PatientID: patientID, Kind: kind, Taken: taken, Received: taken.Add(time.Minute), Value: v},

@@ -40,10 +40,8 @@ func TestMigrationPhysicianReferences(t *testing.T) {
 			Thresholds: domain.DefaultThresholds(80), Physician: physician}, Meta{LastUpdated: day(-40)})
 	}
 	mustWrite(t, s, func(tx *Tx) error {
-		for _, p := range []string{"p1", "p2", "p3", "p4", "p5"} {
-			if err := addPatient(tx, p, p); err != nil {
-				return err
-			}
+		if err := addPatients(tx, "p1", "p2", "p3", "p4", "p5"); err != nil {
+			return err
 		}
 		// Older versions without JSON of their own: p2's one-word name as
 		// text (her current JSON says display Hansen), p4's a reference

@@ -311,10 +311,8 @@ func TestPatientWindowAndNotFound(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
 	mustWrite(t, s, func(tx *Tx) error {
-		for _, id := range []string{"p1", "p2"} {
-			if err := addPatient(tx, id, id); err != nil {
-				return err
-			}
+		if err := addPatients(tx, "p1", "p2"); err != nil {
+			return err
 		}
 		for i := 0; i < 10; i++ {
 			for _, k := range []domain.Kind{domain.KindWeight, domain.KindPulse} {

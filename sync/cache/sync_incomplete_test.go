@@ -58,14 +58,7 @@ func TestIncompletePatients(t *testing.T) {
 func TestMigrationMarksCachedPatientsIncomplete(t *testing.T) {
 	ctx := context.Background()
 	s := openTest(t)
-	mustWrite(t, s, func(tx *Tx) error {
-		for _, id := range []string{"p1", "p2"} {
-			if err := addPatient(tx, id, id); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	mustWrite(t, s, func(tx *Tx) error { return addPatients(tx, "p1", "p2") })
 	downgrade(t, s, 13)
 	s = reopen(t, s)
 	if inc, err := s.Incomplete(ctx); err != nil || len(inc) != 2 || !inc["p1"] || !inc["p2"] {
