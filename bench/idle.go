@@ -53,7 +53,8 @@ func idleMain(args []string) error {
 		return err
 	}
 	defer st.Close()
-	_, url, stop, err := serveStore(st, map[string]string{benchNurseToken: "Practitioner/" + demo.NurseA}, nil)
+	// Opened here, not by serveCentral: the access log is read from it.
+	_, url, stop, err := serveNurse(st, nil)
 	if err != nil {
 		return err
 	}

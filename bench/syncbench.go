@@ -128,12 +128,17 @@ func serveCentral(ctx context.Context, path string, wrap func(http.Handler) http
 	if err != nil {
 		return nil, "", nil, err
 	}
-	srv, url, stop, err := serveStore(st, map[string]string{benchNurseToken: "Practitioner/" + demo.NurseA}, wrap)
+	srv, url, stop, err := serveNurse(st, wrap)
 	if err != nil {
 		st.Close()
 		return nil, "", nil, err
 	}
 	return srv, url, func() { stop(); st.Close() }, nil
+}
+
+// serveNurse serves st on loopback with the nurse's token (serveStore).
+func serveNurse(st *central.Store, wrap func(http.Handler) http.Handler) (*central.Server, string, func(), error) {
+	return serveStore(st, map[string]string{benchNurseToken: "Practitioner/" + demo.NurseA}, wrap)
 }
 
 // newConsole opens a fresh cache in dir and an engine on it.
